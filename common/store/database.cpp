@@ -1,0 +1,212 @@
+#include "store/database.h"
+
+#include "core/logging.h"
+
+#include <QAtomicInt>
+#include <QFile>
+#include <QSqlError>
+#include <QThread>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace tap::store {
+
+using core::Error;
+using core::ErrorCode;
+using core::Result;
+
+namespace {
+
+QAtomicInt s_instances;
+
+bool isUniqueViolation(const QSqlError &e)
+{
+    const QString code = e.nativeErrorCode();
+    return code == u"23505" || code == u"2067" || code == u"1555"
+            || e.databaseText().contains(u"UNIQUE constraint failed");
+}
+
+bool isConstraintViolation(const QSqlError &e)
+{
+    const QString code = e.nativeErrorCode();
+    return code.startsWith(u"23") || code == u"19" || code == u"787" || code == u"275"
+            || e.databaseText().contains(u"constraint failed");
+}
+
+// Creates the SQLite file 0600 before SQLite does (SQLite would use the umask).
+bool ensurePrivateFile(const QString &path)
+{
+    const int fd = ::open(QFile::encodeName(path).constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return false;
+    ::close(fd);
+    return true;
+}
+
+} // namespace
+
+Error databaseError(const QSqlError &error, const QString &context)
+{
+    core::logEvent(core::lcStore(), QtWarningMsg, QStringLiteral("database error"),
+                   {{QStringLiteral("context"), context},
+                    {QStringLiteral("driver_code"), error.nativeErrorCode()},
+                    {QStringLiteral("driver_text"), error.text()}});
+    if (isUniqueViolation(error))
+        return Error(ErrorCode::Conflict, QStringLiteral("An object with that name already exists."));
+    if (isConstraintViolation(error))
+        return Error(ErrorCode::InvalidRequest,
+                     QStringLiteral("The change refers to something that does not exist or "
+                                    "breaks a rule of the data model."));
+    return Error(ErrorCode::Unavailable, QStringLiteral("The database is not available."));
+}
+
+Database::Database(DatabaseUrl url)
+    : m_url(std::move(url)), m_prefix(QStringLiteral("tap%1_").arg(s_instances.fetchAndAddRelaxed(1)))
+{
+}
+
+Database::~Database()
+{
+    QMutexLocker lock(&m_mutex);
+    for (const QString &name : std::as_const(m_names))
+        QSqlDatabase::removeDatabase(name);
+}
+
+Result<std::shared_ptr<Database>> Database::open(const DatabaseUrl &url)
+{
+    if (url.backend == Backend::Sqlite && !ensurePrivateFile(url.path))
+        return Error(ErrorCode::Unavailable,
+                     QStringLiteral("Cannot create the SQLite database %1.").arg(url.path));
+    std::shared_ptr<Database> db(new Database(url));
+    auto first = db->openConnection(db->threadConnectionName());
+    if (!first)
+        return first.error();
+    return db;
+}
+
+QString Database::threadConnectionName() const
+{
+    return m_prefix + QString::number(quintptr(QThread::currentThreadId()), 16);
+}
+
+Result<QSqlDatabase> Database::openConnection(const QString &name)
+{
+    const bool sqlite = m_url.backend == Backend::Sqlite;
+    QSqlDatabase db = QSqlDatabase::addDatabase(sqlite ? QStringLiteral("QSQLITE")
+                                                       : QStringLiteral("QPSQL"),
+                                                name);
+    {
+        QMutexLocker lock(&m_mutex);
+        m_names.insert(name);
+    }
+    if (sqlite) {
+        db.setDatabaseName(m_url.path);
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+    } else {
+        db.setHostName(m_url.host);
+        db.setPort(m_url.port);
+        db.setUserName(m_url.user);
+        db.setPassword(m_url.password);
+        db.setDatabaseName(m_url.databaseName);
+        db.setConnectOptions(m_url.connectOptions);
+    }
+    if (!db.open()) {
+        core::logEvent(core::lcStore(), QtWarningMsg, QStringLiteral("database connection failed"),
+                       {{QStringLiteral("database"), m_url.redacted()},
+                        {QStringLiteral("driver_text"), db.lastError().text()}});
+        return Error(ErrorCode::Unavailable,
+                     QStringLiteral("Cannot connect to the database %1: %2")
+                             .arg(m_url.redacted(), db.lastError().databaseText().trimmed()));
+    }
+    if (sqlite) {
+        QSqlQuery q(db);
+        for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON",
+                                   "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000"}) {
+            if (!q.exec(QString::fromLatin1(pragma)))
+                return databaseError(q.lastError(), QString::fromLatin1(pragma));
+        }
+    }
+    return db;
+}
+
+QSqlDatabase Database::connection()
+{
+    const QString name = threadConnectionName();
+    if (QSqlDatabase::contains(name)) {
+        QSqlDatabase db = QSqlDatabase::database(name, false);
+        if (db.isOpen())
+            return db;
+        if (db.open())
+            return db; // reconnect after a dropped PostgreSQL connection
+        return db;
+    }
+    auto opened = openConnection(name);
+    return opened ? opened.value() : QSqlDatabase::database(name, false);
+}
+
+void Database::closeThreadConnection()
+{
+    const QString name = threadConnectionName();
+    {
+        QMutexLocker lock(&m_mutex);
+        if (!m_names.remove(name))
+            return;
+    }
+    { QSqlDatabase::database(name, false).close(); }
+    QSqlDatabase::removeDatabase(name);
+}
+
+bool Database::ping()
+{
+    QSqlDatabase db = connection();
+    if (!db.isOpen())
+        return false;
+    QSqlQuery q(db);
+    if (q.exec(QStringLiteral("SELECT 1")) && q.next())
+        return true;
+    db.close(); // force a reconnect next time
+    return false;
+}
+
+Result<QSqlQuery> Database::exec(const QString &sql, const QVariantList &binds)
+{
+    QSqlDatabase db = connection();
+    if (!db.isOpen())
+        return Error(ErrorCode::Unavailable, QStringLiteral("The database is not available."));
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    if (!q.prepare(sql))
+        return databaseError(q.lastError(), sql);
+    for (const QVariant &v : binds)
+        q.addBindValue(v);
+    if (!q.exec()) {
+        const QSqlError e = q.lastError();
+        if (m_url.backend == Backend::Postgres && e.type() == QSqlError::ConnectionError)
+            db.close();
+        return databaseError(e, sql);
+    }
+    return q;
+}
+
+Result<void> Database::transaction(const std::function<Result<void>()> &body)
+{
+    // SQLite: BEGIN IMMEDIATE takes the write lock up front, so a read-then-write transaction
+    // waits on the busy timeout instead of failing when another writer commits first.
+    const QString begin = m_url.backend == Backend::Sqlite ? QStringLiteral("BEGIN IMMEDIATE")
+                                                           : QStringLiteral("BEGIN");
+    if (auto r = exec(begin); !r)
+        return r.error();
+    Result<void> result = body();
+    if (!result) {
+        (void)exec(QStringLiteral("ROLLBACK"));
+        return result;
+    }
+    if (auto r = exec(QStringLiteral("COMMIT")); !r) {
+        (void)exec(QStringLiteral("ROLLBACK"));
+        return r.error();
+    }
+    return {};
+}
+
+} // namespace tap::store

@@ -1,0 +1,63 @@
+#pragma once
+
+#include "core/result.h"
+#include "store/databaseurl.h"
+
+#include <QMutex>
+#include <QSet>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QVariantList>
+
+#include <functional>
+#include <memory>
+
+namespace tap::store {
+
+// The database behind every repository: SQLite (WAL, foreign keys on, busy timeout) or
+// PostgreSQL through QtSql.
+//
+// QtSql connections belong to the thread that opened them, so each thread gets its own
+// connection, opened on first use. A thread that ends must call closeThreadConnection().
+// All statements use positional `?` placeholders, which both drivers accept.
+class Database
+{
+public:
+    ~Database();
+    Database(const Database &) = delete;
+    Database &operator=(const Database &) = delete;
+
+    // Opens a first connection to check that the database is reachable (and, for SQLite,
+    // creates the file with mode 0600).
+    static core::Result<std::shared_ptr<Database>> open(const DatabaseUrl &url);
+
+    Backend backend() const { return m_url.backend; }
+    const DatabaseUrl &url() const { return m_url; }
+
+    QSqlDatabase connection();
+    void closeThreadConnection();
+    bool ping();
+
+    // Prepares and runs one statement. On failure the error is logged with the driver's text
+    // and returned as Conflict (unique key), InvalidRequest (foreign key / check) or Unavailable.
+    core::Result<QSqlQuery> exec(const QString &sql, const QVariantList &binds = {});
+
+    // Runs `body` inside a transaction on this thread's connection: commit when it returns ok,
+    // roll back otherwise (and when the commit fails). Not re-entrant.
+    core::Result<void> transaction(const std::function<core::Result<void>()> &body);
+
+private:
+    explicit Database(DatabaseUrl url);
+    core::Result<QSqlDatabase> openConnection(const QString &name);
+    QString threadConnectionName() const;
+
+    DatabaseUrl m_url;
+    QString m_prefix;
+    QMutex m_mutex;
+    QSet<QString> m_names;
+};
+
+// Maps a driver error to a TAP error, logging the driver's text (never shown to callers).
+core::Error databaseError(const class QSqlError &error, const QString &context);
+
+} // namespace tap::store

@@ -1,0 +1,176 @@
+#include "app/app.h"
+
+#include "app/metricstext.h"
+#include "core/logging.h"
+#include "crypto/keyring.h"
+#include "crypto/masterkey.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "store/database.h"
+#include "store/migrator.h"
+#include "store/vault.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+#include <sys/stat.h>
+
+namespace tap::app {
+
+using core::Error;
+using core::ErrorCode;
+using core::Result;
+
+namespace {
+
+// Creates `path` (and parents) and makes it 0700; an existing directory is tightened.
+Result<void> ensurePrivateDir(const QString &path)
+{
+    if (!QDir().mkpath(path))
+        return Error(ErrorCode::Unavailable, QStringLiteral("Cannot create the directory %1.").arg(path));
+    if (::chmod(QFile::encodeName(path).constData(), 0700) != 0)
+        return Error(ErrorCode::Unavailable, QStringLiteral("Cannot set mode 0700 on %1.").arg(path));
+    return {};
+}
+
+} // namespace
+
+App::App(Config config) : m_config(std::move(config)) { }
+
+App::~App()
+{
+    stop(0);
+}
+
+quint16 App::port() const
+{
+    return m_server ? m_server->port() : 0;
+}
+
+Result<void> App::check(const Config &config)
+{
+    if (!config.masterKeyHex.isEmpty()) {
+        if (auto k = crypto::MasterKey::fromHex(config.masterKeyHex); !k)
+            return Error(ErrorCode::InvalidRequest, QStringLiteral("TAP_MASTER_KEY: %1").arg(k.error().message()));
+    } else if (QFileInfo::exists(config.masterKeyFile)) {
+        core::SystemRandom random;
+        if (auto k = crypto::MasterKey::fromFile(config.masterKeyFile, false, random); !k)
+            return k.error();
+    }
+    const QFileInfo dir(config.dataDir);
+    if (dir.exists() && !dir.isDir())
+        return Error(ErrorCode::InvalidRequest, QStringLiteral("--data-dir %1 is not a directory.").arg(config.dataDir));
+    return {};
+}
+
+Result<void> App::prepareDirectories()
+{
+    if (auto r = ensurePrivateDir(m_config.dataDir); !r)
+        return r;
+    if (m_config.smtpUrl.isEmpty())
+        return ensurePrivateDir(m_config.mailOutbox);
+    return {};
+}
+
+Result<void> App::openDatabase()
+{
+    auto db = store::Database::open(m_config.database);
+    if (!db)
+        return db.error();
+    m_db = db.value();
+    store::Migrator migrator(*m_db, m_clock);
+    auto version = migrator.migrate();
+    if (!version)
+        return Error(version.error().code(), QStringLiteral("Database migration failed: %1").arg(version.error().message()));
+    core::logEvent(core::lcStore(), QtInfoMsg, QStringLiteral("database ready"),
+                   {{QStringLiteral("database"), m_config.database.redacted()},
+                    {QStringLiteral("schema_version"), version.value()}});
+    return {};
+}
+
+Result<void> App::loadKeys()
+{
+    Result<core::SecretBytes> key = Error(ErrorCode::Internal, QString());
+    if (!m_config.masterKeyHex.isEmpty()) {
+        key = crypto::MasterKey::fromHex(m_config.masterKeyHex);
+        if (!key)
+            return Error(ErrorCode::InvalidRequest, QStringLiteral("TAP_MASTER_KEY: %1").arg(key.error().message()));
+    } else {
+        // Create a key only for a database that has never had one: a missing key file next to
+        // an existing database is an operator error, not a reason to start afresh.
+        auto existing = m_db->exec(QStringLiteral("SELECT 1 FROM meta WHERE key = 'key_check'"));
+        if (!existing)
+            return existing.error();
+        const bool fresh = !existing->next();
+        key = crypto::MasterKey::fromFile(m_config.masterKeyFile, fresh, m_random);
+        if (!key)
+            return key.error();
+    }
+    m_keys = std::make_unique<crypto::KeyRing>(std::move(key.value()));
+    m_vault = std::make_unique<store::Vault>(*m_db, *m_keys, m_random);
+    return m_vault->checkMasterKey();
+}
+
+Result<void> App::start()
+{
+    m_startedAtMs = m_clock.nowMs();
+    if (auto r = prepareDirectories(); !r)
+        return r;
+    if (auto r = openDatabase(); !r)
+        return r;
+    if (auto r = loadKeys(); !r)
+        return r;
+
+    m_router = std::make_unique<http::Router>();
+    addRoutes(*m_router);
+    http::Server::Options options;
+    options.address = m_config.listenAddress;
+    options.port = m_config.listenPort;
+    options.workers = m_config.workers;
+    options.limits.maxBodyBytes = m_config.maxBodyBytes;
+    options.onWorkerExit = [db = m_db] { db->closeThreadConnection(); };
+    m_server = std::make_unique<http::Server>(
+            options, [router = m_router.get()](const http::Request &request, http::Responder responder) {
+                router->handle(request, responder);
+            });
+    auto port = m_server->start();
+    if (!port)
+        return port.error();
+    core::logEvent(core::lcApp(), QtInfoMsg, QStringLiteral("listening"),
+                   {{QStringLiteral("address"), m_config.listenAddress.toString()},
+                    {QStringLiteral("port"), int(port.value())},
+                    {QStringLiteral("workers"), m_config.workers},
+                    {QStringLiteral("version"), QStringLiteral(TAP_VERSION)}});
+    return {};
+}
+
+void App::stop(int graceMs)
+{
+    if (m_server) {
+        m_server->stop(graceMs);
+        m_server.reset();
+    }
+    if (m_db)
+        m_db->closeThreadConnection();
+}
+
+void App::addRoutes(http::Router &router)
+{
+    router.add("GET", QStringLiteral("/healthz"), [](const http::Call &call) {
+        call.responder.send(http::Response::json(200, {{QStringLiteral("status"), QStringLiteral("ok")}}));
+    });
+    router.add("GET", QStringLiteral("/readyz"), [db = m_db](const http::Call &call) {
+        if (db->ping()) {
+            call.responder.send(http::Response::json(200, {{QStringLiteral("status"), QStringLiteral("ready")}}));
+            return;
+        }
+        call.responder.send(http::Response::error(
+                Error(ErrorCode::Unavailable, QStringLiteral("The database is not reachable."))));
+    });
+    router.add("GET", QStringLiteral("/metrics"), [this](const http::Call &call) {
+        call.responder.send(http::Response::text(200, metricsText(m_server->metrics(), m_startedAtMs),
+                                                 QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8")));
+    });
+}
+
+} // namespace tap::app

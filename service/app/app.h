@@ -1,0 +1,58 @@
+#pragma once
+
+#include "app/config.h"
+#include "core/clock.h"
+#include "core/random.h"
+
+#include <memory>
+
+namespace tap::crypto {
+class KeyRing;
+}
+namespace tap::store {
+class Database;
+class Vault;
+}
+namespace tap::http {
+class Router;
+class Server;
+}
+
+namespace tap::app {
+
+// tapd's composition root: owns the database, the keys and the HTTP server, wires routes.
+class App
+{
+public:
+    explicit App(Config config);
+    ~App();
+
+    // Data directory, database + migrations, master key check, HTTP server. Any failure is
+    // returned with a message meant for the operator; nothing is served in that case.
+    core::Result<void> start();
+    // Finishes in-flight requests (up to graceMs), then closes everything.
+    void stop(int graceMs);
+
+    quint16 port() const;
+
+    // Validation beyond parsing, without changing anything (for --check-config).
+    static core::Result<void> check(const Config &config);
+
+private:
+    core::Result<void> prepareDirectories();
+    core::Result<void> openDatabase();
+    core::Result<void> loadKeys();
+    void addRoutes(http::Router &router);
+
+    Config m_config;
+    core::SystemClock m_clock;
+    core::SystemRandom m_random;
+    std::shared_ptr<store::Database> m_db;
+    std::unique_ptr<crypto::KeyRing> m_keys;
+    std::unique_ptr<store::Vault> m_vault;
+    std::unique_ptr<http::Router> m_router;
+    std::unique_ptr<http::Server> m_server;
+    qint64 m_startedAtMs = 0;
+};
+
+} // namespace tap::app

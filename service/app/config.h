@@ -1,0 +1,55 @@
+#pragma once
+
+#include "core/result.h"
+#include "store/databaseurl.h"
+
+#include <QHostAddress>
+#include <QProcessEnvironment>
+#include <QUrl>
+
+namespace tap::app {
+
+// tapd's configuration (CONTRACT.md "tapd configuration"): every option is a flag and an
+// environment variable, and flags win. Secrets (the master key, bot tokens) are taken from the
+// environment or a file only, never from flags, which any local user can read in /proc.
+struct Config
+{
+    QHostAddress listenAddress = QHostAddress::LocalHost;
+    quint16 listenPort = 8080;
+    QString dataDir;
+    store::DatabaseUrl database;
+    QString masterKeyFile;
+    QByteArray masterKeyHex; // from TAP_MASTER_KEY; wins over the file when set
+    QUrl publicUrl;
+    QUrl smtpUrl;
+    QString mailFrom;
+    QString mailOutbox;
+    bool allowPrivateTargets = false;
+    int forwardTimeoutS = 30;
+    int approvalTimeoutS = 3600;
+    qint64 maxBodyBytes = 10 * 1024 * 1024;
+    int workers = 1;
+    QString telegramBotToken;
+    QUrl telegramApiBase;
+    QString telegramChatId;
+    QUrl matrixHomeserver;
+    QString matrixAccessToken;
+    QString auditFile;
+    bool checkOnly = false;
+
+    enum class Action { Run, Help, Version, CheckConfig };
+    struct Parsed;
+    // Parses arguments (argv without the program name) and the environment. For Help and
+    // Version, `text` holds what to print.
+    static core::Result<Parsed> parse(const QStringList &arguments,
+                                      const QProcessEnvironment &env);
+};
+
+struct Config::Parsed
+{
+    Action action = Action::Run;
+    QString text;
+    Config config;
+};
+
+} // namespace tap::app

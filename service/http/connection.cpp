@@ -1,0 +1,596 @@
+#include "http/connection.h"
+
+#include "core/logging.h"
+#include "http/metrics.h"
+
+#include <QTcpSocket>
+#include <QUrl>
+
+namespace tap::http {
+
+using core::Error;
+using core::ErrorCode;
+
+namespace {
+
+constexpr qint64 kReadChunk = 64 * 1024;
+constexpr qint64 kMaxChunkSizeLine = 1024;
+
+bool isTokenChar(char c)
+{
+    const auto u = uchar(c);
+    if (u <= 32 || u >= 127)
+        return false;
+    return !QByteArrayView("()<>@,;:\\\"/[]?={}").contains(c);
+}
+
+bool isToken(QByteArrayView s)
+{
+    if (s.isEmpty())
+        return false;
+    for (char c : s) {
+        if (!isTokenChar(c))
+            return false;
+    }
+    return true;
+}
+
+bool hasBadFieldChar(QByteArrayView s)
+{
+    for (char c : s) {
+        const auto u = uchar(c);
+        if ((u < 32 && c != '\t') || u == 127)
+            return true;
+    }
+    return false;
+}
+
+Error badRequest(const QString &why)
+{
+    return Error(ErrorCode::InvalidRequest, why);
+}
+
+bool listHasToken(const QList<QByteArray> &values, QByteArrayView token)
+{
+    for (const QByteArray &v : values) {
+        for (const QByteArray &part : v.split(',')) {
+            if (part.trimmed().compare(token, Qt::CaseInsensitive) == 0)
+                return true;
+        }
+    }
+    return false;
+}
+
+} // namespace
+
+Connection::Connection(qintptr socketDescriptor, const Limits &limits, const Handler &handler,
+                       Metrics &metrics, QObject *responderContext, QObject *parent)
+    : QObject(parent),
+      m_socket(new QTcpSocket(this)),
+      m_limits(limits),
+      m_handler(handler),
+      m_metrics(metrics),
+      m_responderContext(responderContext)
+{
+    m_socket->setSocketDescriptor(socketDescriptor);
+    m_socket->setReadBufferSize(kReadChunk); // backpressure: the kernel holds the rest
+    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    m_request.peerAddress = m_socket->peerAddress();
+    m_timer.setSingleShot(true);
+    connect(&m_timer, &QTimer::timeout, this, &Connection::onTimeout);
+    connect(m_socket, &QTcpSocket::readyRead, this, &Connection::onReadyRead);
+    connect(m_socket, &QTcpSocket::disconnected, this, &Connection::onDisconnected);
+    connect(m_socket, &QTcpSocket::bytesWritten, this, &Connection::onBytesWritten);
+    connect(m_socket, &QTcpSocket::errorOccurred, this, [this] {
+        if (m_socket->state() != QAbstractSocket::ConnectedState)
+            onDisconnected();
+    });
+    ++m_metrics.openConnections;
+    ++m_metrics.connectionsAccepted;
+    armTimer();
+    if (m_socket->bytesAvailable() > 0)
+        QMetaObject::invokeMethod(this, &Connection::onReadyRead, Qt::QueuedConnection);
+}
+
+Connection::~Connection()
+{
+    --m_metrics.openConnections;
+    if (m_state == State::Processing) {
+        --m_metrics.inFlight;
+        ++m_metrics.clientAborts;
+    }
+}
+
+void Connection::armTimer()
+{
+    switch (m_state) {
+    case State::Idle:
+        m_timer.start(m_limits.keepAliveTimeoutMs);
+        break;
+    case State::Head:
+        m_timer.start(qMax<qint64>(1, m_limits.headerTimeoutMs - m_clock.elapsed()));
+        break;
+    case State::Body:
+        m_timer.start(m_limits.bodyIdleTimeoutMs);
+        break;
+    case State::Processing:
+    case State::Closing:
+        if (m_socket->bytesToWrite() > 0)
+            m_timer.start(m_limits.writeStallTimeoutMs);
+        else
+            m_timer.stop();
+        break;
+    }
+}
+
+void Connection::onTimeout()
+{
+    switch (m_state) {
+    case State::Idle:
+        m_socket->abort();
+        onDisconnected();
+        break;
+    case State::Head:
+    case State::Body:
+        ++m_metrics.limitRejections;
+        failAndClose(Error(ErrorCode::RequestTimeout,
+                           QStringLiteral("The request was not received in time.")));
+        break;
+    case State::Processing:
+    case State::Closing:
+        if (m_socket->bytesToWrite() > 0) { // the client stopped reading
+            m_socket->abort();
+            onDisconnected();
+        }
+        break;
+    }
+}
+
+void Connection::onBytesWritten()
+{
+    if (m_state == State::Processing || m_state == State::Closing)
+        armTimer();
+}
+
+void Connection::onDisconnected()
+{
+    if (m_state == State::Processing && m_responder) {
+        m_responder->finished = true;
+        if (auto cancel = std::exchange(m_responder->cancel, nullptr))
+            cancel();
+    }
+    m_timer.stop();
+    disconnect(m_socket, nullptr, this, nullptr);
+    deleteLater();
+}
+
+void Connection::onReadyRead()
+{
+    if (m_state == State::Processing || m_state == State::Closing)
+        return; // pipelined data waits until the current response is complete
+    if (m_state == State::Idle && m_buffer.isEmpty() && m_socket->bytesAvailable() > 0) {
+        m_state = State::Head;
+        m_clock.start();
+    }
+    m_buffer += m_socket->read(kReadChunk);
+    processBuffer();
+}
+
+void Connection::processBuffer()
+{
+    for (;;) {
+        Step step = Step::Stop;
+        switch (m_state) {
+        case State::Idle:
+            if (m_buffer.isEmpty())
+                return armTimer();
+            m_state = State::Head;
+            m_clock.start();
+            step = Step::Progress;
+            break;
+        case State::Head:
+            step = parseHead();
+            break;
+        case State::Body:
+            step = m_chunkedRequest ? readChunked() : readBody();
+            break;
+        case State::Processing:
+        case State::Closing:
+            return;
+        }
+        if (step == Step::Stop)
+            return;
+        if (step == Step::NeedMore) {
+            if (m_socket->bytesAvailable() > 0 && m_socket->state() == QAbstractSocket::ConnectedState) {
+                m_buffer += m_socket->read(kReadChunk);
+                continue;
+            }
+            return armTimer();
+        }
+    }
+}
+
+Connection::Step Connection::parseHead()
+{
+    // RFC 9112 §2.2: ignore empty lines before the request line.
+    while (m_buffer.startsWith("\r\n"))
+        m_buffer.remove(0, 2);
+    const qsizetype end = m_buffer.indexOf("\r\n\r\n");
+    if (end < 0) {
+        if (m_buffer.size() > m_limits.maxHeaderBytes) {
+            ++m_metrics.limitRejections;
+            failAndClose(Error(ErrorCode::HeadersTooLarge,
+                               QStringLiteral("The request headers are too large.")));
+            return Step::Stop;
+        }
+        return Step::NeedMore;
+    }
+    if (end + 4 > m_limits.maxHeaderBytes) {
+        ++m_metrics.limitRejections;
+        failAndClose(Error(ErrorCode::HeadersTooLarge,
+                           QStringLiteral("The request headers are too large.")));
+        return Step::Stop;
+    }
+    const QByteArray head = m_buffer.left(end);
+    m_buffer.remove(0, end + 4);
+
+    Request &r = m_request;
+    const QHostAddress peer = r.peerAddress;
+    r = Request();
+    r.peerAddress = peer;
+    const QList<QByteArray> lines = head.split('\n');
+    for (const QByteArray &line : lines) {
+        if (!line.endsWith('\r') && &line != &lines.last()) {
+            failAndClose(badRequest(QStringLiteral("Header lines must end with CRLF.")));
+            return Step::Stop;
+        }
+    }
+    const QByteArray requestLine = lines.first().trimmed();
+    const QList<QByteArray> parts = requestLine.split(' ');
+    if (parts.size() != 3 || !isToken(parts[0]) || parts[1].isEmpty()
+        || hasBadFieldChar(parts[1])) {
+        failAndClose(badRequest(QStringLiteral("The request line is malformed.")));
+        return Step::Stop;
+    }
+    if (parts[2] == "HTTP/1.1") {
+        r.httpMinor = 1;
+    } else if (parts[2] == "HTTP/1.0") {
+        r.httpMinor = 0;
+    } else {
+        const bool looksHttp = parts[2].startsWith("HTTP/");
+        failAndClose(looksHttp ? Error(ErrorCode::VersionNotSupported,
+                                       QStringLiteral("Only HTTP/1.0 and HTTP/1.1 are supported."))
+                               : badRequest(QStringLiteral("The request line is malformed.")));
+        return Step::Stop;
+    }
+    r.method = parts[0];
+    r.target = parts[1];
+
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        QByteArray line = lines[i];
+        if (line.endsWith('\r'))
+            line.chop(1);
+        if (line.startsWith(' ') || line.startsWith('\t')) {
+            failAndClose(badRequest(QStringLiteral("Folded header lines are not accepted.")));
+            return Step::Stop;
+        }
+        const qsizetype colon = line.indexOf(':');
+        if (colon <= 0 || !isToken(QByteArrayView(line).first(colon))) {
+            failAndClose(badRequest(QStringLiteral("A header line is malformed.")));
+            return Step::Stop;
+        }
+        const QByteArray value = line.mid(colon + 1).trimmed();
+        if (hasBadFieldChar(value)) {
+            failAndClose(badRequest(QStringLiteral("A header value holds control characters.")));
+            return Step::Stop;
+        }
+        r.headers.append({line.left(colon), value});
+    }
+    if (r.headers.size() > m_limits.maxHeaderCount) {
+        ++m_metrics.limitRejections;
+        failAndClose(Error(ErrorCode::HeadersTooLarge,
+                           QStringLiteral("The request has too many header fields.")));
+        return Step::Stop;
+    }
+
+    // Target: origin-form, or absolute-form (take its path), or "*".
+    QByteArray target = r.target;
+    if (!target.startsWith('/') && target != "*") {
+        const QUrl url = QUrl::fromEncoded(target, QUrl::StrictMode);
+        if (!url.isValid() || url.scheme().isEmpty()) {
+            failAndClose(badRequest(QStringLiteral("The request target is malformed.")));
+            return Step::Stop;
+        }
+        target = url.path(QUrl::FullyEncoded).toLatin1();
+        if (url.hasQuery())
+            target += '?' + url.query(QUrl::FullyEncoded).toLatin1();
+        if (target.isEmpty() || target.startsWith('?'))
+            target.prepend('/');
+    }
+    const qsizetype q = target.indexOf('?');
+    r.rawPath = q < 0 ? target : target.left(q);
+    r.rawQuery = q < 0 ? QByteArray() : target.mid(q + 1);
+    for (const QByteArray &seg : r.rawPath.split('/')) {
+        if (!seg.isEmpty())
+            r.segments << QUrl::fromPercentEncoding(seg);
+    }
+
+    // Framing (RFC 9112 §6): refuse the ambiguous forms that enable request smuggling.
+    const QList<QByteArray> te = headerValues(r.headers, "transfer-encoding");
+    const QList<QByteArray> cl = headerValues(r.headers, "content-length");
+    const QList<QByteArray> hosts = headerValues(r.headers, "host");
+    if (r.httpMinor == 1 && hosts.size() != 1) {
+        failAndClose(badRequest(QStringLiteral("An HTTP/1.1 request needs exactly one Host header.")));
+        return Step::Stop;
+    }
+    m_chunkedRequest = false;
+    m_bodyRemaining = 0;
+    if (!te.isEmpty()) {
+        if (!cl.isEmpty() || r.httpMinor == 0) {
+            failAndClose(badRequest(QStringLiteral("Transfer-Encoding cannot be combined with "
+                                                   "Content-Length or HTTP/1.0.")));
+            return Step::Stop;
+        }
+        if (te.size() != 1 || te.first().trimmed().compare("chunked", Qt::CaseInsensitive) != 0) {
+            failAndClose(Error(ErrorCode::NotImplemented,
+                               QStringLiteral("Only the chunked transfer coding is supported.")));
+            return Step::Stop;
+        }
+        m_chunkedRequest = true;
+        m_chunkRemaining = -1;
+    } else if (!cl.isEmpty()) {
+        bool ok = true;
+        for (const QByteArray &v : cl)
+            ok = ok && v == cl.first() && !v.isEmpty()
+                    && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+        const qint64 length = ok && cl.first().size() <= 18 ? cl.first().toLongLong(&ok) : -1;
+        if (!ok || length < 0) {
+            failAndClose(badRequest(QStringLiteral("The Content-Length header is invalid.")));
+            return Step::Stop;
+        }
+        if (length > m_limits.maxBodyBytes) {
+            ++m_metrics.limitRejections;
+            failAndClose(Error(ErrorCode::PayloadTooLarge,
+                               QStringLiteral("The request body is larger than %1 bytes.")
+                                       .arg(m_limits.maxBodyBytes)));
+            return Step::Stop;
+        }
+        m_bodyRemaining = length;
+    }
+
+    const QList<QByteArray> connection = headerValues(r.headers, "connection");
+    m_keepAlive = r.httpMinor == 1 ? !listHasToken(connection, "close")
+                                   : listHasToken(connection, "keep-alive");
+    m_isHead = r.method == "HEAD";
+
+    const QByteArray expect = r.header("expect");
+    if (!expect.isEmpty()) {
+        if (expect.compare("100-continue", Qt::CaseInsensitive) != 0) {
+            failAndClose(Error(ErrorCode::ExpectationFailed,
+                               QStringLiteral("Only \"Expect: 100-continue\" is supported.")));
+            return Step::Stop;
+        }
+        const bool bodyFollows = m_chunkedRequest || m_bodyRemaining > 0;
+        if (r.httpMinor == 1 && bodyFollows && m_buffer.isEmpty())
+            m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+    }
+    m_state = State::Body;
+    m_clock.start();
+    return Step::Progress;
+}
+
+Connection::Step Connection::readBody()
+{
+    const qint64 take = qMin<qint64>(m_bodyRemaining, m_buffer.size());
+    if (take > 0) {
+        m_request.body += m_buffer.left(take);
+        m_buffer.remove(0, take);
+        m_bodyRemaining -= take;
+    }
+    if (m_bodyRemaining > 0)
+        return Step::NeedMore;
+    dispatch();
+    return Step::Stop;
+}
+
+Connection::Step Connection::readChunked()
+{
+    for (;;) {
+        if (m_chunkRemaining >= 0) { // inside chunk data (+ its CRLF)
+            if (m_chunkRemaining > 0) {
+                const qint64 take = qMin<qint64>(m_chunkRemaining, m_buffer.size());
+                m_request.body += m_buffer.left(take);
+                m_buffer.remove(0, take);
+                m_chunkRemaining -= take;
+                if (m_chunkRemaining > 0)
+                    return Step::NeedMore;
+            }
+            if (m_buffer.size() < 2)
+                return Step::NeedMore;
+            if (!m_buffer.startsWith("\r\n")) {
+                failAndClose(badRequest(QStringLiteral("A chunk is not followed by CRLF.")));
+                return Step::Stop;
+            }
+            m_buffer.remove(0, 2);
+            m_chunkRemaining = -1;
+            continue;
+        }
+        const qsizetype eol = m_buffer.indexOf("\r\n");
+        if (eol < 0) {
+            const qint64 limit = m_chunkRemaining == -2 ? m_limits.maxHeaderBytes : kMaxChunkSizeLine;
+            if (m_buffer.size() > limit) {
+                failAndClose(badRequest(QStringLiteral("A chunk header or trailer is too long.")));
+                return Step::Stop;
+            }
+            return Step::NeedMore;
+        }
+        const QByteArray line = m_buffer.left(eol);
+        m_buffer.remove(0, eol + 2);
+        if (m_chunkRemaining == -2) { // trailers, ignored, until the empty line
+            if (line.isEmpty()) {
+                dispatch();
+                return Step::Stop;
+            }
+            continue;
+        }
+        QByteArray sizeText = line;
+        if (const qsizetype semi = sizeText.indexOf(';'); semi >= 0)
+            sizeText.truncate(semi);
+        sizeText = sizeText.trimmed();
+        bool ok = !sizeText.isEmpty() && sizeText.size() <= 15;
+        const qint64 size = ok ? sizeText.toLongLong(&ok, 16) : -1;
+        if (!ok || size < 0) {
+            failAndClose(badRequest(QStringLiteral("A chunk size is malformed.")));
+            return Step::Stop;
+        }
+        if (m_request.body.size() + size > m_limits.maxBodyBytes) {
+            ++m_metrics.limitRejections;
+            failAndClose(Error(ErrorCode::PayloadTooLarge,
+                               QStringLiteral("The request body is larger than %1 bytes.")
+                                       .arg(m_limits.maxBodyBytes)));
+            return Step::Stop;
+        }
+        m_chunkRemaining = size == 0 ? -2 : size;
+        if (size == 0)
+            continue;
+    }
+}
+
+void Connection::dispatch()
+{
+    m_state = State::Processing;
+    ++m_metrics.inFlight;
+    armTimer();
+    m_requestTimer.start();
+    auto state = std::make_shared<Responder::State>();
+    state->connection = this;
+    state->context = m_responderContext;
+    state->sequence = ++m_sequence;
+    m_responder = state;
+    m_handler(m_request, Responder(state));
+}
+
+void Connection::countStatus(int status)
+{
+    const int cls = qBound(0, status / 100, 5);
+    ++m_metrics.responsesByClass[cls];
+}
+
+void Connection::logRequest(int status)
+{
+    core::logEvent(core::lcHttp(), QtInfoMsg, QStringLiteral("request"),
+                   {{QStringLiteral("method"), QString::fromLatin1(m_request.method)},
+                    {QStringLiteral("path"), QString::fromLatin1(m_request.rawPath.left(512))},
+                    {QStringLiteral("status"), status},
+                    {QStringLiteral("duration_ms"),
+                     double(m_requestTimer.nsecsElapsed()) / 1e6},
+                    {QStringLiteral("peer"), m_request.peerAddress.toString()}});
+}
+
+void Connection::deliver(quint64 sequence, Response response)
+{
+    if (m_state != State::Processing || sequence != m_sequence || m_streaming)
+        return;
+    countStatus(response.status);
+    logRequest(response.status);
+    const bool close = !m_keepAlive || m_draining;
+    const bool noBody = m_isHead || response.status == 204 || response.status == 304;
+    QByteArray out = serializeHead(response.status, response.headers,
+                                   "Content-Length: " + QByteArray::number(response.body.size()),
+                                   close);
+    if (!noBody)
+        out += response.body;
+    m_socket->write(out);
+    finishResponse();
+}
+
+void Connection::deliverBegin(quint64 sequence, int status, HeaderList headers)
+{
+    if (m_state != State::Processing || sequence != m_sequence || m_streaming)
+        return;
+    countStatus(status);
+    logRequest(status);
+    m_streaming = true;
+    if (m_request.httpMinor == 0)
+        m_keepAlive = false; // close-delimited body
+    const bool close = !m_keepAlive || m_draining;
+    const QByteArray framing = m_request.httpMinor == 1 && !m_isHead
+            ? QByteArrayLiteral("Transfer-Encoding: chunked")
+            : QByteArray();
+    m_socket->write(serializeHead(status, headers, framing, close));
+}
+
+void Connection::deliverChunk(quint64 sequence, QByteArray chunk)
+{
+    if (m_state != State::Processing || sequence != m_sequence || !m_streaming || chunk.isEmpty()
+        || m_isHead)
+        return;
+    if (m_request.httpMinor == 1) {
+        m_socket->write(QByteArray::number(chunk.size(), 16) + "\r\n");
+        m_socket->write(chunk);
+        m_socket->write("\r\n");
+    } else {
+        m_socket->write(chunk);
+    }
+    armTimer();
+}
+
+void Connection::deliverEnd(quint64 sequence)
+{
+    if (m_state != State::Processing || sequence != m_sequence || !m_streaming)
+        return;
+    if (m_request.httpMinor == 1 && !m_isHead)
+        m_socket->write("0\r\n\r\n");
+    m_streaming = false;
+    finishResponse();
+}
+
+void Connection::finishResponse()
+{
+    --m_metrics.inFlight;
+    if (m_responder)
+        m_responder->finished = true;
+    m_responder.reset();
+    if (!m_keepAlive || m_draining) {
+        closeAfterWrite();
+        return;
+    }
+    m_state = State::Idle;
+    m_request.body.clear();
+    armTimer();
+    // Next pipelined request (or bytes that arrived meanwhile), from the event loop so that a
+    // long pipeline does not recurse.
+    QMetaObject::invokeMethod(this, &Connection::onReadyRead, Qt::QueuedConnection);
+}
+
+void Connection::closeAfterWrite()
+{
+    m_state = State::Closing;
+    armTimer();
+    m_socket->disconnectFromHost(); // flushes what is buffered, then closes
+    if (m_socket->state() == QAbstractSocket::UnconnectedState)
+        onDisconnected();
+}
+
+void Connection::failAndClose(const Error &error)
+{
+    const Response response = Response::error(error);
+    countStatus(response.status);
+    logRequest(response.status);
+    m_keepAlive = false;
+    m_socket->write(serializeHead(response.status, response.headers,
+                                  "Content-Length: " + QByteArray::number(response.body.size()),
+                                  true)
+                    + response.body);
+    m_buffer.clear();
+    closeAfterWrite();
+}
+
+void Connection::drain()
+{
+    m_draining = true;
+    if (m_state == State::Idle && m_buffer.isEmpty())
+        closeAfterWrite();
+}
+
+} // namespace tap::http

@@ -1,0 +1,85 @@
+#pragma once
+
+#include "core/error.h"
+#include "http/limits.h"
+#include "http/request.h"
+#include "http/responder.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QTimer>
+
+#include <functional>
+
+class QTcpSocket;
+
+namespace tap::http {
+
+struct Metrics;
+using Handler = std::function<void(const Request &, Responder)>;
+
+// One HTTP/1.1 server connection (RFC 9112): parses requests under the limits, hands each
+// complete request to the handler, writes responses strictly in request order (a pipelined
+// request is not read until the previous response is done), and enforces the timeouts.
+// Lives in one worker thread; deletes itself when the socket closes.
+class Connection : public QObject
+{
+    Q_OBJECT
+public:
+    Connection(qintptr socketDescriptor, const Limits &limits, const Handler &handler,
+               Metrics &metrics, QObject *responderContext, QObject *parent);
+    ~Connection() override;
+
+    // Called through Responder, on this connection's thread.
+    void deliver(quint64 sequence, Response response);
+    void deliverBegin(quint64 sequence, int status, HeaderList headers);
+    void deliverChunk(quint64 sequence, QByteArray chunk);
+    void deliverEnd(quint64 sequence);
+
+    // Stop taking new requests: close now if idle, else after the current response.
+    void drain();
+    bool isBusy() const { return m_state == State::Processing; }
+
+private:
+    enum class State { Idle, Head, Body, Processing, Closing };
+    enum class Step { NeedMore, Progress, Stop };
+
+    void onReadyRead();
+    void onDisconnected();
+    void onTimeout();
+    void onBytesWritten();
+    void processBuffer();
+    Step parseHead();
+    Step readBody();
+    Step readChunked();
+    void dispatch();
+    void finishResponse();
+    void failAndClose(const core::Error &error);
+    void closeAfterWrite();
+    void armTimer();
+    void countStatus(int status);
+    void logRequest(int status);
+
+    QTcpSocket *m_socket;
+    const Limits &m_limits;
+    const Handler &m_handler;
+    Metrics &m_metrics;
+    QObject *m_responderContext;
+    QTimer m_timer;
+    QElapsedTimer m_clock;
+    QByteArray m_buffer;
+    Request m_request;
+    State m_state = State::Idle;
+    bool m_keepAlive = true;
+    bool m_draining = false;
+    bool m_isHead = false;
+    bool m_streaming = false;
+    bool m_chunkedRequest = false;
+    qint64 m_bodyRemaining = 0;
+    qint64 m_chunkRemaining = -1; // -1: expecting a chunk-size line; -2: expecting trailers
+    quint64 m_sequence = 0;
+    std::shared_ptr<Responder::State> m_responder;
+    QElapsedTimer m_requestTimer;
+};
+
+} // namespace tap::http

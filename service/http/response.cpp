@@ -1,0 +1,144 @@
+#include "http/response.h"
+
+#include "api/errors.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+
+namespace tap::http {
+
+Response &Response::setHeader(const QByteArray &name, const QByteArray &value)
+{
+    for (auto &h : headers) {
+        if (h.first.compare(name, Qt::CaseInsensitive) == 0) {
+            h.second = value;
+            return *this;
+        }
+    }
+    headers.append({name, value});
+    return *this;
+}
+
+Response Response::json(int status, const QJsonObject &object)
+{
+    Response r;
+    r.status = status;
+    r.body = QJsonDocument(object).toJson(QJsonDocument::Compact);
+    r.headers.append({QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
+    return r;
+}
+
+Response Response::text(int status, const QByteArray &body, const QByteArray &contentType)
+{
+    Response r;
+    r.status = status;
+    r.body = body;
+    r.headers.append({QByteArrayLiteral("Content-Type"), contentType});
+    return r;
+}
+
+Response Response::error(const core::Error &error)
+{
+    Response r;
+    r.status = api::httpStatus(error.code());
+    r.body = api::errorBody(error);
+    r.headers.append({QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
+    if (error.retryAfterSeconds() > 0)
+        r.headers.append({QByteArrayLiteral("Retry-After"),
+                          QByteArray::number(error.retryAfterSeconds())});
+    return r;
+}
+
+QByteArray reasonPhrase(int status)
+{
+    switch (status) {
+    case 100: return "Continue";
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 410: return "Gone";
+    case 413: return "Content Too Large";
+    case 417: return "Expectation Failed";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    case 505: return "HTTP Version Not Supported";
+    default: return "Status";
+    }
+}
+
+bool isSafeHeader(QByteArrayView name, QByteArrayView value)
+{
+    if (name.isEmpty())
+        return false;
+    for (char c : name) {
+        const auto u = uchar(c);
+        if (u <= 32 || u >= 127 || c == ':')
+            return false;
+    }
+    for (char c : value) {
+        if (c == '\r' || c == '\n' || c == '\0')
+            return false;
+    }
+    return true;
+}
+
+namespace {
+
+// "Date" changes once a second; formatting it per response would be wasted work.
+QByteArray httpDate()
+{
+    thread_local qint64 cachedSecond = -1;
+    thread_local QByteArray cached;
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    if (now != cachedSecond) {
+        cachedSecond = now;
+        cached = QDateTime::fromSecsSinceEpoch(now, Qt::UTC)
+                         .toString(QStringLiteral("ddd, dd MMM yyyy hh:mm:ss 'GMT'"))
+                         .toLatin1();
+    }
+    return cached;
+}
+
+} // namespace
+
+QByteArray serializeHead(int status, const HeaderList &headers, const QByteArray &bodyFraming,
+                         bool close)
+{
+    QByteArray out;
+    out.reserve(256);
+    out += "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\n";
+    for (const auto &[name, value] : headers) {
+        if (!isSafeHeader(name, value))
+            continue;
+        if (name.compare("content-length", Qt::CaseInsensitive) == 0
+            || name.compare("transfer-encoding", Qt::CaseInsensitive) == 0
+            || name.compare("connection", Qt::CaseInsensitive) == 0)
+            continue; // framing is ours to decide
+        out += name + ": " + value + "\r\n";
+    }
+    if (!bodyFraming.isEmpty())
+        out += bodyFraming + "\r\n";
+    out += "Date: " + httpDate() + "\r\n";
+    if (close)
+        out += "Connection: close\r\n";
+    out += "\r\n";
+    return out;
+}
+
+} // namespace tap::http
