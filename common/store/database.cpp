@@ -176,11 +176,19 @@ Result<QSqlQuery> Database::exec(const QString &sql, const QVariantList &binds)
         return Error(ErrorCode::Unavailable, QStringLiteral("The database is not available."));
     QSqlQuery q(db);
     q.setForwardOnly(true);
-    if (!q.prepare(sql))
-        return databaseError(q.lastError(), sql);
-    for (const QVariant &v : binds)
-        q.addBindValue(v);
-    if (!q.exec()) {
+    // PostgreSQL cannot PREPARE utility statements (DDL, BEGIN/COMMIT), and a statement
+    // without parameters gains nothing from it: run those directly.
+    bool executed = false;
+    if (binds.isEmpty()) {
+        executed = q.exec(sql);
+    } else {
+        if (!q.prepare(sql))
+            return databaseError(q.lastError(), sql);
+        for (const QVariant &v : binds)
+            q.addBindValue(v);
+        executed = q.exec();
+    }
+    if (!executed) {
         const QSqlError e = q.lastError();
         if (m_url.backend == Backend::Postgres && e.type() == QSqlError::ConnectionError)
             db.close();

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The test command: installs what the tests need (PostgreSQL 15 included), builds, starts a
+# private PostgreSQL server and runs the whole suite on both database backends.
+#   tests/run.sh              normal build (build-tests/)
+#   tests/run.sh --sanitize   AddressSanitizer + UndefinedBehaviorSanitizer build (build-asan/)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+mode="${1:-}"
+"$root/packaging/install-deps.sh" --test
+
+if [[ "$mode" == "--sanitize" ]]; then
+  build="$root/build-asan"
+  "$root/packaging/build.sh" "$build" -DTAP_SANITIZE=ON
+  export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1"
+  export LSAN_OPTIONS="suppressions=$root/tests/support/lsan.supp:print_suppressions=0"
+  export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+else
+  build="$root/build-tests"
+  "$root/packaging/build.sh" "$build"
+fi
+
+# shellcheck source=support/pg.sh
+source "$root/tests/support/pg.sh"
+tap_pg_start
+export TAP_REQUIRE_PG=1
+
+ctest --test-dir "$build" --output-on-failure -j 2 --timeout 600
