@@ -1,6 +1,5 @@
 #include "crypto/passwordhasher.h"
 
-#include <QPointer>
 
 #include <sodium.h>
 
@@ -48,27 +47,52 @@ bool PasswordHasher::verify(const QString &phcString, const core::SecretBytes &p
             == 0;
 }
 
+namespace {
+
+// Carries a result from a pool thread back to `context`'s thread. The queued connection is
+// made on the calling thread, and Qt drops it safely if `context` is deleted at any point:
+// checking a QPointer on the pool thread and then posting would race with that deletion.
+class Relay : public QObject
+{
+    Q_OBJECT
+signals:
+    void fire();
+};
+
+Relay *relayTo(QObject *context, std::function<void()> deliver)
+{
+    auto *relay = new Relay;
+    QObject::connect(relay, &Relay::fire, context, std::move(deliver), Qt::QueuedConnection);
+    return relay;
+}
+
+} // namespace
+
 void PasswordHasher::hashAsync(core::SecretBytes password, QObject *context,
                                std::function<void(QString)> done)
 {
-    QPointer<QObject> guard(context);
-    m_pool.start([this, password = std::move(password), guard, done = std::move(done)] {
-        QString result = hash(password);
-        if (guard)
-            QMetaObject::invokeMethod(guard, [done, result] { done(result); }, Qt::QueuedConnection);
+    auto result = std::make_shared<QString>();
+    Relay *relay = relayTo(context, [result, done = std::move(done)] { done(*result); });
+    m_pool.start([this, password = std::move(password), result, relay] {
+        *result = hash(password);
+        emit relay->fire();
+        relay->deleteLater();
     });
 }
 
 void PasswordHasher::verifyAsync(QString phcString, core::SecretBytes password, QObject *context,
                                  std::function<void(bool)> done)
 {
-    QPointer<QObject> guard(context);
-    m_pool.start([this, phcString = std::move(phcString), password = std::move(password), guard,
-                  done = std::move(done)] {
-        const bool ok = verify(phcString, password);
-        if (guard)
-            QMetaObject::invokeMethod(guard, [done, ok] { done(ok); }, Qt::QueuedConnection);
+    auto result = std::make_shared<bool>(false);
+    Relay *relay = relayTo(context, [result, done = std::move(done)] { done(*result); });
+    m_pool.start([this, phcString = std::move(phcString), password = std::move(password), result,
+                  relay] {
+        *result = verify(phcString, password);
+        emit relay->fire();
+        relay->deleteLater();
     });
 }
 
 } // namespace tap::crypto
+
+#include "passwordhasher.moc"

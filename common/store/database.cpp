@@ -184,8 +184,14 @@ Result<QSqlQuery> Database::exec(const QString &sql, const QVariantList &binds)
     } else {
         if (!q.prepare(sql))
             return databaseError(q.lastError(), sql);
-        for (const QVariant &v : binds)
-            q.addBindValue(v);
+        for (const QVariant &v : binds) {
+            // QtSql binds a null QString as NULL; an empty string is meant as ''. Callers
+            // that want NULL pass an invalid QVariant().
+            if (v.typeId() == QMetaType::QString && v.toString().isNull())
+                q.addBindValue(QStringLiteral(""));
+            else
+                q.addBindValue(v);
+        }
         executed = q.exec();
     }
     if (!executed) {

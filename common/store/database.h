@@ -19,7 +19,8 @@ namespace tap::store {
 //
 // QtSql connections belong to the thread that opened them, so each thread gets its own
 // connection, opened on first use. A thread that ends must call closeThreadConnection().
-// All statements use positional `?` placeholders, which both drivers accept.
+// All statements use positional `?` placeholders, which both drivers accept. A QString bind
+// is always a string ('' when empty); pass an invalid QVariant() for NULL.
 class Database
 {
 public:

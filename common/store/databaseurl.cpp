@@ -16,6 +16,15 @@ Error invalid(const QString &why)
     return Error(ErrorCode::InvalidRequest, QStringLiteral("Invalid database URL: %1").arg(why));
 }
 
+bool isPlainOption(const QString &text)
+{
+    for (const QChar c : text) {
+        if (c.isSpace() || c == u';' || c == u'\'' || c == u'\\')
+            return false;
+    }
+    return true;
+}
+
 } // namespace
 
 Result<DatabaseUrl> DatabaseUrl::parse(const QString &text)
@@ -52,7 +61,9 @@ Result<DatabaseUrl> DatabaseUrl::parse(const QString &text)
             url.host = value;
             continue;
         }
-        if (key.isEmpty() || value.contains(u';') || key.contains(u'='))
+        // QPSQL joins the options into a libpq conninfo string with spaces and no quoting, so
+        // a space, quote or backslash in a value would smuggle in another keyword.
+        if (key.isEmpty() || key.contains(u'=') || !isPlainOption(key) || !isPlainOption(value))
             return invalid(QStringLiteral("malformed option %1").arg(key));
         options << key + u'=' + value;
     }

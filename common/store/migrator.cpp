@@ -6,6 +6,7 @@
 #include <QFile>
 #include <QRegularExpression>
 #include <QScopeGuard>
+#include <QSqlError>
 #include <QSqlQuery>
 
 namespace tap::store {
@@ -83,12 +84,28 @@ Result<void> Migrator::apply(const Migration &m)
             return q.error();
         if (q->next())
             return {};
-        for (const QString &statement : m.statements) {
-            if (auto r = m_db.exec(statement); !r)
-                return Error(ErrorCode::Internal,
-                             QStringLiteral("Migration %1_%2 failed: %3")
-                                     .arg(m.version, 4, 10, QLatin1Char('0'))
-                                     .arg(m.name, r.error().message()));
+        for (qsizetype i = 0; i < m.statements.size(); ++i) {
+            const QString &statement = m.statements.at(i);
+            // Run directly rather than through Database::exec(), whose caller-facing errors
+            // ("The database is not available.") would hide why a migration failed; DDL
+            // errors carry no secrets, and the operator needs them to repair the database.
+            QSqlQuery query(m_db.connection());
+            if (query.exec(statement))
+                continue;
+            const QSqlError error = query.lastError();
+            (void)databaseError(error, statement); // logs the driver's full text
+            QString head = statement.section(u'\n', 0, 0).trimmed(); // "CREATE TABLE teams ("
+            if (head.endsWith(u'('))
+                head = head.chopped(1).trimmed();
+            QString reason = error.databaseText().section(u'\n', 0, 0).trimmed();
+            if (reason.startsWith(u"ERROR:"))
+                reason = reason.mid(6).trimmed();
+            return Error(ErrorCode::Internal,
+                         QStringLiteral("Migration %1_%2 failed at statement %3 (%4): %5")
+                                 .arg(m.version, 4, 10, QLatin1Char('0'))
+                                 .arg(m.name)
+                                 .arg(i + 1)
+                                 .arg(head, reason));
         }
         auto record = m_db.exec(
                 QStringLiteral("INSERT INTO schema_version (version, name, applied_at) "

@@ -1,6 +1,11 @@
 #include "app/app.h"
 
+#include "app/adminapi.h"
+#include "app/chattester.h"
 #include "app/metricstext.h"
+#include "admin/context.h"
+#include "channels/mailer.h"
+#include "crypto/passwordhasher.h"
 #include "core/logging.h"
 #include "crypto/keyring.h"
 #include "crypto/masterkey.h"
@@ -121,8 +126,10 @@ Result<void> App::start()
     if (auto r = loadKeys(); !r)
         return r;
 
+    createServices();
     m_router = std::make_unique<http::Router>();
     addRoutes(*m_router);
+    m_admin->addRoutes(*m_router);
     http::Server::Options options;
     options.address = m_config.listenAddress;
     options.port = m_config.listenPort;
@@ -152,6 +159,21 @@ void App::stop(int graceMs)
     }
     if (m_db)
         m_db->closeThreadConnection();
+}
+
+void App::createServices()
+{
+    m_hasher = std::make_unique<crypto::PasswordHasher>();
+    channels::MailerConfig mail;
+    mail.smtpUrl = m_config.smtpUrl;
+    mail.from = m_config.mailFrom;
+    mail.outboxDir = m_config.mailOutbox;
+    m_mailer = std::make_unique<channels::Mailer>(mail);
+    m_chat = std::make_unique<ChatTester>(ChatTester::Settings{m_config.telegramApiBase, m_config.telegramBotToken,
+                                                               m_config.matrixHomeserver, m_config.matrixAccessToken});
+    m_context = std::make_unique<admin::Context>(*m_db, *m_vault, *m_keys, *m_hasher, *m_mailer, m_clock, m_random,
+                                                 m_config.publicUrl);
+    m_admin = std::make_unique<AdminApi>(*m_context, *m_chat);
 }
 
 void App::addRoutes(http::Router &router)

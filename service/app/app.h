@@ -8,6 +8,13 @@
 
 namespace tap::crypto {
 class KeyRing;
+class PasswordHasher;
+}
+namespace tap::channels {
+class Mailer;
+}
+namespace tap::admin {
+struct Context;
 }
 namespace tap::store {
 class Database;
@@ -19,6 +26,9 @@ class Server;
 }
 
 namespace tap::app {
+
+class AdminApi;
+class ChatTester;
 
 // tapd's composition root: owns the database, the keys and the HTTP server, wires routes.
 class App
@@ -42,6 +52,7 @@ private:
     core::Result<void> prepareDirectories();
     core::Result<void> openDatabase();
     core::Result<void> loadKeys();
+    void createServices();
     void addRoutes(http::Router &router);
 
     Config m_config;
@@ -50,6 +61,11 @@ private:
     std::shared_ptr<store::Database> m_db;
     std::unique_ptr<crypto::KeyRing> m_keys;
     std::unique_ptr<store::Vault> m_vault;
+    std::unique_ptr<crypto::PasswordHasher> m_hasher;
+    std::unique_ptr<channels::Mailer> m_mailer;
+    std::unique_ptr<ChatTester> m_chat;
+    std::unique_ptr<admin::Context> m_context;
+    std::unique_ptr<AdminApi> m_admin;
     std::unique_ptr<http::Router> m_router;
     std::unique_ptr<http::Server> m_server;
     qint64 m_startedAtMs = 0;

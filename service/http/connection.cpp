@@ -6,6 +6,8 @@
 #include <QTcpSocket>
 #include <QUrl>
 
+#include <algorithm>
+
 namespace tap::http {
 
 using core::Error;
@@ -33,6 +35,11 @@ bool isToken(QByteArrayView s)
             return false;
     }
     return true;
+}
+
+bool isHexDigit(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
 bool hasBadFieldChar(QByteArrayView s)
@@ -95,9 +102,15 @@ Connection::Connection(qintptr socketDescriptor, const Limits &limits, const Han
 Connection::~Connection()
 {
     --m_metrics.openConnections;
-    if (m_state == State::Processing) {
+    if (m_state == State::Processing) { // deleted by Server::stop() with a request in flight
         --m_metrics.inFlight;
         ++m_metrics.clientAborts;
+    }
+    if (m_responder) {
+        // Not called from here (it could reach back into this half-destroyed object), but
+        // released: it may hold the responder, and so its own State (a leak otherwise).
+        m_responder->finished = true;
+        m_responder->cancel = nullptr;
     }
 }
 
@@ -154,10 +167,19 @@ void Connection::onBytesWritten()
 
 void Connection::onDisconnected()
 {
-    if (m_state == State::Processing && m_responder) {
-        m_responder->finished = true;
-        if (auto cancel = std::exchange(m_responder->cancel, nullptr))
-            cancel();
+    // Leave Processing before calling back: a response sent from the cancel callback, or one
+    // queued before the deferred delete, is then dropped instead of being written to the
+    // closed socket and counted as delivered.
+    const bool aborted = m_state == State::Processing;
+    m_state = State::Closing;
+    if (aborted) {
+        --m_metrics.inFlight;
+        ++m_metrics.clientAborts;
+        if (m_responder) {
+            m_responder->finished = true;
+            if (auto cancel = std::exchange(m_responder->cancel, nullptr))
+                cancel();
+        }
     }
     m_timer.stop();
     disconnect(m_socket, nullptr, this, nullptr);
@@ -216,6 +238,16 @@ Connection::Step Connection::parseHead()
     while (m_buffer.startsWith("\r\n"))
         m_buffer.remove(0, 2);
     const qsizetype end = m_buffer.indexOf("\r\n\r\n");
+    // Lines end with CRLF. A head with bare LF line endings never holds CRLFCRLF: refuse it as
+    // soon as a bare LF shows up, not at the header timeout.
+    const qsizetype headEnd = end < 0 ? m_buffer.size() : end;
+    for (qsizetype lf = m_buffer.indexOf('\n'); lf >= 0 && lf < headEnd;
+         lf = m_buffer.indexOf('\n', lf + 1)) {
+        if (lf == 0 || m_buffer.at(lf - 1) != '\r') {
+            failAndClose(badRequest(QStringLiteral("Header lines must end with CRLF.")));
+            return Step::Stop;
+        }
+    }
     if (end < 0) {
         if (m_buffer.size() > m_limits.maxHeaderBytes) {
             ++m_metrics.limitRejections;
@@ -238,13 +270,7 @@ Connection::Step Connection::parseHead()
     const QHostAddress peer = r.peerAddress;
     r = Request();
     r.peerAddress = peer;
-    const QList<QByteArray> lines = head.split('\n');
-    for (const QByteArray &line : lines) {
-        if (!line.endsWith('\r') && &line != &lines.last()) {
-            failAndClose(badRequest(QStringLiteral("Header lines must end with CRLF.")));
-            return Step::Stop;
-        }
-    }
+    const QList<QByteArray> lines = head.split('\n'); // each but the last ends with '\r' (above)
     const QByteArray requestLine = lines.first().trimmed();
     const QList<QByteArray> parts = requestLine.split(' ');
     if (parts.size() != 3 || !isToken(parts[0]) || parts[1].isEmpty()
@@ -395,6 +421,14 @@ Connection::Step Connection::readBody()
 
 Connection::Step Connection::readChunked()
 {
+    // Trailer fields are a header section too: bounded like the head, or an endless trailer
+    // section would keep the connection busy for as long as the client likes.
+    const auto trailersTooLarge = [this] {
+        ++m_metrics.limitRejections;
+        failAndClose(Error(ErrorCode::HeadersTooLarge,
+                           QStringLiteral("The request trailers are too large.")));
+        return Step::Stop;
+    };
     for (;;) {
         if (m_chunkRemaining >= 0) { // inside chunk data (+ its CRLF)
             if (m_chunkRemaining > 0) {
@@ -417,9 +451,11 @@ Connection::Step Connection::readChunked()
         }
         const qsizetype eol = m_buffer.indexOf("\r\n");
         if (eol < 0) {
-            const qint64 limit = m_chunkRemaining == -2 ? m_limits.maxHeaderBytes : kMaxChunkSizeLine;
-            if (m_buffer.size() > limit) {
-                failAndClose(badRequest(QStringLiteral("A chunk header or trailer is too long.")));
+            if (m_chunkRemaining == -2) {
+                if (m_trailerBytes + m_buffer.size() > m_limits.maxHeaderBytes)
+                    return trailersTooLarge();
+            } else if (m_buffer.size() > kMaxChunkSizeLine) {
+                failAndClose(badRequest(QStringLiteral("A chunk header is too long.")));
                 return Step::Stop;
             }
             return Step::NeedMore;
@@ -427,6 +463,9 @@ Connection::Step Connection::readChunked()
         const QByteArray line = m_buffer.left(eol);
         m_buffer.remove(0, eol + 2);
         if (m_chunkRemaining == -2) { // trailers, ignored, until the empty line
+            m_trailerBytes += eol + 2;
+            if (m_trailerBytes > m_limits.maxHeaderBytes)
+                return trailersTooLarge();
             if (line.isEmpty()) {
                 dispatch();
                 return Step::Stop;
@@ -436,8 +475,12 @@ Connection::Step Connection::readChunked()
         QByteArray sizeText = line;
         if (const qsizetype semi = sizeText.indexOf(';'); semi >= 0)
             sizeText.truncate(semi);
-        sizeText = sizeText.trimmed();
-        bool ok = !sizeText.isEmpty() && sizeText.size() <= 15;
+        while (sizeText.endsWith(' ') || sizeText.endsWith('\t')) // BWS before a chunk-ext
+            sizeText.chop(1);
+        // chunk-size is 1*HEXDIG (RFC 9112 §7.1). toLongLong() alone also takes a sign, "0x"
+        // and leading blanks, which a proxy in front of us may frame differently (smuggling).
+        bool ok = !sizeText.isEmpty() && sizeText.size() <= 15
+                && std::all_of(sizeText.begin(), sizeText.end(), isHexDigit);
         const qint64 size = ok ? sizeText.toLongLong(&ok, 16) : -1;
         if (!ok || size < 0) {
             failAndClose(badRequest(QStringLiteral("A chunk size is malformed.")));
@@ -451,6 +494,7 @@ Connection::Step Connection::readChunked()
             return Step::Stop;
         }
         m_chunkRemaining = size == 0 ? -2 : size;
+        m_trailerBytes = 0;
         if (size == 0)
             continue;
     }
@@ -548,8 +592,11 @@ void Connection::deliverEnd(quint64 sequence)
 void Connection::finishResponse()
 {
     --m_metrics.inFlight;
-    if (m_responder)
+    if (m_responder) {
         m_responder->finished = true;
+        // The callback may hold the responder, and so its own State: release it with the request.
+        m_responder->cancel = nullptr;
+    }
     m_responder.reset();
     if (!m_keepAlive || m_draining) {
         closeAfterWrite();

@@ -31,6 +31,10 @@ public:
     void write(QByteArray chunk) const;
     void end() const;
 
+    // An object living in the connection's thread, for continuations that must come back to it
+    // (e.g. after work on another thread). Null once the server is gone.
+    QObject *threadContext() const;
+
     // True until the response is complete or the client disconnects.
     bool isActive() const;
     // Called (on the connection's thread) if the client disconnects before the response ends.
@@ -49,5 +53,10 @@ struct Responder::State
     std::atomic<bool> finished{false};
     std::function<void()> cancel;
 };
+
+inline QObject *Responder::threadContext() const
+{
+    return d->context.data();
+}
 
 } // namespace tap::http

@@ -76,8 +76,9 @@ void TestDatabaseUrl::postgres_data()
                                   << QStringLiteral("localhost") << 5432 << QStringLiteral("tap")
                                   << QStringList();
     QTest::newRow("no password") << QStringLiteral("postgres://tap@localhost:5432/tap")
-                                 << QStringLiteral("tap") << QString() << QStringLiteral("localhost")
-                                 << 5432 << QStringLiteral("tap") << QStringList();
+                                 << QStringLiteral("tap") << QString()
+                                 << QStringLiteral("localhost") << 5432 << QStringLiteral("tap")
+                                 << QStringList();
     QTest::newRow("percent-encoded password")
             << QStringLiteral("postgres://tap:p%40ss%3Aw%2Frd%25%20x@localhost/tap")
             << QStringLiteral("tap") << QStringLiteral("p@ss:w/rd% x")
@@ -91,15 +92,15 @@ void TestDatabaseUrl::postgres_data()
                                << QStringLiteral("::1") << 5432 << QStringLiteral("tap")
                                << QStringList();
     QTest::newRow("sslmode") << QStringLiteral("postgres://tap:pw@db:5432/tap?sslmode=require")
-                             << QStringLiteral("tap") << QStringLiteral("pw") << QStringLiteral("db")
-                             << 5432 << QStringLiteral("tap")
-                             << QStringList{QStringLiteral("sslmode=require")};
-    QTest::newRow("two options")
-            << QStringLiteral("postgres://tap:pw@db/tap?sslmode=verify-full&application_name=tapd")
-            << QStringLiteral("tap") << QStringLiteral("pw") << QStringLiteral("db") << 5432
-            << QStringLiteral("tap")
-            << QStringList{QStringLiteral("sslmode=verify-full"),
-                           QStringLiteral("application_name=tapd")};
+                             << QStringLiteral("tap") << QStringLiteral("pw")
+                             << QStringLiteral("db") << 5432 << QStringLiteral("tap")
+                             << QStringList{ QStringLiteral("sslmode=require") };
+    QTest::newRow("two options") << QStringLiteral(
+            "postgres://tap:pw@db/tap?sslmode=verify-full&application_name=tapd")
+                                 << QStringLiteral("tap") << QStringLiteral("pw")
+                                 << QStringLiteral("db") << 5432 << QStringLiteral("tap")
+                                 << QStringList{ QStringLiteral("sslmode=verify-full"),
+                                                 QStringLiteral("application_name=tapd") };
     QTest::newRow("socket dir overrides host")
             << QStringLiteral("postgres://tap@localhost/tap?host=/run/postgresql")
             << QStringLiteral("tap") << QString() << QStringLiteral("/run/postgresql") << 5432
@@ -114,7 +115,7 @@ void TestDatabaseUrl::postgres_data()
     QTest::newRow("socket dir and sslmode")
             << QStringLiteral("postgres://tap@/tap?host=%2Frun%2Fpostgresql&sslmode=disable")
             << QStringLiteral("tap") << QString() << QStringLiteral("/run/postgresql") << 5432
-            << QStringLiteral("tap") << QStringList{QStringLiteral("sslmode=disable")};
+            << QStringLiteral("tap") << QStringList{ QStringLiteral("sslmode=disable") };
 }
 
 void TestDatabaseUrl::postgres()
@@ -138,7 +139,7 @@ void TestDatabaseUrl::postgres()
     QVERIFY(parsed->path.isEmpty());
 
     // A bounded connect timeout always comes first, then the URL's options in order.
-    QStringList expected{QStringLiteral("connect_timeout=5")};
+    QStringList expected{ QStringLiteral("connect_timeout=5") };
     expected += options;
     QCOMPARE(parsed->connectOptions.split(u';'), expected);
     // The host option is consumed, never handed to libpq a second time.
@@ -167,6 +168,16 @@ void TestDatabaseUrl::rejected_data()
     QTest::newRow("negative port") << QStringLiteral("postgres://tap:pw@localhost:-1/tap");
     QTest::newRow("option with semicolon")
             << QStringLiteral("postgres://tap:pw@localhost/tap?sslmode=require%3Bhost%3Devil");
+    // QPSQL hands the options to libpq space-separated and unquoted: a space in a value
+    // would add another keyword (here a different server) behind redacted()'s back.
+    QTest::newRow("option value with space")
+            << QStringLiteral("postgres://tap:pw@localhost/tap?sslmode=require%20host%3Devil");
+    QTest::newRow("option value with quote")
+            << QStringLiteral("postgres://tap:pw@localhost/tap?application_name=a%27b");
+    QTest::newRow("option value with backslash")
+            << QStringLiteral("postgres://tap:pw@localhost/tap?application_name=a%5Cb");
+    QTest::newRow("option key with space")
+            << QStringLiteral("postgres://tap:pw@localhost/tap?ssl%20mode=require");
     QTest::newRow("option without key") << QStringLiteral("postgres://tap:pw@localhost/tap?=x");
 }
 

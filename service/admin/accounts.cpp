@@ -1,0 +1,354 @@
+#include "admin/accounts.h"
+
+#include "api/validation.h"
+#include "channels/mailer.h"
+#include "core/clock.h"
+#include "crypto/keyring.h"
+#include "crypto/passwordhasher.h"
+#include "crypto/tokens.h"
+
+#include <QJsonDocument>
+#include <QRegularExpression>
+
+namespace tap::admin {
+
+using core::Error;
+using core::ErrorCode;
+using core::Result;
+
+namespace {
+
+constexpr qint64 kResendCooldownMs = 60 * 1000;
+constexpr int kMaxFailuresPerAddress = 20;
+
+QString normalizedEmail(const QString &email)
+{
+    return email.trimmed().toLower();
+}
+
+Error invalidCode()
+{
+    return Error(ErrorCode::InvalidRequest, QStringLiteral("The code is invalid or has expired."));
+}
+
+Error badLogin()
+{
+    return Error(ErrorCode::Unauthorized, QStringLiteral("Invalid email or password."));
+}
+
+} // namespace
+
+QString AccountService::codeHash(const QString &userId, const QString &code) const
+{
+    // Bound to the user: a code is only good for the address it was sent to.
+    return m_ctx.keys.tokenHash(QStringLiteral("verify:%1:%2").arg(userId, code).toUtf8());
+}
+
+Result<void> AccountService::sendVerificationCode(const store::UserRow &user)
+{
+    const qint64 now = m_ctx.clock.nowMs();
+    const QString code = crypto::newNumericCode(m_ctx.random);
+    if (auto r = m_ctx.accounts.putVerification(user.id, codeHash(user.id, code), now + kCodeLifetimeMs, now); !r)
+        return r;
+    return m_ctx.mailer.send({user.email, QStringLiteral("Your TAP verification code"),
+                              QStringLiteral("Your TAP verification code is %1.\n\n"
+                                             "It expires in 15 minutes. If you did not sign up for TAP, "
+                                             "you can ignore this message.\n")
+                                      .arg(code)});
+}
+
+void AccountService::signup(const QJsonObject &body, const QString &remoteAddr, QObject *context, OutcomeCallback done)
+{
+    Q_UNUSED(remoteAddr);
+    api::JsonFields f(body);
+    auto known = f.onlyKnown({QStringLiteral("team_name"), QStringLiteral("email"), QStringLiteral("password"),
+                              QStringLiteral("invite_token")});
+    auto email = f.string(QStringLiteral("email"), true);
+    auto password = f.string(QStringLiteral("password"), true);
+    auto invite = f.string(QStringLiteral("invite_token"), false);
+    auto teamName = f.string(QStringLiteral("team_name"), invite.ok() && invite->isEmpty());
+    for (const Result<void> &r : {known, email ? Result<void>() : Result<void>(email.error()),
+                                  password ? Result<void>() : Result<void>(password.error()),
+                                  invite ? Result<void>() : Result<void>(invite.error()),
+                                  teamName ? Result<void>() : Result<void>(teamName.error())}) {
+        if (!r)
+            return done(r.error());
+    }
+    const QString address = normalizedEmail(*email);
+    if (auto r = api::checkEmail(address); !r)
+        return done(r.error());
+    if (auto r = api::checkPassword(*password); !r)
+        return done(r.error());
+    if (invite->isEmpty()) {
+        if (auto r = api::checkTeamName(*teamName); !r)
+            return done(r.error());
+    }
+    // Cheap checks first, so a doomed sign-up does not cost a password hash.
+    auto existing = m_ctx.accounts.userByEmail(address);
+    if (!existing)
+        return done(existing.error());
+    if (existing.value())
+        return done(Error(ErrorCode::Conflict, QStringLiteral("An account with this email already exists; log in instead.")));
+    QJsonObject normalized = body;
+    normalized.insert(QStringLiteral("email"), address);
+    m_ctx.hasher.hashAsync(core::SecretBytes(password->toUtf8()), context,
+                           [this, normalized, done](const QString &hash) {
+                               if (hash.isEmpty())
+                                   return done(Error(ErrorCode::Unavailable, QStringLiteral("The server is too busy to create accounts right now.")));
+                               done(finishSignup(normalized, hash));
+                           });
+}
+
+Outcome AccountService::finishSignup(const QJsonObject &body, const QString &passwordHash)
+{
+    const qint64 now = m_ctx.clock.nowMs();
+    store::UserRow user;
+    user.id = m_ctx.random.uuid();
+    user.email = body.value(QStringLiteral("email")).toString();
+    user.passwordHash = passwordHash;
+    user.createdAt = now;
+    const QString inviteToken = body.value(QStringLiteral("invite_token")).toString();
+    if (!inviteToken.isEmpty()) {
+        user.emailVerified = true; // the invitation reached this address
+        QString teamId;
+        auto created = m_ctx.db.transaction([&]() -> Result<void> {
+            if (auto r = m_ctx.accounts.createUser(user); !r)
+                return r;
+            auto accepted = acceptInvite(user, inviteToken, &teamId);
+            return accepted ? Result<void>() : Result<void>(accepted.error());
+        });
+        if (!created)
+            return created.error();
+        return ok({{QStringLiteral("admin_id"), user.id}, {QStringLiteral("team_id"), teamId},
+                   {QStringLiteral("email"), user.email}, {QStringLiteral("email_verified"), true},
+                   {QStringLiteral("message"), QStringLiteral("Account created and invitation accepted; you can log in.")}},
+                  201);
+    }
+    store::TeamRow team{m_ctx.random.uuid(), body.value(QStringLiteral("team_name")).toString(), now};
+    if (auto r = m_ctx.accounts.createTeamWithOwner(team, user, false); !r) {
+        if (r.error().code() != ErrorCode::Conflict)
+            return r.error();
+        auto again = m_ctx.accounts.userByEmail(user.email);
+        if (again && again.value())
+            return Error(ErrorCode::Conflict, QStringLiteral("An account with this email already exists; log in instead."));
+        return Error(ErrorCode::Conflict, QStringLiteral("The team name \"%1\" is already taken.").arg(team.name));
+    }
+    Actor actor{user.id, team.id, user.email, QStringLiteral("owner"), QString()};
+    m_ctx.recordChange(actor, QStringLiteral("team.create"), team.name);
+    QString message = QStringLiteral("A 6-digit verification code was sent to %1.").arg(user.email);
+    if (!sendVerificationCode(user))
+        message = QStringLiteral("The account was created, but the verification code could not be sent; "
+                                 "ask for a new one with /resend-verification.");
+    return ok({{QStringLiteral("team_id"), team.id}, {QStringLiteral("team_name"), team.name},
+               {QStringLiteral("admin_id"), user.id}, {QStringLiteral("email"), user.email},
+               {QStringLiteral("email_verified"), false}, {QStringLiteral("message"), message}},
+              201);
+}
+
+Outcome AccountService::verifyEmail(const QJsonObject &body)
+{
+    api::JsonFields f(body);
+    if (auto r = f.onlyKnown({QStringLiteral("email"), QStringLiteral("code")}); !r)
+        return r.error();
+    auto email = f.string(QStringLiteral("email"), true);
+    if (!email)
+        return email.error();
+    auto code = f.string(QStringLiteral("code"), true);
+    if (!code)
+        return code.error();
+    static const QRegularExpression sixDigits(QStringLiteral("^[0-9]{6}$"));
+    if (!sixDigits.match(*code).hasMatch())
+        return Error(ErrorCode::InvalidRequest, QStringLiteral("code must be the 6 digits from the email."));
+    auto user = m_ctx.accounts.userByEmail(normalizedEmail(*email));
+    if (!user)
+        return user.error();
+    if (!user.value())
+        return invalidCode();
+    auto pending = m_ctx.accounts.verification(user.value()->id);
+    if (!pending)
+        return pending.error();
+    if (!pending.value())
+        return invalidCode();
+    const auto &v = *pending.value();
+    if (v.attempts >= kMaxCodeAttempts)
+        return Error(ErrorCode::RateLimited, QStringLiteral("Too many wrong codes. Ask for a new code with /resend-verification."))
+                .setRetryAfterSeconds(int(kResendCooldownMs / 1000));
+    if (v.expiresAt <= m_ctx.clock.nowMs())
+        return Error(ErrorCode::InvalidRequest, QStringLiteral("The code has expired. Ask for a new code with /resend-verification."));
+    if (!core::constantTimeEquals(codeHash(user.value()->id, *code).toLatin1(), v.codeHash.toLatin1())) {
+        if (auto r = m_ctx.accounts.countVerificationFailure(user.value()->id); !r)
+            return r.error();
+        return invalidCode();
+    }
+    if (auto r = m_ctx.accounts.markEmailVerified(user.value()->id, m_ctx.clock.nowMs()); !r)
+        return r.error();
+    if (auto r = m_ctx.accounts.deleteVerification(user.value()->id); !r)
+        return r.error();
+    return ok({{QStringLiteral("email_verified"), true},
+               {QStringLiteral("message"), QStringLiteral("Email verified; you can log in.")}});
+}
+
+Outcome AccountService::resendVerification(const QJsonObject &body)
+{
+    api::JsonFields f(body);
+    if (auto r = f.onlyKnown({QStringLiteral("email")}); !r)
+        return r.error();
+    auto email = f.string(QStringLiteral("email"), true);
+    if (!email)
+        return email.error();
+    // The answer is the same whether or not the account exists, so it reveals nothing.
+    const Reply generic{200, {{QStringLiteral("message"),
+                               QStringLiteral("If that address has an unverified account, a new code is on its way.")}}};
+    auto user = m_ctx.accounts.userByEmail(normalizedEmail(*email));
+    if (!user)
+        return user.error();
+    if (!user.value() || user.value()->emailVerified)
+        return generic;
+    auto pending = m_ctx.accounts.verification(user.value()->id);
+    if (!pending)
+        return pending.error();
+    if (pending.value() && pending.value()->createdAt + kResendCooldownMs > m_ctx.clock.nowMs())
+        return generic;
+    if (auto r = sendVerificationCode(*user.value()); !r)
+        return r.error();
+    return generic;
+}
+
+void AccountService::login(const QJsonObject &body, const QString &remoteAddr, QObject *context, OutcomeCallback done)
+{
+    api::JsonFields f(body);
+    if (auto r = f.onlyKnown({QStringLiteral("email"), QStringLiteral("password"), QStringLiteral("team_id"),
+                              QStringLiteral("invite_token")});
+        !r)
+        return done(r.error());
+    auto email = f.string(QStringLiteral("email"), true);
+    auto password = f.string(QStringLiteral("password"), true);
+    auto teamId = f.string(QStringLiteral("team_id"), false);
+    auto invite = f.string(QStringLiteral("invite_token"), false);
+    if (!email || !password || !teamId || !invite)
+        return done(!email ? email.error() : !password ? password.error() : !teamId ? teamId.error() : invite.error());
+    const QString address = normalizedEmail(*email);
+    const qint64 now = m_ctx.clock.nowMs();
+    const QString emailKey = QStringLiteral("email:") + m_ctx.keys.tokenHash(address.toUtf8());
+    const QString addressKey = QStringLiteral("addr:") + remoteAddr;
+    for (const QString &key : {emailKey, addressKey}) {
+        auto locked = m_ctx.accounts.lockedUntil(key, now);
+        if (!locked)
+            return done(locked.error());
+        if (locked.value() > 0)
+            return done(Error(ErrorCode::RateLimited, QStringLiteral("Too many failed log-ins. Try again later."))
+                                .setRetryAfterSeconds(int((locked.value() - now + 999) / 1000)));
+    }
+    auto user = m_ctx.accounts.userByEmail(address);
+    if (!user)
+        return done(user.error());
+    // Unknown addresses are checked against a dummy hash so both cases take the same time.
+    const QString hash = user.value() ? user.value()->passwordHash : m_ctx.hasher.dummyHash();
+    m_ctx.hasher.verifyAsync(hash, core::SecretBytes(password->toUtf8()), context,
+                             [this, user = user.value(), body, remoteAddr, emailKey, addressKey, done](bool matches) {
+                                 const qint64 t = m_ctx.clock.nowMs();
+                                 if (!matches || !user) {
+                                     (void)m_ctx.accounts.recordFailure(emailKey, t, kLoginWindowMs, kMaxLoginFailures, kLoginLockMs);
+                                     (void)m_ctx.accounts.recordFailure(addressKey, t, kLoginWindowMs, kMaxFailuresPerAddress, kLoginLockMs);
+                                     return done(badLogin());
+                                 }
+                                 (void)m_ctx.accounts.clearFailures(emailKey);
+                                 done(finishLogin(*user, body, remoteAddr));
+                             });
+}
+
+Outcome AccountService::finishLogin(const store::UserRow &user, const QJsonObject &body, const QString &remoteAddr)
+{
+    if (!user.emailVerified)
+        return Error(ErrorCode::Forbidden, QStringLiteral("Verify your email address first (POST /verify-email)."));
+    QString teamId = body.value(QStringLiteral("team_id")).toString();
+    const QString inviteToken = body.value(QStringLiteral("invite_token")).toString();
+    if (!inviteToken.isEmpty()) {
+        auto accepted = acceptInvite(user, inviteToken, &teamId);
+        if (!accepted)
+            return accepted.error();
+    }
+    auto teams = m_ctx.accounts.teamsOf(user.id);
+    if (!teams)
+        return teams.error();
+    if (teams->isEmpty())
+        return Error(ErrorCode::Forbidden, QStringLiteral("This account is not a member of any team."));
+    if (teamId.isEmpty())
+        teamId = teams->first();
+    else if (!teams->contains(teamId))
+        return Error(ErrorCode::Forbidden, QStringLiteral("You are not a member of that team."));
+    auto member = m_ctx.accounts.member(teamId, user.id);
+    if (!member || !member.value())
+        return member ? Error(ErrorCode::Forbidden, QStringLiteral("You are not a member of that team.")) : member.error();
+    const QString token = crypto::newToken(crypto::TokenKind::Session, m_ctx.random);
+    const qint64 now = m_ctx.clock.nowMs();
+    const qint64 expires = now + kSessionLifetimeMs;
+    if (auto r = m_ctx.accounts.createSession(m_ctx.keys.tokenHash(token.toUtf8()), user.id, teamId, now, expires, remoteAddr); !r)
+        return r.error();
+    return ok({{QStringLiteral("session_token"), token},
+               {QStringLiteral("admin_id"), user.id},
+               {QStringLiteral("team_id"), teamId},
+               {QStringLiteral("role"), member.value()->role},
+               {QStringLiteral("expires_at"), core::toRfc3339(expires)}});
+}
+
+Outcome AccountService::acceptInvite(const store::UserRow &user, const QString &inviteToken, QString *teamId)
+{
+    auto invite = m_ctx.accounts.inviteByTokenHash(m_ctx.keys.tokenHash(inviteToken.toUtf8()));
+    if (!invite)
+        return invite.error();
+    const qint64 now = m_ctx.clock.nowMs();
+    if (!invite.value() || invite.value()->acceptedAt > 0 || invite.value()->expiresAt <= now)
+        return Error(ErrorCode::InvalidRequest, QStringLiteral("The invitation is invalid or has expired."));
+    const store::InviteRow &i = *invite.value();
+    if (normalizedEmail(i.email) != normalizedEmail(user.email))
+        return Error(ErrorCode::Forbidden, QStringLiteral("This invitation was sent to another address."));
+    auto joined = m_ctx.db.transaction([&]() -> Result<void> {
+        if (auto r = m_ctx.accounts.markInviteAccepted(i.id, now); !r)
+            return r;
+        auto existing = m_ctx.accounts.member(i.teamId, user.id);
+        if (!existing)
+            return existing.error();
+        if (existing.value())
+            return {};
+        return m_ctx.accounts.addMember(i.teamId, user.id, i.role, now);
+    });
+    if (!joined)
+        return joined.error();
+    *teamId = i.teamId;
+    m_ctx.recordChange(Actor{user.id, i.teamId, user.email, i.role, QString()}, QStringLiteral("member.join"), user.email,
+                       {{QStringLiteral("role"), i.role}});
+    return ok({});
+}
+
+Outcome AccountService::logout(const QByteArray &authorization)
+{
+    auto actor = authenticate(authorization, QString());
+    if (!actor)
+        return actor.error();
+    const QByteArray token = authorization.mid(7).trimmed();
+    if (auto r = m_ctx.accounts.deleteSession(m_ctx.keys.tokenHash(token)); !r)
+        return r.error();
+    return ok({{QStringLiteral("status"), QStringLiteral("logged_out")}});
+}
+
+Result<Actor> AccountService::authenticate(const QByteArray &authorization, const QString &remoteAddr)
+{
+    const Error unauthorized(ErrorCode::Unauthorized,
+                             QStringLiteral("Missing, invalid or expired session token; log in and send "
+                                            "\"Authorization: Bearer <session_token>\"."));
+    if (!authorization.startsWith("Bearer "))
+        return unauthorized;
+    const QByteArray token = authorization.mid(7).trimmed();
+    if (!crypto::hasTokenShape(crypto::TokenKind::Session, QString::fromLatin1(token)))
+        return unauthorized;
+    auto session = m_ctx.accounts.session(m_ctx.keys.tokenHash(token), m_ctx.clock.nowMs());
+    if (!session)
+        return session.error();
+    if (!session.value())
+        return unauthorized;
+    const store::SessionRow &s = *session.value();
+    return Actor{s.userId, s.teamId, s.email, s.role, remoteAddr};
+}
+
+} // namespace tap::admin

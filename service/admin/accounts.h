@@ -1,0 +1,49 @@
+#pragma once
+
+#include "admin/actor.h"
+#include "admin/context.h"
+#include "admin/reply.h"
+
+#include <QJsonObject>
+
+class QObject;
+
+namespace tap::admin {
+
+// Human accounts (seed configuration.txt "Admin Authentication"): sign-up with a team, email
+// verification by 6-digit code, log-in with a 24 h session, log-out, invitations.
+//
+// Password hashing runs on the hasher's pool; operations that need it take a `context`
+// living in the caller's thread and call `done` there.
+class AccountService
+{
+public:
+    static constexpr qint64 kSessionLifetimeMs = 24 * 3600 * 1000;
+    static constexpr qint64 kCodeLifetimeMs = 15 * 60 * 1000;
+    static constexpr int kMaxCodeAttempts = 5;
+    static constexpr int kMaxLoginFailures = 5;
+    static constexpr qint64 kLoginWindowMs = 15 * 60 * 1000;
+    static constexpr qint64 kLoginLockMs = 5 * 60 * 1000;
+
+    explicit AccountService(Context &context) : m_ctx(context) { }
+
+    void signup(const QJsonObject &body, const QString &remoteAddr, QObject *context, OutcomeCallback done);
+    Outcome verifyEmail(const QJsonObject &body);
+    Outcome resendVerification(const QJsonObject &body);
+    void login(const QJsonObject &body, const QString &remoteAddr, QObject *context, OutcomeCallback done);
+    Outcome logout(const QByteArray &authorization);
+
+    // Resolves "Bearer taps_…" to the member it belongs to (401 otherwise).
+    core::Result<Actor> authenticate(const QByteArray &authorization, const QString &remoteAddr);
+
+private:
+    core::Result<void> sendVerificationCode(const store::UserRow &user);
+    QString codeHash(const QString &userId, const QString &code) const;
+    Outcome finishSignup(const QJsonObject &body, const QString &passwordHash);
+    Outcome finishLogin(const store::UserRow &user, const QJsonObject &body, const QString &remoteAddr);
+    Outcome acceptInvite(const store::UserRow &user, const QString &inviteToken, QString *teamId);
+
+    Context &m_ctx;
+};
+
+} // namespace tap::admin

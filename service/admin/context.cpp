@@ -1,0 +1,38 @@
+#include "admin/context.h"
+
+#include "admin/actor.h"
+#include "core/logging.h"
+
+namespace tap::admin {
+
+using core::Error;
+using core::ErrorCode;
+using core::Result;
+
+Result<void> Actor::requireConfigure() const
+{
+    if (role == u"owner" || role == u"admin")
+        return {};
+    return Error(ErrorCode::Forbidden,
+                 QStringLiteral("Approvers can view configuration and decide approvals, but only "
+                                "owners and admins can change it."));
+}
+
+void Context::recordChange(const Actor &actor, const QString &action, const QString &target,
+                           const QJsonObject &detail)
+{
+    store::AuditRecord r;
+    r.ts = clock.nowMs();
+    r.teamId = actor.teamId;
+    r.kind = QStringLiteral("admin");
+    r.actor = actor.email;
+    r.remoteAddr = actor.remoteAddr;
+    r.action = action;
+    r.target = target;
+    r.detail = detail;
+    if (auto appended = audit.append(r); !appended)
+        core::logEvent(core::lcAudit(), QtCriticalMsg, QStringLiteral("audit write failed"),
+                       {{QStringLiteral("action"), action}, {QStringLiteral("team_id"), actor.teamId}});
+}
+
+} // namespace tap::admin

@@ -1,0 +1,62 @@
+#pragma once
+
+#include "core/clock.h"
+#include "core/random.h"
+#include "store/accountstore.h"
+#include "store/agentstore.h"
+#include "store/auditstore.h"
+#include "store/channelstore.h"
+#include "store/credentialstore.h"
+
+#include <QUrl>
+
+namespace tap::crypto {
+class KeyRing;
+class PasswordHasher;
+}
+namespace tap::store {
+class Vault;
+}
+namespace tap::channels {
+class Mailer;
+}
+
+namespace tap::admin {
+
+struct Actor;
+
+// Everything the admin services share; owned by the composition root (app/App).
+struct Context
+{
+    Context(store::Database &database, store::Vault &vaultRef, const crypto::KeyRing &keyRing,
+            crypto::PasswordHasher &passwordHasher, channels::Mailer &mailerRef,
+            const core::Clock &clockRef, core::Random &randomRef, QUrl publicUrlValue)
+        : db(database), vault(vaultRef), keys(keyRing), hasher(passwordHasher), mailer(mailerRef),
+          clock(clockRef), random(randomRef), publicUrl(std::move(publicUrlValue)),
+          accounts(database, vaultRef), credentials(database), agents(database), channels(database),
+          audit(database)
+    {
+    }
+
+    store::Database &db;
+    store::Vault &vault;
+    const crypto::KeyRing &keys;
+    crypto::PasswordHasher &hasher;
+    channels::Mailer &mailer;
+    const core::Clock &clock;
+    core::Random &random;
+    QUrl publicUrl;
+
+    store::AccountStore accounts;
+    store::CredentialStore credentials;
+    store::AgentStore agents;
+    store::ChannelStore channels;
+    store::AuditStore audit;
+
+    // Appends an admin audit record for a change made by `actor`. A failure to write the
+    // audit record is logged; the change itself has already been committed.
+    void recordChange(const Actor &actor, const QString &action, const QString &target,
+                      const QJsonObject &detail = {});
+};
+
+} // namespace tap::admin

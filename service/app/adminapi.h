@@ -1,0 +1,44 @@
+#pragma once
+
+#include "admin/accounts.h"
+#include "admin/agents.h"
+#include "admin/audit.h"
+#include "admin/channels.h"
+#include "admin/credentials.h"
+#include "admin/members.h"
+
+namespace tap::http {
+class Router;
+struct Call;
+}
+
+namespace tap::app {
+
+// The admin API's routes (CONTRACT.md "Endpoints"): each handler parses the call, resolves the
+// session and hands over to an admin service; the services decide.
+class AdminApi
+{
+public:
+    AdminApi(admin::Context &context, admin::ChannelTester &tester);
+    void addRoutes(http::Router &router);
+
+private:
+    using AuthedHandler = std::function<admin::Outcome(const http::Call &, const admin::Actor &)>;
+    using AuthedBodyHandler = std::function<admin::Outcome(const http::Call &, const admin::Actor &, const QJsonObject &)>;
+    std::function<void(const http::Call &)> authed(AuthedHandler handler);
+    std::function<void(const http::Call &)> authedBody(AuthedBodyHandler handler);
+    void addAccountRoutes(http::Router &router);
+    void addTeamRoutes(http::Router &router);
+    void addConfigRoutes(http::Router &router);
+    void addAuditRoutes(http::Router &router);
+
+    admin::Context &m_ctx;
+    admin::AccountService m_accounts;
+    admin::MemberService m_members;
+    admin::CredentialService m_credentials;
+    admin::AgentService m_agents;
+    admin::ChannelService m_channels;
+    admin::AuditService m_audit;
+};
+
+} // namespace tap::app
