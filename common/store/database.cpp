@@ -119,6 +119,12 @@ Result<QSqlDatabase> Database::openConnection(const QString &name)
                      QStringLiteral("Cannot connect to the database %1: %2")
                              .arg(m_url.redacted(), db.lastError().databaseText().trimmed()));
     }
+    if (!sqlite) {
+        // NOTICEs would reach stderr raw through libpq, breaking the one-JSON-object-per-line log.
+        QSqlQuery q(db);
+        if (!q.exec(QStringLiteral("SET client_min_messages TO warning")))
+            return databaseError(q.lastError(), QStringLiteral("SET client_min_messages"));
+    }
     if (sqlite) {
         QSqlQuery q(db);
         for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON",
@@ -137,9 +143,9 @@ QSqlDatabase Database::connection()
         QSqlDatabase db = QSqlDatabase::database(name, false);
         if (db.isOpen())
             return db;
-        if (db.open())
-            return db; // reconnect after a dropped PostgreSQL connection
-        return db;
+        // Reconnect after a dropped connection through the full set-up (pragmas, options).
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(name);
     }
     auto opened = openConnection(name);
     return opened ? opened.value() : QSqlDatabase::database(name, false);

@@ -36,6 +36,33 @@ Error badLogin()
     return Error(ErrorCode::Unauthorized, QStringLiteral("Invalid email or password."));
 }
 
+// The pending invitation behind `inviteToken`, if `user` may accept it now.
+Result<store::InviteRow> usableInvite(Context &ctx, const store::UserRow &user, const QString &inviteToken, qint64 now)
+{
+    auto invite = ctx.accounts.inviteByTokenHash(ctx.keys.tokenHash(inviteToken.toUtf8()));
+    if (!invite)
+        return invite.error();
+    if (!invite.value() || invite.value()->acceptedAt > 0 || invite.value()->expiresAt <= now)
+        return Error(ErrorCode::InvalidRequest, QStringLiteral("The invitation is invalid or has expired."));
+    if (normalizedEmail(invite.value()->email) != normalizedEmail(user.email))
+        return Error(ErrorCode::Forbidden, QStringLiteral("This invitation was sent to another address."));
+    return *invite.value();
+}
+
+// Uses up the invitation and adds `user` to its team. Runs inside the caller's transaction
+// (Database::transaction() is not re-entrant).
+Result<void> joinInvitedTeam(Context &ctx, const store::UserRow &user, const store::InviteRow &i, qint64 now)
+{
+    if (auto r = ctx.accounts.markInviteAccepted(i.id, now); !r)
+        return r;
+    auto existing = ctx.accounts.member(i.teamId, user.id);
+    if (!existing)
+        return existing.error();
+    if (existing.value())
+        return {};
+    return ctx.accounts.addMember(i.teamId, user.id, i.role, now);
+}
+
 } // namespace
 
 QString AccountService::codeHash(const QString &userId, const QString &code) const
@@ -110,15 +137,21 @@ Outcome AccountService::finishSignup(const QJsonObject &body, const QString &pas
     const QString inviteToken = body.value(QStringLiteral("invite_token")).toString();
     if (!inviteToken.isEmpty()) {
         user.emailVerified = true; // the invitation reached this address
-        QString teamId;
+        auto invite = usableInvite(m_ctx, user, inviteToken, now);
+        if (!invite)
+            return invite.error();
+        // One transaction: a failed join leaves no account behind. (Not acceptInvite(): that
+        // opens its own transaction, and transactions do not nest.)
         auto created = m_ctx.db.transaction([&]() -> Result<void> {
             if (auto r = m_ctx.accounts.createUser(user); !r)
                 return r;
-            auto accepted = acceptInvite(user, inviteToken, &teamId);
-            return accepted ? Result<void>() : Result<void>(accepted.error());
+            return joinInvitedTeam(m_ctx, user, invite.value(), now);
         });
         if (!created)
             return created.error();
+        const QString teamId = invite->teamId;
+        m_ctx.recordChange(Actor{user.id, teamId, user.email, invite->role, QString()}, QStringLiteral("member.join"),
+                           user.email, {{QStringLiteral("role"), invite->role}});
         return ok({{QStringLiteral("admin_id"), user.id}, {QStringLiteral("team_id"), teamId},
                    {QStringLiteral("email"), user.email}, {QStringLiteral("email_verified"), true},
                    {QStringLiteral("message"), QStringLiteral("Account created and invitation accepted; you can log in.")}},
@@ -294,25 +327,12 @@ Outcome AccountService::finishLogin(const store::UserRow &user, const QJsonObjec
 
 Outcome AccountService::acceptInvite(const store::UserRow &user, const QString &inviteToken, QString *teamId)
 {
-    auto invite = m_ctx.accounts.inviteByTokenHash(m_ctx.keys.tokenHash(inviteToken.toUtf8()));
+    const qint64 now = m_ctx.clock.nowMs();
+    auto invite = usableInvite(m_ctx, user, inviteToken, now);
     if (!invite)
         return invite.error();
-    const qint64 now = m_ctx.clock.nowMs();
-    if (!invite.value() || invite.value()->acceptedAt > 0 || invite.value()->expiresAt <= now)
-        return Error(ErrorCode::InvalidRequest, QStringLiteral("The invitation is invalid or has expired."));
-    const store::InviteRow &i = *invite.value();
-    if (normalizedEmail(i.email) != normalizedEmail(user.email))
-        return Error(ErrorCode::Forbidden, QStringLiteral("This invitation was sent to another address."));
-    auto joined = m_ctx.db.transaction([&]() -> Result<void> {
-        if (auto r = m_ctx.accounts.markInviteAccepted(i.id, now); !r)
-            return r;
-        auto existing = m_ctx.accounts.member(i.teamId, user.id);
-        if (!existing)
-            return existing.error();
-        if (existing.value())
-            return {};
-        return m_ctx.accounts.addMember(i.teamId, user.id, i.role, now);
-    });
+    const store::InviteRow &i = invite.value();
+    auto joined = m_ctx.db.transaction([&]() -> Result<void> { return joinInvitedTeam(m_ctx, user, i, now); });
     if (!joined)
         return joined.error();
     *teamId = i.teamId;

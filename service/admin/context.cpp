@@ -21,6 +21,7 @@ Result<void> Actor::requireConfigure() const
 void Context::recordChange(const Actor &actor, const QString &action, const QString &target,
                            const QJsonObject &detail)
 {
+    ++configGeneration; // before anything can fail: the change itself is committed
     store::AuditRecord r;
     r.ts = clock.nowMs();
     r.teamId = actor.teamId;

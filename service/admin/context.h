@@ -10,6 +10,8 @@
 
 #include <QUrl>
 
+#include <atomic>
+
 namespace tap::crypto {
 class KeyRing;
 class PasswordHasher;
@@ -52,6 +54,9 @@ struct Context
     store::AgentStore agents;
     store::ChannelStore channels;
     store::AuditStore audit;
+
+    // Bumped after every configuration change; caches on the /forward path compare it.
+    std::atomic<quint64> configGeneration{0};
 
     // Appends an admin audit record for a change made by `actor`. A failure to write the
     // audit record is logged; the change itself has already been committed.

@@ -6,6 +6,10 @@
 #include "admin/context.h"
 #include "channels/mailer.h"
 #include "crypto/passwordhasher.h"
+#include "forward/auditsink.h"
+#include "forward/forwarder.h"
+#include "store/approvalstore.h"
+#include "upstream/curlclient.h"
 #include "core/logging.h"
 #include "crypto/keyring.h"
 #include "crypto/masterkey.h"
@@ -17,6 +21,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QTimer>
 
 #include <sys/stat.h>
 
@@ -119,6 +124,7 @@ Result<void> App::loadKeys()
 Result<void> App::start()
 {
     m_startedAtMs = m_clock.nowMs();
+    upstream::CurlClient::globalInit();
     if (auto r = prepareDirectories(); !r)
         return r;
     if (auto r = openDatabase(); !r)
@@ -174,6 +180,17 @@ void App::createServices()
     m_context = std::make_unique<admin::Context>(*m_db, *m_vault, *m_keys, *m_hasher, *m_mailer, m_clock, m_random,
                                                  m_config.publicUrl);
     m_admin = std::make_unique<AdminApi>(*m_context, *m_chat);
+    m_auditSink = std::make_unique<forward::AuditSink>(*m_db, m_config.auditFile);
+    forward::Settings settings{m_config.allowPrivateTargets, m_config.forwardTimeoutS * 1000, m_config.approvalTimeoutS,
+                               m_config.publicUrl};
+    m_forwarder = std::make_unique<forward::Forwarder>(*m_db, *m_vault, *m_keys, m_clock, m_random, *m_auditSink,
+                                                       m_context->configGeneration, settings);
+    // Housekeeping on the main thread: pending approvals past their deadline expire.
+    m_cleanup = std::make_unique<QTimer>();
+    QObject::connect(m_cleanup.get(), &QTimer::timeout, [this] {
+        (void)store::ApprovalStore(*m_db).expireDue(m_clock.nowMs());
+    });
+    m_cleanup->start(30'000);
 }
 
 void App::addRoutes(http::Router &router)
@@ -189,6 +206,13 @@ void App::addRoutes(http::Router &router)
         call.responder.send(http::Response::error(
                 Error(ErrorCode::Unavailable, QStringLiteral("The database is not reachable."))));
     });
+    forward::Forwarder *forwarder = m_forwarder.get();
+    router.add("POST", QStringLiteral("/forward"),
+               [forwarder](const http::Call &call) { forwarder->forward(call.request, call.responder); });
+    router.add("GET", QStringLiteral("/agent/services"),
+               [forwarder](const http::Call &call) { forwarder->services(call.request, call.responder); });
+    router.add("GET", QStringLiteral("/agent/approvals/<arg>"),
+               [forwarder](const http::Call &call) { forwarder->approvalStatus(call.request, call.arg(0), call.responder); });
     router.add("GET", QStringLiteral("/metrics"), [this](const http::Call &call) {
         call.responder.send(http::Response::text(200, metricsText(m_server->metrics(), m_startedAtMs),
                                                  QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8")));

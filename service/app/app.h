@@ -6,6 +6,8 @@
 
 #include <memory>
 
+class QTimer;
+
 namespace tap::crypto {
 class KeyRing;
 class PasswordHasher;
@@ -15,6 +17,10 @@ class Mailer;
 }
 namespace tap::admin {
 struct Context;
+}
+namespace tap::forward {
+class AuditSink;
+class Forwarder;
 }
 namespace tap::store {
 class Database;
@@ -66,6 +72,9 @@ private:
     std::unique_ptr<ChatTester> m_chat;
     std::unique_ptr<admin::Context> m_context;
     std::unique_ptr<AdminApi> m_admin;
+    std::unique_ptr<forward::AuditSink> m_auditSink;
+    std::unique_ptr<forward::Forwarder> m_forwarder;
+    std::unique_ptr<QTimer> m_cleanup;
     std::unique_ptr<http::Router> m_router;
     std::unique_ptr<http::Server> m_server;
     qint64 m_startedAtMs = 0;

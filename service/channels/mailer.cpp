@@ -688,6 +688,7 @@ void SmtpSession::afterHello()
 
 void SmtpSession::startAuth()
 {
+    m_step = Step::AuthPlain; // so that a failure below is logged as step "auth"
     // A password in clear is only acceptable when it never leaves the machine. This also
     // stops a man in the middle who strips STARTTLS from the server's EHLO reply.
     if (!m_socket->isEncrypted() && !m_socket->peerAddress().isLoopback())
@@ -733,7 +734,7 @@ void SmtpSession::onSocketError(QAbstractSocket::SocketError error)
         return;
     }
     QString reason = m_socket->errorString();
-    if (!m_sslErrors.isEmpty())
+    if (!m_sslErrors.isEmpty() && !reason.contains(m_sslErrors))
         reason += u": "_s + m_sslErrors;
     // A certificate that does not verify will not verify on the next attempt either.
     const bool permanent = error == QAbstractSocket::SslHandshakeFailedError;

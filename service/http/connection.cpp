@@ -163,6 +163,23 @@ void Connection::onBytesWritten()
 {
     if (m_state == State::Processing || m_state == State::Closing)
         armTimer();
+    if (m_drainCallback && m_socket->bytesToWrite() <= m_drainWatermark)
+        std::exchange(m_drainCallback, nullptr)();
+}
+
+qint64 Connection::pendingOutput() const
+{
+    return m_socket->bytesToWrite();
+}
+
+void Connection::setDrainCallback(quint64 sequence, qint64 lowWatermark, std::function<void()> callback)
+{
+    if (sequence != m_sequence || m_state != State::Processing)
+        return;
+    m_drainWatermark = lowWatermark;
+    m_drainCallback = std::move(callback);
+    if (m_socket->bytesToWrite() <= lowWatermark) // already drained
+        QMetaObject::invokeMethod(this, &Connection::onBytesWritten, Qt::QueuedConnection);
 }
 
 void Connection::onDisconnected()
@@ -591,6 +608,7 @@ void Connection::deliverEnd(quint64 sequence)
 
 void Connection::finishResponse()
 {
+    m_drainCallback = nullptr;
     --m_metrics.inFlight;
     if (m_responder) {
         m_responder->finished = true;

@@ -36,6 +36,9 @@ public:
     void deliverChunk(quint64 sequence, QByteArray chunk);
     void deliverEnd(quint64 sequence);
 
+    qint64 pendingOutput() const;
+    void setDrainCallback(quint64 sequence, qint64 lowWatermark, std::function<void()> callback);
+
     // Stop taking new requests: close now if idle, else after the current response.
     void drain();
     bool isBusy() const { return m_state == State::Processing; }
@@ -80,6 +83,8 @@ private:
     qint64 m_trailerBytes = 0;    // of the trailer section so far (bounded by maxHeaderBytes)
     quint64 m_sequence = 0;
     std::shared_ptr<Responder::State> m_responder;
+    std::function<void()> m_drainCallback;
+    qint64 m_drainWatermark = 0;
     QElapsedTimer m_requestTimer;
 };
 

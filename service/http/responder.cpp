@@ -31,6 +31,8 @@ void onConnectionThread(const std::shared_ptr<Responder::State> &d, Fn fn)
 
 } // namespace
 
+Responder::Responder() : d(std::make_shared<State>()) { }
+
 void Responder::send(Response response) const
 {
     if (d->started.exchange(true))
@@ -64,6 +66,18 @@ void Responder::end() const
     if (!d->started || d->finished.exchange(true))
         return;
     onConnectionThread(d, [seq = d->sequence](Connection *c) { c->deliverEnd(seq); });
+}
+
+qint64 Responder::bufferedBytes() const
+{
+    Connection *c = d->connection.data();
+    return c ? c->pendingOutput() : 0;
+}
+
+void Responder::onDrained(qint64 lowWatermark, std::function<void()> callback) const
+{
+    if (Connection *c = d->connection.data())
+        c->setDrainCallback(d->sequence, lowWatermark, std::move(callback));
 }
 
 bool Responder::isActive() const

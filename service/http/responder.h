@@ -21,6 +21,7 @@ class Responder
 {
 public:
     struct State;
+    Responder(); // goes nowhere: every call is dropped
     explicit Responder(std::shared_ptr<State> state) : d(std::move(state)) { }
 
     void send(Response response) const;
@@ -34,6 +35,11 @@ public:
     // An object living in the connection's thread, for continuations that must come back to it
     // (e.g. after work on another thread). Null once the server is gone.
     QObject *threadContext() const;
+
+    // Flow control for streamed bodies, on the connection's thread only: bytes written but
+    // not yet sent to the client, and a callback for when that falls below `lowWatermark`.
+    qint64 bufferedBytes() const;
+    void onDrained(qint64 lowWatermark, std::function<void()> callback) const;
 
     // True until the response is complete or the client disconnects.
     bool isActive() const;

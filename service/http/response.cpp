@@ -134,7 +134,8 @@ QByteArray serializeHead(int status, const HeaderList &headers, const QByteArray
     }
     if (!bodyFraming.isEmpty())
         out += bodyFraming + "\r\n";
-    out += "Date: " + httpDate() + "\r\n";
+    if (headerValue(headers, "date").isEmpty()) // a forwarded response keeps the upstream's
+        out += "Date: " + httpDate() + "\r\n";
     if (close)
         out += "Connection: close\r\n";
     out += "\r\n";

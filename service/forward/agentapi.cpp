@@ -1,0 +1,182 @@
+// The parts of the agent API around /forward: parking a request for approval (202), the poll
+// endpoint, and service discovery.
+#include "forward/exchange.h"
+#include "forward/forwarder.h"
+
+#include "core/clock.h"
+#include "crypto/keyring.h"
+#include "http/response.h"
+#include "store/approvalstore.h"
+#include "store/credentialstore.h"
+#include "store/vault.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace tap::forward {
+
+using core::Error;
+using core::ErrorCode;
+using core::Result;
+
+namespace {
+
+constexpr int kPreviewChars = 500;
+
+http::Response withRequestId(http::Response response, const QString &requestId)
+{
+    response.setHeader("X-TAP-Request-Id", requestId.toLatin1());
+    response.setHeader("Cache-Control", "no-store");
+    return response;
+}
+
+// What the approver is shown of the body: text only, bounded, never a credential value (the
+// agent's request holds none: secrets are injected only when it is forwarded).
+QString bodyPreview(const QByteArray &body)
+{
+    if (body.isEmpty())
+        return {};
+    const QString text = QString::fromUtf8(body.left(kPreviewChars * 4));
+    if (text.contains(QChar::ReplacementCharacter))
+        return QStringLiteral("[%1 bytes of binary data]").arg(body.size());
+    return text.size() > kPreviewChars ? text.left(kPreviewChars) + QStringLiteral("…") : text;
+}
+
+} // namespace
+
+void Forwarder::park(const std::shared_ptr<Exchange> &x)
+{
+    const qint64 now = m_clock.nowMs();
+    store::ApprovalRow a;
+    a.id = m_random.uuid();
+    a.teamId = x->teamId;
+    a.agentHomeTeamId = x->agent.homeTeamId;
+    a.agentId = x->agent.agentId;
+    a.credentialName = x->credentialNames();
+    a.requestId = x->requestId;
+    a.method = QString::fromLatin1(x->method);
+    a.target = x->target;
+    a.bodyPreview = bodyPreview(x->body);
+    a.createdAt = now;
+    a.expiresAt = now + qint64(m_settings.approvalTimeoutS) * 1000;
+    for (const auto &c : std::as_const(x->credentials))
+        a.requirePasskey = a.requirePasskey || c->requirePasskey;
+    // The reviewed request, exactly as the agent sent it (no secret in it), sealed for the team.
+    QJsonArray headers;
+    for (const auto &[name, value] : std::as_const(x->headers))
+        headers.append(QJsonArray{QString::fromLatin1(name), QString::fromUtf8(value)});
+    const QJsonObject reviewed{{QStringLiteral("method"), a.method},
+                               {QStringLiteral("target"), x->target},
+                               {QStringLiteral("team"), x->teamHeader},
+                               {QStringLiteral("credential"), x->credentialHeader},
+                               {QStringLiteral("headers"), headers},
+                               {QStringLiteral("body"), QString::fromLatin1(x->body.toBase64())}};
+    auto sealed = m_vault.seal(a.teamId, crypto::KeyRing::rowAad("tap:approval-request:v1", a.teamId, a.id),
+                               core::SecretBytes(QJsonDocument(reviewed).toJson(QJsonDocument::Compact)));
+    if (!sealed)
+        return reject(*x, sealed.error(), QStringLiteral("approval_store_failed"));
+    a.sealedRequest = sealed.value();
+    if (auto r = store::ApprovalStore(m_db).create(a); !r)
+        return reject(*x, r.error(), QStringLiteral("approval_store_failed"));
+
+    store::AuditRecord r = auditRecord(*x);
+    r.status = 202;
+    r.detail.insert(QStringLiteral("txn_id"), a.id);
+    if (auto w = m_audit.write(r); !w)
+        return x->responder.send(withRequestId(http::Response::error(w.error()), x->requestId));
+
+    QUrl approval = m_settings.publicUrl;
+    approval.setPath(approval.path() + QStringLiteral("/approve/") + a.id);
+    const QJsonObject body{{QStringLiteral("txn_id"), a.id},
+                           {QStringLiteral("status"), QStringLiteral("pending")},
+                           {QStringLiteral("poll_url"), QString(QStringLiteral("/agent/approvals/") + a.id)},
+                           {QStringLiteral("approval_url"), approval.toString()},
+                           {QStringLiteral("expires_at"), core::toRfc3339(a.expiresAt)}};
+    x->responder.send(withRequestId(http::Response::json(202, body), x->requestId));
+}
+
+void Forwarder::approvalStatus(const http::Request &request, const QString &txnId, const http::Responder &responder)
+{
+    const QString requestId = m_random.uuid();
+    auto agent = authenticate(request);
+    if (!agent)
+        return responder.send(withRequestId(http::Response::error(agent.error()), requestId));
+    auto row = store::ApprovalStore(m_db).get(txnId);
+    if (!row)
+        return responder.send(withRequestId(http::Response::error(row.error()), requestId));
+    // Someone else's transaction looks exactly like one that does not exist.
+    if (!row.value() || row.value()->agentHomeTeamId != agent->homeTeamId || row.value()->agentId != agent->agentId)
+        return responder.send(withRequestId(
+                http::Response::error(Error(ErrorCode::NotFound, QStringLiteral("No such approval request."))), requestId));
+    store::ApprovalRow a = *row.value();
+    if (a.status == u"pending" && a.expiresAt <= m_clock.nowMs())
+        a.status = QStringLiteral("expired");
+    QJsonObject body{{QStringLiteral("txn_id"), a.id},
+                     {QStringLiteral("status"), a.status},
+                     {QStringLiteral("expires_at"), core::toRfc3339(a.expiresAt)}};
+    responder.send(withRequestId(http::Response::json(200, body), requestId));
+}
+
+void Forwarder::services(const http::Request &request, const http::Responder &responder)
+{
+    const QString requestId = m_random.uuid();
+    auto agent = authenticate(request);
+    if (!agent)
+        return responder.send(withRequestId(http::Response::error(agent.error()), requestId));
+    store::ForwardStore store(m_db);
+    auto describe = [](const store::Grant &g, const std::optional<store::PolicyRow> &policy) {
+        const store::CredentialRow &c = g.credential;
+        QJsonObject o{{QStringLiteral("name"), c.name},
+                      {QStringLiteral("description"), c.description},
+                      {QStringLiteral("connector"), c.connector},
+                      {QStringLiteral("target"), c.relativeTarget ? QStringLiteral("path") : QStringLiteral("url")},
+                      {QStringLiteral("allowed_hosts"), c.relativeTarget ? QJsonArray() : QJsonArray::fromStringList(c.allowedHosts)}};
+        if (policy)
+            o.insert(QStringLiteral("policy"),
+                     QJsonObject{{QStringLiteral("auto_approve_methods"), QJsonArray::fromStringList(policy->autoApproveMethods)},
+                                 {QStringLiteral("require_approval_methods"), QJsonArray::fromStringList(policy->requireApprovalMethods)},
+                                 {QStringLiteral("auto_approve_urls"), QJsonArray::fromStringList(policy->autoApproveUrls)},
+                                 {QStringLiteral("require_passkey"), policy->requirePasskey}});
+        else
+            o.insert(QStringLiteral("policy"), QJsonObject{{QStringLiteral("summary"), QStringLiteral("every request requires approval")}});
+        return o;
+    };
+    auto teamEntry = [&](const QString &teamId, const QString &relation, const Result<QList<store::Grant>> &grants) -> Result<QJsonObject> {
+        if (!grants)
+            return grants.error();
+        store::CredentialStore credentials(m_db);
+        QJsonArray list;
+        for (const store::Grant &g : grants.value()) {
+            auto policy = credentials.policy(teamId, g.credential.id);
+            if (!policy)
+                return policy.error();
+            list.append(describe(g, policy.value()));
+        }
+        auto name = store.teamName(teamId);
+        return QJsonObject{{QStringLiteral("team_id"), teamId},
+                           {QStringLiteral("team_name"), name ? name.value() : QString()},
+                           {QStringLiteral("relation"), relation},
+                           {QStringLiteral("credentials"), list}};
+    };
+    QJsonArray teams;
+    auto home = teamEntry(agent->homeTeamId, QStringLiteral("home"), store.homeGrants(agent->homeTeamId, agent->agentId));
+    if (!home)
+        return responder.send(withRequestId(http::Response::error(home.error()), requestId));
+    teams.append(home.value());
+    auto links = store.linkedTeams(agent->homeTeamId, agent->agentId);
+    if (!links)
+        return responder.send(withRequestId(http::Response::error(links.error()), requestId));
+    for (const auto &[teamId, role] : links.value()) {
+        auto entry = teamEntry(teamId, QStringLiteral("linked"),
+                               role.isEmpty() ? Result<QList<store::Grant>>(QList<store::Grant>()) : store.roleGrants(teamId, role));
+        if (!entry)
+            return responder.send(withRequestId(http::Response::error(entry.error()), requestId));
+        teams.append(entry.value());
+    }
+    responder.send(withRequestId(http::Response::json(200, {{QStringLiteral("agent_id"), agent->agentId},
+                                                            {QStringLiteral("home_team_id"), agent->homeTeamId},
+                                                            {QStringLiteral("teams"), teams}}),
+                                 requestId));
+}
+
+} // namespace tap::forward

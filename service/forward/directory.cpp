@@ -1,0 +1,118 @@
+#include "forward/directory.h"
+
+#include "crypto/keyring.h"
+#include "store/agentstore.h"
+#include "store/credentialstore.h"
+#include "store/vault.h"
+
+namespace tap::forward {
+
+using core::Error;
+using core::ErrorCode;
+using core::Result;
+
+namespace {
+
+constexpr qsizetype kMaxEntries = 50000;
+
+} // namespace
+
+Directory::Directory(store::Database &db, store::Vault &vault, const core::Clock &clock,
+                     const std::atomic<quint64> &generation)
+    : m_db(db), m_vault(vault), m_clock(clock), m_generation(generation)
+{
+}
+
+template <typename T>
+bool Directory::lookup(const QHash<QString, Entry<T>> &cache, const QString &key, T *out)
+{
+    QReadLocker lock(&m_lock);
+    auto it = cache.constFind(key);
+    if (it == cache.constEnd() || it->generation != m_generation.load() || it->expiresAt <= m_clock.nowMs())
+        return false;
+    *out = it->value;
+    return true;
+}
+
+template <typename T>
+void Directory::store(QHash<QString, Entry<T>> &cache, const QString &key, T value)
+{
+    QWriteLocker lock(&m_lock);
+    if (cache.size() >= kMaxEntries)
+        cache.clear(); // bounded memory; a refill costs one query per key
+    cache.insert(key, Entry<T>{std::move(value), m_generation.load(), m_clock.nowMs() + kTtlMs});
+}
+
+Result<std::optional<AgentIdentity>> Directory::agentByKeyHash(const QString &keyHash)
+{
+    std::optional<AgentIdentity> cached;
+    if (lookup(m_agents, keyHash, &cached))
+        return cached;
+    store::AgentStore agents(m_db);
+    auto owner = agents.agentByKeyHash(keyHash);
+    if (!owner)
+        return owner.error();
+    std::optional<AgentIdentity> identity;
+    if (owner.value())
+        identity = AgentIdentity{owner.value()->teamId, owner.value()->agentId, owner.value()->enabled,
+                                 owner.value()->rateLimitPerHour};
+    store(m_agents, keyHash, identity);
+    return identity;
+}
+
+Result<std::optional<store::ForwardStore::Link>> Directory::link(const QString &teamId, const AgentIdentity &agent)
+{
+    const QString key = teamId + u'\n' + agent.homeTeamId + u'\n' + agent.agentId;
+    std::optional<store::ForwardStore::Link> cached;
+    if (lookup(m_links, key, &cached))
+        return cached;
+    auto found = store::ForwardStore(m_db).link(teamId, agent.homeTeamId, agent.agentId);
+    if (!found)
+        return found.error();
+    store(m_links, key, found.value());
+    return found.value();
+}
+
+Result<std::shared_ptr<const Resolved>> Directory::resolve(const AgentIdentity &agent, const QString &teamId,
+                                                           const std::optional<QString> &linkRole, const QString &credential)
+{
+    const QString key = agent.homeTeamId + u'\n' + agent.agentId + u'\n' + teamId + u'\n'
+            + linkRole.value_or(QStringLiteral("\x01")) + u'\n' + credential;
+    std::shared_ptr<const Resolved> cached;
+    if (lookup(m_grants, key, &cached))
+        return cached;
+    store::ForwardStore forward(m_db);
+    auto grant = linkRole ? (linkRole->isEmpty() ? Result<std::optional<store::Grant>>(std::optional<store::Grant>())
+                                                 : forward.roleGrant(teamId, *linkRole, credential))
+                          : forward.homeGrant(teamId, agent.agentId, credential);
+    if (!grant)
+        return grant.error();
+    std::shared_ptr<Resolved> resolved;
+    if (grant.value()) {
+        resolved = std::make_shared<Resolved>();
+        resolved->grant = *grant.value();
+        store::CredentialStore credentials(m_db);
+        auto policy = credentials.policy(teamId, resolved->grant.credential.id);
+        if (!policy)
+            return policy.error();
+        if (policy.value()) {
+            const store::PolicyRow &p = *policy.value();
+            resolved->rules = policy::Rules{p.autoApproveMethods, p.requireApprovalMethods, p.autoApproveUrls};
+            resolved->requirePasskey = p.requirePasskey;
+        }
+        if (resolved->grant.credential.hasValue) {
+            auto sealed = credentials.sealedValue(teamId, resolved->grant.credential.id);
+            if (!sealed)
+                return sealed.error();
+            auto opened = m_vault.open(teamId, crypto::KeyRing::credentialAad(teamId, resolved->grant.credential.id),
+                                       sealed.value());
+            if (!opened)
+                return Error(ErrorCode::Internal, QStringLiteral("The credential's value cannot be decrypted."));
+            resolved->secret = std::move(opened.value());
+        }
+    }
+    store(m_grants, key, std::shared_ptr<const Resolved>(resolved));
+    return std::shared_ptr<const Resolved>(resolved);
+}
+
+} // namespace tap::forward

@@ -1,0 +1,62 @@
+#pragma once
+
+#include "forward/directory.h"
+#include "http/request.h"
+#include "http/responder.h"
+#include "sanitizer/scrubber.h"
+#include "store/auditstore.h"
+#include "upstream/curlclient.h"
+
+#include <QElapsedTimer>
+
+#include <memory>
+#include <optional>
+
+namespace tap::forward {
+
+// One /forward request on its way through the pipeline (shared by the pipeline's parts).
+struct Exchange
+{
+    QString requestId;
+    QElapsedTimer timer;
+    http::Responder responder;
+    qint64 startedAt = 0;
+
+    // The agent's request, copied: the http::Request is gone once the handler returns.
+    http::HeaderList headers;
+    QByteArray body;
+    QByteArray method;
+    QString target;
+    QString teamHeader;
+    QString credentialHeader;
+    QByteArray contentType;
+
+    AgentIdentity agent;
+    QString teamId;
+    std::optional<QString> linkRole;
+    bool placeholderMode = false;
+    QList<std::shared_ptr<const Resolved>> credentials;
+    QString reason;
+    bool needsApproval = false;
+
+    upstream::Request upstream;
+    upstream::CurlClient::TransferPtr transfer;
+    std::unique_ptr<sanitizer::Scrubber> scrubber;
+    int status = 0;
+    http::HeaderList responseHeaders;
+    QByteArray buffered;
+    bool streaming = false;
+    qint64 upstreamStartNs = 0;
+    int upstreamLatencyMs = -1;
+    store::AuditRecord streamAudit;
+
+    QString credentialNames() const
+    {
+        QStringList names;
+        for (const auto &c : credentials)
+            names << c->grant.credential.name;
+        return names.join(u',');
+    }
+};
+
+} // namespace tap::forward

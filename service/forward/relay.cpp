@@ -1,0 +1,137 @@
+// The forwarding half of the pipeline: send the built request upstream, scrub what comes
+// back (headers and body, streamed with backpressure), audit, answer.
+#include "forward/exchange.h"
+#include "forward/forwarder.h"
+
+#include "core/logging.h"
+#include "http/response.h"
+
+namespace tap::forward {
+
+using core::Error;
+using core::ErrorCode;
+using core::Result;
+
+namespace {
+
+constexpr qint64 kBufferLimit = 256 * 1024;    // larger, unknown-length or event-stream bodies are streamed
+constexpr qint64 kHighWatermark = 1024 * 1024; // pause the upstream above this much unsent output
+constexpr qint64 kLowWatermark = 256 * 1024;
+
+bool isEventStream(const http::HeaderList &headers)
+{
+    return http::headerValue(headers, "content-type").trimmed().startsWith("text/event-stream");
+}
+
+} // namespace
+
+void Forwarder::send(const std::shared_ptr<Exchange> &x)
+{
+    QList<sanitizer::Secret> secrets;
+    for (const auto &c : std::as_const(x->credentials))
+        secrets.append({c->grant.credential.name, c->secret});
+    x->scrubber = std::make_unique<sanitizer::Scrubber>(secrets);
+    x->upstreamStartNs = x->timer.nsecsElapsed();
+
+    std::weak_ptr<Exchange> weak = x;
+    upstream::CurlClient &client = upstream::CurlClient::forThisThread();
+    upstream::Handlers h;
+    h.onHead = [this, weak](int status, const http::HeaderList &headers, qint64 contentLength) {
+        auto ex = weak.lock();
+        if (!ex)
+            return;
+        ex->status = status;
+        ex->upstreamLatencyMs = int((ex->timer.nsecsElapsed() - ex->upstreamStartNs) / 1000000);
+        for (const auto &[name, value] : headers)
+            ex->responseHeaders.append({name, ex->scrubber->scrubAll(value)});
+        ex->responseHeaders.append({QByteArrayLiteral("X-TAP-Request-Id"), ex->requestId.toLatin1()});
+        ex->streaming = contentLength < 0 || contentLength > kBufferLimit || isEventStream(headers);
+        if (!ex->streaming)
+            return;
+        // Streamed: the record goes in before the first byte, so an answered request is never
+        // missing from the trail; redactions and latency are filled in at the end.
+        ex->reason = ex->reason.isEmpty() ? QStringLiteral("auto") : ex->reason;
+        store::AuditRecord r = auditRecord(*ex);
+        r.decision = QStringLiteral("auto");
+        r.status = status;
+        r.upstreamStatus = status;
+        auto seq = m_audit.write(r, false);
+        if (!seq) {
+            upstream::CurlClient::forThisThread().cancel(ex->transfer);
+            ex->responder.send(http::Response::error(Error(ErrorCode::Unavailable, QStringLiteral("The audit trail cannot be written."))));
+            return;
+        }
+        r.seq = seq.value();
+        ex->streamAudit = r;
+        ex->responder.begin(status, ex->responseHeaders);
+    };
+    h.onData = [this, weak](const QByteArray &chunk) -> bool {
+        auto ex = weak.lock();
+        if (!ex)
+            return true;
+        const QByteArray clean = ex->scrubber->feed(chunk);
+        if (!ex->streaming) {
+            ex->buffered += clean;
+            return true;
+        }
+        if (!clean.isEmpty())
+            ex->responder.write(clean);
+        if (ex->responder.bufferedBytes() <= kHighWatermark)
+            return true;
+        // The agent reads slower than the upstream sends: pause instead of buffering.
+        ex->responder.onDrained(kLowWatermark, [weak] {
+            if (auto e = weak.lock())
+                upstream::CurlClient::forThisThread().resume(e->transfer);
+        });
+        return false;
+    };
+    // onDone holds the exchange: the transfer owns its handlers until it ends or is cancelled,
+    // which is what keeps the exchange alive meanwhile (and releases it after).
+    h.onDone = [this, x](Result<void> outcome) {
+        if (!outcome) {
+            if (x->streaming && x->streamAudit.seq > 0) {
+                x->streamAudit.reason = QStringLiteral("upstream_failed_mid_stream");
+                x->streamAudit.latencyMs = int(x->timer.elapsed());
+                m_audit.complete(x->streamAudit);
+                x->responder.end(); // the agent sees a truncated stream; nothing else is possible now
+                return;
+            }
+            x->upstreamLatencyMs = int((x->timer.nsecsElapsed() - x->upstreamStartNs) / 1000000);
+            return reject(*x, outcome.error(), core::errorName(outcome.error().code()));
+        }
+        const QByteArray tail = x->scrubber->finish();
+        if (x->streaming) {
+            if (!tail.isEmpty())
+                x->responder.write(tail);
+            x->responder.end();
+            x->streamAudit.latencyMs = int(x->timer.elapsed());
+            x->streamAudit.redactions = x->scrubber->redactions();
+            m_audit.complete(x->streamAudit);
+            return;
+        }
+        x->buffered += tail;
+        store::AuditRecord r = auditRecord(*x);
+        r.decision = QStringLiteral("auto");
+        r.status = x->status;
+        r.upstreamStatus = x->status;
+        r.redactions = x->scrubber->redactions();
+        http::Response response;
+        if (auto w = m_audit.write(r); !w) {
+            response = http::Response::error(Error(ErrorCode::Unavailable, QStringLiteral("The audit trail cannot be written.")));
+            response.setHeader("X-TAP-Request-Id", x->requestId.toLatin1());
+        } else {
+            response.status = x->status;
+            response.headers = x->responseHeaders;
+            response.body = std::move(x->buffered);
+        }
+        x->responder.send(std::move(response));
+    };
+    x->transfer = client.start(x->upstream, std::move(h));
+    // The agent hung up: stop the upstream transfer.
+    x->responder.onCancel([weak] {
+        if (auto e = weak.lock())
+            upstream::CurlClient::forThisThread().cancel(e->transfer);
+    });
+}
+
+} // namespace tap::forward

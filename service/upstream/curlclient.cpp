@@ -1,0 +1,329 @@
+#include "upstream/curlclient.h"
+
+#include "core/logging.h"
+
+#include <QSocketNotifier>
+#include <QThreadStorage>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cstring>
+
+namespace tap::upstream {
+
+using core::Error;
+using core::ErrorCode;
+using core::Result;
+
+class CurlClient::Transfer
+{
+public:
+    ~Transfer()
+    {
+        if (headerList)
+            curl_slist_free_all(headerList);
+        if (easy)
+            curl_easy_cleanup(easy);
+    }
+
+    CURL *easy = nullptr;
+    curl_slist *headerList = nullptr;
+    Request request;
+    Handlers handlers;
+    int status = 0;
+    HeaderList headers;
+    qint64 contentLength = -1;
+    bool headDelivered = false;
+    bool blockedAddress = false;
+    bool paused = false;
+    bool cancelled = false;
+    char errorBuffer[CURL_ERROR_SIZE] = {};
+};
+
+namespace {
+
+// libcurl callbacks (C linkage not required for function pointers taken here).
+size_t onHeaderLine(char *data, size_t size, size_t count, void *user)
+{
+    auto *t = static_cast<CurlClient::Transfer *>(user);
+    const size_t length = size * count;
+    QByteArray line(data, qsizetype(length));
+    line = line.trimmed();
+    if (line.startsWith("HTTP/")) {
+        // A new status line: 1xx and redirects' earlier blocks are replaced by the final one.
+        const QList<QByteArray> parts = line.split(' ');
+        t->status = parts.size() > 1 ? parts[1].toInt() : 0;
+        t->headers.clear();
+        t->contentLength = -1;
+        return length;
+    }
+    const qsizetype colon = line.indexOf(':');
+    if (colon > 0) {
+        const QByteArray name = line.left(colon).trimmed();
+        if (name.compare("content-length", Qt::CaseInsensitive) == 0)
+            t->contentLength = line.mid(colon + 1).trimmed().toLongLong();
+        // The body is handed on decoded and re-framed, so these no longer describe it.
+        if (name.compare("content-length", Qt::CaseInsensitive) != 0
+            && name.compare("content-encoding", Qt::CaseInsensitive) != 0
+            && name.compare("transfer-encoding", Qt::CaseInsensitive) != 0
+            && name.compare("connection", Qt::CaseInsensitive) != 0
+            && name.compare("keep-alive", Qt::CaseInsensitive) != 0)
+            t->headers.append({name, line.mid(colon + 1).trimmed()});
+    }
+    return length;
+}
+
+void deliverHead(CurlClient::Transfer *t)
+{
+    if (t->headDelivered)
+        return;
+    t->headDelivered = true;
+    if (t->handlers.onHead)
+        t->handlers.onHead(t->status, t->headers, t->contentLength);
+}
+
+size_t onBody(char *data, size_t size, size_t count, void *user)
+{
+    auto *t = static_cast<CurlClient::Transfer *>(user);
+    if (t->cancelled)
+        return 0; // aborts the transfer
+    if (t->status >= 100 && t->status < 200)
+        return size * count;
+    deliverHead(t);
+    if (t->handlers.onData && !t->handlers.onData(QByteArray(data, qsizetype(size * count)))) {
+        t->paused = true;
+        return CURL_WRITEFUNC_PAUSE; // libcurl hands the same data again after resume()
+    }
+    return size * count;
+}
+
+QHostAddress toAddress(const curl_sockaddr *a)
+{
+    QHostAddress address;
+    if (a->family == AF_INET) {
+        sockaddr_in in;
+        std::memcpy(&in, &a->addr, sizeof(in));
+        address.setAddress(ntohl(in.sin_addr.s_addr));
+    } else if (a->family == AF_INET6) {
+        sockaddr_in6 in6;
+        std::memcpy(&in6, &a->addr, sizeof(in6));
+        address.setAddress(in6.sin6_addr.s6_addr);
+    }
+    return address;
+}
+
+curl_socket_t onOpenSocket(void *user, curlsocktype purpose, curl_sockaddr *address)
+{
+    auto *t = static_cast<CurlClient::Transfer *>(user);
+    if (purpose == CURLSOCKTYPE_IPCXN && t->request.addressAllowed
+        && !t->request.addressAllowed(toAddress(address))) {
+        t->blockedAddress = true;
+        return CURL_SOCKET_BAD;
+    }
+    return ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+}
+
+} // namespace
+
+void CurlClient::globalInit()
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+CurlClient &CurlClient::forThisThread()
+{
+    static QThreadStorage<CurlClient *> clients;
+    if (!clients.hasLocalData())
+        clients.setLocalData(new CurlClient);
+    return *clients.localData();
+}
+
+CurlClient::CurlClient() : m_multi(curl_multi_init())
+{
+    curl_multi_setopt(m_multi, CURLMOPT_SOCKETFUNCTION, &CurlClient::onSocket);
+    curl_multi_setopt(m_multi, CURLMOPT_SOCKETDATA, this);
+    curl_multi_setopt(m_multi, CURLMOPT_TIMERFUNCTION, &CurlClient::onTimer);
+    curl_multi_setopt(m_multi, CURLMOPT_TIMERDATA, this);
+    curl_multi_setopt(m_multi, CURLMOPT_MAXCONNECTS, 256L);
+    m_timer.setSingleShot(true);
+    connect(&m_timer, &QTimer::timeout, this, [this] { socketAction(CURL_SOCKET_TIMEOUT, 0); });
+}
+
+CurlClient::~CurlClient()
+{
+    const auto transfers = m_transfers;
+    for (const TransferPtr &t : transfers)
+        remove(t.get());
+    qDeleteAll(m_readers);
+    qDeleteAll(m_writers);
+    curl_multi_cleanup(m_multi);
+}
+
+int CurlClient::onSocket(CURL *, int fd, int what, void *client, void *)
+{
+    auto *self = static_cast<CurlClient *>(client);
+    auto watch = [self, fd](QHash<int, QSocketNotifier *> &map, QSocketNotifier::Type type, bool on, int event) {
+        QSocketNotifier *n = map.value(fd);
+        if (!on) {
+            if (n)
+                n->setEnabled(false);
+            return;
+        }
+        if (!n) {
+            n = new QSocketNotifier(fd, type, self);
+            QObject::connect(n, &QSocketNotifier::activated, self, [self, fd, event] { self->socketAction(fd, event); });
+            map.insert(fd, n);
+        }
+        n->setEnabled(true);
+    };
+    if (what == CURL_POLL_REMOVE) {
+        delete self->m_readers.take(fd);
+        delete self->m_writers.take(fd);
+        return 0;
+    }
+    watch(self->m_readers, QSocketNotifier::Read, what == CURL_POLL_IN || what == CURL_POLL_INOUT, CURL_CSELECT_IN);
+    watch(self->m_writers, QSocketNotifier::Write, what == CURL_POLL_OUT || what == CURL_POLL_INOUT, CURL_CSELECT_OUT);
+    return 0;
+}
+
+int CurlClient::onTimer(CURLM *, long timeoutMs, void *client)
+{
+    auto *self = static_cast<CurlClient *>(client);
+    if (timeoutMs < 0)
+        self->m_timer.stop();
+    else
+        self->m_timer.start(int(timeoutMs)); // 0: as soon as the event loop runs
+    return 0;
+}
+
+void CurlClient::socketAction(int fd, int events)
+{
+    int running = 0;
+    m_inAction = true;
+    curl_multi_socket_action(m_multi, fd, events, &running);
+    m_inAction = false;
+    drainCompleted();
+}
+
+void CurlClient::drainCompleted()
+{
+    int left = 0;
+    while (CURLMsg *msg = curl_multi_info_read(m_multi, &left)) {
+        if (msg->msg != CURLMSG_DONE)
+            continue;
+        Transfer *t = nullptr;
+        curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &t);
+        if (!t)
+            continue;
+        const CURLcode code = msg->data.result;
+        if (code == CURLE_OK) {
+            finish(t, {});
+        } else if (t->blockedAddress) {
+            finish(t, Error(ErrorCode::TargetNotAllowed,
+                            QStringLiteral("The target resolves to an address that may not be reached "
+                                           "(loopback, private, link-local or cloud metadata).")));
+        } else if (code == CURLE_OPERATION_TIMEDOUT) {
+            finish(t, Error(ErrorCode::UpstreamTimeout, QStringLiteral("The upstream did not answer in time.")));
+        } else {
+            // curl's message names host and port but never headers or bodies: safe to show.
+            finish(t, Error(ErrorCode::UpstreamError,
+                            QStringLiteral("The upstream request failed: %1.").arg(QString::fromUtf8(curl_easy_strerror(code)))));
+        }
+    }
+}
+
+void CurlClient::finish(Transfer *t, Result<void> outcome)
+{
+    TransferPtr keep = m_transfers.value(t);
+    if (!keep)
+        return;
+    if (outcome.ok())
+        deliverHead(t); // responses without a body
+    Handlers handlers = std::move(t->handlers);
+    remove(t);
+    if (handlers.onDone && !t->cancelled)
+        handlers.onDone(std::move(outcome));
+}
+
+void CurlClient::remove(Transfer *t)
+{
+    if (TransferPtr keep = m_transfers.take(t)) {
+        curl_multi_remove_handle(m_multi, t->easy);
+    }
+}
+
+CurlClient::TransferPtr CurlClient::start(Request request, Handlers handlers)
+{
+    auto t = std::make_shared<Transfer>();
+    t->request = std::move(request);
+    t->handlers = std::move(handlers);
+    t->easy = curl_easy_init();
+    CURL *e = t->easy;
+    const QByteArray url = t->request.url.toEncoded();
+    curl_easy_setopt(e, CURLOPT_URL, url.constData());
+    curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errorBuffer);
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, ""); // advertise what libcurl decodes, and decode
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, long(t->request.timeoutMs));
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, long(qMin(t->request.timeoutMs, 10000)));
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &onHeaderLine);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &onBody);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, &onOpenSocket);
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, t.get());
+    curl_easy_setopt(e, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
+    const QByteArray &method = t->request.method;
+    if (method == "HEAD") {
+        curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+    } else {
+        curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method.constData());
+        if (!t->request.body.isEmpty() || method == "POST" || method == "PUT" || method == "PATCH") {
+            curl_easy_setopt(e, CURLOPT_POSTFIELDS, t->request.body.constData());
+            curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(t->request.body.size()));
+        }
+    }
+    bool hasContentType = false;
+    for (const auto &[name, value] : std::as_const(t->request.headers)) {
+        hasContentType = hasContentType || name.compare("content-type", Qt::CaseInsensitive) == 0;
+        t->headerList = curl_slist_append(t->headerList, QByteArray(name + ": " + value).constData());
+    }
+    // Without these libcurl would add "Expect: 100-continue" and a form Content-Type.
+    t->headerList = curl_slist_append(t->headerList, "Expect:");
+    if (!hasContentType)
+        t->headerList = curl_slist_append(t->headerList, "Content-Type:");
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headerList);
+    m_transfers.insert(t.get(), t);
+    curl_multi_add_handle(m_multi, e);
+    return t;
+}
+
+void CurlClient::cancel(const TransferPtr &transfer)
+{
+    if (!transfer || transfer->cancelled)
+        return;
+    transfer->cancelled = true;
+    transfer->handlers = {};
+    // Removing a handle from inside a libcurl callback is not allowed: defer it.
+    QMetaObject::invokeMethod(this, [this, transfer] { remove(transfer.get()); }, Qt::QueuedConnection);
+}
+
+void CurlClient::resume(const TransferPtr &transfer)
+{
+    if (!transfer || !transfer->paused || transfer->cancelled)
+        return;
+    transfer->paused = false;
+    QMetaObject::invokeMethod(this, [this, transfer] {
+        if (m_transfers.contains(transfer.get()) && !transfer->cancelled) {
+            curl_easy_pause(transfer->easy, CURLPAUSE_CONT);
+            drainCompleted();
+        }
+    }, Qt::QueuedConnection);
+}
+
+} // namespace tap::upstream

@@ -1,0 +1,90 @@
+#pragma once
+
+#include "core/result.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QHostAddress>
+#include <QList>
+#include <QObject>
+#include <QPair>
+#include <QTimer>
+#include <QUrl>
+
+#include <functional>
+#include <memory>
+
+#include <curl/curl.h>
+
+class QSocketNotifier;
+
+namespace tap::upstream {
+
+using HeaderList = QList<QPair<QByteArray, QByteArray>>;
+
+struct Request
+{
+    QByteArray method = QByteArrayLiteral("GET");
+    QUrl url;
+    HeaderList headers;
+    QByteArray body;
+    int timeoutMs = 30000;
+    // Checked at connect time on the exact address libcurl connects to, so a DNS answer
+    // cannot be switched between check and use (rebinding). Null: no address check.
+    std::function<bool(const QHostAddress &)> addressAllowed;
+};
+
+// What a transfer reports, always on the client's thread and never from inside libcurl.
+struct Handlers
+{
+    // Status line and headers of the final response (1xx are skipped). Content-Length and
+    // Content-Encoding are dropped: bodies arrive decoded, whatever the upstream compressed.
+    // contentLength is the upstream's Content-Length (-1 when absent); a hint only, since the
+    // body may arrive decoded.
+    std::function<void(int status, const HeaderList &headers, qint64 contentLength)> onHead;
+    // A piece of the (decoded) body. Return false to pause the transfer until resume().
+    std::function<bool(const QByteArray &chunk)> onData;
+    // The end: ok, or UpstreamTimeout / UpstreamError / TargetNotAllowed (blocked address).
+    std::function<void(core::Result<void> outcome)> onDone;
+};
+
+// An HTTP client for the proxy: libcurl's multi interface driven by this thread's Qt event
+// loop (socket notifiers and a timer). Connections and DNS answers are reused per thread;
+// there is no cookie engine, redirects are never followed, only http and https are spoken.
+//
+// One instance per worker thread (forThisThread()); not thread-safe.
+class CurlClient : public QObject
+{
+public:
+    class Transfer;
+    using TransferPtr = std::shared_ptr<Transfer>;
+
+    static CurlClient &forThisThread();
+    static void globalInit(); // once, before any thread starts
+
+    TransferPtr start(Request request, Handlers handlers);
+    // Ends a transfer without calling its handlers again. Safe from handlers.
+    void cancel(const TransferPtr &transfer);
+    void resume(const TransferPtr &transfer);
+    int activeTransfers() const { return int(m_transfers.size()); }
+
+    ~CurlClient() override;
+
+private:
+    CurlClient();
+    static int onSocket(CURL *easy, int fd, int what, void *client, void *socketData);
+    static int onTimer(CURLM *multi, long timeoutMs, void *client);
+    void socketAction(int fd, int events);
+    void drainCompleted();
+    void finish(Transfer *transfer, core::Result<void> outcome);
+    void remove(Transfer *transfer);
+
+    CURLM *m_multi;
+    QTimer m_timer;
+    QHash<int, QSocketNotifier *> m_readers;
+    QHash<int, QSocketNotifier *> m_writers;
+    QHash<Transfer *, TransferPtr> m_transfers;
+    bool m_inAction = false;
+};
+
+} // namespace tap::upstream

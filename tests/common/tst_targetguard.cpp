@@ -1,0 +1,359 @@
+#include "proxy/targetguard.h"
+
+#include <QTest>
+
+using tap::core::ErrorCode;
+using tap::proxy::AddressClass;
+using tap::proxy::classify;
+using tap::proxy::effectiveTarget;
+using tap::proxy::isAddressAllowed;
+using tap::proxy::isHostAllowed;
+
+class TestTargetGuard : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void classify_data();
+    void classify();
+    void notAnAddress();
+    void hostAllowed_data();
+    void hostAllowed();
+    void effectiveTarget_data();
+    void effectiveTarget();
+};
+
+void TestTargetGuard::classify_data()
+{
+    QTest::addColumn<QString>("address");
+    QTest::addColumn<AddressClass>("expected");
+
+    const auto row = [](const char *address, AddressClass expected) {
+        QTest::addRow("%s", address) << QString::fromLatin1(address) << expected;
+    };
+    const auto Public = AddressClass::Public;
+    const auto Private = AddressClass::Private;
+    const auto Metadata = AddressClass::Metadata;
+    const auto Forbidden = AddressClass::Forbidden;
+
+    // IPv4 public, including the neighbours of every special range.
+    row("8.8.8.8", Public);
+    row("1.1.1.1", Public);
+    row("9.255.255.255", Public);
+    row("11.0.0.0", Public);
+    row("126.255.255.255", Public);
+    row("128.0.0.0", Public);
+    row("172.15.255.255", Public);
+    row("172.32.0.0", Public);
+    row("192.167.255.255", Public);
+    row("192.169.0.0", Public);
+    row("100.63.255.255", Public);
+    row("100.128.0.0", Public);
+    row("169.253.255.255", Public);
+    row("169.255.0.0", Public);
+    row("198.17.255.255", Public);
+    row("198.20.0.0", Public);
+    row("223.255.255.255", Public);
+    row("1.0.0.0", Public);
+    row("192.0.1.0", Public);
+    row("168.63.129.15", Public);
+
+    // IPv4 private (RFC 1918, loopback, CGNAT, link-local, documentation, benchmarking).
+    row("127.0.0.1", Private);
+    row("127.255.255.254", Private);
+    row("10.0.0.0", Private);
+    row("10.255.255.255", Private);
+    row("172.16.0.0", Private);
+    row("172.31.255.255", Private);
+    row("192.168.0.1", Private);
+    row("192.168.255.255", Private);
+    row("100.64.0.0", Private);
+    row("100.127.255.255", Private);
+    row("169.254.0.1", Private);
+    row("169.254.169.253", Private); // AWS DNS resolver, not metadata
+    row("169.254.169.255", Private);
+    row("192.0.0.1", Private);
+    row("192.0.2.1", Private);
+    row("198.51.100.7", Private);
+    row("203.0.113.200", Private);
+    row("198.18.0.1", Private);
+    row("198.19.255.255", Private);
+    row("192.88.99.1", Private);
+
+    // IPv4 metadata.
+    row("169.254.169.254", Metadata);
+    row("169.254.170.2", Metadata);
+    row("100.100.100.200", Metadata);
+    row("192.0.0.192", Metadata);
+    row("168.63.129.16", Metadata);
+
+    // IPv4 forbidden.
+    row("0.0.0.0", Forbidden);
+    row("0.1.2.3", Forbidden);
+    row("0.255.255.255", Forbidden);
+    row("224.0.0.1", Forbidden);
+    row("239.255.255.250", Forbidden);
+    row("240.0.0.1", Forbidden);
+    row("255.255.255.255", Forbidden);
+
+    // IPv6.
+    row("2606:4700:4700::1111", Public);
+    row("2001:4860:4860::8888", Public);
+    row("2a00:1450:4001:82b::200e", Public);
+    row("2001:db7:ffff:ffff::1", Public);
+    row("2001:1::1", Public);
+    row("3ffe:ffff::1", Public);
+    row("3fff:1000::1", Public);
+    row("fbff:ffff::1", Public);
+    row("fe7f::1", Public);
+    row("::1", Private);
+    row("fe80::1", Private);
+    row("fe80::1%1", Private);
+    row("febf:ffff::1", Private);
+    row("fec0::1", Private);
+    row("fc00::1", Private);
+    row("fd12:3456::1", Private);
+    row("fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", Private);
+    row("2001:db8::1", Private);
+    row("3fff::1", Private);
+    row("3fff:fff::1", Private);
+    row("2001:0:4136:e378:8000:63bf:3fff:fdd2", Private); // Teredo
+    row("fd00:ec2::254", Metadata);
+    row("fd00:ec2::253", Private);
+    row("::", Forbidden);
+    row("ff02::1", Forbidden);
+    row("ff05::1:3", Forbidden);
+    row("100::1", Forbidden);
+    row("100::ffff:1", Forbidden);
+    row("100:0:0:1::1", Public);
+
+    // IPv4 inside IPv6: mapped, translated, compatible, NAT64, 6to4.
+    row("::ffff:8.8.8.8", Public);
+    row("::ffff:127.0.0.1", Private);
+    row("::ffff:7f00:1", Private);
+    row("::ffff:10.1.2.3", Private);
+    row("::ffff:169.254.169.254", Metadata);
+    row("::ffff:a9fe:a9fe", Metadata);
+    row("::ffff:100.100.100.200", Metadata);
+    row("::ffff:0.0.0.0", Forbidden);
+    row("::ffff:255.255.255.255", Forbidden);
+    row("::ffff:0:169.254.169.254", Metadata);
+    row("::ffff:0:10.0.0.1", Private);
+    row("::127.0.0.1", Private);
+    row("::169.254.169.254", Metadata);
+    row("::8.8.8.8", Public);
+    row("64:ff9b::8.8.8.8", Public);
+    row("64:ff9b::127.0.0.1", Private);
+    row("64:ff9b::a9fe:a9fe", Metadata);
+    row("64:ff9b::192.0.0.192", Metadata);
+    row("64:ff9b::224.0.0.1", Forbidden);
+    row("64:ff9b:1::8.8.8.8", Private);
+    row("64:ff9b:1::169.254.169.254", Metadata);
+    row("2002:a9fe:a9fe::1", Metadata);
+    row("2002:7f00:1::", Private);
+    row("2002:808:808::1", Public);
+}
+
+void TestTargetGuard::classify()
+{
+    QFETCH(QString, address);
+    QFETCH(AddressClass, expected);
+
+    const QHostAddress parsed(address);
+    QVERIFY2(!parsed.isNull(), qPrintable(address));
+    QCOMPARE(tap::proxy::classify(parsed), expected);
+    QCOMPARE(isAddressAllowed(parsed, false), expected == AddressClass::Public);
+    QCOMPARE(isAddressAllowed(parsed, true),
+             expected == AddressClass::Public || expected == AddressClass::Private);
+}
+
+void TestTargetGuard::notAnAddress()
+{
+    QCOMPARE(tap::proxy::classify(QHostAddress()), AddressClass::Forbidden);
+    QCOMPARE(tap::proxy::classify(QHostAddress(QHostAddress::Any)), AddressClass::Forbidden);
+    QCOMPARE(tap::proxy::classify(QHostAddress(QHostAddress::AnyIPv6)), AddressClass::Forbidden);
+    QCOMPARE(tap::proxy::classify(QHostAddress(QHostAddress::LocalHost)), AddressClass::Private);
+    QCOMPARE(tap::proxy::classify(QHostAddress(quint32(0xa9fea9fe))), AddressClass::Metadata);
+    QVERIFY(!isAddressAllowed(QHostAddress(QStringLiteral("not an address")), true));
+}
+
+void TestTargetGuard::hostAllowed_data()
+{
+    QTest::addColumn<QString>("host");
+    QTest::addColumn<QStringList>("allowed");
+    QTest::addColumn<bool>("expected");
+
+    const QStringList list{ QStringLiteral("api.example.com"), QStringLiteral("*.slack.com"),
+                            QStringLiteral("Upper.Example.ORG."), QStringLiteral("[2001:db8::1]"),
+                            QStringLiteral("10.0.0.5") };
+    const auto row = [&](const char *host, bool expected) {
+        QTest::addRow("%s", host) << QString::fromLatin1(host) << list << expected;
+    };
+    row("api.example.com", true);
+    row("API.Example.Com", true);
+    row("api.example.com.", true);
+    row("upper.example.org", true);
+    row("example.com", false);
+    row("sub.api.example.com", false);
+    row("api.example.com.evil.net", false);
+    row("evilapi.example.com", false);
+    row("files.slack.com", true);
+    row("a.b.slack.com", true);
+    row("FILES.SLACK.COM.", true);
+    row("slack.com", false);
+    row(".slack.com", false);
+    row("notslack.com", false);
+    row("slack.com.evil.net", false);
+    row("*.slack.com", false);
+    row("2001:db8::1", true);
+    row("2001:DB8:0::1", true);
+    row("2001:db8::2", false);
+    row("10.0.0.5", true);
+    row("10.0.0.50", false);
+    row("", false);
+    QTest::addRow("empty list") << QStringLiteral("api.example.com") << QStringList() << false;
+    QTest::addRow("empty entry") << QString() << QStringList{ QString() } << false;
+    QTest::addRow("bare star") << QStringLiteral("anything.com")
+                               << QStringList{ QStringLiteral("*") } << false;
+}
+
+void TestTargetGuard::hostAllowed()
+{
+    QFETCH(QString, host);
+    QFETCH(QStringList, allowed);
+    QFETCH(bool, expected);
+    QCOMPARE(isHostAllowed(host, allowed), expected);
+}
+
+void TestTargetGuard::effectiveTarget_data()
+{
+    QTest::addColumn<QString>("connector");
+    QTest::addColumn<QString>("apiBase");
+    QTest::addColumn<bool>("relative");
+    QTest::addColumn<QString>("target");
+    QTest::addColumn<QString>("expected"); // FullyEncoded URL; empty when refused
+    QTest::addColumn<ErrorCode>("code");
+
+    const auto ok = [](const char *name, const char *connector, const char *base, bool relative,
+                       const char *target, const char *expected) {
+        QTest::addRow("%s", name) << QString::fromLatin1(connector) << QString::fromLatin1(base)
+                                  << relative << QString::fromUtf8(target)
+                                  << QString::fromLatin1(expected) << ErrorCode::InvalidRequest;
+    };
+    const auto refused = [](const char *name, const char *connector, const char *base,
+                            bool relative, const char *target, ErrorCode code) {
+        QTest::addRow("%s", name) << QString::fromLatin1(connector) << QString::fromLatin1(base)
+                                  << relative << QString::fromUtf8(target) << QString() << code;
+    };
+    const auto Invalid = ErrorCode::InvalidRequest;
+    const auto Internal = ErrorCode::Internal;
+    const char *tg = "https://api.telegram.org/bot123";
+
+    // Direct: the target as sent, checked.
+    ok("direct https", "direct", "", false, "https://slack.com/api/conversations.list",
+       "https://slack.com/api/conversations.list");
+    ok("direct with query and port", "direct", "", false, "http://localhost:8080/a?b=c&d=%20",
+       "http://localhost:8080/a?b=c&d=%20");
+    ok("direct default connector", "", "", false, "https://x.example/", "https://x.example/");
+    ok("direct upper-case connector", "DIRECT", "", false, "https://x.example/",
+       "https://x.example/");
+    ok("direct scheme case", "direct", "", false, "HTTPS://X.Example/Path",
+       "https://x.example/Path");
+    ok("direct fragment dropped", "direct", "", false, "https://x.example/p#frag",
+       "https://x.example/p");
+    ok("direct ipv6 literal", "direct", "", false, "http://[2001:db8::1]:81/",
+       "http://[2001:db8::1]:81/");
+    ok("direct ignores api_base", "direct", "https://elsewhere.example", false,
+       "https://x.example/a", "https://x.example/a");
+    refused("direct relative", "direct", "", false, "/api/x", Invalid);
+    refused("direct empty", "direct", "", false, "", Invalid);
+    refused("direct ftp", "direct", "", false, "ftp://x.example/", Invalid);
+    refused("direct file", "direct", "", false, "file:///etc/passwd", Invalid);
+    refused("direct no host", "direct", "", false, "https:///path", Invalid);
+    refused("direct scheme only", "direct", "", false, "https:", Invalid);
+    refused("direct user info", "direct", "", false, "https://user:pw@x.example/", Invalid);
+    refused("direct user only", "direct", "", false, "https://user@x.example/", Invalid);
+    refused("direct backslash", "direct", "", false, "https://evil.example\\@good.example/",
+            Invalid);
+    refused("direct space", "direct", "", false, "https://x.example/a b", Invalid);
+    refused("direct newline", "direct", "", false, "https://x.example/\r\nHost: y", Invalid);
+    refused("direct port zero", "direct", "", false, "https://x.example:0/", Invalid);
+    refused("direct bad port", "direct", "", false, "https://x.example:99999/", Invalid);
+    refused("direct scheme-relative", "direct", "", false, "//x.example/", Invalid);
+
+    // Sidecar without relative_target: the sidecar is the destination.
+    ok("sidecar", "sidecar", "http://oauth-signer:8080", false, "https://api.twitter.com/2/tweets",
+       "http://oauth-signer:8080");
+    ok("sidecar base with path", "Sidecar", "http://oauth-signer:8080/sign/", false,
+       "https://api.twitter.com/2/tweets", "http://oauth-signer:8080/sign/");
+    refused("sidecar bad target", "sidecar", "http://oauth-signer:8080", false, "/2/tweets",
+            Invalid);
+    refused("sidecar no api_base", "sidecar", "", false, "https://api.twitter.com/", Internal);
+    refused("sidecar bad api_base", "sidecar", "oauth-signer:8080", false,
+            "https://api.twitter.com/", Internal);
+
+    // Sidecar with relative_target: a path under api_base.
+    ok("relative", "sidecar", tg, true, "/sendMessage",
+       "https://api.telegram.org/bot123/sendMessage");
+    ok("relative base slash", "sidecar", "https://api.telegram.org/bot123/", true, "/sendMessage",
+       "https://api.telegram.org/bot123/sendMessage");
+    ok("relative base root", "sidecar", "http://signer:8080", true, "/a/b",
+       "http://signer:8080/a/b");
+    ok("relative base root slash", "sidecar", "http://signer:8080/", true, "/a/b",
+       "http://signer:8080/a/b");
+    ok("relative query kept", "sidecar", tg, true, "/getUpdates?offset=5&limit=1",
+       "https://api.telegram.org/bot123/getUpdates?offset=5&limit=1");
+    ok("relative encoded kept", "sidecar", tg, true, "/a%2Fb?q=%26",
+       "https://api.telegram.org/bot123/a%2Fb?q=%26");
+    ok("relative dots in names", "sidecar", tg, true, "/file..name/.hidden/a.b",
+       "https://api.telegram.org/bot123/file..name/.hidden/a.b");
+    ok("relative dots in query", "sidecar", tg, true, "/x?path=../../etc",
+       "https://api.telegram.org/bot123/x?path=../../etc");
+    ok("relative root only", "sidecar", tg, true, "/", "https://api.telegram.org/bot123/");
+    refused("relative no leading slash", "sidecar", tg, true, "sendMessage", Invalid);
+    refused("relative absolute url", "sidecar", tg, true, "https://evil.example/x", Invalid);
+    refused("relative scheme", "sidecar", tg, true, "http:/x", Invalid);
+    refused("relative authority", "sidecar", tg, true, "//evil.example/x", Invalid);
+    refused("relative dotdot", "sidecar", tg, true, "/../bot999/sendMessage", Invalid);
+    refused("relative dotdot middle", "sidecar", tg, true, "/a/../../x", Invalid);
+    refused("relative dotdot end", "sidecar", tg, true, "/a/..", Invalid);
+    refused("relative encoded dotdot", "sidecar", tg, true, "/%2e%2e/x", Invalid);
+    refused("relative encoded dotdot upper", "sidecar", tg, true, "/%2E%2E/x", Invalid);
+    refused("relative half encoded", "sidecar", tg, true, "/.%2e/x", Invalid);
+    refused("relative double encoded", "sidecar", tg, true, "/%252e%252e/x", Invalid);
+    refused("relative encoded slash dotdot", "sidecar", tg, true, "/a%2F..%2Fb", Invalid);
+    refused("relative backslash", "sidecar", tg, true, "/a\\..\\x", Invalid);
+    refused("relative encoded backslash", "sidecar", tg, true, "/a%5C..%5Cx", Invalid);
+    refused("relative fragment", "sidecar", tg, true, "/a#b", Invalid);
+    refused("relative space", "sidecar", tg, true, "/a b", Invalid);
+    refused("relative control", "sidecar", tg, true, "/a\tb", Invalid);
+    refused("relative empty", "sidecar", tg, true, "", Invalid);
+    refused("relative deep encoding", "sidecar", tg, true, "/%2525252525252e", Invalid);
+
+    // Configuration that cannot be used.
+    refused("unknown connector", "carrier-pigeon", tg, false, "https://x.example/", Internal);
+    refused("relative without sidecar", "direct", tg, true, "/x", Internal);
+}
+
+void TestTargetGuard::effectiveTarget()
+{
+    QFETCH(QString, connector);
+    QFETCH(QString, apiBase);
+    QFETCH(bool, relative);
+    QFETCH(QString, target);
+    QFETCH(QString, expected);
+    QFETCH(ErrorCode, code);
+
+    const auto result = tap::proxy::effectiveTarget(connector, apiBase, relative, target);
+    if (expected.isEmpty()) {
+        QVERIFY2(!result.ok(), qPrintable(result.ok() ? result->toString() : QString()));
+        QCOMPARE(result.error().code(), code);
+        QVERIFY(!result.error().message().isEmpty());
+        return;
+    }
+    QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().message()));
+    QCOMPARE(result->toString(QUrl::FullyEncoded), expected);
+}
+
+QTEST_APPLESS_MAIN(TestTargetGuard)
+#include "tst_targetguard.moc"
