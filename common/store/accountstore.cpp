@@ -305,35 +305,57 @@ Result<void> AccountStore::markInviteAccepted(const QString &inviteId, qint64 no
     return {};
 }
 
-Result<qint64> AccountStore::lockedUntil(const QString &key, qint64 now)
+Result<AccountStore::AttemptSlot> AccountStore::reserveAttempt(const QString &key, qint64 now, qint64 windowMs,
+                                                               int maxFailures, qint64 lockMs)
 {
-    auto q = m_db.exec(QStringLiteral("SELECT locked_until FROM login_throttle WHERE key = ?"), {key});
-    if (!q)
-        return q.error();
-    const qint64 until = q->next() ? q->value(0).toLongLong() : 0;
-    return until > now ? until : 0;
-}
-
-Result<void> AccountStore::recordFailure(const QString &key, qint64 now, qint64 windowMs, int maxFailures, qint64 lockMs)
-{
-    return m_db.transaction([&]() -> Result<void> {
-        auto q = m_db.exec(QStringLiteral("SELECT failures, window_start FROM login_throttle WHERE key = ?"), {key});
+    AttemptSlot slot;
+    auto done = m_db.transaction([&]() -> Result<void> {
+        // The row exists before it is locked, so parallel first attempts queue on it too.
+        if (auto r = m_db.exec(QStringLiteral("INSERT INTO login_throttle (key, failures, window_start, locked_until) "
+                                              "VALUES (?, 0, ?, 0) ON CONFLICT (key) DO NOTHING"),
+                               {key, now});
+            !r)
+            return r.error();
+        // SQLite's BEGIN IMMEDIATE already serialises writers; PostgreSQL needs the row lock.
+        const QString forUpdate = m_db.backend() == Backend::Postgres ? QStringLiteral(" FOR UPDATE") : QString();
+        auto q = m_db.exec(QStringLiteral("SELECT failures, window_start, locked_until FROM login_throttle WHERE key = ?")
+                                   + forUpdate,
+                           {key});
         if (!q)
             return q.error();
+        if (!q->next())
+            return Error(ErrorCode::Unavailable, QStringLiteral("The database is not available."));
+        const qint64 lockedUntil = q->value(2).toLongLong();
+        if (lockedUntil > now) {
+            slot.refusedUntil = lockedUntil;
+            return {};
+        }
         int failures = 1;
         qint64 windowStart = now;
-        const bool exists = q->next();
-        if (exists && now - q->value(1).toLongLong() < windowMs) {
+        if (now - q->value(1).toLongLong() < windowMs) {
             failures = q->value(0).toInt() + 1;
             windowStart = q->value(1).toLongLong();
         }
-        const qint64 locked = failures >= maxFailures ? now + lockMs : 0;
-        auto w = exists ? m_db.exec(QStringLiteral("UPDATE login_throttle SET failures = ?, window_start = ?, locked_until = ? WHERE key = ?"),
-                                    {failures, windowStart, locked, key})
-                        : m_db.exec(QStringLiteral("INSERT INTO login_throttle (key, failures, window_start, locked_until) VALUES (?, ?, ?, ?)"),
-                                    {key, failures, windowStart, locked});
+        slot.lockedByThis = failures >= maxFailures;
+        auto w = m_db.exec(QStringLiteral("UPDATE login_throttle SET failures = ?, window_start = ?, locked_until = ? WHERE key = ?"),
+                           {failures, windowStart, slot.lockedByThis ? now + lockMs : qint64(0), key});
         return w ? Result<void>() : Result<void>(w.error());
     });
+    if (!done)
+        return done.error();
+    return slot;
+}
+
+Result<void> AccountStore::giveBackAttempt(const QString &key, const AttemptSlot &slot)
+{
+    if (slot.refusedUntil > 0)
+        return {}; // it was never counted
+    auto r = m_db.exec(slot.lockedByThis
+                               ? QStringLiteral("UPDATE login_throttle SET failures = failures - 1, locked_until = 0 "
+                                                "WHERE key = ? AND failures > 0")
+                               : QStringLiteral("UPDATE login_throttle SET failures = failures - 1 WHERE key = ? AND failures > 0"),
+                       {key});
+    return r ? Result<void>() : Result<void>(r.error());
 }
 
 Result<void> AccountStore::clearFailures(const QString &key)

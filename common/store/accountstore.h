@@ -59,9 +59,18 @@ public:
     core::Result<QList<InviteRow>> pendingInvites(const QString &teamId, qint64 now);
     core::Result<void> markInviteAccepted(const QString &inviteId, qint64 now);
 
-    // Failed-login throttling per key. Returns the time until which the key is locked (0: not).
-    core::Result<qint64> lockedUntil(const QString &key, qint64 now);
-    core::Result<void> recordFailure(const QString &key, qint64 now, qint64 windowMs, int maxFailures, qint64 lockMs);
+    // Failed-login throttling per key (an address hash or a client address). Every attempt is
+    // counted as a failure *before* the password is checked, atomically with the lock check,
+    // so parallel guesses cannot outrun the limit; a successful attempt is then taken back
+    // (giveBackAttempt) or the key cleared (clearFailures).
+    struct AttemptSlot
+    {
+        qint64 refusedUntil = 0; // > 0: the key is locked until then; the attempt was not counted
+        bool lockedByThis = false; // this attempt reached the limit and started the lock
+    };
+    core::Result<AttemptSlot> reserveAttempt(const QString &key, qint64 now, qint64 windowMs, int maxFailures,
+                                             qint64 lockMs);
+    core::Result<void> giveBackAttempt(const QString &key, const AttemptSlot &slot);
     core::Result<void> clearFailures(const QString &key);
 
 private:

@@ -63,18 +63,19 @@ Result<qint64> AuditStore::append(const AuditRecord &r)
             "INSERT INTO audit_log (ts, team_id, kind, request_id, actor, remote_addr, action, agent_id, agent_home_team_id, "
             "credential, credential_scope, method, target, decision, reason, approver, upstream_status, status, latency_ms, "
             "upstream_latency_ms, redactions, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    auto q = m_db.exec(m_db.backend() == Backend::Postgres ? sql + QStringLiteral(" RETURNING seq") : sql,
-                       {r.ts, r.teamId, r.kind, r.requestId, r.actor, r.remoteAddr, r.action, optionalText(r.agentId),
-                        optionalText(r.agentHomeTeamId), optionalText(r.credential), optionalText(r.credentialScope),
-                        optionalText(r.method), optionalText(r.target), optionalText(r.decision), optionalText(r.reason),
-                        optionalText(r.approver), optionalInt(r.upstreamStatus, 0), optionalInt(r.status, 0),
-                        optionalInt(r.latencyMs, -1), optionalInt(r.upstreamLatencyMs, -1), optionalInt(r.redactions, -1),
-                        QString::fromUtf8(QJsonDocument(r.detail).toJson(QJsonDocument::Compact))});
-    if (!q)
-        return q.error();
-    if (m_db.backend() == Backend::Postgres)
-        return q->next() ? q->value(0).toLongLong() : 0;
-    return q->lastInsertId().toLongLong();
+    const bool pg = m_db.backend() == Backend::Postgres;
+    auto seq = m_db.runPrepared(pg ? sql + QStringLiteral(" RETURNING seq") : sql,
+                                {r.ts, r.teamId, r.kind, r.requestId, r.actor, r.remoteAddr, r.action, optionalText(r.agentId),
+                                 optionalText(r.agentHomeTeamId), optionalText(r.credential), optionalText(r.credentialScope),
+                                 optionalText(r.method), optionalText(r.target), optionalText(r.decision), optionalText(r.reason),
+                                 optionalText(r.approver), optionalInt(r.upstreamStatus, 0), optionalInt(r.status, 0),
+                                 optionalInt(r.latencyMs, -1), optionalInt(r.upstreamLatencyMs, -1), optionalInt(r.redactions, -1),
+                                 r.detail.isEmpty() ? QStringLiteral("{}")
+                                                    : QString::fromUtf8(QJsonDocument(r.detail).toJson(QJsonDocument::Compact))},
+                                pg);
+    if (!seq)
+        return seq.error();
+    return seq->toLongLong();
 }
 
 Result<QList<AuditRecord>> AuditStore::query(const AuditQuery &f)

@@ -156,6 +156,7 @@ void Database::closeThreadConnection()
     const QString name = threadConnectionName();
     {
         QMutexLocker lock(&m_mutex);
+        m_prepared.erase(name); // statements go before their connection
         if (!m_names.remove(name))
             return;
     }
@@ -207,6 +208,46 @@ Result<QSqlQuery> Database::exec(const QString &sql, const QVariantList &binds)
         return databaseError(e, sql);
     }
     return q;
+}
+
+Result<QVariant> Database::runPrepared(const QString &sql, const QVariantList &binds, bool firstValue)
+{
+    QSqlDatabase db = connection();
+    if (!db.isOpen())
+        return Error(ErrorCode::Unavailable, QStringLiteral("The database is not available."));
+    const QString name = threadConnectionName();
+    QHash<QString, QSqlQuery> *cache = nullptr;
+    {
+        QMutexLocker lock(&m_mutex);
+        auto &slot = m_prepared[name];
+        if (!slot)
+            slot = std::make_unique<QHash<QString, QSqlQuery>>();
+        cache = slot.get();
+    }
+    auto it = cache->find(sql);
+    if (it == cache->end()) {
+        QSqlQuery q(db);
+        q.setForwardOnly(true);
+        if (!q.prepare(sql))
+            return databaseError(q.lastError(), sql);
+        it = cache->insert(sql, q);
+    }
+    QSqlQuery &q = it.value();
+    for (qsizetype i = 0; i < binds.size(); ++i) {
+        const QVariant &v = binds.at(i);
+        if (v.typeId() == QMetaType::QString && v.toString().isNull())
+            q.bindValue(int(i), QStringLiteral(""));
+        else
+            q.bindValue(int(i), v);
+    }
+    if (!q.exec()) {
+        const QSqlError e = q.lastError();
+        cache->erase(it); // re-prepare next time (e.g. after a reconnect)
+        return databaseError(e, sql);
+    }
+    QVariant result = firstValue ? (q.next() ? q.value(0) : QVariant()) : q.lastInsertId();
+    q.finish();
+    return result;
 }
 
 Result<void> Database::transaction(const std::function<Result<void>()> &body)

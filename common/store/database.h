@@ -10,6 +10,7 @@
 #include <QVariantList>
 
 #include <functional>
+#include <unordered_map>
 #include <memory>
 
 namespace tap::store {
@@ -43,6 +44,11 @@ public:
     // and returned as Conflict (unique key), InvalidRequest (foreign key / check) or Unavailable.
     core::Result<QSqlQuery> exec(const QString &sql, const QVariantList &binds = {});
 
+    // For hot, repeated statements: runs `sql` through this thread's cache of prepared
+    // statements (no re-parse per call) and finishes it before returning. Returns column 0 of
+    // the first row when `firstValue` (e.g. RETURNING), else the last insert id.
+    core::Result<QVariant> runPrepared(const QString &sql, const QVariantList &binds, bool firstValue = false);
+
     // Runs `body` inside a transaction on this thread's connection: commit when it returns ok,
     // roll back otherwise (and when the commit fails). Not re-entrant.
     core::Result<void> transaction(const std::function<core::Result<void>()> &body);
@@ -56,6 +62,8 @@ private:
     QString m_prefix;
     QMutex m_mutex;
     QSet<QString> m_names;
+    // Per connection (so per thread): prepared statements by SQL text.
+    std::unordered_map<QString, std::unique_ptr<QHash<QString, QSqlQuery>>> m_prepared;
 };
 
 // Maps a driver error to a TAP error, logging the driver's text (never shown to callers).

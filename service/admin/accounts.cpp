@@ -264,28 +264,37 @@ void AccountService::login(const QJsonObject &body, const QString &remoteAddr, Q
     const qint64 now = m_ctx.clock.nowMs();
     const QString emailKey = QStringLiteral("email:") + m_ctx.keys.tokenHash(address.toUtf8());
     const QString addressKey = QStringLiteral("addr:") + remoteAddr;
-    for (const QString &key : {emailKey, addressKey}) {
-        auto locked = m_ctx.accounts.lockedUntil(key, now);
-        if (!locked)
-            return done(locked.error());
-        if (locked.value() > 0)
-            return done(Error(ErrorCode::RateLimited, QStringLiteral("Too many failed log-ins. Try again later."))
-                                .setRetryAfterSeconds(int((locked.value() - now + 999) / 1000)));
+    // Each attempt counts as a failure before the password is checked (taken back if it turns
+    // out right), atomically with the lock check: parallel guesses cannot outrun the limits.
+    const auto tooMany = [now](qint64 until) {
+        return Error(ErrorCode::RateLimited, QStringLiteral("Too many failed log-ins. Try again later."))
+                .setRetryAfterSeconds(int((until - now + 999) / 1000));
+    };
+    auto addressSlot = m_ctx.accounts.reserveAttempt(addressKey, now, kLoginWindowMs, kMaxFailuresPerAddress, kLoginLockMs);
+    if (!addressSlot)
+        return done(addressSlot.error());
+    if (addressSlot->refusedUntil > 0)
+        return done(tooMany(addressSlot->refusedUntil));
+    auto emailSlot = m_ctx.accounts.reserveAttempt(emailKey, now, kLoginWindowMs, kMaxLoginFailures, kLoginLockMs);
+    if (!emailSlot || emailSlot->refusedUntil > 0) {
+        (void)m_ctx.accounts.giveBackAttempt(addressKey, addressSlot.value());
+        return done(!emailSlot ? emailSlot.error() : tooMany(emailSlot->refusedUntil));
     }
     auto user = m_ctx.accounts.userByEmail(address);
-    if (!user)
+    if (!user) {
+        (void)m_ctx.accounts.giveBackAttempt(addressKey, addressSlot.value());
+        (void)m_ctx.accounts.giveBackAttempt(emailKey, emailSlot.value());
         return done(user.error());
+    }
     // Unknown addresses are checked against a dummy hash so both cases take the same time.
     const QString hash = user.value() ? user.value()->passwordHash : m_ctx.hasher.dummyHash();
     m_ctx.hasher.verifyAsync(hash, core::SecretBytes(password->toUtf8()), context,
-                             [this, user = user.value(), body, remoteAddr, emailKey, addressKey, done](bool matches) {
-                                 const qint64 t = m_ctx.clock.nowMs();
-                                 if (!matches || !user) {
-                                     (void)m_ctx.accounts.recordFailure(emailKey, t, kLoginWindowMs, kMaxLoginFailures, kLoginLockMs);
-                                     (void)m_ctx.accounts.recordFailure(addressKey, t, kLoginWindowMs, kMaxFailuresPerAddress, kLoginLockMs);
-                                     return done(badLogin());
-                                 }
+                             [this, user = user.value(), body, remoteAddr, emailKey, addressKey,
+                              addressSlot = addressSlot.value(), done](bool matches) {
+                                 if (!matches || !user)
+                                     return done(badLogin()); // both failures stay counted
                                  (void)m_ctx.accounts.clearFailures(emailKey);
+                                 (void)m_ctx.accounts.giveBackAttempt(addressKey, addressSlot);
                                  done(finishLogin(*user, body, remoteAddr));
                              });
 }

@@ -110,6 +110,8 @@ Result<std::shared_ptr<const Resolved>> Directory::resolve(const AgentIdentity &
                 return Error(ErrorCode::Internal, QStringLiteral("The credential's value cannot be decrypted."));
             resolved->secret = std::move(opened.value());
         }
+        resolved->scrubber = std::make_shared<const sanitizer::Scrubber>(
+                QList<sanitizer::Secret>{{resolved->grant.credential.name, resolved->secret}});
     }
     store(m_grants, key, std::shared_ptr<const Resolved>(resolved));
     return std::shared_ptr<const Resolved>(resolved);

@@ -4,6 +4,7 @@
 #include "core/result.h"
 #include "core/secretbytes.h"
 #include "policy/policyevaluator.h"
+#include "sanitizer/scrubber.h"
 #include "store/forwardstore.h"
 
 #include <QHash>
@@ -36,6 +37,9 @@ struct Resolved
     std::optional<policy::Rules> rules; // no value: the credential has no policy
     bool requirePasskey = false;
     core::SecretBytes secret;           // empty when the credential has no value
+    // Built once per cache entry (building the automaton costs far more than a request);
+    // each request scrubs with a copy, which shares the immutable tables.
+    std::shared_ptr<const sanitizer::Scrubber> scrubber;
 };
 
 // Read-through caches in front of the store for the /forward hot path. Entries die when any

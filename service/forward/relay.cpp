@@ -27,10 +27,14 @@ bool isEventStream(const http::HeaderList &headers)
 
 void Forwarder::send(const std::shared_ptr<Exchange> &x)
 {
-    QList<sanitizer::Secret> secrets;
-    for (const auto &c : std::as_const(x->credentials))
-        secrets.append({c->grant.credential.name, c->secret});
-    x->scrubber = std::make_unique<sanitizer::Scrubber>(secrets);
+    if (x->credentials.size() == 1) {
+        x->scrubber = std::make_unique<sanitizer::Scrubber>(*x->credentials.first()->scrubber);
+    } else {
+        QList<sanitizer::Secret> secrets;
+        for (const auto &c : std::as_const(x->credentials))
+            secrets.append({c->grant.credential.name, c->secret});
+        x->scrubber = std::make_unique<sanitizer::Scrubber>(secrets);
+    }
     x->upstreamStartNs = x->timer.nsecsElapsed();
 
     std::weak_ptr<Exchange> weak = x;

@@ -93,8 +93,10 @@ size_t onBody(char *data, size_t size, size_t count, void *user)
         return size * count;
     deliverHead(t);
     if (t->handlers.onData && !t->handlers.onData(QByteArray(data, qsizetype(size * count)))) {
+        // The chunk was taken; stop receiving more until resume(). (Returning
+        // CURL_WRITEFUNC_PAUSE instead would make libcurl deliver this chunk a second time.)
         t->paused = true;
-        return CURL_WRITEFUNC_PAUSE; // libcurl hands the same data again after resume()
+        curl_easy_pause(t->easy, CURLPAUSE_RECV);
     }
     return size * count;
 }

@@ -42,7 +42,7 @@ struct Handlers
     // contentLength is the upstream's Content-Length (-1 when absent); a hint only, since the
     // body may arrive decoded.
     std::function<void(int status, const HeaderList &headers, qint64 contentLength)> onHead;
-    // A piece of the (decoded) body. Return false to pause the transfer until resume().
+    // A piece of the (decoded) body, always consumed. Return false to pause receiving until resume().
     std::function<bool(const QByteArray &chunk)> onData;
     // The end: ok, or UpstreamTimeout / UpstreamError / TargetNotAllowed (blocked address).
     std::function<void(core::Result<void> outcome)> onDone;

@@ -31,6 +31,7 @@ freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0
 
 origin_port=$(freeport); proxy_port=$(freeport); tapd_port=$(freeport)
 mkdir -p "$work/www" "$work/nginx"
+chmod 755 "$work" "$work/www" # nginx workers drop privileges when started as root
 python3 - "$work/www/small.json" <<'PY'
 import json, sys
 doc = {"ok": True, "items": [{"id": i, "name": "item-%04d" % i, "tags": ["a", "b"]} for i in range(30)]}
@@ -81,7 +82,7 @@ wrk.headers["X-TAP-Method"] = "GET"
 LUA
 check=$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$tapd_port/forward" -H "X-TAP-Key: $key" \
   -H "X-TAP-Credential: origin" -H "X-TAP-Target: http://127.0.0.1:$origin_port/small.json")
-[[ "$check" == 200 ]] || { echo "tapd /forward answered $check; log:" >&2; tail -5 "$work/tapd.log" >&2; exit 1; }
+[[ "$check" == 200 ]] || { echo "tapd /forward answered $check:" >&2; curl -s -X POST "http://127.0.0.1:$tapd_port/forward" -H "X-TAP-Key: $key" -H "X-TAP-Credential: origin" -H "X-TAP-Target: http://127.0.0.1:$origin_port/small.json" >&2; exit 1; }
 
 run_wrk() { # name conns url [script]
   local out
@@ -114,9 +115,10 @@ bytes=$(curl -s -o /dev/null -w '%{size_download}' -X POST "http://127.0.0.1:$ta
 end=$(date +%s.%N)
 hwm_kib=$(awk '/VmHWM/ {print $2}' "/proc/$tapd_pid/status")
 
-printf '%s\n' "${results[@]}" | python3 - "$bytes" "$hwm_kib" "$start" "$end" "$root/tests/bench/results.json" <<'PY'
+printf '%s\n' "${results[@]}" > "$work/runs.jsonl"
+python3 - "$bytes" "$hwm_kib" "$start" "$end" "$root/tests/bench/results.json" "$work/runs.jsonl" <<'PY'
 import json, sys
-rows = [json.loads(l) for l in sys.stdin if l.strip()]
+rows = [json.loads(l) for l in open(sys.argv[6]) if l.strip()]
 bytes_, hwm, start, end, path = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), sys.argv[5]
 by = {(r["name"], r["conns"]): r for r in rows}
 print(f"{'target':<12} {'conns':>5} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")

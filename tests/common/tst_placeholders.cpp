@@ -1,7 +1,9 @@
 #include "placeholders/placeholders.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRandomGenerator>
 #include <QTest>
 
 using tap::core::ErrorCode;
@@ -37,6 +39,40 @@ std::function<QStringList(const QString &)> fieldsFrom(const QByteArray &spec)
 
 const QByteArray kLongName = QByteArray(64, 'n');
 
+// Valid JSON: placeholders mostly under "token" (allowed in the test), rarely elsewhere.
+QJsonObject randomObject(QRandomGenerator &rng, int depth)
+{
+    static const QStringList secrets{ QStringLiteral("<CREDENTIAL:k>"),
+                                      QStringLiteral("Bearer <CREDENTIAL:k> \"q\""),
+                                      QStringLiteral("\U0001F511<CREDENTIAL:k>\\") };
+    QJsonObject object;
+    for (int i = 0, n = rng.bounded(1, 4); i < n; ++i) {
+        switch (rng.bounded(6)) {
+        case 0:
+        case 1:
+            object.insert(QStringLiteral("token"), secrets.at(rng.bounded(int(secrets.size()))));
+            break;
+        case 2:
+            object.insert(QStringLiteral("text"), QStringLiteral("plain \\ \"text\"\n"));
+            break;
+        case 3:
+            object.insert(QStringLiteral("n"), double(rng.bounded(1000)));
+            break;
+        case 4:
+            if (depth > 0)
+                object.insert(QStringLiteral("inner"), randomObject(rng, depth - 1));
+            break;
+        default:
+            if (rng.bounded(10) == 0) // a placeholder where it does not belong
+                object.insert(QStringLiteral("text"), secrets.first());
+            else if (depth > 0)
+                object.insert(QStringLiteral("list"),
+                              QJsonArray{ randomObject(rng, depth - 1), QStringLiteral("x") });
+        }
+    }
+    return object;
+}
+
 } // namespace
 
 class TestPlaceholders : public QObject
@@ -53,6 +89,8 @@ private slots:
     void substituteErrors_data();
     void substituteErrors();
     void substituteKeepsEverythingElse();
+    void malformedInput_data();
+    void malformedInput();
 };
 
 void TestPlaceholders::validate_data()
@@ -395,6 +433,77 @@ void TestPlaceholders::substituteKeepsEverythingElse()
     QVERIFY(untouched.ok());
     QCOMPARE(untouched->body, plain.body);
     QCOMPARE(untouched->headers, plain.headers);
+}
+
+void TestPlaceholders::malformedInput_data()
+{
+    QTest::addColumn<QByteArray>("contentType");
+    for (quint32 seed = 1; seed <= 300; ++seed) {
+        QTest::addRow("json %u", seed) << QByteArray("application/json");
+        QTest::addRow("form %u", seed) << QByteArray("application/x-www-form-urlencoded");
+    }
+}
+
+// Random soup of JSON/form syntax and placeholder fragments: never a crash, and whatever
+// validate() accepts, substitute() can carry out, keeping a parsing JSON body parsing.
+void TestPlaceholders::malformedInput()
+{
+    QFETCH(QByteArray, contentType);
+
+    static const QList<QByteArray> pieces{ "{",
+                                           "}",
+                                           "[",
+                                           "]",
+                                           ":",
+                                           ",",
+                                           "\"",
+                                           "\\",
+                                           "\\u003c",
+                                           "\\ud83d",
+                                           "\\n",
+                                           "token",
+                                           "x",
+                                           "=",
+                                           "&",
+                                           "%3C",
+                                           "%",
+                                           "+",
+                                           "<CREDENTIAL:k>",
+                                           "<CREDENTIAL:",
+                                           ">",
+                                           "<credential:k>",
+                                           " ",
+                                           "1",
+                                           "true",
+                                           "\"token\":\"<CREDENTIAL:k>\"",
+                                           "CREDENTIAL:k\\u003e",
+                                           "\xff",
+                                           QByteArray(1, '\0') };
+    QRandomGenerator rng(QTest::currentDataTag() ? qHash(QByteArray(QTest::currentDataTag())) : 1);
+    QByteArray body;
+    for (int i = 0, n = rng.bounded(1, 40); i < n; ++i)
+        body += pieces.at(rng.bounded(int(pieces.size())));
+    if (contentType == "application/json" && rng.bounded(2) == 0)
+        body = QJsonDocument(randomObject(rng, 3))
+                       .toJson(rng.bounded(2) ? QJsonDocument::Compact : QJsonDocument::Indented);
+    const Input in{ {}, body, contentType, "https://x.example/" };
+    const auto names = tap::placeholders::validate(
+            in, [](const QString &) { return QStringList{ QStringLiteral("token") }; });
+    const SecretBytes value("v\"al\\ue");
+    const auto result = tap::placeholders::substitute(in, [&](const QString &) { return &value; });
+    if (!names.ok())
+        return;
+    QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().message()));
+    if (contentType != "application/json")
+        return;
+    QJsonParseError before;
+    QJsonDocument::fromJson(body, &before);
+    QJsonParseError after;
+    QJsonDocument::fromJson(result->body, &after);
+    if (before.error == QJsonParseError::NoError)
+        QCOMPARE(after.error, QJsonParseError::NoError);
+    if (!names->isEmpty() && before.error == QJsonParseError::NoError)
+        QVERIFY(result->body.contains("v\\\"al\\\\ue"));
 }
 
 QTEST_APPLESS_MAIN(TestPlaceholders)

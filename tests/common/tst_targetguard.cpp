@@ -1,5 +1,6 @@
 #include "proxy/targetguard.h"
 
+#include <QRandomGenerator>
 #include <QTest>
 
 using tap::core::ErrorCode;
@@ -21,6 +22,8 @@ private slots:
     void hostAllowed();
     void effectiveTarget_data();
     void effectiveTarget();
+    void relativeNeverEscapesBase_data();
+    void relativeNeverEscapesBase();
 };
 
 void TestTargetGuard::classify_data()
@@ -254,9 +257,8 @@ void TestTargetGuard::effectiveTarget_data()
        "https://slack.com/api/conversations.list");
     ok("direct with query and port", "direct", "", false, "http://localhost:8080/a?b=c&d=%20",
        "http://localhost:8080/a?b=c&d=%20");
-    ok("direct default connector", "", "", false, "https://x.example/", "https://x.example/");
-    ok("direct upper-case connector", "DIRECT", "", false, "https://x.example/",
-       "https://x.example/");
+    refused("empty connector", "", "", false, "https://x.example/", Internal);
+    refused("upper-case connector", "DIRECT", "", false, "https://x.example/", Internal);
     ok("direct scheme case", "direct", "", false, "HTTPS://X.Example/Path",
        "https://x.example/Path");
     ok("direct fragment dropped", "direct", "", false, "https://x.example/p#frag",
@@ -284,7 +286,7 @@ void TestTargetGuard::effectiveTarget_data()
     // Sidecar without relative_target: the sidecar is the destination.
     ok("sidecar", "sidecar", "http://oauth-signer:8080", false, "https://api.twitter.com/2/tweets",
        "http://oauth-signer:8080");
-    ok("sidecar base with path", "Sidecar", "http://oauth-signer:8080/sign/", false,
+    ok("sidecar base with path", "sidecar", "http://oauth-signer:8080/sign/", false,
        "https://api.twitter.com/2/tweets", "http://oauth-signer:8080/sign/");
     refused("sidecar bad target", "sidecar", "http://oauth-signer:8080", false, "/2/tweets",
             Invalid);
@@ -353,6 +355,41 @@ void TestTargetGuard::effectiveTarget()
     }
     QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().message()));
     QCOMPARE(result->toString(QUrl::FullyEncoded), expected);
+}
+
+void TestTargetGuard::relativeNeverEscapesBase_data()
+{
+    QTest::addColumn<quint32>("seed");
+    for (quint32 seed = 1; seed <= 500; ++seed)
+        QTest::addRow("%u", seed) << seed;
+}
+
+// Random paths built from traversal fragments: whatever is accepted stays under api_base's
+// path, even after decoding as often as a server might.
+void TestTargetGuard::relativeNeverEscapesBase()
+{
+    QFETCH(quint32, seed);
+
+    static const QStringList pieces{
+        QStringLiteral("/"),   QStringLiteral(".."),  QStringLiteral("."),   QStringLiteral("%2e"),
+        QStringLiteral("%2E"), QStringLiteral("%2f"), QStringLiteral("%25"), QStringLiteral("%5c"),
+        QStringLiteral("a"),   QStringLiteral("?"),   QStringLiteral("//"),  QStringLiteral(";")
+    };
+    QRandomGenerator rng(seed);
+    QString target = QStringLiteral("/");
+    for (int i = 0, n = rng.bounded(1, 12); i < n; ++i)
+        target += pieces.at(rng.bounded(int(pieces.size())));
+    const auto result = tap::proxy::effectiveTarget(
+            u"sidecar", QStringLiteral("https://api.example/base"), true, target);
+    if (!result.ok())
+        return;
+    QCOMPARE(result->host(), QStringLiteral("api.example"));
+    QByteArray path = result->path(QUrl::FullyEncoded).toUtf8();
+    for (int round = 0; round < 5; ++round)
+        path = QByteArray::fromPercentEncoding(path);
+    QVERIFY2(path.startsWith("/base/"), path.constData());
+    QVERIFY2(!path.split('/').contains(".."), path.constData());
+    QVERIFY2(!path.contains('\\'), path.constData());
 }
 
 QTEST_APPLESS_MAIN(TestTargetGuard)

@@ -22,6 +22,8 @@
 
 #include <csignal>
 #include <memory>
+#include <thread>
+#include <vector>
 
 using namespace Qt::Literals::StringLiterals;
 using tap::test::HttpClient;
@@ -444,6 +446,22 @@ QString describeOp(const Op &op)
     return QString::fromLatin1(op.method + ' ' + op.path);
 }
 
+// GET /agent/services with an agent key: what the key opens, as the agent sees it.
+HttpResponse agentServices(const Tapd &tapd, const QByteArray &apiKey)
+{
+    return tapd.client().get("/agent/services", { { QByteArrayLiteral("X-TAP-Key"), apiKey } });
+}
+
+// The credential names per team id of an /agent/services answer.
+QMap<QString, QStringList> servicesByTeam(const HttpResponse &r)
+{
+    QMap<QString, QStringList> out;
+    for (const QJsonValue &team : r.json().value(u"teams"_s).toArray())
+        out.insert(team.toObject().value(u"team_id"_s).toString(),
+                   sorted(column(team.toObject().value(u"credentials"_s), u"name"_s)));
+    return out;
+}
+
 // Fixture shared by the rows of a data-driven test (one tapd per test function and backend).
 struct ValidationFixture
 {
@@ -485,6 +503,7 @@ private slots:
     void validation_data();
     void validation();
     void sessions();
+    void parallelLoginGuesses();
     void approverRole();
     void isolation();
     void noSecretLeaks();
@@ -655,6 +674,11 @@ void TestAdminApi::seedConfiguration(const Tapd &tapd)
         QCOMPARE(stringList(d.value(u"effective_credentials"_s)),
                  QStringList({ u"github"_s, u"slack"_s, u"twitter"_s }));
         QVERIFY(!details.body.contains(apiKey));
+        // The key opens exactly that set.
+        const HttpResponse services = agentServices(tapd, apiKey);
+        EXPECT_STATUS(services, 200);
+        QCOMPARE(servicesByTeam(services).value(teamId),
+                 QStringList({ u"github"_s, u"slack"_s, u"twitter"_s }));
     }
 
     // Enable / Disable an Agent
@@ -664,11 +688,21 @@ void TestAdminApi::seedConfiguration(const Tapd &tapd)
         QCOMPARE(disabled.json().value(u"enabled"_s), QJsonValue(false));
         QCOMPARE(admin.get("/admin/agents/social-agent").json().value(u"enabled"_s),
                  QJsonValue(false));
+        // "Disable (blocks all requests)": at once.
+        const HttpResponse blocked = tapd.client().request(
+                "POST", "/forward", {},
+                { { QByteArrayLiteral("X-TAP-Key"), apiKey },
+                  { QByteArrayLiteral("X-TAP-Credential"), QByteArrayLiteral("slack") },
+                  { QByteArrayLiteral("X-TAP-Target"),
+                    QByteArrayLiteral("https://slack.com/api/conversations.list") },
+                  { QByteArrayLiteral("X-TAP-Method"), QByteArrayLiteral("GET") } });
+        EXPECT_ERROR(blocked, 403, u"forbidden"_s);
         const HttpResponse enabled = admin.post("/admin/agents/social-agent/enable");
         EXPECT_STATUS(enabled, 200);
         QCOMPARE(enabled.json().value(u"enabled"_s), QJsonValue(true));
         QCOMPARE(admin.get("/admin/agents/social-agent").json().value(u"enabled"_s),
                  QJsonValue(true));
+        EXPECT_STATUS(agentServices(tapd, apiKey), 200);
     }
 
     // Set a Policy, Get a Policy
@@ -754,9 +788,10 @@ void TestAdminApi::seedConfiguration(const Tapd &tapd)
                  QStringList({ u"slack"_s, u"twitter"_s }));
     }
 
-    // Delete an Agent
+    // Delete an Agent: its key is dead at once.
     EXPECT_STATUS(admin.del("/admin/agents/social-agent"), 200);
     EXPECT_ERROR(admin.get("/admin/agents/social-agent"), 404, u"not_found"_s);
+    EXPECT_ERROR(agentServices(tapd, apiKey), 401, u"unauthorized"_s);
 
     // Delete a Credential: cascades to roles, agent assignments and policies, and says so.
     createAll(admin, "/admin/roles",
@@ -821,7 +856,8 @@ void TestAdminApi::seedMultiAccount(const Tapd &tapd)
 "credentials": ["openai", "github"]
 })");
     EXPECT_STATUS(agent, 201);
-    QVERIFY(agent.json().value(u"api_key"_s).toString().startsWith(u"tap_"_s));
+    const QByteArray agentKey = agent.json().value(u"api_key"_s).toString().toLatin1();
+    QVERIFY(agentKey.startsWith("tap_"));
     QCOMPARE(stringList(aliceApi.get("/admin/agents/alice-agent")
                                 .json()
                                 .value(u"effective_credentials"_s)),
@@ -866,6 +902,16 @@ void TestAdminApi::seedMultiAccount(const Tapd &tapd)
     QVERIFY(!link.json().contains(u"warning"_s));
     EXPECT_ERROR(sendRaw(companyApi, "POST", "/admin/agent-links", linkBody), 409, u"conflict"_s);
 
+    // 4. One key, both teams ("Discovering Available Teams").
+    {
+        const HttpResponse services = agentServices(tapd, agentKey);
+        EXPECT_STATUS(services, 200);
+        const QMap<QString, QStringList> teams = servicesByTeam(services);
+        QCOMPARE(teams.value(alice.teamId), QStringList({ u"github"_s, u"openai"_s }));
+        QCOMPARE(teams.value(company.teamId), QStringList({ u"slack"_s, u"twitter"_s }));
+        QCOMPARE(teams.size(), 2);
+    }
+
     // Managing Links: list, remove.
     {
         const HttpResponse list = companyApi.get("/admin/agent-links");
@@ -890,6 +936,14 @@ void TestAdminApi::seedMultiAccount(const Tapd &tapd)
     EXPECT_ERROR(companyApi.del("/admin/agent-links/" + utf8(alice.teamId) + "/alice-agent"), 404,
                  u"not_found"_s);
     EXPECT_STATUS(aliceApi.get("/admin/agents/alice-agent"), 200); // the agent itself stays
+    // "The agent immediately loses access to the company team's credentials."
+    QCOMPARE(servicesByTeam(agentServices(tapd, agentKey)).keys(), QStringList{ alice.teamId });
+
+    // Deleting the role a link is scoped to removes the link (fail closed).
+    EXPECT_STATUS(sendRaw(companyApi, "POST", "/admin/agent-links", linkBody), 201);
+    EXPECT_STATUS(companyApi.del("/admin/roles/social-poster"), 200);
+    QVERIFY(companyApi.get("/admin/agent-links").json().value(u"links"_s).toArray().isEmpty());
+    QCOMPARE(servicesByTeam(agentServices(tapd, agentKey)).keys(), QStringList{ alice.teamId });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1278,9 +1332,10 @@ void TestAdminApi::sessions()
                     .toArray()
                     .isEmpty());
 
-    // Two sessions are independent; logging one out leaves the other.
-    const HttpResponse second =
-            anon.post("/login", { { u"email"_s, a.email }, { u"password"_s, a.password } });
+    // Two sessions are independent; logging one out leaves the other. (Addresses are
+    // case-insensitive.)
+    const HttpResponse second = anon.post(
+            "/login", { { u"email"_s, u"Sess@Example.com"_s }, { u"password"_s, a.password } });
     EXPECT_STATUS(second, 200);
     const QByteArray token2 = second.json().value(u"session_token"_s).toString().toLatin1();
     QVERIFY(token2 != a.token);
@@ -1311,8 +1366,9 @@ void TestAdminApi::sessions()
                          __FILE__, __LINE__))
             return;
     }
-    const HttpResponse locked =
-            anon.post("/login", { { u"email"_s, t.email }, { u"password"_s, t.password } });
+    // (The lock is on the address, whatever its spelling.)
+    const HttpResponse locked = anon.post(
+            "/login", { { u"email"_s, u"THROTTLE@example.com"_s }, { u"password"_s, t.password } });
     EXPECT_ERROR(locked, 429, u"rate_limited"_s);
     bool ok = false;
     const int retryAfter = locked.header("Retry-After").toInt(&ok);
@@ -1336,6 +1392,50 @@ void TestAdminApi::sessions()
     EXPECT_STATUS(anon.post("/login", { { u"email"_s, a.email }, { u"password"_s, a.password } }),
                   200);
     EXPECT_STATUS(tapd.client(t.token).get("/admin/team"), 200);
+}
+
+// The throttle holds against parallel guesses too (they must not all pass the lock check before
+// the first failure is counted), and successful log-ins do not count against a client address.
+void TestAdminApi::parallelLoginGuesses()
+{
+    Tapd tapd;
+    if (!tapd.start())
+        return;
+    Account target;
+    Account regular;
+    signUp(tapd, u"parallel-team"_s, u"parallel@example.com"_s, u"parallel-password"_s, &target);
+    signUp(tapd, u"regular-team"_s, u"regular@example.com"_s, u"regular-password"_s, &regular);
+    RETURN_IF_FAILED();
+
+    constexpr int kGuesses = 12;
+    std::vector<int> statuses(kGuesses, 0);
+    std::vector<std::thread> threads;
+    threads.reserve(kGuesses);
+    const HttpClient anon = tapd.client();
+    for (int i = 0; i < kGuesses; ++i) {
+        threads.emplace_back([&anon, &statuses, i] {
+            statuses[size_t(i)] = anon.post("/login",
+                                            { { u"email"_s, u"parallel@example.com"_s },
+                                              { u"password"_s, u"guess-%1"_s.arg(i) } })
+                                          .status;
+        });
+    }
+    for (std::thread &t : threads)
+        t.join();
+    QList<int> seen(statuses.begin(), statuses.end());
+    QCOMPARE(seen.count(401), 5); // exactly as many guesses as sequentially
+    QCOMPARE(seen.count(429), kGuesses - 5);
+    EXPECT_ERROR(anon.post("/login",
+                           { { u"email"_s, target.email }, { u"password"_s, target.password } }),
+                 429, u"rate_limited"_s);
+
+    // 21 good log-ins from one client address: more than its failure limit (20), no lock.
+    for (int i = 1; i <= 21; ++i) {
+        const HttpResponse r = anon.post(
+                "/login", { { u"email"_s, regular.email }, { u"password"_s, regular.password } });
+        if (!verifyStatus(r, 200, qPrintable(u"log-in #%1"_s.arg(i)), __FILE__, __LINE__))
+            return;
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1523,6 +1623,9 @@ void TestAdminApi::approverRole()
                            { { u"name"_s, u"bobs"_s }, { u"description"_s, u"by bob"_s } }),
                   201);
     QCOMPARE(bob.get("/admin/team").json().value(u"your_role"_s).toString(), u"admin"_s);
+    EXPECT_ERROR(bob.post("/admin/members/invite",
+                          { { u"email"_s, u"carol@example.com"_s }, { u"role"_s, u"owner"_s } }),
+                 403, u"forbidden"_s);
 
     // Admins cannot touch owners; the last owner can be neither demoted nor removed.
     EXPECT_ERROR(bob.patch("/admin/members/" + utf8(owner.adminId), { { u"role"_s, u"admin"_s } }),
@@ -1548,6 +1651,16 @@ void TestAdminApi::approverRole()
     EXPECT_ERROR(own.del("/admin/members/" + utf8(bobId)), 403, u"forbidden"_s);
     EXPECT_ERROR(own.patch("/admin/members/nobody", { { u"role"_s, u"admin"_s } }), 404,
                  u"not_found"_s);
+
+    // A removed member's session ends at once, and they can no longer log in to the team.
+    EXPECT_STATUS(bob.del("/admin/members/" + utf8(owner.adminId)), 200);
+    EXPECT_ERROR(own.get("/admin/team"), 401, u"unauthorized"_s);
+    EXPECT_ERROR(
+            tapd.client().post("/login",
+                               { { u"email"_s, owner.email }, { u"password"_s, owner.password } }),
+            403, u"forbidden"_s);
+    QCOMPARE(column(bob.get("/admin/members").json().value(u"members"_s), u"email"_s),
+             QStringList{ u"bob@example.com"_s });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1565,6 +1678,7 @@ void TestAdminApi::isolation()
     RETURN_IF_FAILED();
     const HttpClient apiA = tapd.client(a.token);
     const HttpClient apiB = tapd.client(b.token);
+    QMap<QString, QByteArray> sharedAgentKey; // by "A" / "B"
     for (const auto &[api, who] : { std::pair{ &apiA, u"A"_s }, std::pair{ &apiB, u"B"_s } }) {
         createAll(*api, "/admin/credentials",
                   { { { u"name"_s, u"shared-cred"_s },
@@ -1573,18 +1687,23 @@ void TestAdminApi::isolation()
         createAll(*api, "/admin/roles",
                   { { { u"name"_s, u"shared-role"_s },
                       { u"credentials"_s, QJsonArray{ u"shared-cred"_s } } } });
-        createAll(*api, "/admin/agents",
-                  { { { u"id"_s, u"shared-agent"_s },
-                      { u"description"_s, QString(who + u"'s agent"_s) },
-                      { u"roles"_s, QJsonArray{ u"shared-role"_s } } } });
+        const HttpResponse created = api->post("/admin/agents",
+                                               { { u"id"_s, u"shared-agent"_s },
+                                                 { u"description"_s, QString(who + u"'s agent"_s) },
+                                                 { u"roles"_s, QJsonArray{ u"shared-role"_s } } });
+        EXPECT_STATUS(created, 201);
+        sharedAgentKey.insert(who, created.json().value(u"api_key"_s).toString().toLatin1());
     }
     createAll(apiA, "/admin/roles", { { { u"name"_s, u"a-role"_s } } });
     createAll(apiB, "/admin/credentials",
               { { { u"name"_s, u"b-cred"_s }, { u"description"_s, u"B only"_s } } });
     createAll(apiB, "/admin/roles",
               { { { u"name"_s, u"b-role"_s }, { u"credentials"_s, QJsonArray{ u"b-cred"_s } } } });
-    createAll(apiB, "/admin/agents",
-              { { { u"id"_s, u"b-agent"_s }, { u"credentials"_s, QJsonArray{ u"b-cred"_s } } } });
+    const HttpResponse bAgentCreated = apiB.post(
+            "/admin/agents",
+            { { u"id"_s, u"b-agent"_s }, { u"credentials"_s, QJsonArray{ u"b-cred"_s } } });
+    EXPECT_STATUS(bAgentCreated, 201);
+    const QByteArray bAgentKey = bAgentCreated.json().value(u"api_key"_s).toString().toLatin1();
     createAll(apiB, "/admin/notification-channels",
               { { { u"name"_s, u"b-channel"_s }, { u"channel_type"_s, u"desktop"_s } } });
     RETURN_IF_FAILED();
@@ -1755,6 +1874,17 @@ void TestAdminApi::isolation()
         QCOMPARE(stringList(bShared.json().value(u"effective_credentials"_s)),
                  QStringList{ u"shared-cred"_s });
         QVERIFY(apiB.get("/admin/agent-links").json().value(u"links"_s).toArray().isEmpty());
+        // B's key still works (and opens B's credentials); A's is dead.
+        const HttpResponse bServices = agentServices(tapd, sharedAgentKey.value(u"B"_s));
+        EXPECT_STATUS(bServices, 200);
+        QCOMPARE(bServices.json().value(u"home_team_id"_s).toString(), b.teamId);
+        QCOMPARE(servicesByTeam(bServices).value(b.teamId), QStringList{ u"shared-cred"_s });
+        QCOMPARE(servicesByTeam(bServices).size(), 1);
+        EXPECT_ERROR(agentServices(tapd, sharedAgentKey.value(u"A"_s)), 401, u"unauthorized"_s);
+        // A's failed rotate/disable attempts did not touch B's own agent either.
+        const HttpResponse bAgentServices = agentServices(tapd, bAgentKey);
+        EXPECT_STATUS(bAgentServices, 200);
+        QCOMPARE(servicesByTeam(bAgentServices).value(b.teamId), QStringList{ u"b-cred"_s });
     }
     // Same for credentials: A's removal reports A's role only and leaves B's role intact.
     {
@@ -1887,6 +2017,8 @@ void TestAdminApi::noSecretLeaks()
     const QByteArray apiKey2 = rotated.json().value(u"api_key"_s).toString().toLatin1();
     QVERIFY(apiKey2.startsWith("tap_") && apiKey2 != apiKey);
     EXPECT_STATUS(api.get("/admin/agents"), 200);
+    EXPECT_ERROR(agentServices(tapd, apiKey), 401, u"unauthorized"_s); // rotated away at once
+    EXPECT_STATUS(agentServices(tapd, apiKey2), 200);
 
     // Refused requests that carry secrets must not echo them.
     const qsizetype firstRefusal = seen.size();

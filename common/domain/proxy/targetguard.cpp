@@ -313,9 +313,11 @@ Result<QUrl> parseAbsoluteTarget(const QString &target)
 Result<QUrl> effectiveTarget(QStringView connector, const QString &apiBase, bool relativeTarget,
                              const QString &targetHeader)
 {
-    const bool sidecar = connector.compare(u"sidecar", Qt::CaseInsensitive) == 0;
-    const bool direct =
-            connector.isEmpty() || connector.compare(u"direct", Qt::CaseInsensitive) == 0;
+    // Exact names only: callers branch on the same strings (e.g. "direct" means the agent
+    // chose the destination and the address guard applies), so no spelling may mean one thing
+    // here and another there.
+    const bool sidecar = connector == u"sidecar";
+    const bool direct = connector == u"direct";
     if (!sidecar && !direct)
         return Error(ErrorCode::Internal, QStringLiteral("The credential's connector is unknown."));
     // Seed configuration.txt: "relative_target: true requires connector: sidecar".

@@ -39,7 +39,8 @@ bool isAddressAllowed(const QHostAddress &address, bool allowPrivate);
 // An empty list allows nothing.
 bool isHostAllowed(QStringView host, const QStringList &allowedHosts);
 
-// Where a /forward request goes (seed how-it-works-v1, "Connector Types"):
+// Where a /forward request goes (seed how-it-works-v1, "Connector Types"); `connector` is
+// exactly "direct" or "sidecar":
 //   direct:  targetHeader must be an absolute http(s) URL with a host and no user info;
 //   sidecar: the request goes to apiBase; targetHeader (the real target, which the caller
 //            passes on as X-OAuth-Target) must still be an absolute http(s) URL;
