@@ -274,11 +274,24 @@ Result<void> Forwarder::buildUpstream(Exchange &x)
     if (!url)
         return url.error();
     const bool agentChosen = first.connector == u"direct";
+    // Where the secret goes: the target (direct), or the sidecar and, unless the sidecar is
+    // given only a path, the URL the sidecar is told to call. All must be allowed hosts.
+    QStringList hosts{url->host()};
+    if (!agentChosen && !first.relativeTarget) {
+        auto real = proxy::parseAbsoluteTarget(x.target);
+        if (!real)
+            return real.error();
+        const QHostAddress literal(real->host());
+        if (!literal.isNull() && !proxy::isAddressAllowed(literal, m_settings.allowPrivateTargets))
+            return Error(ErrorCode::TargetNotAllowed, QStringLiteral("The target address may not be reached."));
+        hosts << real->host();
+    }
     for (const auto &c : std::as_const(x.credentials)) {
-        const QString host = agentChosen ? url->host() : QUrl(c->grant.credential.apiBase).host();
-        if (!proxy::isHostAllowed(host, c->grant.credential.allowedHosts))
-            return Error(ErrorCode::TargetNotAllowed,
-                         QStringLiteral("The credential \"%1\" may not be sent to %2.").arg(c->grant.credential.name, host));
+        for (const QString &host : std::as_const(hosts)) {
+            if (!proxy::isHostAllowed(host, c->grant.credential.allowedHosts))
+                return Error(ErrorCode::TargetNotAllowed,
+                             QStringLiteral("The credential \"%1\" may not be sent to %2.").arg(c->grant.credential.name, host));
+        }
     }
     upstream::Request &u = x.upstream;
     u.method = x.method;
