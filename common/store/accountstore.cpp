@@ -238,15 +238,47 @@ Result<void> AccountStore::addMember(const QString &teamId, const QString &userI
     return r ? Result<void>() : Result<void>(r.error());
 }
 
+Result<void> AccountStore::keepAnOwner(const QString &teamId, const QString &userId)
+{
+    // Serialise membership changes of this team: SQLite's BEGIN IMMEDIATE already holds the
+    // write lock; on PostgreSQL two transactions could otherwise both count two owners and
+    // each take one away.
+    if (m_db.backend() == Backend::Postgres) {
+        if (auto r = m_db.exec(QStringLiteral("SELECT id FROM teams WHERE id = ? FOR UPDATE"), {teamId}); !r)
+            return r.error();
+    }
+    auto q = m_db.exec(QStringLiteral("SELECT COUNT(*) FROM memberships WHERE team_id = ? AND role = 'owner' AND user_id <> ?"),
+                       {teamId, userId});
+    if (!q)
+        return q.error();
+    if (q->next() && q->value(0).toInt() > 0)
+        return {};
+    auto self = m_db.exec(QStringLiteral("SELECT 1 FROM memberships WHERE team_id = ? AND user_id = ? AND role = 'owner'"),
+                          {teamId, userId});
+    if (!self)
+        return self.error();
+    if (self->next())
+        return Error(ErrorCode::Conflict, QStringLiteral("A team needs at least one owner; make someone else owner first."));
+    return {};
+}
+
 Result<void> AccountStore::setMemberRole(const QString &teamId, const QString &userId, const QString &role)
 {
-    auto r = m_db.exec(QStringLiteral("UPDATE memberships SET role = ? WHERE team_id = ? AND user_id = ?"), {role, teamId, userId});
-    return r ? Result<void>() : Result<void>(r.error());
+    return m_db.transaction([&]() -> Result<void> {
+        if (role != u"owner") {
+            if (auto r = keepAnOwner(teamId, userId); !r)
+                return r;
+        }
+        auto r = m_db.exec(QStringLiteral("UPDATE memberships SET role = ? WHERE team_id = ? AND user_id = ?"), {role, teamId, userId});
+        return r ? Result<void>() : Result<void>(r.error());
+    });
 }
 
 Result<void> AccountStore::removeMember(const QString &teamId, const QString &userId)
 {
     return m_db.transaction([&]() -> Result<void> {
+        if (auto r = keepAnOwner(teamId, userId); !r)
+            return r;
         if (auto r = m_db.exec(QStringLiteral("DELETE FROM sessions WHERE team_id = ? AND user_id = ?"), {teamId, userId}); !r)
             return r.error();
         if (auto r = m_db.exec(QStringLiteral("DELETE FROM memberships WHERE team_id = ? AND user_id = ?"), {teamId, userId}); !r)

@@ -50,6 +50,8 @@ public:
     core::Result<std::optional<MemberRow>> member(const QString &teamId, const QString &userId);
     core::Result<QStringList> teamsOf(const QString &userId); // oldest membership first
     core::Result<void> addMember(const QString &teamId, const QString &userId, const QString &role, qint64 now);
+    // Both refuse (Conflict) to leave the team without an owner; the check and the change are
+    // one transaction, serialised per team, so concurrent demotions cannot both pass it.
     core::Result<void> setMemberRole(const QString &teamId, const QString &userId, const QString &role);
     core::Result<void> removeMember(const QString &teamId, const QString &userId);
     core::Result<int> ownerCount(const QString &teamId);
@@ -74,6 +76,8 @@ public:
     core::Result<void> clearFailures(const QString &key);
 
 private:
+    core::Result<void> keepAnOwner(const QString &teamId, const QString &userId);
+
     Database &m_db;
     Vault &m_vault;
 };

@@ -556,9 +556,13 @@ void Connection::deliver(quint64 sequence, Response response)
     logRequest(response.status);
     const bool close = !m_keepAlive || m_draining;
     const bool noBody = m_isHead || response.status == 204 || response.status == 304;
-    QByteArray out = serializeHead(response.status, response.headers,
-                                   "Content-Length: " + QByteArray::number(response.body.size()),
-                                   close);
+    // RFC 9110 §8.6: no Content-Length on 204; an HTTP/1.0 client keeps the connection only
+    // when told so.
+    QByteArray framing = response.status == 204 ? QByteArray()
+                                                : "Content-Length: " + QByteArray::number(response.body.size());
+    if (!close && m_request.httpMinor == 0)
+        framing += framing.isEmpty() ? "Connection: keep-alive" : "\r\nConnection: keep-alive";
+    QByteArray out = serializeHead(response.status, response.headers, framing, close);
     if (!noBody)
         out += response.body;
     m_socket->write(out);
