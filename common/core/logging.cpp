@@ -14,28 +14,6 @@ Q_LOGGING_CATEGORY(lcStore, "tap.store")
 Q_LOGGING_CATEGORY(lcCrypto, "tap.crypto")
 Q_LOGGING_CATEGORY(lcAudit, "tap.audit")
 
-namespace {
-
-// Prefix marking a message whose text is a JSON object of fields (see logEvent()).
-constexpr QLatin1StringView kFieldsMarker("\x1e{");
-
-QString levelName(QtMsgType type)
-{
-    switch (type) {
-    case QtDebugMsg:
-        return QStringLiteral("debug");
-    case QtInfoMsg:
-        return QStringLiteral("info");
-    case QtWarningMsg:
-        return QStringLiteral("warning");
-    case QtCriticalMsg:
-        return QStringLiteral("error");
-    case QtFatalMsg:
-        return QStringLiteral("fatal");
-    }
-    return QStringLiteral("info");
-}
-
 // Appends `text` as a JSON string literal (RFC 8259 §7).
 void appendJsonString(QByteArray &out, QByteArrayView text)
 {
@@ -65,6 +43,29 @@ void appendJsonString(QByteArray &out, QByteArrayView text)
         }
     }
     out += '"';
+}
+
+
+namespace {
+
+// Prefix marking a message whose text is a JSON object of fields (see logEvent()).
+constexpr QLatin1StringView kFieldsMarker("\x1e{");
+
+QString levelName(QtMsgType type)
+{
+    switch (type) {
+    case QtDebugMsg:
+        return QStringLiteral("debug");
+    case QtInfoMsg:
+        return QStringLiteral("info");
+    case QtWarningMsg:
+        return QStringLiteral("warning");
+    case QtCriticalMsg:
+        return QStringLiteral("error");
+    case QtFatalMsg:
+        return QStringLiteral("fatal");
+    }
+    return QStringLiteral("info");
 }
 
 void jsonHandler(QtMsgType type, const QMessageLogContext &context, const QString &message)

@@ -21,4 +21,7 @@ void installJsonLogHandler();
 void logEvent(const QLoggingCategory &category, QtMsgType level, const QString &event,
               const QJsonObject &fields = {});
 
+// Appends `text` as a JSON string literal (quotes and escapes included).
+void appendJsonString(QByteArray &out, QByteArrayView text);
+
 } // namespace tap::core

@@ -144,10 +144,13 @@ Result<std::optional<AccountStore::Verification>> AccountStore::verification(con
                                                     q->value(2).toLongLong(), q->value(3).toLongLong()});
 }
 
-Result<void> AccountStore::countVerificationFailure(const QString &userId)
+Result<bool> AccountStore::takeVerificationAttempt(const QString &userId, int maxAttempts)
 {
-    auto r = m_db.exec(QStringLiteral("UPDATE email_verifications SET attempts = attempts + 1 WHERE user_id = ?"), {userId});
-    return r ? Result<void>() : Result<void>(r.error());
+    auto r = m_db.exec(QStringLiteral("UPDATE email_verifications SET attempts = attempts + 1 WHERE user_id = ? AND attempts < ?"),
+                       {userId, maxAttempts});
+    if (!r)
+        return r.error();
+    return r->numRowsAffected() > 0;
 }
 
 Result<void> AccountStore::deleteVerification(const QString &userId)

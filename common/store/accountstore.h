@@ -37,7 +37,8 @@ public:
     };
     core::Result<void> putVerification(const QString &userId, const QString &codeHash, qint64 expiresAt, qint64 now);
     core::Result<std::optional<Verification>> verification(const QString &userId);
-    core::Result<void> countVerificationFailure(const QString &userId);
+    // Counts one attempt unless `maxAttempts` have been made; false: none left.
+    core::Result<bool> takeVerificationAttempt(const QString &userId, int maxAttempts);
     core::Result<void> deleteVerification(const QString &userId);
 
     core::Result<void> createSession(const QString &tokenHash, const QString &userId, const QString &teamId,

@@ -64,6 +64,9 @@ private:
     QSet<QString> m_names;
     // Per connection (so per thread): prepared statements by SQL text.
     std::unordered_map<QString, std::unique_ptr<QHash<QString, QSqlQuery>>> m_prepared;
+    struct SqliteStatements;
+    std::unordered_map<QString, std::unique_ptr<SqliteStatements>> m_sqlite;
+    core::Result<QVariant> runSqlite(QSqlDatabase &db, const QString &sql, const QVariantList &binds);
 };
 
 // Maps a driver error to a TAP error, logging the driver's text (never shown to callers).

@@ -203,16 +203,23 @@ Outcome AccountService::verifyEmail(const QJsonObject &body)
     if (!pending.value())
         return invalidCode();
     const auto &v = *pending.value();
-    if (v.attempts >= kMaxCodeAttempts)
+    const auto tooManyCodes = [] {
         return Error(ErrorCode::RateLimited, QStringLiteral("Too many wrong codes. Ask for a new code with /resend-verification."))
                 .setRetryAfterSeconds(int(kResendCooldownMs / 1000));
+    };
+    if (v.attempts >= kMaxCodeAttempts)
+        return tooManyCodes();
     if (v.expiresAt <= m_ctx.clock.nowMs())
         return Error(ErrorCode::InvalidRequest, QStringLiteral("The code has expired. Ask for a new code with /resend-verification."));
-    if (!core::constantTimeEquals(codeHash(user.value()->id, *code).toLatin1(), v.codeHash.toLatin1())) {
-        if (auto r = m_ctx.accounts.countVerificationFailure(user.value()->id); !r)
-            return r.error();
+    // The attempt is counted before the code is compared, atomically with the limit: parallel
+    // guesses cannot get past it. (A right code uses one too; its row is deleted anyway.)
+    auto taken = m_ctx.accounts.takeVerificationAttempt(user.value()->id, kMaxCodeAttempts);
+    if (!taken)
+        return taken.error();
+    if (!taken.value())
+        return tooManyCodes();
+    if (!core::constantTimeEquals(codeHash(user.value()->id, *code).toLatin1(), v.codeHash.toLatin1()))
         return invalidCode();
-    }
     if (auto r = m_ctx.accounts.markEmailVerified(user.value()->id, m_ctx.clock.nowMs()); !r)
         return r.error();
     if (auto r = m_ctx.accounts.deleteVerification(user.value()->id); !r)

@@ -122,6 +122,17 @@ void Forwarder::forward(const http::Request &request, const http::Responder &res
     x->startedAt = m_clock.nowMs();
     x->requestId = m_random.uuid();
     x->responder = responder;
+    // Read first, so that every audit record, also of a request refused early (disabled agent,
+    // unknown X-TAP header), says what was asked for.
+    x->headers = request.headers;
+    x->body = request.body;
+    x->contentType = request.header("content-type");
+    x->target = QString::fromUtf8(request.header("x-tap-target")).trimmed();
+    x->teamHeader = QString::fromUtf8(request.header("x-tap-team")).trimmed();
+    x->credentialHeader = QString::fromUtf8(request.header("x-tap-credential")).trimmed();
+    x->method = request.header("x-tap-method").trimmed().toUpper();
+    if (x->method.isEmpty())
+        x->method = QByteArrayLiteral("GET");
 
     auto agent = authenticate(request);
     if (!agent)
@@ -138,15 +149,6 @@ void Forwarder::forward(const http::Request &request, const http::Responder &res
                                             .arg(QString::fromLatin1(name), kTapHeaders.join(QStringLiteral(", ")))),
                           QStringLiteral("unknown_tap_header"));
     }
-    x->headers = request.headers;
-    x->body = request.body;
-    x->contentType = request.header("content-type");
-    x->target = QString::fromUtf8(request.header("x-tap-target")).trimmed();
-    x->teamHeader = QString::fromUtf8(request.header("x-tap-team")).trimmed();
-    x->credentialHeader = QString::fromUtf8(request.header("x-tap-credential")).trimmed();
-    x->method = request.header("x-tap-method").trimmed().toUpper();
-    if (x->method.isEmpty())
-        x->method = QByteArrayLiteral("GET");
     if (!isMethodToken(x->method))
         return reject(*x, Error(ErrorCode::InvalidRequest, QStringLiteral("X-TAP-Method must be an HTTP method such as GET or POST.")),
                       QStringLiteral("invalid_method"));

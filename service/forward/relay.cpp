@@ -46,8 +46,12 @@ void Forwarder::send(const std::shared_ptr<Exchange> &x)
             return;
         ex->status = status;
         ex->upstreamLatencyMs = int((ex->timer.nsecsElapsed() - ex->upstreamStartNs) / 1000000);
-        for (const auto &[name, value] : headers)
+        for (const auto &[name, value] : headers) {
+            // A name holding a secret cannot be redacted into a valid field name: drop the field.
+            if (ex->scrubber->scrubAll(name) != name)
+                continue;
             ex->responseHeaders.append({name, ex->scrubber->scrubAll(value)});
+        }
         ex->responseHeaders.append({QByteArrayLiteral("X-TAP-Request-Id"), ex->requestId.toLatin1()});
         ex->streaming = contentLength < 0 || contentLength > kBufferLimit || isEventStream(headers);
         if (!ex->streaming)

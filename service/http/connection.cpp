@@ -539,13 +539,17 @@ void Connection::countStatus(int status)
 
 void Connection::logRequest(int status)
 {
-    core::logEvent(core::lcHttp(), QtInfoMsg, QStringLiteral("request"),
-                   {{QStringLiteral("method"), QString::fromLatin1(m_request.method)},
-                    {QStringLiteral("path"), QString::fromLatin1(m_request.rawPath.left(512))},
-                    {QStringLiteral("status"), status},
-                    {QStringLiteral("duration_ms"),
-                     double(m_requestTimer.nsecsElapsed()) / 1e6},
-                    {QStringLiteral("peer"), m_request.peerAddress.toString()}});
+    // One line per request: built directly, no QJsonObject (this runs on every request).
+    QByteArray fields;
+    fields.reserve(160);
+    fields += "\x1e{\"msg\":\"request\",\"method\":";
+    core::appendJsonString(fields, m_request.method);
+    fields += ",\"path\":";
+    core::appendJsonString(fields, QByteArrayView(m_request.rawPath).first(qMin<qsizetype>(512, m_request.rawPath.size())));
+    fields += ",\"status\":" + QByteArray::number(status) + ",\"duration_ms\":"
+            + QByteArray::number(double(m_requestTimer.nsecsElapsed()) / 1e6, 'f', 3) + ",\"peer\":\""
+            + m_request.peerAddress.toString().toLatin1() + "\"}";
+    qCInfo(core::lcHttp).noquote() << QString::fromUtf8(fields);
 }
 
 void Connection::deliver(quint64 sequence, Response response)

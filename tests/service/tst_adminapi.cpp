@@ -21,6 +21,7 @@
 #include <QTest>
 
 #include <csignal>
+#include <functional>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -462,6 +463,27 @@ QMap<QString, QStringList> servicesByTeam(const HttpResponse &r)
     return out;
 }
 
+// Runs the requests at the same time (one thread each) and returns their answers in order.
+std::vector<HttpResponse> inParallel(const std::vector<std::function<HttpResponse()>> &requests)
+{
+    std::vector<HttpResponse> out(requests.size());
+    std::vector<std::thread> threads;
+    threads.reserve(requests.size());
+    for (size_t i = 0; i < requests.size(); ++i)
+        threads.emplace_back([&out, &requests, i] { out[i] = requests[i](); });
+    for (std::thread &t : threads)
+        t.join();
+    return out;
+}
+
+QList<int> statusesOf(const std::vector<HttpResponse> &responses)
+{
+    QList<int> out;
+    for (const HttpResponse &r : responses)
+        out << r.status;
+    return out;
+}
+
 // Fixture shared by the rows of a data-driven test (one tapd per test function and backend).
 struct ValidationFixture
 {
@@ -504,6 +526,7 @@ private slots:
     void validation();
     void sessions();
     void parallelLoginGuesses();
+    void concurrentOwnerChanges();
     void approverRole();
     void isolation();
     void noSecretLeaks();
@@ -1071,6 +1094,7 @@ void TestAdminApi::validation_data()
     scenario("wrong password like unknown email");
     scenario("wrong code 5 times then the right one");
     scenario("resend-verification answers alike");
+    scenario("parallel wrong codes");
 
     // Credentials (seed "Validation Rules").
     row("sidecar without api_base", "POST", "/admin/credentials",
@@ -1267,6 +1291,30 @@ void TestAdminApi::runScenario(ValidationFixture &f, const QString &scenario)
         EXPECT_ERROR(anon.post("/resend-verification",
                                { { u"email"_s, u"a@b.example"_s }, { u"x"_s, 1 } }),
                      400, u"invalid_request"_s);
+    } else if (scenario == u"parallel wrong codes") {
+        // The 5-attempt limit holds when the guesses arrive together.
+        EXPECT_STATUS(anon.post("/signup",
+                                { { u"team_name"_s, u"pcode-team"_s },
+                                  { u"email"_s, u"pcode@example.com"_s },
+                                  { u"password"_s, u"pcode-password"_s } }),
+                      201);
+        const QString code = f.tapd.verificationCode(u"pcode@example.com"_s);
+        QCOMPARE(code.size(), 6);
+        std::vector<std::function<HttpResponse()>> guesses;
+        for (int i = 1; i <= 12; ++i) {
+            const QString wrong =
+                    u"%1"_s.arg((code.toInt() + i) % 1000000, 6, 10, QLatin1Char('0'));
+            guesses.push_back([&anon, wrong] {
+                return anon.post("/verify-email",
+                                 { { u"email"_s, u"pcode@example.com"_s }, { u"code"_s, wrong } });
+            });
+        }
+        const QList<int> seen = statusesOf(inParallel(guesses));
+        QCOMPARE(seen.count(400), 5);
+        QCOMPARE(seen.count(429), 7);
+        EXPECT_ERROR(anon.post("/verify-email",
+                               { { u"email"_s, u"pcode@example.com"_s }, { u"code"_s, code } }),
+                     429, u"rate_limited"_s);
     } else {
         QFAIL(qPrintable(u"unknown scenario "_s + scenario));
     }
@@ -1408,21 +1456,16 @@ void TestAdminApi::parallelLoginGuesses()
     RETURN_IF_FAILED();
 
     constexpr int kGuesses = 12;
-    std::vector<int> statuses(kGuesses, 0);
-    std::vector<std::thread> threads;
-    threads.reserve(kGuesses);
     const HttpClient anon = tapd.client();
+    std::vector<std::function<HttpResponse()>> guesses;
     for (int i = 0; i < kGuesses; ++i) {
-        threads.emplace_back([&anon, &statuses, i] {
-            statuses[size_t(i)] = anon.post("/login",
-                                            { { u"email"_s, u"parallel@example.com"_s },
-                                              { u"password"_s, u"guess-%1"_s.arg(i) } })
-                                          .status;
+        guesses.push_back([&anon, i] {
+            return anon.post("/login",
+                             { { u"email"_s, u"parallel@example.com"_s },
+                               { u"password"_s, u"guess-%1"_s.arg(i) } });
         });
     }
-    for (std::thread &t : threads)
-        t.join();
-    QList<int> seen(statuses.begin(), statuses.end());
+    const QList<int> seen = statusesOf(inParallel(guesses));
     QCOMPARE(seen.count(401), 5); // exactly as many guesses as sequentially
     QCOMPARE(seen.count(429), kGuesses - 5);
     EXPECT_ERROR(anon.post("/login",
@@ -1436,6 +1479,80 @@ void TestAdminApi::parallelLoginGuesses()
         if (!verifyStatus(r, 200, qPrintable(u"log-in #%1"_s.arg(i)), __FILE__, __LINE__))
             return;
     }
+}
+
+// "The last owner cannot be demoted or removed" also when two owners step down at once.
+void TestAdminApi::concurrentOwnerChanges()
+{
+    Tapd tapd;
+    if (!tapd.start())
+        return;
+    Account first;
+    signUp(tapd, u"owned-team"_s, u"first@example.com"_s, u"first-password"_s, &first);
+    RETURN_IF_FAILED();
+    EXPECT_STATUS(
+            tapd.client(first.token)
+                    .post("/admin/members/invite",
+                          { { u"email"_s, u"second@example.com"_s }, { u"role"_s, u"owner"_s } }),
+            201);
+    const QString invite = tapd.inviteToken(u"second@example.com"_s);
+    QVERIFY(!invite.isEmpty());
+    EXPECT_STATUS(tapd.client().post("/signup",
+                                     { { u"email"_s, u"second@example.com"_s },
+                                       { u"password"_s, u"second-password"_s },
+                                       { u"invite_token"_s, invite } }),
+                  201);
+    const HttpResponse login = tapd.client().post(
+            "/login",
+            { { u"email"_s, u"second@example.com"_s }, { u"password"_s, u"second-password"_s } });
+    EXPECT_STATUS(login, 200);
+    QCOMPARE(login.json().value(u"role"_s).toString(), u"owner"_s);
+    const QString secondId = login.json().value(u"admin_id"_s).toString();
+    const HttpClient one = tapd.client(first.token);
+    const HttpClient two =
+            tapd.client(login.json().value(u"session_token"_s).toString().toLatin1());
+    const auto owners = [&one] {
+        QStringList out;
+        for (const QJsonValue &m : one.get("/admin/members").json().value(u"members"_s).toArray()) {
+            if (m.toObject().value(u"role"_s).toString() == u"owner"_s)
+                out << m.toObject().value(u"id"_s).toString();
+        }
+        return out;
+    };
+    for (int round = 1; round <= 8; ++round) {
+        const QList<int> seen = statusesOf(inParallel({
+                [&] {
+                    return one.patch("/admin/members/" + utf8(first.adminId),
+                                     { { u"role"_s, u"admin"_s } });
+                },
+                [&] {
+                    return two.patch("/admin/members/" + utf8(secondId),
+                                     { { u"role"_s, u"admin"_s } });
+                },
+        }));
+        QVERIFY2(seen.count(200) == 1 && seen.count(409) == 1,
+                 qPrintable(u"round %1: %2, %3"_s.arg(round).arg(seen.at(0)).arg(seen.at(1))));
+        const QStringList left = owners();
+        QCOMPARE(left.size(), 1);
+        // The remaining owner makes the other one owner again.
+        const bool firstLeft = left.first() == first.adminId;
+        const HttpClient &remaining = firstLeft ? one : two;
+        const QString other = firstLeft ? secondId : first.adminId;
+        EXPECT_STATUS(
+                remaining.patch("/admin/members/" + utf8(other), { { u"role"_s, u"owner"_s } }),
+                200);
+    }
+    // Removing each other at once: one of them stays, as the owner.
+    const QList<int> seen = statusesOf(inParallel({
+            [&] { return one.del("/admin/members/" + utf8(secondId)); },
+            [&] { return two.del("/admin/members/" + utf8(first.adminId)); },
+    }));
+    QVERIFY2(seen.count(200) == 1, qPrintable(u"%1, %2"_s.arg(seen.at(0)).arg(seen.at(1))));
+    const HttpResponse members1 = one.get("/admin/members");
+    const HttpResponse members2 = two.get("/admin/members");
+    QVERIFY((members1.status == 200) != (members2.status == 200)); // one session ended
+    const HttpResponse &alive = members1.status == 200 ? members1 : members2;
+    QCOMPARE(column(alive.json().value(u"members"_s), u"role"_s), QStringList{ u"owner"_s });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2155,17 +2272,21 @@ void TestAdminApi::noSecretLeaks()
         places.append({ u"the SQLite database file"_s, db });
     }
 
-    // Checks: the canaries (credential values, bot tokens, password) appear nowhere; the key
-    // and the session token only in the answer that issued them; the invitation-free flow
-    // needs no other token.
+    // The canaries (credential values, bot tokens, the password) appear nowhere, not even hex
+    // encoded (PostgreSQL prints bytea as hex); each agent key and the session token appear
+    // only in the answer that issued it (the database holds keyed hashes).
     const QByteArray canaryHex = canary.toHex();
     for (qsizetype i = 0; i < places.size(); ++i) {
         const Place &p = places.at(i);
         QVERIFY2(!p.bytes.contains(canary), qPrintable(u"a secret is in "_s + p.name));
         QVERIFY2(!p.bytes.toLower().contains(canaryHex),
                  qPrintable(u"a secret (hex) is in "_s + p.name));
-        QVERIFY2(!p.bytes.contains(canary.toBase64()),
-                 qPrintable(u"a secret (base64) is in "_s + p.name));
+        for (const QByteArray &value :
+             { QByteArrayLiteral("xoxb-LEAK-CANARY-1"), QByteArrayLiteral("xoxb-LEAK-CANARY-2"),
+               QByteArrayLiteral("bot-LEAK-CANARY-3"), QByteArrayLiteral("pw-LEAK-CANARY-4") }) {
+            const QByteArray b64 = value.toBase64(QByteArray::OmitTrailingEquals);
+            QVERIFY2(!p.bytes.contains(b64), qPrintable(u"a secret (base64) is in "_s + p.name));
+        }
         const bool isResponse = i < seen.size();
         QVERIFY2(!p.bytes.contains(acct.token) || (isResponse && i == loginIndex),
                  qPrintable(u"the session token is in "_s + p.name));

@@ -12,21 +12,27 @@ read directly (not through tapd): GET /__log?since=N returns {"count": total, "r
 Endpoints (the "secret" is the token after "Bearer " in Authorization, else X-Api-Key):
   /echo[/...]          JSON: method, path, query, headers (list of [name, value]), body (text)
   /sidecar-echo[/...]  the same, plus "oauth": the X-OAuth-* headers as an object
-  /reflect?enc=E&where=body|header|both
+  /reflect?enc=E&where=body|header|both|headername
                        the secret encoded with E in the body and/or the X-Reflect header
+                       (headername: a header "X-Reflect-<encoded>: 1")
   /split?enc=E&chunk=N[&delay_ms=D]
                        chunked body of N-byte chunks, each flushed (and D ms apart), the
                        encoded secret repeated at offsets that straddle chunk boundaries
-  /gzip?enc=E          Content-Encoding: gzip body containing the encoded secret
+  /gzip?enc=E[&layers=2]
+                       Content-Encoding: gzip body containing the encoded secret (layers=2:
+                       compressed twice, "Content-Encoding: gzip, gzip")
+  /encoded?ce=C&enc=E  the same body uncompressed but labelled "Content-Encoding: C"
   /br?enc=E            Content-Encoding: br (501 when the brotli module is missing)
   /sse?n=5&gap_ms=300  text/event-stream, one event per gap ("data: event <i>"), flushed
-  /big?mb=N            N MiB, chunked; byte p is ALPHABET[p % 36] except that MiB block i
-                       holds the raw secret at offset big_offset(i, len)
+  /big?mb=N[&framing=length][&abort_kib=K]
+                       N MiB, chunked (or with Content-Length); byte p is ALPHABET[p % 36]
+                       except that MiB block i holds the raw secret at offset
+                       big_offset(i, len); abort_kib: reset the connection after K KiB
   /redirect            302 to /echo (Location)
   /setcookie, /cookie  Set-Cookie: session=<random>; echo of the Cookie header
   /status/<code>       that status, a short JSON body
   /slow?ms=N           answers after N ms
-Encodings E: raw b64 b64nopad b64url b64urlnopad pct pctlower form json basic.
+Encodings E: raw b64 b64nopad b64url b64urlnopad pct pctlower form json jsonutf8 basic.
 """
 
 import argparse
@@ -38,6 +44,7 @@ import re
 import secrets
 import signal
 import socket
+import struct
 import sys
 import threading
 import time
@@ -80,8 +87,10 @@ def encode(secret, enc):
                       urllib.parse.quote(secret, safe="")).encode()
     if enc == "form":  # application/x-www-form-urlencoded as Python writes it
         return urllib.parse.quote_plus(secret, safe="").encode()
-    if enc == "json":
+    if enc == "json":  # as Python's json module writes it: non-ASCII as \\uXXXX
         return json.dumps(secret.decode("utf-8"))[1:-1].encode()
+    if enc == "jsonutf8":  # as most other serializers write it: non-ASCII as UTF-8
+        return json.dumps(secret.decode("utf-8"), ensure_ascii=False)[1:-1].encode()
     if enc == "basic":  # an echoed HTTP Basic credential with the secret as password
         return b"Basic " + base64.b64encode(b"user:" + secret)
     raise ValueError(enc)
@@ -116,12 +125,13 @@ class Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length > 0 else b""
 
     def _secret(self):
+        # http.client decodes header bytes as ISO-8859-1: encoding back gives the bytes sent.
         auth = self.headers.get("Authorization", "")
         if auth.startswith("Bearer "):
-            return auth[len("Bearer "):].encode("utf-8", "surrogateescape")
+            return auth[len("Bearer "):].encode("latin-1")
         key = self.headers.get("X-Api-Key")
         if key is not None:
-            return key.encode("utf-8", "surrogateescape")
+            return key.encode("latin-1")
         return b""
 
     def _send(self, status, body, content_type="application/json", headers=()):
@@ -203,6 +213,8 @@ class Handler(BaseHTTPRequestHandler):
             value = encode(self._secret(), enc)
             where = query.get("where", "body")
             headers = [("X-Reflect", value.decode("latin-1"))] if where in ("header", "both") else []
+            if where == "headername":
+                headers = [("X-Reflect-" + value.decode("latin-1"), "1")]
             text = b"reflected: <" + value + b"> end" if where in ("body", "both") else b"nothing here"
             return self._send(200, text, "text/plain", headers)
         if path == "/split":
@@ -210,7 +222,13 @@ class Handler(BaseHTTPRequestHandler):
                                int(query.get("delay_ms", "0")))
         if path == "/gzip":
             data = b"compressed <" + encode(self._secret(), enc) + b"> end " + b"z" * 64
-            return self._send(200, gzip.compress(data), "text/plain", [("Content-Encoding", "gzip")])
+            layers = int(query.get("layers", "1"))
+            for _ in range(layers):
+                data = gzip.compress(data)
+            return self._send(200, data, "text/plain", [("Content-Encoding", ", ".join(["gzip"] * layers))])
+        if path == "/encoded":
+            data = b"compressed <" + encode(self._secret(), enc) + b"> end " + b"z" * 64
+            return self._send(200, data, "text/plain", [("Content-Encoding", query.get("ce", "x-unknown"))])
         if path == "/br":
             if brotli is None:
                 return self._json(501, {"error": "brotli module not available"})
@@ -219,7 +237,8 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/sse":
             return self._sse(int(query.get("n", "5")), int(query.get("gap_ms", "300")))
         if path == "/big":
-            return self._big(int(query.get("mb", "1")), self._secret())
+            return self._big(int(query.get("mb", "1")), self._secret(), query.get("framing", "chunked"),
+                             int(query.get("abort_kib", "-1")))
         if path == "/redirect":
             return self._send(302, b'{"moved": true}', headers=[("Location", "/echo")])
         if path == "/setcookie":
@@ -262,9 +281,17 @@ class Handler(BaseHTTPRequestHandler):
             self._chunk(b"id: %d\ndata: event %d sent %.3f\n\n" % (i, i, time.time()))
         self._end_chunked()
 
-    def _big(self, mb, secret):
-        self._start_chunked(200, "application/octet-stream")
+    def _big(self, mb, secret, framing, abort_kib):
+        chunked = framing != "length"
+        if chunked:
+            self._start_chunked(200, "application/octet-stream")
+        else:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Length", str(mb * MIB))
+            self.end_headers()
         period = ALPHABET * (MIB // len(ALPHABET) + 2)
+        sent = 0
         for block in range(mb):
             start = block * MIB
             phase = start % len(ALPHABET)
@@ -273,8 +300,20 @@ class Handler(BaseHTTPRequestHandler):
                 at = big_offset(block, len(secret))
                 data[at:at + len(secret)] = secret
             for i in range(0, MIB, 64 * 1024):
-                self._chunk(bytes(data[i:i + 64 * 1024]))
-        self._end_chunked()
+                if 0 <= abort_kib <= sent // 1024:
+                    # An upstream that dies mid-body: RST, no terminating chunk.
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    self.close_connection = True
+                    self.connection.close()
+                    return
+                piece = bytes(data[i:i + 64 * 1024])
+                if chunked:
+                    self._chunk(piece)
+                else:
+                    self.wfile.write(piece)
+                sent += len(piece)
+        if chunked:
+            self._end_chunked()
 
     do_GET = _handle
     do_POST = _handle

@@ -101,6 +101,52 @@ QByteArray jsonEscaped(QByteArrayView value, bool escapeSlash)
     return out;
 }
 
+// The same with every non-ASCII character as a \uXXXX escape (UTF-16 code units, surrogate
+// pairs beyond the BMP), as Python's json.dumps and PHP's json_encode write by default. Empty
+// when the value is all ASCII (jsonEscaped covers it) or not UTF-8.
+QByteArray jsonAsciiEscaped(QByteArrayView value, bool escapeSlash, bool upperHex)
+{
+    const char *digits = upperHex ? "0123456789ABCDEF" : "0123456789abcdef";
+    QByteArray out;
+    const auto unit = [&](char32_t u) {
+        out.append("\\u");
+        for (int shift = 12; shift >= 0; shift -= 4)
+            out.append(digits[(u >> shift) & 0xf]);
+    };
+    bool nonAscii = false;
+    for (qsizetype i = 0; i < value.size();) {
+        const auto c = uchar(value[i]);
+        if (c < 0x80) {
+            out.append(jsonEscaped(value.sliced(i, 1), escapeSlash));
+            ++i;
+            continue;
+        }
+        const int length = c >= 0xf8 ? 0 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 0;
+        bool valid = length > 0 && i + length <= value.size();
+        char32_t point = c & (0x7f >> length);
+        for (int k = 1; valid && k < length; ++k) {
+            const auto next = uchar(value[i + k]);
+            valid = (next & 0xc0) == 0x80;
+            point = (point << 6) | (next & 0x3f);
+        }
+        if (!valid) {
+            core::wipe(out);
+            return {};
+        }
+        if (point >= 0x10000) {
+            unit(0xd800 + ((point - 0x10000) >> 10));
+            unit(0xdc00 + ((point - 0x10000) & 0x3ff));
+        } else {
+            unit(point);
+        }
+        nonAscii = true;
+        i += length;
+    }
+    if (!nonAscii)
+        core::wipe(out);
+    return nonAscii ? out : QByteArray();
+}
+
 QList<QByteArray> patternsFor(QByteArrayView value)
 {
     using Opt = QByteArray::Base64Option;
@@ -121,6 +167,10 @@ QList<QByteArray> patternsFor(QByteArrayView value)
     }
     patterns.append(jsonEscaped(value, false));
     patterns.append(jsonEscaped(value, true));
+    for (const bool slash : { false, true }) {
+        for (const bool upper : { false, true })
+            patterns.append(jsonAsciiEscaped(value, slash, upper));
+    }
     return patterns; // duplicates collapse in the trie
 }
 

@@ -28,7 +28,9 @@ struct Secret
 //   - RFC 3986 §2.1 percent-encoding (unreserved kept, all else %XX), upper- and lower-case hex;
 //   - the same with space as '+', and the WHATWG application/x-www-form-urlencoded serializer
 //     (keeps *-._, encodes ~), upper- and lower-case hex;
-//   - the JSON string escaping of the value (RFC 8259 §7), when it differs from the bytes.
+//   - the JSON string escaping of the value (RFC 8259 §7), when it differs from the bytes, also
+//     with every non-ASCII character as \uXXXX (lower- and upper-case hex, '/' as is or as
+//     "\/"), as Python's json.dumps and PHP's json_encode write it by default.
 // Matching is leftmost-first; at one position the longest pattern wins; matches do not overlap.
 // A pattern shared by two secrets is reported under the first one.
 //
