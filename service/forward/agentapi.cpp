@@ -101,6 +101,9 @@ void Forwarder::approvalStatus(const http::Request &request, const QString &txnI
     auto agent = authenticate(request);
     if (!agent)
         return responder.send(withRequestId(http::Response::error(agent.error()), requestId));
+    if (!agent->enabled) // the seed: disabling an agent "blocks all requests"
+        return responder.send(withRequestId(
+                http::Response::error(Error(ErrorCode::Forbidden, QStringLiteral("This agent is disabled."))), requestId));
     auto row = store::ApprovalStore(m_db).get(txnId);
     if (!row)
         return responder.send(withRequestId(http::Response::error(row.error()), requestId));
@@ -123,6 +126,9 @@ void Forwarder::services(const http::Request &request, const http::Responder &re
     auto agent = authenticate(request);
     if (!agent)
         return responder.send(withRequestId(http::Response::error(agent.error()), requestId));
+    if (!agent->enabled) // the seed: disabling an agent "blocks all requests"
+        return responder.send(withRequestId(
+                http::Response::error(Error(ErrorCode::Forbidden, QStringLiteral("This agent is disabled."))), requestId));
     store::ForwardStore store(m_db);
     auto describe = [](const store::Grant &g, const std::optional<store::PolicyRow> &policy) {
         const store::CredentialRow &c = g.credential;

@@ -35,12 +35,12 @@ bool Directory::lookup(const QHash<QString, Entry<T>> &cache, const QString &key
 }
 
 template <typename T>
-void Directory::store(QHash<QString, Entry<T>> &cache, const QString &key, T value)
+void Directory::store(QHash<QString, Entry<T>> &cache, const QString &key, T value, quint64 generation)
 {
     QWriteLocker lock(&m_lock);
     if (cache.size() >= kMaxEntries)
         cache.clear(); // bounded memory; a refill costs one query per key
-    cache.insert(key, Entry<T>{std::move(value), m_generation.load(), m_clock.nowMs() + kTtlMs});
+    cache.insert(key, Entry<T>{std::move(value), generation, m_clock.nowMs() + kTtlMs});
 }
 
 Result<std::optional<AgentIdentity>> Directory::agentByKeyHash(const QString &keyHash)
@@ -48,6 +48,7 @@ Result<std::optional<AgentIdentity>> Directory::agentByKeyHash(const QString &ke
     std::optional<AgentIdentity> cached;
     if (lookup(m_agents, keyHash, &cached))
         return cached;
+    const quint64 generation = m_generation.load();
     store::AgentStore agents(m_db);
     auto owner = agents.agentByKeyHash(keyHash);
     if (!owner)
@@ -56,7 +57,7 @@ Result<std::optional<AgentIdentity>> Directory::agentByKeyHash(const QString &ke
     if (owner.value())
         identity = AgentIdentity{owner.value()->teamId, owner.value()->agentId, owner.value()->enabled,
                                  owner.value()->rateLimitPerHour};
-    store(m_agents, keyHash, identity);
+    store(m_agents, keyHash, identity, generation);
     return identity;
 }
 
@@ -66,10 +67,11 @@ Result<std::optional<store::ForwardStore::Link>> Directory::link(const QString &
     std::optional<store::ForwardStore::Link> cached;
     if (lookup(m_links, key, &cached))
         return cached;
+    const quint64 generation = m_generation.load();
     auto found = store::ForwardStore(m_db).link(teamId, agent.homeTeamId, agent.agentId);
     if (!found)
         return found.error();
-    store(m_links, key, found.value());
+    store(m_links, key, found.value(), generation);
     return found.value();
 }
 
@@ -81,6 +83,7 @@ Result<std::shared_ptr<const Resolved>> Directory::resolve(const AgentIdentity &
     std::shared_ptr<const Resolved> cached;
     if (lookup(m_grants, key, &cached))
         return cached;
+    const quint64 generation = m_generation.load();
     store::ForwardStore forward(m_db);
     auto grant = linkRole ? (linkRole->isEmpty() ? Result<std::optional<store::Grant>>(std::optional<store::Grant>())
                                                  : forward.roleGrant(teamId, *linkRole, credential))
@@ -113,7 +116,7 @@ Result<std::shared_ptr<const Resolved>> Directory::resolve(const AgentIdentity &
         resolved->scrubber = std::make_shared<const sanitizer::Scrubber>(
                 QList<sanitizer::Secret>{{resolved->grant.credential.name, resolved->secret}});
     }
-    store(m_grants, key, std::shared_ptr<const Resolved>(resolved));
+    store(m_grants, key, std::shared_ptr<const Resolved>(resolved), generation);
     return std::shared_ptr<const Resolved>(resolved);
 }
 

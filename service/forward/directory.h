@@ -72,8 +72,10 @@ private:
     };
     template <typename T>
     bool lookup(const QHash<QString, Entry<T>> &cache, const QString &key, T *out);
+    // `generation` is the one read before the database was: a change committed meanwhile
+    // makes the entry stale at once.
     template <typename T>
-    void store(QHash<QString, Entry<T>> &cache, const QString &key, T value);
+    void store(QHash<QString, Entry<T>> &cache, const QString &key, T value, quint64 generation);
 
     store::Database &m_db;
     store::Vault &m_vault;

@@ -517,6 +517,37 @@ private:
     quint16 m_port = 0;
 };
 
+// SIGTERM: tapd stops with exit code 0, and its log holds no sanitizer report (for ASan/UBSan
+// builds: the test process itself is not where tapd's memory errors show).
+bool verifyCleanStop(Tapd &tapd, const char *file, int line)
+{
+    const int code = tapd.stop();
+    const QByteArray log = tapd.log();
+    for (const char *needle : { "ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+                                "runtime error:", "WARNING: ThreadSanitizer" }) {
+        const qsizetype at = log.indexOf(needle);
+        if (at >= 0) {
+            QTest::qFail(
+                    qPrintable(u"sanitizer report in tapd's log: "_s + text(log.mid(at, 3000))),
+                    file, line);
+            return false;
+        }
+    }
+    if (code != 0) {
+        QTest::qFail(
+                qPrintable(u"tapd exited with %1 on SIGTERM: "_s.arg(code) + text(log.right(2000))),
+                file, line);
+        return false;
+    }
+    return true;
+}
+
+#define EXPECT_CLEAN_STOP(tapd)                       \
+  do {                                                \
+    if (!verifyCleanStop((tapd), __FILE__, __LINE__)) \
+      return;                                         \
+  } while (false)
+
 // ---------------------------------------------------------------------------------------------
 // Admin API set-up.
 
@@ -1989,6 +2020,7 @@ void TestForward::upstreamFailures()
                  QJsonDocument(found.first()).toJson(QJsonDocument::Compact).constData());
     }
     QCOMPARE(findLeak(tapd.log() + tapd.auditFile(), secrets), QString());
+    EXPECT_CLEAN_STOP(tapd);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2057,6 +2089,7 @@ void TestForward::ssrf()
                u"target_not_allowed"_s);
     QCOMPARE(m_upstream.count(), before);
     QCOMPARE(findLeak(strict.log() + strict.auditFile(), secrets), QString());
+    EXPECT_CLEAN_STOP(strict);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2447,6 +2480,7 @@ void TestForward::durability()
     // The restarted tapd serves.
     EXPECT_FWD(forward(tapd.port(), { key, "dur-cred", target, "GET" }), 200, QString());
     QCOMPARE(findLeak(tapd.log() + file, secrets), QString());
+    EXPECT_CLEAN_STOP(tapd);
 }
 
 // Last: no value, API key or session token in any trail or log of the shared tapd.
@@ -2486,6 +2520,8 @@ void TestForward::noSecretInTrails()
         if (!line.isEmpty())
             QVERIFY2(QJsonDocument::fromJson(line).isObject(), line.constData());
     }
+    // The last test of this tapd: it stops cleanly.
+    EXPECT_CLEAN_STOP(f->tapd);
 }
 
 QTEST_GUILESS_MAIN(TestForward)
