@@ -101,7 +101,7 @@ void Forwarder::send(const std::shared_ptr<Exchange> &x)
                 x->streamAudit.reason = QStringLiteral("upstream_failed_mid_stream");
                 x->streamAudit.latencyMs = int(x->timer.elapsed());
                 m_audit.complete(x->streamAudit);
-                x->responder.end(); // the agent sees a truncated stream; nothing else is possible now
+                x->responder.abort(); // a reset, so the agent cannot take the cut body as complete
                 return;
             }
             x->upstreamLatencyMs = int((x->timer.nsecsElapsed() - x->upstreamStartNs) / 1000000);

@@ -614,6 +614,24 @@ void Connection::deliverEnd(quint64 sequence)
     finishResponse();
 }
 
+void Connection::deliverAbort(quint64 sequence)
+{
+    if (m_state != State::Processing || sequence != m_sequence)
+        return;
+    // What was written still goes out, then the connection closes without the terminating
+    // chunk: an incomplete chunked message (RFC 9112 §8), which no client takes as complete.
+    m_keepAlive = false;
+    m_streaming = false;
+    --m_metrics.inFlight;
+    if (m_responder) {
+        m_responder->finished = true;
+        m_responder->cancel = nullptr;
+    }
+    m_responder.reset();
+    m_drainCallback = nullptr;
+    closeAfterWrite();
+}
+
 void Connection::finishResponse()
 {
     m_drainCallback = nullptr;

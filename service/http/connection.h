@@ -35,6 +35,7 @@ public:
     void deliverBegin(quint64 sequence, int status, HeaderList headers);
     void deliverChunk(quint64 sequence, QByteArray chunk);
     void deliverEnd(quint64 sequence);
+    void deliverAbort(quint64 sequence);
 
     qint64 pendingOutput() const;
     void setDrainCallback(quint64 sequence, qint64 lowWatermark, std::function<void()> callback);

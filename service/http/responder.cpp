@@ -80,6 +80,13 @@ void Responder::onDrained(qint64 lowWatermark, std::function<void()> callback) c
         c->setDrainCallback(d->sequence, lowWatermark, std::move(callback));
 }
 
+void Responder::abort() const
+{
+    if (d->finished.exchange(true))
+        return;
+    onConnectionThread(d, [seq = d->sequence](Connection *c) { c->deliverAbort(seq); });
+}
+
 bool Responder::isActive() const
 {
     return !d->finished;

@@ -31,6 +31,10 @@ public:
     void begin(int status, HeaderList headers) const;
     void write(QByteArray chunk) const;
     void end() const;
+    // Ends a streamed response abnormally: what was written is delivered, then the connection
+    // closes without the final chunk, so the client sees a truncated body, never a
+    // complete-looking one.
+    void abort() const;
 
     // An object living in the connection's thread, for continuations that must come back to it
     // (e.g. after work on another thread). Null once the server is gone.
