@@ -60,7 +60,7 @@ QJsonObject errorObject(const core::Error &error)
     QJsonObject inner;
     inner.insert(QStringLiteral("code"), core::errorName(error.code()));
     inner.insert(QStringLiteral("message"), error.message());
-    return QJsonObject{{QStringLiteral("error"), inner}};
+    return QJsonObject{ { QStringLiteral("error"), inner } };
 }
 
 QByteArray errorBody(const core::Error &error)
@@ -72,8 +72,8 @@ WireError parseErrorBody(const QByteArray &body)
 {
     const QJsonObject inner =
             QJsonDocument::fromJson(body).object().value(QStringLiteral("error")).toObject();
-    return {inner.value(QStringLiteral("code")).toString(),
-            inner.value(QStringLiteral("message")).toString()};
+    return { inner.value(QStringLiteral("code")).toString(),
+             inner.value(QStringLiteral("message")).toString() };
 }
 
 } // namespace tap::api

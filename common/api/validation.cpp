@@ -74,9 +74,9 @@ Result<QUrl> checkHttpUrl(const QString &field, const QString &text)
 
 Result<QString> checkHostName(const QString &field, const QString &host)
 {
-    static const QRegularExpression re(
-            QStringLiteral("^(\\*\\.)?[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,62}"
-                           "[a-z0-9])?)*$|^\\[[0-9a-f:.]+\\]$"));
+    static const QRegularExpression re(QStringLiteral(
+            "^(\\*\\.)?[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,62}"
+            "[a-z0-9])?)*$|^\\[[0-9a-f:.]+\\]$"));
     const QString lower = host.trimmed().toLower();
     if (lower.isEmpty() || lower.size() > 253 || !re.match(lower).hasMatch())
         return invalid(QStringLiteral("%1 entries must be host names such as api.example.com "
@@ -87,10 +87,10 @@ Result<QString> checkHostName(const QString &field, const QString &host)
 
 Result<QStringList> checkMethods(const QString &field, const QJsonValue &value)
 {
-    static const QStringList known{QStringLiteral("GET"),    QStringLiteral("HEAD"),
-                                   QStringLiteral("POST"),   QStringLiteral("PUT"),
-                                   QStringLiteral("PATCH"),  QStringLiteral("DELETE"),
-                                   QStringLiteral("OPTIONS")};
+    static const QStringList known{ QStringLiteral("GET"),    QStringLiteral("HEAD"),
+                                    QStringLiteral("POST"),   QStringLiteral("PUT"),
+                                    QStringLiteral("PATCH"),  QStringLiteral("DELETE"),
+                                    QStringLiteral("OPTIONS") };
     if (value.isUndefined() || value.isNull())
         return QStringList();
     if (!value.isArray())

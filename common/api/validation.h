@@ -33,9 +33,13 @@ public:
     explicit JsonFields(const QJsonObject &object) : m_object(object) { }
 
     core::Result<void> onlyKnown(const QStringList &allowed) const;
-    bool has(const QString &key) const { return m_object.contains(key) && !m_object.value(key).isNull(); }
+    bool has(const QString &key) const
+    {
+        return m_object.contains(key) && !m_object.value(key).isNull();
+    }
 
-    core::Result<QString> string(const QString &key, bool required, const QString &fallback = {}) const;
+    core::Result<QString> string(const QString &key, bool required,
+                                 const QString &fallback = {}) const;
     core::Result<bool> boolean(const QString &key, bool fallback) const;
     // Positive integer or absent/null (returns -1 for "no limit").
     core::Result<int> optionalPositiveInt(const QString &key) const;

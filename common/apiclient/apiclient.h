@@ -19,9 +19,9 @@ class ApiClient : public QObject
 public:
     struct Reply
     {
-        int status = 0;           // HTTP status, 0 when the server could not be reached
-        QJsonObject body;         // parsed JSON object (empty if the body was not one)
-        api::WireError error;     // filled for error responses
+        int status = 0; // HTTP status, 0 when the server could not be reached
+        QJsonObject body; // parsed JSON object (empty if the body was not one)
+        api::WireError error; // filled for error responses
         bool ok() const { return status >= 200 && status < 300; }
     };
     using Callback = std::function<void(const Reply &)>;

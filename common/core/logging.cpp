@@ -45,7 +45,6 @@ void appendJsonString(QByteArray &out, QByteArrayView text)
     out += '"';
 }
 
-
 namespace {
 
 // Prefix marking a message whose text is a JSON object of fields (see logEvent()).
@@ -76,7 +75,8 @@ void jsonHandler(QtMsgType type, const QMessageLogContext &context, const QStrin
     out.reserve(256 + message.size());
     out += "{\"ts\":\"" + QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs).toLatin1()
             + "\",\"level\":\"" + levelName(type).toLatin1() + "\",\"category\":";
-    appendJsonString(out, context.category ? QByteArrayView(context.category) : QByteArrayView("default"));
+    appendJsonString(
+            out, context.category ? QByteArrayView(context.category) : QByteArrayView("default"));
     if (message.startsWith(kFieldsMarker)) {
         // The message is "\x1e" + a compact JSON object of fields: splice its members in.
         const QByteArray fields = message.mid(2).toUtf8();
@@ -108,8 +108,8 @@ void logEvent(const QLoggingCategory &category, QtMsgType level, const QString &
 {
     QJsonObject all = fields;
     all.insert(QStringLiteral("msg"), event);
-    const QString text = QChar(u'\x1e')
-            + QString::fromUtf8(QJsonDocument(all).toJson(QJsonDocument::Compact));
+    const QString text =
+            QChar(u'\x1e') + QString::fromUtf8(QJsonDocument(all).toJson(QJsonDocument::Compact));
     switch (level) {
     case QtDebugMsg:
         qCDebug(category).noquote() << text;

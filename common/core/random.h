@@ -13,7 +13,7 @@ public:
     virtual QByteArray bytes(int count) = 0;
 
     QString hexToken(int byteCount); // lowercase hex of byteCount random bytes
-    QString uuid();                  // random (version 4) UUID without braces
+    QString uuid(); // random (version 4) UUID without braces
 };
 
 // OpenSSL's CSPRNG. Thread-safe.

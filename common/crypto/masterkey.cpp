@@ -19,7 +19,8 @@ Result<SecretBytes> MasterKey::fromHex(QByteArrayView hexIn)
     QByteArrayView hex = hexIn.trimmed();
     bool valid = hex.size() == 64;
     for (char c : hex)
-        valid = valid && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'));
+        valid = valid
+                && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'));
     if (!valid)
         return Error(ErrorCode::InvalidRequest,
                      QStringLiteral("The master key must be exactly 64 hexadecimal digits."));
@@ -39,7 +40,8 @@ Result<SecretBytes> createKeyFile(const QString &path, core::Random &random)
                              .arg(path, QString::fromLocal8Bit(strerror(errno))));
     SecretBytes key = SecretBytes::adopt(random.bytes(32));
     QByteArray hex = QByteArray::fromRawData(key.constData(), key.size()).toHex() + '\n';
-    const bool ok = ::write(fd, hex.constData(), size_t(hex.size())) == hex.size() && ::fsync(fd) == 0;
+    const bool ok =
+            ::write(fd, hex.constData(), size_t(hex.size())) == hex.size() && ::fsync(fd) == 0;
     core::wipe(hex);
     ::close(fd);
     if (!ok) {

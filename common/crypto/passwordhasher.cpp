@@ -1,6 +1,5 @@
 #include "crypto/passwordhasher.h"
 
-
 #include <sodium.h>
 
 namespace tap::crypto {

@@ -28,8 +28,7 @@ public:
 
     // Run off the calling thread; `done` is invoked on `context`'s thread (dropped if `context`
     // is gone by then).
-    void hashAsync(core::SecretBytes password, QObject *context,
-                   std::function<void(QString)> done);
+    void hashAsync(core::SecretBytes password, QObject *context, std::function<void(QString)> done);
     void verifyAsync(QString phcString, core::SecretBytes password, QObject *context,
                      std::function<void(bool)> done);
 

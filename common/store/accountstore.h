@@ -19,14 +19,16 @@ public:
 
     // Creates the team (with a new wrapped data key), and either a new user or, when
     // `existingUser` is set, links that user, as the team's owner; all or nothing.
-    core::Result<void> createTeamWithOwner(const TeamRow &team, const UserRow &owner, bool existingUser);
+    core::Result<void> createTeamWithOwner(const TeamRow &team, const UserRow &owner,
+                                           bool existingUser);
     core::Result<void> createUser(const UserRow &user);
     core::Result<std::optional<TeamRow>> team(const QString &teamId);
     core::Result<std::optional<UserRow>> userByEmail(const QString &email);
     core::Result<std::optional<UserRow>> userById(const QString &userId);
     core::Result<void> markEmailVerified(const QString &userId, qint64 now);
     core::Result<void> setPasswordHash(const QString &userId, const QString &hash, qint64 now);
-    core::Result<void> setChatIdentities(const QString &userId, const QString &telegram, const QString &matrix, qint64 now);
+    core::Result<void> setChatIdentities(const QString &userId, const QString &telegram,
+                                         const QString &matrix, qint64 now);
 
     struct Verification
     {
@@ -35,14 +37,16 @@ public:
         qint64 expiresAt = 0;
         qint64 createdAt = 0;
     };
-    core::Result<void> putVerification(const QString &userId, const QString &codeHash, qint64 expiresAt, qint64 now);
+    core::Result<void> putVerification(const QString &userId, const QString &codeHash,
+                                       qint64 expiresAt, qint64 now);
     core::Result<std::optional<Verification>> verification(const QString &userId);
     // Counts one attempt unless `maxAttempts` have been made; false: none left.
     core::Result<bool> takeVerificationAttempt(const QString &userId, int maxAttempts);
     core::Result<void> deleteVerification(const QString &userId);
 
-    core::Result<void> createSession(const QString &tokenHash, const QString &userId, const QString &teamId,
-                                     qint64 now, qint64 expiresAt, const QString &remoteAddr);
+    core::Result<void> createSession(const QString &tokenHash, const QString &userId,
+                                     const QString &teamId, qint64 now, qint64 expiresAt,
+                                     const QString &remoteAddr);
     core::Result<std::optional<SessionRow>> session(const QString &tokenHash, qint64 now);
     core::Result<void> deleteSession(const QString &tokenHash);
     core::Result<void> deleteSessions(const QString &userId, const QString &teamId);
@@ -50,10 +54,12 @@ public:
     core::Result<QList<MemberRow>> members(const QString &teamId);
     core::Result<std::optional<MemberRow>> member(const QString &teamId, const QString &userId);
     core::Result<QStringList> teamsOf(const QString &userId); // oldest membership first
-    core::Result<void> addMember(const QString &teamId, const QString &userId, const QString &role, qint64 now);
+    core::Result<void> addMember(const QString &teamId, const QString &userId, const QString &role,
+                                 qint64 now);
     // Both refuse (Conflict) to leave the team without an owner; the check and the change are
     // one transaction, serialised per team, so concurrent demotions cannot both pass it.
-    core::Result<void> setMemberRole(const QString &teamId, const QString &userId, const QString &role);
+    core::Result<void> setMemberRole(const QString &teamId, const QString &userId,
+                                     const QString &role);
     core::Result<void> removeMember(const QString &teamId, const QString &userId);
     core::Result<int> ownerCount(const QString &teamId);
 
@@ -71,8 +77,8 @@ public:
         qint64 refusedUntil = 0; // > 0: the key is locked until then; the attempt was not counted
         bool lockedByThis = false; // this attempt reached the limit and started the lock
     };
-    core::Result<AttemptSlot> reserveAttempt(const QString &key, qint64 now, qint64 windowMs, int maxFailures,
-                                             qint64 lockMs);
+    core::Result<AttemptSlot> reserveAttempt(const QString &key, qint64 now, qint64 windowMs,
+                                             int maxFailures, qint64 lockMs);
     core::Result<void> giveBackAttempt(const QString &key, const AttemptSlot &slot);
     core::Result<void> clearFailures(const QString &key);
 

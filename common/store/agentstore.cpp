@@ -33,59 +33,79 @@ Result<QStringList> AgentStore::strings(const QString &sql, const QVariantList &
 
 Result<QString> AgentStore::credentialId(const QString &teamId, const QString &name)
 {
-    auto q = m_db.exec(QStringLiteral("SELECT id FROM credentials WHERE team_id = ? AND name = ? AND scope_kind = 'team'"),
-                       {teamId, name});
+    auto q = m_db.exec(QStringLiteral("SELECT id FROM credentials WHERE team_id = ? AND name = ? "
+                                      "AND scope_kind = 'team'"),
+                       { teamId, name });
     if (!q)
         return q.error();
     if (!q->next())
-        return Error(ErrorCode::InvalidRequest, QStringLiteral("Unknown credential \"%1\".").arg(name));
+        return Error(ErrorCode::InvalidRequest,
+                     QStringLiteral("Unknown credential \"%1\".").arg(name));
     return q->value(0).toString();
 }
 
-Result<void> AgentStore::setAgentCredentials(const QString &teamId, const QString &agentId, const QStringList &names)
+Result<void> AgentStore::setAgentCredentials(const QString &teamId, const QString &agentId,
+                                             const QStringList &names)
 {
-    if (auto r = m_db.exec(QStringLiteral("DELETE FROM agent_credentials WHERE team_id = ? AND agent_id = ?"), {teamId, agentId}); !r)
+    if (auto r = m_db.exec(
+                QStringLiteral("DELETE FROM agent_credentials WHERE team_id = ? AND agent_id = ?"),
+                { teamId, agentId });
+        !r)
         return r.error();
     for (const QString &name : names) {
         auto id = credentialId(teamId, name);
         if (!id)
             return id.error();
-        if (auto r = m_db.exec(QStringLiteral("INSERT INTO agent_credentials (team_id, agent_id, credential_id) VALUES (?, ?, ?)"),
-                               {teamId, agentId, id.value()});
+        if (auto r = m_db.exec(QStringLiteral("INSERT INTO agent_credentials (team_id, agent_id, "
+                                              "credential_id) VALUES (?, ?, ?)"),
+                               { teamId, agentId, id.value() });
             !r)
             return r.error();
     }
     return {};
 }
 
-Result<void> AgentStore::setAgentRoles(const QString &teamId, const QString &agentId, const QStringList &roles)
+Result<void> AgentStore::setAgentRoles(const QString &teamId, const QString &agentId,
+                                       const QStringList &roles)
 {
-    if (auto r = m_db.exec(QStringLiteral("DELETE FROM agent_roles WHERE team_id = ? AND agent_id = ?"), {teamId, agentId}); !r)
+    if (auto r = m_db.exec(
+                QStringLiteral("DELETE FROM agent_roles WHERE team_id = ? AND agent_id = ?"),
+                { teamId, agentId });
+        !r)
         return r.error();
     for (const QString &role : roles) {
-        auto exists = m_db.exec(QStringLiteral("SELECT 1 FROM roles WHERE team_id = ? AND name = ?"), {teamId, role});
+        auto exists =
+                m_db.exec(QStringLiteral("SELECT 1 FROM roles WHERE team_id = ? AND name = ?"),
+                          { teamId, role });
         if (!exists)
             return exists.error();
         if (!exists->next())
-            return Error(ErrorCode::InvalidRequest, QStringLiteral("Unknown role \"%1\".").arg(role));
-        if (auto r = m_db.exec(QStringLiteral("INSERT INTO agent_roles (team_id, agent_id, role_name) VALUES (?, ?, ?)"),
-                               {teamId, agentId, role});
+            return Error(ErrorCode::InvalidRequest,
+                         QStringLiteral("Unknown role \"%1\".").arg(role));
+        if (auto r = m_db.exec(QStringLiteral("INSERT INTO agent_roles (team_id, agent_id, "
+                                              "role_name) VALUES (?, ?, ?)"),
+                               { teamId, agentId, role });
             !r)
             return r.error();
     }
     return {};
 }
 
-Result<void> AgentStore::setRoleCredentials(const QString &teamId, const QString &role, const QStringList &names)
+Result<void> AgentStore::setRoleCredentials(const QString &teamId, const QString &role,
+                                            const QStringList &names)
 {
-    if (auto r = m_db.exec(QStringLiteral("DELETE FROM role_credentials WHERE team_id = ? AND role_name = ?"), {teamId, role}); !r)
+    if (auto r = m_db.exec(
+                QStringLiteral("DELETE FROM role_credentials WHERE team_id = ? AND role_name = ?"),
+                { teamId, role });
+        !r)
         return r.error();
     for (const QString &name : names) {
         auto id = credentialId(teamId, name);
         if (!id)
             return id.error();
-        if (auto r = m_db.exec(QStringLiteral("INSERT INTO role_credentials (team_id, role_name, credential_id) VALUES (?, ?, ?)"),
-                               {teamId, role, id.value()});
+        if (auto r = m_db.exec(QStringLiteral("INSERT INTO role_credentials (team_id, role_name, "
+                                              "credential_id) VALUES (?, ?, ?)"),
+                               { teamId, role, id.value() });
             !r)
             return r.error();
     }
@@ -95,13 +115,16 @@ Result<void> AgentStore::setRoleCredentials(const QString &teamId, const QString
 Result<void> AgentStore::createAgent(const AgentRow &a, const QString &apiKeyHash)
 {
     return m_db.transaction([&]() -> Result<void> {
-        auto r = m_db.exec(QStringLiteral("INSERT INTO agents (team_id, id, description, api_key_hash, enabled, rate_limit_per_hour, "
-                                          "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
-                           {a.teamId, a.id, a.description, apiKeyHash, a.enabled ? 1 : 0, limitValue(a.rateLimitPerHour),
-                            a.createdAt, a.updatedAt});
+        auto r =
+                m_db.exec(QStringLiteral("INSERT INTO agents (team_id, id, description, "
+                                         "api_key_hash, enabled, rate_limit_per_hour, "
+                                         "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+                          { a.teamId, a.id, a.description, apiKeyHash, a.enabled ? 1 : 0,
+                            limitValue(a.rateLimitPerHour), a.createdAt, a.updatedAt });
         if (!r)
             return r.error().code() == ErrorCode::Conflict
-                    ? Error(ErrorCode::Conflict, QStringLiteral("An agent named \"%1\" already exists.").arg(a.id))
+                    ? Error(ErrorCode::Conflict,
+                            QStringLiteral("An agent named \"%1\" already exists.").arg(a.id))
                     : r.error();
         if (auto c = setAgentCredentials(a.teamId, a.id, a.credentials); !c)
             return c;
@@ -111,7 +134,8 @@ Result<void> AgentStore::createAgent(const AgentRow &a, const QString &apiKeyHas
 
 Result<QList<AgentRow>> AgentStore::agents(const QString &teamId)
 {
-    const auto ids = strings(QStringLiteral("SELECT id FROM agents WHERE team_id = ? ORDER BY id"), {teamId});
+    const auto ids = strings(QStringLiteral("SELECT id FROM agents WHERE team_id = ? ORDER BY id"),
+                             { teamId });
     if (!ids)
         return ids.error();
     QList<AgentRow> out;
@@ -127,9 +151,10 @@ Result<QList<AgentRow>> AgentStore::agents(const QString &teamId)
 
 Result<std::optional<AgentRow>> AgentStore::agent(const QString &teamId, const QString &agentId)
 {
-    auto q = m_db.exec(QStringLiteral("SELECT description, enabled, rate_limit_per_hour, created_at, updated_at FROM agents "
+    auto q = m_db.exec(QStringLiteral("SELECT description, enabled, rate_limit_per_hour, "
+                                      "created_at, updated_at FROM agents "
                                       "WHERE team_id = ? AND id = ?"),
-                       {teamId, agentId});
+                       { teamId, agentId });
     if (!q)
         return q.error();
     if (!q->next())
@@ -142,13 +167,16 @@ Result<std::optional<AgentRow>> AgentStore::agent(const QString &teamId, const Q
     a.rateLimitPerHour = readLimit(q->value(2));
     a.createdAt = q->value(3).toLongLong();
     a.updatedAt = q->value(4).toLongLong();
-    auto creds = strings(QStringLiteral("SELECT c.name FROM agent_credentials ac JOIN credentials c ON c.team_id = ac.team_id "
-                                        "AND c.id = ac.credential_id WHERE ac.team_id = ? AND ac.agent_id = ? ORDER BY c.name"),
-                         {teamId, agentId});
+    auto creds = strings(QStringLiteral("SELECT c.name FROM agent_credentials ac JOIN credentials "
+                                        "c ON c.team_id = ac.team_id "
+                                        "AND c.id = ac.credential_id WHERE ac.team_id = ? AND "
+                                        "ac.agent_id = ? ORDER BY c.name"),
+                         { teamId, agentId });
     if (!creds)
         return creds.error();
-    auto roles = strings(QStringLiteral("SELECT role_name FROM agent_roles WHERE team_id = ? AND agent_id = ? ORDER BY role_name"),
-                         {teamId, agentId});
+    auto roles = strings(QStringLiteral("SELECT role_name FROM agent_roles WHERE team_id = ? AND "
+                                        "agent_id = ? ORDER BY role_name"),
+                         { teamId, agentId });
     if (!roles)
         return roles.error();
     a.credentials = creds.value();
@@ -159,9 +187,11 @@ Result<std::optional<AgentRow>> AgentStore::agent(const QString &teamId, const Q
 Result<void> AgentStore::updateAgent(const AgentRow &a, bool setCredentials, bool setRoles)
 {
     return m_db.transaction([&]() -> Result<void> {
-        auto r = m_db.exec(QStringLiteral("UPDATE agents SET description = ?, rate_limit_per_hour = ?, updated_at = ? "
-                                          "WHERE team_id = ? AND id = ?"),
-                           {a.description, limitValue(a.rateLimitPerHour), a.updatedAt, a.teamId, a.id});
+        auto r = m_db.exec(
+                QStringLiteral("UPDATE agents SET description = ?, rate_limit_per_hour = ?, "
+                               "updated_at = ? "
+                               "WHERE team_id = ? AND id = ?"),
+                { a.description, limitValue(a.rateLimitPerHour), a.updatedAt, a.teamId, a.id });
         if (!r)
             return r.error();
         if (setCredentials) {
@@ -174,19 +204,24 @@ Result<void> AgentStore::updateAgent(const AgentRow &a, bool setCredentials, boo
     });
 }
 
-Result<bool> AgentStore::setAgentEnabled(const QString &teamId, const QString &agentId, bool enabled, qint64 now)
+Result<bool> AgentStore::setAgentEnabled(const QString &teamId, const QString &agentId,
+                                         bool enabled, qint64 now)
 {
-    auto r = m_db.exec(QStringLiteral("UPDATE agents SET enabled = ?, updated_at = ? WHERE team_id = ? AND id = ?"),
-                       {enabled ? 1 : 0, now, teamId, agentId});
+    auto r = m_db.exec(
+            QStringLiteral(
+                    "UPDATE agents SET enabled = ?, updated_at = ? WHERE team_id = ? AND id = ?"),
+            { enabled ? 1 : 0, now, teamId, agentId });
     if (!r)
         return r.error();
     return r->numRowsAffected() > 0;
 }
 
-Result<bool> AgentStore::setAgentKeyHash(const QString &teamId, const QString &agentId, const QString &hash, qint64 now)
+Result<bool> AgentStore::setAgentKeyHash(const QString &teamId, const QString &agentId,
+                                         const QString &hash, qint64 now)
 {
-    auto r = m_db.exec(QStringLiteral("UPDATE agents SET api_key_hash = ?, updated_at = ? WHERE team_id = ? AND id = ?"),
-                       {hash, now, teamId, agentId});
+    auto r = m_db.exec(QStringLiteral("UPDATE agents SET api_key_hash = ?, updated_at = ? WHERE "
+                                      "team_id = ? AND id = ?"),
+                       { hash, now, teamId, agentId });
     if (!r)
         return r.error();
     return r->numRowsAffected() > 0;
@@ -194,7 +229,8 @@ Result<bool> AgentStore::setAgentKeyHash(const QString &teamId, const QString &a
 
 Result<bool> AgentStore::removeAgent(const QString &teamId, const QString &agentId)
 {
-    auto r = m_db.exec(QStringLiteral("DELETE FROM agents WHERE team_id = ? AND id = ?"), {teamId, agentId});
+    auto r = m_db.exec(QStringLiteral("DELETE FROM agents WHERE team_id = ? AND id = ?"),
+                       { teamId, agentId });
     if (!r)
         return r.error();
     return r->numRowsAffected() > 0;
@@ -202,33 +238,42 @@ Result<bool> AgentStore::removeAgent(const QString &teamId, const QString &agent
 
 Result<QStringList> AgentStore::effectiveCredentials(const QString &teamId, const QString &agentId)
 {
-    return strings(QStringLiteral("SELECT c.name FROM credentials c WHERE c.team_id = ? AND c.id IN ("
-                                  "SELECT credential_id FROM agent_credentials WHERE team_id = ? AND agent_id = ? UNION "
-                                  "SELECT rc.credential_id FROM role_credentials rc JOIN agent_roles ar ON ar.team_id = rc.team_id "
-                                  "AND ar.role_name = rc.role_name WHERE ar.team_id = ? AND ar.agent_id = ?) ORDER BY c.name"),
-                   {teamId, teamId, agentId, teamId, agentId});
+    return strings(
+            QStringLiteral("SELECT c.name FROM credentials c WHERE c.team_id = ? AND c.id IN ("
+                           "SELECT credential_id FROM agent_credentials WHERE team_id = ? AND "
+                           "agent_id = ? UNION "
+                           "SELECT rc.credential_id FROM role_credentials rc JOIN agent_roles ar "
+                           "ON ar.team_id = rc.team_id "
+                           "AND ar.role_name = rc.role_name WHERE ar.team_id = ? AND ar.agent_id = "
+                           "?) ORDER BY c.name"),
+            { teamId, teamId, agentId, teamId, agentId });
 }
 
 Result<std::optional<AgentStore::KeyOwner>> AgentStore::agentByKeyHash(const QString &hash)
 {
-    auto q = m_db.exec(QStringLiteral("SELECT team_id, id, enabled, rate_limit_per_hour FROM agents WHERE api_key_hash = ?"), {hash});
+    auto q = m_db.exec(QStringLiteral("SELECT team_id, id, enabled, rate_limit_per_hour FROM "
+                                      "agents WHERE api_key_hash = ?"),
+                       { hash });
     if (!q)
         return q.error();
     if (!q->next())
         return std::optional<KeyOwner>();
-    return std::optional<KeyOwner>(KeyOwner{q->value(0).toString(), q->value(1).toString(), q->value(2).toInt() != 0,
-                                            readLimit(q->value(3))});
+    return std::optional<KeyOwner>(KeyOwner{ q->value(0).toString(), q->value(1).toString(),
+                                             q->value(2).toInt() != 0, readLimit(q->value(3)) });
 }
 
 Result<void> AgentStore::createRole(const QString &teamId, const RoleRow &role)
 {
     return m_db.transaction([&]() -> Result<void> {
-        auto r = m_db.exec(QStringLiteral("INSERT INTO roles (team_id, name, description, rate_limit_per_hour, created_at) "
+        auto r = m_db.exec(QStringLiteral("INSERT INTO roles (team_id, name, description, "
+                                          "rate_limit_per_hour, created_at) "
                                           "VALUES (?, ?, ?, ?, ?)"),
-                           {teamId, role.name, role.description, limitValue(role.rateLimitPerHour), role.createdAt});
+                           { teamId, role.name, role.description, limitValue(role.rateLimitPerHour),
+                             role.createdAt });
         if (!r)
             return r.error().code() == ErrorCode::Conflict
-                    ? Error(ErrorCode::Conflict, QStringLiteral("A role named \"%1\" already exists.").arg(role.name))
+                    ? Error(ErrorCode::Conflict,
+                            QStringLiteral("A role named \"%1\" already exists.").arg(role.name))
                     : r.error();
         return setRoleCredentials(teamId, role.name, role.credentials);
     });
@@ -236,7 +281,8 @@ Result<void> AgentStore::createRole(const QString &teamId, const RoleRow &role)
 
 Result<QList<RoleRow>> AgentStore::roles(const QString &teamId)
 {
-    const auto names = strings(QStringLiteral("SELECT name FROM roles WHERE team_id = ? ORDER BY name"), {teamId});
+    const auto names = strings(
+            QStringLiteral("SELECT name FROM roles WHERE team_id = ? ORDER BY name"), { teamId });
     if (!names)
         return names.error();
     QList<RoleRow> out;
@@ -252,8 +298,9 @@ Result<QList<RoleRow>> AgentStore::roles(const QString &teamId)
 
 Result<std::optional<RoleRow>> AgentStore::role(const QString &teamId, const QString &name)
 {
-    auto q = m_db.exec(QStringLiteral("SELECT description, rate_limit_per_hour, created_at FROM roles WHERE team_id = ? AND name = ?"),
-                       {teamId, name});
+    auto q = m_db.exec(QStringLiteral("SELECT description, rate_limit_per_hour, created_at FROM "
+                                      "roles WHERE team_id = ? AND name = ?"),
+                       { teamId, name });
     if (!q)
         return q.error();
     if (!q->next())
@@ -263,9 +310,11 @@ Result<std::optional<RoleRow>> AgentStore::role(const QString &teamId, const QSt
     r.description = q->value(0).toString();
     r.rateLimitPerHour = readLimit(q->value(1));
     r.createdAt = q->value(2).toLongLong();
-    auto creds = strings(QStringLiteral("SELECT c.name FROM role_credentials rc JOIN credentials c ON c.team_id = rc.team_id "
-                                        "AND c.id = rc.credential_id WHERE rc.team_id = ? AND rc.role_name = ? ORDER BY c.name"),
-                         {teamId, name});
+    auto creds = strings(QStringLiteral("SELECT c.name FROM role_credentials rc JOIN credentials c "
+                                        "ON c.team_id = rc.team_id "
+                                        "AND c.id = rc.credential_id WHERE rc.team_id = ? AND "
+                                        "rc.role_name = ? ORDER BY c.name"),
+                         { teamId, name });
     if (!creds)
         return creds.error();
     r.credentials = creds.value();
@@ -275,8 +324,10 @@ Result<std::optional<RoleRow>> AgentStore::role(const QString &teamId, const QSt
 Result<void> AgentStore::replaceRole(const QString &teamId, const RoleRow &role)
 {
     return m_db.transaction([&]() -> Result<void> {
-        auto r = m_db.exec(QStringLiteral("UPDATE roles SET description = ?, rate_limit_per_hour = ? WHERE team_id = ? AND name = ?"),
-                           {role.description, limitValue(role.rateLimitPerHour), teamId, role.name});
+        auto r = m_db.exec(
+                QStringLiteral("UPDATE roles SET description = ?, rate_limit_per_hour = ? WHERE "
+                               "team_id = ? AND name = ?"),
+                { role.description, limitValue(role.rateLimitPerHour), teamId, role.name });
         if (!r)
             return r.error();
         return setRoleCredentials(teamId, role.name, role.credentials);
@@ -285,7 +336,8 @@ Result<void> AgentStore::replaceRole(const QString &teamId, const RoleRow &role)
 
 Result<bool> AgentStore::removeRole(const QString &teamId, const QString &name)
 {
-    auto r = m_db.exec(QStringLiteral("DELETE FROM roles WHERE team_id = ? AND name = ?"), {teamId, name});
+    auto r = m_db.exec(QStringLiteral("DELETE FROM roles WHERE team_id = ? AND name = ?"),
+                       { teamId, name });
     if (!r)
         return r.error();
     return r->numRowsAffected() > 0;
@@ -293,35 +345,41 @@ Result<bool> AgentStore::removeRole(const QString &teamId, const QString &name)
 
 Result<void> AgentStore::createLink(const LinkRow &l)
 {
-    auto r = m_db.exec(QStringLiteral("INSERT INTO agent_team_links (team_id, agent_home_team_id, agent_id, role_name, created_by, "
+    auto r = m_db.exec(QStringLiteral("INSERT INTO agent_team_links (team_id, agent_home_team_id, "
+                                      "agent_id, role_name, created_by, "
                                       "created_at) VALUES (?, ?, ?, ?, ?, ?)"),
-                       {l.teamId, l.agentHomeTeamId, l.agentId, l.role.isEmpty() ? QVariant() : QVariant(l.role),
-                        l.createdBy.isEmpty() ? QVariant() : QVariant(l.createdBy), l.createdAt});
+                       { l.teamId, l.agentHomeTeamId, l.agentId,
+                         l.role.isEmpty() ? QVariant() : QVariant(l.role),
+                         l.createdBy.isEmpty() ? QVariant() : QVariant(l.createdBy), l.createdAt });
     if (!r)
         return r.error().code() == ErrorCode::Conflict
-                ? Error(ErrorCode::Conflict, QStringLiteral("That agent is already linked into this team."))
+                ? Error(ErrorCode::Conflict,
+                        QStringLiteral("That agent is already linked into this team."))
                 : r.error();
     return {};
 }
 
 Result<QList<LinkRow>> AgentStore::links(const QString &teamId)
 {
-    auto q = m_db.exec(QStringLiteral("SELECT agent_home_team_id, agent_id, role_name, created_by, created_at FROM agent_team_links "
+    auto q = m_db.exec(QStringLiteral("SELECT agent_home_team_id, agent_id, role_name, created_by, "
+                                      "created_at FROM agent_team_links "
                                       "WHERE team_id = ? ORDER BY created_at, agent_id"),
-                       {teamId});
+                       { teamId });
     if (!q)
         return q.error();
     QList<LinkRow> out;
     while (q->next())
-        out.append({teamId, q->value(0).toString(), q->value(1).toString(), q->value(2).toString(), q->value(3).toString(),
-                    q->value(4).toLongLong()});
+        out.append({ teamId, q->value(0).toString(), q->value(1).toString(), q->value(2).toString(),
+                     q->value(3).toString(), q->value(4).toLongLong() });
     return out;
 }
 
-Result<bool> AgentStore::removeLink(const QString &teamId, const QString &homeTeamId, const QString &agentId)
+Result<bool> AgentStore::removeLink(const QString &teamId, const QString &homeTeamId,
+                                    const QString &agentId)
 {
-    auto r = m_db.exec(QStringLiteral("DELETE FROM agent_team_links WHERE team_id = ? AND agent_home_team_id = ? AND agent_id = ?"),
-                       {teamId, homeTeamId, agentId});
+    auto r = m_db.exec(QStringLiteral("DELETE FROM agent_team_links WHERE team_id = ? AND "
+                                      "agent_home_team_id = ? AND agent_id = ?"),
+                       { teamId, homeTeamId, agentId });
     if (!r)
         return r.error();
     return r->numRowsAffected() > 0;

@@ -20,8 +20,10 @@ public:
     core::Result<std::optional<AgentRow>> agent(const QString &teamId, const QString &agentId);
     // Replaces whichever of description / credentials / roles / rate limit the caller set.
     core::Result<void> updateAgent(const AgentRow &row, bool setCredentials, bool setRoles);
-    core::Result<bool> setAgentEnabled(const QString &teamId, const QString &agentId, bool enabled, qint64 now);
-    core::Result<bool> setAgentKeyHash(const QString &teamId, const QString &agentId, const QString &hash, qint64 now);
+    core::Result<bool> setAgentEnabled(const QString &teamId, const QString &agentId, bool enabled,
+                                       qint64 now);
+    core::Result<bool> setAgentKeyHash(const QString &teamId, const QString &agentId,
+                                       const QString &hash, qint64 now);
     core::Result<bool> removeAgent(const QString &teamId, const QString &agentId);
     // Direct assignments ∪ credentials of the agent's roles, sorted.
     core::Result<QStringList> effectiveCredentials(const QString &teamId, const QString &agentId);
@@ -43,13 +45,17 @@ public:
 
     core::Result<void> createLink(const LinkRow &row);
     core::Result<QList<LinkRow>> links(const QString &teamId);
-    core::Result<bool> removeLink(const QString &teamId, const QString &homeTeamId, const QString &agentId);
+    core::Result<bool> removeLink(const QString &teamId, const QString &homeTeamId,
+                                  const QString &agentId);
 
 private:
     core::Result<QString> credentialId(const QString &teamId, const QString &name);
-    core::Result<void> setAgentCredentials(const QString &teamId, const QString &agentId, const QStringList &names);
-    core::Result<void> setAgentRoles(const QString &teamId, const QString &agentId, const QStringList &roles);
-    core::Result<void> setRoleCredentials(const QString &teamId, const QString &role, const QStringList &names);
+    core::Result<void> setAgentCredentials(const QString &teamId, const QString &agentId,
+                                           const QStringList &names);
+    core::Result<void> setAgentRoles(const QString &teamId, const QString &agentId,
+                                     const QStringList &roles);
+    core::Result<void> setRoleCredentials(const QString &teamId, const QString &role,
+                                          const QStringList &names);
     core::Result<QStringList> strings(const QString &sql, const QVariantList &binds);
 
     Database &m_db;

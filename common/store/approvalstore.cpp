@@ -6,11 +6,14 @@ using core::Result;
 
 Result<void> ApprovalStore::create(const ApprovalRow &a)
 {
-    auto q = m_db.exec(QStringLiteral("INSERT INTO approvals (id, team_id, agent_home_team_id, agent_id, credential_name, request_id, "
-                                      "status, method, target, body_preview, sealed_request, require_passkey, created_at, expires_at) "
+    auto q = m_db.exec(QStringLiteral("INSERT INTO approvals (id, team_id, agent_home_team_id, "
+                                      "agent_id, credential_name, request_id, "
+                                      "status, method, target, body_preview, sealed_request, "
+                                      "require_passkey, created_at, expires_at) "
                                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                       {a.id, a.teamId, a.agentHomeTeamId, a.agentId, a.credentialName, a.requestId, a.status, a.method, a.target,
-                        a.bodyPreview, a.sealedRequest, a.requirePasskey ? 1 : 0, a.createdAt, a.expiresAt});
+                       { a.id, a.teamId, a.agentHomeTeamId, a.agentId, a.credentialName,
+                         a.requestId, a.status, a.method, a.target, a.bodyPreview, a.sealedRequest,
+                         a.requirePasskey ? 1 : 0, a.createdAt, a.expiresAt });
     if (!q)
         return q.error();
     return {};
@@ -18,10 +21,13 @@ Result<void> ApprovalStore::create(const ApprovalRow &a)
 
 Result<std::optional<ApprovalRow>> ApprovalStore::get(const QString &id)
 {
-    auto q = m_db.exec(QStringLiteral("SELECT id, team_id, agent_home_team_id, agent_id, credential_name, request_id, status, method, "
-                                      "target, body_preview, sealed_request, require_passkey, decided_by, decided_via, decided_at, "
-                                      "response_status, sealed_response, created_at, expires_at FROM approvals WHERE id = ?"),
-                       {id});
+    auto q = m_db.exec(QStringLiteral("SELECT id, team_id, agent_home_team_id, agent_id, "
+                                      "credential_name, request_id, status, method, "
+                                      "target, body_preview, sealed_request, require_passkey, "
+                                      "decided_by, decided_via, decided_at, "
+                                      "response_status, sealed_response, created_at, expires_at "
+                                      "FROM approvals WHERE id = ?"),
+                       { id });
     if (!q)
         return q.error();
     if (!q->next())
@@ -51,9 +57,10 @@ Result<std::optional<ApprovalRow>> ApprovalStore::get(const QString &id)
 
 Result<int> ApprovalStore::expireDue(qint64 now)
 {
-    auto q = m_db.exec(QStringLiteral("UPDATE approvals SET status = 'expired', sealed_request = NULL, body_preview = NULL "
+    auto q = m_db.exec(QStringLiteral("UPDATE approvals SET status = 'expired', sealed_request = "
+                                      "NULL, body_preview = NULL "
                                       "WHERE status = 'pending' AND expires_at <= ?"),
-                       {now});
+                       { now });
     if (!q)
         return q.error();
     return q->numRowsAffected();

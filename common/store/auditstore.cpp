@@ -24,11 +24,11 @@ QVariant optionalInt(int v, int none)
 
 QJsonObject AuditRecord::toJson() const
 {
-    QJsonObject o{{QStringLiteral("seq"), seq},
-                  {QStringLiteral("ts"), core::toRfc3339(ts)},
-                  {QStringLiteral("kind"), kind},
-                  {QStringLiteral("request_id"), requestId},
-                  {QStringLiteral("team_id"), teamId}};
+    QJsonObject o{ { QStringLiteral("seq"), seq },
+                   { QStringLiteral("ts"), core::toRfc3339(ts) },
+                   { QStringLiteral("kind"), kind },
+                   { QStringLiteral("request_id"), requestId },
+                   { QStringLiteral("team_id"), teamId } };
     auto text = [&o](const char *key, const QString &value) {
         o.insert(QString::fromLatin1(key), value.isEmpty() ? QJsonValue() : QJsonValue(value));
     };
@@ -59,20 +59,40 @@ QJsonObject AuditRecord::toJson() const
 
 Result<qint64> AuditStore::append(const AuditRecord &r)
 {
-    const QString sql = QStringLiteral(
-            "INSERT INTO audit_log (ts, team_id, kind, request_id, actor, remote_addr, action, agent_id, agent_home_team_id, "
-            "credential, credential_scope, method, target, decision, reason, approver, upstream_status, status, latency_ms, "
-            "upstream_latency_ms, redactions, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    const QString sql = QStringLiteral("INSERT INTO audit_log (ts, team_id, kind, request_id, "
+                                       "actor, remote_addr, action, agent_id, agent_home_team_id, "
+                                       "credential, credential_scope, method, target, decision, "
+                                       "reason, approver, upstream_status, status, latency_ms, "
+                                       "upstream_latency_ms, redactions, detail) VALUES (?, ?, ?, "
+                                       "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     const bool pg = m_db.backend() == Backend::Postgres;
-    auto seq = m_db.runPrepared(pg ? sql + QStringLiteral(" RETURNING seq") : sql,
-                                {r.ts, r.teamId, r.kind, r.requestId, r.actor, r.remoteAddr, r.action, optionalText(r.agentId),
-                                 optionalText(r.agentHomeTeamId), optionalText(r.credential), optionalText(r.credentialScope),
-                                 optionalText(r.method), optionalText(r.target), optionalText(r.decision), optionalText(r.reason),
-                                 optionalText(r.approver), optionalInt(r.upstreamStatus, 0), optionalInt(r.status, 0),
-                                 optionalInt(r.latencyMs, -1), optionalInt(r.upstreamLatencyMs, -1), optionalInt(r.redactions, -1),
-                                 r.detail.isEmpty() ? QStringLiteral("{}")
-                                                    : QString::fromUtf8(QJsonDocument(r.detail).toJson(QJsonDocument::Compact))},
-                                pg);
+    auto seq = m_db.runPrepared(
+            pg ? sql + QStringLiteral(" RETURNING seq") : sql,
+            { r.ts,
+              r.teamId,
+              r.kind,
+              r.requestId,
+              r.actor,
+              r.remoteAddr,
+              r.action,
+              optionalText(r.agentId),
+              optionalText(r.agentHomeTeamId),
+              optionalText(r.credential),
+              optionalText(r.credentialScope),
+              optionalText(r.method),
+              optionalText(r.target),
+              optionalText(r.decision),
+              optionalText(r.reason),
+              optionalText(r.approver),
+              optionalInt(r.upstreamStatus, 0),
+              optionalInt(r.status, 0),
+              optionalInt(r.latencyMs, -1),
+              optionalInt(r.upstreamLatencyMs, -1),
+              optionalInt(r.redactions, -1),
+              r.detail.isEmpty()
+                      ? QStringLiteral("{}")
+                      : QString::fromUtf8(QJsonDocument(r.detail).toJson(QJsonDocument::Compact)) },
+            pg);
     if (!seq)
         return seq.error();
     return seq->toLongLong();
@@ -81,10 +101,12 @@ Result<qint64> AuditStore::append(const AuditRecord &r)
 Result<QList<AuditRecord>> AuditStore::query(const AuditQuery &f)
 {
     QString sql = QStringLiteral(
-            "SELECT seq, ts, team_id, kind, request_id, actor, remote_addr, action, agent_id, agent_home_team_id, credential, "
-            "credential_scope, method, target, decision, reason, approver, upstream_status, status, latency_ms, "
+            "SELECT seq, ts, team_id, kind, request_id, actor, remote_addr, action, agent_id, "
+            "agent_home_team_id, credential, "
+            "credential_scope, method, target, decision, reason, approver, upstream_status, "
+            "status, latency_ms, "
             "upstream_latency_ms, redactions, detail FROM audit_log WHERE team_id = ? AND seq > ?");
-    QVariantList binds{f.teamId, f.afterSeq};
+    QVariantList binds{ f.teamId, f.afterSeq };
     auto filter = [&](const char *column, const QString &value) {
         if (value.isEmpty())
             return;

@@ -16,9 +16,9 @@ struct AuditRecord
     QString teamId;
     QString kind = QStringLiteral("admin");
     QString requestId;
-    QString actor;      // admin: the member's email
+    QString actor; // admin: the member's email
     QString remoteAddr;
-    QString action;     // admin: e.g. "credential.create"
+    QString action; // admin: e.g. "credential.create"
     QString agentId;
     QString agentHomeTeamId;
     QString credential;

@@ -22,28 +22,37 @@ ChannelRow readRow(const QSqlQuery &q)
     return c;
 }
 
-const QString kColumns = QStringLiteral("name, channel_type, config, encrypted_secret IS NOT NULL, enabled, created_at");
+const QString kColumns = QStringLiteral(
+        "name, channel_type, config, encrypted_secret IS NOT NULL, enabled, created_at");
 
 } // namespace
 
-Result<void> ChannelStore::create(const QString &teamId, const ChannelRow &c, const QByteArray &sealedSecret)
+Result<void> ChannelStore::create(const QString &teamId, const ChannelRow &c,
+                                  const QByteArray &sealedSecret)
 {
-    auto r = m_db.exec(QStringLiteral("INSERT INTO notification_channels (team_id, name, channel_type, config, encrypted_secret, "
+    auto r = m_db.exec(QStringLiteral("INSERT INTO notification_channels (team_id, name, "
+                                      "channel_type, config, encrypted_secret, "
                                       "enabled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"),
-                       {teamId, c.name, c.type, QString::fromUtf8(QJsonDocument(c.config).toJson(QJsonDocument::Compact)),
-                        sealedSecret.isEmpty() ? QVariant(QMetaType(QMetaType::QByteArray)) : QVariant(sealedSecret),
-                        c.enabled ? 1 : 0, c.createdAt});
+                       { teamId, c.name, c.type,
+                         QString::fromUtf8(QJsonDocument(c.config).toJson(QJsonDocument::Compact)),
+                         sealedSecret.isEmpty() ? QVariant(QMetaType(QMetaType::QByteArray))
+                                                : QVariant(sealedSecret),
+                         c.enabled ? 1 : 0, c.createdAt });
     if (!r)
         return r.error().code() == ErrorCode::Conflict
-                ? Error(ErrorCode::Conflict, QStringLiteral("A notification channel named \"%1\" already exists.").arg(c.name))
+                ? Error(ErrorCode::Conflict,
+                        QStringLiteral("A notification channel named \"%1\" already exists.")
+                                .arg(c.name))
                 : r.error();
     return {};
 }
 
 Result<QList<ChannelRow>> ChannelStore::list(const QString &teamId)
 {
-    auto q = m_db.exec(QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM notification_channels WHERE team_id = ? ORDER BY name"),
-                       {teamId});
+    auto q = m_db.exec(
+            QStringLiteral("SELECT ") + kColumns
+                    + QStringLiteral(" FROM notification_channels WHERE team_id = ? ORDER BY name"),
+            { teamId });
     if (!q)
         return q.error();
     QList<ChannelRow> out;
@@ -54,8 +63,10 @@ Result<QList<ChannelRow>> ChannelStore::list(const QString &teamId)
 
 Result<std::optional<ChannelRow>> ChannelStore::get(const QString &teamId, const QString &name)
 {
-    auto q = m_db.exec(QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM notification_channels WHERE team_id = ? AND name = ?"),
-                       {teamId, name});
+    auto q = m_db.exec(
+            QStringLiteral("SELECT ") + kColumns
+                    + QStringLiteral(" FROM notification_channels WHERE team_id = ? AND name = ?"),
+            { teamId, name });
     if (!q)
         return q.error();
     if (!q->next())
@@ -65,8 +76,9 @@ Result<std::optional<ChannelRow>> ChannelStore::get(const QString &teamId, const
 
 Result<QByteArray> ChannelStore::sealedSecret(const QString &teamId, const QString &name)
 {
-    auto q = m_db.exec(QStringLiteral("SELECT encrypted_secret FROM notification_channels WHERE team_id = ? AND name = ?"),
-                       {teamId, name});
+    auto q = m_db.exec(QStringLiteral("SELECT encrypted_secret FROM notification_channels WHERE "
+                                      "team_id = ? AND name = ?"),
+                       { teamId, name });
     if (!q)
         return q.error();
     if (!q->next() || q->value(0).isNull())
@@ -76,7 +88,9 @@ Result<QByteArray> ChannelStore::sealedSecret(const QString &teamId, const QStri
 
 Result<bool> ChannelStore::remove(const QString &teamId, const QString &name)
 {
-    auto r = m_db.exec(QStringLiteral("DELETE FROM notification_channels WHERE team_id = ? AND name = ?"), {teamId, name});
+    auto r = m_db.exec(
+            QStringLiteral("DELETE FROM notification_channels WHERE team_id = ? AND name = ?"),
+            { teamId, name });
     if (!r)
         return r.error();
     return r->numRowsAffected() > 0;

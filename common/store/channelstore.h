@@ -15,7 +15,8 @@ class ChannelStore
 public:
     explicit ChannelStore(Database &db) : m_db(db) { }
 
-    core::Result<void> create(const QString &teamId, const ChannelRow &row, const QByteArray &sealedSecret);
+    core::Result<void> create(const QString &teamId, const ChannelRow &row,
+                              const QByteArray &sealedSecret);
     core::Result<QList<ChannelRow>> list(const QString &teamId);
     core::Result<std::optional<ChannelRow>> get(const QString &teamId, const QString &name);
     core::Result<QByteArray> sealedSecret(const QString &teamId, const QString &name);

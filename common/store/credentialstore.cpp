@@ -11,7 +11,8 @@ using core::Result;
 
 QString encodeList(const QStringList &list)
 {
-    return QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(list)).toJson(QJsonDocument::Compact));
+    return QString::fromUtf8(
+            QJsonDocument(QJsonArray::fromStringList(list)).toJson(QJsonDocument::Compact));
 }
 
 QStringList decodeList(const QString &json)
@@ -25,7 +26,8 @@ QStringList decodeList(const QString &json)
 namespace {
 
 const QString kColumns = QStringLiteral(
-        "id, team_id, name, scope_kind, scope_id, description, connector, api_base, relative_target, "
+        "id, team_id, name, scope_kind, scope_id, description, connector, api_base, "
+        "relative_target, "
         "auth_header_format, allowed_hosts, body_placeholder_fields, encrypted_value IS NOT NULL, "
         "created_at, updated_at");
 
@@ -64,15 +66,20 @@ QVariant nullIfEmpty(const QByteArray &b)
 
 Result<void> CredentialStore::create(const CredentialRow &r, const QByteArray &sealedValue)
 {
-    auto q = m_db.exec(QStringLiteral("INSERT INTO credentials (id, team_id, name, scope_kind, scope_id, description, connector, "
-                                      "api_base, relative_target, auth_header_format, allowed_hosts, body_placeholder_fields, "
-                                      "encrypted_value, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                       {r.id, r.teamId, r.name, r.scopeKind, r.scopeId, r.description, r.connector, nullIfEmpty(r.apiBase),
-                        r.relativeTarget ? 1 : 0, r.authHeaderFormat, encodeList(r.allowedHosts),
-                        encodeList(r.bodyPlaceholderFields), nullIfEmpty(sealedValue), r.createdAt, r.updatedAt});
+    auto q = m_db.exec(QStringLiteral("INSERT INTO credentials (id, team_id, name, scope_kind, "
+                                      "scope_id, description, connector, "
+                                      "api_base, relative_target, auth_header_format, "
+                                      "allowed_hosts, body_placeholder_fields, "
+                                      "encrypted_value, created_at, updated_at) VALUES (?, ?, ?, "
+                                      "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                       { r.id, r.teamId, r.name, r.scopeKind, r.scopeId, r.description, r.connector,
+                         nullIfEmpty(r.apiBase), r.relativeTarget ? 1 : 0, r.authHeaderFormat,
+                         encodeList(r.allowedHosts), encodeList(r.bodyPlaceholderFields),
+                         nullIfEmpty(sealedValue), r.createdAt, r.updatedAt });
     if (!q)
         return q.error().code() == ErrorCode::Conflict
-                ? Error(ErrorCode::Conflict, QStringLiteral("A credential named \"%1\" already exists.").arg(r.name))
+                ? Error(ErrorCode::Conflict,
+                        QStringLiteral("A credential named \"%1\" already exists.").arg(r.name))
                 : q.error();
     return {};
 }
@@ -80,8 +87,9 @@ Result<void> CredentialStore::create(const CredentialRow &r, const QByteArray &s
 Result<QList<CredentialRow>> CredentialStore::list(const QString &teamId)
 {
     auto q = m_db.exec(QStringLiteral("SELECT ") + kColumns
-                               + QStringLiteral(" FROM credentials WHERE team_id = ? ORDER BY name, scope_kind, scope_id"),
-                       {teamId});
+                               + QStringLiteral(" FROM credentials WHERE team_id = ? ORDER BY "
+                                                "name, scope_kind, scope_id"),
+                       { teamId });
     if (!q)
         return q.error();
     QList<CredentialRow> out;
@@ -90,12 +98,15 @@ Result<QList<CredentialRow>> CredentialStore::list(const QString &teamId)
     return out;
 }
 
-Result<std::optional<CredentialRow>> CredentialStore::byName(const QString &teamId, const QString &name,
-                                                             const QString &scopeKind, const QString &scopeId)
+Result<std::optional<CredentialRow>> CredentialStore::byName(const QString &teamId,
+                                                             const QString &name,
+                                                             const QString &scopeKind,
+                                                             const QString &scopeId)
 {
     auto q = m_db.exec(QStringLiteral("SELECT ") + kColumns
-                               + QStringLiteral(" FROM credentials WHERE team_id = ? AND name = ? AND scope_kind = ? AND scope_id = ?"),
-                       {teamId, name, scopeKind, scopeId});
+                               + QStringLiteral(" FROM credentials WHERE team_id = ? AND name = ? "
+                                                "AND scope_kind = ? AND scope_id = ?"),
+                       { teamId, name, scopeKind, scopeId });
     if (!q)
         return q.error();
     if (!q->next())
@@ -105,20 +116,25 @@ Result<std::optional<CredentialRow>> CredentialStore::byName(const QString &team
 
 Result<void> CredentialStore::update(const CredentialRow &r)
 {
-    auto q = m_db.exec(QStringLiteral("UPDATE credentials SET description = ?, connector = ?, api_base = ?, relative_target = ?, "
-                                      "auth_header_format = ?, allowed_hosts = ?, body_placeholder_fields = ?, updated_at = ? "
+    auto q = m_db.exec(QStringLiteral("UPDATE credentials SET description = ?, connector = ?, "
+                                      "api_base = ?, relative_target = ?, "
+                                      "auth_header_format = ?, allowed_hosts = ?, "
+                                      "body_placeholder_fields = ?, updated_at = ? "
                                       "WHERE team_id = ? AND id = ?"),
-                       {r.description, r.connector, nullIfEmpty(r.apiBase), r.relativeTarget ? 1 : 0, r.authHeaderFormat,
-                        encodeList(r.allowedHosts), encodeList(r.bodyPlaceholderFields), r.updatedAt, r.teamId, r.id});
+                       { r.description, r.connector, nullIfEmpty(r.apiBase),
+                         r.relativeTarget ? 1 : 0, r.authHeaderFormat, encodeList(r.allowedHosts),
+                         encodeList(r.bodyPlaceholderFields), r.updatedAt, r.teamId, r.id });
     if (!q)
         return q.error();
     return {};
 }
 
-Result<void> CredentialStore::setSealedValue(const QString &teamId, const QString &credentialId, const QByteArray &sealed, qint64 now)
+Result<void> CredentialStore::setSealedValue(const QString &teamId, const QString &credentialId,
+                                             const QByteArray &sealed, qint64 now)
 {
-    auto q = m_db.exec(QStringLiteral("UPDATE credentials SET encrypted_value = ?, updated_at = ? WHERE team_id = ? AND id = ?"),
-                       {sealed, now, teamId, credentialId});
+    auto q = m_db.exec(QStringLiteral("UPDATE credentials SET encrypted_value = ?, updated_at = ? "
+                                      "WHERE team_id = ? AND id = ?"),
+                       { sealed, now, teamId, credentialId });
     if (!q)
         return q.error();
     return {};
@@ -126,7 +142,9 @@ Result<void> CredentialStore::setSealedValue(const QString &teamId, const QStrin
 
 Result<QByteArray> CredentialStore::sealedValue(const QString &teamId, const QString &credentialId)
 {
-    auto q = m_db.exec(QStringLiteral("SELECT encrypted_value FROM credentials WHERE team_id = ? AND id = ?"), {teamId, credentialId});
+    auto q = m_db.exec(
+            QStringLiteral("SELECT encrypted_value FROM credentials WHERE team_id = ? AND id = ?"),
+            { teamId, credentialId });
     if (!q)
         return q.error();
     if (!q->next() || q->value(0).isNull())
@@ -136,62 +154,80 @@ Result<QByteArray> CredentialStore::sealedValue(const QString &teamId, const QSt
 
 Result<void> CredentialStore::remove(const QString &teamId, const QString &credentialId)
 {
-    auto q = m_db.exec(QStringLiteral("DELETE FROM credentials WHERE team_id = ? AND id = ?"), {teamId, credentialId});
+    auto q = m_db.exec(QStringLiteral("DELETE FROM credentials WHERE team_id = ? AND id = ?"),
+                       { teamId, credentialId });
     if (!q)
         return q.error();
     return {};
 }
 
-Result<CredentialStore::Usage> CredentialStore::usage(const QString &teamId, const QString &credentialId)
+Result<CredentialStore::Usage> CredentialStore::usage(const QString &teamId,
+                                                      const QString &credentialId)
 {
     Usage u;
-    auto roles = m_db.exec(QStringLiteral("SELECT role_name FROM role_credentials WHERE team_id = ? AND credential_id = ? "
+    auto roles = m_db.exec(QStringLiteral("SELECT role_name FROM role_credentials WHERE team_id = "
+                                          "? AND credential_id = ? "
                                           "ORDER BY role_name"),
-                           {teamId, credentialId});
+                           { teamId, credentialId });
     if (!roles)
         return roles.error();
     while (roles->next())
         u.roles << roles->value(0).toString();
-    auto agents = m_db.exec(QStringLiteral("SELECT agent_id FROM agent_credentials WHERE team_id = ? AND credential_id = ? "
+    auto agents = m_db.exec(QStringLiteral("SELECT agent_id FROM agent_credentials WHERE team_id = "
+                                           "? AND credential_id = ? "
                                            "ORDER BY agent_id"),
-                            {teamId, credentialId});
+                            { teamId, credentialId });
     if (!agents)
         return agents.error();
     while (agents->next())
         u.agents << agents->value(0).toString();
-    auto policy = m_db.exec(QStringLiteral("SELECT 1 FROM policies WHERE team_id = ? AND credential_id = ?"), {teamId, credentialId});
+    auto policy = m_db.exec(
+            QStringLiteral("SELECT 1 FROM policies WHERE team_id = ? AND credential_id = ?"),
+            { teamId, credentialId });
     if (!policy)
         return policy.error();
     u.hasPolicy = policy->next();
     return u;
 }
 
-Result<void> CredentialStore::putPolicy(const QString &teamId, const QString &credentialId, const PolicyRow &p)
+Result<void> CredentialStore::putPolicy(const QString &teamId, const QString &credentialId,
+                                        const PolicyRow &p)
 {
-    auto q = m_db.exec(QStringLiteral("INSERT INTO policies (team_id, credential_id, auto_approve_methods, require_approval_methods, "
-                                      "auto_approve_urls, allowed_approvers, telegram_chat_id, matrix_room_id, approval_channel, "
-                                      "require_passkey, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                                      "ON CONFLICT (team_id, credential_id) DO UPDATE SET "
-                                      "auto_approve_methods = excluded.auto_approve_methods, "
-                                      "require_approval_methods = excluded.require_approval_methods, "
-                                      "auto_approve_urls = excluded.auto_approve_urls, allowed_approvers = excluded.allowed_approvers, "
-                                      "telegram_chat_id = excluded.telegram_chat_id, matrix_room_id = excluded.matrix_room_id, "
-                                      "approval_channel = excluded.approval_channel, require_passkey = excluded.require_passkey, "
-                                      "updated_at = excluded.updated_at"),
-                       {teamId, credentialId, encodeList(p.autoApproveMethods), encodeList(p.requireApprovalMethods),
-                        encodeList(p.autoApproveUrls), encodeList(p.allowedApprovers), nullIfEmpty(p.telegramChatId),
-                        nullIfEmpty(p.matrixRoomId), nullIfEmpty(p.approvalChannel), p.requirePasskey ? 1 : 0, p.updatedAt});
+    auto q = m_db.exec(
+            QStringLiteral("INSERT INTO policies (team_id, credential_id, auto_approve_methods, "
+                           "require_approval_methods, "
+                           "auto_approve_urls, allowed_approvers, telegram_chat_id, "
+                           "matrix_room_id, approval_channel, "
+                           "require_passkey, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                           "ON CONFLICT (team_id, credential_id) DO UPDATE SET "
+                           "auto_approve_methods = excluded.auto_approve_methods, "
+                           "require_approval_methods = excluded.require_approval_methods, "
+                           "auto_approve_urls = excluded.auto_approve_urls, allowed_approvers = "
+                           "excluded.allowed_approvers, "
+                           "telegram_chat_id = excluded.telegram_chat_id, matrix_room_id = "
+                           "excluded.matrix_room_id, "
+                           "approval_channel = excluded.approval_channel, require_passkey = "
+                           "excluded.require_passkey, "
+                           "updated_at = excluded.updated_at"),
+            { teamId, credentialId, encodeList(p.autoApproveMethods),
+              encodeList(p.requireApprovalMethods), encodeList(p.autoApproveUrls),
+              encodeList(p.allowedApprovers), nullIfEmpty(p.telegramChatId),
+              nullIfEmpty(p.matrixRoomId), nullIfEmpty(p.approvalChannel), p.requirePasskey ? 1 : 0,
+              p.updatedAt });
     if (!q)
         return q.error();
     return {};
 }
 
-Result<std::optional<PolicyRow>> CredentialStore::policy(const QString &teamId, const QString &credentialId)
+Result<std::optional<PolicyRow>> CredentialStore::policy(const QString &teamId,
+                                                         const QString &credentialId)
 {
-    auto q = m_db.exec(QStringLiteral("SELECT auto_approve_methods, require_approval_methods, auto_approve_urls, allowed_approvers, "
-                                      "telegram_chat_id, matrix_room_id, approval_channel, require_passkey, updated_at "
+    auto q = m_db.exec(QStringLiteral("SELECT auto_approve_methods, require_approval_methods, "
+                                      "auto_approve_urls, allowed_approvers, "
+                                      "telegram_chat_id, matrix_room_id, approval_channel, "
+                                      "require_passkey, updated_at "
                                       "FROM policies WHERE team_id = ? AND credential_id = ?"),
-                       {teamId, credentialId});
+                       { teamId, credentialId });
     if (!q)
         return q.error();
     if (!q->next())
@@ -211,7 +247,9 @@ Result<std::optional<PolicyRow>> CredentialStore::policy(const QString &teamId, 
 
 Result<bool> CredentialStore::removePolicy(const QString &teamId, const QString &credentialId)
 {
-    auto q = m_db.exec(QStringLiteral("DELETE FROM policies WHERE team_id = ? AND credential_id = ?"), {teamId, credentialId});
+    auto q = m_db.exec(
+            QStringLiteral("DELETE FROM policies WHERE team_id = ? AND credential_id = ?"),
+            { teamId, credentialId });
     if (!q)
         return q.error();
     return q->numRowsAffected() > 0;

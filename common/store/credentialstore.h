@@ -18,9 +18,9 @@ public:
     core::Result<void> create(const CredentialRow &row, const QByteArray &sealedValue);
     core::Result<QList<CredentialRow>> list(const QString &teamId);
     // Looks a credential up by name and scope (team scope by default).
-    core::Result<std::optional<CredentialRow>> byName(const QString &teamId, const QString &name,
-                                                      const QString &scopeKind = QStringLiteral("team"),
-                                                      const QString &scopeId = QString());
+    core::Result<std::optional<CredentialRow>>
+    byName(const QString &teamId, const QString &name,
+           const QString &scopeKind = QStringLiteral("team"), const QString &scopeId = QString());
     core::Result<void> update(const CredentialRow &row);
     core::Result<void> setSealedValue(const QString &teamId, const QString &credentialId,
                                       const QByteArray &sealed, qint64 now);
@@ -29,14 +29,16 @@ public:
 
     struct Usage
     {
-        QStringList roles;  // roles granting it
+        QStringList roles; // roles granting it
         QStringList agents; // agents it is assigned to directly
         bool hasPolicy = false;
     };
     core::Result<Usage> usage(const QString &teamId, const QString &credentialId);
 
-    core::Result<void> putPolicy(const QString &teamId, const QString &credentialId, const PolicyRow &policy);
-    core::Result<std::optional<PolicyRow>> policy(const QString &teamId, const QString &credentialId);
+    core::Result<void> putPolicy(const QString &teamId, const QString &credentialId,
+                                 const PolicyRow &policy);
+    core::Result<std::optional<PolicyRow>> policy(const QString &teamId,
+                                                  const QString &credentialId);
     core::Result<bool> removePolicy(const QString &teamId, const QString &credentialId);
 
 private:

@@ -52,11 +52,12 @@ bool ensurePrivateFile(const QString &path)
 Error databaseError(const QSqlError &error, const QString &context)
 {
     core::logEvent(core::lcStore(), QtWarningMsg, QStringLiteral("database error"),
-                   {{QStringLiteral("context"), context},
-                    {QStringLiteral("driver_code"), error.nativeErrorCode()},
-                    {QStringLiteral("driver_text"), error.text()}});
+                   { { QStringLiteral("context"), context },
+                     { QStringLiteral("driver_code"), error.nativeErrorCode() },
+                     { QStringLiteral("driver_text"), error.text() } });
     if (isUniqueViolation(error))
-        return Error(ErrorCode::Conflict, QStringLiteral("An object with that name already exists."));
+        return Error(ErrorCode::Conflict,
+                     QStringLiteral("An object with that name already exists."));
     if (isConstraintViolation(error))
         return Error(ErrorCode::InvalidRequest,
                      QStringLiteral("The change refers to something that does not exist or "
@@ -65,7 +66,8 @@ Error databaseError(const QSqlError &error, const QString &context)
 }
 
 Database::Database(DatabaseUrl url)
-    : m_url(std::move(url)), m_prefix(QStringLiteral("tap%1_").arg(s_instances.fetchAndAddRelaxed(1)))
+    : m_url(std::move(url)),
+      m_prefix(QStringLiteral("tap%1_").arg(s_instances.fetchAndAddRelaxed(1)))
 {
 }
 
@@ -98,9 +100,8 @@ QString Database::threadConnectionName() const
 Result<QSqlDatabase> Database::openConnection(const QString &name)
 {
     const bool sqlite = m_url.backend == Backend::Sqlite;
-    QSqlDatabase db = QSqlDatabase::addDatabase(sqlite ? QStringLiteral("QSQLITE")
-                                                       : QStringLiteral("QPSQL"),
-                                                name);
+    QSqlDatabase db = QSqlDatabase::addDatabase(
+            sqlite ? QStringLiteral("QSQLITE") : QStringLiteral("QPSQL"), name);
     {
         QMutexLocker lock(&m_mutex);
         m_names.insert(name);
@@ -118,8 +119,8 @@ Result<QSqlDatabase> Database::openConnection(const QString &name)
     }
     if (!db.open()) {
         core::logEvent(core::lcStore(), QtWarningMsg, QStringLiteral("database connection failed"),
-                       {{QStringLiteral("database"), m_url.redacted()},
-                        {QStringLiteral("driver_text"), db.lastError().text()}});
+                       { { QStringLiteral("database"), m_url.redacted() },
+                         { QStringLiteral("driver_text"), db.lastError().text() } });
         return Error(ErrorCode::Unavailable,
                      QStringLiteral("Cannot connect to the database %1: %2")
                              .arg(m_url.redacted(), db.lastError().databaseText().trimmed()));
@@ -129,11 +130,15 @@ Result<QSqlDatabase> Database::openConnection(const QString &name)
         QSqlQuery q(db);
         if (!q.exec(QStringLiteral("SET client_min_messages TO warning")))
             return databaseError(q.lastError(), QStringLiteral("SET client_min_messages"));
+        // No statement waits for a lock forever: a stuck peer must not stall a worker (and
+        // with it a clean shutdown).
+        if (!q.exec(QStringLiteral("SET lock_timeout = '15s'")))
+            return databaseError(q.lastError(), QStringLiteral("SET lock_timeout"));
     }
     if (sqlite) {
         QSqlQuery q(db);
-        for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON",
-                                   "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000"}) {
+        for (const char *pragma : { "PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON",
+                                    "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000" }) {
             if (!q.exec(QString::fromLatin1(pragma)))
                 return databaseError(q.lastError(), QString::fromLatin1(pragma));
         }
@@ -166,7 +171,9 @@ void Database::closeThreadConnection()
         if (!m_names.remove(name))
             return;
     }
-    { QSqlDatabase::database(name, false).close(); }
+    {
+        QSqlDatabase::database(name, false).close();
+    }
     QSqlDatabase::removeDatabase(name);
 }
 
@@ -229,11 +236,13 @@ struct Database::SqliteStatements
     QHash<QString, sqlite3_stmt *> statements;
 };
 
-Result<QVariant> Database::runSqlite(QSqlDatabase &db, const QString &sql, const QVariantList &binds)
+Result<QVariant> Database::runSqlite(QSqlDatabase &db, const QString &sql,
+                                     const QVariantList &binds)
 {
     const QVariant handle = db.driver()->handle();
-    sqlite3 *h = handle.isValid() && qstrcmp(handle.typeName(), "sqlite3*") == 0 ? *static_cast<sqlite3 *const *>(handle.constData())
-                                                                                   : nullptr;
+    sqlite3 *h = handle.isValid() && qstrcmp(handle.typeName(), "sqlite3*") == 0
+            ? *static_cast<sqlite3 *const *>(handle.constData())
+            : nullptr;
     if (!h)
         return Error(ErrorCode::Unavailable, QStringLiteral("The database is not available."));
     SqliteStatements *cache = nullptr;
@@ -247,8 +256,11 @@ Result<QVariant> Database::runSqlite(QSqlDatabase &db, const QString &sql, const
     sqlite3_stmt *stmt = cache->statements.value(sql);
     if (!stmt) {
         const QByteArray utf8 = sql.toUtf8();
-        if (sqlite3_prepare_v3(h, utf8.constData(), int(utf8.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK)
-            return databaseError(QSqlError(QString(), QString::fromUtf8(sqlite3_errmsg(h)), QSqlError::StatementError,
+        if (sqlite3_prepare_v3(h, utf8.constData(), int(utf8.size()), SQLITE_PREPARE_PERSISTENT,
+                               &stmt, nullptr)
+            != SQLITE_OK)
+            return databaseError(QSqlError(QString(), QString::fromUtf8(sqlite3_errmsg(h)),
+                                           QSqlError::StatementError,
                                            QString::number(sqlite3_extended_errcode(h))),
                                  sql);
         cache->statements.insert(sql, stmt);
@@ -265,25 +277,28 @@ Result<QVariant> Database::runSqlite(QSqlDatabase &db, const QString &sql, const
         case QMetaType::LongLong:
         case QMetaType::Bool:
         case QMetaType::UInt:
-            v.isNull() ? sqlite3_bind_null(stmt, index) : sqlite3_bind_int64(stmt, index, v.toLongLong());
+            v.isNull() ? sqlite3_bind_null(stmt, index)
+                       : sqlite3_bind_int64(stmt, index, v.toLongLong());
             break;
         case QMetaType::QByteArray: {
             const QByteArray b = v.toByteArray();
             v.isNull() ? sqlite3_bind_null(stmt, index)
-                       : sqlite3_bind_blob64(stmt, index, b.constData(), sqlite3_uint64(b.size()), SQLITE_TRANSIENT);
+                       : sqlite3_bind_blob64(stmt, index, b.constData(), sqlite3_uint64(b.size()),
+                                             SQLITE_TRANSIENT);
             break;
         }
         default: {
             const QByteArray text = v.toString().toUtf8(); // a null QString is '' here too
-            sqlite3_bind_text64(stmt, index, text.constData(), sqlite3_uint64(text.size()), SQLITE_TRANSIENT, SQLITE_UTF8);
+            sqlite3_bind_text64(stmt, index, text.constData(), sqlite3_uint64(text.size()),
+                                SQLITE_TRANSIENT, SQLITE_UTF8);
             break;
         }
         }
     }
     const int rc = sqlite3_step(stmt);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-        const QSqlError e(QString(), QString::fromUtf8(sqlite3_errmsg(h)), QSqlError::StatementError,
-                          QString::number(sqlite3_extended_errcode(h)));
+        const QSqlError e(QString(), QString::fromUtf8(sqlite3_errmsg(h)),
+                          QSqlError::StatementError, QString::number(sqlite3_extended_errcode(h)));
         sqlite3_reset(stmt);
         return databaseError(e, sql);
     }
@@ -294,7 +309,8 @@ Result<QVariant> Database::runSqlite(QSqlDatabase &db, const QString &sql, const
     return result;
 }
 
-Result<QVariant> Database::runPrepared(const QString &sql, const QVariantList &binds, bool firstValue)
+Result<QVariant> Database::runPrepared(const QString &sql, const QVariantList &binds,
+                                       bool firstValue)
 {
     QSqlDatabase db = connection();
     if (!db.isOpen())

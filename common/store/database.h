@@ -47,7 +47,8 @@ public:
     // For hot, repeated statements: runs `sql` through this thread's cache of prepared
     // statements (no re-parse per call) and finishes it before returning. Returns column 0 of
     // the first row when `firstValue` (e.g. RETURNING), else the last insert id.
-    core::Result<QVariant> runPrepared(const QString &sql, const QVariantList &binds, bool firstValue = false);
+    core::Result<QVariant> runPrepared(const QString &sql, const QVariantList &binds,
+                                       bool firstValue = false);
 
     // Runs `body` inside a transaction on this thread's connection: commit when it returns ok,
     // roll back otherwise (and when the commit fails). Not re-entrant.
@@ -66,7 +67,8 @@ private:
     std::unordered_map<QString, std::unique_ptr<QHash<QString, QSqlQuery>>> m_prepared;
     struct SqliteStatements;
     std::unordered_map<QString, std::unique_ptr<SqliteStatements>> m_sqlite;
-    core::Result<QVariant> runSqlite(QSqlDatabase &db, const QString &sql, const QVariantList &binds);
+    core::Result<QVariant> runSqlite(QSqlDatabase &db, const QString &sql,
+                                     const QVariantList &binds);
 };
 
 // Maps a driver error to a TAP error, logging the driver's text (never shown to callers).

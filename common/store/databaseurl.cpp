@@ -36,7 +36,8 @@ Result<DatabaseUrl> DatabaseUrl::parse(const QString &text)
         if (url.path.startsWith(u"//"))
             url.path = url.path.mid(2);
         if (url.path.isEmpty())
-            return invalid(QStringLiteral("sqlite: needs a file path, e.g. sqlite:/var/lib/tap/tap.db"));
+            return invalid(
+                    QStringLiteral("sqlite: needs a file path, e.g. sqlite:/var/lib/tap/tap.db"));
         return url;
     }
     if (!text.startsWith(u"postgres://") && !text.startsWith(u"postgresql://"))
@@ -54,7 +55,7 @@ Result<DatabaseUrl> DatabaseUrl::parse(const QString &text)
         return invalid(QStringLiteral("the PostgreSQL URL must name one database, e.g. /tap"));
     if (url.port <= 0 || url.port > 65535)
         return invalid(QStringLiteral("the port must be between 1 and 65535"));
-    QStringList options{QStringLiteral("connect_timeout=5")};
+    QStringList options{ QStringLiteral("connect_timeout=5") };
     const auto items = QUrlQuery(u).queryItems(QUrl::FullyDecoded);
     for (const auto &[key, value] : items) {
         if (key == u"host") {

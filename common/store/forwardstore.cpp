@@ -8,10 +8,12 @@ using core::Result;
 
 namespace {
 
-const QString kCredentialColumns = QStringLiteral(
-        "c.id, c.team_id, c.name, c.scope_kind, c.scope_id, c.description, c.connector, c.api_base, c.relative_target, "
-        "c.auth_header_format, c.allowed_hosts, c.body_placeholder_fields, c.encrypted_value IS NOT NULL, c.created_at, "
-        "c.updated_at");
+const QString kCredentialColumns =
+        QStringLiteral("c.id, c.team_id, c.name, c.scope_kind, c.scope_id, c.description, "
+                       "c.connector, c.api_base, c.relative_target, "
+                       "c.auth_header_format, c.allowed_hosts, c.body_placeholder_fields, "
+                       "c.encrypted_value IS NOT NULL, c.created_at, "
+                       "c.updated_at");
 
 CredentialRow readCredential(const QSqlQuery &q)
 {
@@ -36,19 +38,22 @@ CredentialRow readCredential(const QSqlQuery &q)
 
 } // namespace
 
-Result<std::optional<ForwardStore::Link>> ForwardStore::link(const QString &teamId, const QString &homeTeamId, const QString &agentId)
+Result<std::optional<ForwardStore::Link>>
+ForwardStore::link(const QString &teamId, const QString &homeTeamId, const QString &agentId)
 {
-    auto q = m_db.exec(QStringLiteral("SELECT role_name FROM agent_team_links WHERE team_id = ? AND agent_home_team_id = ? AND agent_id = ?"),
-                       {teamId, homeTeamId, agentId});
+    auto q = m_db.exec(QStringLiteral("SELECT role_name FROM agent_team_links WHERE team_id = ? "
+                                      "AND agent_home_team_id = ? AND agent_id = ?"),
+                       { teamId, homeTeamId, agentId });
     if (!q)
         return q.error();
     if (!q->next())
         return std::optional<Link>();
-    return std::optional<Link>(Link{q->value(0).toString()});
+    return std::optional<Link>(Link{ q->value(0).toString() });
 }
 
-Result<QList<Grant>> ForwardStore::grants(const QString &sql, const QVariantList &binds, const QString &roleSql,
-                                          const QVariantList &roleBinds, bool directFromQuery)
+Result<QList<Grant>> ForwardStore::grants(const QString &sql, const QVariantList &binds,
+                                          const QString &roleSql, const QVariantList &roleBinds,
+                                          bool directFromQuery)
 {
     auto q = m_db.exec(sql, binds);
     if (!q)
@@ -67,7 +72,8 @@ Result<QList<Grant>> ForwardStore::grants(const QString &sql, const QVariantList
         if (!r)
             return r.error();
         while (r->next())
-            g.roles.append({r->value(0).toString(), r->value(1).isNull() ? -1 : r->value(1).toInt()});
+            g.roles.append(
+                    { r->value(0).toString(), r->value(1).isNull() ? -1 : r->value(1).toInt() });
     }
     return out;
 }
@@ -75,20 +81,30 @@ Result<QList<Grant>> ForwardStore::grants(const QString &sql, const QVariantList
 Result<QList<Grant>> ForwardStore::homeGrants(const QString &teamId, const QString &agentId)
 {
     return grants(QStringLiteral("SELECT ") + kCredentialColumns
-                          + QStringLiteral(", (SELECT COUNT(*) FROM agent_credentials ac WHERE ac.team_id = c.team_id AND "
-                                           "ac.agent_id = ? AND ac.credential_id = c.id) FROM credentials c WHERE c.team_id = ? "
-                                           "AND c.scope_kind = 'team' AND (c.id IN (SELECT credential_id FROM agent_credentials "
-                                           "WHERE team_id = ? AND agent_id = ?) OR c.id IN (SELECT rc.credential_id FROM "
-                                           "role_credentials rc JOIN agent_roles ar ON ar.team_id = rc.team_id AND ar.role_name = "
-                                           "rc.role_name WHERE ar.team_id = ? AND ar.agent_id = ?)) ORDER BY c.name"),
-                  {agentId, teamId, teamId, agentId, teamId, agentId},
-                  QStringLiteral("SELECT r.name, r.rate_limit_per_hour FROM roles r JOIN agent_roles ar ON ar.team_id = r.team_id "
-                                 "AND ar.role_name = r.name JOIN role_credentials rc ON rc.team_id = r.team_id AND rc.role_name = "
-                                 "r.name WHERE r.team_id = ? AND ar.agent_id = ? AND rc.credential_id = ? ORDER BY r.name"),
-                  {teamId, agentId}, true);
+                          + QStringLiteral(", (SELECT COUNT(*) FROM agent_credentials ac WHERE "
+                                           "ac.team_id = c.team_id AND "
+                                           "ac.agent_id = ? AND ac.credential_id = c.id) FROM "
+                                           "credentials c WHERE c.team_id = ? "
+                                           "AND c.scope_kind = 'team' AND (c.id IN (SELECT "
+                                           "credential_id FROM agent_credentials "
+                                           "WHERE team_id = ? AND agent_id = ?) OR c.id IN (SELECT "
+                                           "rc.credential_id FROM "
+                                           "role_credentials rc JOIN agent_roles ar ON ar.team_id "
+                                           "= rc.team_id AND ar.role_name = "
+                                           "rc.role_name WHERE ar.team_id = ? AND ar.agent_id = "
+                                           "?)) ORDER BY c.name"),
+                  { agentId, teamId, teamId, agentId, teamId, agentId },
+                  QStringLiteral("SELECT r.name, r.rate_limit_per_hour FROM roles r JOIN "
+                                 "agent_roles ar ON ar.team_id = r.team_id "
+                                 "AND ar.role_name = r.name JOIN role_credentials rc ON rc.team_id "
+                                 "= r.team_id AND rc.role_name = "
+                                 "r.name WHERE r.team_id = ? AND ar.agent_id = ? AND "
+                                 "rc.credential_id = ? ORDER BY r.name"),
+                  { teamId, agentId }, true);
 }
 
-Result<std::optional<Grant>> ForwardStore::homeGrant(const QString &teamId, const QString &agentId, const QString &credential)
+Result<std::optional<Grant>> ForwardStore::homeGrant(const QString &teamId, const QString &agentId,
+                                                     const QString &credential)
 {
     auto all = homeGrants(teamId, agentId);
     if (!all)
@@ -103,16 +119,21 @@ Result<std::optional<Grant>> ForwardStore::homeGrant(const QString &teamId, cons
 Result<QList<Grant>> ForwardStore::roleGrants(const QString &teamId, const QString &role)
 {
     return grants(QStringLiteral("SELECT ") + kCredentialColumns
-                          + QStringLiteral(", 0 FROM credentials c JOIN role_credentials rc ON rc.team_id = c.team_id AND "
-                                           "rc.credential_id = c.id WHERE c.team_id = ? AND rc.role_name = ? AND c.scope_kind = "
+                          + QStringLiteral(", 0 FROM credentials c JOIN role_credentials rc ON "
+                                           "rc.team_id = c.team_id AND "
+                                           "rc.credential_id = c.id WHERE c.team_id = ? AND "
+                                           "rc.role_name = ? AND c.scope_kind = "
                                            "'team' ORDER BY c.name"),
-                  {teamId, role},
-                  QStringLiteral("SELECT r.name, r.rate_limit_per_hour FROM roles r JOIN role_credentials rc ON rc.team_id = "
-                                 "r.team_id AND rc.role_name = r.name WHERE r.team_id = ? AND r.name = ? AND rc.credential_id = ?"),
-                  {teamId, role}, false);
+                  { teamId, role },
+                  QStringLiteral("SELECT r.name, r.rate_limit_per_hour FROM roles r JOIN "
+                                 "role_credentials rc ON rc.team_id = "
+                                 "r.team_id AND rc.role_name = r.name WHERE r.team_id = ? AND "
+                                 "r.name = ? AND rc.credential_id = ?"),
+                  { teamId, role }, false);
 }
 
-Result<std::optional<Grant>> ForwardStore::roleGrant(const QString &teamId, const QString &role, const QString &credential)
+Result<std::optional<Grant>> ForwardStore::roleGrant(const QString &teamId, const QString &role,
+                                                     const QString &credential)
 {
     auto all = roleGrants(teamId, role);
     if (!all)
@@ -124,44 +145,50 @@ Result<std::optional<Grant>> ForwardStore::roleGrant(const QString &teamId, cons
     return std::optional<Grant>();
 }
 
-Result<QList<QPair<QString, QString>>> ForwardStore::linkedTeams(const QString &homeTeamId, const QString &agentId)
+Result<QList<QPair<QString, QString>>> ForwardStore::linkedTeams(const QString &homeTeamId,
+                                                                 const QString &agentId)
 {
-    auto q = m_db.exec(QStringLiteral("SELECT team_id, role_name FROM agent_team_links WHERE agent_home_team_id = ? AND agent_id = ? "
+    auto q = m_db.exec(QStringLiteral("SELECT team_id, role_name FROM agent_team_links WHERE "
+                                      "agent_home_team_id = ? AND agent_id = ? "
                                       "ORDER BY created_at"),
-                       {homeTeamId, agentId});
+                       { homeTeamId, agentId });
     if (!q)
         return q.error();
     QList<QPair<QString, QString>> out;
     while (q->next())
-        out.append({q->value(0).toString(), q->value(1).toString()});
+        out.append({ q->value(0).toString(), q->value(1).toString() });
     return out;
 }
 
 Result<QString> ForwardStore::teamName(const QString &teamId)
 {
-    auto q = m_db.exec(QStringLiteral("SELECT name FROM teams WHERE id = ?"), {teamId});
+    auto q = m_db.exec(QStringLiteral("SELECT name FROM teams WHERE id = ?"), { teamId });
     if (!q)
         return q.error();
     return q->next() ? q->value(0).toString() : QString();
 }
 
-Result<qint64> RateLimitStore::admit(const QString &teamId, const QList<Bucket> &buckets, qint64 now)
+Result<qint64> RateLimitStore::admit(const QString &teamId, const QList<Bucket> &buckets,
+                                     qint64 now)
 {
     qint64 retryAfter = 0;
     auto r = m_db.transaction([&]() -> Result<void> {
         for (const Bucket &b : buckets) {
             if (m_db.backend() == Backend::Postgres) {
                 // Serialise check-and-insert per bucket across processes.
-                auto lock = m_db.exec(QStringLiteral("SELECT pg_advisory_xact_lock(hashtext(?))"), {QString(teamId + u'|' + b.key)});
+                auto lock = m_db.exec(QStringLiteral("SELECT pg_advisory_xact_lock(hashtext(?))"),
+                                      { QString(teamId + u'|' + b.key) });
                 if (!lock)
                     return lock.error();
             }
-            auto prune = m_db.exec(QStringLiteral("DELETE FROM rate_limit_hits WHERE team_id = ? AND bucket = ? AND at_ms <= ?"),
-                                   {teamId, b.key, now - kWindowMs});
+            auto prune = m_db.exec(QStringLiteral("DELETE FROM rate_limit_hits WHERE team_id = ? "
+                                                  "AND bucket = ? AND at_ms <= ?"),
+                                   { teamId, b.key, now - kWindowMs });
             if (!prune)
                 return prune.error();
-            auto q = m_db.exec(QStringLiteral("SELECT COUNT(*), MIN(at_ms) FROM rate_limit_hits WHERE team_id = ? AND bucket = ?"),
-                               {teamId, b.key});
+            auto q = m_db.exec(QStringLiteral("SELECT COUNT(*), MIN(at_ms) FROM rate_limit_hits "
+                                              "WHERE team_id = ? AND bucket = ?"),
+                               { teamId, b.key });
             if (!q)
                 return q.error();
             q->next();
@@ -171,8 +198,9 @@ Result<qint64> RateLimitStore::admit(const QString &teamId, const QList<Bucket> 
         if (retryAfter > 0)
             return {}; // nothing recorded: a refused request does not use up the limit
         for (const Bucket &b : buckets) {
-            auto ins = m_db.exec(QStringLiteral("INSERT INTO rate_limit_hits (team_id, bucket, at_ms) VALUES (?, ?, ?)"),
-                                 {teamId, b.key, now});
+            auto ins = m_db.exec(QStringLiteral("INSERT INTO rate_limit_hits (team_id, bucket, "
+                                                "at_ms) VALUES (?, ?, ?)"),
+                                 { teamId, b.key, now });
             if (!ins)
                 return ins.error();
         }

@@ -12,8 +12,8 @@ namespace tap::store {
 struct Grant
 {
     CredentialRow credential;
-    bool direct = false;                 // assigned to the agent directly
-    QList<QPair<QString, int>> roles;    // roles granting it, with their hourly limits (-1: none)
+    bool direct = false; // assigned to the agent directly
+    QList<QPair<QString, int>> roles; // roles granting it, with their hourly limits (-1: none)
 };
 
 // The reads /forward and /agent/services need, all scoped by team.
@@ -26,22 +26,27 @@ public:
     {
         QString role; // empty: linked without a role (no credentials)
     };
-    core::Result<std::optional<Link>> link(const QString &teamId, const QString &homeTeamId, const QString &agentId);
+    core::Result<std::optional<Link>> link(const QString &teamId, const QString &homeTeamId,
+                                           const QString &agentId);
 
     // Home team: direct assignments ∪ the agent's roles. Team-scoped credentials only.
-    core::Result<std::optional<Grant>> homeGrant(const QString &teamId, const QString &agentId, const QString &credential);
+    core::Result<std::optional<Grant>> homeGrant(const QString &teamId, const QString &agentId,
+                                                 const QString &credential);
     // Linked team: only what the link's role grants.
-    core::Result<std::optional<Grant>> roleGrant(const QString &teamId, const QString &role, const QString &credential);
+    core::Result<std::optional<Grant>> roleGrant(const QString &teamId, const QString &role,
+                                                 const QString &credential);
 
     core::Result<QList<Grant>> homeGrants(const QString &teamId, const QString &agentId);
     core::Result<QList<Grant>> roleGrants(const QString &teamId, const QString &role);
     // Teams that linked this agent in, with the link's role.
-    core::Result<QList<QPair<QString, QString>>> linkedTeams(const QString &homeTeamId, const QString &agentId);
+    core::Result<QList<QPair<QString, QString>>> linkedTeams(const QString &homeTeamId,
+                                                             const QString &agentId);
     core::Result<QString> teamName(const QString &teamId);
 
 private:
-    core::Result<QList<Grant>> grants(const QString &sql, const QVariantList &binds, const QString &roleSql,
-                                      const QVariantList &roleBinds, bool directFromQuery);
+    core::Result<QList<Grant>> grants(const QString &sql, const QVariantList &binds,
+                                      const QString &roleSql, const QVariantList &roleBinds,
+                                      bool directFromQuery);
 
     Database &m_db;
 };

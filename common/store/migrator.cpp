@@ -55,8 +55,8 @@ QList<Migrator::Migration> Migrator::available(Backend backend)
         QFile f(dir + u'/' + file);
         if (!f.open(QIODevice::ReadOnly))
             continue;
-        result.append({match.captured(1).toInt(), match.captured(2),
-                       splitStatements(QString::fromUtf8(f.readAll()))});
+        result.append({ match.captured(1).toInt(), match.captured(2),
+                        splitStatements(QString::fromUtf8(f.readAll())) });
     }
     return result;
 }
@@ -79,7 +79,7 @@ Result<void> Migrator::apply(const Migration &m)
     return m_db.transaction([&]() -> Result<void> {
         // Re-read inside the transaction: another process may have applied it meanwhile.
         auto q = m_db.exec(QStringLiteral("SELECT 1 FROM schema_version WHERE version = ?"),
-                           {m.version});
+                           { m.version });
         if (!q)
             return q.error();
         if (q->next())
@@ -107,14 +107,15 @@ Result<void> Migrator::apply(const Migration &m)
                                  .arg(i + 1)
                                  .arg(head, reason));
         }
-        auto record = m_db.exec(
-                QStringLiteral("INSERT INTO schema_version (version, name, applied_at) "
-                               "VALUES (?, ?, ?)"),
-                {m.version, m.name, m_clock.nowMs()});
+        auto record =
+                m_db.exec(QStringLiteral("INSERT INTO schema_version (version, name, applied_at) "
+                                         "VALUES (?, ?, ?)"),
+                          { m.version, m.name, m_clock.nowMs() });
         if (!record)
             return record.error();
-        core::logEvent(core::lcStore(), QtInfoMsg, QStringLiteral("migration applied"),
-                       {{QStringLiteral("version"), m.version}, {QStringLiteral("name"), m.name}});
+        core::logEvent(
+                core::lcStore(), QtInfoMsg, QStringLiteral("migration applied"),
+                { { QStringLiteral("version"), m.version }, { QStringLiteral("name"), m.name } });
         return {};
     });
 }
@@ -123,12 +124,13 @@ Result<int> Migrator::migrate()
 {
     const bool pg = m_db.backend() == Backend::Postgres;
     if (pg) {
-        if (auto r = m_db.exec(QStringLiteral("SELECT pg_advisory_lock(?)"), {kAdvisoryLockId}); !r)
+        if (auto r = m_db.exec(QStringLiteral("SELECT pg_advisory_lock(?)"), { kAdvisoryLockId });
+            !r)
             return r.error();
     }
     auto unlock = qScopeGuard([&] {
         if (pg)
-            (void)m_db.exec(QStringLiteral("SELECT pg_advisory_unlock(?)"), {kAdvisoryLockId});
+            (void)m_db.exec(QStringLiteral("SELECT pg_advisory_unlock(?)"), { kAdvisoryLockId });
     });
     auto current = currentVersion();
     if (!current)

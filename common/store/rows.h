@@ -96,7 +96,7 @@ struct AgentRow
     QString description;
     bool enabled = true;
     int rateLimitPerHour = -1; // -1: unlimited
-    QStringList credentials;   // direct assignments (credential names)
+    QStringList credentials; // direct assignments (credential names)
     QStringList roles;
     qint64 createdAt = 0;
     qint64 updatedAt = 0;

@@ -35,7 +35,7 @@ Result<void> Vault::checkMasterKey()
     // the second re-verifies against the stored value.
     auto insert = m_db.exec(QStringLiteral("INSERT INTO meta (key, value) VALUES ('key_check', ?) "
                                            "ON CONFLICT (key) DO NOTHING"),
-                            {check.value()});
+                            { check.value() });
     if (!insert)
         return insert.error();
     if (insert->numRowsAffected() == 0)
@@ -57,7 +57,7 @@ Result<SecretBytes> Vault::teamKey(const QString &teamId)
         if (it != m_cache.constEnd())
             return *it;
     }
-    auto q = m_db.exec(QStringLiteral("SELECT wrapped_dek FROM teams WHERE id = ?"), {teamId});
+    auto q = m_db.exec(QStringLiteral("SELECT wrapped_dek FROM teams WHERE id = ?"), { teamId });
     if (!q)
         return q.error();
     if (!q->next())

@@ -37,21 +37,25 @@ Error badLogin()
 }
 
 // The pending invitation behind `inviteToken`, if `user` may accept it now.
-Result<store::InviteRow> usableInvite(Context &ctx, const store::UserRow &user, const QString &inviteToken, qint64 now)
+Result<store::InviteRow> usableInvite(Context &ctx, const store::UserRow &user,
+                                      const QString &inviteToken, qint64 now)
 {
     auto invite = ctx.accounts.inviteByTokenHash(ctx.keys.tokenHash(inviteToken.toUtf8()));
     if (!invite)
         return invite.error();
     if (!invite.value() || invite.value()->acceptedAt > 0 || invite.value()->expiresAt <= now)
-        return Error(ErrorCode::InvalidRequest, QStringLiteral("The invitation is invalid or has expired."));
+        return Error(ErrorCode::InvalidRequest,
+                     QStringLiteral("The invitation is invalid or has expired."));
     if (normalizedEmail(invite.value()->email) != normalizedEmail(user.email))
-        return Error(ErrorCode::Forbidden, QStringLiteral("This invitation was sent to another address."));
+        return Error(ErrorCode::Forbidden,
+                     QStringLiteral("This invitation was sent to another address."));
     return *invite.value();
 }
 
 // Uses up the invitation and adds `user` to its team. Runs inside the caller's transaction
 // (Database::transaction() is not re-entrant).
-Result<void> joinInvitedTeam(Context &ctx, const store::UserRow &user, const store::InviteRow &i, qint64 now)
+Result<void> joinInvitedTeam(Context &ctx, const store::UserRow &user, const store::InviteRow &i,
+                             qint64 now)
 {
     if (auto r = ctx.accounts.markInviteAccepted(i.id, now); !r)
         return r;
@@ -75,29 +79,33 @@ Result<void> AccountService::sendVerificationCode(const store::UserRow &user)
 {
     const qint64 now = m_ctx.clock.nowMs();
     const QString code = crypto::newNumericCode(m_ctx.random);
-    if (auto r = m_ctx.accounts.putVerification(user.id, codeHash(user.id, code), now + kCodeLifetimeMs, now); !r)
+    if (auto r = m_ctx.accounts.putVerification(user.id, codeHash(user.id, code),
+                                                now + kCodeLifetimeMs, now);
+        !r)
         return r;
-    return m_ctx.mailer.send({user.email, QStringLiteral("Your TAP verification code"),
-                              QStringLiteral("Your TAP verification code is %1.\n\n"
-                                             "It expires in 15 minutes. If you did not sign up for TAP, "
-                                             "you can ignore this message.\n")
-                                      .arg(code)});
+    return m_ctx.mailer.send(
+            { user.email, QStringLiteral("Your TAP verification code"),
+              QStringLiteral("Your TAP verification code is %1.\n\n"
+                             "It expires in 15 minutes. If you did not sign up for TAP, "
+                             "you can ignore this message.\n")
+                      .arg(code) });
 }
 
-void AccountService::signup(const QJsonObject &body, const QString &remoteAddr, QObject *context, OutcomeCallback done)
+void AccountService::signup(const QJsonObject &body, const QString &remoteAddr, QObject *context,
+                            OutcomeCallback done)
 {
     Q_UNUSED(remoteAddr);
     api::JsonFields f(body);
-    auto known = f.onlyKnown({QStringLiteral("team_name"), QStringLiteral("email"), QStringLiteral("password"),
-                              QStringLiteral("invite_token")});
+    auto known = f.onlyKnown({ QStringLiteral("team_name"), QStringLiteral("email"),
+                               QStringLiteral("password"), QStringLiteral("invite_token") });
     auto email = f.string(QStringLiteral("email"), true);
     auto password = f.string(QStringLiteral("password"), true);
     auto invite = f.string(QStringLiteral("invite_token"), false);
     auto teamName = f.string(QStringLiteral("team_name"), invite.ok() && invite->isEmpty());
-    for (const Result<void> &r : {known, email ? Result<void>() : Result<void>(email.error()),
-                                  password ? Result<void>() : Result<void>(password.error()),
-                                  invite ? Result<void>() : Result<void>(invite.error()),
-                                  teamName ? Result<void>() : Result<void>(teamName.error())}) {
+    for (const Result<void> &r : { known, email ? Result<void>() : Result<void>(email.error()),
+                                   password ? Result<void>() : Result<void>(password.error()),
+                                   invite ? Result<void>() : Result<void>(invite.error()),
+                                   teamName ? Result<void>() : Result<void>(teamName.error()) }) {
         if (!r)
             return done(r.error());
     }
@@ -115,15 +123,21 @@ void AccountService::signup(const QJsonObject &body, const QString &remoteAddr, 
     if (!existing)
         return done(existing.error());
     if (existing.value())
-        return done(Error(ErrorCode::Conflict, QStringLiteral("An account with this email already exists; log in instead.")));
+        return done(Error(
+                ErrorCode::Conflict,
+                QStringLiteral("An account with this email already exists; log in instead.")));
     QJsonObject normalized = body;
     normalized.insert(QStringLiteral("email"), address);
-    m_ctx.hasher.hashAsync(core::SecretBytes(password->toUtf8()), context,
-                           [this, normalized, done](const QString &hash) {
-                               if (hash.isEmpty())
-                                   return done(Error(ErrorCode::Unavailable, QStringLiteral("The server is too busy to create accounts right now.")));
-                               done(finishSignup(normalized, hash));
-                           });
+    m_ctx.hasher.hashAsync(
+            core::SecretBytes(password->toUtf8()), context,
+            [this, normalized, done](const QString &hash) {
+                if (hash.isEmpty())
+                    return done(
+                            Error(ErrorCode::Unavailable,
+                                  QStringLiteral(
+                                          "The server is too busy to create accounts right now.")));
+                done(finishSignup(normalized, hash));
+            });
 }
 
 Outcome AccountService::finishSignup(const QJsonObject &body, const QString &passwordHash)
@@ -150,38 +164,51 @@ Outcome AccountService::finishSignup(const QJsonObject &body, const QString &pas
         if (!created)
             return created.error();
         const QString teamId = invite->teamId;
-        m_ctx.recordChange(Actor{user.id, teamId, user.email, invite->role, QString()}, QStringLiteral("member.join"),
-                           user.email, {{QStringLiteral("role"), invite->role}});
-        return ok({{QStringLiteral("admin_id"), user.id}, {QStringLiteral("team_id"), teamId},
-                   {QStringLiteral("email"), user.email}, {QStringLiteral("email_verified"), true},
-                   {QStringLiteral("message"), QStringLiteral("Account created and invitation accepted; you can log in.")}},
-                  201);
+        m_ctx.recordChange(Actor{ user.id, teamId, user.email, invite->role, QString() },
+                           QStringLiteral("member.join"), user.email,
+                           { { QStringLiteral("role"), invite->role } });
+        return ok(
+                { { QStringLiteral("admin_id"), user.id },
+                  { QStringLiteral("team_id"), teamId },
+                  { QStringLiteral("email"), user.email },
+                  { QStringLiteral("email_verified"), true },
+                  { QStringLiteral("message"),
+                    QStringLiteral("Account created and invitation accepted; you can log in.") } },
+                201);
     }
-    store::TeamRow team{m_ctx.random.uuid(), body.value(QStringLiteral("team_name")).toString(), now};
+    store::TeamRow team{ m_ctx.random.uuid(), body.value(QStringLiteral("team_name")).toString(),
+                         now };
     if (auto r = m_ctx.accounts.createTeamWithOwner(team, user, false); !r) {
         if (r.error().code() != ErrorCode::Conflict)
             return r.error();
         auto again = m_ctx.accounts.userByEmail(user.email);
         if (again && again.value())
-            return Error(ErrorCode::Conflict, QStringLiteral("An account with this email already exists; log in instead."));
-        return Error(ErrorCode::Conflict, QStringLiteral("The team name \"%1\" is already taken.").arg(team.name));
+            return Error(
+                    ErrorCode::Conflict,
+                    QStringLiteral("An account with this email already exists; log in instead."));
+        return Error(ErrorCode::Conflict,
+                     QStringLiteral("The team name \"%1\" is already taken.").arg(team.name));
     }
-    Actor actor{user.id, team.id, user.email, QStringLiteral("owner"), QString()};
+    Actor actor{ user.id, team.id, user.email, QStringLiteral("owner"), QString() };
     m_ctx.recordChange(actor, QStringLiteral("team.create"), team.name);
     QString message = QStringLiteral("A 6-digit verification code was sent to %1.").arg(user.email);
     if (!sendVerificationCode(user))
-        message = QStringLiteral("The account was created, but the verification code could not be sent; "
-                                 "ask for a new one with /resend-verification.");
-    return ok({{QStringLiteral("team_id"), team.id}, {QStringLiteral("team_name"), team.name},
-               {QStringLiteral("admin_id"), user.id}, {QStringLiteral("email"), user.email},
-               {QStringLiteral("email_verified"), false}, {QStringLiteral("message"), message}},
+        message = QStringLiteral(
+                "The account was created, but the verification code could not be sent; "
+                "ask for a new one with /resend-verification.");
+    return ok({ { QStringLiteral("team_id"), team.id },
+                { QStringLiteral("team_name"), team.name },
+                { QStringLiteral("admin_id"), user.id },
+                { QStringLiteral("email"), user.email },
+                { QStringLiteral("email_verified"), false },
+                { QStringLiteral("message"), message } },
               201);
 }
 
 Outcome AccountService::verifyEmail(const QJsonObject &body)
 {
     api::JsonFields f(body);
-    if (auto r = f.onlyKnown({QStringLiteral("email"), QStringLiteral("code")}); !r)
+    if (auto r = f.onlyKnown({ QStringLiteral("email"), QStringLiteral("code") }); !r)
         return r.error();
     auto email = f.string(QStringLiteral("email"), true);
     if (!email)
@@ -191,7 +218,8 @@ Outcome AccountService::verifyEmail(const QJsonObject &body)
         return code.error();
     static const QRegularExpression sixDigits(QStringLiteral("^[0-9]{6}$"));
     if (!sixDigits.match(*code).hasMatch())
-        return Error(ErrorCode::InvalidRequest, QStringLiteral("code must be the 6 digits from the email."));
+        return Error(ErrorCode::InvalidRequest,
+                     QStringLiteral("code must be the 6 digits from the email."));
     auto user = m_ctx.accounts.userByEmail(normalizedEmail(*email));
     if (!user)
         return user.error();
@@ -204,13 +232,18 @@ Outcome AccountService::verifyEmail(const QJsonObject &body)
         return invalidCode();
     const auto &v = *pending.value();
     const auto tooManyCodes = [] {
-        return Error(ErrorCode::RateLimited, QStringLiteral("Too many wrong codes. Ask for a new code with /resend-verification."))
+        return Error(ErrorCode::RateLimited,
+                     QStringLiteral(
+                             "Too many wrong codes. Ask for a new code with /resend-verification."))
                 .setRetryAfterSeconds(int(kResendCooldownMs / 1000));
     };
     if (v.attempts >= kMaxCodeAttempts)
         return tooManyCodes();
     if (v.expiresAt <= m_ctx.clock.nowMs())
-        return Error(ErrorCode::InvalidRequest, QStringLiteral("The code has expired. Ask for a new code with /resend-verification."));
+        return Error(
+                ErrorCode::InvalidRequest,
+                QStringLiteral(
+                        "The code has expired. Ask for a new code with /resend-verification."));
     // The attempt is counted before the code is compared, atomically with the limit: parallel
     // guesses cannot get past it. (A right code uses one too; its row is deleted anyway.)
     auto taken = m_ctx.accounts.takeVerificationAttempt(user.value()->id, kMaxCodeAttempts);
@@ -218,27 +251,32 @@ Outcome AccountService::verifyEmail(const QJsonObject &body)
         return taken.error();
     if (!taken.value())
         return tooManyCodes();
-    if (!core::constantTimeEquals(codeHash(user.value()->id, *code).toLatin1(), v.codeHash.toLatin1()))
+    if (!core::constantTimeEquals(codeHash(user.value()->id, *code).toLatin1(),
+                                  v.codeHash.toLatin1()))
         return invalidCode();
     if (auto r = m_ctx.accounts.markEmailVerified(user.value()->id, m_ctx.clock.nowMs()); !r)
         return r.error();
     if (auto r = m_ctx.accounts.deleteVerification(user.value()->id); !r)
         return r.error();
-    return ok({{QStringLiteral("email_verified"), true},
-               {QStringLiteral("message"), QStringLiteral("Email verified; you can log in.")}});
+    return ok({ { QStringLiteral("email_verified"), true },
+                { QStringLiteral("message"), QStringLiteral("Email verified; you can log in.") } });
 }
 
 Outcome AccountService::resendVerification(const QJsonObject &body)
 {
     api::JsonFields f(body);
-    if (auto r = f.onlyKnown({QStringLiteral("email")}); !r)
+    if (auto r = f.onlyKnown({ QStringLiteral("email") }); !r)
         return r.error();
     auto email = f.string(QStringLiteral("email"), true);
     if (!email)
         return email.error();
     // The answer is the same whether or not the account exists, so it reveals nothing.
-    const Reply generic{200, {{QStringLiteral("message"),
-                               QStringLiteral("If that address has an unverified account, a new code is on its way.")}}};
+    const Reply generic{
+        200,
+        { { QStringLiteral("message"),
+            QStringLiteral(
+                    "If that address has an unverified account, a new code is on its way.") } }
+    };
     auto user = m_ctx.accounts.userByEmail(normalizedEmail(*email));
     if (!user)
         return user.error();
@@ -254,11 +292,12 @@ Outcome AccountService::resendVerification(const QJsonObject &body)
     return generic;
 }
 
-void AccountService::login(const QJsonObject &body, const QString &remoteAddr, QObject *context, OutcomeCallback done)
+void AccountService::login(const QJsonObject &body, const QString &remoteAddr, QObject *context,
+                           OutcomeCallback done)
 {
     api::JsonFields f(body);
-    if (auto r = f.onlyKnown({QStringLiteral("email"), QStringLiteral("password"), QStringLiteral("team_id"),
-                              QStringLiteral("invite_token")});
+    if (auto r = f.onlyKnown({ QStringLiteral("email"), QStringLiteral("password"),
+                               QStringLiteral("team_id"), QStringLiteral("invite_token") });
         !r)
         return done(r.error());
     auto email = f.string(QStringLiteral("email"), true);
@@ -266,7 +305,10 @@ void AccountService::login(const QJsonObject &body, const QString &remoteAddr, Q
     auto teamId = f.string(QStringLiteral("team_id"), false);
     auto invite = f.string(QStringLiteral("invite_token"), false);
     if (!email || !password || !teamId || !invite)
-        return done(!email ? email.error() : !password ? password.error() : !teamId ? teamId.error() : invite.error());
+        return done(!email              ? email.error()
+                            : !password ? password.error()
+                            : !teamId   ? teamId.error()
+                                        : invite.error());
     const QString address = normalizedEmail(*email);
     const qint64 now = m_ctx.clock.nowMs();
     const QString emailKey = QStringLiteral("email:") + m_ctx.keys.tokenHash(address.toUtf8());
@@ -274,15 +316,18 @@ void AccountService::login(const QJsonObject &body, const QString &remoteAddr, Q
     // Each attempt counts as a failure before the password is checked (taken back if it turns
     // out right), atomically with the lock check: parallel guesses cannot outrun the limits.
     const auto tooMany = [now](qint64 until) {
-        return Error(ErrorCode::RateLimited, QStringLiteral("Too many failed log-ins. Try again later."))
+        return Error(ErrorCode::RateLimited,
+                     QStringLiteral("Too many failed log-ins. Try again later."))
                 .setRetryAfterSeconds(int((until - now + 999) / 1000));
     };
-    auto addressSlot = m_ctx.accounts.reserveAttempt(addressKey, now, kLoginWindowMs, kMaxFailuresPerAddress, kLoginLockMs);
+    auto addressSlot = m_ctx.accounts.reserveAttempt(addressKey, now, kLoginWindowMs,
+                                                     kMaxFailuresPerAddress, kLoginLockMs);
     if (!addressSlot)
         return done(addressSlot.error());
     if (addressSlot->refusedUntil > 0)
         return done(tooMany(addressSlot->refusedUntil));
-    auto emailSlot = m_ctx.accounts.reserveAttempt(emailKey, now, kLoginWindowMs, kMaxLoginFailures, kLoginLockMs);
+    auto emailSlot = m_ctx.accounts.reserveAttempt(emailKey, now, kLoginWindowMs, kMaxLoginFailures,
+                                                   kLoginLockMs);
     if (!emailSlot || emailSlot->refusedUntil > 0) {
         (void)m_ctx.accounts.giveBackAttempt(addressKey, addressSlot.value());
         return done(!emailSlot ? emailSlot.error() : tooMany(emailSlot->refusedUntil));
@@ -306,10 +351,12 @@ void AccountService::login(const QJsonObject &body, const QString &remoteAddr, Q
                              });
 }
 
-Outcome AccountService::finishLogin(const store::UserRow &user, const QJsonObject &body, const QString &remoteAddr)
+Outcome AccountService::finishLogin(const store::UserRow &user, const QJsonObject &body,
+                                    const QString &remoteAddr)
 {
     if (!user.emailVerified)
-        return Error(ErrorCode::Forbidden, QStringLiteral("Verify your email address first (POST /verify-email)."));
+        return Error(ErrorCode::Forbidden,
+                     QStringLiteral("Verify your email address first (POST /verify-email)."));
     QString teamId = body.value(QStringLiteral("team_id")).toString();
     const QString inviteToken = body.value(QStringLiteral("invite_token")).toString();
     if (!inviteToken.isEmpty()) {
@@ -321,39 +368,47 @@ Outcome AccountService::finishLogin(const store::UserRow &user, const QJsonObjec
     if (!teams)
         return teams.error();
     if (teams->isEmpty())
-        return Error(ErrorCode::Forbidden, QStringLiteral("This account is not a member of any team."));
+        return Error(ErrorCode::Forbidden,
+                     QStringLiteral("This account is not a member of any team."));
     if (teamId.isEmpty())
         teamId = teams->first();
     else if (!teams->contains(teamId))
         return Error(ErrorCode::Forbidden, QStringLiteral("You are not a member of that team."));
     auto member = m_ctx.accounts.member(teamId, user.id);
     if (!member || !member.value())
-        return member ? Error(ErrorCode::Forbidden, QStringLiteral("You are not a member of that team.")) : member.error();
+        return member
+                ? Error(ErrorCode::Forbidden, QStringLiteral("You are not a member of that team."))
+                : member.error();
     const QString token = crypto::newToken(crypto::TokenKind::Session, m_ctx.random);
     const qint64 now = m_ctx.clock.nowMs();
     const qint64 expires = now + kSessionLifetimeMs;
-    if (auto r = m_ctx.accounts.createSession(m_ctx.keys.tokenHash(token.toUtf8()), user.id, teamId, now, expires, remoteAddr); !r)
+    if (auto r = m_ctx.accounts.createSession(m_ctx.keys.tokenHash(token.toUtf8()), user.id, teamId,
+                                              now, expires, remoteAddr);
+        !r)
         return r.error();
-    return ok({{QStringLiteral("session_token"), token},
-               {QStringLiteral("admin_id"), user.id},
-               {QStringLiteral("team_id"), teamId},
-               {QStringLiteral("role"), member.value()->role},
-               {QStringLiteral("expires_at"), core::toRfc3339(expires)}});
+    return ok({ { QStringLiteral("session_token"), token },
+                { QStringLiteral("admin_id"), user.id },
+                { QStringLiteral("team_id"), teamId },
+                { QStringLiteral("role"), member.value()->role },
+                { QStringLiteral("expires_at"), core::toRfc3339(expires) } });
 }
 
-Outcome AccountService::acceptInvite(const store::UserRow &user, const QString &inviteToken, QString *teamId)
+Outcome AccountService::acceptInvite(const store::UserRow &user, const QString &inviteToken,
+                                     QString *teamId)
 {
     const qint64 now = m_ctx.clock.nowMs();
     auto invite = usableInvite(m_ctx, user, inviteToken, now);
     if (!invite)
         return invite.error();
     const store::InviteRow &i = invite.value();
-    auto joined = m_ctx.db.transaction([&]() -> Result<void> { return joinInvitedTeam(m_ctx, user, i, now); });
+    auto joined = m_ctx.db.transaction(
+            [&]() -> Result<void> { return joinInvitedTeam(m_ctx, user, i, now); });
     if (!joined)
         return joined.error();
     *teamId = i.teamId;
-    m_ctx.recordChange(Actor{user.id, i.teamId, user.email, i.role, QString()}, QStringLiteral("member.join"), user.email,
-                       {{QStringLiteral("role"), i.role}});
+    m_ctx.recordChange(Actor{ user.id, i.teamId, user.email, i.role, QString() },
+                       QStringLiteral("member.join"), user.email,
+                       { { QStringLiteral("role"), i.role } });
     return ok({});
 }
 
@@ -365,14 +420,16 @@ Outcome AccountService::logout(const QByteArray &authorization)
     const QByteArray token = authorization.mid(7).trimmed();
     if (auto r = m_ctx.accounts.deleteSession(m_ctx.keys.tokenHash(token)); !r)
         return r.error();
-    return ok({{QStringLiteral("status"), QStringLiteral("logged_out")}});
+    return ok({ { QStringLiteral("status"), QStringLiteral("logged_out") } });
 }
 
-Result<Actor> AccountService::authenticate(const QByteArray &authorization, const QString &remoteAddr)
+Result<Actor> AccountService::authenticate(const QByteArray &authorization,
+                                           const QString &remoteAddr)
 {
-    const Error unauthorized(ErrorCode::Unauthorized,
-                             QStringLiteral("Missing, invalid or expired session token; log in and send "
-                                            "\"Authorization: Bearer <session_token>\"."));
+    const Error unauthorized(
+            ErrorCode::Unauthorized,
+            QStringLiteral("Missing, invalid or expired session token; log in and send "
+                           "\"Authorization: Bearer <session_token>\"."));
     if (!authorization.startsWith("Bearer "))
         return unauthorized;
     const QByteArray token = authorization.mid(7).trimmed();
@@ -384,7 +441,7 @@ Result<Actor> AccountService::authenticate(const QByteArray &authorization, cons
     if (!session.value())
         return unauthorized;
     const store::SessionRow &s = *session.value();
-    return Actor{s.userId, s.teamId, s.email, s.role, remoteAddr};
+    return Actor{ s.userId, s.teamId, s.email, s.role, remoteAddr };
 }
 
 } // namespace tap::admin

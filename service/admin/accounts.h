@@ -27,10 +27,12 @@ public:
 
     explicit AccountService(Context &context) : m_ctx(context) { }
 
-    void signup(const QJsonObject &body, const QString &remoteAddr, QObject *context, OutcomeCallback done);
+    void signup(const QJsonObject &body, const QString &remoteAddr, QObject *context,
+                OutcomeCallback done);
     Outcome verifyEmail(const QJsonObject &body);
     Outcome resendVerification(const QJsonObject &body);
-    void login(const QJsonObject &body, const QString &remoteAddr, QObject *context, OutcomeCallback done);
+    void login(const QJsonObject &body, const QString &remoteAddr, QObject *context,
+               OutcomeCallback done);
     Outcome logout(const QByteArray &authorization);
 
     // Resolves "Bearer taps_…" to the member it belongs to (401 otherwise).
@@ -40,7 +42,8 @@ private:
     core::Result<void> sendVerificationCode(const store::UserRow &user);
     QString codeHash(const QString &userId, const QString &code) const;
     Outcome finishSignup(const QJsonObject &body, const QString &passwordHash);
-    Outcome finishLogin(const store::UserRow &user, const QJsonObject &body, const QString &remoteAddr);
+    Outcome finishLogin(const store::UserRow &user, const QJsonObject &body,
+                        const QString &remoteAddr);
     Outcome acceptInvite(const store::UserRow &user, const QString &inviteToken, QString *teamId);
 
     Context &m_ctx;

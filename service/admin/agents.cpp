@@ -50,22 +50,25 @@ Result<QJsonObject> AgentService::agentJson(const store::AgentRow &a)
     auto effective = m_ctx.agents.effectiveCredentials(a.teamId, a.id);
     if (!effective)
         return effective.error();
-    return QJsonObject{{QStringLiteral("id"), a.id},
-                       {QStringLiteral("description"), a.description},
-                       {QStringLiteral("enabled"), a.enabled},
-                       {QStringLiteral("rate_limit_per_hour"), limitJson(a.rateLimitPerHour)},
-                       {QStringLiteral("credentials"), QJsonArray::fromStringList(a.credentials)},
-                       {QStringLiteral("roles"), QJsonArray::fromStringList(a.roles)},
-                       {QStringLiteral("effective_credentials"), QJsonArray::fromStringList(effective.value())},
-                       {QStringLiteral("created_at"), core::toRfc3339(a.createdAt)},
-                       {QStringLiteral("updated_at"), core::toRfc3339(a.updatedAt)}};
+    return QJsonObject{
+        { QStringLiteral("id"), a.id },
+        { QStringLiteral("description"), a.description },
+        { QStringLiteral("enabled"), a.enabled },
+        { QStringLiteral("rate_limit_per_hour"), limitJson(a.rateLimitPerHour) },
+        { QStringLiteral("credentials"), QJsonArray::fromStringList(a.credentials) },
+        { QStringLiteral("roles"), QJsonArray::fromStringList(a.roles) },
+        { QStringLiteral("effective_credentials"), QJsonArray::fromStringList(effective.value()) },
+        { QStringLiteral("created_at"), core::toRfc3339(a.createdAt) },
+        { QStringLiteral("updated_at"), core::toRfc3339(a.updatedAt) }
+    };
 }
 
 Outcome AgentService::newKeyReply(const QString &id, const QString &key, int status)
 {
-    return ok({{QStringLiteral("id"), id},
-               {QStringLiteral("api_key"), key},
-               {QStringLiteral("message"), QStringLiteral("Save this API key — it will not be shown again.")}},
+    return ok({ { QStringLiteral("id"), id },
+                { QStringLiteral("api_key"), key },
+                { QStringLiteral("message"),
+                  QStringLiteral("Save this API key — it will not be shown again.") } },
               status);
 }
 
@@ -81,7 +84,7 @@ Outcome AgentService::listAgents(const Actor &actor)
             return json.error();
         out.append(json.value());
     }
-    return ok({{QStringLiteral("agents"), out}});
+    return ok({ { QStringLiteral("agents"), out } });
 }
 
 Outcome AgentService::getAgent(const Actor &actor, const QString &id)
@@ -102,8 +105,9 @@ Outcome AgentService::createAgent(const Actor &actor, const QJsonObject &body)
     if (auto r = actor.requireConfigure(); !r)
         return r.error();
     api::JsonFields f(body);
-    if (auto r = f.onlyKnown({QStringLiteral("id"), QStringLiteral("description"), QStringLiteral("credentials"),
-                              QStringLiteral("roles"), QStringLiteral("rate_limit_per_hour")});
+    if (auto r = f.onlyKnown({ QStringLiteral("id"), QStringLiteral("description"),
+                               QStringLiteral("credentials"), QStringLiteral("roles"),
+                               QStringLiteral("rate_limit_per_hour") });
         !r)
         return r.error();
     auto id = f.string(QStringLiteral("id"), true);
@@ -116,7 +120,10 @@ Outcome AgentService::createAgent(const Actor &actor, const QJsonObject &body)
     auto roles = f.stringList(QStringLiteral("roles"));
     auto limit = f.optionalPositiveInt(QStringLiteral("rate_limit_per_hour"));
     if (!description || !credentials || !roles || !limit)
-        return !description ? description.error() : !credentials ? credentials.error() : !roles ? roles.error() : limit.error();
+        return !description    ? description.error()
+                : !credentials ? credentials.error()
+                : !roles       ? roles.error()
+                               : limit.error();
     if (auto r = checkNames(QStringLiteral("credentials"), *credentials); !r)
         return r.error();
     if (auto r = checkNames(QStringLiteral("roles"), *roles); !r)
@@ -132,10 +139,11 @@ Outcome AgentService::createAgent(const Actor &actor, const QJsonObject &body)
     const QString key = crypto::newToken(crypto::TokenKind::AgentKey, m_ctx.random);
     if (auto r = m_ctx.agents.createAgent(a, m_ctx.keys.tokenHash(key.toUtf8())); !r)
         return r.error();
-    m_ctx.recordChange(actor, QStringLiteral("agent.create"), a.id,
-                       {{QStringLiteral("credentials"), QJsonArray::fromStringList(a.credentials)},
-                        {QStringLiteral("roles"), QJsonArray::fromStringList(a.roles)},
-                        {QStringLiteral("rate_limit_per_hour"), limitJson(a.rateLimitPerHour)}});
+    m_ctx.recordChange(
+            actor, QStringLiteral("agent.create"), a.id,
+            { { QStringLiteral("credentials"), QJsonArray::fromStringList(a.credentials) },
+              { QStringLiteral("roles"), QJsonArray::fromStringList(a.roles) },
+              { QStringLiteral("rate_limit_per_hour"), limitJson(a.rateLimitPerHour) } });
     return newKeyReply(a.id, key, 201);
 }
 
@@ -144,8 +152,8 @@ Outcome AgentService::updateAgent(const Actor &actor, const QString &id, const Q
     if (auto r = actor.requireConfigure(); !r)
         return r.error();
     api::JsonFields f(body);
-    if (auto r = f.onlyKnown({QStringLiteral("description"), QStringLiteral("credentials"), QStringLiteral("roles"),
-                              QStringLiteral("rate_limit_per_hour")});
+    if (auto r = f.onlyKnown({ QStringLiteral("description"), QStringLiteral("credentials"),
+                               QStringLiteral("roles"), QStringLiteral("rate_limit_per_hour") });
         !r)
         return r.error();
     auto row = m_ctx.agents.agent(actor.teamId, id);
@@ -159,7 +167,10 @@ Outcome AgentService::updateAgent(const Actor &actor, const QString &id, const Q
     auto roles = f.stringList(QStringLiteral("roles"));
     auto limit = f.optionalPositiveInt(QStringLiteral("rate_limit_per_hour"));
     if (!description || !credentials || !roles || !limit)
-        return !description ? description.error() : !credentials ? credentials.error() : !roles ? roles.error() : limit.error();
+        return !description    ? description.error()
+                : !credentials ? credentials.error()
+                : !roles       ? roles.error()
+                               : limit.error();
     a.description = *description;
     const bool setCredentials = body.contains(QStringLiteral("credentials"));
     const bool setRoles = body.contains(QStringLiteral("roles"));
@@ -172,7 +183,8 @@ Outcome AgentService::updateAgent(const Actor &actor, const QString &id, const Q
     a.updatedAt = m_ctx.clock.nowMs();
     if (auto r = m_ctx.agents.updateAgent(a, setCredentials, setRoles); !r)
         return r.error();
-    m_ctx.recordChange(actor, QStringLiteral("agent.update"), id, {{QStringLiteral("fields"), QJsonArray::fromStringList(body.keys())}});
+    m_ctx.recordChange(actor, QStringLiteral("agent.update"), id,
+                       { { QStringLiteral("fields"), QJsonArray::fromStringList(body.keys()) } });
     return getAgent(actor, id);
 }
 
@@ -185,8 +197,9 @@ Outcome AgentService::setEnabled(const Actor &actor, const QString &id, bool ena
         return changed.error();
     if (!changed.value())
         return noAgent(id);
-    m_ctx.recordChange(actor, enabled ? QStringLiteral("agent.enable") : QStringLiteral("agent.disable"), id);
-    return ok({{QStringLiteral("id"), id}, {QStringLiteral("enabled"), enabled}});
+    m_ctx.recordChange(
+            actor, enabled ? QStringLiteral("agent.enable") : QStringLiteral("agent.disable"), id);
+    return ok({ { QStringLiteral("id"), id }, { QStringLiteral("enabled"), enabled } });
 }
 
 Outcome AgentService::rotateKey(const Actor &actor, const QString &id)
@@ -194,7 +207,8 @@ Outcome AgentService::rotateKey(const Actor &actor, const QString &id)
     if (auto r = actor.requireConfigure(); !r)
         return r.error();
     const QString key = crypto::newToken(crypto::TokenKind::AgentKey, m_ctx.random);
-    auto changed = m_ctx.agents.setAgentKeyHash(actor.teamId, id, m_ctx.keys.tokenHash(key.toUtf8()), m_ctx.clock.nowMs());
+    auto changed = m_ctx.agents.setAgentKeyHash(
+            actor.teamId, id, m_ctx.keys.tokenHash(key.toUtf8()), m_ctx.clock.nowMs());
     if (!changed)
         return changed.error();
     if (!changed.value())
@@ -213,16 +227,17 @@ Outcome AgentService::removeAgent(const Actor &actor, const QString &id)
     if (!removed.value())
         return noAgent(id);
     m_ctx.recordChange(actor, QStringLiteral("agent.delete"), id);
-    return ok({{QStringLiteral("status"), QStringLiteral("deleted")}, {QStringLiteral("id"), id}});
+    return ok({ { QStringLiteral("status"), QStringLiteral("deleted") },
+                { QStringLiteral("id"), id } });
 }
 
 QJsonObject AgentService::roleJson(const store::RoleRow &r)
 {
-    return {{QStringLiteral("name"), r.name},
-            {QStringLiteral("description"), r.description},
-            {QStringLiteral("credentials"), QJsonArray::fromStringList(r.credentials)},
-            {QStringLiteral("rate_limit_per_hour"), limitJson(r.rateLimitPerHour)},
-            {QStringLiteral("created_at"), core::toRfc3339(r.createdAt)}};
+    return { { QStringLiteral("name"), r.name },
+             { QStringLiteral("description"), r.description },
+             { QStringLiteral("credentials"), QJsonArray::fromStringList(r.credentials) },
+             { QStringLiteral("rate_limit_per_hour"), limitJson(r.rateLimitPerHour) },
+             { QStringLiteral("created_at"), core::toRfc3339(r.createdAt) } };
 }
 
 Outcome AgentService::listRoles(const Actor &actor)
@@ -233,7 +248,7 @@ Outcome AgentService::listRoles(const Actor &actor)
     QJsonArray out;
     for (const store::RoleRow &r : rows.value())
         out.append(roleJson(r));
-    return ok({{QStringLiteral("roles"), out}});
+    return ok({ { QStringLiteral("roles"), out } });
 }
 
 Outcome AgentService::getRole(const Actor &actor, const QString &name)
@@ -251,8 +266,9 @@ Outcome AgentService::createRole(const Actor &actor, const QJsonObject &body)
     if (auto r = actor.requireConfigure(); !r)
         return r.error();
     api::JsonFields f(body);
-    if (auto r = f.onlyKnown({QStringLiteral("name"), QStringLiteral("description"), QStringLiteral("credentials"),
-                              QStringLiteral("rate_limit_per_hour")});
+    if (auto r = f.onlyKnown({ QStringLiteral("name"), QStringLiteral("description"),
+                               QStringLiteral("credentials"),
+                               QStringLiteral("rate_limit_per_hour") });
         !r)
         return r.error();
     auto name = f.string(QStringLiteral("name"), true);
@@ -264,13 +280,17 @@ Outcome AgentService::createRole(const Actor &actor, const QJsonObject &body)
     auto credentials = f.stringList(QStringLiteral("credentials"));
     auto limit = f.optionalPositiveInt(QStringLiteral("rate_limit_per_hour"));
     if (!description || !credentials || !limit)
-        return !description ? description.error() : !credentials ? credentials.error() : limit.error();
+        return !description    ? description.error()
+                : !credentials ? credentials.error()
+                               : limit.error();
     if (auto r = checkNames(QStringLiteral("credentials"), *credentials); !r)
         return r.error();
-    store::RoleRow role{*name, *description, *credentials, *limit, m_ctx.clock.nowMs()};
+    store::RoleRow role{ *name, *description, *credentials, *limit, m_ctx.clock.nowMs() };
     if (auto r = m_ctx.agents.createRole(actor.teamId, role); !r)
         return r.error();
-    m_ctx.recordChange(actor, QStringLiteral("role.create"), role.name, {{QStringLiteral("credentials"), QJsonArray::fromStringList(role.credentials)}});
+    m_ctx.recordChange(
+            actor, QStringLiteral("role.create"), role.name,
+            { { QStringLiteral("credentials"), QJsonArray::fromStringList(role.credentials) } });
     return ok(roleJson(role), 201);
 }
 
@@ -279,11 +299,13 @@ Outcome AgentService::replaceRole(const Actor &actor, const QString &name, const
     if (auto r = actor.requireConfigure(); !r)
         return r.error();
     api::JsonFields f(body);
-    if (auto r = f.onlyKnown({QStringLiteral("name"), QStringLiteral("description"), QStringLiteral("credentials"),
-                              QStringLiteral("rate_limit_per_hour")});
+    if (auto r = f.onlyKnown({ QStringLiteral("name"), QStringLiteral("description"),
+                               QStringLiteral("credentials"),
+                               QStringLiteral("rate_limit_per_hour") });
         !r)
         return r.error();
-    if (body.contains(QStringLiteral("name")) && body.value(QStringLiteral("name")).toString() != name)
+    if (body.contains(QStringLiteral("name"))
+        && body.value(QStringLiteral("name")).toString() != name)
         return invalid(QStringLiteral("A role cannot be renamed; create a new one instead."));
     auto existing = m_ctx.agents.role(actor.teamId, name);
     if (!existing)
@@ -294,11 +316,15 @@ Outcome AgentService::replaceRole(const Actor &actor, const QString &name, const
     auto credentials = f.stringList(QStringLiteral("credentials"));
     auto limit = f.optionalPositiveInt(QStringLiteral("rate_limit_per_hour"));
     if (!description || !credentials || !limit)
-        return !description ? description.error() : !credentials ? credentials.error() : limit.error();
-    store::RoleRow role{name, *description, *credentials, *limit, existing.value()->createdAt};
+        return !description    ? description.error()
+                : !credentials ? credentials.error()
+                               : limit.error();
+    store::RoleRow role{ name, *description, *credentials, *limit, existing.value()->createdAt };
     if (auto r = m_ctx.agents.replaceRole(actor.teamId, role); !r)
         return r.error();
-    m_ctx.recordChange(actor, QStringLiteral("role.replace"), name, {{QStringLiteral("credentials"), QJsonArray::fromStringList(role.credentials)}});
+    m_ctx.recordChange(
+            actor, QStringLiteral("role.replace"), name,
+            { { QStringLiteral("credentials"), QJsonArray::fromStringList(role.credentials) } });
     return ok(roleJson(role));
 }
 
@@ -312,7 +338,8 @@ Outcome AgentService::removeRole(const Actor &actor, const QString &name)
     if (!removed.value())
         return noRole(name);
     m_ctx.recordChange(actor, QStringLiteral("role.delete"), name);
-    return ok({{QStringLiteral("status"), QStringLiteral("deleted")}, {QStringLiteral("name"), name}});
+    return ok({ { QStringLiteral("status"), QStringLiteral("deleted") },
+                { QStringLiteral("name"), name } });
 }
 
 Outcome AgentService::listLinks(const Actor &actor)
@@ -328,14 +355,16 @@ Outcome AgentService::listLinks(const Actor &actor)
             if (user && user.value())
                 createdBy = user.value()->email;
         }
-        out.append(QJsonObject{{QStringLiteral("team_id"), l.teamId},
-                               {QStringLiteral("agent_home_team_id"), l.agentHomeTeamId},
-                               {QStringLiteral("agent_id"), l.agentId},
-                               {QStringLiteral("role"), l.role.isEmpty() ? QJsonValue() : QJsonValue(l.role)},
-                               {QStringLiteral("created_by"), createdBy.isEmpty() ? QJsonValue() : QJsonValue(createdBy)},
-                               {QStringLiteral("created_at"), core::toRfc3339(l.createdAt)}});
+        out.append(QJsonObject{
+                { QStringLiteral("team_id"), l.teamId },
+                { QStringLiteral("agent_home_team_id"), l.agentHomeTeamId },
+                { QStringLiteral("agent_id"), l.agentId },
+                { QStringLiteral("role"), l.role.isEmpty() ? QJsonValue() : QJsonValue(l.role) },
+                { QStringLiteral("created_by"),
+                  createdBy.isEmpty() ? QJsonValue() : QJsonValue(createdBy) },
+                { QStringLiteral("created_at"), core::toRfc3339(l.createdAt) } });
     }
-    return ok({{QStringLiteral("links"), out}});
+    return ok({ { QStringLiteral("links"), out } });
 }
 
 Outcome AgentService::createLink(const Actor &actor, const QJsonObject &body)
@@ -343,7 +372,9 @@ Outcome AgentService::createLink(const Actor &actor, const QJsonObject &body)
     if (auto r = actor.requireConfigure(); !r)
         return r.error();
     api::JsonFields f(body);
-    if (auto r = f.onlyKnown({QStringLiteral("agent_home_team_id"), QStringLiteral("agent_id"), QStringLiteral("role")}); !r)
+    if (auto r = f.onlyKnown({ QStringLiteral("agent_home_team_id"), QStringLiteral("agent_id"),
+                               QStringLiteral("role") });
+        !r)
         return r.error();
     auto home = f.string(QStringLiteral("agent_home_team_id"), true);
     auto agentId = f.string(QStringLiteral("agent_id"), true);
@@ -351,7 +382,8 @@ Outcome AgentService::createLink(const Actor &actor, const QJsonObject &body)
     if (!home || !agentId || !role)
         return !home ? home.error() : !agentId ? agentId.error() : role.error();
     if (*home == actor.teamId)
-        return invalid(QStringLiteral("That agent already belongs to this team; assign credentials or roles to it directly."));
+        return invalid(QStringLiteral("That agent already belongs to this team; assign credentials "
+                                      "or roles to it directly."));
     if (!role->isEmpty()) {
         auto existing = m_ctx.agents.role(actor.teamId, *role);
         if (!existing)
@@ -363,25 +395,30 @@ Outcome AgentService::createLink(const Actor &actor, const QJsonObject &body)
     if (!agent)
         return agent.error();
     if (!agent.value())
-        return Error(ErrorCode::NotFound, QStringLiteral("No agent \"%1\" in team %2.").arg(*agentId, *home));
-    store::LinkRow link{actor.teamId, *home, *agentId, *role, actor.userId, m_ctx.clock.nowMs()};
+        return Error(ErrorCode::NotFound,
+                     QStringLiteral("No agent \"%1\" in team %2.").arg(*agentId, *home));
+    store::LinkRow link{ actor.teamId, *home, *agentId, *role, actor.userId, m_ctx.clock.nowMs() };
     if (auto r = m_ctx.agents.createLink(link); !r)
         return r.error();
-    m_ctx.recordChange(actor, QStringLiteral("link.create"), *home + u'/' + *agentId,
-                       {{QStringLiteral("role"), role->isEmpty() ? QJsonValue() : QJsonValue(*role)}});
-    QJsonObject out{{QStringLiteral("team_id"), link.teamId},
-                    {QStringLiteral("agent_home_team_id"), link.agentHomeTeamId},
-                    {QStringLiteral("agent_id"), link.agentId},
-                    {QStringLiteral("role"), link.role.isEmpty() ? QJsonValue() : QJsonValue(link.role)},
-                    {QStringLiteral("created_by"), actor.email},
-                    {QStringLiteral("created_at"), core::toRfc3339(link.createdAt)}};
+    m_ctx.recordChange(
+            actor, QStringLiteral("link.create"), *home + u'/' + *agentId,
+            { { QStringLiteral("role"), role->isEmpty() ? QJsonValue() : QJsonValue(*role) } });
+    QJsonObject out{ { QStringLiteral("team_id"), link.teamId },
+                     { QStringLiteral("agent_home_team_id"), link.agentHomeTeamId },
+                     { QStringLiteral("agent_id"), link.agentId },
+                     { QStringLiteral("role"),
+                       link.role.isEmpty() ? QJsonValue() : QJsonValue(link.role) },
+                     { QStringLiteral("created_by"), actor.email },
+                     { QStringLiteral("created_at"), core::toRfc3339(link.createdAt) } };
     if (link.role.isEmpty())
         out.insert(QStringLiteral("warning"),
-                   QStringLiteral("The link has no role, so the agent can use no credentials of this team until it gets one."));
+                   QStringLiteral("The link has no role, so the agent can use no credentials of "
+                                  "this team until it gets one."));
     return ok(out, 201);
 }
 
-Outcome AgentService::removeLink(const Actor &actor, const QString &homeTeamId, const QString &agentId)
+Outcome AgentService::removeLink(const Actor &actor, const QString &homeTeamId,
+                                 const QString &agentId)
 {
     if (auto r = actor.requireConfigure(); !r)
         return r.error();
@@ -391,7 +428,7 @@ Outcome AgentService::removeLink(const Actor &actor, const QString &homeTeamId, 
     if (!removed.value())
         return Error(ErrorCode::NotFound, QStringLiteral("No such agent link."));
     m_ctx.recordChange(actor, QStringLiteral("link.delete"), homeTeamId + u'/' + agentId);
-    return ok({{QStringLiteral("status"), QStringLiteral("deleted")}});
+    return ok({ { QStringLiteral("status"), QStringLiteral("deleted") } });
 }
 
 } // namespace tap::admin

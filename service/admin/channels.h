@@ -18,8 +18,9 @@ class ChannelTester
 public:
     virtual ~ChannelTester() = default;
     // `done` may run on any thread.
-    virtual void sendTest(const QString &type, const QJsonObject &config, const core::SecretBytes &secret,
-                          const QString &text, std::function<void(core::Result<void>)> done) = 0;
+    virtual void sendTest(const QString &type, const QJsonObject &config,
+                          const core::SecretBytes &secret, const QString &text,
+                          std::function<void(core::Result<void>)> done) = 0;
 };
 
 // Notification channels (seed configuration.txt "Notification Channels"): telegram (chat id,

@@ -33,7 +33,8 @@ void Context::recordChange(const Actor &actor, const QString &action, const QStr
     r.detail = detail;
     if (auto appended = audit.append(r); !appended)
         core::logEvent(core::lcAudit(), QtCriticalMsg, QStringLiteral("audit write failed"),
-                       {{QStringLiteral("action"), action}, {QStringLiteral("team_id"), actor.teamId}});
+                       { { QStringLiteral("action"), action },
+                         { QStringLiteral("team_id"), actor.teamId } });
 }
 
 } // namespace tap::admin

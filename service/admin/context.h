@@ -15,7 +15,7 @@
 namespace tap::crypto {
 class KeyRing;
 class PasswordHasher;
-}
+} // namespace tap::crypto
 namespace tap::store {
 class Vault;
 }
@@ -33,9 +33,18 @@ struct Context
     Context(store::Database &database, store::Vault &vaultRef, const crypto::KeyRing &keyRing,
             crypto::PasswordHasher &passwordHasher, channels::Mailer &mailerRef,
             const core::Clock &clockRef, core::Random &randomRef, QUrl publicUrlValue)
-        : db(database), vault(vaultRef), keys(keyRing), hasher(passwordHasher), mailer(mailerRef),
-          clock(clockRef), random(randomRef), publicUrl(std::move(publicUrlValue)),
-          accounts(database, vaultRef), credentials(database), agents(database), channels(database),
+        : db(database),
+          vault(vaultRef),
+          keys(keyRing),
+          hasher(passwordHasher),
+          mailer(mailerRef),
+          clock(clockRef),
+          random(randomRef),
+          publicUrl(std::move(publicUrlValue)),
+          accounts(database, vaultRef),
+          credentials(database),
+          agents(database),
+          channels(database),
           audit(database)
     {
     }
@@ -56,7 +65,7 @@ struct Context
     store::AuditStore audit;
 
     // Bumped after every configuration change; caches on the /forward path compare it.
-    std::atomic<quint64> configGeneration{0};
+    std::atomic<quint64> configGeneration{ 0 };
 
     // Appends an admin audit record for a change made by `actor`. A failure to write the
     // audit record is logged; the change itself has already been committed.

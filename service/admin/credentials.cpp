@@ -20,11 +20,15 @@ Error invalid(const QString &message)
     return Error(ErrorCode::InvalidRequest, message);
 }
 
-const QStringList kCredentialFields{QStringLiteral("name"),          QStringLiteral("description"),
-                                    QStringLiteral("connector"),     QStringLiteral("api_base"),
-                                    QStringLiteral("relative_target"), QStringLiteral("auth_header_format"),
-                                    QStringLiteral("value"),         QStringLiteral("allowed_hosts"),
-                                    QStringLiteral("body_placeholder_fields")};
+const QStringList kCredentialFields{ QStringLiteral("name"),
+                                     QStringLiteral("description"),
+                                     QStringLiteral("connector"),
+                                     QStringLiteral("api_base"),
+                                     QStringLiteral("relative_target"),
+                                     QStringLiteral("auth_header_format"),
+                                     QStringLiteral("value"),
+                                     QStringLiteral("allowed_hosts"),
+                                     QStringLiteral("body_placeholder_fields") };
 
 constexpr qsizetype kMaxValueBytes = 64 * 1024;
 
@@ -32,17 +36,19 @@ constexpr qsizetype kMaxValueBytes = 64 * 1024;
 
 QJsonObject CredentialService::toJson(const store::CredentialRow &r)
 {
-    return {{QStringLiteral("name"), r.name},
-            {QStringLiteral("description"), r.description},
-            {QStringLiteral("connector"), r.connector},
-            {QStringLiteral("api_base"), r.apiBase.isEmpty() ? QJsonValue() : QJsonValue(r.apiBase)},
-            {QStringLiteral("relative_target"), r.relativeTarget},
-            {QStringLiteral("auth_header_format"), r.authHeaderFormat},
-            {QStringLiteral("allowed_hosts"), QJsonArray::fromStringList(r.allowedHosts)},
-            {QStringLiteral("body_placeholder_fields"), QJsonArray::fromStringList(r.bodyPlaceholderFields)},
-            {QStringLiteral("has_value"), r.hasValue},
-            {QStringLiteral("created_at"), core::toRfc3339(r.createdAt)},
-            {QStringLiteral("updated_at"), core::toRfc3339(r.updatedAt)}};
+    return { { QStringLiteral("name"), r.name },
+             { QStringLiteral("description"), r.description },
+             { QStringLiteral("connector"), r.connector },
+             { QStringLiteral("api_base"),
+               r.apiBase.isEmpty() ? QJsonValue() : QJsonValue(r.apiBase) },
+             { QStringLiteral("relative_target"), r.relativeTarget },
+             { QStringLiteral("auth_header_format"), r.authHeaderFormat },
+             { QStringLiteral("allowed_hosts"), QJsonArray::fromStringList(r.allowedHosts) },
+             { QStringLiteral("body_placeholder_fields"),
+               QJsonArray::fromStringList(r.bodyPlaceholderFields) },
+             { QStringLiteral("has_value"), r.hasValue },
+             { QStringLiteral("created_at"), core::toRfc3339(r.createdAt) },
+             { QStringLiteral("updated_at"), core::toRfc3339(r.updatedAt) } };
 }
 
 Result<store::CredentialRow> CredentialService::find(const Actor &actor, const QString &name)
@@ -55,15 +61,18 @@ Result<store::CredentialRow> CredentialService::find(const Actor &actor, const Q
     return *row.value();
 }
 
-Result<void> CredentialService::apply(const QJsonObject &body, store::CredentialRow &row, bool creating)
+Result<void> CredentialService::apply(const QJsonObject &body, store::CredentialRow &row,
+                                      bool creating)
 {
     api::JsonFields f(body);
     if (auto r = f.onlyKnown(kCredentialFields); !r)
         return r;
-    if (!creating && body.contains(QStringLiteral("name")) && body.value(QStringLiteral("name")).toString() != row.name)
+    if (!creating && body.contains(QStringLiteral("name"))
+        && body.value(QStringLiteral("name")).toString() != row.name)
         return invalid(QStringLiteral("A credential cannot be renamed; create a new one instead."));
     if (!creating && body.contains(QStringLiteral("value")))
-        return invalid(QStringLiteral("Change the value with PUT /admin/credentials/%1/value.").arg(row.name));
+        return invalid(QStringLiteral("Change the value with PUT /admin/credentials/%1/value.")
+                               .arg(row.name));
     auto description = f.string(QStringLiteral("description"), creating, row.description);
     if (!description)
         return description.error();
@@ -92,9 +101,10 @@ Result<void> CredentialService::apply(const QJsonObject &body, store::Credential
     auto format = f.string(QStringLiteral("auth_header_format"), false, row.authHeaderFormat);
     if (!format)
         return format.error();
-    if (format->count(QStringLiteral("{value}")) != 1 || format->contains(u'\r') || format->contains(u'\n')
-        || format->size() > 512)
-        return invalid(QStringLiteral("auth_header_format must contain {value} exactly once, on one line."));
+    if (format->count(QStringLiteral("{value}")) != 1 || format->contains(u'\r')
+        || format->contains(u'\n') || format->size() > 512)
+        return invalid(QStringLiteral(
+                "auth_header_format must contain {value} exactly once, on one line."));
     row.authHeaderFormat = *format;
     if (body.contains(QStringLiteral("allowed_hosts"))) {
         auto hosts = f.stringList(QStringLiteral("allowed_hosts"));
@@ -108,7 +118,7 @@ Result<void> CredentialService::apply(const QJsonObject &body, store::Credential
             row.allowedHosts << host.value();
         }
     } else if (creating && !row.apiBase.isEmpty()) {
-        row.allowedHosts = {QUrl(row.apiBase).host().toLower()}; // default: the host of api_base
+        row.allowedHosts = { QUrl(row.apiBase).host().toLower() }; // default: the host of api_base
     }
     if (body.contains(QStringLiteral("body_placeholder_fields"))) {
         auto fields = f.stringList(QStringLiteral("body_placeholder_fields"));
@@ -117,7 +127,8 @@ Result<void> CredentialService::apply(const QJsonObject &body, store::Credential
         static const QRegularExpression fieldName(QStringLiteral("^[A-Za-z0-9_.-]{1,64}$"));
         for (const QString &name : fields.value()) {
             if (!fieldName.match(name).hasMatch())
-                return invalid(QStringLiteral("body_placeholder_fields entries must be JSON or form field names."));
+                return invalid(QStringLiteral(
+                        "body_placeholder_fields entries must be JSON or form field names."));
         }
         row.bodyPlaceholderFields = fields.value();
     }
@@ -145,7 +156,7 @@ Outcome CredentialService::list(const Actor &actor)
         if (r.scopeKind == u"team")
             out.append(toJson(r));
     }
-    return ok({{QStringLiteral("credentials"), out}});
+    return ok({ { QStringLiteral("credentials"), out } });
 }
 
 Outcome CredentialService::get(const Actor &actor, const QString &name)
@@ -157,8 +168,10 @@ Outcome CredentialService::get(const Actor &actor, const QString &name)
     if (!usage)
         return usage.error();
     QJsonObject o = toJson(row.value());
-    o.insert(QStringLiteral("used_by"), QJsonObject{{QStringLiteral("roles"), QJsonArray::fromStringList(usage->roles)},
-                                                    {QStringLiteral("agents"), QJsonArray::fromStringList(usage->agents)}});
+    o.insert(
+            QStringLiteral("used_by"),
+            QJsonObject{ { QStringLiteral("roles"), QJsonArray::fromStringList(usage->roles) },
+                         { QStringLiteral("agents"), QJsonArray::fromStringList(usage->agents) } });
     o.insert(QStringLiteral("has_policy"), usage->hasPolicy);
     return ok(o);
 }
@@ -198,7 +211,8 @@ Outcome CredentialService::create(const Actor &actor, const QJsonObject &body)
         return r.error();
     row.hasValue = !sealed.isEmpty();
     m_ctx.recordChange(actor, QStringLiteral("credential.create"), row.name,
-                       {{QStringLiteral("connector"), row.connector}, {QStringLiteral("has_value"), row.hasValue}});
+                       { { QStringLiteral("connector"), row.connector },
+                         { QStringLiteral("has_value"), row.hasValue } });
     return ok(toJson(row), 201);
 }
 
@@ -214,16 +228,18 @@ Outcome CredentialService::update(const Actor &actor, const QString &name, const
     row->updatedAt = m_ctx.clock.nowMs();
     if (auto r = m_ctx.credentials.update(row.value()); !r)
         return r.error();
-    m_ctx.recordChange(actor, QStringLiteral("credential.update"), name, {{QStringLiteral("fields"), QJsonArray::fromStringList(body.keys())}});
+    m_ctx.recordChange(actor, QStringLiteral("credential.update"), name,
+                       { { QStringLiteral("fields"), QJsonArray::fromStringList(body.keys()) } });
     return ok(toJson(row.value()));
 }
 
-Outcome CredentialService::rotateValue(const Actor &actor, const QString &name, const QJsonObject &body)
+Outcome CredentialService::rotateValue(const Actor &actor, const QString &name,
+                                       const QJsonObject &body)
 {
     if (auto r = actor.requireConfigure(); !r)
         return r.error();
     api::JsonFields f(body);
-    if (auto r = f.onlyKnown({QStringLiteral("value")}); !r)
+    if (auto r = f.onlyKnown({ QStringLiteral("value") }); !r)
         return r.error();
     auto value = f.string(QStringLiteral("value"), true);
     if (!value)
@@ -240,7 +256,9 @@ Outcome CredentialService::rotateValue(const Actor &actor, const QString &name, 
     if (auto r = m_ctx.credentials.setSealedValue(actor.teamId, row->id, sealed.value(), now); !r)
         return r.error();
     m_ctx.recordChange(actor, QStringLiteral("credential.rotate"), name);
-    return ok({{QStringLiteral("name"), name}, {QStringLiteral("has_value"), true}, {QStringLiteral("updated_at"), core::toRfc3339(now)}});
+    return ok({ { QStringLiteral("name"), name },
+                { QStringLiteral("has_value"), true },
+                { QStringLiteral("updated_at"), core::toRfc3339(now) } });
 }
 
 Outcome CredentialService::remove(const Actor &actor, const QString &name)
@@ -255,27 +273,37 @@ Outcome CredentialService::remove(const Actor &actor, const QString &name)
         return usage.error();
     if (auto r = m_ctx.credentials.remove(actor.teamId, row->id); !r)
         return r.error();
-    const QJsonObject removed{{QStringLiteral("roles"), QJsonArray::fromStringList(usage->roles)},
-                              {QStringLiteral("agents"), QJsonArray::fromStringList(usage->agents)},
-                              {QStringLiteral("policy"), usage->hasPolicy}};
-    m_ctx.recordChange(actor, QStringLiteral("credential.delete"), name, {{QStringLiteral("removed_from"), removed}});
-    return ok({{QStringLiteral("status"), QStringLiteral("deleted")}, {QStringLiteral("name"), name},
-               {QStringLiteral("removed_from"), removed}});
+    const QJsonObject removed{
+        { QStringLiteral("roles"), QJsonArray::fromStringList(usage->roles) },
+        { QStringLiteral("agents"), QJsonArray::fromStringList(usage->agents) },
+        { QStringLiteral("policy"), usage->hasPolicy }
+    };
+    m_ctx.recordChange(actor, QStringLiteral("credential.delete"), name,
+                       { { QStringLiteral("removed_from"), removed } });
+    return ok({ { QStringLiteral("status"), QStringLiteral("deleted") },
+                { QStringLiteral("name"), name },
+                { QStringLiteral("removed_from"), removed } });
 }
 
 QJsonObject CredentialService::policyJson(const QString &credential, const store::PolicyRow &p)
 {
-    return {{QStringLiteral("credential"), credential},
-            {QStringLiteral("configured"), true},
-            {QStringLiteral("auto_approve_methods"), QJsonArray::fromStringList(p.autoApproveMethods)},
-            {QStringLiteral("require_approval_methods"), QJsonArray::fromStringList(p.requireApprovalMethods)},
-            {QStringLiteral("auto_approve_urls"), QJsonArray::fromStringList(p.autoApproveUrls)},
-            {QStringLiteral("allowed_approvers"), QJsonArray::fromStringList(p.allowedApprovers)},
-            {QStringLiteral("telegram_chat_id"), p.telegramChatId.isEmpty() ? QJsonValue() : QJsonValue(p.telegramChatId)},
-            {QStringLiteral("matrix_room_id"), p.matrixRoomId.isEmpty() ? QJsonValue() : QJsonValue(p.matrixRoomId)},
-            {QStringLiteral("approval_channel"), p.approvalChannel.isEmpty() ? QJsonValue() : QJsonValue(p.approvalChannel)},
-            {QStringLiteral("require_passkey"), p.requirePasskey},
-            {QStringLiteral("updated_at"), core::toRfc3339(p.updatedAt)}};
+    return { { QStringLiteral("credential"), credential },
+             { QStringLiteral("configured"), true },
+             { QStringLiteral("auto_approve_methods"),
+               QJsonArray::fromStringList(p.autoApproveMethods) },
+             { QStringLiteral("require_approval_methods"),
+               QJsonArray::fromStringList(p.requireApprovalMethods) },
+             { QStringLiteral("auto_approve_urls"), QJsonArray::fromStringList(p.autoApproveUrls) },
+             { QStringLiteral("allowed_approvers"),
+               QJsonArray::fromStringList(p.allowedApprovers) },
+             { QStringLiteral("telegram_chat_id"),
+               p.telegramChatId.isEmpty() ? QJsonValue() : QJsonValue(p.telegramChatId) },
+             { QStringLiteral("matrix_room_id"),
+               p.matrixRoomId.isEmpty() ? QJsonValue() : QJsonValue(p.matrixRoomId) },
+             { QStringLiteral("approval_channel"),
+               p.approvalChannel.isEmpty() ? QJsonValue() : QJsonValue(p.approvalChannel) },
+             { QStringLiteral("require_passkey"), p.requirePasskey },
+             { QStringLiteral("updated_at"), core::toRfc3339(p.updatedAt) } };
 }
 
 Outcome CredentialService::getPolicy(const Actor &actor, const QString &credential)
@@ -291,13 +319,15 @@ Outcome CredentialService::getPolicy(const Actor &actor, const QString &credenti
         o.insert(QStringLiteral("configured"), false);
         o.remove(QStringLiteral("updated_at"));
         o.insert(QStringLiteral("message"),
-                 QStringLiteral("No policy is set for this credential, so every request requires approval."));
+                 QStringLiteral("No policy is set for this credential, so every request requires "
+                                "approval."));
         return ok(o);
     }
     return ok(policyJson(credential, *policy.value()));
 }
 
-Outcome CredentialService::putPolicy(const Actor &actor, const QString &credential, const QJsonObject &body)
+Outcome CredentialService::putPolicy(const Actor &actor, const QString &credential,
+                                     const QJsonObject &body)
 {
     if (auto r = actor.requireConfigure(); !r)
         return r.error();
@@ -305,22 +335,27 @@ Outcome CredentialService::putPolicy(const Actor &actor, const QString &credenti
     if (!row)
         return row.error();
     api::JsonFields f(body);
-    if (auto r = f.onlyKnown({QStringLiteral("auto_approve_methods"), QStringLiteral("require_approval_methods"),
-                              QStringLiteral("auto_approve_urls"), QStringLiteral("allowed_approvers"),
-                              QStringLiteral("telegram_chat_id"), QStringLiteral("matrix_room_id"),
-                              QStringLiteral("approval_channel"), QStringLiteral("require_passkey")});
+    if (auto r = f.onlyKnown(
+                { QStringLiteral("auto_approve_methods"),
+                  QStringLiteral("require_approval_methods"), QStringLiteral("auto_approve_urls"),
+                  QStringLiteral("allowed_approvers"), QStringLiteral("telegram_chat_id"),
+                  QStringLiteral("matrix_room_id"), QStringLiteral("approval_channel"),
+                  QStringLiteral("require_passkey") });
         !r)
         return r.error();
     store::PolicyRow p;
-    auto autoMethods = api::checkMethods(QStringLiteral("auto_approve_methods"), body.value(QStringLiteral("auto_approve_methods")));
+    auto autoMethods = api::checkMethods(QStringLiteral("auto_approve_methods"),
+                                         body.value(QStringLiteral("auto_approve_methods")));
     if (!autoMethods)
         return autoMethods.error();
-    auto requireMethods = api::checkMethods(QStringLiteral("require_approval_methods"), body.value(QStringLiteral("require_approval_methods")));
+    auto requireMethods = api::checkMethods(QStringLiteral("require_approval_methods"),
+                                            body.value(QStringLiteral("require_approval_methods")));
     if (!requireMethods)
         return requireMethods.error();
     for (const QString &m : autoMethods.value()) {
         if (requireMethods->contains(m))
-            return invalid(QStringLiteral("%1 cannot be both auto-approved and require approval.").arg(m));
+            return invalid(
+                    QStringLiteral("%1 cannot be both auto-approved and require approval.").arg(m));
     }
     p.autoApproveMethods = autoMethods.value();
     p.requireApprovalMethods = requireMethods.value();
@@ -342,7 +377,8 @@ Outcome CredentialService::putPolicy(const Actor &actor, const QString &credenti
         p.telegramChatId = chat.toString();
     static const QRegularExpression chatId(QStringLiteral("^(-?[0-9]{1,20}|@[A-Za-z0-9_]{5,64})$"));
     if (!p.telegramChatId.isEmpty() && !chatId.match(p.telegramChatId).hasMatch())
-        return invalid(QStringLiteral("telegram_chat_id must be a numeric chat id or an @channel name."));
+        return invalid(
+                QStringLiteral("telegram_chat_id must be a numeric chat id or an @channel name."));
     auto room = f.string(QStringLiteral("matrix_room_id"), false);
     if (!room)
         return room.error();
@@ -357,7 +393,8 @@ Outcome CredentialService::putPolicy(const Actor &actor, const QString &credenti
         if (!existing)
             return existing.error();
         if (!existing.value())
-            return invalid(QStringLiteral("approval_channel: no notification channel named \"%1\".").arg(*channel));
+            return invalid(QStringLiteral("approval_channel: no notification channel named \"%1\".")
+                                   .arg(*channel));
     }
     p.approvalChannel = *channel;
     auto passkey = f.boolean(QStringLiteral("require_passkey"), false);
@@ -383,10 +420,13 @@ Outcome CredentialService::removePolicy(const Actor &actor, const QString &crede
     if (!removed)
         return removed.error();
     if (!removed.value())
-        return Error(ErrorCode::NotFound, QStringLiteral("The credential \"%1\" has no policy.").arg(credential));
+        return Error(ErrorCode::NotFound,
+                     QStringLiteral("The credential \"%1\" has no policy.").arg(credential));
     m_ctx.recordChange(actor, QStringLiteral("policy.delete"), credential);
-    return ok({{QStringLiteral("status"), QStringLiteral("deleted")},
-               {QStringLiteral("message"), QStringLiteral("Every request to \"%1\" now requires approval.").arg(credential)}});
+    return ok({ { QStringLiteral("status"), QStringLiteral("deleted") },
+                { QStringLiteral("message"),
+                  QStringLiteral("Every request to \"%1\" now requires approval.")
+                          .arg(credential) } });
 }
 
 } // namespace tap::admin

@@ -20,7 +20,7 @@ using OutcomeCallback = std::function<void(Outcome)>;
 
 inline Outcome ok(QJsonObject body, int status = 200)
 {
-    return Reply{status, std::move(body)};
+    return Reply{ status, std::move(body) };
 }
 
 } // namespace tap::admin

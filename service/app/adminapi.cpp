@@ -20,7 +20,8 @@ namespace {
 // Admin answers can carry tokens: never cache them.
 http::Response toResponse(const Outcome &outcome)
 {
-    http::Response r = outcome ? http::Response::json(outcome->status, outcome->body) : http::Response::error(outcome.error());
+    http::Response r = outcome ? http::Response::json(outcome->status, outcome->body)
+                               : http::Response::error(outcome.error());
     r.setHeader("Cache-Control", "no-store");
     return r;
 }
@@ -39,9 +40,12 @@ Result<QJsonObject> jsonBody(const http::Request &request)
     const QJsonDocument doc = QJsonDocument::fromJson(request.body, &error);
     if (error.error != QJsonParseError::NoError)
         return Error(ErrorCode::InvalidRequest,
-                     QStringLiteral("The request body is not valid JSON (%1 at offset %2).").arg(error.errorString()).arg(error.offset));
+                     QStringLiteral("The request body is not valid JSON (%1 at offset %2).")
+                             .arg(error.errorString())
+                             .arg(error.offset));
     if (!doc.isObject())
-        return Error(ErrorCode::InvalidRequest, QStringLiteral("The request body must be a JSON object."));
+        return Error(ErrorCode::InvalidRequest,
+                     QStringLiteral("The request body must be a JSON object."));
     return doc.object();
 }
 
@@ -53,15 +57,21 @@ QString remoteAddr(const Call &call)
 } // namespace
 
 AdminApi::AdminApi(admin::Context &context, admin::ChannelTester &tester)
-    : m_ctx(context), m_accounts(context), m_members(context), m_credentials(context), m_agents(context),
-      m_channels(context, tester), m_audit(context)
+    : m_ctx(context),
+      m_accounts(context),
+      m_members(context),
+      m_credentials(context),
+      m_agents(context),
+      m_channels(context, tester),
+      m_audit(context)
 {
 }
 
 std::function<void(const Call &)> AdminApi::authed(AuthedHandler handler)
 {
     return [this, handler = std::move(handler)](const Call &call) {
-        auto actor = m_accounts.authenticate(call.request.header("authorization"), remoteAddr(call));
+        auto actor =
+                m_accounts.authenticate(call.request.header("authorization"), remoteAddr(call));
         if (!actor)
             return respond(call.responder, actor.error());
         respond(call.responder, handler(call, actor.value()));
@@ -97,11 +107,13 @@ void AdminApi::addAccountRoutes(http::Router &router)
     });
     router.add("POST", QStringLiteral("/verify-email"), [this](const Call &call) {
         auto body = jsonBody(call.request);
-        respond(call.responder, body ? m_accounts.verifyEmail(body.value()) : Outcome(body.error()));
+        respond(call.responder,
+                body ? m_accounts.verifyEmail(body.value()) : Outcome(body.error()));
     });
     router.add("POST", QStringLiteral("/resend-verification"), [this](const Call &call) {
         auto body = jsonBody(call.request);
-        respond(call.responder, body ? m_accounts.resendVerification(body.value()) : Outcome(body.error()));
+        respond(call.responder,
+                body ? m_accounts.resendVerification(body.value()) : Outcome(body.error()));
     });
     router.add("POST", QStringLiteral("/login"), [this](const Call &call) {
         auto body = jsonBody(call.request);
@@ -117,91 +129,152 @@ void AdminApi::addAccountRoutes(http::Router &router)
 
 void AdminApi::addTeamRoutes(http::Router &router)
 {
-    router.add("GET", QStringLiteral("/admin/team"), authed([this](const Call &, const Actor &a) { return m_members.team(a); }));
-    router.add("GET", QStringLiteral("/admin/members"), authed([this](const Call &, const Actor &a) { return m_members.list(a); }));
+    router.add("GET", QStringLiteral("/admin/team"),
+               authed([this](const Call &, const Actor &a) { return m_members.team(a); }));
+    router.add("GET", QStringLiteral("/admin/members"),
+               authed([this](const Call &, const Actor &a) { return m_members.list(a); }));
     router.add("POST", QStringLiteral("/admin/members/invite"),
-               authedBody([this](const Call &, const Actor &a, const QJsonObject &b) { return m_members.invite(a, b); }));
+               authedBody([this](const Call &, const Actor &a, const QJsonObject &b) {
+                   return m_members.invite(a, b);
+               }));
     router.add("PATCH", QStringLiteral("/admin/members/<arg>"),
-               authedBody([this](const Call &c, const Actor &a, const QJsonObject &b) { return m_members.update(a, c.arg(0), b); }));
+               authedBody([this](const Call &c, const Actor &a, const QJsonObject &b) {
+                   return m_members.update(a, c.arg(0), b);
+               }));
     router.add("DELETE", QStringLiteral("/admin/members/<arg>"),
-               authed([this](const Call &c, const Actor &a) { return m_members.remove(a, c.arg(0)); }));
+               authed([this](const Call &c, const Actor &a) {
+                   return m_members.remove(a, c.arg(0));
+               }));
 }
 
 void AdminApi::addConfigRoutes(http::Router &router)
 {
     auto &creds = m_credentials;
-    router.add("GET", QStringLiteral("/admin/credentials"), authed([&creds](const Call &, const Actor &a) { return creds.list(a); }));
+    router.add("GET", QStringLiteral("/admin/credentials"),
+               authed([&creds](const Call &, const Actor &a) { return creds.list(a); }));
     router.add("POST", QStringLiteral("/admin/credentials"),
-               authedBody([&creds](const Call &, const Actor &a, const QJsonObject &b) { return creds.create(a, b); }));
+               authedBody([&creds](const Call &, const Actor &a, const QJsonObject &b) {
+                   return creds.create(a, b);
+               }));
     router.add("GET", QStringLiteral("/admin/credentials/<arg>"),
                authed([&creds](const Call &c, const Actor &a) { return creds.get(a, c.arg(0)); }));
     router.add("PATCH", QStringLiteral("/admin/credentials/<arg>"),
-               authedBody([&creds](const Call &c, const Actor &a, const QJsonObject &b) { return creds.update(a, c.arg(0), b); }));
-    router.add("DELETE", QStringLiteral("/admin/credentials/<arg>"),
-               authed([&creds](const Call &c, const Actor &a) { return creds.remove(a, c.arg(0)); }));
+               authedBody([&creds](const Call &c, const Actor &a, const QJsonObject &b) {
+                   return creds.update(a, c.arg(0), b);
+               }));
+    router.add(
+            "DELETE", QStringLiteral("/admin/credentials/<arg>"),
+            authed([&creds](const Call &c, const Actor &a) { return creds.remove(a, c.arg(0)); }));
     router.add("PUT", QStringLiteral("/admin/credentials/<arg>/value"),
-               authedBody([&creds](const Call &c, const Actor &a, const QJsonObject &b) { return creds.rotateValue(a, c.arg(0), b); }));
+               authedBody([&creds](const Call &c, const Actor &a, const QJsonObject &b) {
+                   return creds.rotateValue(a, c.arg(0), b);
+               }));
     router.add("GET", QStringLiteral("/admin/policies/<arg>"),
-               authed([&creds](const Call &c, const Actor &a) { return creds.getPolicy(a, c.arg(0)); }));
+               authed([&creds](const Call &c, const Actor &a) {
+                   return creds.getPolicy(a, c.arg(0));
+               }));
     router.add("PUT", QStringLiteral("/admin/policies/<arg>"),
-               authedBody([&creds](const Call &c, const Actor &a, const QJsonObject &b) { return creds.putPolicy(a, c.arg(0), b); }));
+               authedBody([&creds](const Call &c, const Actor &a, const QJsonObject &b) {
+                   return creds.putPolicy(a, c.arg(0), b);
+               }));
     router.add("DELETE", QStringLiteral("/admin/policies/<arg>"),
-               authed([&creds](const Call &c, const Actor &a) { return creds.removePolicy(a, c.arg(0)); }));
+               authed([&creds](const Call &c, const Actor &a) {
+                   return creds.removePolicy(a, c.arg(0));
+               }));
 
     auto &agents = m_agents;
-    router.add("GET", QStringLiteral("/admin/agents"), authed([&agents](const Call &, const Actor &a) { return agents.listAgents(a); }));
+    router.add("GET", QStringLiteral("/admin/agents"),
+               authed([&agents](const Call &, const Actor &a) { return agents.listAgents(a); }));
     router.add("POST", QStringLiteral("/admin/agents"),
-               authedBody([&agents](const Call &, const Actor &a, const QJsonObject &b) { return agents.createAgent(a, b); }));
+               authedBody([&agents](const Call &, const Actor &a, const QJsonObject &b) {
+                   return agents.createAgent(a, b);
+               }));
     router.add("GET", QStringLiteral("/admin/agents/<arg>"),
-               authed([&agents](const Call &c, const Actor &a) { return agents.getAgent(a, c.arg(0)); }));
+               authed([&agents](const Call &c, const Actor &a) {
+                   return agents.getAgent(a, c.arg(0));
+               }));
     router.add("PATCH", QStringLiteral("/admin/agents/<arg>"),
-               authedBody([&agents](const Call &c, const Actor &a, const QJsonObject &b) { return agents.updateAgent(a, c.arg(0), b); }));
+               authedBody([&agents](const Call &c, const Actor &a, const QJsonObject &b) {
+                   return agents.updateAgent(a, c.arg(0), b);
+               }));
     router.add("DELETE", QStringLiteral("/admin/agents/<arg>"),
-               authed([&agents](const Call &c, const Actor &a) { return agents.removeAgent(a, c.arg(0)); }));
+               authed([&agents](const Call &c, const Actor &a) {
+                   return agents.removeAgent(a, c.arg(0));
+               }));
     router.add("POST", QStringLiteral("/admin/agents/<arg>/enable"),
-               authed([&agents](const Call &c, const Actor &a) { return agents.setEnabled(a, c.arg(0), true); }));
+               authed([&agents](const Call &c, const Actor &a) {
+                   return agents.setEnabled(a, c.arg(0), true);
+               }));
     router.add("POST", QStringLiteral("/admin/agents/<arg>/disable"),
-               authed([&agents](const Call &c, const Actor &a) { return agents.setEnabled(a, c.arg(0), false); }));
+               authed([&agents](const Call &c, const Actor &a) {
+                   return agents.setEnabled(a, c.arg(0), false);
+               }));
     router.add("POST", QStringLiteral("/admin/agents/<arg>/rotate-key"),
-               authed([&agents](const Call &c, const Actor &a) { return agents.rotateKey(a, c.arg(0)); }));
+               authed([&agents](const Call &c, const Actor &a) {
+                   return agents.rotateKey(a, c.arg(0));
+               }));
 
-    router.add("GET", QStringLiteral("/admin/roles"), authed([&agents](const Call &, const Actor &a) { return agents.listRoles(a); }));
+    router.add("GET", QStringLiteral("/admin/roles"),
+               authed([&agents](const Call &, const Actor &a) { return agents.listRoles(a); }));
     router.add("POST", QStringLiteral("/admin/roles"),
-               authedBody([&agents](const Call &, const Actor &a, const QJsonObject &b) { return agents.createRole(a, b); }));
+               authedBody([&agents](const Call &, const Actor &a, const QJsonObject &b) {
+                   return agents.createRole(a, b);
+               }));
     router.add("GET", QStringLiteral("/admin/roles/<arg>"),
-               authed([&agents](const Call &c, const Actor &a) { return agents.getRole(a, c.arg(0)); }));
+               authed([&agents](const Call &c, const Actor &a) {
+                   return agents.getRole(a, c.arg(0));
+               }));
     router.add("PUT", QStringLiteral("/admin/roles/<arg>"),
-               authedBody([&agents](const Call &c, const Actor &a, const QJsonObject &b) { return agents.replaceRole(a, c.arg(0), b); }));
+               authedBody([&agents](const Call &c, const Actor &a, const QJsonObject &b) {
+                   return agents.replaceRole(a, c.arg(0), b);
+               }));
     router.add("DELETE", QStringLiteral("/admin/roles/<arg>"),
-               authed([&agents](const Call &c, const Actor &a) { return agents.removeRole(a, c.arg(0)); }));
+               authed([&agents](const Call &c, const Actor &a) {
+                   return agents.removeRole(a, c.arg(0));
+               }));
 
-    router.add("GET", QStringLiteral("/admin/agent-links"), authed([&agents](const Call &, const Actor &a) { return agents.listLinks(a); }));
+    router.add("GET", QStringLiteral("/admin/agent-links"),
+               authed([&agents](const Call &, const Actor &a) { return agents.listLinks(a); }));
     router.add("POST", QStringLiteral("/admin/agent-links"),
-               authedBody([&agents](const Call &, const Actor &a, const QJsonObject &b) { return agents.createLink(a, b); }));
+               authedBody([&agents](const Call &, const Actor &a, const QJsonObject &b) {
+                   return agents.createLink(a, b);
+               }));
     router.add("DELETE", QStringLiteral("/admin/agent-links/<arg>/<arg>"),
-               authed([&agents](const Call &c, const Actor &a) { return agents.removeLink(a, c.arg(0), c.arg(1)); }));
+               authed([&agents](const Call &c, const Actor &a) {
+                   return agents.removeLink(a, c.arg(0), c.arg(1));
+               }));
 
     auto &channels = m_channels;
     router.add("GET", QStringLiteral("/admin/notification-channels"),
                authed([&channels](const Call &, const Actor &a) { return channels.list(a); }));
     router.add("POST", QStringLiteral("/admin/notification-channels"),
-               authedBody([&channels](const Call &, const Actor &a, const QJsonObject &b) { return channels.create(a, b); }));
+               authedBody([&channels](const Call &, const Actor &a, const QJsonObject &b) {
+                   return channels.create(a, b);
+               }));
     router.add("DELETE", QStringLiteral("/admin/notification-channels/<arg>"),
-               authed([&channels](const Call &c, const Actor &a) { return channels.remove(a, c.arg(0)); }));
-    router.add("POST", QStringLiteral("/admin/notification-channels/<arg>/test"), [this](const Call &call) {
-        auto actor = m_accounts.authenticate(call.request.header("authorization"), remoteAddr(call));
-        if (!actor)
-            return respond(call.responder, actor.error());
-        m_channels.test(actor.value(), call.arg(0), [responder = call.responder](Outcome o) { respond(responder, o); });
-    });
+               authed([&channels](const Call &c, const Actor &a) {
+                   return channels.remove(a, c.arg(0));
+               }));
+    router.add("POST", QStringLiteral("/admin/notification-channels/<arg>/test"),
+               [this](const Call &call) {
+                   auto actor = m_accounts.authenticate(call.request.header("authorization"),
+                                                        remoteAddr(call));
+                   if (!actor)
+                       return respond(call.responder, actor.error());
+                   m_channels.test(
+                           actor.value(), call.arg(0),
+                           [responder = call.responder](Outcome o) { respond(responder, o); });
+               });
 }
 
 void AdminApi::addAuditRoutes(http::Router &router)
 {
-    router.add("GET", QStringLiteral("/admin/audit"),
-               authed([this](const Call &c, const Actor &a) { return m_audit.page(a, c.request.query()); }));
+    router.add("GET", QStringLiteral("/admin/audit"), authed([this](const Call &c, const Actor &a) {
+                   return m_audit.page(a, c.request.query());
+               }));
     router.add("GET", QStringLiteral("/admin/audit/export"), [this](const Call &call) {
-        auto actor = m_accounts.authenticate(call.request.header("authorization"), remoteAddr(call));
+        auto actor =
+                m_accounts.authenticate(call.request.header("authorization"), remoteAddr(call));
         if (!actor)
             return respond(call.responder, actor.error());
         auto query = m_audit.parseQuery(actor.value(), call.request.query());
@@ -209,17 +282,24 @@ void AdminApi::addAuditRoutes(http::Router &router)
             return respond(call.responder, query.error());
         // Streamed page by page: the export of a long trail never sits in memory whole.
         const http::Responder responder = call.responder;
-        responder.begin(200, {{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/x-ndjson")},
-                              {QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-store")},
-                              {QByteArrayLiteral("Content-Disposition"), QByteArrayLiteral("attachment; filename=\"tap-audit.jsonl\"")}});
-        auto done = m_audit.exportAll(actor.value(), call.request.query(), [&responder](const QList<store::AuditRecord> &rows) {
-            QByteArray chunk;
-            for (const store::AuditRecord &r : rows)
-                chunk += QJsonDocument(r.toJson()).toJson(QJsonDocument::Compact) + '\n';
-            responder.write(chunk);
-        });
+        responder.begin(
+                200,
+                { { QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/x-ndjson") },
+                  { QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-store") },
+                  { QByteArrayLiteral("Content-Disposition"),
+                    QByteArrayLiteral("attachment; filename=\"tap-audit.jsonl\"") } });
+        auto done = m_audit.exportAll(
+                actor.value(), call.request.query(),
+                [&responder](const QList<store::AuditRecord> &rows) {
+                    QByteArray chunk;
+                    for (const store::AuditRecord &r : rows)
+                        chunk += QJsonDocument(r.toJson()).toJson(QJsonDocument::Compact) + '\n';
+                    responder.write(chunk);
+                });
         if (!done) // the status line is gone already: say so in the stream itself
-            responder.write(QJsonDocument(api::errorObject(done.error())).toJson(QJsonDocument::Compact) + '\n');
+            responder.write(
+                    QJsonDocument(api::errorObject(done.error())).toJson(QJsonDocument::Compact)
+                    + '\n');
         responder.end();
     });
 }

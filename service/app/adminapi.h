@@ -10,7 +10,7 @@
 namespace tap::http {
 class Router;
 struct Call;
-}
+} // namespace tap::http
 
 namespace tap::app {
 
@@ -24,7 +24,8 @@ public:
 
 private:
     using AuthedHandler = std::function<admin::Outcome(const http::Call &, const admin::Actor &)>;
-    using AuthedBodyHandler = std::function<admin::Outcome(const http::Call &, const admin::Actor &, const QJsonObject &)>;
+    using AuthedBodyHandler = std::function<admin::Outcome(const http::Call &, const admin::Actor &,
+                                                           const QJsonObject &)>;
     std::function<void(const http::Call &)> authed(AuthedHandler handler);
     std::function<void(const http::Call &)> authedBody(AuthedBodyHandler handler);
     void addAccountRoutes(http::Router &router);

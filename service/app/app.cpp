@@ -37,9 +37,11 @@ namespace {
 Result<void> ensurePrivateDir(const QString &path)
 {
     if (!QDir().mkpath(path))
-        return Error(ErrorCode::Unavailable, QStringLiteral("Cannot create the directory %1.").arg(path));
+        return Error(ErrorCode::Unavailable,
+                     QStringLiteral("Cannot create the directory %1.").arg(path));
     if (::chmod(QFile::encodeName(path).constData(), 0700) != 0)
-        return Error(ErrorCode::Unavailable, QStringLiteral("Cannot set mode 0700 on %1.").arg(path));
+        return Error(ErrorCode::Unavailable,
+                     QStringLiteral("Cannot set mode 0700 on %1.").arg(path));
     return {};
 }
 
@@ -61,7 +63,8 @@ Result<void> App::check(const Config &config)
 {
     if (!config.masterKeyHex.isEmpty()) {
         if (auto k = crypto::MasterKey::fromHex(config.masterKeyHex); !k)
-            return Error(ErrorCode::InvalidRequest, QStringLiteral("TAP_MASTER_KEY: %1").arg(k.error().message()));
+            return Error(ErrorCode::InvalidRequest,
+                         QStringLiteral("TAP_MASTER_KEY: %1").arg(k.error().message()));
     } else if (QFileInfo::exists(config.masterKeyFile)) {
         core::SystemRandom random;
         if (auto k = crypto::MasterKey::fromFile(config.masterKeyFile, false, random); !k)
@@ -69,7 +72,8 @@ Result<void> App::check(const Config &config)
     }
     const QFileInfo dir(config.dataDir);
     if (dir.exists() && !dir.isDir())
-        return Error(ErrorCode::InvalidRequest, QStringLiteral("--data-dir %1 is not a directory.").arg(config.dataDir));
+        return Error(ErrorCode::InvalidRequest,
+                     QStringLiteral("--data-dir %1 is not a directory.").arg(config.dataDir));
     return {};
 }
 
@@ -91,10 +95,12 @@ Result<void> App::openDatabase()
     store::Migrator migrator(*m_db, m_clock);
     auto version = migrator.migrate();
     if (!version)
-        return Error(version.error().code(), QStringLiteral("Database migration failed: %1").arg(version.error().message()));
+        return Error(
+                version.error().code(),
+                QStringLiteral("Database migration failed: %1").arg(version.error().message()));
     core::logEvent(core::lcStore(), QtInfoMsg, QStringLiteral("database ready"),
-                   {{QStringLiteral("database"), m_config.database.redacted()},
-                    {QStringLiteral("schema_version"), version.value()}});
+                   { { QStringLiteral("database"), m_config.database.redacted() },
+                     { QStringLiteral("schema_version"), version.value() } });
     return {};
 }
 
@@ -104,7 +110,8 @@ Result<void> App::loadKeys()
     if (!m_config.masterKeyHex.isEmpty()) {
         key = crypto::MasterKey::fromHex(m_config.masterKeyHex);
         if (!key)
-            return Error(ErrorCode::InvalidRequest, QStringLiteral("TAP_MASTER_KEY: %1").arg(key.error().message()));
+            return Error(ErrorCode::InvalidRequest,
+                         QStringLiteral("TAP_MASTER_KEY: %1").arg(key.error().message()));
     } else {
         // Create a key only for a database that has never had one: a missing key file next to
         // an existing database is an operator error, not a reason to start afresh.
@@ -143,17 +150,18 @@ Result<void> App::start()
     options.limits.maxBodyBytes = m_config.maxBodyBytes;
     options.onWorkerExit = [db = m_db] { db->closeThreadConnection(); };
     m_server = std::make_unique<http::Server>(
-            options, [router = m_router.get()](const http::Request &request, http::Responder responder) {
+            options,
+            [router = m_router.get()](const http::Request &request, http::Responder responder) {
                 router->handle(request, responder);
             });
     auto port = m_server->start();
     if (!port)
         return port.error();
     core::logEvent(core::lcApp(), QtInfoMsg, QStringLiteral("listening"),
-                   {{QStringLiteral("address"), m_config.listenAddress.toString()},
-                    {QStringLiteral("port"), int(port.value())},
-                    {QStringLiteral("workers"), m_config.workers},
-                    {QStringLiteral("version"), QStringLiteral(TAP_VERSION)}});
+                   { { QStringLiteral("address"), m_config.listenAddress.toString() },
+                     { QStringLiteral("port"), int(port.value()) },
+                     { QStringLiteral("workers"), m_config.workers },
+                     { QStringLiteral("version"), QStringLiteral(TAP_VERSION) } });
     return {};
 }
 
@@ -175,47 +183,55 @@ void App::createServices()
     mail.from = m_config.mailFrom;
     mail.outboxDir = m_config.mailOutbox;
     m_mailer = std::make_unique<channels::Mailer>(mail);
-    m_chat = std::make_unique<ChatTester>(ChatTester::Settings{m_config.telegramApiBase, m_config.telegramBotToken,
-                                                               m_config.matrixHomeserver, m_config.matrixAccessToken});
-    m_context = std::make_unique<admin::Context>(*m_db, *m_vault, *m_keys, *m_hasher, *m_mailer, m_clock, m_random,
-                                                 m_config.publicUrl);
+    m_chat = std::make_unique<ChatTester>(
+            ChatTester::Settings{ m_config.telegramApiBase, m_config.telegramBotToken,
+                                  m_config.matrixHomeserver, m_config.matrixAccessToken });
+    m_context = std::make_unique<admin::Context>(*m_db, *m_vault, *m_keys, *m_hasher, *m_mailer,
+                                                 m_clock, m_random, m_config.publicUrl);
     m_admin = std::make_unique<AdminApi>(*m_context, *m_chat);
     m_auditSink = std::make_unique<forward::AuditSink>(*m_db, m_config.auditFile);
-    forward::Settings settings{m_config.allowPrivateTargets, m_config.forwardTimeoutS * 1000, m_config.approvalTimeoutS,
-                               m_config.publicUrl};
-    m_forwarder = std::make_unique<forward::Forwarder>(*m_db, *m_vault, *m_keys, m_clock, m_random, *m_auditSink,
-                                                       m_context->configGeneration, settings);
+    forward::Settings settings{ m_config.allowPrivateTargets, m_config.forwardTimeoutS * 1000,
+                                m_config.approvalTimeoutS, m_config.publicUrl };
+    m_forwarder = std::make_unique<forward::Forwarder>(*m_db, *m_vault, *m_keys, m_clock, m_random,
+                                                       *m_auditSink, m_context->configGeneration,
+                                                       settings);
     // Housekeeping on the main thread: pending approvals past their deadline expire.
     m_cleanup = std::make_unique<QTimer>();
-    QObject::connect(m_cleanup.get(), &QTimer::timeout, [this] {
-        (void)store::ApprovalStore(*m_db).expireDue(m_clock.nowMs());
-    });
+    QObject::connect(m_cleanup.get(), &QTimer::timeout,
+                     [this] { (void)store::ApprovalStore(*m_db).expireDue(m_clock.nowMs()); });
     m_cleanup->start(30'000);
 }
 
 void App::addRoutes(http::Router &router)
 {
     router.add("GET", QStringLiteral("/healthz"), [](const http::Call &call) {
-        call.responder.send(http::Response::json(200, {{QStringLiteral("status"), QStringLiteral("ok")}}));
+        call.responder.send(
+                http::Response::json(200, { { QStringLiteral("status"), QStringLiteral("ok") } }));
     });
     router.add("GET", QStringLiteral("/readyz"), [db = m_db](const http::Call &call) {
         if (db->ping()) {
-            call.responder.send(http::Response::json(200, {{QStringLiteral("status"), QStringLiteral("ready")}}));
+            call.responder.send(http::Response::json(
+                    200, { { QStringLiteral("status"), QStringLiteral("ready") } }));
             return;
         }
         call.responder.send(http::Response::error(
                 Error(ErrorCode::Unavailable, QStringLiteral("The database is not reachable."))));
     });
     forward::Forwarder *forwarder = m_forwarder.get();
-    router.add("POST", QStringLiteral("/forward"),
-               [forwarder](const http::Call &call) { forwarder->forward(call.request, call.responder); });
-    router.add("GET", QStringLiteral("/agent/services"),
-               [forwarder](const http::Call &call) { forwarder->services(call.request, call.responder); });
+    router.add("POST", QStringLiteral("/forward"), [forwarder](const http::Call &call) {
+        forwarder->forward(call.request, call.responder);
+    });
+    router.add("GET", QStringLiteral("/agent/services"), [forwarder](const http::Call &call) {
+        forwarder->services(call.request, call.responder);
+    });
     router.add("GET", QStringLiteral("/agent/approvals/<arg>"),
-               [forwarder](const http::Call &call) { forwarder->approvalStatus(call.request, call.arg(0), call.responder); });
+               [forwarder](const http::Call &call) {
+                   forwarder->approvalStatus(call.request, call.arg(0), call.responder);
+               });
     router.add("GET", QStringLiteral("/metrics"), [this](const http::Call &call) {
-        call.responder.send(http::Response::text(200, metricsText(m_server->metrics(), m_startedAtMs),
-                                                 QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8")));
+        call.responder.send(http::Response::text(
+                200, metricsText(m_server->metrics(), m_startedAtMs),
+                QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8")));
     });
 }
 

@@ -11,7 +11,7 @@ class QTimer;
 namespace tap::crypto {
 class KeyRing;
 class PasswordHasher;
-}
+} // namespace tap::crypto
 namespace tap::channels {
 class Mailer;
 }
@@ -21,15 +21,15 @@ struct Context;
 namespace tap::forward {
 class AuditSink;
 class Forwarder;
-}
+} // namespace tap::forward
 namespace tap::store {
 class Database;
 class Vault;
-}
+} // namespace tap::store
 namespace tap::http {
 class Router;
 class Server;
-}
+} // namespace tap::http
 
 namespace tap::app {
 

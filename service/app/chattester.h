@@ -29,8 +29,8 @@ public:
                   const QString &text, std::function<void(core::Result<void>)> done) override;
 
 private:
-    void send(const QString &type, const QJsonObject &config, const QByteArray &token, const QString &text,
-              const std::function<void(core::Result<void>)> &done);
+    void send(const QString &type, const QJsonObject &config, const QByteArray &token,
+              const QString &text, const std::function<void(core::Result<void>)> &done);
 
     Settings m_settings;
     QNetworkAccessManager *m_network;

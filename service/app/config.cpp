@@ -14,7 +14,7 @@ namespace {
 
 struct Option
 {
-    const char *flag;       // without dashes; empty for env-only
+    const char *flag; // without dashes; empty for env-only
     const char *env;
     const char *valueName;
     const char *help;
@@ -22,30 +22,48 @@ struct Option
 
 // The one table of options: --help, parsing and validation all read it.
 const Option kOptions[] = {
-    {"listen", "TAP_LISTEN", "HOST:PORT", "HTTP listen address (port 0 picks a free port). Default 127.0.0.1:8080."},
-    {"data-dir", "TAP_DATA_DIR", "DIR", "State directory, created 0700. Default $XDG_DATA_HOME/tap."},
-    {"database", "TAP_DATABASE_URL", "URL", "sqlite:PATH or postgres://user:pass@host:port/db. Default sqlite:<data-dir>/tap.db."},
-    {"master-key-file", "TAP_MASTER_KEY_FILE", "PATH", "Key-encryption key file (64 hex digits), created 0600 on first start. TAP_MASTER_KEY (64 hex) instead of a file. Default <data-dir>/master.key."},
-    {"public-url", "TAP_PUBLIC_URL", "URL", "Base of approval links and the WebAuthn origin. Default http://<listen>."},
-    {"smtp-url", "TAP_SMTP_URL", "URL", "smtp://user:pass@host:port or smtps://...; TAP_MAIL_FROM sets the sender."},
-    {"mail-from", "TAP_MAIL_FROM", "ADDRESS", "Sender address of mails. Default tap@<public-url host>."},
-    {"mail-outbox", "TAP_MAIL_OUTBOX", "DIR", "Mails are written here as .eml files when no SMTP server is set. Default <data-dir>/outbox."},
-    {"allow-private-targets", "TAP_ALLOW_PRIVATE_TARGETS", "0|1", "1 lets /forward reach loopback and private addresses (development and tests only). Default 0."},
-    {"forward-timeout", "TAP_FORWARD_TIMEOUT_S", "SECONDS", "Upstream timeout. Default 30."},
-    {"approval-timeout", "TAP_APPROVAL_TIMEOUT_S", "SECONDS", "How long a pending approval waits. Default 3600."},
-    {"max-body-bytes", "TAP_MAX_BODY_BYTES", "BYTES", "Largest request body accepted (413 beyond). Default 10485760."},
-    {"workers", "TAP_WORKERS", "N", "HTTP worker threads. Default: number of cores."},
-    {"telegram-api-base", "TAP_TELEGRAM_API_BASE", "URL", "Telegram Bot API base. Default https://api.telegram.org."},
-    {"telegram-chat-id", "TAP_TELEGRAM_CHAT_ID", "ID", "Default Telegram chat for approvals."},
-    {"matrix-homeserver", "TAP_MATRIX_HOMESERVER", "URL", "Matrix homeserver for the approval bot."},
-    {"audit-file", "TAP_AUDIT_FILE", "PATH", "Also append every audit record as one JSON line to this file."},
+    { "listen", "TAP_LISTEN", "HOST:PORT",
+      "HTTP listen address (port 0 picks a free port). Default 127.0.0.1:8080." },
+    { "data-dir", "TAP_DATA_DIR", "DIR",
+      "State directory, created 0700. Default $XDG_DATA_HOME/tap." },
+    { "database", "TAP_DATABASE_URL", "URL",
+      "sqlite:PATH or postgres://user:pass@host:port/db. Default sqlite:<data-dir>/tap.db." },
+    { "master-key-file", "TAP_MASTER_KEY_FILE", "PATH",
+      "Key-encryption key file (64 hex digits), created 0600 on first start. TAP_MASTER_KEY (64 "
+      "hex) instead of a file. Default <data-dir>/master.key." },
+    { "public-url", "TAP_PUBLIC_URL", "URL",
+      "Base of approval links and the WebAuthn origin. Default http://<listen>." },
+    { "smtp-url", "TAP_SMTP_URL", "URL",
+      "smtp://user:pass@host:port or smtps://...; TAP_MAIL_FROM sets the sender." },
+    { "mail-from", "TAP_MAIL_FROM", "ADDRESS",
+      "Sender address of mails. Default tap@<public-url host>." },
+    { "mail-outbox", "TAP_MAIL_OUTBOX", "DIR",
+      "Mails are written here as .eml files when no SMTP server is set. Default "
+      "<data-dir>/outbox." },
+    { "allow-private-targets", "TAP_ALLOW_PRIVATE_TARGETS", "0|1",
+      "1 lets /forward reach loopback and private addresses (development and tests only). Default "
+      "0." },
+    { "forward-timeout", "TAP_FORWARD_TIMEOUT_S", "SECONDS", "Upstream timeout. Default 30." },
+    { "approval-timeout", "TAP_APPROVAL_TIMEOUT_S", "SECONDS",
+      "How long a pending approval waits. Default 3600." },
+    { "max-body-bytes", "TAP_MAX_BODY_BYTES", "BYTES",
+      "Largest request body accepted (413 beyond). Default 10485760." },
+    { "workers", "TAP_WORKERS", "N", "HTTP worker threads. Default: number of cores." },
+    { "telegram-api-base", "TAP_TELEGRAM_API_BASE", "URL",
+      "Telegram Bot API base. Default https://api.telegram.org." },
+    { "telegram-chat-id", "TAP_TELEGRAM_CHAT_ID", "ID", "Default Telegram chat for approvals." },
+    { "matrix-homeserver", "TAP_MATRIX_HOMESERVER", "URL",
+      "Matrix homeserver for the approval bot." },
+    { "audit-file", "TAP_AUDIT_FILE", "PATH",
+      "Also append every audit record as one JSON line to this file." },
 };
 
 QString defaultDataDir(const QProcessEnvironment &env)
 {
     QString base = env.value(QStringLiteral("XDG_DATA_HOME"));
     if (base.isEmpty())
-        base = env.value(QStringLiteral("HOME"), QDir::homePath()) + QStringLiteral("/.local/share");
+        base = env.value(QStringLiteral("HOME"), QDir::homePath())
+                + QStringLiteral("/.local/share");
     return base + QStringLiteral("/tap");
 }
 
@@ -59,7 +77,10 @@ Result<int> positiveInt(const QString &name, const QString &text, int max)
     bool ok = false;
     const int v = text.toInt(&ok);
     if (!ok || v <= 0 || v > max)
-        return bad(name, QStringLiteral("expected a whole number from 1 to %1, got \"%2\"").arg(max).arg(text));
+        return bad(name,
+                   QStringLiteral("expected a whole number from 1 to %1, got \"%2\"")
+                           .arg(max)
+                           .arg(text));
     return v;
 }
 
@@ -75,8 +96,10 @@ Result<bool> boolean(const QString &name, const QString &text)
 Result<QUrl> httpUrl(const QString &name, const QString &text)
 {
     const QUrl url(text, QUrl::StrictMode);
-    if (!url.isValid() || (url.scheme() != u"http" && url.scheme() != u"https") || url.host().isEmpty())
-        return bad(name, QStringLiteral("expected an http:// or https:// URL, got \"%1\"").arg(text));
+    if (!url.isValid() || (url.scheme() != u"http" && url.scheme() != u"https")
+        || url.host().isEmpty())
+        return bad(name,
+                   QStringLiteral("expected an http:// or https:// URL, got \"%1\"").arg(text));
     return url;
 }
 
@@ -89,14 +112,17 @@ Result<void> parseListen(Config &c, const QString &text)
     bool ok = false;
     const int port = colon < 0 ? -1 : text.mid(colon + 1).toInt(&ok);
     if (colon < 0 || !ok || port < 0 || port > 65535)
-        return bad(QStringLiteral("--listen"), QStringLiteral("expected HOST:PORT with a port from 0 to 65535, got \"%1\"").arg(text));
+        return bad(QStringLiteral("--listen"),
+                   QStringLiteral("expected HOST:PORT with a port from 0 to 65535, got \"%1\"")
+                           .arg(text));
     if (host == u"localhost")
         host = QStringLiteral("127.0.0.1");
     QHostAddress address;
     if (host.isEmpty() || host == u"*")
         address = QHostAddress(QHostAddress::AnyIPv4);
     else if (!address.setAddress(host))
-        return bad(QStringLiteral("--listen"), QStringLiteral("\"%1\" is not an IP address").arg(host));
+        return bad(QStringLiteral("--listen"),
+                   QStringLiteral("\"%1\" is not an IP address").arg(host));
     c.listenAddress = address;
     c.listenPort = quint16(port);
     return {};
@@ -107,10 +133,15 @@ QString helpText(const QCommandLineParser &parser)
     QString text = parser.helpText();
     text += QStringLiteral("\nEnvironment (flags win):\n");
     for (const Option &o : kOptions)
-        text += QStringLiteral("  %1%2\n").arg(QString::fromLatin1(o.env), -28).arg(QStringLiteral("--") + QString::fromLatin1(o.flag));
-    text += QStringLiteral("  %1(secret: environment only)\n").arg(QStringLiteral("TAP_MASTER_KEY"), -28);
-    text += QStringLiteral("  %1(secret: environment only)\n").arg(QStringLiteral("TAP_TELEGRAM_BOT_TOKEN"), -28);
-    text += QStringLiteral("  %1(secret: environment only)\n").arg(QStringLiteral("TAP_MATRIX_ACCESS_TOKEN"), -28);
+        text += QStringLiteral("  %1%2\n")
+                        .arg(QString::fromLatin1(o.env), -28)
+                        .arg(QStringLiteral("--") + QString::fromLatin1(o.flag));
+    text += QStringLiteral("  %1(secret: environment only)\n")
+                    .arg(QStringLiteral("TAP_MASTER_KEY"), -28);
+    text += QStringLiteral("  %1(secret: environment only)\n")
+                    .arg(QStringLiteral("TAP_TELEGRAM_BOT_TOKEN"), -28);
+    text += QStringLiteral("  %1(secret: environment only)\n")
+                    .arg(QStringLiteral("TAP_MATRIX_ACCESS_TOKEN"), -28);
     return text;
 }
 
@@ -121,16 +152,24 @@ Result<Config::Parsed> Config::parse(const QStringList &arguments, const QProces
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("tapd: the TAP credential proxy service."));
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
-    const QCommandLineOption help(QStringList{QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help and exit."));
-    const QCommandLineOption version(QStringLiteral("version"), QStringLiteral("Print the version and exit."));
-    const QCommandLineOption check(QStringLiteral("check-config"), QStringLiteral("Validate the configuration and exit (0 valid, 1 not)."));
-    parser.addOptions({help, version, check});
+    const QCommandLineOption help(QStringList{ QStringLiteral("h"), QStringLiteral("help") },
+                                  QStringLiteral("Show this help and exit."));
+    const QCommandLineOption version(QStringLiteral("version"),
+                                     QStringLiteral("Print the version and exit."));
+    const QCommandLineOption check(
+            QStringLiteral("check-config"),
+            QStringLiteral("Validate the configuration and exit (0 valid, 1 not)."));
+    parser.addOptions({ help, version, check });
     for (const Option &o : kOptions)
-        parser.addOption(QCommandLineOption(QString::fromLatin1(o.flag), QString::fromLatin1(o.help), QString::fromLatin1(o.valueName)));
-    if (!parser.parse(QStringList{QStringLiteral("tapd")} + arguments))
+        parser.addOption(QCommandLineOption(QString::fromLatin1(o.flag),
+                                            QString::fromLatin1(o.help),
+                                            QString::fromLatin1(o.valueName)));
+    if (!parser.parse(QStringList{ QStringLiteral("tapd") } + arguments))
         return Error(ErrorCode::InvalidRequest, parser.errorText());
     if (!parser.positionalArguments().isEmpty())
-        return Error(ErrorCode::InvalidRequest, QStringLiteral("Unexpected argument: %1").arg(parser.positionalArguments().first()));
+        return Error(ErrorCode::InvalidRequest,
+                     QStringLiteral("Unexpected argument: %1")
+                             .arg(parser.positionalArguments().first()));
 
     Parsed out;
     if (parser.isSet(help)) {
@@ -162,7 +201,8 @@ Result<Config::Parsed> Config::parse(const QStringList &arguments, const QProces
     c.dataDir = QDir::cleanPath(QDir(c.dataDir).absolutePath());
 
     const QString db = value("database", "TAP_DATABASE_URL");
-    auto url = store::DatabaseUrl::parse(db.isEmpty() ? QStringLiteral("sqlite:") + c.dataDir + QStringLiteral("/tap.db") : db);
+    auto url = store::DatabaseUrl::parse(
+            db.isEmpty() ? QStringLiteral("sqlite:") + c.dataDir + QStringLiteral("/tap.db") : db);
     if (!url)
         return bad(QStringLiteral("--database"), url.error().message());
     c.database = url.value();
@@ -176,15 +216,21 @@ Result<Config::Parsed> Config::parse(const QStringList &arguments, const QProces
             ? u'[' + c.listenAddress.toString() + u']'
             : c.listenAddress.toString();
     const QString publicUrl = value("public-url", "TAP_PUBLIC_URL");
-    auto pub = httpUrl(QStringLiteral("--public-url"), publicUrl.isEmpty() ? QStringLiteral("http://%1:%2").arg(listenHost).arg(c.listenPort) : publicUrl);
+    auto pub = httpUrl(QStringLiteral("--public-url"),
+                       publicUrl.isEmpty()
+                               ? QStringLiteral("http://%1:%2").arg(listenHost).arg(c.listenPort)
+                               : publicUrl);
     if (!pub)
         return pub.error();
     c.publicUrl = pub.value();
 
     if (const QString smtp = value("smtp-url", "TAP_SMTP_URL"); !smtp.isEmpty()) {
         c.smtpUrl = QUrl(smtp, QUrl::StrictMode);
-        if (!c.smtpUrl.isValid() || (c.smtpUrl.scheme() != u"smtp" && c.smtpUrl.scheme() != u"smtps") || c.smtpUrl.host().isEmpty())
-            return bad(QStringLiteral("--smtp-url"), QStringLiteral("expected smtp://user:pass@host:port or smtps://..."));
+        if (!c.smtpUrl.isValid()
+            || (c.smtpUrl.scheme() != u"smtp" && c.smtpUrl.scheme() != u"smtps")
+            || c.smtpUrl.host().isEmpty())
+            return bad(QStringLiteral("--smtp-url"),
+                       QStringLiteral("expected smtp://user:pass@host:port or smtps://..."));
     }
     c.mailFrom = value("mail-from", "TAP_MAIL_FROM");
     if (c.mailFrom.isEmpty())
@@ -195,25 +241,34 @@ Result<Config::Parsed> Config::parse(const QStringList &arguments, const QProces
     if (c.mailOutbox.isEmpty())
         c.mailOutbox = c.dataDir + QStringLiteral("/outbox");
 
-    auto allow = boolean(QStringLiteral("TAP_ALLOW_PRIVATE_TARGETS"), value("allow-private-targets", "TAP_ALLOW_PRIVATE_TARGETS"));
+    auto allow = boolean(QStringLiteral("TAP_ALLOW_PRIVATE_TARGETS"),
+                         value("allow-private-targets", "TAP_ALLOW_PRIVATE_TARGETS"));
     if (!allow)
         return allow.error();
     c.allowPrivateTargets = allow.value();
 
-    struct IntOption { const char *flag; const char *env; int max; int *target; };
+    struct IntOption
+    {
+        const char *flag;
+        const char *env;
+        int max;
+        int *target;
+    };
     int maxBody = int(c.maxBodyBytes);
     c.workers = qMax(1, QThread::idealThreadCount());
     const IntOption ints[] = {
-        {"forward-timeout", "TAP_FORWARD_TIMEOUT_S", 3600, &c.forwardTimeoutS},
-        {"approval-timeout", "TAP_APPROVAL_TIMEOUT_S", 30 * 86400, &c.approvalTimeoutS},
-        {"max-body-bytes", "TAP_MAX_BODY_BYTES", 1024 * 1024 * 1024, &maxBody},
-        {"workers", "TAP_WORKERS", 256, &c.workers},
+        { "forward-timeout", "TAP_FORWARD_TIMEOUT_S", 3600, &c.forwardTimeoutS },
+        { "approval-timeout", "TAP_APPROVAL_TIMEOUT_S", 30 * 86400, &c.approvalTimeoutS },
+        { "max-body-bytes", "TAP_MAX_BODY_BYTES", 1024 * 1024 * 1024, &maxBody },
+        { "workers", "TAP_WORKERS", 256, &c.workers },
     };
     for (const IntOption &o : ints) {
         const QString v = value(o.flag, o.env);
         if (v.isEmpty())
             continue;
-        auto n = positiveInt(QStringLiteral("%1 (--%2)").arg(QString::fromLatin1(o.env), QString::fromLatin1(o.flag)), v, o.max);
+        auto n = positiveInt(QStringLiteral("%1 (--%2)")
+                                     .arg(QString::fromLatin1(o.env), QString::fromLatin1(o.flag)),
+                             v, o.max);
         if (!n)
             return n.error();
         *o.target = n.value();
@@ -222,7 +277,8 @@ Result<Config::Parsed> Config::parse(const QStringList &arguments, const QProces
 
     c.telegramBotToken = env.value(QStringLiteral("TAP_TELEGRAM_BOT_TOKEN"));
     const QString tgBase = value("telegram-api-base", "TAP_TELEGRAM_API_BASE");
-    auto tg = httpUrl(QStringLiteral("TAP_TELEGRAM_API_BASE"), tgBase.isEmpty() ? QStringLiteral("https://api.telegram.org") : tgBase);
+    auto tg = httpUrl(QStringLiteral("TAP_TELEGRAM_API_BASE"),
+                      tgBase.isEmpty() ? QStringLiteral("https://api.telegram.org") : tgBase);
     if (!tg)
         return tg.error();
     c.telegramApiBase = tg.value();

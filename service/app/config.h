@@ -41,8 +41,7 @@ struct Config
     struct Parsed;
     // Parses arguments (argv without the program name) and the environment. For Help and
     // Version, `text` holds what to print.
-    static core::Result<Parsed> parse(const QStringList &arguments,
-                                      const QProcessEnvironment &env);
+    static core::Result<Parsed> parse(const QStringList &arguments, const QProcessEnvironment &env);
 };
 
 struct Config::Parsed

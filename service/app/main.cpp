@@ -12,7 +12,7 @@
 
 namespace {
 
-int s_signalPipe[2] = {-1, -1};
+int s_signalPipe[2] = { -1, -1 };
 
 void onSignal(int)
 {
@@ -72,7 +72,7 @@ int main(int argc, char *argv[])
     tap::app::App app(parsed->config);
     if (auto r = app.start(); !r) {
         tap::core::logEvent(tap::core::lcApp(), QtCriticalMsg, QStringLiteral("start-up failed"),
-                            {{QStringLiteral("error"), r.error().message()}});
+                            { { QStringLiteral("error"), r.error().message() } });
         std::fprintf(stderr, "tapd: %s\n", qUtf8Printable(r.error().message()));
         return 2;
     }

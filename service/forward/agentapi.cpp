@@ -64,15 +64,17 @@ void Forwarder::park(const std::shared_ptr<Exchange> &x)
     // The reviewed request, exactly as the agent sent it (no secret in it), sealed for the team.
     QJsonArray headers;
     for (const auto &[name, value] : std::as_const(x->headers))
-        headers.append(QJsonArray{QString::fromLatin1(name), QString::fromUtf8(value)});
-    const QJsonObject reviewed{{QStringLiteral("method"), a.method},
-                               {QStringLiteral("target"), x->target},
-                               {QStringLiteral("team"), x->teamHeader},
-                               {QStringLiteral("credential"), x->credentialHeader},
-                               {QStringLiteral("headers"), headers},
-                               {QStringLiteral("body"), QString::fromLatin1(x->body.toBase64())}};
-    auto sealed = m_vault.seal(a.teamId, crypto::KeyRing::rowAad("tap:approval-request:v1", a.teamId, a.id),
-                               core::SecretBytes(QJsonDocument(reviewed).toJson(QJsonDocument::Compact)));
+        headers.append(QJsonArray{ QString::fromLatin1(name), QString::fromUtf8(value) });
+    const QJsonObject reviewed{ { QStringLiteral("method"), a.method },
+                                { QStringLiteral("target"), x->target },
+                                { QStringLiteral("team"), x->teamHeader },
+                                { QStringLiteral("credential"), x->credentialHeader },
+                                { QStringLiteral("headers"), headers },
+                                { QStringLiteral("body"),
+                                  QString::fromLatin1(x->body.toBase64()) } };
+    auto sealed = m_vault.seal(
+            a.teamId, crypto::KeyRing::rowAad("tap:approval-request:v1", a.teamId, a.id),
+            core::SecretBytes(QJsonDocument(reviewed).toJson(QJsonDocument::Compact)));
     if (!sealed)
         return reject(*x, sealed.error(), QStringLiteral("approval_store_failed"));
     a.sealedRequest = sealed.value();
@@ -87,15 +89,17 @@ void Forwarder::park(const std::shared_ptr<Exchange> &x)
 
     QUrl approval = m_settings.publicUrl;
     approval.setPath(approval.path() + QStringLiteral("/approve/") + a.id);
-    const QJsonObject body{{QStringLiteral("txn_id"), a.id},
-                           {QStringLiteral("status"), QStringLiteral("pending")},
-                           {QStringLiteral("poll_url"), QString(QStringLiteral("/agent/approvals/") + a.id)},
-                           {QStringLiteral("approval_url"), approval.toString()},
-                           {QStringLiteral("expires_at"), core::toRfc3339(a.expiresAt)}};
+    const QJsonObject body{ { QStringLiteral("txn_id"), a.id },
+                            { QStringLiteral("status"), QStringLiteral("pending") },
+                            { QStringLiteral("poll_url"),
+                              QString(QStringLiteral("/agent/approvals/") + a.id) },
+                            { QStringLiteral("approval_url"), approval.toString() },
+                            { QStringLiteral("expires_at"), core::toRfc3339(a.expiresAt) } };
     x->responder.send(withRequestId(http::Response::json(202, body), x->requestId));
 }
 
-void Forwarder::approvalStatus(const http::Request &request, const QString &txnId, const http::Responder &responder)
+void Forwarder::approvalStatus(const http::Request &request, const QString &txnId,
+                               const http::Responder &responder)
 {
     const QString requestId = m_random.uuid();
     auto agent = authenticate(request);
@@ -103,20 +107,25 @@ void Forwarder::approvalStatus(const http::Request &request, const QString &txnI
         return responder.send(withRequestId(http::Response::error(agent.error()), requestId));
     if (!agent->enabled) // the seed: disabling an agent "blocks all requests"
         return responder.send(withRequestId(
-                http::Response::error(Error(ErrorCode::Forbidden, QStringLiteral("This agent is disabled."))), requestId));
+                http::Response::error(
+                        Error(ErrorCode::Forbidden, QStringLiteral("This agent is disabled."))),
+                requestId));
     auto row = store::ApprovalStore(m_db).get(txnId);
     if (!row)
         return responder.send(withRequestId(http::Response::error(row.error()), requestId));
     // Someone else's transaction looks exactly like one that does not exist.
-    if (!row.value() || row.value()->agentHomeTeamId != agent->homeTeamId || row.value()->agentId != agent->agentId)
+    if (!row.value() || row.value()->agentHomeTeamId != agent->homeTeamId
+        || row.value()->agentId != agent->agentId)
         return responder.send(withRequestId(
-                http::Response::error(Error(ErrorCode::NotFound, QStringLiteral("No such approval request."))), requestId));
+                http::Response::error(
+                        Error(ErrorCode::NotFound, QStringLiteral("No such approval request."))),
+                requestId));
     store::ApprovalRow a = *row.value();
     if (a.status == u"pending" && a.expiresAt <= m_clock.nowMs())
         a.status = QStringLiteral("expired");
-    QJsonObject body{{QStringLiteral("txn_id"), a.id},
-                     {QStringLiteral("status"), a.status},
-                     {QStringLiteral("expires_at"), core::toRfc3339(a.expiresAt)}};
+    QJsonObject body{ { QStringLiteral("txn_id"), a.id },
+                      { QStringLiteral("status"), a.status },
+                      { QStringLiteral("expires_at"), core::toRfc3339(a.expiresAt) } };
     responder.send(withRequestId(http::Response::json(200, body), requestId));
 }
 
@@ -128,26 +137,37 @@ void Forwarder::services(const http::Request &request, const http::Responder &re
         return responder.send(withRequestId(http::Response::error(agent.error()), requestId));
     if (!agent->enabled) // the seed: disabling an agent "blocks all requests"
         return responder.send(withRequestId(
-                http::Response::error(Error(ErrorCode::Forbidden, QStringLiteral("This agent is disabled."))), requestId));
+                http::Response::error(
+                        Error(ErrorCode::Forbidden, QStringLiteral("This agent is disabled."))),
+                requestId));
     store::ForwardStore store(m_db);
     auto describe = [](const store::Grant &g, const std::optional<store::PolicyRow> &policy) {
         const store::CredentialRow &c = g.credential;
-        QJsonObject o{{QStringLiteral("name"), c.name},
-                      {QStringLiteral("description"), c.description},
-                      {QStringLiteral("connector"), c.connector},
-                      {QStringLiteral("target"), c.relativeTarget ? QStringLiteral("path") : QStringLiteral("url")},
-                      {QStringLiteral("allowed_hosts"), c.relativeTarget ? QJsonArray() : QJsonArray::fromStringList(c.allowedHosts)}};
+        QJsonObject o{ { QStringLiteral("name"), c.name },
+                       { QStringLiteral("description"), c.description },
+                       { QStringLiteral("connector"), c.connector },
+                       { QStringLiteral("target"),
+                         c.relativeTarget ? QStringLiteral("path") : QStringLiteral("url") },
+                       { QStringLiteral("allowed_hosts"),
+                         c.relativeTarget ? QJsonArray()
+                                          : QJsonArray::fromStringList(c.allowedHosts) } };
         if (policy)
             o.insert(QStringLiteral("policy"),
-                     QJsonObject{{QStringLiteral("auto_approve_methods"), QJsonArray::fromStringList(policy->autoApproveMethods)},
-                                 {QStringLiteral("require_approval_methods"), QJsonArray::fromStringList(policy->requireApprovalMethods)},
-                                 {QStringLiteral("auto_approve_urls"), QJsonArray::fromStringList(policy->autoApproveUrls)},
-                                 {QStringLiteral("require_passkey"), policy->requirePasskey}});
+                     QJsonObject{ { QStringLiteral("auto_approve_methods"),
+                                    QJsonArray::fromStringList(policy->autoApproveMethods) },
+                                  { QStringLiteral("require_approval_methods"),
+                                    QJsonArray::fromStringList(policy->requireApprovalMethods) },
+                                  { QStringLiteral("auto_approve_urls"),
+                                    QJsonArray::fromStringList(policy->autoApproveUrls) },
+                                  { QStringLiteral("require_passkey"), policy->requirePasskey } });
         else
-            o.insert(QStringLiteral("policy"), QJsonObject{{QStringLiteral("summary"), QStringLiteral("every request requires approval")}});
+            o.insert(QStringLiteral("policy"),
+                     QJsonObject{ { QStringLiteral("summary"),
+                                    QStringLiteral("every request requires approval") } });
         return o;
     };
-    auto teamEntry = [&](const QString &teamId, const QString &relation, const Result<QList<store::Grant>> &grants) -> Result<QJsonObject> {
+    auto teamEntry = [&](const QString &teamId, const QString &relation,
+                         const Result<QList<store::Grant>> &grants) -> Result<QJsonObject> {
         if (!grants)
             return grants.error();
         store::CredentialStore credentials(m_db);
@@ -159,13 +179,14 @@ void Forwarder::services(const http::Request &request, const http::Responder &re
             list.append(describe(g, policy.value()));
         }
         auto name = store.teamName(teamId);
-        return QJsonObject{{QStringLiteral("team_id"), teamId},
-                           {QStringLiteral("team_name"), name ? name.value() : QString()},
-                           {QStringLiteral("relation"), relation},
-                           {QStringLiteral("credentials"), list}};
+        return QJsonObject{ { QStringLiteral("team_id"), teamId },
+                            { QStringLiteral("team_name"), name ? name.value() : QString() },
+                            { QStringLiteral("relation"), relation },
+                            { QStringLiteral("credentials"), list } };
     };
     QJsonArray teams;
-    auto home = teamEntry(agent->homeTeamId, QStringLiteral("home"), store.homeGrants(agent->homeTeamId, agent->agentId));
+    auto home = teamEntry(agent->homeTeamId, QStringLiteral("home"),
+                          store.homeGrants(agent->homeTeamId, agent->agentId));
     if (!home)
         return responder.send(withRequestId(http::Response::error(home.error()), requestId));
     teams.append(home.value());
@@ -174,15 +195,18 @@ void Forwarder::services(const http::Request &request, const http::Responder &re
         return responder.send(withRequestId(http::Response::error(links.error()), requestId));
     for (const auto &[teamId, role] : links.value()) {
         auto entry = teamEntry(teamId, QStringLiteral("linked"),
-                               role.isEmpty() ? Result<QList<store::Grant>>(QList<store::Grant>()) : store.roleGrants(teamId, role));
+                               role.isEmpty() ? Result<QList<store::Grant>>(QList<store::Grant>())
+                                              : store.roleGrants(teamId, role));
         if (!entry)
             return responder.send(withRequestId(http::Response::error(entry.error()), requestId));
         teams.append(entry.value());
     }
-    responder.send(withRequestId(http::Response::json(200, {{QStringLiteral("agent_id"), agent->agentId},
-                                                            {QStringLiteral("home_team_id"), agent->homeTeamId},
-                                                            {QStringLiteral("teams"), teams}}),
-                                 requestId));
+    responder.send(withRequestId(
+            http::Response::json(200,
+                                 { { QStringLiteral("agent_id"), agent->agentId },
+                                   { QStringLiteral("home_team_id"), agent->homeTeamId },
+                                   { QStringLiteral("teams"), teams } }),
+            requestId));
 }
 
 } // namespace tap::forward

@@ -15,8 +15,9 @@ AuditSink::AuditSink(store::Database &db, const QString &filePath) : m_db(db), m
         if (m_fileOk)
             m_file.setPermissions(QFile::ReadOwner | QFile::WriteOwner);
         else
-            core::logEvent(core::lcAudit(), QtCriticalMsg, QStringLiteral("audit file cannot be opened"),
-                           {{QStringLiteral("path"), filePath}});
+            core::logEvent(core::lcAudit(), QtCriticalMsg,
+                           QStringLiteral("audit file cannot be opened"),
+                           { { QStringLiteral("path"), filePath } });
     }
 }
 
@@ -35,13 +36,15 @@ Result<qint64> AuditSink::write(const store::AuditRecord &record, bool final)
 
 void AuditSink::complete(store::AuditRecord record)
 {
-    auto q = m_db.exec(QStringLiteral("UPDATE audit_log SET latency_ms = ?, upstream_latency_ms = ?, redactions = ?, reason = ? "
+    auto q = m_db.exec(QStringLiteral("UPDATE audit_log SET latency_ms = ?, upstream_latency_ms = "
+                                      "?, redactions = ?, reason = ? "
                                       "WHERE seq = ?"),
-                       {record.latencyMs, record.upstreamLatencyMs, record.redactions,
-                        record.reason.isEmpty() ? QVariant() : QVariant(record.reason), record.seq});
+                       { record.latencyMs, record.upstreamLatencyMs, record.redactions,
+                         record.reason.isEmpty() ? QVariant() : QVariant(record.reason),
+                         record.seq });
     if (!q)
         core::logEvent(core::lcAudit(), QtCriticalMsg, QStringLiteral("audit update failed"),
-                       {{QStringLiteral("request_id"), record.requestId}});
+                       { { QStringLiteral("request_id"), record.requestId } });
     appendLine(record);
 }
 

@@ -28,19 +28,21 @@ bool Directory::lookup(const QHash<QString, Entry<T>> &cache, const QString &key
 {
     QReadLocker lock(&m_lock);
     auto it = cache.constFind(key);
-    if (it == cache.constEnd() || it->generation != m_generation.load() || it->expiresAt <= m_clock.nowMs())
+    if (it == cache.constEnd() || it->generation != m_generation.load()
+        || it->expiresAt <= m_clock.nowMs())
         return false;
     *out = it->value;
     return true;
 }
 
 template <typename T>
-void Directory::store(QHash<QString, Entry<T>> &cache, const QString &key, T value, quint64 generation)
+void Directory::store(QHash<QString, Entry<T>> &cache, const QString &key, T value,
+                      quint64 generation)
 {
     QWriteLocker lock(&m_lock);
     if (cache.size() >= kMaxEntries)
         cache.clear(); // bounded memory; a refill costs one query per key
-    cache.insert(key, Entry<T>{std::move(value), generation, m_clock.nowMs() + kTtlMs});
+    cache.insert(key, Entry<T>{ std::move(value), generation, m_clock.nowMs() + kTtlMs });
 }
 
 Result<std::optional<AgentIdentity>> Directory::agentByKeyHash(const QString &keyHash)
@@ -55,13 +57,14 @@ Result<std::optional<AgentIdentity>> Directory::agentByKeyHash(const QString &ke
         return owner.error();
     std::optional<AgentIdentity> identity;
     if (owner.value())
-        identity = AgentIdentity{owner.value()->teamId, owner.value()->agentId, owner.value()->enabled,
-                                 owner.value()->rateLimitPerHour};
+        identity = AgentIdentity{ owner.value()->teamId, owner.value()->agentId,
+                                  owner.value()->enabled, owner.value()->rateLimitPerHour };
     store(m_agents, keyHash, identity, generation);
     return identity;
 }
 
-Result<std::optional<store::ForwardStore::Link>> Directory::link(const QString &teamId, const AgentIdentity &agent)
+Result<std::optional<store::ForwardStore::Link>> Directory::link(const QString &teamId,
+                                                                 const AgentIdentity &agent)
 {
     const QString key = teamId + u'\n' + agent.homeTeamId + u'\n' + agent.agentId;
     std::optional<store::ForwardStore::Link> cached;
@@ -75,8 +78,10 @@ Result<std::optional<store::ForwardStore::Link>> Directory::link(const QString &
     return found.value();
 }
 
-Result<std::shared_ptr<const Resolved>> Directory::resolve(const AgentIdentity &agent, const QString &teamId,
-                                                           const std::optional<QString> &linkRole, const QString &credential)
+Result<std::shared_ptr<const Resolved>> Directory::resolve(const AgentIdentity &agent,
+                                                           const QString &teamId,
+                                                           const std::optional<QString> &linkRole,
+                                                           const QString &credential)
 {
     const QString key = agent.homeTeamId + u'\n' + agent.agentId + u'\n' + teamId + u'\n'
             + linkRole.value_or(QStringLiteral("\x01")) + u'\n' + credential;
@@ -85,9 +90,11 @@ Result<std::shared_ptr<const Resolved>> Directory::resolve(const AgentIdentity &
         return cached;
     const quint64 generation = m_generation.load();
     store::ForwardStore forward(m_db);
-    auto grant = linkRole ? (linkRole->isEmpty() ? Result<std::optional<store::Grant>>(std::optional<store::Grant>())
-                                                 : forward.roleGrant(teamId, *linkRole, credential))
-                          : forward.homeGrant(teamId, agent.agentId, credential);
+    auto grant = linkRole
+            ? (linkRole->isEmpty()
+                       ? Result<std::optional<store::Grant>>(std::optional<store::Grant>())
+                       : forward.roleGrant(teamId, *linkRole, credential))
+            : forward.homeGrant(teamId, agent.agentId, credential);
     if (!grant)
         return grant.error();
     std::shared_ptr<Resolved> resolved;
@@ -100,21 +107,24 @@ Result<std::shared_ptr<const Resolved>> Directory::resolve(const AgentIdentity &
             return policy.error();
         if (policy.value()) {
             const store::PolicyRow &p = *policy.value();
-            resolved->rules = policy::Rules{p.autoApproveMethods, p.requireApprovalMethods, p.autoApproveUrls};
+            resolved->rules = policy::Rules{ p.autoApproveMethods, p.requireApprovalMethods,
+                                             p.autoApproveUrls };
             resolved->requirePasskey = p.requirePasskey;
         }
         if (resolved->grant.credential.hasValue) {
             auto sealed = credentials.sealedValue(teamId, resolved->grant.credential.id);
             if (!sealed)
                 return sealed.error();
-            auto opened = m_vault.open(teamId, crypto::KeyRing::credentialAad(teamId, resolved->grant.credential.id),
-                                       sealed.value());
+            auto opened = m_vault.open(
+                    teamId, crypto::KeyRing::credentialAad(teamId, resolved->grant.credential.id),
+                    sealed.value());
             if (!opened)
-                return Error(ErrorCode::Internal, QStringLiteral("The credential's value cannot be decrypted."));
+                return Error(ErrorCode::Internal,
+                             QStringLiteral("The credential's value cannot be decrypted."));
             resolved->secret = std::move(opened.value());
         }
         resolved->scrubber = std::make_shared<const sanitizer::Scrubber>(
-                QList<sanitizer::Secret>{{resolved->grant.credential.name, resolved->secret}});
+                QList<sanitizer::Secret>{ { resolved->grant.credential.name, resolved->secret } });
     }
     store(m_grants, key, std::shared_ptr<const Resolved>(resolved), generation);
     return std::shared_ptr<const Resolved>(resolved);

@@ -18,7 +18,7 @@ namespace tap::store {
 class Vault;
 class CredentialStore;
 class AgentStore;
-}
+} // namespace tap::store
 
 namespace tap::forward {
 
@@ -36,7 +36,7 @@ struct Resolved
     store::Grant grant;
     std::optional<policy::Rules> rules; // no value: the credential has no policy
     bool requirePasskey = false;
-    core::SecretBytes secret;           // empty when the credential has no value
+    core::SecretBytes secret; // empty when the credential has no value
     // Built once per cache entry (building the automaton costs far more than a request);
     // each request scrubs with a copy, which shares the immutable tables.
     std::shared_ptr<const sanitizer::Scrubber> scrubber;
@@ -56,9 +56,11 @@ public:
 
     core::Result<std::optional<AgentIdentity>> agentByKeyHash(const QString &keyHash);
     // The link of an agent into another team; no value: not linked.
-    core::Result<std::optional<store::ForwardStore::Link>> link(const QString &teamId, const AgentIdentity &agent);
+    core::Result<std::optional<store::ForwardStore::Link>> link(const QString &teamId,
+                                                                const AgentIdentity &agent);
     // No value: the agent may not use that credential in that team (or it does not exist).
-    core::Result<std::shared_ptr<const Resolved>> resolve(const AgentIdentity &agent, const QString &teamId,
+    core::Result<std::shared_ptr<const Resolved>> resolve(const AgentIdentity &agent,
+                                                          const QString &teamId,
                                                           const std::optional<QString> &linkRole,
                                                           const QString &credential);
 

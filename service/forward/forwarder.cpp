@@ -26,25 +26,30 @@ using core::Result;
 
 namespace {
 
-const QStringList kTapHeaders{QStringLiteral("X-TAP-Key"), QStringLiteral("X-TAP-Credential"), QStringLiteral("X-TAP-Target"),
-                              QStringLiteral("X-TAP-Method"), QStringLiteral("X-TAP-Team")};
+const QStringList kTapHeaders{ QStringLiteral("X-TAP-Key"), QStringLiteral("X-TAP-Credential"),
+                               QStringLiteral("X-TAP-Target"), QStringLiteral("X-TAP-Method"),
+                               QStringLiteral("X-TAP-Team") };
 
 // Request headers that describe the hop to tapd, not the request to forward.
 bool isHopHeader(QByteArrayView name)
 {
-    static const QList<QByteArray> hop{"host", "connection", "keep-alive", "proxy-connection", "proxy-authorization", "te",
-                                       "trailer", "transfer-encoding", "upgrade", "content-length", "expect",
-                                       "accept-encoding"};
+    static const QList<QByteArray> hop{
+        "host",   "connection",     "keep-alive",        "proxy-connection", "proxy-authorization",
+        "te",     "trailer",        "transfer-encoding", "upgrade",          "content-length",
+        "expect", "accept-encoding"
+    };
     for (const QByteArray &h : hop) {
         if (name.compare(h, Qt::CaseInsensitive) == 0)
             return true;
     }
-    return name.size() > 6 && QByteArrayView(name).first(6).compare("x-tap-", Qt::CaseInsensitive) == 0;
+    return name.size() > 6
+            && QByteArrayView(name).first(6).compare("x-tap-", Qt::CaseInsensitive) == 0;
 }
 
 bool isAuthHeader(QByteArrayView name)
 {
-    return name.compare("authorization", Qt::CaseInsensitive) == 0 || name.compare("x-api-key", Qt::CaseInsensitive) == 0;
+    return name.compare("authorization", Qt::CaseInsensitive) == 0
+            || name.compare("x-api-key", Qt::CaseInsensitive) == 0;
 }
 
 bool isMethodToken(const QByteArray &m)
@@ -56,10 +61,17 @@ bool isMethodToken(const QByteArray &m)
 
 } // namespace
 
-Forwarder::Forwarder(store::Database &db, store::Vault &vault, const crypto::KeyRing &keys, const core::Clock &clock,
-                     core::Random &random, AuditSink &audit, const std::atomic<quint64> &generation, Settings settings)
-    : m_db(db), m_vault(vault), m_keys(keys), m_clock(clock), m_random(random), m_audit(audit),
-      m_directory(db, vault, clock, generation), m_settings(std::move(settings))
+Forwarder::Forwarder(store::Database &db, store::Vault &vault, const crypto::KeyRing &keys,
+                     const core::Clock &clock, core::Random &random, AuditSink &audit,
+                     const std::atomic<quint64> &generation, Settings settings)
+    : m_db(db),
+      m_vault(vault),
+      m_keys(keys),
+      m_clock(clock),
+      m_random(random),
+      m_audit(audit),
+      m_directory(db, vault, clock, generation),
+      m_settings(std::move(settings))
 {
 }
 
@@ -75,7 +87,8 @@ store::AuditRecord Forwarder::auditRecord(const Exchange &x) const
     r.agentHomeTeamId = x.agent.homeTeamId;
     r.credential = x.credentials.isEmpty() ? x.credentialHeader : x.credentialNames();
     if (!x.credentials.isEmpty())
-        r.credentialScope = x.linkRole ? QStringLiteral("link:") + x.linkRole.value() : x.credentials.first()->grant.credential.scopeKind;
+        r.credentialScope = x.linkRole ? QStringLiteral("link:") + x.linkRole.value()
+                                       : x.credentials.first()->grant.credential.scopeKind;
     r.method = QString::fromLatin1(x.method);
     r.target = x.target.left(2048);
     r.reason = x.reason;
@@ -94,7 +107,9 @@ void Forwarder::reject(Exchange &x, const Error &error, const QString &reason)
         r.decision = QStringLiteral("rejected");
         r.status = response.status;
         if (auto w = m_audit.write(r); !w)
-            response = http::Response::error(Error(ErrorCode::Unavailable, QStringLiteral("The audit trail cannot be written; refusing to proceed.")));
+            response = http::Response::error(Error(
+                    ErrorCode::Unavailable,
+                    QStringLiteral("The audit trail cannot be written; refusing to proceed.")));
         response.setHeader("X-TAP-Request-Id", x.requestId.toLatin1());
     }
     x.responder.send(std::move(response));
@@ -104,14 +119,17 @@ Result<AgentIdentity> Forwarder::authenticate(const http::Request &request)
 {
     const QByteArray key = request.header("x-tap-key").trimmed();
     if (key.isEmpty())
-        return Error(ErrorCode::Unauthorized, QStringLiteral("Send the agent's API key in X-TAP-Key."));
+        return Error(ErrorCode::Unauthorized,
+                     QStringLiteral("Send the agent's API key in X-TAP-Key."));
     if (!crypto::hasTokenShape(crypto::TokenKind::AgentKey, QString::fromLatin1(key)))
-        return Error(ErrorCode::Unauthorized, QStringLiteral("The X-TAP-Key is not a valid agent API key."));
+        return Error(ErrorCode::Unauthorized,
+                     QStringLiteral("The X-TAP-Key is not a valid agent API key."));
     auto identity = m_directory.agentByKeyHash(m_keys.tokenHash(key));
     if (!identity)
         return identity.error();
     if (!identity.value())
-        return Error(ErrorCode::Unauthorized, QStringLiteral("The X-TAP-Key is not a valid agent API key."));
+        return Error(ErrorCode::Unauthorized,
+                     QStringLiteral("The X-TAP-Key is not a valid agent API key."));
     return *identity.value();
 }
 
@@ -139,24 +157,34 @@ void Forwarder::forward(const http::Request &request, const http::Responder &res
         return reject(*x, agent.error(), QStringLiteral("unauthenticated"));
     x->agent = agent.value();
     if (!x->agent.enabled)
-        return reject(*x, Error(ErrorCode::Forbidden, QStringLiteral("This agent is disabled.")), QStringLiteral("agent_disabled"));
+        return reject(*x, Error(ErrorCode::Forbidden, QStringLiteral("This agent is disabled.")),
+                      QStringLiteral("agent_disabled"));
 
     for (const auto &[name, value] : request.headers) {
-        if (name.size() > 6 && QByteArrayView(name).first(6).compare("x-tap-", Qt::CaseInsensitive) == 0
+        if (name.size() > 6
+            && QByteArrayView(name).first(6).compare("x-tap-", Qt::CaseInsensitive) == 0
             && !kTapHeaders.contains(QString::fromLatin1(name), Qt::CaseInsensitive))
-            return reject(*x, Error(ErrorCode::UnknownTapHeader,
-                                    QStringLiteral("Unknown header %1; the supported X-TAP headers are %2.")
-                                            .arg(QString::fromLatin1(name), kTapHeaders.join(QStringLiteral(", ")))),
-                          QStringLiteral("unknown_tap_header"));
+            return reject(
+                    *x,
+                    Error(ErrorCode::UnknownTapHeader,
+                          QStringLiteral("Unknown header %1; the supported X-TAP headers are %2.")
+                                  .arg(QString::fromLatin1(name),
+                                       kTapHeaders.join(QStringLiteral(", ")))),
+                    QStringLiteral("unknown_tap_header"));
     }
     if (!isMethodToken(x->method))
-        return reject(*x, Error(ErrorCode::InvalidRequest, QStringLiteral("X-TAP-Method must be an HTTP method such as GET or POST.")),
-                      QStringLiteral("invalid_method"));
+        return reject(
+                *x,
+                Error(ErrorCode::InvalidRequest,
+                      QStringLiteral("X-TAP-Method must be an HTTP method such as GET or POST.")),
+                QStringLiteral("invalid_method"));
 
     if (auto r = resolveTeam(*x); !r)
         return reject(*x, r.error(), QStringLiteral("team_not_linked"));
     if (x->target.isEmpty())
-        return reject(*x, Error(ErrorCode::InvalidRequest, QStringLiteral("X-TAP-Target is required.")), QStringLiteral("no_target"));
+        return reject(*x,
+                      Error(ErrorCode::InvalidRequest, QStringLiteral("X-TAP-Target is required.")),
+                      QStringLiteral("no_target"));
     if (auto r = resolveCredentials(*x); !r)
         return reject(*x, r.error(), x->reason.isEmpty() ? errorName(r.error().code()) : x->reason);
     if (auto r = buildUpstream(*x); !r)
@@ -168,10 +196,13 @@ void Forwarder::forward(const http::Request &request, const http::Responder &res
     x->needsApproval = false;
     x->reason.clear();
     for (const auto &c : std::as_const(x->credentials)) {
-        const policy::Decision d = policy::evaluate(c->rules, QString::fromLatin1(x->method), x->target);
+        const policy::Decision d =
+                policy::evaluate(c->rules, QString::fromLatin1(x->method), x->target);
         if (d.verdict == policy::Verdict::RequireApproval || c->requirePasskey) {
             x->needsApproval = true;
-            x->reason = d.verdict == policy::Verdict::RequireApproval ? d.reason : QStringLiteral("require_passkey");
+            x->reason = d.verdict == policy::Verdict::RequireApproval
+                    ? d.reason
+                    : QStringLiteral("require_passkey");
             break;
         }
         x->reason = d.reason;
@@ -191,7 +222,8 @@ Result<void> Forwarder::resolveTeam(Exchange &x)
     if (!link)
         return link.error();
     if (!link.value()) // an unknown team and a team that did not link this agent look the same
-        return Error(ErrorCode::TeamNotLinked, QStringLiteral("This agent is not linked into team %1.").arg(x.teamHeader));
+        return Error(ErrorCode::TeamNotLinked,
+                     QStringLiteral("This agent is not linked into team %1.").arg(x.teamHeader));
     x.teamId = x.teamHeader;
     x.linkRole = link.value()->role;
     return {};
@@ -204,16 +236,19 @@ Result<void> Forwarder::resolveCredentials(Exchange &x)
         names << x.credentialHeader;
     } else {
         x.placeholderMode = true;
-        const placeholders::Input in{x.headers, x.body, x.contentType, x.target.toUtf8()};
+        const placeholders::Input in{ x.headers, x.body, x.contentType, x.target.toUtf8() };
         auto found = placeholders::validate(in, [this, &x](const QString &name) -> QStringList {
             auto r = m_directory.resolve(x.agent, x.teamId, x.linkRole, name);
-            return r && r.value() ? r.value()->grant.credential.bodyPlaceholderFields : QStringList();
+            return r && r.value() ? r.value()->grant.credential.bodyPlaceholderFields
+                                  : QStringList();
         });
         if (!found)
             return found.error();
         if (found->isEmpty())
-            return Error(ErrorCode::InvalidRequest, QStringLiteral("Name a credential with X-TAP-Credential, or use "
-                                                                   "<CREDENTIAL:name> placeholders in Authorization or X-Api-Key."));
+            return Error(ErrorCode::InvalidRequest,
+                         QStringLiteral(
+                                 "Name a credential with X-TAP-Credential, or use "
+                                 "<CREDENTIAL:name> placeholders in Authorization or X-Api-Key."));
         names = found.value();
     }
     for (const QString &name : std::as_const(names)) {
@@ -222,11 +257,14 @@ Result<void> Forwarder::resolveCredentials(Exchange &x)
             return resolved.error();
         if (!resolved.value()) {
             x.reason = QStringLiteral("credential_not_allowed");
-            return Error(ErrorCode::CredentialNotAllowed,
-                         QStringLiteral("This agent may not use the credential \"%1\" in this team.").arg(name));
+            return Error(
+                    ErrorCode::CredentialNotAllowed,
+                    QStringLiteral("This agent may not use the credential \"%1\" in this team.")
+                            .arg(name));
         }
         if (!resolved.value()->grant.credential.hasValue)
-            return Error(ErrorCode::InvalidRequest, QStringLiteral("The credential \"%1\" has no value yet.").arg(name));
+            return Error(ErrorCode::InvalidRequest,
+                         QStringLiteral("The credential \"%1\" has no value yet.").arg(name));
         x.credentials << resolved.value();
     }
     return {};
@@ -237,7 +275,7 @@ Result<void> Forwarder::rateLimit(Exchange &x)
     QList<store::RateLimitStore::Bucket> buckets;
     const QString who = x.agent.homeTeamId + u'/' + x.agent.agentId;
     if (x.agent.rateLimitPerHour > 0 && x.teamId == x.agent.homeTeamId)
-        buckets.append({QStringLiteral("agent:") + who, x.agent.rateLimitPerHour});
+        buckets.append({ QStringLiteral("agent:") + who, x.agent.rateLimitPerHour });
     // A role's limit applies to requests whose credential the agent holds only through roles;
     // with several such roles the most generous one counts.
     for (const auto &c : std::as_const(x.credentials)) {
@@ -256,7 +294,7 @@ Result<void> Forwarder::rateLimit(Exchange &x)
             }
         }
         if (best > 0)
-            buckets.append({QStringLiteral("role:%1:%2").arg(bestRole, who), best});
+            buckets.append({ QStringLiteral("role:%1:%2").arg(bestRole, who), best });
     }
     if (buckets.isEmpty())
         return {};
@@ -272,27 +310,30 @@ Result<void> Forwarder::rateLimit(Exchange &x)
 Result<void> Forwarder::buildUpstream(Exchange &x)
 {
     const store::CredentialRow &first = x.credentials.first()->grant.credential;
-    auto url = proxy::effectiveTarget(first.connector, first.apiBase, first.relativeTarget, x.target);
+    auto url =
+            proxy::effectiveTarget(first.connector, first.apiBase, first.relativeTarget, x.target);
     if (!url)
         return url.error();
     const bool agentChosen = first.connector == u"direct";
     // Where the secret goes: the target (direct), or the sidecar and, unless the sidecar is
     // given only a path, the URL the sidecar is told to call. All must be allowed hosts.
-    QStringList hosts{url->host()};
+    QStringList hosts{ url->host() };
     if (!agentChosen && !first.relativeTarget) {
         auto real = proxy::parseAbsoluteTarget(x.target);
         if (!real)
             return real.error();
         const QHostAddress literal(real->host());
         if (!literal.isNull() && !proxy::isAddressAllowed(literal, m_settings.allowPrivateTargets))
-            return Error(ErrorCode::TargetNotAllowed, QStringLiteral("The target address may not be reached."));
+            return Error(ErrorCode::TargetNotAllowed,
+                         QStringLiteral("The target address may not be reached."));
         hosts << real->host();
     }
     for (const auto &c : std::as_const(x.credentials)) {
         for (const QString &host : std::as_const(hosts)) {
             if (!proxy::isHostAllowed(host, c->grant.credential.allowedHosts))
                 return Error(ErrorCode::TargetNotAllowed,
-                             QStringLiteral("The credential \"%1\" may not be sent to %2.").arg(c->grant.credential.name, host));
+                             QStringLiteral("The credential \"%1\" may not be sent to %2.")
+                                     .arg(c->grant.credential.name, host));
         }
     }
     upstream::Request &u = x.upstream;
@@ -301,19 +342,22 @@ Result<void> Forwarder::buildUpstream(Exchange &x)
     u.timeoutMs = m_settings.forwardTimeoutMs;
     if (agentChosen) { // operator-pinned destinations (sidecars) are not the agent's to choose
         const bool allowPrivate = m_settings.allowPrivateTargets;
-        u.addressAllowed = [allowPrivate](const QHostAddress &a) { return proxy::isAddressAllowed(a, allowPrivate); };
+        u.addressAllowed = [allowPrivate](const QHostAddress &a) {
+            return proxy::isAddressAllowed(a, allowPrivate);
+        };
     }
     http::HeaderList headers;
     QByteArray body = x.body;
     if (x.placeholderMode) {
-        const placeholders::Input in{x.headers, x.body, x.contentType, x.target.toUtf8()};
-        auto substituted = placeholders::substitute(in, [&x](const QString &name) -> const core::SecretBytes * {
-            for (const auto &c : std::as_const(x.credentials)) {
-                if (c->grant.credential.name == name)
-                    return &c->secret;
-            }
-            return nullptr;
-        });
+        const placeholders::Input in{ x.headers, x.body, x.contentType, x.target.toUtf8() };
+        auto substituted = placeholders::substitute(
+                in, [&x](const QString &name) -> const core::SecretBytes * {
+                    for (const auto &c : std::as_const(x.credentials)) {
+                        if (c->grant.credential.name == name)
+                            return &c->secret;
+                    }
+                    return nullptr;
+                });
         if (!substituted)
             return substituted.error();
         for (const auto &h : std::as_const(substituted->headers)) {
@@ -330,18 +374,21 @@ Result<void> Forwarder::buildUpstream(Exchange &x)
         if (c.grant.credential.connector == u"direct") {
             QByteArray value = c.grant.credential.authHeaderFormat.toUtf8();
             value.replace("{value}", c.secret.view().toByteArray());
-            headers.append({QByteArrayLiteral("Authorization"), value});
+            headers.append({ QByteArrayLiteral("Authorization"), value });
         } else {
-            headers.append({QByteArrayLiteral("X-OAuth-Credential"), c.grant.credential.name.toUtf8()});
-            headers.append({QByteArrayLiteral("X-OAuth-Credential-Data"), c.secret.view().toByteArray()});
+            headers.append(
+                    { QByteArrayLiteral("X-OAuth-Credential"), c.grant.credential.name.toUtf8() });
+            headers.append({ QByteArrayLiteral("X-OAuth-Credential-Data"),
+                             c.secret.view().toByteArray() });
             if (!c.grant.credential.relativeTarget)
-                headers.append({QByteArrayLiteral("X-OAuth-Target"), x.target.toUtf8()});
-            headers.append({QByteArrayLiteral("X-OAuth-Method"), x.method});
+                headers.append({ QByteArrayLiteral("X-OAuth-Target"), x.target.toUtf8() });
+            headers.append({ QByteArrayLiteral("X-OAuth-Method"), x.method });
         }
     }
     for (const auto &h : std::as_const(headers)) {
         if (!http::isSafeHeader(h.first, h.second))
-            return Error(ErrorCode::InvalidRequest, QStringLiteral("A header holds characters that cannot be forwarded."));
+            return Error(ErrorCode::InvalidRequest,
+                         QStringLiteral("A header holds characters that cannot be forwarded."));
     }
     u.headers = headers;
     u.body = body;

@@ -35,14 +35,16 @@ struct Settings
 class Forwarder
 {
 public:
-    Forwarder(store::Database &db, store::Vault &vault, const crypto::KeyRing &keys, const core::Clock &clock,
-              core::Random &random, AuditSink &audit, const std::atomic<quint64> &generation, Settings settings);
+    Forwarder(store::Database &db, store::Vault &vault, const crypto::KeyRing &keys,
+              const core::Clock &clock, core::Random &random, AuditSink &audit,
+              const std::atomic<quint64> &generation, Settings settings);
 
     void forward(const http::Request &request, const http::Responder &responder);
     // GET /agent/services: what this agent may use, per team.
     void services(const http::Request &request, const http::Responder &responder);
     // GET /agent/approvals/{txn_id}: the outcome of a parked request, for the agent that made it.
-    void approvalStatus(const http::Request &request, const QString &txnId, const http::Responder &responder);
+    void approvalStatus(const http::Request &request, const QString &txnId,
+                        const http::Responder &responder);
 
     Directory &directory() { return m_directory; }
 

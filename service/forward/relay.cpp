@@ -14,7 +14,8 @@ using core::Result;
 
 namespace {
 
-constexpr qint64 kBufferLimit = 256 * 1024;    // larger, unknown-length or event-stream bodies are streamed
+constexpr qint64 kBufferLimit =
+        256 * 1024; // larger, unknown-length or event-stream bodies are streamed
 constexpr qint64 kHighWatermark = 1024 * 1024; // pause the upstream above this much unsent output
 constexpr qint64 kLowWatermark = 256 * 1024;
 
@@ -32,7 +33,7 @@ void Forwarder::send(const std::shared_ptr<Exchange> &x)
     } else {
         QList<sanitizer::Secret> secrets;
         for (const auto &c : std::as_const(x->credentials))
-            secrets.append({c->grant.credential.name, c->secret});
+            secrets.append({ c->grant.credential.name, c->secret });
         x->scrubber = std::make_unique<sanitizer::Scrubber>(secrets);
     }
     x->upstreamStartNs = x->timer.nsecsElapsed();
@@ -50,9 +51,10 @@ void Forwarder::send(const std::shared_ptr<Exchange> &x)
             // A name holding a secret cannot be redacted into a valid field name: drop the field.
             if (ex->scrubber->scrubAll(name) != name)
                 continue;
-            ex->responseHeaders.append({name, ex->scrubber->scrubAll(value)});
+            ex->responseHeaders.append({ name, ex->scrubber->scrubAll(value) });
         }
-        ex->responseHeaders.append({QByteArrayLiteral("X-TAP-Request-Id"), ex->requestId.toLatin1()});
+        ex->responseHeaders.append(
+                { QByteArrayLiteral("X-TAP-Request-Id"), ex->requestId.toLatin1() });
         ex->streaming = contentLength < 0 || contentLength > kBufferLimit || isEventStream(headers);
         if (!ex->streaming)
             return;
@@ -66,7 +68,8 @@ void Forwarder::send(const std::shared_ptr<Exchange> &x)
         auto seq = m_audit.write(r, false);
         if (!seq) {
             upstream::CurlClient::forThisThread().cancel(ex->transfer);
-            ex->responder.send(http::Response::error(Error(ErrorCode::Unavailable, QStringLiteral("The audit trail cannot be written."))));
+            ex->responder.send(http::Response::error(Error(
+                    ErrorCode::Unavailable, QStringLiteral("The audit trail cannot be written."))));
             return;
         }
         r.seq = seq.value();
@@ -125,7 +128,8 @@ void Forwarder::send(const std::shared_ptr<Exchange> &x)
         r.redactions = x->scrubber->redactions();
         http::Response response;
         if (auto w = m_audit.write(r); !w) {
-            response = http::Response::error(Error(ErrorCode::Unavailable, QStringLiteral("The audit trail cannot be written.")));
+            response = http::Response::error(Error(
+                    ErrorCode::Unavailable, QStringLiteral("The audit trail cannot be written.")));
             response.setHeader("X-TAP-Request-Id", x->requestId.toLatin1());
         } else {
             response.status = x->status;

@@ -172,7 +172,8 @@ qint64 Connection::pendingOutput() const
     return m_socket->bytesToWrite();
 }
 
-void Connection::setDrainCallback(quint64 sequence, qint64 lowWatermark, std::function<void()> callback)
+void Connection::setDrainCallback(quint64 sequence, qint64 lowWatermark,
+                                  std::function<void()> callback)
 {
     if (sequence != m_sequence || m_state != State::Processing)
         return;
@@ -240,7 +241,8 @@ void Connection::processBuffer()
         if (step == Step::Stop)
             return;
         if (step == Step::NeedMore) {
-            if (m_socket->bytesAvailable() > 0 && m_socket->state() == QAbstractSocket::ConnectedState) {
+            if (m_socket->bytesAvailable() > 0
+                && m_socket->state() == QAbstractSocket::ConnectedState) {
                 m_buffer += m_socket->read(kReadChunk);
                 continue;
             }
@@ -327,7 +329,7 @@ Connection::Step Connection::parseHead()
             failAndClose(badRequest(QStringLiteral("A header value holds control characters.")));
             return Step::Stop;
         }
-        r.headers.append({line.left(colon), value});
+        r.headers.append({ line.left(colon), value });
     }
     if (r.headers.size() > m_limits.maxHeaderCount) {
         ++m_metrics.limitRejections;
@@ -363,7 +365,8 @@ Connection::Step Connection::parseHead()
     const QList<QByteArray> cl = headerValues(r.headers, "content-length");
     const QList<QByteArray> hosts = headerValues(r.headers, "host");
     if (r.httpMinor == 1 && hosts.size() != 1) {
-        failAndClose(badRequest(QStringLiteral("An HTTP/1.1 request needs exactly one Host header.")));
+        failAndClose(
+                badRequest(QStringLiteral("An HTTP/1.1 request needs exactly one Host header.")));
         return Step::Stop;
     }
     m_chunkedRequest = false;
@@ -545,10 +548,12 @@ void Connection::logRequest(int status)
     fields += "\x1e{\"msg\":\"request\",\"method\":";
     core::appendJsonString(fields, m_request.method);
     fields += ",\"path\":";
-    core::appendJsonString(fields, QByteArrayView(m_request.rawPath).first(qMin<qsizetype>(512, m_request.rawPath.size())));
+    core::appendJsonString(fields,
+                           QByteArrayView(m_request.rawPath)
+                                   .first(qMin<qsizetype>(512, m_request.rawPath.size())));
     fields += ",\"status\":" + QByteArray::number(status) + ",\"duration_ms\":"
-            + QByteArray::number(double(m_requestTimer.nsecsElapsed()) / 1e6, 'f', 3) + ",\"peer\":\""
-            + m_request.peerAddress.toString().toLatin1() + "\"}";
+            + QByteArray::number(double(m_requestTimer.nsecsElapsed()) / 1e6, 'f', 3)
+            + ",\"peer\":\"" + m_request.peerAddress.toString().toLatin1() + "\"}";
     qCInfo(core::lcHttp).noquote() << QString::fromUtf8(fields);
 }
 
@@ -562,8 +567,9 @@ void Connection::deliver(quint64 sequence, Response response)
     const bool noBody = m_isHead || response.status == 204 || response.status == 304;
     // RFC 9110 §8.6: no Content-Length on 204; an HTTP/1.0 client keeps the connection only
     // when told so.
-    QByteArray framing = response.status == 204 ? QByteArray()
-                                                : "Content-Length: " + QByteArray::number(response.body.size());
+    QByteArray framing = response.status == 204
+            ? QByteArray()
+            : "Content-Length: " + QByteArray::number(response.body.size());
     if (!close && m_request.httpMinor == 0)
         framing += framing.isEmpty() ? "Connection: keep-alive" : "\r\nConnection: keep-alive";
     QByteArray out = serializeHead(response.status, response.headers, framing, close);

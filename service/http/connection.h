@@ -81,7 +81,7 @@ private:
     bool m_chunkedRequest = false;
     qint64 m_bodyRemaining = 0;
     qint64 m_chunkRemaining = -1; // -1: expecting a chunk-size line; -2: expecting trailers
-    qint64 m_trailerBytes = 0;    // of the trailer section so far (bounded by maxHeaderBytes)
+    qint64 m_trailerBytes = 0; // of the trailer section so far (bounded by maxHeaderBytes)
     quint64 m_sequence = 0;
     std::shared_ptr<Responder::State> m_responder;
     std::function<void()> m_drainCallback;

@@ -8,12 +8,12 @@ namespace tap::http {
 struct Limits
 {
     qint64 maxHeaderBytes = 32 * 1024; // request line + headers (431 beyond)
-    int maxHeaderCount = 100;          // (431 beyond)
+    int maxHeaderCount = 100; // (431 beyond)
     qint64 maxBodyBytes = 10 * 1024 * 1024; // 413 beyond, checked before the body is read
-    int headerTimeoutMs = 10'000;      // whole head must arrive within this (408)
-    int bodyIdleTimeoutMs = 30'000;    // body must make progress within this (408)
-    int keepAliveTimeoutMs = 60'000;   // idle keep-alive connections are closed after this
-    int writeStallTimeoutMs = 60'000;  // a client that stops reading our response is dropped
+    int headerTimeoutMs = 10'000; // whole head must arrive within this (408)
+    int bodyIdleTimeoutMs = 30'000; // body must make progress within this (408)
+    int keepAliveTimeoutMs = 60'000; // idle keep-alive connections are closed after this
+    int writeStallTimeoutMs = 60'000; // a client that stops reading our response is dropped
     int maxConnectionsPerWorker = 4096; // 503 and close beyond
 };
 

@@ -10,11 +10,11 @@ namespace tap::http {
 struct Metrics
 {
     std::atomic<quint64> responsesByClass[6] = {}; // index = status / 100
-    std::atomic<qint64> openConnections{0};
-    std::atomic<qint64> inFlight{0};
-    std::atomic<quint64> connectionsAccepted{0};
-    std::atomic<quint64> limitRejections{0}; // 408, 413, 431, 503 from the HTTP layer itself
-    std::atomic<quint64> clientAborts{0};    // client gone before its response was written
+    std::atomic<qint64> openConnections{ 0 };
+    std::atomic<qint64> inFlight{ 0 };
+    std::atomic<quint64> connectionsAccepted{ 0 };
+    std::atomic<quint64> limitRejections{ 0 }; // 408, 413, 431, 503 from the HTTP layer itself
+    std::atomic<quint64> clientAborts{ 0 }; // client gone before its response was written
 };
 
 } // namespace tap::http

@@ -21,14 +21,14 @@ QList<QByteArray> headerValues(const HeaderList &headers, QByteArrayView name);
 struct Request
 {
     QByteArray method;
-    QByteArray target;     // request-target as sent
-    QByteArray rawPath;    // target without the query, still percent-encoded
-    QByteArray rawQuery;   // after '?', without it
-    QStringList segments;  // rawPath split on '/', each segment percent-decoded
-    HeaderList headers;    // in arrival order, names as sent
+    QByteArray target; // request-target as sent
+    QByteArray rawPath; // target without the query, still percent-encoded
+    QByteArray rawQuery; // after '?', without it
+    QStringList segments; // rawPath split on '/', each segment percent-decoded
+    HeaderList headers; // in arrival order, names as sent
     QByteArray body;
     QHostAddress peerAddress;
-    int httpMinor = 1;     // HTTP/1.<minor>
+    int httpMinor = 1; // HTTP/1.<minor>
 
     QByteArray header(QByteArrayView name) const { return headerValue(headers, name); }
     QUrlQuery query() const;

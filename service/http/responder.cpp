@@ -38,18 +38,20 @@ void Responder::send(Response response) const
     if (d->started.exchange(true))
         return;
     d->finished = true;
-    onConnectionThread(d, [seq = d->sequence, response = std::move(response)](Connection *c) mutable {
-        c->deliver(seq, std::move(response));
-    });
+    onConnectionThread(d,
+                       [seq = d->sequence, response = std::move(response)](Connection *c) mutable {
+                           c->deliver(seq, std::move(response));
+                       });
 }
 
 void Responder::begin(int status, HeaderList headers) const
 {
     if (d->started.exchange(true))
         return;
-    onConnectionThread(d, [seq = d->sequence, status, headers = std::move(headers)](Connection *c) mutable {
-        c->deliverBegin(seq, status, std::move(headers));
-    });
+    onConnectionThread(
+            d, [seq = d->sequence, status, headers = std::move(headers)](Connection *c) mutable {
+                c->deliverBegin(seq, status, std::move(headers));
+            });
 }
 
 void Responder::write(QByteArray chunk) const

@@ -59,8 +59,8 @@ struct Responder::State
     QPointer<Connection> connection;
     QPointer<QObject> context; // lives in the connection's thread for as long as the worker does
     quint64 sequence = 0;
-    std::atomic<bool> started{false};
-    std::atomic<bool> finished{false};
+    std::atomic<bool> started{ false };
+    std::atomic<bool> finished{ false };
     std::function<void()> cancel;
 };
 

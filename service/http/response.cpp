@@ -15,7 +15,7 @@ Response &Response::setHeader(const QByteArray &name, const QByteArray &value)
             return *this;
         }
     }
-    headers.append({name, value});
+    headers.append({ name, value });
     return *this;
 }
 
@@ -24,7 +24,7 @@ Response Response::json(int status, const QJsonObject &object)
     Response r;
     r.status = status;
     r.body = QJsonDocument(object).toJson(QJsonDocument::Compact);
-    r.headers.append({QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
+    r.headers.append({ QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json") });
     return r;
 }
 
@@ -33,7 +33,7 @@ Response Response::text(int status, const QByteArray &body, const QByteArray &co
     Response r;
     r.status = status;
     r.body = body;
-    r.headers.append({QByteArrayLiteral("Content-Type"), contentType});
+    r.headers.append({ QByteArrayLiteral("Content-Type"), contentType });
     return r;
 }
 
@@ -42,43 +42,70 @@ Response Response::error(const core::Error &error)
     Response r;
     r.status = api::httpStatus(error.code());
     r.body = api::errorBody(error);
-    r.headers.append({QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
+    r.headers.append({ QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json") });
     if (error.retryAfterSeconds() > 0)
-        r.headers.append({QByteArrayLiteral("Retry-After"),
-                          QByteArray::number(error.retryAfterSeconds())});
+        r.headers.append({ QByteArrayLiteral("Retry-After"),
+                           QByteArray::number(error.retryAfterSeconds()) });
     return r;
 }
 
 QByteArray reasonPhrase(int status)
 {
     switch (status) {
-    case 100: return "Continue";
-    case 200: return "OK";
-    case 201: return "Created";
-    case 202: return "Accepted";
-    case 204: return "No Content";
-    case 301: return "Moved Permanently";
-    case 302: return "Found";
-    case 304: return "Not Modified";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 409: return "Conflict";
-    case 410: return "Gone";
-    case 413: return "Content Too Large";
-    case 417: return "Expectation Failed";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    case 505: return "HTTP Version Not Supported";
-    default: return "Status";
+    case 100:
+        return "Continue";
+    case 200:
+        return "OK";
+    case 201:
+        return "Created";
+    case 202:
+        return "Accepted";
+    case 204:
+        return "No Content";
+    case 301:
+        return "Moved Permanently";
+    case 302:
+        return "Found";
+    case 304:
+        return "Not Modified";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 408:
+        return "Request Timeout";
+    case 409:
+        return "Conflict";
+    case 410:
+        return "Gone";
+    case 413:
+        return "Content Too Large";
+    case 417:
+        return "Expectation Failed";
+    case 429:
+        return "Too Many Requests";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 500:
+        return "Internal Server Error";
+    case 501:
+        return "Not Implemented";
+    case 502:
+        return "Bad Gateway";
+    case 503:
+        return "Service Unavailable";
+    case 504:
+        return "Gateway Timeout";
+    case 505:
+        return "HTTP Version Not Supported";
+    default:
+        return "Status";
     }
 }
 

@@ -17,8 +17,9 @@ struct Response
     Response &setHeader(const QByteArray &name, const QByteArray &value);
 
     static Response json(int status, const QJsonObject &object);
-    static Response text(int status, const QByteArray &body,
-                         const QByteArray &contentType = QByteArrayLiteral("text/plain; charset=utf-8"));
+    static Response
+    text(int status, const QByteArray &body,
+         const QByteArray &contentType = QByteArrayLiteral("text/plain; charset=utf-8"));
     static Response error(const core::Error &error); // JSON error shape with its HTTP status
 };
 

@@ -7,8 +7,8 @@ using core::ErrorCode;
 
 void Router::add(QByteArrayView method, const QString &pattern, RouteHandler handler)
 {
-    m_routes.append({method.toByteArray(), pattern.split(u'/', Qt::SkipEmptyParts),
-                     std::move(handler)});
+    m_routes.append(
+            { method.toByteArray(), pattern.split(u'/', Qt::SkipEmptyParts), std::move(handler) });
 }
 
 bool Router::match(const Route &route, const QStringList &segments, QStringList *args)
@@ -35,13 +35,14 @@ void Router::handle(const Request &request, const Responder &responder) const
         if (!match(route, request.segments, &args))
             continue;
         if (route.method == method) {
-            route.handler(Call{request, args, responder});
+            route.handler(Call{ request, args, responder });
             return;
         }
         allowed << route.method;
     }
     if (allowed.isEmpty()) {
-        responder.send(Response::error(Error(ErrorCode::NotFound, QStringLiteral("No such endpoint."))));
+        responder.send(
+                Response::error(Error(ErrorCode::NotFound, QStringLiteral("No such endpoint."))));
         return;
     }
     Response r = Response::error(Error(ErrorCode::MethodNotAllowed,

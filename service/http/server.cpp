@@ -53,16 +53,21 @@ Result<int> listenSocket(const QHostAddress &address, quint16 port, bool reusePo
     }
     const int fd = ::socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)
-        return Error(ErrorCode::Unavailable, QStringLiteral("socket(): %1").arg(QString::fromLocal8Bit(strerror(errno))));
+        return Error(ErrorCode::Unavailable,
+                     QStringLiteral("socket(): %1").arg(QString::fromLocal8Bit(strerror(errno))));
     const int one = 1;
     ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
     if (reusePort)
         ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
-    if (::bind(fd, reinterpret_cast<sockaddr *>(&storage), length) != 0 || ::listen(fd, 1024) != 0) {
+    if (::bind(fd, reinterpret_cast<sockaddr *>(&storage), length) != 0
+        || ::listen(fd, 1024) != 0) {
         const QString why = QString::fromLocal8Bit(strerror(errno));
         ::close(fd);
         return Error(ErrorCode::Unavailable,
-                     QStringLiteral("Cannot listen on %1:%2: %3").arg(address.toString()).arg(port).arg(why));
+                     QStringLiteral("Cannot listen on %1:%2: %3")
+                             .arg(address.toString())
+                             .arg(port)
+                             .arg(why));
     }
     return fd;
 }
@@ -171,13 +176,15 @@ Result<quint16> Server::start()
         QObject::connect(thread.get(), &QThread::finished, worker, &QObject::deleteLater);
         thread->start();
         bool ok = false;
-        QMetaObject::invokeMethod(worker, [worker, &ok, f = fd.value()] { ok = worker->listen(f); },
-                                  Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+                worker, [worker, &ok, f = fd.value()] { ok = worker->listen(f); },
+                Qt::BlockingQueuedConnection);
         m_workers.push_back(worker);
         m_threads.push_back(std::move(thread));
         if (!ok) {
             stop(0);
-            return Error(ErrorCode::Unavailable, QStringLiteral("Cannot take over the listening socket."));
+            return Error(ErrorCode::Unavailable,
+                         QStringLiteral("Cannot take over the listening socket."));
         }
     }
     return m_port;
@@ -188,7 +195,8 @@ void Server::stop(int graceMs)
     if (m_threads.empty())
         return;
     for (Worker *w : m_workers)
-        QMetaObject::invokeMethod(w, [w] { w->stopAccepting(); }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+                w, [w] { w->stopAccepting(); }, Qt::BlockingQueuedConnection);
     QElapsedTimer timer;
     timer.start();
     while (m_metrics.inFlight.load() > 0 && timer.elapsed() < graceMs)
@@ -197,7 +205,8 @@ void Server::stop(int graceMs)
     while (m_metrics.openConnections.load() > 0 && timer.elapsed() < graceMs)
         QThread::msleep(5);
     for (Worker *w : m_workers)
-        QMetaObject::invokeMethod(w, [w] { w->closeAll(); }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+                w, [w] { w->closeAll(); }, Qt::BlockingQueuedConnection);
     for (auto &t : m_threads) {
         t->quit();
         t->wait();

@@ -70,7 +70,7 @@ size_t onHeaderLine(char *data, size_t size, size_t count, void *user)
             && name.compare("transfer-encoding", Qt::CaseInsensitive) != 0
             && name.compare("connection", Qt::CaseInsensitive) != 0
             && name.compare("keep-alive", Qt::CaseInsensitive) != 0)
-            t->headers.append({name, line.mid(colon + 1).trimmed()});
+            t->headers.append({ name, line.mid(colon + 1).trimmed() });
     }
     return length;
 }
@@ -166,7 +166,8 @@ CurlClient::~CurlClient()
 int CurlClient::onSocket(CURL *, int fd, int what, void *client, void *)
 {
     auto *self = static_cast<CurlClient *>(client);
-    auto watch = [self, fd](QHash<int, QSocketNotifier *> &map, QSocketNotifier::Type type, bool on, int event) {
+    auto watch = [self, fd](QHash<int, QSocketNotifier *> &map, QSocketNotifier::Type type, bool on,
+                            int event) {
         QSocketNotifier *n = map.value(fd);
         if (!on) {
             if (n)
@@ -175,7 +176,8 @@ int CurlClient::onSocket(CURL *, int fd, int what, void *client, void *)
         }
         if (!n) {
             n = new QSocketNotifier(fd, type, self);
-            QObject::connect(n, &QSocketNotifier::activated, self, [self, fd, event] { self->socketAction(fd, event); });
+            QObject::connect(n, &QSocketNotifier::activated, self,
+                             [self, fd, event] { self->socketAction(fd, event); });
             map.insert(fd, n);
         }
         n->setEnabled(true);
@@ -185,8 +187,10 @@ int CurlClient::onSocket(CURL *, int fd, int what, void *client, void *)
         delete self->m_writers.take(fd);
         return 0;
     }
-    watch(self->m_readers, QSocketNotifier::Read, what == CURL_POLL_IN || what == CURL_POLL_INOUT, CURL_CSELECT_IN);
-    watch(self->m_writers, QSocketNotifier::Write, what == CURL_POLL_OUT || what == CURL_POLL_INOUT, CURL_CSELECT_OUT);
+    watch(self->m_readers, QSocketNotifier::Read, what == CURL_POLL_IN || what == CURL_POLL_INOUT,
+          CURL_CSELECT_IN);
+    watch(self->m_writers, QSocketNotifier::Write, what == CURL_POLL_OUT || what == CURL_POLL_INOUT,
+          CURL_CSELECT_OUT);
     return 0;
 }
 
@@ -223,15 +227,20 @@ void CurlClient::drainCompleted()
         if (code == CURLE_OK) {
             finish(t, {});
         } else if (t->blockedAddress) {
-            finish(t, Error(ErrorCode::TargetNotAllowed,
-                            QStringLiteral("The target resolves to an address that may not be reached "
-                                           "(loopback, private, link-local or cloud metadata).")));
+            finish(t,
+                   Error(ErrorCode::TargetNotAllowed,
+                         QStringLiteral("The target resolves to an address that may not be reached "
+                                        "(loopback, private, link-local or cloud metadata).")));
         } else if (code == CURLE_OPERATION_TIMEDOUT) {
-            finish(t, Error(ErrorCode::UpstreamTimeout, QStringLiteral("The upstream did not answer in time.")));
+            finish(t,
+                   Error(ErrorCode::UpstreamTimeout,
+                         QStringLiteral("The upstream did not answer in time.")));
         } else {
             // curl's message names host and port but never headers or bodies: safe to show.
-            finish(t, Error(ErrorCode::UpstreamError,
-                            QStringLiteral("The upstream request failed: %1.").arg(QString::fromUtf8(curl_easy_strerror(code)))));
+            finish(t,
+                   Error(ErrorCode::UpstreamError,
+                         QStringLiteral("The upstream request failed: %1.")
+                                 .arg(QString::fromUtf8(curl_easy_strerror(code)))));
         }
     }
 }
@@ -285,7 +294,8 @@ CurlClient::TransferPtr CurlClient::start(Request request, Handlers handlers)
         curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
     } else {
         curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method.constData());
-        if (!t->request.body.isEmpty() || method == "POST" || method == "PUT" || method == "PATCH") {
+        if (!t->request.body.isEmpty() || method == "POST" || method == "PUT"
+            || method == "PATCH") {
             curl_easy_setopt(e, CURLOPT_POSTFIELDS, t->request.body.constData());
             curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(t->request.body.size()));
         }
@@ -293,7 +303,8 @@ CurlClient::TransferPtr CurlClient::start(Request request, Handlers handlers)
     bool hasContentType = false;
     for (const auto &[name, value] : std::as_const(t->request.headers)) {
         hasContentType = hasContentType || name.compare("content-type", Qt::CaseInsensitive) == 0;
-        t->headerList = curl_slist_append(t->headerList, QByteArray(name + ": " + value).constData());
+        t->headerList =
+                curl_slist_append(t->headerList, QByteArray(name + ": " + value).constData());
     }
     // Without these libcurl would add "Expect: 100-continue" and a form Content-Type.
     t->headerList = curl_slist_append(t->headerList, "Expect:");
@@ -312,7 +323,8 @@ void CurlClient::cancel(const TransferPtr &transfer)
     transfer->cancelled = true;
     transfer->handlers = {};
     // Removing a handle from inside a libcurl callback is not allowed: defer it.
-    QMetaObject::invokeMethod(this, [this, transfer] { remove(transfer.get()); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+            this, [this, transfer] { remove(transfer.get()); }, Qt::QueuedConnection);
 }
 
 void CurlClient::resume(const TransferPtr &transfer)
@@ -320,12 +332,15 @@ void CurlClient::resume(const TransferPtr &transfer)
     if (!transfer || !transfer->paused || transfer->cancelled)
         return;
     transfer->paused = false;
-    QMetaObject::invokeMethod(this, [this, transfer] {
-        if (m_transfers.contains(transfer.get()) && !transfer->cancelled) {
-            curl_easy_pause(transfer->easy, CURLPAUSE_CONT);
-            drainCompleted();
-        }
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+            this,
+            [this, transfer] {
+                if (m_transfers.contains(transfer.get()) && !transfer->cancelled) {
+                    curl_easy_pause(transfer->easy, CURLPAUSE_CONT);
+                    drainCompleted();
+                }
+            },
+            Qt::QueuedConnection);
 }
 
 } // namespace tap::upstream

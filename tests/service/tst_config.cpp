@@ -11,7 +11,8 @@ class TestConfig : public QObject
     Q_OBJECT
 
 private:
-    static QProcessEnvironment env(std::initializer_list<std::pair<const char *, const char *>> vars)
+    static QProcessEnvironment
+    env(std::initializer_list<std::pair<const char *, const char *>> vars)
     {
         QProcessEnvironment e;
         e.insert(QStringLiteral("HOME"), QStringLiteral("/home/alice"));
@@ -44,20 +45,22 @@ private slots:
 
     void xdgDataHome()
     {
-        auto parsed = Config::parse({}, env({{"XDG_DATA_HOME", "/xdg"}}));
+        auto parsed = Config::parse({}, env({ { "XDG_DATA_HOME", "/xdg" } }));
         QVERIFY(parsed.ok());
         QCOMPARE(parsed->config.dataDir, QStringLiteral("/xdg/tap"));
     }
 
     void flagsWinOverEnvironment()
     {
-        auto parsed = Config::parse({QStringLiteral("--listen"), QStringLiteral("0.0.0.0:9000"),
-                                     QStringLiteral("--workers"), QStringLiteral("3")},
-                                    env({{"TAP_LISTEN", "127.0.0.1:7000"}, {"TAP_WORKERS", "5"}}));
+        auto parsed =
+                Config::parse({ QStringLiteral("--listen"), QStringLiteral("0.0.0.0:9000"),
+                                QStringLiteral("--workers"), QStringLiteral("3") },
+                              env({ { "TAP_LISTEN", "127.0.0.1:7000" }, { "TAP_WORKERS", "5" } }));
         QVERIFY(parsed.ok());
         QCOMPARE(parsed->config.listenPort, quint16(9000));
         QCOMPARE(parsed->config.workers, 3);
-        auto fromEnv = Config::parse({}, env({{"TAP_LISTEN", "127.0.0.1:7000"}, {"TAP_WORKERS", "5"}}));
+        auto fromEnv = Config::parse(
+                {}, env({ { "TAP_LISTEN", "127.0.0.1:7000" }, { "TAP_WORKERS", "5" } }));
         QVERIFY(fromEnv.ok());
         QCOMPARE(fromEnv->config.listenPort, quint16(7000));
         QCOMPARE(fromEnv->config.workers, 5);
@@ -69,19 +72,28 @@ private slots:
         QTest::addColumn<QString>("variable");
         QTest::addColumn<QString>("value");
         QTest::addRow("data-dir") << u"data-dir"_s << u"TAP_DATA_DIR"_s << u"/srv/tap"_s;
-        QTest::addRow("database") << u"database"_s << u"TAP_DATABASE_URL"_s << u"sqlite:/srv/x.db"_s;
-        QTest::addRow("master-key-file") << u"master-key-file"_s << u"TAP_MASTER_KEY_FILE"_s << u"/k"_s;
-        QTest::addRow("public-url") << u"public-url"_s << u"TAP_PUBLIC_URL"_s << u"https://tap.example"_s;
+        QTest::addRow("database") << u"database"_s << u"TAP_DATABASE_URL"_s
+                                  << u"sqlite:/srv/x.db"_s;
+        QTest::addRow("master-key-file")
+                << u"master-key-file"_s << u"TAP_MASTER_KEY_FILE"_s << u"/k"_s;
+        QTest::addRow("public-url")
+                << u"public-url"_s << u"TAP_PUBLIC_URL"_s << u"https://tap.example"_s;
         QTest::addRow("smtp-url") << u"smtp-url"_s << u"TAP_SMTP_URL"_s << u"smtp://u:p@mail:25"_s;
         QTest::addRow("mail-outbox") << u"mail-outbox"_s << u"TAP_MAIL_OUTBOX"_s << u"/out"_s;
-        QTest::addRow("allow-private") << u"allow-private-targets"_s << u"TAP_ALLOW_PRIVATE_TARGETS"_s << u"1"_s;
-        QTest::addRow("forward-timeout") << u"forward-timeout"_s << u"TAP_FORWARD_TIMEOUT_S"_s << u"5"_s;
-        QTest::addRow("approval-timeout") << u"approval-timeout"_s << u"TAP_APPROVAL_TIMEOUT_S"_s << u"60"_s;
+        QTest::addRow("allow-private")
+                << u"allow-private-targets"_s << u"TAP_ALLOW_PRIVATE_TARGETS"_s << u"1"_s;
+        QTest::addRow("forward-timeout")
+                << u"forward-timeout"_s << u"TAP_FORWARD_TIMEOUT_S"_s << u"5"_s;
+        QTest::addRow("approval-timeout")
+                << u"approval-timeout"_s << u"TAP_APPROVAL_TIMEOUT_S"_s << u"60"_s;
         QTest::addRow("max-body") << u"max-body-bytes"_s << u"TAP_MAX_BODY_BYTES"_s << u"1000"_s;
         QTest::addRow("workers") << u"workers"_s << u"TAP_WORKERS"_s << u"4"_s;
-        QTest::addRow("telegram-api") << u"telegram-api-base"_s << u"TAP_TELEGRAM_API_BASE"_s << u"http://127.0.0.1:9"_s;
-        QTest::addRow("telegram-chat") << u"telegram-chat-id"_s << u"TAP_TELEGRAM_CHAT_ID"_s << u"-100"_s;
-        QTest::addRow("matrix") << u"matrix-homeserver"_s << u"TAP_MATRIX_HOMESERVER"_s << u"http://127.0.0.1:8"_s;
+        QTest::addRow("telegram-api")
+                << u"telegram-api-base"_s << u"TAP_TELEGRAM_API_BASE"_s << u"http://127.0.0.1:9"_s;
+        QTest::addRow("telegram-chat")
+                << u"telegram-chat-id"_s << u"TAP_TELEGRAM_CHAT_ID"_s << u"-100"_s;
+        QTest::addRow("matrix") << u"matrix-homeserver"_s << u"TAP_MATRIX_HOMESERVER"_s
+                                << u"http://127.0.0.1:8"_s;
         QTest::addRow("audit-file") << u"audit-file"_s << u"TAP_AUDIT_FILE"_s << u"/audit.jsonl"_s;
         QTest::addRow("mail-from") << u"mail-from"_s << u"TAP_MAIL_FROM"_s << u"tap@example.org"_s;
     }
@@ -95,40 +107,50 @@ private slots:
         e.insert(variable, value);
         auto viaEnv = Config::parse({}, e);
         QVERIFY2(viaEnv.ok(), qPrintable(viaEnv.ok() ? QString() : viaEnv.error().message()));
-        auto viaFlag = Config::parse({QStringLiteral("--") + flag, value}, env({}));
+        auto viaFlag = Config::parse({ QStringLiteral("--") + flag, value }, env({}));
         QVERIFY2(viaFlag.ok(), qPrintable(viaFlag.ok() ? QString() : viaFlag.error().message()));
-        auto help = Config::parse({QStringLiteral("--help")}, env({}));
+        auto help = Config::parse({ QStringLiteral("--help") }, env({}));
         QVERIFY(help->text.contains(QStringLiteral("--") + flag));
         QVERIFY(help->text.contains(variable));
     }
 
     void secretsOnlyFromEnvironment()
     {
-        auto parsed = Config::parse({}, env({{"TAP_MASTER_KEY", "ab"}, {"TAP_TELEGRAM_BOT_TOKEN", "t"},
-                                             {"TAP_MATRIX_ACCESS_TOKEN", "m"}}));
+        auto parsed = Config::parse({},
+                                    env({ { "TAP_MASTER_KEY", "ab" },
+                                          { "TAP_TELEGRAM_BOT_TOKEN", "t" },
+                                          { "TAP_MATRIX_ACCESS_TOKEN", "m" } }));
         QVERIFY(parsed.ok());
         QCOMPARE(parsed->config.masterKeyHex, QByteArray("ab"));
         QCOMPARE(parsed->config.telegramBotToken, QStringLiteral("t"));
-        QVERIFY(!Config::parse({QStringLiteral("--master-key"), QStringLiteral("ab")}, env({})).ok());
+        QVERIFY(!Config::parse({ QStringLiteral("--master-key"), QStringLiteral("ab") }, env({}))
+                         .ok());
     }
 
     void rejects_data()
     {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("needle");
-        QTest::addRow("listen no port") << QStringList{u"--listen"_s, u"127.0.0.1"_s} << u"HOST:PORT"_s;
-        QTest::addRow("listen bad port") << QStringList{u"--listen"_s, u"127.0.0.1:70000"_s} << u"65535"_s;
-        QTest::addRow("listen bad host") << QStringList{u"--listen"_s, u"nohost:80"_s} << u"not an IP"_s;
-        QTest::addRow("database scheme") << QStringList{u"--database"_s, u"mysql://x"_s} << u"database"_s;
-        QTest::addRow("public url") << QStringList{u"--public-url"_s, u"ftp://x"_s} << u"http"_s;
-        QTest::addRow("smtp url") << QStringList{u"--smtp-url"_s, u"http://x"_s} << u"smtp"_s;
-        QTest::addRow("workers zero") << QStringList{u"--workers"_s, u"0"_s} << u"TAP_WORKERS"_s;
-        QTest::addRow("workers text") << QStringList{u"--workers"_s, u"many"_s} << u"whole number"_s;
-        QTest::addRow("timeout negative") << QStringList{u"--forward-timeout"_s, u"-1"_s} << u"TAP_FORWARD_TIMEOUT_S"_s;
-        QTest::addRow("allow private") << QStringList{u"--allow-private-targets"_s, u"yes"_s} << u"0 or 1"_s;
-        QTest::addRow("unknown flag") << QStringList{u"--frobnicate"_s} << u"frobnicate"_s;
-        QTest::addRow("positional") << QStringList{u"extra"_s} << u"extra"_s;
-        QTest::addRow("mail from") << QStringList{u"--mail-from"_s, u"nobody"_s} << u"email"_s;
+        QTest::addRow("listen no port")
+                << QStringList{ u"--listen"_s, u"127.0.0.1"_s } << u"HOST:PORT"_s;
+        QTest::addRow("listen bad port")
+                << QStringList{ u"--listen"_s, u"127.0.0.1:70000"_s } << u"65535"_s;
+        QTest::addRow("listen bad host")
+                << QStringList{ u"--listen"_s, u"nohost:80"_s } << u"not an IP"_s;
+        QTest::addRow("database scheme")
+                << QStringList{ u"--database"_s, u"mysql://x"_s } << u"database"_s;
+        QTest::addRow("public url") << QStringList{ u"--public-url"_s, u"ftp://x"_s } << u"http"_s;
+        QTest::addRow("smtp url") << QStringList{ u"--smtp-url"_s, u"http://x"_s } << u"smtp"_s;
+        QTest::addRow("workers zero") << QStringList{ u"--workers"_s, u"0"_s } << u"TAP_WORKERS"_s;
+        QTest::addRow("workers text")
+                << QStringList{ u"--workers"_s, u"many"_s } << u"whole number"_s;
+        QTest::addRow("timeout negative")
+                << QStringList{ u"--forward-timeout"_s, u"-1"_s } << u"TAP_FORWARD_TIMEOUT_S"_s;
+        QTest::addRow("allow private")
+                << QStringList{ u"--allow-private-targets"_s, u"yes"_s } << u"0 or 1"_s;
+        QTest::addRow("unknown flag") << QStringList{ u"--frobnicate"_s } << u"frobnicate"_s;
+        QTest::addRow("positional") << QStringList{ u"extra"_s } << u"extra"_s;
+        QTest::addRow("mail from") << QStringList{ u"--mail-from"_s, u"nobody"_s } << u"email"_s;
     }
 
     void rejects()
@@ -143,7 +165,8 @@ private slots:
 
     void ipv6Listen()
     {
-        auto parsed = Config::parse({QStringLiteral("--listen"), QStringLiteral("[::1]:0")}, env({}));
+        auto parsed =
+                Config::parse({ QStringLiteral("--listen"), QStringLiteral("[::1]:0") }, env({}));
         QVERIFY(parsed.ok());
         QCOMPARE(parsed->config.listenAddress, QHostAddress(QHostAddress::LocalHostIPv6));
         QCOMPARE(parsed->config.listenPort, quint16(0));
@@ -152,10 +175,10 @@ private slots:
 
     void versionAndHelp()
     {
-        auto v = Config::parse({QStringLiteral("--version")}, env({}));
+        auto v = Config::parse({ QStringLiteral("--version") }, env({}));
         QCOMPARE(v->action, Config::Action::Version);
         QVERIFY(v->text.startsWith(QStringLiteral("tapd ")));
-        auto c = Config::parse({QStringLiteral("--check-config")}, env({}));
+        auto c = Config::parse({ QStringLiteral("--check-config") }, env({}));
         QCOMPARE(c->action, Config::Action::CheckConfig);
     }
 };

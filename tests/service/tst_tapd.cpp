@@ -77,9 +77,10 @@ public:
         for (const QString &k : extraEnv.keys())
             env.insert(k, extraEnv.value(k));
         m_process.setProcessEnvironment(env);
-        m_process.start(tapdBinary(), QStringList{u"--data-dir"_s, m_dataDir, u"--listen"_s,
-                                                  u"127.0.0.1:0"_s, u"--workers"_s, u"2"_s}
-                                              + extraArgs);
+        m_process.start(tapdBinary(),
+                        QStringList{ u"--data-dir"_s, m_dataDir, u"--listen"_s, u"127.0.0.1:0"_s,
+                                     u"--workers"_s, u"2"_s }
+                                + extraArgs);
         if (!m_process.waitForStarted(5000))
             return false;
         static const QRegularExpression listening(u"listening on http://127.0.0.1:(\\d+)"_s);
@@ -130,13 +131,14 @@ struct RunResult
     QByteArray err;
 };
 
-RunResult runTapd(const QStringList &args, const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
+RunResult runTapd(const QStringList &args,
+                  const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
 {
     QProcess p;
     p.setProcessEnvironment(env);
     p.start(tapdBinary(), args);
     p.waitForFinished(20000);
-    return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
+    return { p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError() };
 }
 
 } // namespace
@@ -153,26 +155,27 @@ private slots:
 
     void versionAndHelp()
     {
-        const RunResult v = runTapd({u"--version"_s});
+        const RunResult v = runTapd({ u"--version"_s });
         QCOMPARE(v.code, 0);
         QVERIFY(v.out.startsWith("tapd "));
-        const RunResult h = runTapd({u"--help"_s});
+        const RunResult h = runTapd({ u"--help"_s });
         QCOMPARE(h.code, 0);
-        for (const char *flag : {"--listen", "--data-dir", "--database", "--master-key-file",
-                                 "--public-url", "--smtp-url", "--mail-outbox", "--check-config",
-                                 "TAP_MAX_BODY_BYTES", "TAP_WORKERS", "TAP_MASTER_KEY"})
+        for (const char *flag : { "--listen", "--data-dir", "--database", "--master-key-file",
+                                  "--public-url", "--smtp-url", "--mail-outbox", "--check-config",
+                                  "TAP_MAX_BODY_BYTES", "TAP_WORKERS", "TAP_MASTER_KEY" })
             QVERIFY2(h.out.contains(flag), flag);
     }
 
     void checkConfig()
     {
         QTemporaryDir dir;
-        const RunResult ok = runTapd({u"--check-config"_s, u"--data-dir"_s, dir.path()});
+        const RunResult ok = runTapd({ u"--check-config"_s, u"--data-dir"_s, dir.path() });
         QCOMPARE(ok.code, 0);
         QVERIFY(ok.out.contains("valid"));
-        QVERIFY2(!QFileInfo::exists(dir.path() + u"/master.key"_s), "check-config must not create files");
+        QVERIFY2(!QFileInfo::exists(dir.path() + u"/master.key"_s),
+                 "check-config must not create files");
 
-        const RunResult bad = runTapd({u"--check-config"_s, u"--listen"_s, u"nowhere"_s});
+        const RunResult bad = runTapd({ u"--check-config"_s, u"--listen"_s, u"nowhere"_s });
         QCOMPARE(bad.code, 1);
         QVERIFY(bad.err.contains("HOST:PORT"));
 
@@ -181,7 +184,7 @@ private slots:
         key.write("not hex\n");
         key.close();
         key.setPermissions(QFile::ReadOwner | QFile::WriteOwner);
-        const RunResult badKey = runTapd({u"--check-config"_s, u"--data-dir"_s, dir.path()});
+        const RunResult badKey = runTapd({ u"--check-config"_s, u"--data-dir"_s, dir.path() });
         QCOMPARE(badKey.code, 1);
         QVERIFY(badKey.err.contains("malformed"));
     }
@@ -226,7 +229,8 @@ private slots:
             if (line.isEmpty())
                 continue;
             const QJsonObject o = QJsonDocument::fromJson(line).object();
-            QVERIFY2(o.contains(u"ts"_s) && o.contains(u"level"_s) && o.contains(u"msg"_s), line.constData());
+            QVERIFY2(o.contains(u"ts"_s) && o.contains(u"level"_s) && o.contains(u"msg"_s),
+                     line.constData());
         }
         Tapd again(data);
         QVERIFY2(again.start(), again.stderrText().constData());
@@ -265,7 +269,7 @@ private slots:
         Tapd first(a.path());
         QVERIFY(first.start());
         Tapd second(b.path());
-        QVERIFY(!second.start({u"--listen"_s, u"127.0.0.1:"_s + QString::number(first.port())}));
+        QVERIFY(!second.start({ u"--listen"_s, u"127.0.0.1:"_s + QString::number(first.port()) }));
         QVERIFY(second.waitExit() != 0);
         QVERIFY(second.stderrText().contains("Cannot listen"));
     }
@@ -294,7 +298,7 @@ private slots:
 
         QTemporaryDir dir;
         Tapd tapd(dir.path());
-        QVERIFY2(tapd.start({u"--database"_s, url}), tapd.stderrText().constData());
+        QVERIFY2(tapd.start({ u"--database"_s, url }), tapd.stderrText().constData());
         QCOMPARE(httpGet(tapd.port(), "/readyz").status, 200);
         QVERIFY(tapd.stderrText().contains("postgres:***@"));
         QVERIFY(!tapd.stderrText().contains("s3cretpw"));
@@ -304,8 +308,8 @@ private slots:
         // Two processes on one database: both start (migrations serialised), both answer.
         Tapd p1(dir.path());
         Tapd p2(dir.path());
-        QVERIFY(p1.start({u"--database"_s, url}));
-        QVERIFY(p2.start({u"--database"_s, url}));
+        QVERIFY(p1.start({ u"--database"_s, url }));
+        QVERIFY(p2.start({ u"--database"_s, url }));
         QCOMPARE(httpGet(p1.port(), "/readyz").status, 200);
         QCOMPARE(httpGet(p2.port(), "/readyz").status, 200);
     }
