@@ -23,15 +23,30 @@ QStringList decodeList(const QString &json)
     return out;
 }
 
-namespace {
+QString credentialColumns(const QString &alias)
+{
+    static const QStringList columns{ QStringLiteral("id"),
+                                      QStringLiteral("team_id"),
+                                      QStringLiteral("name"),
+                                      QStringLiteral("scope_kind"),
+                                      QStringLiteral("scope_id"),
+                                      QStringLiteral("description"),
+                                      QStringLiteral("connector"),
+                                      QStringLiteral("api_base"),
+                                      QStringLiteral("relative_target"),
+                                      QStringLiteral("auth_header_format"),
+                                      QStringLiteral("allowed_hosts"),
+                                      QStringLiteral("body_placeholder_fields") };
+    const QString prefix = alias.isEmpty() ? QString() : alias + u'.';
+    QStringList out;
+    for (const QString &c : columns)
+        out << prefix + c;
+    out << prefix + QStringLiteral("encrypted_value IS NOT NULL")
+        << prefix + QStringLiteral("created_at") << prefix + QStringLiteral("updated_at");
+    return out.join(QStringLiteral(", "));
+}
 
-const QString kColumns = QStringLiteral(
-        "id, team_id, name, scope_kind, scope_id, description, connector, api_base, "
-        "relative_target, "
-        "auth_header_format, allowed_hosts, body_placeholder_fields, encrypted_value IS NOT NULL, "
-        "created_at, updated_at");
-
-CredentialRow readRow(const QSqlQuery &q)
+CredentialRow readCredentialRow(const QSqlQuery &q)
 {
     CredentialRow r;
     r.id = q.value(0).toString();
@@ -51,6 +66,8 @@ CredentialRow readRow(const QSqlQuery &q)
     r.updatedAt = q.value(14).toLongLong();
     return r;
 }
+
+namespace {
 
 QVariant nullIfEmpty(const QString &s)
 {
@@ -86,7 +103,7 @@ Result<void> CredentialStore::create(const CredentialRow &r, const QByteArray &s
 
 Result<QList<CredentialRow>> CredentialStore::list(const QString &teamId)
 {
-    auto q = m_db.exec(QStringLiteral("SELECT ") + kColumns
+    auto q = m_db.exec(QStringLiteral("SELECT ") + credentialColumns(QString())
                                + QStringLiteral(" FROM credentials WHERE team_id = ? ORDER BY "
                                                 "name, scope_kind, scope_id"),
                        { teamId });
@@ -94,7 +111,7 @@ Result<QList<CredentialRow>> CredentialStore::list(const QString &teamId)
         return q.error();
     QList<CredentialRow> out;
     while (q->next())
-        out.append(readRow(*q));
+        out.append(readCredentialRow(*q));
     return out;
 }
 
@@ -103,7 +120,7 @@ Result<std::optional<CredentialRow>> CredentialStore::byName(const QString &team
                                                              const QString &scopeKind,
                                                              const QString &scopeId)
 {
-    auto q = m_db.exec(QStringLiteral("SELECT ") + kColumns
+    auto q = m_db.exec(QStringLiteral("SELECT ") + credentialColumns(QString())
                                + QStringLiteral(" FROM credentials WHERE team_id = ? AND name = ? "
                                                 "AND scope_kind = ? AND scope_id = ?"),
                        { teamId, name, scopeKind, scopeId });
@@ -111,7 +128,7 @@ Result<std::optional<CredentialRow>> CredentialStore::byName(const QString &team
         return q.error();
     if (!q->next())
         return std::optional<CredentialRow>();
-    return std::optional<CredentialRow>(readRow(*q));
+    return std::optional<CredentialRow>(readCredentialRow(*q));
 }
 
 Result<void> CredentialStore::update(const CredentialRow &r)

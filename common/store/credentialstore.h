@@ -45,6 +45,11 @@ private:
     Database &m_db;
 };
 
+// The credential columns in the order readCredentialRow() reads them (15 values), optionally
+// qualified by a table alias.
+QString credentialColumns(const QString &alias);
+CredentialRow readCredentialRow(const class QSqlQuery &query);
+
 // JSON text columns holding string lists.
 QString encodeList(const QStringList &list);
 QStringList decodeList(const QString &json);

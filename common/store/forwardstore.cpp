@@ -6,38 +6,6 @@ namespace tap::store {
 
 using core::Result;
 
-namespace {
-
-const QString kCredentialColumns =
-        QStringLiteral("c.id, c.team_id, c.name, c.scope_kind, c.scope_id, c.description, "
-                       "c.connector, c.api_base, c.relative_target, "
-                       "c.auth_header_format, c.allowed_hosts, c.body_placeholder_fields, "
-                       "c.encrypted_value IS NOT NULL, c.created_at, "
-                       "c.updated_at");
-
-CredentialRow readCredential(const QSqlQuery &q)
-{
-    CredentialRow r;
-    r.id = q.value(0).toString();
-    r.teamId = q.value(1).toString();
-    r.name = q.value(2).toString();
-    r.scopeKind = q.value(3).toString();
-    r.scopeId = q.value(4).toString();
-    r.description = q.value(5).toString();
-    r.connector = q.value(6).toString();
-    r.apiBase = q.value(7).toString();
-    r.relativeTarget = q.value(8).toInt() != 0;
-    r.authHeaderFormat = q.value(9).toString();
-    r.allowedHosts = decodeList(q.value(10).toString());
-    r.bodyPlaceholderFields = decodeList(q.value(11).toString());
-    r.hasValue = q.value(12).toBool();
-    r.createdAt = q.value(13).toLongLong();
-    r.updatedAt = q.value(14).toLongLong();
-    return r;
-}
-
-} // namespace
-
 Result<std::optional<ForwardStore::Link>>
 ForwardStore::link(const QString &teamId, const QString &homeTeamId, const QString &agentId)
 {
@@ -61,7 +29,7 @@ Result<QList<Grant>> ForwardStore::grants(const QString &sql, const QVariantList
     QList<Grant> out;
     while (q->next()) {
         Grant g;
-        g.credential = readCredential(*q);
+        g.credential = readCredentialRow(*q);
         g.direct = directFromQuery && q->value(15).toInt() != 0;
         out.append(g);
     }
@@ -80,7 +48,7 @@ Result<QList<Grant>> ForwardStore::grants(const QString &sql, const QVariantList
 
 Result<QList<Grant>> ForwardStore::homeGrants(const QString &teamId, const QString &agentId)
 {
-    return grants(QStringLiteral("SELECT ") + kCredentialColumns
+    return grants(QStringLiteral("SELECT ") + credentialColumns(QStringLiteral("c"))
                           + QStringLiteral(", (SELECT COUNT(*) FROM agent_credentials ac WHERE "
                                            "ac.team_id = c.team_id AND "
                                            "ac.agent_id = ? AND ac.credential_id = c.id) FROM "
@@ -118,7 +86,7 @@ Result<std::optional<Grant>> ForwardStore::homeGrant(const QString &teamId, cons
 
 Result<QList<Grant>> ForwardStore::roleGrants(const QString &teamId, const QString &role)
 {
-    return grants(QStringLiteral("SELECT ") + kCredentialColumns
+    return grants(QStringLiteral("SELECT ") + credentialColumns(QStringLiteral("c"))
                           + QStringLiteral(", 0 FROM credentials c JOIN role_credentials rc ON "
                                            "rc.team_id = c.team_id AND "
                                            "rc.credential_id = c.id WHERE c.team_id = ? AND "
