@@ -44,25 +44,36 @@ Result<QString> AgentStore::credentialId(const QString &teamId, const QString &n
     return q->value(0).toString();
 }
 
-Result<void> AgentStore::setAgentCredentials(const QString &teamId, const QString &agentId,
-                                             const QStringList &names)
+// Replaces the credentials granted to one owner (an agent or a role) by the named ones.
+// `table` and `ownerColumn` are fixed identifiers from the two callers, never input.
+Result<void> AgentStore::replaceCredentialGrants(const QString &table, const QString &ownerColumn,
+                                                 const QString &teamId, const QString &owner,
+                                                 const QStringList &names)
 {
-    if (auto r = m_db.exec(
-                QStringLiteral("DELETE FROM agent_credentials WHERE team_id = ? AND agent_id = ?"),
-                { teamId, agentId });
+    if (auto r = m_db.exec(QStringLiteral("DELETE FROM %1 WHERE team_id = ? AND %2 = ?")
+                                   .arg(table, ownerColumn),
+                           { teamId, owner });
         !r)
         return r.error();
     for (const QString &name : names) {
         auto id = credentialId(teamId, name);
         if (!id)
             return id.error();
-        if (auto r = m_db.exec(QStringLiteral("INSERT INTO agent_credentials (team_id, agent_id, "
-                                              "credential_id) VALUES (?, ?, ?)"),
-                               { teamId, agentId, id.value() });
+        if (auto r = m_db.exec(QStringLiteral("INSERT INTO %1 (team_id, %2, credential_id) "
+                                              "VALUES (?, ?, ?)")
+                                       .arg(table, ownerColumn),
+                               { teamId, owner, id.value() });
             !r)
             return r.error();
     }
     return {};
+}
+
+Result<void> AgentStore::setAgentCredentials(const QString &teamId, const QString &agentId,
+                                             const QStringList &names)
+{
+    return replaceCredentialGrants(QStringLiteral("agent_credentials"), QStringLiteral("agent_id"),
+                                   teamId, agentId, names);
 }
 
 Result<void> AgentStore::setAgentRoles(const QString &teamId, const QString &agentId,
@@ -94,22 +105,8 @@ Result<void> AgentStore::setAgentRoles(const QString &teamId, const QString &age
 Result<void> AgentStore::setRoleCredentials(const QString &teamId, const QString &role,
                                             const QStringList &names)
 {
-    if (auto r = m_db.exec(
-                QStringLiteral("DELETE FROM role_credentials WHERE team_id = ? AND role_name = ?"),
-                { teamId, role });
-        !r)
-        return r.error();
-    for (const QString &name : names) {
-        auto id = credentialId(teamId, name);
-        if (!id)
-            return id.error();
-        if (auto r = m_db.exec(QStringLiteral("INSERT INTO role_credentials (team_id, role_name, "
-                                              "credential_id) VALUES (?, ?, ?)"),
-                               { teamId, role, id.value() });
-            !r)
-            return r.error();
-    }
-    return {};
+    return replaceCredentialGrants(QStringLiteral("role_credentials"), QStringLiteral("role_name"),
+                                   teamId, role, names);
 }
 
 Result<void> AgentStore::createAgent(const AgentRow &a, const QString &apiKeyHash)

@@ -50,6 +50,9 @@ public:
 
 private:
     core::Result<QString> credentialId(const QString &teamId, const QString &name);
+    core::Result<void> replaceCredentialGrants(const QString &table, const QString &ownerColumn,
+                                               const QString &teamId, const QString &owner,
+                                               const QStringList &names);
     core::Result<void> setAgentCredentials(const QString &teamId, const QString &agentId,
                                            const QStringList &names);
     core::Result<void> setAgentRoles(const QString &teamId, const QString &agentId,
