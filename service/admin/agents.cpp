@@ -221,14 +221,9 @@ Outcome AgentService::removeAgent(const Actor &actor, const QString &id)
 {
     if (auto r = actor.requireConfigure(); !r)
         return r.error();
-    auto removed = m_ctx.agents.removeAgent(actor.teamId, id);
-    if (!removed)
-        return removed.error();
-    if (!removed.value())
-        return noAgent(id);
-    m_ctx.recordChange(actor, QStringLiteral("agent.delete"), id);
-    return ok({ { QStringLiteral("status"), QStringLiteral("deleted") },
-                { QStringLiteral("id"), id } });
+    return m_ctx.finishRemoval(actor, m_ctx.agents.removeAgent(actor.teamId, id), noAgent(id),
+                               QStringLiteral("agent.delete"), id,
+                               { { QStringLiteral("id"), id } });
 }
 
 QJsonObject AgentService::roleJson(const store::RoleRow &r)
@@ -332,14 +327,9 @@ Outcome AgentService::removeRole(const Actor &actor, const QString &name)
 {
     if (auto r = actor.requireConfigure(); !r)
         return r.error();
-    auto removed = m_ctx.agents.removeRole(actor.teamId, name);
-    if (!removed)
-        return removed.error();
-    if (!removed.value())
-        return noRole(name);
-    m_ctx.recordChange(actor, QStringLiteral("role.delete"), name);
-    return ok({ { QStringLiteral("status"), QStringLiteral("deleted") },
-                { QStringLiteral("name"), name } });
+    return m_ctx.finishRemoval(actor, m_ctx.agents.removeRole(actor.teamId, name), noRole(name),
+                               QStringLiteral("role.delete"), name,
+                               { { QStringLiteral("name"), name } });
 }
 
 Outcome AgentService::listLinks(const Actor &actor)
@@ -422,13 +412,9 @@ Outcome AgentService::removeLink(const Actor &actor, const QString &homeTeamId,
 {
     if (auto r = actor.requireConfigure(); !r)
         return r.error();
-    auto removed = m_ctx.agents.removeLink(actor.teamId, homeTeamId, agentId);
-    if (!removed)
-        return removed.error();
-    if (!removed.value())
-        return Error(ErrorCode::NotFound, QStringLiteral("No such agent link."));
-    m_ctx.recordChange(actor, QStringLiteral("link.delete"), homeTeamId + u'/' + agentId);
-    return ok({ { QStringLiteral("status"), QStringLiteral("deleted") } });
+    return m_ctx.finishRemoval(actor, m_ctx.agents.removeLink(actor.teamId, homeTeamId, agentId),
+                               Error(ErrorCode::NotFound, QStringLiteral("No such agent link.")),
+                               QStringLiteral("link.delete"), homeTeamId + u'/' + agentId);
 }
 
 } // namespace tap::admin

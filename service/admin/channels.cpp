@@ -145,15 +145,11 @@ Outcome ChannelService::remove(const Actor &actor, const QString &name)
 {
     if (auto r = actor.requireConfigure(); !r)
         return r.error();
-    auto removed = m_ctx.channels.remove(actor.teamId, name);
-    if (!removed)
-        return removed.error();
-    if (!removed.value())
-        return Error(ErrorCode::NotFound,
-                     QStringLiteral("No notification channel named \"%1\".").arg(name));
-    m_ctx.recordChange(actor, QStringLiteral("channel.delete"), name);
-    return ok({ { QStringLiteral("status"), QStringLiteral("deleted") },
-                { QStringLiteral("name"), name } });
+    return m_ctx.finishRemoval(
+            actor, m_ctx.channels.remove(actor.teamId, name),
+            Error(ErrorCode::NotFound,
+                  QStringLiteral("No notification channel named \"%1\".").arg(name)),
+            QStringLiteral("channel.delete"), name, { { QStringLiteral("name"), name } });
 }
 
 void ChannelService::test(const Actor &actor, const QString &name, OutcomeCallback done)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "admin/reply.h"
 #include "core/clock.h"
 #include "core/random.h"
 #include "store/accountstore.h"
@@ -69,6 +70,12 @@ struct Context
 
     // Appends an admin audit record for a change made by `actor`. A failure to write the
     // audit record is logged; the change itself has already been committed.
+    // The common end of a delete: NotFound when nothing was removed, else audited as `action`
+    // and answered with {"status": "deleted"} plus `extra`.
+    Outcome finishRemoval(const Actor &actor, const core::Result<bool> &removed,
+                          const core::Error &notFound, const QString &action, const QString &target,
+                          const QJsonObject &extra = {});
+
     void recordChange(const Actor &actor, const QString &action, const QString &target,
                       const QJsonObject &detail = {});
 };
