@@ -20,6 +20,7 @@ int httpStatus(ErrorCode code)
     case ErrorCode::TeamNotLinked:
     case ErrorCode::TargetNotAllowed:
     case ErrorCode::ApprovalDenied:
+    case ErrorCode::PasskeyRequired:
         return 403;
     case ErrorCode::NotFound:
         return 404;

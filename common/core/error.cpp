@@ -49,6 +49,8 @@ QString errorName(ErrorCode code)
         return QStringLiteral("approval_denied");
     case ErrorCode::ApprovalExpired:
         return QStringLiteral("approval_expired");
+    case ErrorCode::PasskeyRequired:
+        return QStringLiteral("passkey_required");
     case ErrorCode::Unavailable:
         return QStringLiteral("unavailable");
     case ErrorCode::Internal:

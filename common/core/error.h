@@ -30,6 +30,7 @@ enum class ErrorCode {
     UpstreamTimeout,
     ApprovalDenied,
     ApprovalExpired,
+    PasskeyRequired,
     Unavailable,
     Internal,
 };

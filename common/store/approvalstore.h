@@ -26,12 +26,27 @@ struct ApprovalRow
     QString decidedBy;
     QString decidedVia;
     qint64 decidedAt = 0;
+    QString claimedBy;
     int responseStatus = 0;
     QByteArray sealedResponse;
+    qint64 responseReadAt = 0;
+    QString telegramChatId;
+    QString telegramMessageId;
+    QString matrixRoomId;
+    QString matrixEventId;
     qint64 createdAt = 0;
     qint64 expiresAt = 0;
+    qint64 updatedAt = 0;
+
+    bool isFinal() const
+    {
+        return status == u"forwarded" || status == u"denied" || status == u"expired"
+                || status == u"failed";
+    }
 };
 
+// Every transition is one conditional UPDATE, so concurrent deciders (threads, or tapd
+// processes sharing PostgreSQL) cannot both win: exactly one decision, exactly one sender.
 class ApprovalStore
 {
 public:
@@ -39,10 +54,43 @@ public:
 
     core::Result<void> create(const ApprovalRow &row);
     core::Result<std::optional<ApprovalRow>> get(const QString &id);
-    // pending → expired for every approval past its deadline; returns how many changed.
-    core::Result<int> expireDue(qint64 now);
+    // Newest first; `status` empty: every status. Sealed payloads are not read.
+    core::Result<QList<ApprovalRow>> list(const QString &teamId, const QString &status, int limit);
+    // The newest change in a team's approvals (the approver inbox's long-poll cursor).
+    core::Result<qint64> lastChange(const QString &teamId);
+
+    // pending → approved (claimed by `claimer`, which must then forward it) or → denied, only
+    // while pending and before the deadline. False: someone else decided first, or too late.
+    core::Result<bool> decide(const QString &id, bool approve, const QString &decidedBy,
+                              const QString &via, const QString &claimer, qint64 now);
+    // approved → forwarded | failed, by the process holding the claim.
+    core::Result<bool> finish(const QString &id, const QString &claimer, const QString &status,
+                              int responseStatus, const QByteArray &sealedResponse, qint64 now);
+    // The agent has read a final state: the payloads go (trust model: short-lived records).
+    core::Result<void> markRead(const QString &id, qint64 now);
+
+    // pending → expired past the deadline; returns the rows that changed.
+    core::Result<QList<ApprovalRow>> expireDue(qint64 now);
+    // approved but unfinished `staleMs` after the claim (its tapd died mid-flight) → failed.
+    // Never re-sent: a request that may have reached the upstream is not sent twice.
+    core::Result<QList<ApprovalRow>> failStale(qint64 now, qint64 staleMs);
+    // Final rows `retainMs` after their decision lose their payloads; rows a day past that go.
+    core::Result<int> purge(qint64 now, qint64 retainMs);
+
+    core::Result<void> setTelegramMessage(const QString &id, const QString &chatId,
+                                          const QString &messageId);
+    core::Result<void> setMatrixEvent(const QString &id, const QString &roomId,
+                                      const QString &eventId);
+    core::Result<std::optional<ApprovalRow>> byTelegramMessage(const QString &chatId,
+                                                               const QString &messageId);
+    core::Result<std::optional<ApprovalRow>> byMatrixEvent(const QString &roomId,
+                                                           const QString &eventId);
 
 private:
+    core::Result<QList<ApprovalRow>> select(const QString &where, const QVariantList &binds,
+                                            bool withPayloads);
+    core::Result<std::optional<ApprovalRow>> one(const QString &where, const QVariantList &binds);
+
     Database &m_db;
 };
 

@@ -56,15 +56,22 @@ QString remoteAddr(const Call &call)
 
 } // namespace
 
-AdminApi::AdminApi(admin::Context &context, admin::ChannelTester &tester)
+AdminApi::AdminApi(admin::Context &context, admin::ChannelTester &tester,
+                   approvals::ApprovalService &approvals)
     : m_ctx(context),
       m_accounts(context),
       m_members(context),
       m_credentials(context),
       m_agents(context),
       m_channels(context, tester),
-      m_audit(context)
+      m_audit(context),
+      m_approvals(approvals)
 {
+}
+
+Result<Actor> AdminApi::authenticate(const Call &call)
+{
+    return m_accounts.authenticate(call.request.header("authorization"), remoteAddr(call));
 }
 
 std::function<void(const Call &)> AdminApi::authed(AuthedHandler handler)
@@ -94,6 +101,7 @@ void AdminApi::addRoutes(http::Router &router)
     addTeamRoutes(router);
     addConfigRoutes(router);
     addAuditRoutes(router);
+    addApprovalRoutes(router);
 }
 
 void AdminApi::addAccountRoutes(http::Router &router)

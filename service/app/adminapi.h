@@ -7,6 +7,10 @@
 #include "admin/credentials.h"
 #include "admin/members.h"
 
+namespace tap::approvals {
+class ApprovalService;
+}
+
 namespace tap::http {
 class Router;
 struct Call;
@@ -19,8 +23,11 @@ namespace tap::app {
 class AdminApi
 {
 public:
-    AdminApi(admin::Context &context, admin::ChannelTester &tester);
+    AdminApi(admin::Context &context, admin::ChannelTester &tester,
+             approvals::ApprovalService &approvals);
     void addRoutes(http::Router &router);
+    // The session's member, from an Authorization: Bearer header (also used by the approval page).
+    core::Result<admin::Actor> authenticate(const http::Call &call);
 
 private:
     using AuthedHandler = std::function<admin::Outcome(const http::Call &, const admin::Actor &)>;
@@ -32,6 +39,7 @@ private:
     void addTeamRoutes(http::Router &router);
     void addConfigRoutes(http::Router &router);
     void addAuditRoutes(http::Router &router);
+    void addApprovalRoutes(http::Router &router); // adminapi_approvals.cpp
 
     admin::Context &m_ctx;
     admin::AccountService m_accounts;
@@ -40,6 +48,7 @@ private:
     admin::AgentService m_agents;
     admin::ChannelService m_channels;
     admin::AuditService m_audit;
+    approvals::ApprovalService &m_approvals;
 };
 
 } // namespace tap::app

@@ -1,6 +1,11 @@
 #include "app/app.h"
 
 #include "app/adminapi.h"
+#include "app/approvalpage.h"
+#include "approvals/approvalservice.h"
+#include "approvals/hub.h"
+#include "approvals/matrixbot.h"
+#include "approvals/telegrambot.h"
 #include "app/chattester.h"
 #include "app/metricstext.h"
 #include "admin/context.h"
@@ -19,7 +24,9 @@
 #include "store/migrator.h"
 #include "store/vault.h"
 
+#include <QCoreApplication>
 #include <QDir>
+#include <QSysInfo>
 #include <QFileInfo>
 #include <QTimer>
 
@@ -143,6 +150,9 @@ Result<void> App::start()
     m_router = std::make_unique<http::Router>();
     addRoutes(*m_router);
     m_admin->addRoutes(*m_router);
+    addApprovalPageRoutes(*m_router, *m_admin, *m_approvals);
+    if (m_telegramBot)
+        m_telegramBot->addRoutes(*m_router);
     http::Server::Options options;
     options.address = m_config.listenAddress;
     options.port = m_config.listenPort;
@@ -188,18 +198,62 @@ void App::createServices()
                                   m_config.matrixHomeserver, m_config.matrixAccessToken });
     m_context = std::make_unique<admin::Context>(*m_db, *m_vault, *m_keys, *m_hasher, *m_mailer,
                                                  m_clock, m_random, m_config.publicUrl);
-    m_admin = std::make_unique<AdminApi>(*m_context, *m_chat);
     m_auditSink = std::make_unique<forward::AuditSink>(*m_db, m_config.auditFile);
-    forward::Settings settings{ m_config.allowPrivateTargets, m_config.forwardTimeoutS * 1000,
-                                m_config.approvalTimeoutS, m_config.publicUrl };
+    // Names this process in approval claims: whoever claims an approved request sends it.
+    const QString instanceId = QStringLiteral("%1/%2/%3")
+                                       .arg(QSysInfo::machineHostName())
+                                       .arg(QCoreApplication::applicationPid())
+                                       .arg(m_random.uuid().left(8));
+    forward::Settings settings{ m_config.allowPrivateTargets,
+                                m_config.forwardTimeoutS * 1000,
+                                m_config.approvalTimeoutS,
+                                m_config.publicUrl,
+                                instanceId,
+                                [this](const store::ApprovalRow &row) {
+                                    m_approvals->parked(row);
+                                } };
     m_forwarder = std::make_unique<forward::Forwarder>(*m_db, *m_vault, *m_keys, m_clock, m_random,
                                                        *m_auditSink, m_context->configGeneration,
                                                        settings);
-    // Housekeeping on the main thread: pending approvals past their deadline expire.
+    m_hub = std::make_unique<approvals::ApprovalHub>(*m_db, m_clock);
+    approvals::ApprovalService::Settings approvalSettings;
+    approvalSettings.publicUrl = m_config.publicUrl;
+    approvalSettings.instanceId = instanceId;
+    approvalSettings.staleClaimMs = qint64(m_config.forwardTimeoutS) * 1000 + 5 * 60 * 1000;
+    m_approvals = std::make_unique<approvals::ApprovalService>(
+            *m_db, m_clock, *m_forwarder, *m_auditSink, *m_hub, approvalSettings);
+    m_admin = std::make_unique<AdminApi>(*m_context, *m_chat, *m_approvals);
+    createChatBots();
+    // Housekeeping on the main thread: expiry, stale claims, purge of approval payloads.
     m_cleanup = std::make_unique<QTimer>();
-    QObject::connect(m_cleanup.get(), &QTimer::timeout,
-                     [this] { (void)store::ApprovalStore(*m_db).expireDue(m_clock.nowMs()); });
-    m_cleanup->start(30'000);
+    QObject::connect(m_cleanup.get(), &QTimer::timeout, [this] { m_approvals->housekeeping(); });
+    m_cleanup->start(m_config.housekeepingMs);
+}
+
+// Telegram and Matrix approval bots (issue #5), when their tokens are configured. A Telegram
+// bot also runs without a global token: teams' channels may bring their own.
+void App::createChatBots()
+{
+    approvals::TelegramBot::Settings telegram;
+    telegram.apiBase = m_config.telegramApiBase;
+    telegram.botToken = m_config.telegramBotToken;
+    telegram.defaultChatId = m_config.telegramChatId;
+    telegram.webhookSecret = m_config.telegramWebhookSecret;
+    telegram.publicUrl = m_config.publicUrl;
+    telegram.pollTimeoutS = m_config.telegramPollTimeoutS;
+    m_telegramBot =
+            std::make_unique<approvals::TelegramBot>(*m_db, *m_vault, *m_approvals, telegram);
+    m_approvals->addObserver(m_telegramBot.get());
+    m_telegramBot->start();
+    if (m_config.matrixHomeserver.isEmpty() || m_config.matrixAccessToken.isEmpty())
+        return;
+    approvals::MatrixBot::Settings matrix;
+    matrix.homeserver = m_config.matrixHomeserver;
+    matrix.accessToken = m_config.matrixAccessToken;
+    matrix.syncTimeoutS = m_config.matrixSyncTimeoutS;
+    m_matrixBot = std::make_unique<approvals::MatrixBot>(*m_db, *m_approvals, matrix);
+    m_approvals->addObserver(m_matrixBot.get());
+    m_matrixBot->start();
 }
 
 void App::addRoutes(http::Router &router)

@@ -26,6 +26,12 @@ namespace tap::store {
 class Database;
 class Vault;
 } // namespace tap::store
+namespace tap::approvals {
+class ApprovalHub;
+class ApprovalService;
+class MatrixBot;
+class TelegramBot;
+} // namespace tap::approvals
 namespace tap::http {
 class Router;
 class Server;
@@ -59,6 +65,7 @@ private:
     core::Result<void> openDatabase();
     core::Result<void> loadKeys();
     void createServices();
+    void createChatBots();
     void addRoutes(http::Router &router);
 
     Config m_config;
@@ -71,9 +78,14 @@ private:
     std::unique_ptr<channels::Mailer> m_mailer;
     std::unique_ptr<ChatTester> m_chat;
     std::unique_ptr<admin::Context> m_context;
-    std::unique_ptr<AdminApi> m_admin;
     std::unique_ptr<forward::AuditSink> m_auditSink;
     std::unique_ptr<forward::Forwarder> m_forwarder;
+    std::unique_ptr<approvals::ApprovalHub> m_hub;
+    // Chat approval bots; declared before m_approvals so they outlive its observer list.
+    std::unique_ptr<approvals::TelegramBot> m_telegramBot;
+    std::unique_ptr<approvals::MatrixBot> m_matrixBot;
+    std::unique_ptr<approvals::ApprovalService> m_approvals;
+    std::unique_ptr<AdminApi> m_admin;
     std::unique_ptr<QTimer> m_cleanup;
     std::unique_ptr<http::Router> m_router;
     std::unique_ptr<http::Server> m_server;

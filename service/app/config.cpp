@@ -2,6 +2,7 @@
 
 #include <QCommandLineParser>
 #include <QDir>
+#include <QRegularExpression>
 #include <QThread>
 
 namespace tap::app {
@@ -142,6 +143,12 @@ QString helpText(const QCommandLineParser &parser)
                     .arg(QStringLiteral("TAP_TELEGRAM_BOT_TOKEN"), -28);
     text += QStringLiteral("  %1(secret: environment only)\n")
                     .arg(QStringLiteral("TAP_MATRIX_ACCESS_TOKEN"), -28);
+    text += QStringLiteral("  %1(secret: environment only; Telegram updates by webhook)\n")
+                    .arg(QStringLiteral("TAP_TELEGRAM_WEBHOOK_SECRET"), -28);
+    text += QStringLiteral("  %1(getUpdates long-poll seconds, default 25)\n")
+                    .arg(QStringLiteral("TAP_TELEGRAM_POLL_TIMEOUT_S"), -28);
+    text += QStringLiteral("  %1(/sync long-poll seconds, default 30)\n")
+                    .arg(QStringLiteral("TAP_MATRIX_SYNC_TIMEOUT_S"), -28);
     return text;
 }
 
@@ -274,6 +281,12 @@ Result<Config::Parsed> Config::parse(const QStringList &arguments, const QProces
         *o.target = n.value();
     }
     c.maxBodyBytes = maxBody;
+    if (const QString v = env.value(QStringLiteral("TAP_HOUSEKEEPING_INTERVAL_MS")); !v.isEmpty()) {
+        auto n = positiveInt(QStringLiteral("TAP_HOUSEKEEPING_INTERVAL_MS"), v, 3600 * 1000);
+        if (!n)
+            return n.error();
+        c.housekeepingMs = qMax(50, n.value());
+    }
 
     c.telegramBotToken = env.value(QStringLiteral("TAP_TELEGRAM_BOT_TOKEN"));
     const QString tgBase = value("telegram-api-base", "TAP_TELEGRAM_API_BASE");
@@ -290,6 +303,28 @@ Result<Config::Parsed> Config::parse(const QStringList &arguments, const QProces
         c.matrixHomeserver = m.value();
     }
     c.matrixAccessToken = env.value(QStringLiteral("TAP_MATRIX_ACCESS_TOKEN"));
+    // Approval bots: the webhook secret is a secret (environment only); Telegram allows
+    // secret_token values of 1-256 characters A-Z, a-z, 0-9, _ and -.
+    c.telegramWebhookSecret = env.value(QStringLiteral("TAP_TELEGRAM_WEBHOOK_SECRET"));
+    static const QRegularExpression secretRe(QStringLiteral("^[A-Za-z0-9_-]{1,256}$"));
+    if (!c.telegramWebhookSecret.isEmpty() && !secretRe.match(c.telegramWebhookSecret).hasMatch())
+        return bad(QStringLiteral("TAP_TELEGRAM_WEBHOOK_SECRET"),
+                   QStringLiteral("expected 1 to 256 characters A-Z, a-z, 0-9, _ or -"));
+    const struct
+    {
+        const char *env;
+        int *target;
+    } longPolls[] = { { "TAP_TELEGRAM_POLL_TIMEOUT_S", &c.telegramPollTimeoutS },
+                      { "TAP_MATRIX_SYNC_TIMEOUT_S", &c.matrixSyncTimeoutS } };
+    for (const auto &o : longPolls) {
+        const QString name = QString::fromLatin1(o.env);
+        if (const QString v = env.value(name); !v.isEmpty()) {
+            auto n = positiveInt(name, v, 300);
+            if (!n)
+                return n.error();
+            *o.target = n.value();
+        }
+    }
     c.auditFile = value("audit-file", "TAP_AUDIT_FILE");
     return out;
 }

@@ -27,13 +27,20 @@ struct Config
     bool allowPrivateTargets = false;
     int forwardTimeoutS = 30;
     int approvalTimeoutS = 3600;
+    // How often expiry and clean-up run (TAP_HOUSEKEEPING_INTERVAL_MS; tests shorten it).
+    int housekeepingMs = 30000;
     qint64 maxBodyBytes = 10 * 1024 * 1024;
     int workers = 1;
     QString telegramBotToken;
     QUrl telegramApiBase;
     QString telegramChatId;
+    // Approval bots (service/approvals): a webhook secret switches Telegram from long-polling
+    // getUpdates to POST /telegram/webhook; the long-poll timeouts are shortened by tests.
+    QString telegramWebhookSecret;
+    int telegramPollTimeoutS = 25;
     QUrl matrixHomeserver;
     QString matrixAccessToken;
+    int matrixSyncTimeoutS = 30;
     QString auditFile;
     bool checkOnly = false;
 

@@ -84,6 +84,7 @@ void Forwarder::park(const std::shared_ptr<Exchange> &x)
     store::AuditRecord r = auditRecord(*x);
     r.status = 202;
     r.detail.insert(QStringLiteral("txn_id"), a.id);
+    r.detail.insert(QStringLiteral("approval"), QStringLiteral("pending"));
     if (auto w = m_audit.write(r); !w)
         return x->responder.send(withRequestId(http::Response::error(w.error()), x->requestId));
 
@@ -96,6 +97,8 @@ void Forwarder::park(const std::shared_ptr<Exchange> &x)
                             { QStringLiteral("approval_url"), approval.toString() },
                             { QStringLiteral("expires_at"), core::toRfc3339(a.expiresAt) } };
     x->responder.send(withRequestId(http::Response::json(202, body), x->requestId));
+    if (m_settings.onParked)
+        m_settings.onParked(a);
 }
 
 void Forwarder::approvalStatus(const http::Request &request, const QString &txnId,
@@ -121,11 +124,51 @@ void Forwarder::approvalStatus(const http::Request &request, const QString &txnI
                         Error(ErrorCode::NotFound, QStringLiteral("No such approval request."))),
                 requestId));
     store::ApprovalRow a = *row.value();
-    if (a.status == u"pending" && a.expiresAt <= m_clock.nowMs())
+    const qint64 now = m_clock.nowMs();
+    if (a.status == u"pending" && a.expiresAt <= now)
         a.status = QStringLiteral("expired");
+    // "approved" is a moment between the decision and the answer: still pending for the agent.
     QJsonObject body{ { QStringLiteral("txn_id"), a.id },
-                      { QStringLiteral("status"), a.status },
+                      { QStringLiteral("status"),
+                        a.status == u"approved" ? QStringLiteral("pending") : a.status },
                       { QStringLiteral("expires_at"), core::toRfc3339(a.expiresAt) } };
+    if (a.status == u"approved")
+        body.insert(QStringLiteral("decision"), QStringLiteral("approved"));
+    if (a.status == u"denied")
+        body.insert(QStringLiteral("error"),
+                    QJsonObject{ { QStringLiteral("code"), QStringLiteral("approval_denied") },
+                                 { QStringLiteral("message"),
+                                   QStringLiteral("An approver denied this request.") } });
+    if (a.status == u"expired")
+        body.insert(QStringLiteral("error"),
+                    QJsonObject{ { QStringLiteral("code"), QStringLiteral("approval_expired") },
+                                 { QStringLiteral("message"),
+                                   QStringLiteral("Nobody decided on this request in time.") } });
+    if (!a.sealedResponse.isEmpty()) {
+        auto opened = m_vault.open(a.teamId, approvalResponseAad(a), a.sealedResponse);
+        if (!opened)
+            return responder.send(withRequestId(http::Response::error(opened.error()), requestId));
+        const QJsonObject stored = QJsonDocument::fromJson(opened->view().toByteArray()).object();
+        QJsonObject response{ { QStringLiteral("status"), stored.value(QStringLiteral("status")) },
+                              { QStringLiteral("headers"),
+                                stored.value(QStringLiteral("headers")) } };
+        const QByteArray raw = QByteArray::fromBase64(
+                stored.value(QStringLiteral("body_base64")).toString().toLatin1());
+        const QString text = QString::fromUtf8(raw);
+        if (!text.contains(QChar::ReplacementCharacter) && text.toUtf8() == raw)
+            response.insert(QStringLiteral("body"), text);
+        else
+            response.insert(QStringLiteral("body_base64"),
+                            stored.value(QStringLiteral("body_base64")));
+        body.insert(QStringLiteral("response"), response);
+    } else if (a.isFinal() && a.responseReadAt > 0) {
+        body.insert(QStringLiteral("response_deleted"), true);
+    }
+    // A final state has been read: what was kept for the agent goes now.
+    if (a.isFinal() && a.responseReadAt == 0) {
+        if (auto r = store::ApprovalStore(m_db).markRead(a.id, now); !r)
+            return responder.send(withRequestId(http::Response::error(r.error()), requestId));
+    }
     responder.send(withRequestId(http::Response::json(200, body), requestId));
 }
 

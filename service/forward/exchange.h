@@ -8,6 +8,9 @@
 #include "upstream/curlclient.h"
 
 #include <QElapsedTimer>
+#include <QJsonObject>
+
+#include <functional>
 
 #include <memory>
 #include <optional>
@@ -38,6 +41,12 @@ struct Exchange
     QList<std::shared_ptr<const Resolved>> credentials;
     QString reason;
     bool needsApproval = false;
+    // An approved request sent on the approver's behalf: no agent is waiting on a connection,
+    // so the (sanitized) answer goes to `deliver` instead of the responder; never streamed.
+    std::function<void(const http::Response &, bool forwarded)> deliver;
+    QString decision = QStringLiteral("auto");
+    QString approver;
+    QJsonObject auditDetail;
 
     upstream::Request upstream;
     upstream::CurlClient::TransferPtr transfer;

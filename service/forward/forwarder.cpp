@@ -94,6 +94,8 @@ store::AuditRecord Forwarder::auditRecord(const Exchange &x) const
     r.reason = x.reason;
     r.latencyMs = int(x.timer.elapsed());
     r.upstreamLatencyMs = x.upstreamLatencyMs;
+    r.approver = x.approver;
+    r.detail = x.auditDetail;
     return r;
 }
 
@@ -112,6 +114,8 @@ void Forwarder::reject(Exchange &x, const Error &error, const QString &reason)
                     QStringLiteral("The audit trail cannot be written; refusing to proceed.")));
         response.setHeader("X-TAP-Request-Id", x.requestId.toLatin1());
     }
+    if (x.deliver)
+        return x.deliver(response, false);
     x.responder.send(std::move(response));
 }
 

@@ -6,10 +6,12 @@
 #include "forward/directory.h"
 #include "http/request.h"
 #include "http/responder.h"
+#include "store/approvalstore.h"
 
 #include <QUrl>
 
 #include <atomic>
+#include <functional>
 
 namespace tap::crypto {
 class KeyRing;
@@ -25,6 +27,10 @@ struct Settings
     int forwardTimeoutMs = 30000;
     int approvalTimeoutS = 3600;
     QUrl publicUrl;
+    // Names this process in approval claims (host, pid and a random part).
+    QString instanceId;
+    // Told about every request parked for approval (the approver inbox, chat bots).
+    std::function<void(const store::ApprovalRow &)> onParked;
 };
 
 // POST /forward (CONTRACT.md, seed how-it-works "Request Flow"): authenticate the agent,
@@ -32,6 +38,9 @@ struct Settings
 // park the request for approval (202) or inject the secret, forward, scrub the response and
 // audit it. Every answer carries X-TAP-Request-Id; every outcome after authentication is
 // audited in the target team's trail before the agent sees it.
+// Associated data of an approved request's sealed answer.
+QByteArray approvalResponseAad(const store::ApprovalRow &row);
+
 class Forwarder
 {
 public:
@@ -46,7 +55,14 @@ public:
     void approvalStatus(const http::Request &request, const QString &txnId,
                         const http::Responder &responder);
 
+    // Sends an approved request (claimed by this process) exactly as it was reviewed, after
+    // re-checking that the agent, its grant or link and the target are all still allowed.
+    // `done` gets the row in its final state (forwarded or failed).
+    void sendApproved(const store::ApprovalRow &row,
+                      std::function<void(const store::ApprovalRow &)> done);
+
     Directory &directory() { return m_directory; }
+    const Settings &settings() const { return m_settings; }
 
 private:
     core::Result<AgentIdentity> authenticate(const http::Request &request);

@@ -18,6 +18,7 @@ constexpr qint64 kBufferLimit =
         256 * 1024; // larger, unknown-length or event-stream bodies are streamed
 constexpr qint64 kHighWatermark = 1024 * 1024; // pause the upstream above this much unsent output
 constexpr qint64 kLowWatermark = 256 * 1024;
+constexpr qint64 kMaxStoredResponse = 10 * 1024 * 1024;
 
 bool isEventStream(const http::HeaderList &headers)
 {
@@ -55,14 +56,15 @@ void Forwarder::send(const std::shared_ptr<Exchange> &x)
         }
         ex->responseHeaders.append(
                 { QByteArrayLiteral("X-TAP-Request-Id"), ex->requestId.toLatin1() });
-        ex->streaming = contentLength < 0 || contentLength > kBufferLimit || isEventStream(headers);
+        ex->streaming = !ex->deliver
+                && (contentLength < 0 || contentLength > kBufferLimit || isEventStream(headers));
         if (!ex->streaming)
             return;
         // Streamed: the record goes in before the first byte, so an answered request is never
         // missing from the trail; redactions and latency are filled in at the end.
         ex->reason = ex->reason.isEmpty() ? QStringLiteral("auto") : ex->reason;
         store::AuditRecord r = auditRecord(*ex);
-        r.decision = QStringLiteral("auto");
+        r.decision = ex->decision;
         r.status = status;
         r.upstreamStatus = status;
         auto seq = m_audit.write(r, false);
@@ -83,6 +85,18 @@ void Forwarder::send(const std::shared_ptr<Exchange> &x)
         const QByteArray clean = ex->scrubber->feed(chunk);
         if (!ex->streaming) {
             ex->buffered += clean;
+            if (ex->deliver && ex->buffered.size() > kMaxStoredResponse) {
+                // An approved request's answer is kept for the agent's poll: bounded.
+                // (cancel() destroys this handler: only locals are used after it.)
+                Forwarder *self = this;
+                upstream::CurlClient::forThisThread().cancel(ex->transfer);
+                ex->buffered.clear();
+                self->reject(*ex,
+                             Error(ErrorCode::UpstreamError,
+                                   QStringLiteral("The upstream response is too large to keep for "
+                                                  "the agent's poll.")),
+                             QStringLiteral("response_too_large"));
+            }
             return true;
         }
         if (!clean.isEmpty())
@@ -122,7 +136,7 @@ void Forwarder::send(const std::shared_ptr<Exchange> &x)
         }
         x->buffered += tail;
         store::AuditRecord r = auditRecord(*x);
-        r.decision = QStringLiteral("auto");
+        r.decision = x->decision;
         r.status = x->status;
         r.upstreamStatus = x->status;
         r.redactions = x->scrubber->redactions();
@@ -136,6 +150,8 @@ void Forwarder::send(const std::shared_ptr<Exchange> &x)
             response.headers = x->responseHeaders;
             response.body = std::move(x->buffered);
         }
+        if (x->deliver)
+            return x->deliver(response, response.status == x->status);
         x->responder.send(std::move(response));
     };
     x->transfer = client.start(x->upstream, std::move(h));

@@ -189,6 +189,10 @@ ParsedSchema parseMigrations(Backend backend)
             QStringLiteral("^CREATE\\s+(?:UNIQUE\\s+)?INDEX\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?(\\w+)"
                            "\\s+ON\\s+(\\w+)"),
             QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression addColumn(
+            QStringLiteral("^ALTER\\s+TABLE\\s+(\\w+)\\s+ADD\\s+COLUMN\\s+(.*)$"),
+            QRegularExpression::DotMatchesEverythingOption
+                    | QRegularExpression::CaseInsensitiveOption);
     static const QRegularExpression lineComment(QStringLiteral("--[^\\n]*"));
     static const QSet<QString> constraintWords{
         QStringLiteral("PRIMARY"), QStringLiteral("UNIQUE"),     QStringLiteral("FOREIGN"),
@@ -209,6 +213,10 @@ ParsedSchema parseMigrations(Backend backend)
                         continue;
                     table.insert(item.section(u' ', 0, 0).toLower(), normalisedType(item));
                 }
+            } else if (const auto a = addColumn.match(statement); a.hasMatch()) {
+                const QString item = a.captured(2).trimmed();
+                schema.columns[a.captured(1).toLower()].insert(item.section(u' ', 0, 0).toLower(),
+                                                               normalisedType(item));
             } else if (const auto i = createIndex.match(statement); i.hasMatch()) {
                 schema.indexes.insert(i.captured(1).toLower(), i.captured(2).toLower());
             }

@@ -1,0 +1,65 @@
+// Approval routes of the admin API (CONTRACT.md): the approver inbox with its long-poll, and
+// decisions. The approval page's JSON calls (approvalpage.cpp) reuse the same service.
+#include "app/adminapi.h"
+
+#include "approvals/approvalservice.h"
+#include "http/router.h"
+
+namespace tap::app {
+
+using admin::Actor;
+using admin::Outcome;
+using http::Call;
+
+namespace {
+
+void respond(const http::Responder &responder, const Outcome &outcome)
+{
+    http::Response r = outcome ? http::Response::json(outcome->status, outcome->body)
+                               : http::Response::error(outcome.error());
+    r.setHeader("Cache-Control", "no-store");
+    responder.send(std::move(r));
+}
+
+} // namespace
+
+void AdminApi::addApprovalRoutes(http::Router &router)
+{
+    router.add("GET", QStringLiteral("/admin/approvals"), [this](const Call &call) {
+        auto actor = authenticate(call);
+        if (!actor)
+            return respond(call.responder, actor.error());
+        const QUrlQuery q = call.request.query();
+        bool ok = true;
+        const QString waitText = q.queryItemValue(QStringLiteral("wait"));
+        const int wait = waitText.isEmpty() ? 0 : waitText.toInt(&ok);
+        if (!ok)
+            return respond(call.responder,
+                           core::Error(core::ErrorCode::InvalidRequest,
+                                       QStringLiteral("wait must be a number of seconds.")));
+        m_approvals.list(actor.value(), q.queryItemValue(QStringLiteral("status")),
+                         q.queryItemValue(QStringLiteral("cursor")), wait,
+                         [responder = call.responder](Outcome o) { respond(responder, o); });
+    });
+    router.add("GET", QStringLiteral("/admin/approvals/<arg>"), [this](const Call &call) {
+        auto actor = authenticate(call);
+        if (!actor)
+            return respond(call.responder, actor.error());
+        respond(call.responder, m_approvals.get(actor.value(), call.arg(0)));
+    });
+    for (const bool approve : { true, false }) {
+        router.add("POST",
+                   approve ? QStringLiteral("/admin/approvals/<arg>/approve")
+                           : QStringLiteral("/admin/approvals/<arg>/deny"),
+                   [this, approve](const Call &call) {
+                       auto actor = authenticate(call);
+                       if (!actor)
+                           return respond(call.responder, actor.error());
+                       respond(call.responder,
+                               m_approvals.decideAsMember(actor.value(), call.arg(0), approve,
+                                                          QStringLiteral("admin")));
+                   });
+    }
+}
+
+} // namespace tap::app

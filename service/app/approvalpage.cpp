@@ -1,0 +1,98 @@
+#include "app/approvalpage.h"
+
+#include "app/adminapi.h"
+#include "approvals/approvalservice.h"
+#include "http/router.h"
+
+#include <QFile>
+#include <QRegularExpression>
+
+namespace tap::app {
+
+using admin::Outcome;
+using core::Error;
+using core::ErrorCode;
+using http::Call;
+
+namespace {
+
+bool isTxnId(const QString &id)
+{
+    static const QRegularExpression re(
+            QStringLiteral("^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$"));
+    return re.match(id).hasMatch();
+}
+
+QByteArray resource(const QString &name)
+{
+    QFile f(QStringLiteral(":/approve/") + name);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+http::Response page(int status, QByteArray body, QByteArray type)
+{
+    http::Response r = http::Response::text(status, std::move(body), std::move(type));
+    r.setHeader("Cache-Control", "no-store");
+    r.setHeader("Content-Security-Policy",
+                "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+                "base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+    r.setHeader("X-Frame-Options", "DENY");
+    r.setHeader("X-Content-Type-Options", "nosniff");
+    r.setHeader("Referrer-Policy", "no-referrer");
+    return r;
+}
+
+void respond(const http::Responder &responder, const Outcome &outcome)
+{
+    http::Response r = outcome ? http::Response::json(outcome->status, outcome->body)
+                               : http::Response::error(outcome.error());
+    r.setHeader("Cache-Control", "no-store");
+    responder.send(std::move(r));
+}
+
+const Error kNoSuch(ErrorCode::NotFound, QStringLiteral("No such approval request."));
+
+} // namespace
+
+void addApprovalPageRoutes(http::Router &router, AdminApi &admin,
+                           approvals::ApprovalService &approvals)
+{
+    router.add("GET", QStringLiteral("/approve/<arg>"), [](const Call &call) {
+        if (!isTxnId(call.arg(0)))
+            return call.responder.send(http::Response::error(kNoSuch));
+        // The id only names this page's own assets; the request itself is shown after sign-in.
+        QByteArray html = resource(QStringLiteral("index.html"));
+        html.replace("{{TXN}}", call.arg(0).toLatin1());
+        call.responder.send(page(200, html, QByteArrayLiteral("text/html; charset=utf-8")));
+    });
+    router.add("GET", QStringLiteral("/approve/<arg>/app.js"), [](const Call &call) {
+        call.responder.send(page(200, resource(QStringLiteral("app.js")),
+                                 QByteArrayLiteral("text/javascript; charset=utf-8")));
+    });
+    router.add("GET", QStringLiteral("/approve/<arg>/approve.css"), [](const Call &call) {
+        call.responder.send(page(200, resource(QStringLiteral("approve.css")),
+                                 QByteArrayLiteral("text/css; charset=utf-8")));
+    });
+    router.add("GET", QStringLiteral("/approve/<arg>/details"),
+               [&admin, &approvals](const Call &call) {
+                   auto actor = admin.authenticate(call);
+                   if (!actor)
+                       return respond(call.responder, actor.error());
+                   respond(call.responder, approvals.get(actor.value(), call.arg(0)));
+               });
+    for (const bool approve : { true, false }) {
+        router.add("POST",
+                   approve ? QStringLiteral("/approve/<arg>/approve")
+                           : QStringLiteral("/approve/<arg>/deny"),
+                   [&admin, &approvals, approve](const Call &call) {
+                       auto actor = admin.authenticate(call);
+                       if (!actor)
+                           return respond(call.responder, actor.error());
+                       respond(call.responder,
+                               approvals.decideAsMember(actor.value(), call.arg(0), approve,
+                                                        QStringLiteral("link")));
+                   });
+    }
+}
+
+} // namespace tap::app

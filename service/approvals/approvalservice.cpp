@@ -1,0 +1,359 @@
+#include "approvals/approvalservice.h"
+
+#include "approvals/hub.h"
+#include "core/logging.h"
+#include "forward/auditsink.h"
+#include "forward/forwarder.h"
+#include "store/credentialstore.h"
+
+#include <QJsonArray>
+#include <QRegularExpression>
+
+namespace tap::approvals {
+
+using admin::Actor;
+using admin::Outcome;
+using core::Error;
+using core::ErrorCode;
+using core::Result;
+
+namespace {
+
+constexpr int kListLimit = 200;
+constexpr int kMaxWaitS = 60;
+
+const QStringList kStatuses{ QStringLiteral("pending"),   QStringLiteral("approved"),
+                             QStringLiteral("forwarded"), QStringLiteral("denied"),
+                             QStringLiteral("expired"),   QStringLiteral("failed") };
+
+QJsonValue time(qint64 ms)
+{
+    return ms > 0 ? QJsonValue(core::toRfc3339(ms)) : QJsonValue(QJsonValue::Null);
+}
+
+QJsonValue text(const QString &s)
+{
+    return s.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(s);
+}
+
+bool isTelegramId(const QString &s)
+{
+    static const QRegularExpression re(QStringLiteral("^-?[0-9]{1,20}$"));
+    return re.match(s).hasMatch();
+}
+
+} // namespace
+
+QString Approver::display() const
+{
+    if (!email.isEmpty())
+        return email;
+    if (!telegramUserId.isEmpty())
+        return QStringLiteral("telegram:") + telegramUserId;
+    return matrixUserId;
+}
+
+ApprovalService::ApprovalService(store::Database &db, const core::Clock &clock,
+                                 forward::Forwarder &forwarder, forward::AuditSink &audit,
+                                 ApprovalHub &hub, Settings settings)
+    : m_db(db),
+      m_clock(clock),
+      m_forwarder(forwarder),
+      m_audit(audit),
+      m_hub(hub),
+      m_settings(std::move(settings))
+{
+}
+
+void ApprovalService::addObserver(ApprovalObserver *observer)
+{
+    QMutexLocker lock(&m_observersMutex);
+    m_observers.append(observer);
+}
+
+void ApprovalService::parked(const store::ApprovalRow &row)
+{
+    m_hub.notify(row.teamId);
+    QList<ApprovalObserver *> observers;
+    {
+        QMutexLocker lock(&m_observersMutex);
+        observers = m_observers;
+    }
+    for (ApprovalObserver *o : std::as_const(observers))
+        o->approvalCreated(row);
+}
+
+void ApprovalService::changed(const store::ApprovalRow &row)
+{
+    m_hub.notify(row.teamId);
+    QList<ApprovalObserver *> observers;
+    {
+        QMutexLocker lock(&m_observersMutex);
+        observers = m_observers;
+    }
+    for (ApprovalObserver *o : std::as_const(observers))
+        o->approvalChanged(row);
+}
+
+QString ApprovalService::approvalUrl(const QString &id) const
+{
+    QUrl url = m_settings.publicUrl;
+    url.setPath(url.path() + QStringLiteral("/approve/") + id);
+    return url.toString();
+}
+
+QJsonObject ApprovalService::view(const store::ApprovalRow &a, bool canDecide) const
+{
+    QString status = a.status;
+    if (status == u"pending" && a.expiresAt <= m_clock.nowMs())
+        status = QStringLiteral("expired");
+    return { { QStringLiteral("id"), a.id },
+             { QStringLiteral("txn_id"), a.id },
+             { QStringLiteral("status"), status },
+             { QStringLiteral("team_id"), a.teamId },
+             { QStringLiteral("agent_id"), a.agentId },
+             { QStringLiteral("agent_name"), a.agentId },
+             { QStringLiteral("agent_home_team_id"), a.agentHomeTeamId },
+             { QStringLiteral("credential"), a.credentialName },
+             { QStringLiteral("method"), a.method },
+             { QStringLiteral("target"), a.target },
+             { QStringLiteral("body_preview"), text(a.bodyPreview) },
+             { QStringLiteral("require_passkey"), a.requirePasskey },
+             { QStringLiteral("can_decide"), canDecide && status == u"pending" },
+             { QStringLiteral("created_at"), time(a.createdAt) },
+             { QStringLiteral("expires_at"), time(a.expiresAt) },
+             { QStringLiteral("decided_by"), text(a.decidedBy) },
+             { QStringLiteral("decided_via"), text(a.decidedVia) },
+             { QStringLiteral("decided_at"), time(a.decidedAt) },
+             { QStringLiteral("response_status"),
+               a.responseStatus > 0 ? QJsonValue(a.responseStatus) : QJsonValue() },
+             { QStringLiteral("approval_url"), approvalUrl(a.id) } };
+}
+
+Result<bool> ApprovalService::mayDecide(const store::ApprovalRow &row, const Approver &who)
+{
+    // Members decide only in their own team.
+    if (!who.teamId.isEmpty() && who.teamId != row.teamId)
+        return false;
+    QStringList telegramIds{ who.telegramUserId };
+    QStringList matrixIds{ who.matrixUserId };
+    if (!who.userId.isEmpty()) { // a member may also be named by the chat ids they linked
+        auto q = m_db.exec(
+                QStringLiteral("SELECT telegram_user_id, matrix_user_id FROM users WHERE id = ?"),
+                { who.userId });
+        if (!q)
+            return q.error();
+        if (q->next()) {
+            telegramIds << q->value(0).toString();
+            matrixIds << q->value(1).toString();
+        }
+    }
+    telegramIds.removeAll(QString());
+    matrixIds.removeAll(QString());
+    store::CredentialStore credentials(m_db);
+    const QStringList names = row.credentialName.split(u',', Qt::SkipEmptyParts);
+    for (const QString &name : names) {
+        auto credential = credentials.byName(row.teamId, name.trimmed());
+        if (!credential)
+            return credential.error();
+        if (!credential.value())
+            continue; // deleted meanwhile: sending will be refused by the re-check
+        auto policy = credentials.policy(row.teamId, credential.value()->id);
+        if (!policy)
+            return policy.error();
+        if (!policy.value() || policy.value()->allowedApprovers.isEmpty())
+            continue; // seeds: "Empty = anyone"
+        bool allowed = false;
+        for (const QString &entry : std::as_const(policy.value()->allowedApprovers)) {
+            const QString e = entry.trimmed();
+            if (e.isEmpty())
+                continue;
+            if (isTelegramId(e))
+                allowed = allowed || telegramIds.contains(e);
+            else if (e.startsWith(u'@'))
+                allowed = allowed || matrixIds.contains(e);
+            else
+                allowed = allowed
+                        || (!who.email.isEmpty() && e.compare(who.email, Qt::CaseInsensitive) == 0);
+        }
+        if (!allowed)
+            return false;
+    }
+    return true;
+}
+
+admin::Outcome ApprovalService::listNow(const Actor &actor, const QString &status)
+{
+    store::ApprovalStore approvals(m_db);
+    // The cursor is read first: a change racing with the list shows up in the next poll.
+    auto cursor = approvals.lastChange(actor.teamId);
+    if (!cursor)
+        return cursor.error();
+    auto rows = approvals.list(actor.teamId, status == u"all" ? QString() : status, kListLimit);
+    if (!rows)
+        return rows.error();
+    const Approver me{ QStringLiteral("admin"), actor.teamId, actor.userId, actor.email, {}, {} };
+    QJsonArray items;
+    for (const store::ApprovalRow &row : rows.value()) {
+        auto may = row.status == u"pending" ? mayDecide(row, me) : Result<bool>(false);
+        if (!may)
+            return may.error();
+        items.append(view(row, may.value()));
+    }
+    return admin::ok({ { QStringLiteral("items"), items },
+                       { QStringLiteral("cursor"), QString::number(cursor.value()) } });
+}
+
+void ApprovalService::list(const Actor &actor, const QString &status, const QString &cursor,
+                           int waitS, admin::OutcomeCallback done)
+{
+    const QString wanted = status.isEmpty() ? QStringLiteral("pending") : status;
+    if (wanted != u"all" && !kStatuses.contains(wanted))
+        return done(Error(ErrorCode::InvalidRequest,
+                          QStringLiteral("status must be one of %1 or all.")
+                                  .arg(kStatuses.join(QStringLiteral(", ")))));
+    if (waitS < 0 || waitS > kMaxWaitS)
+        return done(Error(ErrorCode::InvalidRequest,
+                          QStringLiteral("wait must be between 0 and %1 seconds.").arg(kMaxWaitS)));
+    bool ok = true;
+    const qint64 since = cursor.isEmpty() ? -1 : cursor.toLongLong(&ok);
+    if (!ok || (!cursor.isEmpty() && since < 0))
+        return done(
+                Error(ErrorCode::InvalidRequest,
+                      QStringLiteral("cursor must be the value of a previous answer's cursor.")));
+    if (waitS == 0 || since < 0)
+        return done(listNow(actor, wanted));
+    auto last = store::ApprovalStore(m_db).lastChange(actor.teamId);
+    if (!last)
+        return done(last.error());
+    if (last.value() > since)
+        return done(listNow(actor, wanted));
+    m_hub.wait(actor.teamId, since, waitS * 1000,
+               [this, actor, wanted, done] { done(listNow(actor, wanted)); });
+}
+
+admin::Outcome ApprovalService::get(const Actor &actor, const QString &id)
+{
+    auto row = store::ApprovalStore(m_db).get(id);
+    if (!row)
+        return row.error();
+    if (!row.value() || row.value()->teamId != actor.teamId)
+        return Error(ErrorCode::NotFound, QStringLiteral("No such approval request."));
+    const Approver me{ QStringLiteral("admin"), actor.teamId, actor.userId, actor.email, {}, {} };
+    auto may = mayDecide(*row.value(), me);
+    if (!may)
+        return may.error();
+    return admin::ok(view(*row.value(), may.value()));
+}
+
+Result<store::ApprovalRow> ApprovalService::decide(const QString &id, bool approve,
+                                                   const Approver &who)
+{
+    store::ApprovalStore approvals(m_db);
+    auto found = approvals.get(id);
+    if (!found)
+        return found.error();
+    if (!found.value() || (!who.teamId.isEmpty() && found.value()->teamId != who.teamId))
+        return Error(ErrorCode::NotFound, QStringLiteral("No such approval request."));
+    const store::ApprovalRow &row = *found.value();
+    const qint64 now = m_clock.nowMs();
+    if (row.status != u"pending")
+        return Error(ErrorCode::Conflict,
+                     QStringLiteral("This request was already decided (%1).").arg(row.status));
+    if (row.expiresAt <= now)
+        return Error(ErrorCode::Conflict, QStringLiteral("This request has expired."));
+    auto may = mayDecide(row, who);
+    if (!may)
+        return may.error();
+    if (!may.value())
+        return Error(ErrorCode::Forbidden,
+                     QStringLiteral("You are not among the approvers this credential's policy "
+                                    "allows."));
+    if (approve && row.requirePasskey && !who.passkeyVerified)
+        return Error(ErrorCode::PasskeyRequired,
+                     QStringLiteral("This credential requires a passkey to approve: open %1 "
+                                    "to approve with your passkey.")
+                             .arg(approvalUrl(row.id)));
+    auto decided =
+            approvals.decide(id, approve, who.display(), who.via, m_settings.instanceId, now);
+    if (!decided)
+        return decided.error();
+    if (!decided.value())
+        return Error(ErrorCode::Conflict,
+                     QStringLiteral("Someone else decided on this request first."));
+
+    store::ApprovalRow after = row;
+    after.status = approve ? QStringLiteral("approved") : QStringLiteral("denied");
+    after.decidedBy = who.display();
+    after.decidedVia = who.via;
+    after.decidedAt = now;
+    after.claimedBy = m_settings.instanceId;
+    after.updatedAt = now;
+    audit(after, approve ? QStringLiteral("approved") : QStringLiteral("denied"),
+          approve ? QStringLiteral("approved_by_human") : QStringLiteral("denied_by_human"), 0);
+    changed(after);
+    if (approve) {
+        // This process holds the claim: it and nobody else sends the request, once.
+        m_forwarder.sendApproved(after,
+                                 [this](const store::ApprovalRow &final) { changed(final); });
+    }
+    after.sealedRequest.clear();
+    return after;
+}
+
+admin::Outcome ApprovalService::decideAsMember(const Actor &actor, const QString &id, bool approve,
+                                               const QString &via)
+{
+    const Approver me{ via, actor.teamId, actor.userId, actor.email, {}, {} };
+    auto decided = decide(id, approve, me);
+    if (!decided)
+        return decided.error();
+    return admin::ok(view(decided.value(), false));
+}
+
+void ApprovalService::audit(const store::ApprovalRow &row, const QString &decision,
+                            const QString &reason, int status)
+{
+    store::AuditRecord r;
+    r.ts = m_clock.nowMs();
+    r.teamId = row.teamId;
+    r.kind = QStringLiteral("forward");
+    r.requestId = row.requestId;
+    r.actor = row.decidedBy.isEmpty() ? row.agentId : row.decidedBy;
+    r.agentId = row.agentId;
+    r.agentHomeTeamId = row.agentHomeTeamId;
+    r.credential = row.credentialName;
+    r.method = row.method;
+    r.target = row.target.left(2048);
+    r.decision = decision;
+    r.reason = reason;
+    r.approver = row.decidedBy;
+    r.status = status;
+    r.detail = { { QStringLiteral("txn_id"), row.id },
+                 { QStringLiteral("via"), text(row.decidedVia) } };
+    if (auto w = m_audit.write(r); !w)
+        core::logEvent(core::lcAudit(), QtCriticalMsg,
+                       QStringLiteral("approval audit record not written"),
+                       { { QStringLiteral("txn_id"), row.id } });
+}
+
+void ApprovalService::housekeeping()
+{
+    store::ApprovalStore approvals(m_db);
+    const qint64 now = m_clock.nowMs();
+    if (auto expired = approvals.expireDue(now)) {
+        for (const store::ApprovalRow &row : expired.value()) {
+            audit(row, QStringLiteral("expired"), QStringLiteral("approval_timeout"), 0);
+            changed(row);
+        }
+    }
+    if (auto stale = approvals.failStale(now, m_settings.staleClaimMs)) {
+        for (const store::ApprovalRow &row : stale.value()) {
+            audit(row, QStringLiteral("approved"), QStringLiteral("sender_lost"), 0);
+            changed(row);
+        }
+    }
+    (void)approvals.purge(now, m_settings.retainMs);
+}
+
+} // namespace tap::approvals

@@ -1,0 +1,102 @@
+#pragma once
+
+#include "admin/actor.h"
+#include "admin/reply.h"
+#include "core/clock.h"
+#include "store/approvalstore.h"
+
+#include <QMutex>
+#include <QUrl>
+
+#include <functional>
+
+namespace tap::forward {
+class AuditSink;
+class Forwarder;
+} // namespace tap::forward
+
+namespace tap::approvals {
+
+class ApprovalHub;
+
+// Who decides, and through which channel. Members (admin API, console, approval page) carry
+// their team, user id and email; chat approvers carry their chat identity.
+struct Approver
+{
+    QString via; // admin | link | passkey | telegram | matrix
+    QString teamId; // members only: decisions are scoped to it
+    QString userId;
+    QString email;
+    QString telegramUserId;
+    QString matrixUserId;
+    bool passkeyVerified = false; // a WebAuthn assertion for this transaction was checked
+
+    QString display() const;
+};
+
+// Told about approvals as they change; called on any thread.
+class ApprovalObserver
+{
+public:
+    virtual ~ApprovalObserver() = default;
+    virtual void approvalCreated(const store::ApprovalRow &row) = 0;
+    // decided, forwarded, failed or expired
+    virtual void approvalChanged(const store::ApprovalRow &row) = 0;
+};
+
+// The human-approval flow (seeds "Human approval"): lists for approvers, decisions with the
+// policy's allowed approvers and passkey step-up enforced, sending what was approved exactly
+// once, expiry and clean-up. Thread-safe.
+class ApprovalService
+{
+public:
+    struct Settings
+    {
+        QUrl publicUrl;
+        QString instanceId;
+        qint64 retainMs = 5 * 60 * 1000; // unread final results are wiped after this
+        qint64 staleClaimMs = 10 * 60 * 1000; // an approved request unfinished this long failed
+    };
+    ApprovalService(store::Database &db, const core::Clock &clock, forward::Forwarder &forwarder,
+                    forward::AuditSink &audit, ApprovalHub &hub, Settings settings);
+
+    void addObserver(ApprovalObserver *observer);
+    // From the forwarder: a request was parked.
+    void parked(const store::ApprovalRow &row);
+
+    // GET /admin/approvals: answers at once unless `waitS` > 0 and `cursor` is given, then when
+    // something changed after the cursor (or the wait ends).
+    void list(const admin::Actor &actor, const QString &status, const QString &cursor, int waitS,
+              admin::OutcomeCallback done);
+    admin::Outcome get(const admin::Actor &actor, const QString &id);
+    // Approve or deny. `done` runs when the decision is recorded (sending continues after).
+    core::Result<store::ApprovalRow> decide(const QString &id, bool approve, const Approver &who);
+    admin::Outcome decideAsMember(const admin::Actor &actor, const QString &id, bool approve,
+                                  const QString &via);
+
+    // What an approver sees of a request (no secret: the request never holds one).
+    QJsonObject view(const store::ApprovalRow &row, bool canDecide) const;
+    QString approvalUrl(const QString &id) const;
+    // May this approver decide on this request (policy allowed_approvers)?
+    core::Result<bool> mayDecide(const store::ApprovalRow &row, const Approver &who);
+
+    // Expiry, stale claims, purge of short-lived payloads; run periodically.
+    void housekeeping();
+
+private:
+    admin::Outcome listNow(const admin::Actor &actor, const QString &status);
+    void changed(const store::ApprovalRow &row);
+    void audit(const store::ApprovalRow &row, const QString &decision, const QString &reason,
+               int status);
+
+    store::Database &m_db;
+    const core::Clock &m_clock;
+    forward::Forwarder &m_forwarder;
+    forward::AuditSink &m_audit;
+    ApprovalHub &m_hub;
+    Settings m_settings;
+    QMutex m_observersMutex;
+    QList<ApprovalObserver *> m_observers;
+};
+
+} // namespace tap::approvals

@@ -1,0 +1,78 @@
+#pragma once
+
+#include "approvals/approvalservice.h"
+#include "core/result.h"
+
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+#include <QUrl>
+
+#include <functional>
+
+namespace tap::approvals {
+
+// The Matrix approval bot (client-server API v3). For every parked request it posts the request
+// details to the room the credential's policy (matrix_room_id) or the team's Matrix channel
+// names and records the event id. It follows /sync and takes decisions from replies to that
+// event ("approve" / "deny") and from reactions on it (👍 ✅ approve, 👎 ❌ deny), by the
+// sender's Matrix id; ApprovalService::decide() enforces the policy's allowed approvers. It
+// answers every outcome with a notice replying to the original event.
+//
+// Lives on the main thread; the observer calls may come from any thread. The access token is
+// sent in a header only and never logged.
+class MatrixBot : public QObject, public ApprovalObserver
+{
+    Q_OBJECT
+public:
+    struct Settings
+    {
+        QUrl homeserver;
+        QString accessToken;
+        int syncTimeoutS = 30;
+        int requestTimeoutMs = 15000;
+    };
+    MatrixBot(store::Database &db, ApprovalService &approvals, Settings settings,
+              QObject *parent = nullptr);
+    ~MatrixBot() override;
+
+    // Asks who the bot is (to ignore its own events), then follows /sync.
+    void start();
+
+    void approvalCreated(const store::ApprovalRow &row) override;
+    void approvalChanged(const store::ApprovalRow &row) override;
+
+private:
+    using ApiDone = std::function<void(core::Result<QJsonObject>)>;
+
+    QNetworkReply *call(const QByteArray &verb, const QString &path, const QUrlQuery &query,
+                        const QJsonObject &body, int timeoutMs, ApiDone done);
+    void whoami();
+    void sync();
+    void retryLater(const QString &what, const core::Error &error);
+    void handleEvent(const QString &roomId, const QJsonObject &event, bool catchingUp);
+    void decide(const QString &roomId, const QString &relatedEvent, const QString &replyTo,
+                const QString &sender, bool approve, bool catchingUp);
+    void post(const store::ApprovalRow &row);
+    void send(const QString &roomId, const QJsonObject &content,
+              std::function<void(const QString &eventId)> sent = {});
+    void notice(const QString &roomId, const QString &replyTo, const QString &text);
+    void showOutcome(const store::ApprovalRow &row);
+    QString resolveRoom(const store::ApprovalRow &row);
+
+    store::Database &m_db;
+    ApprovalService &m_approvals;
+    Settings m_settings;
+    QNetworkAccessManager *m_network;
+    QString m_userId;
+    QString m_since;
+    int m_failures = 0;
+    quint64 m_txn = 0;
+    QPointer<QNetworkReply> m_syncReply;
+    QTimer m_retry;
+    bool m_started = false;
+};
+
+} // namespace tap::approvals

@@ -1,0 +1,545 @@
+#include "approvals/telegrambot.h"
+
+#include "core/logging.h"
+#include "core/secretbytes.h"
+#include "crypto/keyring.h"
+#include "http/router.h"
+#include "store/approvalstore.h"
+#include "store/channelstore.h"
+#include "store/credentialstore.h"
+#include "store/vault.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QNetworkReply>
+#include <QRegularExpression>
+
+namespace tap::approvals {
+
+using core::Error;
+using core::ErrorCode;
+using core::Result;
+
+namespace {
+
+constexpr int kMaxBackoffMs = 60000;
+constexpr int kMaxAnswerChars = 200; // answerCallbackQuery: text of 0-200 characters
+constexpr int kMaxTargetChars = 1000;
+
+void log(QtMsgType level, const QString &event, const QJsonObject &fields = {})
+{
+    core::logEvent(core::lcApp(), level, event, fields);
+}
+
+// Bot API ids are integers (chat ids up to 52 bits, exact in a double); fakes may send strings.
+QString idText(const QJsonValue &v)
+{
+    if (v.isDouble())
+        return QString::number(qint64(v.toDouble()));
+    return v.toString();
+}
+
+QString html(const QString &s)
+{
+    return s.toHtmlEscaped();
+}
+
+// The first non-empty value of `field` among the policies of the request's credentials.
+struct PolicyChoice
+{
+    QString chatId;
+    QString channel;
+};
+
+Result<PolicyChoice> policyChoice(store::Database &db, const store::ApprovalRow &row)
+{
+    store::CredentialStore credentials(db);
+    PolicyChoice out;
+    for (const QString &name : row.credentialName.split(u',', Qt::SkipEmptyParts)) {
+        auto credential = credentials.byName(row.teamId, name.trimmed());
+        if (!credential)
+            return credential.error();
+        if (!credential.value())
+            continue;
+        auto policy = credentials.policy(row.teamId, credential.value()->id);
+        if (!policy)
+            return policy.error();
+        if (!policy.value())
+            continue;
+        if (out.chatId.isEmpty())
+            out.chatId = policy.value()->telegramChatId;
+        if (out.channel.isEmpty())
+            out.channel = policy.value()->approvalChannel;
+    }
+    return out;
+}
+
+QString outcomeLine(const store::ApprovalRow &row)
+{
+    const QString who = html(row.decidedBy.isEmpty() ? QStringLiteral("someone") : row.decidedBy);
+    const QString via = row.decidedVia.isEmpty() ? QString() : QStringLiteral(" via ") + html(row.decidedVia);
+    if (row.status == u"approved")
+        return QStringLiteral("✅ <b>Approved</b> by %1%2, sending…").arg(who, via);
+    if (row.status == u"forwarded")
+        return QStringLiteral("✅ <b>Approved</b> by %1%2: sent, the upstream answered HTTP %3.")
+                .arg(who, via)
+                .arg(row.responseStatus);
+    if (row.status == u"failed")
+        return QStringLiteral("⚠️ <b>Approved</b> by %1%2, but sending failed%3.")
+                .arg(who, via,
+                     row.responseStatus > 0
+                             ? QStringLiteral(" (HTTP %1)").arg(row.responseStatus)
+                             : QString());
+    if (row.status == u"denied")
+        return QStringLiteral("❌ <b>Denied</b> by %1%2.").arg(who, via);
+    if (row.status == u"expired")
+        return QStringLiteral("⌛ <b>Expired</b> without a decision.");
+    return {};
+}
+
+} // namespace
+
+TelegramBot::TelegramBot(store::Database &db, store::Vault &vault, ApprovalService &approvals,
+                         Settings settings, QObject *parent)
+    : QObject(parent),
+      m_db(db),
+      m_vault(vault),
+      m_approvals(approvals),
+      m_settings(std::move(settings)),
+      m_network(new QNetworkAccessManager(this))
+{
+    m_network->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
+    m_network->setCookieJar(nullptr);
+}
+
+TelegramBot::~TelegramBot()
+{
+    // Its replies go with it, without finishing: no callback runs on a half-destroyed bot.
+    delete m_network;
+    qDeleteAll(m_pollers);
+}
+
+void TelegramBot::start()
+{
+    m_started = true;
+    const QByteArray global = m_settings.botToken.toUtf8();
+    if (!global.isEmpty() && !m_settings.webhookSecret.isEmpty()) {
+        QUrl hook = m_settings.publicUrl;
+        hook.setPath(hook.path() + QStringLiteral("/telegram/webhook"));
+        call(global, QStringLiteral("setWebhook"),
+             { { QStringLiteral("url"), hook.toString() },
+               { QStringLiteral("secret_token"), m_settings.webhookSecret },
+               { QStringLiteral("allowed_updates"), QJsonArray{ QStringLiteral("callback_query") } } },
+             m_settings.requestTimeoutMs, [](Result<QJsonValue> r) {
+                 if (!r)
+                     log(QtWarningMsg, QStringLiteral("telegram setWebhook failed"),
+                         { { QStringLiteral("error"), r.error().message() } });
+             });
+    } else if (!global.isEmpty()) {
+        ensurePoller(global, QStringLiteral("global"));
+    }
+    // Teams' own bots (a channel's bot_token) are long-polled: their updates do not reach our
+    // webhook. Requests still waiting on them are found again after a restart this way.
+    auto q = m_db.exec(QStringLiteral("SELECT team_id, name FROM notification_channels WHERE "
+                                      "channel_type = 'telegram' AND enabled = 1 AND "
+                                      "encrypted_secret IS NOT NULL"));
+    if (!q)
+        return log(QtWarningMsg, QStringLiteral("telegram channels not read"),
+                   { { QStringLiteral("error"), q.error().message() } });
+    QList<QPair<QString, QString>> channels;
+    while (q->next())
+        channels.append({ q->value(0).toString(), q->value(1).toString() });
+    for (const auto &[teamId, name] : std::as_const(channels)) {
+        if (auto token = channelToken(teamId, name); token && !token->isEmpty())
+            ensurePoller(token.value(), QStringLiteral("team channel"));
+    }
+}
+
+void TelegramBot::addRoutes(http::Router &router)
+{
+    if (m_settings.webhookSecret.isEmpty())
+        return;
+    // Telegram sends the secret_token given to setWebhook in this header with every update.
+    router.add("POST", QStringLiteral("/telegram/webhook"), [this](const http::Call &c) {
+        const QByteArray given = c.request.header("X-Telegram-Bot-Api-Secret-Token");
+        if (!core::constantTimeEquals(given, m_settings.webhookSecret.toUtf8())) {
+            log(QtWarningMsg, QStringLiteral("telegram webhook call refused: wrong secret token"));
+            return c.responder.send(http::Response::error(
+                    Error(ErrorCode::Unauthorized, QStringLiteral("Wrong or missing secret token."))));
+        }
+        QJsonParseError error;
+        const QJsonDocument doc = QJsonDocument::fromJson(c.request.body, &error);
+        if (error.error != QJsonParseError::NoError || !doc.isObject())
+            return c.responder.send(http::Response::error(
+                    Error(ErrorCode::InvalidRequest, QStringLiteral("Expected a JSON update."))));
+        const QJsonObject update = doc.object();
+        QMetaObject::invokeMethod(
+                this,
+                [this, update] { handleUpdate(m_settings.botToken.toUtf8(), update); },
+                Qt::QueuedConnection);
+        c.responder.send(http::Response::json(200, { { QStringLiteral("ok"), true } }));
+    });
+}
+
+void TelegramBot::approvalCreated(const store::ApprovalRow &row)
+{
+    store::ApprovalRow copy = row;
+    copy.sealedRequest.clear();
+    QMetaObject::invokeMethod(this, [this, copy] { post(copy); }, Qt::QueuedConnection);
+}
+
+void TelegramBot::approvalChanged(const store::ApprovalRow &row)
+{
+    store::ApprovalRow copy = row;
+    copy.sealedRequest.clear();
+    copy.sealedResponse.clear();
+    QMetaObject::invokeMethod(this, [this, copy] { showOutcome(copy); }, Qt::QueuedConnection);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bot API calls: POST JSON, answer {"ok": true, "result": ...} or {"ok": false, "description"}.
+
+void TelegramBot::call(const QByteArray &token, const QString &method, const QJsonObject &params,
+                       int timeoutMs, ApiDone done, QNetworkReply **replyOut)
+{
+    QUrl url = m_settings.apiBase;
+    url.setPath(url.path() + QStringLiteral("/bot") + QString::fromUtf8(token) + u'/' + method);
+    QNetworkRequest request(url);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    request.setTransferTimeout(timeoutMs);
+    QNetworkReply *reply =
+            m_network->post(request, QJsonDocument(params).toJson(QJsonDocument::Compact));
+    if (replyOut)
+        *replyOut = reply;
+    connect(reply, &QNetworkReply::finished, this, [reply, method, done = std::move(done)] {
+        reply->deleteLater();
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const QJsonObject body = QJsonDocument::fromJson(reply->readAll()).object();
+        if (status == 200 && body.value(QStringLiteral("ok")).toBool())
+            return done(body.value(QStringLiteral("result")));
+        // Never reply->errorString(): it quotes the URL, and so the token.
+        const QString why = status == 0
+                ? QStringLiteral("Telegram not reachable (network error %1)").arg(int(reply->error()))
+                : QStringLiteral("Telegram answered HTTP %1: %2")
+                          .arg(status)
+                          .arg(body.value(QStringLiteral("description")).toString().left(200));
+        done(Error(ErrorCode::UpstreamError, QStringLiteral("%1 failed: %2").arg(method, why)));
+    });
+}
+
+void TelegramBot::ensurePoller(const QByteArray &token, const QString &label)
+{
+    if (m_pollers.contains(token) || !m_started)
+        return;
+    if (!m_settings.webhookSecret.isEmpty() && token == m_settings.botToken.toUtf8())
+        return; // the webhook delivers the global bot's updates
+    auto *p = new Poller{ token, label, 0, 0, nullptr, new QTimer(this) };
+    p->retry->setSingleShot(true);
+    connect(p->retry, &QTimer::timeout, this, [this, p] { poll(p); });
+    m_pollers.insert(token, p);
+    poll(p);
+}
+
+void TelegramBot::poll(Poller *p)
+{
+    const QJsonObject params{ { QStringLiteral("offset"), p->offset },
+                              { QStringLiteral("timeout"), m_settings.pollTimeoutS },
+                              { QStringLiteral("allowed_updates"),
+                                QJsonArray{ QStringLiteral("callback_query") } } };
+    QNetworkReply *reply = nullptr;
+    call(p->token, QStringLiteral("getUpdates"), params,
+         m_settings.pollTimeoutS * 1000 + m_settings.requestTimeoutMs,
+         [this, p](Result<QJsonValue> r) {
+             if (!r) {
+                 // Backoff: 1 s, 2 s, 4 s … up to a minute; logged once per streak and then
+                 // at every tenth failure.
+                 const int delay = qMin(kMaxBackoffMs, 1000 << qMin(p->failures, 6));
+                 if (p->failures % 10 == 0)
+                     log(QtWarningMsg, QStringLiteral("telegram polling failed"),
+                         { { QStringLiteral("bot"), p->label },
+                           { QStringLiteral("error"), r.error().message() },
+                           { QStringLiteral("retry_ms"), delay } });
+                 ++p->failures;
+                 p->retry->start(delay);
+                 return;
+             }
+             p->failures = 0;
+             for (const QJsonValue &u : r.value().toArray()) {
+                 const QJsonObject update = u.toObject();
+                 const qint64 id = qint64(update.value(QStringLiteral("update_id")).toDouble());
+                 // getUpdates: an offset one past an update confirms it (it is not sent again).
+                 p->offset = qMax(p->offset, id + 1);
+                 handleUpdate(p->token, update);
+             }
+             p->retry->start(0);
+         },
+         &reply);
+    p->reply = reply;
+}
+
+void TelegramBot::handleUpdate(const QByteArray &token, const QJsonObject &update)
+{
+    const QJsonValue query = update.value(QStringLiteral("callback_query"));
+    if (query.isObject())
+        handleCallback(token, query.toObject());
+}
+
+void TelegramBot::answer(const QByteArray &token, const QString &queryId, const QString &text,
+                         bool alert)
+{
+    QJsonObject params{ { QStringLiteral("callback_query_id"), queryId },
+                        { QStringLiteral("text"), text.left(kMaxAnswerChars) } };
+    if (alert)
+        params.insert(QStringLiteral("show_alert"), true);
+    call(token, QStringLiteral("answerCallbackQuery"), params, m_settings.requestTimeoutMs,
+         [](Result<QJsonValue> r) {
+             if (!r)
+                 log(QtInfoMsg, QStringLiteral("telegram answer not delivered"),
+                     { { QStringLiteral("error"), r.error().message() } });
+         });
+}
+
+void TelegramBot::handleCallback(const QByteArray &token, const QJsonObject &query)
+{
+    const QString queryId = query.value(QStringLiteral("id")).toString();
+    const QJsonObject from = query.value(QStringLiteral("from")).toObject();
+    const QJsonObject message = query.value(QStringLiteral("message")).toObject();
+    const QString chatId = idText(message.value(QStringLiteral("chat")).toObject().value(QStringLiteral("id")));
+    const QString messageId = idText(message.value(QStringLiteral("message_id")));
+    static const QRegularExpression dataRe(QStringLiteral("^([ad]):([0-9a-fA-F-]{1,64})$"));
+    const auto m = dataRe.match(query.value(QStringLiteral("data")).toString());
+    if (queryId.isEmpty())
+        return;
+    if (!m.hasMatch() || idText(from.value(QStringLiteral("id"))).isEmpty())
+        return answer(token, queryId, QStringLiteral("This button is not one of TAP's."), true);
+    const QString txn = m.captured(2);
+    const bool approve = m.captured(1) == u"a";
+
+    auto found = store::ApprovalStore(m_db).get(txn);
+    if (!found || !found.value())
+        return answer(token, queryId, QStringLiteral("This request no longer exists."), true);
+    const store::ApprovalRow &row = *found.value();
+    // Callback data can be forged by a modified client: the click must come from the very
+    // message this bot posted for the request, through a bot serving the request's team.
+    if (row.telegramChatId != chatId || row.telegramMessageId != messageId
+        || !tokenServesTeam(token, row.teamId))
+        return answer(token, queryId,
+                      QStringLiteral("This button does not belong to this request."), true);
+
+    const Approver who = approverFor(from, row.teamId);
+    auto decided = m_approvals.decide(txn, approve, who);
+    if (decided)
+        return answer(token, queryId, approve ? QStringLiteral("Approved.") : QStringLiteral("Denied."),
+                      false);
+    QString why;
+    const ErrorCode code = decided.error().code();
+    if (code == ErrorCode::PasskeyRequired) {
+        why = QStringLiteral("Needs a passkey: open %1").arg(m_approvals.approvalUrl(txn));
+    } else if (code == ErrorCode::Forbidden) {
+        why = QStringLiteral("You are not allowed to decide on this request.");
+    } else if (code == ErrorCode::Conflict || code == ErrorCode::NotFound) {
+        why = decided.error().message();
+    } else {
+        why = QStringLiteral("The decision could not be recorded; try again.");
+        log(QtWarningMsg, QStringLiteral("telegram decision failed"),
+            { { QStringLiteral("txn_id"), txn }, { QStringLiteral("error"), decided.error().message() } });
+    }
+    log(QtInfoMsg, QStringLiteral("telegram decision refused"),
+        { { QStringLiteral("txn_id"), txn },
+          { QStringLiteral("telegram_user_id"), who.telegramUserId },
+          { QStringLiteral("reason"), why.left(120) } });
+    answer(token, queryId, why, true);
+}
+
+// A Telegram user who linked their id to a member of the team decides as that member too (so
+// policies may name them by email).
+Approver TelegramBot::approverFor(const QJsonObject &from, const QString &teamId)
+{
+    Approver who;
+    who.via = QStringLiteral("telegram");
+    who.telegramUserId = idText(from.value(QStringLiteral("id")));
+    auto q = m_db.exec(QStringLiteral("SELECT u.id, u.email FROM users u JOIN memberships m ON "
+                                      "m.user_id = u.id WHERE u.telegram_user_id = ? AND "
+                                      "m.team_id = ?"),
+                       { who.telegramUserId, teamId });
+    if (q && q->next()) {
+        who.userId = q->value(0).toString();
+        who.email = q->value(1).toString();
+    }
+    return who;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Where a request goes: policy telegram_chat_id, else the team's Telegram channel (the policy's
+// approval_channel if set, else the first enabled one), else TAP_TELEGRAM_CHAT_ID. A channel's
+// own bot token wins over the global one for that channel's chat.
+
+Result<QByteArray> TelegramBot::channelToken(const QString &teamId, const QString &name)
+{
+    auto sealed = store::ChannelStore(m_db).sealedSecret(teamId, name);
+    if (!sealed)
+        return sealed.error();
+    if (sealed->isEmpty())
+        return QByteArray();
+    auto opened = m_vault.open(
+            teamId, crypto::KeyRing::rowAad("tap:channel-secret:v1", teamId, name), sealed.value());
+    if (!opened)
+        return opened.error();
+    return opened->exposeCopy();
+}
+
+std::optional<TelegramBot::Target> TelegramBot::resolve(const store::ApprovalRow &row)
+{
+    auto policy = policyChoice(m_db, row);
+    auto channels = store::ChannelStore(m_db).list(row.teamId);
+    if (!policy || !channels)
+        return std::nullopt;
+    std::optional<store::ChannelRow> chosen;
+    for (const store::ChannelRow &c : channels.value()) {
+        if (!policy->channel.isEmpty() ? c.name == policy->channel
+                                        : (c.type == u"telegram" && c.enabled)) {
+            chosen = c;
+            break;
+        }
+    }
+    if (!policy->channel.isEmpty() && (!chosen || chosen->type != u"telegram" || !chosen->enabled))
+        return std::nullopt; // the policy names another kind of channel (or a disabled one)
+    Target t;
+    t.chatId = policy->chatId;
+    if (t.chatId.isEmpty() && chosen)
+        t.chatId = idText(chosen->config.value(QStringLiteral("chat_id")));
+    if (t.chatId.isEmpty())
+        t.chatId = m_settings.defaultChatId;
+    t.token = m_settings.botToken.toUtf8();
+    if (chosen && chosen->hasSecret
+        && (policy->chatId.isEmpty() || !policy->channel.isEmpty() || t.token.isEmpty())) {
+        auto token = channelToken(row.teamId, chosen->name);
+        if (!token) {
+            log(QtWarningMsg, QStringLiteral("telegram channel bot token not readable"),
+                { { QStringLiteral("team_id"), row.teamId }, { QStringLiteral("channel"), chosen->name } });
+            return std::nullopt;
+        }
+        t.token = token.value();
+    }
+    if (t.chatId.isEmpty() || t.token.isEmpty())
+        return std::nullopt;
+    return t;
+}
+
+bool TelegramBot::tokenServesTeam(const QByteArray &token, const QString &teamId)
+{
+    if (!m_settings.botToken.isEmpty() && core::constantTimeEquals(token, m_settings.botToken.toUtf8()))
+        return true;
+    auto channels = store::ChannelStore(m_db).list(teamId);
+    if (!channels)
+        return false;
+    for (const store::ChannelRow &c : channels.value()) {
+        if (c.type != u"telegram" || !c.hasSecret)
+            continue;
+        if (auto t = channelToken(teamId, c.name); t && core::constantTimeEquals(token, t.value()))
+            return true;
+    }
+    return false;
+}
+
+// The bot that posted a request's message: the one serving its chat now, else the global one.
+QByteArray TelegramBot::tokenForMessage(const store::ApprovalRow &row)
+{
+    if (auto target = resolve(row))
+        return target->token;
+    return m_settings.botToken.toUtf8();
+}
+
+QString TelegramBot::messageText(const store::ApprovalRow &row)
+{
+    QString team = row.teamId;
+    if (auto q = m_db.exec(QStringLiteral("SELECT name FROM teams WHERE id = ?"), { row.teamId });
+        q && q->next())
+        team = q->value(0).toString();
+    QString text = QStringLiteral("🔐 <b>Approval needed</b>\n");
+    text += QStringLiteral("Agent: <code>%1</code>\n").arg(html(row.agentId));
+    if (row.agentHomeTeamId != row.teamId)
+        text += QStringLiteral("Agent's team: <code>%1</code>\n").arg(html(row.agentHomeTeamId));
+    text += QStringLiteral("Team: <code>%1</code>\n").arg(html(team));
+    text += QStringLiteral("Credential: <code>%1</code>\n").arg(html(row.credentialName));
+    text += QStringLiteral("Request: <b>%1</b> <code>%2</code>\n")
+                    .arg(html(row.method), html(row.target.left(kMaxTargetChars)));
+    if (!row.bodyPreview.isEmpty())
+        text += QStringLiteral("Body:\n<pre>%1</pre>\n").arg(html(row.bodyPreview));
+    if (row.requirePasskey)
+        text += QStringLiteral("Approving needs a passkey: %1\n").arg(html(m_approvals.approvalUrl(row.id)));
+    text += QStringLiteral("Request id: <code>%1</code>").arg(html(row.id));
+    return text;
+}
+
+void TelegramBot::post(const store::ApprovalRow &row)
+{
+    const auto target = resolve(row);
+    if (!target)
+        return;
+    ensurePoller(target->token, target->token == m_settings.botToken.toUtf8()
+                                        ? QStringLiteral("global")
+                                        : QStringLiteral("team channel"));
+    const QJsonArray keyboard{ QJsonArray{
+            QJsonObject{ { QStringLiteral("text"), QStringLiteral("✅ Approve") },
+                         { QStringLiteral("callback_data"), QString(QStringLiteral("a:") + row.id) } },
+            QJsonObject{ { QStringLiteral("text"), QStringLiteral("❌ Deny") },
+                         { QStringLiteral("callback_data"), QString(QStringLiteral("d:") + row.id) } } } };
+    const QJsonObject params{
+        { QStringLiteral("chat_id"), target->chatId },
+        { QStringLiteral("text"), messageText(row) },
+        { QStringLiteral("parse_mode"), QStringLiteral("HTML") },
+        { QStringLiteral("disable_web_page_preview"), true },
+        { QStringLiteral("reply_markup"), QJsonObject{ { QStringLiteral("inline_keyboard"), keyboard } } }
+    };
+    const QString id = row.id;
+    call(target->token, QStringLiteral("sendMessage"), params, m_settings.requestTimeoutMs,
+         [this, id](Result<QJsonValue> r) {
+             if (!r)
+                 return log(QtWarningMsg, QStringLiteral("telegram approval message not sent"),
+                            { { QStringLiteral("txn_id"), id }, { QStringLiteral("error"), r.error().message() } });
+             const QJsonObject message = r.value().toObject();
+             // The chat as Telegram numbers it (an @channel name becomes its id): callbacks
+             // carry that number.
+             const QString chat = idText(message.value(QStringLiteral("chat")).toObject().value(QStringLiteral("id")));
+             const QString messageId = idText(message.value(QStringLiteral("message_id")));
+             store::ApprovalStore approvals(m_db);
+             if (auto s = approvals.setTelegramMessage(id, chat, messageId); !s)
+                 return log(QtWarningMsg, QStringLiteral("telegram message id not stored"),
+                            { { QStringLiteral("txn_id"), id } });
+             // Decided (elsewhere) while the message was on its way: show it now.
+             if (auto now = approvals.get(id); now && now.value() && now.value()->status != u"pending")
+                 showOutcome(*now.value());
+         });
+}
+
+void TelegramBot::showOutcome(const store::ApprovalRow &changed)
+{
+    store::ApprovalRow row = changed;
+    // The row a decision started from may predate the message: take its id from the database.
+    if (row.telegramMessageId.isEmpty()) {
+        auto stored = store::ApprovalStore(m_db).get(row.id);
+        if (!stored || !stored.value())
+            return;
+        row.telegramChatId = stored.value()->telegramChatId;
+        row.telegramMessageId = stored.value()->telegramMessageId;
+    }
+    const QString outcome = outcomeLine(row);
+    if (row.telegramMessageId.isEmpty() || outcome.isEmpty())
+        return;
+    // No reply_markup: editMessageText without one removes the inline keyboard.
+    const QJsonObject params{ { QStringLiteral("chat_id"), row.telegramChatId },
+                              { QStringLiteral("message_id"), row.telegramMessageId.toLongLong() },
+                              { QStringLiteral("text"), QString(messageText(row) + QStringLiteral("\n\n") + outcome) },
+                              { QStringLiteral("parse_mode"), QStringLiteral("HTML") },
+                              { QStringLiteral("disable_web_page_preview"), true } };
+    const QString id = row.id;
+    call(tokenForMessage(row), QStringLiteral("editMessageText"), params, m_settings.requestTimeoutMs,
+         [id](Result<QJsonValue> r) {
+             if (!r)
+                 log(QtInfoMsg, QStringLiteral("telegram approval message not edited"),
+                     { { QStringLiteral("txn_id"), id }, { QStringLiteral("error"), r.error().message() } });
+         });
+}
+
+} // namespace tap::approvals

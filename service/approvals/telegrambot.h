@@ -1,0 +1,106 @@
+#pragma once
+
+#include "approvals/approvalservice.h"
+#include "core/result.h"
+
+#include <QHash>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+#include <QUrl>
+
+#include <functional>
+#include <optional>
+
+namespace tap::store {
+class Vault;
+}
+namespace tap::http {
+class Router;
+}
+
+namespace tap::approvals {
+
+// The Telegram approval bot (Bot API, https://core.telegram.org/bots/api). For every parked
+// request it posts the request details with [Approve] [Deny] buttons to the chat the
+// credential's policy, the team's Telegram channel or TAP_TELEGRAM_CHAT_ID names; button
+// clicks (callback queries, by long-polling getUpdates or through POST /telegram/webhook)
+// become ApprovalService::decide() calls, which enforce the policy's allowed approvers from
+// the database on every click; the message is edited to show the outcome.
+//
+// Lives on the main thread; the observer calls may come from any thread. The bot token is part
+// of every Bot API URL, so no URL and no Qt network error text (which quotes the URL) is ever
+// logged or shown.
+class TelegramBot : public QObject, public ApprovalObserver
+{
+    Q_OBJECT
+public:
+    struct Settings
+    {
+        QUrl apiBase;
+        QString botToken; // the global bot; teams' channels may name their own
+        QString defaultChatId; // TAP_TELEGRAM_CHAT_ID
+        QString webhookSecret; // set: updates arrive at POST /telegram/webhook, no polling
+        QUrl publicUrl; // for setWebhook
+        int pollTimeoutS = 25;
+        int requestTimeoutMs = 15000;
+    };
+    TelegramBot(store::Database &db, store::Vault &vault, ApprovalService &approvals,
+                Settings settings, QObject *parent = nullptr);
+    ~TelegramBot() override;
+
+    // Starts long-polling (or registers the webhook) for the global bot and for the teams'
+    // channel bots.
+    void start();
+    // POST /telegram/webhook, when a webhook secret is set.
+    void addRoutes(http::Router &router);
+
+    void approvalCreated(const store::ApprovalRow &row) override;
+    void approvalChanged(const store::ApprovalRow &row) override;
+
+private:
+    struct Target
+    {
+        QString chatId;
+        QByteArray token;
+    };
+    struct Poller
+    {
+        QByteArray token;
+        QString label; // for logs: "global" or "team channel"
+        qint64 offset = 0;
+        int failures = 0;
+        QPointer<QNetworkReply> reply;
+        QTimer *retry = nullptr;
+    };
+    using ApiDone = std::function<void(core::Result<QJsonValue>)>;
+
+    void call(const QByteArray &token, const QString &method, const QJsonObject &params,
+              int timeoutMs, ApiDone done, QNetworkReply **replyOut = nullptr);
+    void ensurePoller(const QByteArray &token, const QString &label);
+    void poll(Poller *p);
+    void handleUpdate(const QByteArray &token, const QJsonObject &update);
+    void handleCallback(const QByteArray &token, const QJsonObject &query);
+    void answer(const QByteArray &token, const QString &queryId, const QString &text, bool alert);
+
+    void post(const store::ApprovalRow &row);
+    void showOutcome(const store::ApprovalRow &row);
+    std::optional<Target> resolve(const store::ApprovalRow &row);
+    QByteArray tokenForMessage(const store::ApprovalRow &row);
+    bool tokenServesTeam(const QByteArray &token, const QString &teamId);
+    core::Result<QByteArray> channelToken(const QString &teamId, const QString &name);
+    Approver approverFor(const QJsonObject &from, const QString &teamId);
+    QString messageText(const store::ApprovalRow &row);
+
+    store::Database &m_db;
+    store::Vault &m_vault;
+    ApprovalService &m_approvals;
+    Settings m_settings;
+    QNetworkAccessManager *m_network;
+    QHash<QByteArray, Poller *> m_pollers;
+    bool m_started = false;
+};
+
+} // namespace tap::approvals
