@@ -7,17 +7,20 @@ set -euo pipefail
 build_pkgs=(
   build-essential cmake ninja-build ccache pkg-config clang-format
   qt6-base-dev qt6-httpserver-dev qt6-websockets-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
-  libqt6sql6-sqlite libqt6sql6-psql qtkeychain-qt6-dev libsecret-1-0
+  libqt6sql6-sqlite libqt6sql6-psql qtkeychain-qt6-dev libsecret-1-0 libqt6svg6
   libssl-dev libsodium-dev libcurl4-openssl-dev libsqlite3-dev curl ca-certificates
 )
 test_pkgs=(
   postgresql postgresql-client python3 python3-aiosmtpd python3-brotli
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools
+  chromium fonts-dejavu-core
 )
 
 pkgs=("${build_pkgs[@]}")
 if [[ "${1:-}" == "--test" ]]; then
   pkgs+=("${test_pkgs[@]}")
+  # Node.js drives the browser tests; a machine that has it (e.g. from NodeSource) keeps it.
+  command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
 fi
 
 missing=()

@@ -21,6 +21,9 @@ else
   "$root/packaging/build.sh" "$build"
 fi
 
+# playwright-core for the Chromium tests, exactly as locked.
+(cd "$root/tests/e2e" && npm ci --no-audit --no-fund --loglevel=error)
+
 # shellcheck source=support/pg.sh
 source "$root/tests/support/pg.sh"
 tap_pg_start

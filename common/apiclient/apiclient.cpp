@@ -5,41 +5,175 @@
 
 namespace tap::apiclient {
 
+QString ApiClient::Reply::errorMessage() const
+{
+    if (!error.message.isEmpty())
+        return error.message;
+    if (status == 0)
+        return tr("The server could not be reached.");
+    return tr("The server answered with HTTP status %1.").arg(status);
+}
+
 ApiClient::ApiClient(QUrl baseUrl, QObject *parent) : QObject(parent), m_baseUrl(std::move(baseUrl))
 {
     m_network.setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
 }
 
-void ApiClient::get(const QString &path, Callback done)
+QString ApiClient::segment(const QString &value)
 {
-    send("GET", path, {}, std::move(done));
+    return QString::fromLatin1(QUrl::toPercentEncoding(value));
 }
 
-void ApiClient::post(const QString &path, const QJsonObject &body, Callback done)
+QPointer<QNetworkReply> ApiClient::get(const QString &path, Callback done, const Options &options)
 {
-    send("POST", path, QJsonDocument(body).toJson(QJsonDocument::Compact), std::move(done));
+    return send("GET", path, {}, std::move(done), options);
 }
 
-void ApiClient::send(const QByteArray &verb, const QString &path, const QByteArray &body,
-                     Callback done)
+QPointer<QNetworkReply> ApiClient::post(const QString &path, const QJsonObject &body, Callback done,
+                                        const Options &options)
+{
+    return send("POST", path, QJsonDocument(body).toJson(QJsonDocument::Compact), std::move(done),
+                options);
+}
+
+QPointer<QNetworkReply> ApiClient::put(const QString &path, const QJsonObject &body, Callback done,
+                                       const Options &options)
+{
+    return send("PUT", path, QJsonDocument(body).toJson(QJsonDocument::Compact), std::move(done),
+                options);
+}
+
+QPointer<QNetworkReply> ApiClient::patch(const QString &path, const QJsonObject &body,
+                                         Callback done, const Options &options)
+{
+    return send("PATCH", path, QJsonDocument(body).toJson(QJsonDocument::Compact), std::move(done),
+                options);
+}
+
+QPointer<QNetworkReply> ApiClient::remove(const QString &path, Callback done,
+                                          const Options &options)
+{
+    return send("DELETE", path, {}, std::move(done), options);
+}
+
+void ApiClient::abortAll()
+{
+    const auto replies = findChildren<QNetworkReply *>();
+    for (QNetworkReply *reply : replies) {
+        if (reply->isRunning())
+            reply->abort();
+    }
+}
+
+QPointer<QNetworkReply> ApiClient::send(const QByteArray &verb, const QString &path,
+                                        const QByteArray &body, Callback done,
+                                        const Options &options)
 {
     QUrl url = m_baseUrl;
-    url.setPath(url.path() + path);
+    QString base = url.path(QUrl::FullyEncoded);
+    if (base.endsWith(u'/'))
+        base.chop(1);
+    url.setPath(base + path, QUrl::TolerantMode);
+    if (!options.query.isEmpty())
+        url.setQuery(options.query);
     QNetworkRequest request(url);
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    if (!m_token.isEmpty())
+    request.setRawHeader("Accept", "application/json");
+    request.setTransferTimeout(options.timeoutMs >= 0 ? options.timeoutMs : m_timeoutMs);
+    const bool hadToken = !m_token.isEmpty();
+    if (hadToken)
         request.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
     QNetworkReply *reply = m_network.sendCustomRequest(request, verb, body);
-    connect(reply, &QNetworkReply::finished, this, [reply, done = std::move(done)] {
-        reply->deleteLater();
-        Reply r;
-        r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const QByteArray data = reply->readAll();
-        r.body = QJsonDocument::fromJson(data).object();
-        if (!r.ok())
-            r.error = api::parseErrorBody(data);
+    reply->setParent(this); // abortAll() finds it
+    if (!options.background && m_busy++ == 0)
+        Q_EMIT busyChanged(true);
+    connect(reply, &QNetworkReply::finished, this,
+            [this, reply, done = std::move(done), background = options.background,
+             expiry = hadToken && options.reportExpiry] {
+                finish(reply, done, background, expiry);
+            });
+    return reply;
+}
+
+void ApiClient::finish(QNetworkReply *reply, const Callback &done, bool background,
+                       bool reportExpiry)
+{
+    reply->deleteLater();
+    Reply r;
+    r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (reply->isOpen())
+        r.raw = reply->readAll();
+    r.body = QJsonDocument::fromJson(r.raw).object();
+    if (r.status == 0) {
+        r.error.code = QStringLiteral("network_error");
+        r.error.message = reply->error() == QNetworkReply::OperationCanceledError
+                ? tr("The request was cancelled or timed out.")
+                : tr("The server could not be reached: %1").arg(reply->errorString());
+    } else if (!r.ok()) {
+        r.error = api::parseErrorBody(r.raw);
+    }
+    if (!background && --m_busy == 0)
+        Q_EMIT busyChanged(false);
+    if (done)
         done(r);
-    });
+    // Only a token that was sent can have expired; a failed log-in is not an expiry.
+    if (r.status == 401 && reportExpiry)
+        Q_EMIT sessionExpired();
+}
+
+void ApiClient::signup(const QString &email, const QString &password, const QString &teamName,
+                       Callback done)
+{
+    post(QStringLiteral("/signup"),
+         { { QStringLiteral("email"), email },
+           { QStringLiteral("password"), password },
+           { QStringLiteral("team_name"), teamName } },
+         std::move(done));
+}
+
+void ApiClient::verifyEmail(const QString &email, const QString &code, Callback done)
+{
+    post(QStringLiteral("/verify-email"),
+         { { QStringLiteral("email"), email }, { QStringLiteral("code"), code } }, std::move(done));
+}
+
+void ApiClient::resendVerification(const QString &email, Callback done)
+{
+    post(QStringLiteral("/resend-verification"), { { QStringLiteral("email"), email } },
+         std::move(done));
+}
+
+void ApiClient::login(const QString &email, const QString &password, Callback done)
+{
+    m_token.clear();
+    post(QStringLiteral("/login"),
+         { { QStringLiteral("email"), email }, { QStringLiteral("password"), password } },
+         [this, done = std::move(done)](const Reply &r) {
+             if (r.ok())
+                 m_token = r.body.value(QStringLiteral("session_token")).toString();
+             if (done)
+                 done(r);
+         });
+}
+
+void ApiClient::logout(Callback done)
+{
+    if (m_token.isEmpty()) {
+        // Still asynchronous, as promised.
+        QMetaObject::invokeMethod(
+                this,
+                [done = std::move(done)] {
+                    if (done)
+                        done(Reply{ 200, {}, {}, {} });
+                },
+                Qt::QueuedConnection);
+        return;
+    }
+    // A 401 here means the session had ended already: nothing to report.
+    Options options;
+    options.reportExpiry = false;
+    post(QStringLiteral("/logout"), {}, std::move(done), options);
+    m_token.clear();
 }
 
 } // namespace tap::apiclient

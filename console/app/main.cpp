@@ -1,7 +1,11 @@
 // tap-console: the desktop console for TAP admins and approvers.
-#include "mainwindow.h"
+#include "app/environment.h"
+#include "app/mainwindow.h"
+#include "session/secretstore.h"
+#include "session/session.h"
 
 #include <QApplication>
+#include <QLibraryInfo>
 #include <QLocale>
 #include <QTranslator>
 
@@ -10,12 +14,20 @@ int main(int argc, char *argv[])
     QApplication application(argc, argv);
     QApplication::setApplicationName(QStringLiteral("tap-console"));
     QApplication::setOrganizationName(QStringLiteral("TAP"));
+    QApplication::setApplicationVersion(QStringLiteral(TAP_VERSION));
+    QTranslator qtTranslator;
+    if (qtTranslator.load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
+                          QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QApplication::installTranslator(&qtTranslator);
     QTranslator translator;
-    if (translator.load(QLocale(), QStringLiteral("tap-console"), QStringLiteral("_"),
+    if (translator.load(QLocale(), QStringLiteral("tap_console"), QStringLiteral("_"),
                         QStringLiteral(":/i18n")))
         QApplication::installTranslator(&translator);
-    tap::console::MainWindow window;
-    window.resize(900, 600);
+
+    tap::console::KeychainSecretStore keychain;
+    tap::console::Session session(&keychain);
+    tap::console::MainWindow window(&session, tap::console::Environment::desktop());
     window.show();
+    window.start();
     return QApplication::exec();
 }

@@ -1,15 +1,70 @@
 #pragma once
 
+#include "app/environment.h"
+
 #include <QMainWindow>
+#include <QPointer>
+
+class QLabel;
+class QListWidget;
+class QProgressBar;
+class QStackedWidget;
 
 namespace tap::console {
 
-// The console's main window. For now: where to connect; pages come with the admin API.
+class ApprovalPoller;
+class InboxPage;
+class Page;
+class Session;
+class SignInDialog;
+class TrayNotifier;
+
+// The console's main window: a page list on the left, the current page on the right, the
+// approvals tray icon, and the sign-in dialog whenever there is no session.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    explicit MainWindow(QWidget *parent = nullptr);
+    MainWindow(Session *session, const Environment &env, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // Signs in with the last profile's kept token, or asks.
+    void start();
+    Page *page(const QString &objectName) const;
+    QList<Page *> pages() const { return m_pages; }
+    void showPage(Page *page);
+    InboxPage *inbox() const { return m_inbox; }
+    ApprovalPoller *poller() const { return m_poller; }
+    TrayNotifier *tray() const { return m_tray; }
+    SignInDialog *signInDialog() const;
+
+public slots:
+    void showSignIn(const QString &notice = {});
+    void logout();
+    void openApproval(const QString &id);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void buildMenus();
+    void onSignedIn();
+    void onExpired();
+    void onSignedOut();
+    void restoreState();
+
+    Session *m_session;
+    Environment m_env;
+    QListWidget *m_nav;
+    QStackedWidget *m_stack;
+    QList<Page *> m_pages;
+    InboxPage *m_inbox;
+    ApprovalPoller *m_poller;
+    TrayNotifier *m_tray;
+    QProgressBar *m_busy;
+    QLabel *m_user;
+    QLabel *m_keychain;
+    QPointer<SignInDialog> m_signIn;
 };
 
 } // namespace tap::console

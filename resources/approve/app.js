@@ -46,9 +46,57 @@ function show(a) {
   else status('');
 }
 
+async function loadPasskeys() {
+  const list = await call('GET', '/admin/passkeys');
+  $('passkeys').hidden = false;
+  const ul = $('passkey-list');
+  ul.textContent = '';
+  for (const p of list.items) {
+    const li = document.createElement('li');
+    li.textContent = p.name + ' (added ' + p.created_at + ')';
+    ul.appendChild(li);
+  }
+  if (!list.items.length) {
+    const li = document.createElement('li');
+    li.textContent = 'None yet.';
+    ul.appendChild(li);
+  }
+}
+
+async function registerPasskey() {
+  $('register-passkey').disabled = true;
+  status('Registering a passkey…');
+  try {
+    const o = await call('POST', '/admin/passkeys/register/begin', {});
+    const credential = await navigator.credentials.create({ publicKey: {
+      challenge: b64urlToBytes(o.challenge),
+      rp: o.rp,
+      user: { id: b64urlToBytes(o.user.id), name: o.user.name, displayName: o.user.display_name },
+      pubKeyCredParams: o.pub_key_cred_params.map((alg) => ({ type: 'public-key', alg })),
+      timeout: o.timeout_ms,
+      attestation: 'none',
+      authenticatorSelection: { userVerification: 'required', residentKey: 'preferred' },
+      excludeCredentials: o.exclude_credentials.map((id) => ({ type: 'public-key', id: b64urlToBytes(id) })),
+    } });
+    await call('POST', '/admin/passkeys/register/finish', {
+      challenge_id: o.challenge_id,
+      name: $('passkey-name').value,
+      client_data_json: bytesToB64url(credential.response.clientDataJSON),
+      attestation_object: bytesToB64url(credential.response.attestationObject),
+    });
+    status('Passkey registered.');
+    await loadPasskeys();
+  } catch (e) {
+    status(e.message);
+  } finally {
+    $('register-passkey').disabled = false;
+  }
+}
+
 async function load() {
   if (!token) { $('login').hidden = false; $('details').hidden = true; return; }
   try {
+    await loadPasskeys();
     show(await call('GET', base + '/details'));
   } catch (e) {
     if (e.status === 401) { token = ''; sessionStorage.removeItem('tap-session'); $('login').hidden = false; status('Please sign in.'); return; }
@@ -113,6 +161,7 @@ $('login').addEventListener('submit', async (event) => {
     status(e.message);
   }
 });
+$('register-passkey').addEventListener('click', registerPasskey);
 $('approve').addEventListener('click', () => decide(true));
 $('deny').addEventListener('click', () => decide(false));
 load();

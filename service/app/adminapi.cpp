@@ -57,7 +57,7 @@ QString remoteAddr(const Call &call)
 } // namespace
 
 AdminApi::AdminApi(admin::Context &context, admin::ChannelTester &tester,
-                   approvals::ApprovalService &approvals)
+                   approvals::ApprovalService &approvals, approvals::PasskeyService &passkeys)
     : m_ctx(context),
       m_accounts(context),
       m_members(context),
@@ -65,7 +65,8 @@ AdminApi::AdminApi(admin::Context &context, admin::ChannelTester &tester,
       m_agents(context),
       m_channels(context, tester),
       m_audit(context),
-      m_approvals(approvals)
+      m_approvals(approvals),
+      m_passkeys(passkeys)
 {
 }
 

@@ -9,7 +9,8 @@
 
 namespace tap::approvals {
 class ApprovalService;
-}
+class PasskeyService;
+} // namespace tap::approvals
 
 namespace tap::http {
 class Router;
@@ -24,7 +25,7 @@ class AdminApi
 {
 public:
     AdminApi(admin::Context &context, admin::ChannelTester &tester,
-             approvals::ApprovalService &approvals);
+             approvals::ApprovalService &approvals, approvals::PasskeyService &passkeys);
     void addRoutes(http::Router &router);
     // The session's member, from an Authorization: Bearer header (also used by the approval page).
     core::Result<admin::Actor> authenticate(const http::Call &call);
@@ -49,6 +50,7 @@ private:
     admin::ChannelService m_channels;
     admin::AuditService m_audit;
     approvals::ApprovalService &m_approvals;
+    approvals::PasskeyService &m_passkeys;
 };
 
 } // namespace tap::app

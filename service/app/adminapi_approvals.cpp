@@ -3,6 +3,7 @@
 #include "app/adminapi.h"
 
 #include "approvals/approvalservice.h"
+#include "approvals/passkeys.h"
 #include "http/router.h"
 
 namespace tap::app {
@@ -60,6 +61,21 @@ void AdminApi::addApprovalRoutes(http::Router &router)
                                                           QStringLiteral("admin")));
                    });
     }
+
+    router.add("GET", QStringLiteral("/admin/passkeys"),
+               authed([this](const Call &, const Actor &a) { return m_passkeys.list(a); }));
+    router.add("POST", QStringLiteral("/admin/passkeys/register/begin"),
+               authedBody([this](const Call &, const Actor &a, const QJsonObject &b) {
+                   return m_passkeys.registerBegin(a, b);
+               }));
+    router.add("POST", QStringLiteral("/admin/passkeys/register/finish"),
+               authedBody([this](const Call &, const Actor &a, const QJsonObject &b) {
+                   return m_passkeys.registerFinish(a, b);
+               }));
+    router.add("DELETE", QStringLiteral("/admin/passkeys/<arg>"),
+               authed([this](const Call &c, const Actor &a) {
+                   return m_passkeys.remove(a, c.arg(0));
+               }));
 }
 
 } // namespace tap::app

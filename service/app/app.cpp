@@ -4,6 +4,7 @@
 #include "app/approvalpage.h"
 #include "approvals/approvalservice.h"
 #include "approvals/hub.h"
+#include "approvals/passkeys.h"
 #include "approvals/matrixbot.h"
 #include "approvals/telegrambot.h"
 #include "app/chattester.h"
@@ -150,7 +151,7 @@ Result<void> App::start()
     m_router = std::make_unique<http::Router>();
     addRoutes(*m_router);
     m_admin->addRoutes(*m_router);
-    addApprovalPageRoutes(*m_router, *m_admin, *m_approvals);
+    addApprovalPageRoutes(*m_router, *m_admin, *m_approvals, *m_passkeys);
     if (m_telegramBot)
         m_telegramBot->addRoutes(*m_router);
     http::Server::Options options;
@@ -222,7 +223,8 @@ void App::createServices()
     approvalSettings.staleClaimMs = qint64(m_config.forwardTimeoutS) * 1000 + 5 * 60 * 1000;
     m_approvals = std::make_unique<approvals::ApprovalService>(
             *m_db, m_clock, *m_forwarder, *m_auditSink, *m_hub, approvalSettings);
-    m_admin = std::make_unique<AdminApi>(*m_context, *m_chat, *m_approvals);
+    m_passkeys = std::make_unique<approvals::PasskeyService>(*m_context, *m_approvals);
+    m_admin = std::make_unique<AdminApi>(*m_context, *m_chat, *m_approvals, *m_passkeys);
     createChatBots();
     // Housekeeping on the main thread: expiry, stale claims, purge of approval payloads.
     m_cleanup = std::make_unique<QTimer>();

@@ -27,6 +27,7 @@ class Database;
 class Vault;
 } // namespace tap::store
 namespace tap::approvals {
+class PasskeyService;
 class ApprovalHub;
 class ApprovalService;
 class MatrixBot;
@@ -85,6 +86,7 @@ private:
     std::unique_ptr<approvals::TelegramBot> m_telegramBot;
     std::unique_ptr<approvals::MatrixBot> m_matrixBot;
     std::unique_ptr<approvals::ApprovalService> m_approvals;
+    std::unique_ptr<approvals::PasskeyService> m_passkeys;
     std::unique_ptr<AdminApi> m_admin;
     std::unique_ptr<QTimer> m_cleanup;
     std::unique_ptr<http::Router> m_router;

@@ -2,9 +2,11 @@
 
 #include "app/adminapi.h"
 #include "approvals/approvalservice.h"
+#include "approvals/passkeys.h"
 #include "http/router.h"
 
 #include <QFile>
+#include <QJsonDocument>
 #include <QRegularExpression>
 
 namespace tap::app {
@@ -55,7 +57,8 @@ const Error kNoSuch(ErrorCode::NotFound, QStringLiteral("No such approval reques
 } // namespace
 
 void addApprovalPageRoutes(http::Router &router, AdminApi &admin,
-                           approvals::ApprovalService &approvals)
+                           approvals::ApprovalService &approvals,
+                           approvals::PasskeyService &passkeys)
 {
     router.add("GET", QStringLiteral("/approve/<arg>"), [](const Call &call) {
         if (!isTxnId(call.arg(0)))
@@ -93,6 +96,27 @@ void addApprovalPageRoutes(http::Router &router, AdminApi &admin,
                                                         QStringLiteral("link")));
                    });
     }
+    // Passkey step-up: a WebAuthn assertion bound to this transaction approves it.
+    router.add("POST", QStringLiteral("/approve/<arg>/passkey/begin"),
+               [&admin, &passkeys](const Call &call) {
+                   auto actor = admin.authenticate(call);
+                   if (!actor)
+                       return respond(call.responder, actor.error());
+                   respond(call.responder, passkeys.approveBegin(actor.value(), call.arg(0)));
+               });
+    router.add("POST", QStringLiteral("/approve/<arg>/passkey/finish"),
+               [&admin, &passkeys](const Call &call) {
+                   auto actor = admin.authenticate(call);
+                   if (!actor)
+                       return respond(call.responder, actor.error());
+                   const QJsonDocument doc = QJsonDocument::fromJson(call.request.body);
+                   if (!doc.isObject())
+                       return respond(call.responder,
+                                      Error(ErrorCode::InvalidRequest,
+                                            QStringLiteral("The body must be a JSON object.")));
+                   respond(call.responder,
+                           passkeys.approveFinish(actor.value(), call.arg(0), doc.object()));
+               });
 }
 
 } // namespace tap::app

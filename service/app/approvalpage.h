@@ -5,7 +5,8 @@ class Router;
 }
 namespace tap::approvals {
 class ApprovalService;
-}
+class PasskeyService;
+} // namespace tap::approvals
 
 namespace tap::app {
 
@@ -15,6 +16,7 @@ class AdminApi;
 // where a signed-in team member sees the request and decides; its JSON calls live under
 // /approve/{txn_id}/… and act with the member's session, recorded as decided via "link".
 void addApprovalPageRoutes(http::Router &router, AdminApi &admin,
-                           approvals::ApprovalService &approvals);
+                           approvals::ApprovalService &approvals,
+                           approvals::PasskeyService &passkeys);
 
 } // namespace tap::app

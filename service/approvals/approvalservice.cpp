@@ -5,6 +5,7 @@
 #include "forward/auditsink.h"
 #include "forward/forwarder.h"
 #include "store/credentialstore.h"
+#include "store/passkeystore.h"
 
 #include <QJsonArray>
 #include <QRegularExpression>
@@ -354,6 +355,7 @@ void ApprovalService::housekeeping()
         }
     }
     (void)approvals.purge(now, m_settings.retainMs);
+    (void)store::PasskeyStore(m_db).purgeChallenges(now);
 }
 
 } // namespace tap::approvals

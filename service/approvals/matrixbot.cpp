@@ -70,7 +70,8 @@ std::optional<bool> reactionDecision(const QString &key)
 QString outcomeText(const store::ApprovalRow &row)
 {
     const QString who = row.decidedBy.isEmpty() ? QStringLiteral("someone") : row.decidedBy;
-    const QString via = row.decidedVia.isEmpty() ? QString() : QStringLiteral(" via ") + row.decidedVia;
+    const QString via =
+            row.decidedVia.isEmpty() ? QString() : QStringLiteral(" via ") + row.decidedVia;
     if (row.status == u"approved")
         return QStringLiteral("✅ Approved by %1%2, sending…").arg(who, via);
     if (row.status == u"forwarded")
@@ -118,7 +119,8 @@ void MatrixBot::approvalCreated(const store::ApprovalRow &row)
 {
     store::ApprovalRow copy = row;
     copy.sealedRequest.clear();
-    QMetaObject::invokeMethod(this, [this, copy] { post(copy); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+            this, [this, copy] { post(copy); }, Qt::QueuedConnection);
 }
 
 void MatrixBot::approvalChanged(const store::ApprovalRow &row)
@@ -126,7 +128,8 @@ void MatrixBot::approvalChanged(const store::ApprovalRow &row)
     store::ApprovalRow copy = row;
     copy.sealedRequest.clear();
     copy.sealedResponse.clear();
-    QMetaObject::invokeMethod(this, [this, copy] { showOutcome(copy); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+            this, [this, copy] { showOutcome(copy); }, Qt::QueuedConnection);
 }
 
 QNetworkReply *MatrixBot::call(const QByteArray &verb, const QString &path, const QUrlQuery &query,
@@ -150,7 +153,8 @@ QNetworkReply *MatrixBot::call(const QByteArray &verb, const QString &path, cons
         if (status >= 200 && status < 300)
             return done(answer);
         const QString why = status == 0
-                ? QStringLiteral("homeserver not reachable (network error %1)").arg(int(reply->error()))
+                ? QStringLiteral("homeserver not reachable (network error %1)")
+                          .arg(int(reply->error()))
                 : QStringLiteral("homeserver answered HTTP %1 %2")
                           .arg(status)
                           .arg(answer.value(QStringLiteral("errcode")).toString().left(64));
@@ -164,7 +168,8 @@ void MatrixBot::retryLater(const QString &what, const Error &error)
     const int delay = qMin(kMaxBackoffMs, 1000 << qMin(m_failures, 6));
     if (m_failures % 10 == 0)
         log(QtWarningMsg, what,
-            { { QStringLiteral("error"), error.message() }, { QStringLiteral("retry_ms"), delay } });
+            { { QStringLiteral("error"), error.message() },
+              { QStringLiteral("retry_ms"), delay } });
     ++m_failures;
     m_retry.start(delay);
 }
@@ -180,7 +185,8 @@ void MatrixBot::whoami()
                                      : r.error());
              m_userId = user;
              m_failures = 0;
-             log(QtInfoMsg, QStringLiteral("matrix bot ready"), { { QStringLiteral("user_id"), user } });
+             log(QtInfoMsg, QStringLiteral("matrix bot ready"),
+                 { { QStringLiteral("user_id"), user } });
              sync();
          });
 }
@@ -188,34 +194,55 @@ void MatrixBot::whoami()
 void MatrixBot::sync()
 {
     // Only messages and reactions in joined rooms' timelines; nothing else is needed.
-    static const QByteArray filter = QJsonDocument(QJsonObject{
-            { QStringLiteral("presence"), QJsonObject{ { QStringLiteral("types"), QJsonArray() } } },
-            { QStringLiteral("account_data"), QJsonObject{ { QStringLiteral("types"), QJsonArray() } } },
-            { QStringLiteral("room"),
-              QJsonObject{ { QStringLiteral("timeline"),
-                             QJsonObject{ { QStringLiteral("limit"), 50 },
-                                          { QStringLiteral("types"),
-                                            QJsonArray{ QStringLiteral("m.room.message"),
-                                                        QStringLiteral("m.reaction") } } } },
-                           { QStringLiteral("state"), QJsonObject{ { QStringLiteral("types"), QJsonArray() } } },
-                           { QStringLiteral("ephemeral"), QJsonObject{ { QStringLiteral("types"), QJsonArray() } } },
-                           { QStringLiteral("account_data"), QJsonObject{ { QStringLiteral("types"), QJsonArray() } } } } } })
-            .toJson(QJsonDocument::Compact);
+    static const QByteArray filter =
+            QJsonDocument(
+                    QJsonObject{
+                            { QStringLiteral("presence"),
+                              QJsonObject{ { QStringLiteral("types"), QJsonArray() } } },
+                            { QStringLiteral("account_data"),
+                              QJsonObject{ { QStringLiteral("types"), QJsonArray() } } },
+                            { QStringLiteral("room"),
+                              QJsonObject{
+                                      { QStringLiteral("timeline"),
+                                        QJsonObject{
+                                                { QStringLiteral("limit"), 50 },
+                                                { QStringLiteral("types"),
+                                                  QJsonArray{ QStringLiteral("m.room.message"),
+                                                              QStringLiteral("m.reaction") } } } },
+                                      { QStringLiteral("state"),
+                                        QJsonObject{ { QStringLiteral("types"), QJsonArray() } } },
+                                      { QStringLiteral("ephemeral"),
+                                        QJsonObject{ { QStringLiteral("types"), QJsonArray() } } },
+                                      { QStringLiteral("account_data"),
+                                        QJsonObject{
+                                                { QStringLiteral("types"), QJsonArray() } } } } } })
+                    .toJson(QJsonDocument::Compact);
     QUrlQuery query;
-    query.addQueryItem(QStringLiteral("filter"), QString::fromLatin1(QUrl::toPercentEncoding(QString::fromUtf8(filter))));
+    query.addQueryItem(QStringLiteral("filter"),
+                       QString::fromLatin1(QUrl::toPercentEncoding(QString::fromUtf8(filter))));
     const bool catchingUp = m_since.isEmpty();
-    query.addQueryItem(QStringLiteral("timeout"), QString::number(catchingUp ? 0 : m_settings.syncTimeoutS * 1000));
+    query.addQueryItem(QStringLiteral("timeout"),
+                       QString::number(catchingUp ? 0 : m_settings.syncTimeoutS * 1000));
     if (!catchingUp)
-        query.addQueryItem(QStringLiteral("since"), QString::fromLatin1(QUrl::toPercentEncoding(m_since)));
+        query.addQueryItem(QStringLiteral("since"),
+                           QString::fromLatin1(QUrl::toPercentEncoding(m_since)));
     m_syncReply = call("GET", QStringLiteral("/_matrix/client/v3/sync"), query, {},
                        m_settings.syncTimeoutS * 1000 + m_settings.requestTimeoutMs,
                        [this, catchingUp](Result<QJsonObject> r) {
                            if (!r)
                                return retryLater(QStringLiteral("matrix sync failed"), r.error());
                            m_failures = 0;
-                           const QJsonObject join = r->value(QStringLiteral("rooms")).toObject().value(QStringLiteral("join")).toObject();
+                           const QJsonObject join = r->value(QStringLiteral("rooms"))
+                                                            .toObject()
+                                                            .value(QStringLiteral("join"))
+                                                            .toObject();
                            for (auto room = join.begin(); room != join.end(); ++room) {
-                               const QJsonArray events = room.value().toObject().value(QStringLiteral("timeline")).toObject().value(QStringLiteral("events")).toArray();
+                               const QJsonArray events = room.value()
+                                                                 .toObject()
+                                                                 .value(QStringLiteral("timeline"))
+                                                                 .toObject()
+                                                                 .value(QStringLiteral("events"))
+                                                                 .toArray();
                                for (const QJsonValue &e : events)
                                    handleEvent(room.key(), e.toObject(), catchingUp);
                            }
@@ -246,7 +273,10 @@ void MatrixBot::handleEvent(const QString &roomId, const QJsonObject &event, boo
     }
     if (type != u"m.room.message")
         return;
-    const QString repliedTo = relates.value(QStringLiteral("m.in_reply_to")).toObject().value(QStringLiteral("event_id")).toString();
+    const QString repliedTo = relates.value(QStringLiteral("m.in_reply_to"))
+                                      .toObject()
+                                      .value(QStringLiteral("event_id"))
+                                      .toString();
     if (repliedTo.isEmpty())
         return;
     const QString word = replyWord(content.value(QStringLiteral("body")).toString());
@@ -265,6 +295,15 @@ void MatrixBot::decide(const QString &roomId, const QString &relatedEvent, const
     Approver who;
     who.via = QStringLiteral("matrix");
     who.matrixUserId = sender;
+    // A member who linked this Matrix id decides as that member too (policies may name emails).
+    auto member = m_db.exec(QStringLiteral("SELECT u.id, u.email FROM users u JOIN memberships m "
+                                           "ON m.user_id = u.id WHERE u.matrix_user_id = ? AND "
+                                           "m.team_id = ?"),
+                            { sender, row.value()->teamId });
+    if (member && member->next()) {
+        who.userId = member->value(0).toString();
+        who.email = member->value(1).toString();
+    }
     auto decided = m_approvals.decide(row.value()->id, approve, who);
     if (decided)
         return; // the outcome notice follows from approvalChanged
@@ -280,10 +319,12 @@ void MatrixBot::decide(const QString &roomId, const QString &relatedEvent, const
     } else {
         why = QStringLiteral("The decision of %1 could not be recorded; try again.").arg(sender);
         log(QtWarningMsg, QStringLiteral("matrix decision failed"),
-            { { QStringLiteral("txn_id"), row.value()->id }, { QStringLiteral("error"), decided.error().message() } });
+            { { QStringLiteral("txn_id"), row.value()->id },
+              { QStringLiteral("error"), decided.error().message() } });
     }
     log(QtInfoMsg, QStringLiteral("matrix decision refused"),
-        { { QStringLiteral("txn_id"), row.value()->id }, { QStringLiteral("matrix_user_id"), sender } });
+        { { QStringLiteral("txn_id"), row.value()->id },
+          { QStringLiteral("matrix_user_id"), sender } });
     if (!catchingUp)
         notice(roomId, replyTo, why);
 }
@@ -334,13 +375,18 @@ void MatrixBot::post(const store::ApprovalRow &row)
     if (auto q = m_db.exec(QStringLiteral("SELECT name FROM teams WHERE id = ?"), { row.teamId });
         q && q->next())
         team = q->value(0).toString();
-    QString body = QStringLiteral("🔐 Approval needed\nAgent: %1\nTeam: %2\nCredential: %3\nRequest: %4 %5\n")
-                           .arg(row.agentId, team, row.credentialName, row.method, row.target.left(kMaxTargetChars));
-    QString html = QStringLiteral("🔐 <b>Approval needed</b><br>Agent: <code>%1</code><br>Team: <code>%2</code><br>"
-                                  "Credential: <code>%3</code><br>Request: <b>%4</b> <code>%5</code><br>")
-                           .arg(row.agentId.toHtmlEscaped(), team.toHtmlEscaped(),
-                                row.credentialName.toHtmlEscaped(), row.method.toHtmlEscaped(),
-                                row.target.left(kMaxTargetChars).toHtmlEscaped());
+    QString body =
+            QStringLiteral(
+                    "🔐 Approval needed\nAgent: %1\nTeam: %2\nCredential: %3\nRequest: %4 %5\n")
+                    .arg(row.agentId, team, row.credentialName, row.method,
+                         row.target.left(kMaxTargetChars));
+    QString html =
+            QStringLiteral("🔐 <b>Approval needed</b><br>Agent: <code>%1</code><br>Team: "
+                           "<code>%2</code><br>"
+                           "Credential: <code>%3</code><br>Request: <b>%4</b> <code>%5</code><br>")
+                    .arg(row.agentId.toHtmlEscaped(), team.toHtmlEscaped(),
+                         row.credentialName.toHtmlEscaped(), row.method.toHtmlEscaped(),
+                         row.target.left(kMaxTargetChars).toHtmlEscaped());
     if (!row.bodyPreview.isEmpty()) {
         body += QStringLiteral("Body: %1\n").arg(row.bodyPreview);
         html += QStringLiteral("Body:<pre>%1</pre>").arg(row.bodyPreview.toHtmlEscaped());
@@ -350,19 +396,24 @@ void MatrixBot::post(const store::ApprovalRow &row)
                       .arg(m_approvals.approvalUrl(row.id))
             : QStringLiteral("Reply \"approve\" or \"deny\", or react 👍 / 👎.");
     body += how + QStringLiteral("\nRequest id: ") + row.id;
-    html += how.toHtmlEscaped() + QStringLiteral("<br>Request id: <code>%1</code>").arg(row.id.toHtmlEscaped());
+    html += how.toHtmlEscaped()
+            + QStringLiteral("<br>Request id: <code>%1</code>").arg(row.id.toHtmlEscaped());
     const QJsonObject content{ { QStringLiteral("msgtype"), QStringLiteral("m.text") },
                                { QStringLiteral("body"), body },
-                               { QStringLiteral("format"), QStringLiteral("org.matrix.custom.html") },
+                               { QStringLiteral("format"),
+                                 QStringLiteral("org.matrix.custom.html") },
                                { QStringLiteral("formatted_body"), html } };
     const QString id = row.id;
     auto sendTo = [this, id, content](const QString &roomId) {
         send(roomId, content, [this, id, roomId](const QString &eventId) {
+            if (eventId.isEmpty())
+                return;
             store::ApprovalStore approvals(m_db);
             if (auto s = approvals.setMatrixEvent(id, roomId, eventId); !s)
                 return log(QtWarningMsg, QStringLiteral("matrix event id not stored"),
                            { { QStringLiteral("txn_id"), id } });
-            if (auto now = approvals.get(id); now && now.value() && now.value()->status != u"pending")
+            if (auto now = approvals.get(id);
+                now && now.value() && now.value()->status != u"pending")
                 showOutcome(*now.value());
         });
     };
@@ -387,15 +438,17 @@ void MatrixBot::send(const QString &roomId, const QJsonObject &content,
                                 .arg(QUuid::createUuid().toString(QUuid::Id128))
                                 .arg(++m_txn);
     call("PUT",
-         QStringLiteral("/_matrix/client/v3/rooms/%1/send/m.room.message/%2").arg(pathPart(roomId), txn),
+         QStringLiteral("/_matrix/client/v3/rooms/%1/send/m.room.message/%2")
+                 .arg(pathPart(roomId), txn),
          {}, content, m_settings.requestTimeoutMs, [sent](Result<QJsonObject> r) {
-             const QString eventId = r ? r->value(QStringLiteral("event_id")).toString() : QString();
+             const QString eventId =
+                     r ? r->value(QStringLiteral("event_id")).toString() : QString();
              if (eventId.isEmpty())
-                 return log(QtWarningMsg, QStringLiteral("matrix message not sent"),
-                            { { QStringLiteral("error"),
-                                r ? QStringLiteral("no event_id") : r.error().message() } });
+                 log(QtWarningMsg, QStringLiteral("matrix message not sent"),
+                     { { QStringLiteral("error"),
+                         r ? QStringLiteral("no event_id") : r.error().message() } });
              if (sent)
-                 sent(eventId);
+                 sent(eventId); // empty: not sent
          });
 }
 
@@ -423,7 +476,30 @@ void MatrixBot::showOutcome(const store::ApprovalRow &changed)
     const QString text = outcomeText(row);
     if (row.matrixEventId.isEmpty() || text.isEmpty())
         return;
-    notice(row.matrixRoomId, row.matrixEventId, text);
+    // Notices of one request go out one after the other, in the order of its states.
+    if (m_noticing.contains(row.id)) {
+        m_nextNotices[row.id].append(row);
+        return;
+    }
+    m_noticing.insert(row.id);
+    const QString id = row.id;
+    QJsonObject content{
+        { QStringLiteral("msgtype"), QStringLiteral("m.notice") },
+        { QStringLiteral("body"), text },
+        { QStringLiteral("m.relates_to"),
+          QJsonObject{ { QStringLiteral("m.in_reply_to"),
+                         QJsonObject{ { QStringLiteral("event_id"), row.matrixEventId } } } } }
+    };
+    send(row.matrixRoomId, content, [this, id](const QString &) {
+        m_noticing.remove(id);
+        QList<store::ApprovalRow> next = m_nextNotices.take(id);
+        if (next.isEmpty())
+            return;
+        const store::ApprovalRow first = next.takeFirst();
+        if (!next.isEmpty())
+            m_nextNotices.insert(id, next);
+        showOutcome(first);
+    });
 }
 
 } // namespace tap::approvals

@@ -3,7 +3,9 @@
 #include "approvals/approvalservice.h"
 #include "core/result.h"
 
+#include <QHash>
 #include <QJsonObject>
+#include <QSet>
 #include <QNetworkAccessManager>
 #include <QObject>
 #include <QPointer>
@@ -56,6 +58,7 @@ private:
     void decide(const QString &roomId, const QString &relatedEvent, const QString &replyTo,
                 const QString &sender, bool approve, bool catchingUp);
     void post(const store::ApprovalRow &row);
+    // `sent` gets the new event's id, or an empty one when sending failed.
     void send(const QString &roomId, const QJsonObject &content,
               std::function<void(const QString &eventId)> sent = {});
     void notice(const QString &roomId, const QString &replyTo, const QString &text);
@@ -66,6 +69,8 @@ private:
     ApprovalService &m_approvals;
     Settings m_settings;
     QNetworkAccessManager *m_network;
+    QSet<QString> m_noticing; // txn ids with an outcome notice in flight
+    QHash<QString, QList<store::ApprovalRow>> m_nextNotices; // and the states to tell after it
     QString m_userId;
     QString m_since;
     int m_failures = 0;

@@ -77,7 +77,8 @@ Result<PolicyChoice> policyChoice(store::Database &db, const store::ApprovalRow 
 QString outcomeLine(const store::ApprovalRow &row)
 {
     const QString who = html(row.decidedBy.isEmpty() ? QStringLiteral("someone") : row.decidedBy);
-    const QString via = row.decidedVia.isEmpty() ? QString() : QStringLiteral(" via ") + html(row.decidedVia);
+    const QString via =
+            row.decidedVia.isEmpty() ? QString() : QStringLiteral(" via ") + html(row.decidedVia);
     if (row.status == u"approved")
         return QStringLiteral("✅ <b>Approved</b> by %1%2, sending…").arg(who, via);
     if (row.status == u"forwarded")
@@ -87,9 +88,8 @@ QString outcomeLine(const store::ApprovalRow &row)
     if (row.status == u"failed")
         return QStringLiteral("⚠️ <b>Approved</b> by %1%2, but sending failed%3.")
                 .arg(who, via,
-                     row.responseStatus > 0
-                             ? QStringLiteral(" (HTTP %1)").arg(row.responseStatus)
-                             : QString());
+                     row.responseStatus > 0 ? QStringLiteral(" (HTTP %1)").arg(row.responseStatus)
+                                            : QString());
     if (row.status == u"denied")
         return QStringLiteral("❌ <b>Denied</b> by %1%2.").arg(who, via);
     if (row.status == u"expired")
@@ -129,7 +129,8 @@ void TelegramBot::start()
         call(global, QStringLiteral("setWebhook"),
              { { QStringLiteral("url"), hook.toString() },
                { QStringLiteral("secret_token"), m_settings.webhookSecret },
-               { QStringLiteral("allowed_updates"), QJsonArray{ QStringLiteral("callback_query") } } },
+               { QStringLiteral("allowed_updates"),
+                 QJsonArray{ QStringLiteral("callback_query") } } },
              m_settings.requestTimeoutMs, [](Result<QJsonValue> r) {
                  if (!r)
                      log(QtWarningMsg, QStringLiteral("telegram setWebhook failed"),
@@ -164,8 +165,8 @@ void TelegramBot::addRoutes(http::Router &router)
         const QByteArray given = c.request.header("X-Telegram-Bot-Api-Secret-Token");
         if (!core::constantTimeEquals(given, m_settings.webhookSecret.toUtf8())) {
             log(QtWarningMsg, QStringLiteral("telegram webhook call refused: wrong secret token"));
-            return c.responder.send(http::Response::error(
-                    Error(ErrorCode::Unauthorized, QStringLiteral("Wrong or missing secret token."))));
+            return c.responder.send(http::Response::error(Error(
+                    ErrorCode::Unauthorized, QStringLiteral("Wrong or missing secret token."))));
         }
         QJsonParseError error;
         const QJsonDocument doc = QJsonDocument::fromJson(c.request.body, &error);
@@ -174,8 +175,7 @@ void TelegramBot::addRoutes(http::Router &router)
                     Error(ErrorCode::InvalidRequest, QStringLiteral("Expected a JSON update."))));
         const QJsonObject update = doc.object();
         QMetaObject::invokeMethod(
-                this,
-                [this, update] { handleUpdate(m_settings.botToken.toUtf8(), update); },
+                this, [this, update] { handleUpdate(m_settings.botToken.toUtf8(), update); },
                 Qt::QueuedConnection);
         c.responder.send(http::Response::json(200, { { QStringLiteral("ok"), true } }));
     });
@@ -185,7 +185,8 @@ void TelegramBot::approvalCreated(const store::ApprovalRow &row)
 {
     store::ApprovalRow copy = row;
     copy.sealedRequest.clear();
-    QMetaObject::invokeMethod(this, [this, copy] { post(copy); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+            this, [this, copy] { post(copy); }, Qt::QueuedConnection);
 }
 
 void TelegramBot::approvalChanged(const store::ApprovalRow &row)
@@ -193,7 +194,8 @@ void TelegramBot::approvalChanged(const store::ApprovalRow &row)
     store::ApprovalRow copy = row;
     copy.sealedRequest.clear();
     copy.sealedResponse.clear();
-    QMetaObject::invokeMethod(this, [this, copy] { showOutcome(copy); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+            this, [this, copy] { showOutcome(copy); }, Qt::QueuedConnection);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -219,7 +221,8 @@ void TelegramBot::call(const QByteArray &token, const QString &method, const QJs
             return done(body.value(QStringLiteral("result")));
         // Never reply->errorString(): it quotes the URL, and so the token.
         const QString why = status == 0
-                ? QStringLiteral("Telegram not reachable (network error %1)").arg(int(reply->error()))
+                ? QStringLiteral("Telegram not reachable (network error %1)")
+                          .arg(int(reply->error()))
                 : QStringLiteral("Telegram answered HTTP %1: %2")
                           .arg(status)
                           .arg(body.value(QStringLiteral("description")).toString().left(200));
@@ -247,33 +250,34 @@ void TelegramBot::poll(Poller *p)
                               { QStringLiteral("allowed_updates"),
                                 QJsonArray{ QStringLiteral("callback_query") } } };
     QNetworkReply *reply = nullptr;
-    call(p->token, QStringLiteral("getUpdates"), params,
-         m_settings.pollTimeoutS * 1000 + m_settings.requestTimeoutMs,
-         [this, p](Result<QJsonValue> r) {
-             if (!r) {
-                 // Backoff: 1 s, 2 s, 4 s … up to a minute; logged once per streak and then
-                 // at every tenth failure.
-                 const int delay = qMin(kMaxBackoffMs, 1000 << qMin(p->failures, 6));
-                 if (p->failures % 10 == 0)
-                     log(QtWarningMsg, QStringLiteral("telegram polling failed"),
-                         { { QStringLiteral("bot"), p->label },
-                           { QStringLiteral("error"), r.error().message() },
-                           { QStringLiteral("retry_ms"), delay } });
-                 ++p->failures;
-                 p->retry->start(delay);
-                 return;
-             }
-             p->failures = 0;
-             for (const QJsonValue &u : r.value().toArray()) {
-                 const QJsonObject update = u.toObject();
-                 const qint64 id = qint64(update.value(QStringLiteral("update_id")).toDouble());
-                 // getUpdates: an offset one past an update confirms it (it is not sent again).
-                 p->offset = qMax(p->offset, id + 1);
-                 handleUpdate(p->token, update);
-             }
-             p->retry->start(0);
-         },
-         &reply);
+    call(
+            p->token, QStringLiteral("getUpdates"), params,
+            m_settings.pollTimeoutS * 1000 + m_settings.requestTimeoutMs,
+            [this, p](Result<QJsonValue> r) {
+                if (!r) {
+                    // Backoff: 1 s, 2 s, 4 s … up to a minute; logged once per streak and then
+                    // at every tenth failure.
+                    const int delay = qMin(kMaxBackoffMs, 1000 << qMin(p->failures, 6));
+                    if (p->failures % 10 == 0)
+                        log(QtWarningMsg, QStringLiteral("telegram polling failed"),
+                            { { QStringLiteral("bot"), p->label },
+                              { QStringLiteral("error"), r.error().message() },
+                              { QStringLiteral("retry_ms"), delay } });
+                    ++p->failures;
+                    p->retry->start(delay);
+                    return;
+                }
+                p->failures = 0;
+                for (const QJsonValue &u : r.value().toArray()) {
+                    const QJsonObject update = u.toObject();
+                    const qint64 id = qint64(update.value(QStringLiteral("update_id")).toDouble());
+                    // getUpdates: an offset one past an update confirms it (it is not sent again).
+                    p->offset = qMax(p->offset, id + 1);
+                    handleUpdate(p->token, update);
+                }
+                p->retry->start(0);
+            },
+            &reply);
     p->reply = reply;
 }
 
@@ -304,7 +308,8 @@ void TelegramBot::handleCallback(const QByteArray &token, const QJsonObject &que
     const QString queryId = query.value(QStringLiteral("id")).toString();
     const QJsonObject from = query.value(QStringLiteral("from")).toObject();
     const QJsonObject message = query.value(QStringLiteral("message")).toObject();
-    const QString chatId = idText(message.value(QStringLiteral("chat")).toObject().value(QStringLiteral("id")));
+    const QString chatId =
+            idText(message.value(QStringLiteral("chat")).toObject().value(QStringLiteral("id")));
     const QString messageId = idText(message.value(QStringLiteral("message_id")));
     static const QRegularExpression dataRe(QStringLiteral("^([ad]):([0-9a-fA-F-]{1,64})$"));
     const auto m = dataRe.match(query.value(QStringLiteral("data")).toString());
@@ -329,8 +334,8 @@ void TelegramBot::handleCallback(const QByteArray &token, const QJsonObject &que
     const Approver who = approverFor(from, row.teamId);
     auto decided = m_approvals.decide(txn, approve, who);
     if (decided)
-        return answer(token, queryId, approve ? QStringLiteral("Approved.") : QStringLiteral("Denied."),
-                      false);
+        return answer(token, queryId,
+                      approve ? QStringLiteral("Approved.") : QStringLiteral("Denied."), false);
     QString why;
     const ErrorCode code = decided.error().code();
     if (code == ErrorCode::PasskeyRequired) {
@@ -342,7 +347,8 @@ void TelegramBot::handleCallback(const QByteArray &token, const QJsonObject &que
     } else {
         why = QStringLiteral("The decision could not be recorded; try again.");
         log(QtWarningMsg, QStringLiteral("telegram decision failed"),
-            { { QStringLiteral("txn_id"), txn }, { QStringLiteral("error"), decided.error().message() } });
+            { { QStringLiteral("txn_id"), txn },
+              { QStringLiteral("error"), decided.error().message() } });
     }
     log(QtInfoMsg, QStringLiteral("telegram decision refused"),
         { { QStringLiteral("txn_id"), txn },
@@ -397,7 +403,7 @@ std::optional<TelegramBot::Target> TelegramBot::resolve(const store::ApprovalRow
     std::optional<store::ChannelRow> chosen;
     for (const store::ChannelRow &c : channels.value()) {
         if (!policy->channel.isEmpty() ? c.name == policy->channel
-                                        : (c.type == u"telegram" && c.enabled)) {
+                                       : (c.type == u"telegram" && c.enabled)) {
             chosen = c;
             break;
         }
@@ -416,7 +422,8 @@ std::optional<TelegramBot::Target> TelegramBot::resolve(const store::ApprovalRow
         auto token = channelToken(row.teamId, chosen->name);
         if (!token) {
             log(QtWarningMsg, QStringLiteral("telegram channel bot token not readable"),
-                { { QStringLiteral("team_id"), row.teamId }, { QStringLiteral("channel"), chosen->name } });
+                { { QStringLiteral("team_id"), row.teamId },
+                  { QStringLiteral("channel"), chosen->name } });
             return std::nullopt;
         }
         t.token = token.value();
@@ -428,7 +435,8 @@ std::optional<TelegramBot::Target> TelegramBot::resolve(const store::ApprovalRow
 
 bool TelegramBot::tokenServesTeam(const QByteArray &token, const QString &teamId)
 {
-    if (!m_settings.botToken.isEmpty() && core::constantTimeEquals(token, m_settings.botToken.toUtf8()))
+    if (!m_settings.botToken.isEmpty()
+        && core::constantTimeEquals(token, m_settings.botToken.toUtf8()))
         return true;
     auto channels = store::ChannelStore(m_db).list(teamId);
     if (!channels)
@@ -467,7 +475,8 @@ QString TelegramBot::messageText(const store::ApprovalRow &row)
     if (!row.bodyPreview.isEmpty())
         text += QStringLiteral("Body:\n<pre>%1</pre>\n").arg(html(row.bodyPreview));
     if (row.requirePasskey)
-        text += QStringLiteral("Approving needs a passkey: %1\n").arg(html(m_approvals.approvalUrl(row.id)));
+        text += QStringLiteral("Approving needs a passkey: %1\n")
+                        .arg(html(m_approvals.approvalUrl(row.id)));
     text += QStringLiteral("Request id: <code>%1</code>").arg(html(row.id));
     return text;
 }
@@ -477,38 +486,42 @@ void TelegramBot::post(const store::ApprovalRow &row)
     const auto target = resolve(row);
     if (!target)
         return;
-    ensurePoller(target->token, target->token == m_settings.botToken.toUtf8()
-                                        ? QStringLiteral("global")
-                                        : QStringLiteral("team channel"));
+    ensurePoller(target->token,
+                 target->token == m_settings.botToken.toUtf8() ? QStringLiteral("global")
+                                                               : QStringLiteral("team channel"));
     const QJsonArray keyboard{ QJsonArray{
-            QJsonObject{ { QStringLiteral("text"), QStringLiteral("✅ Approve") },
-                         { QStringLiteral("callback_data"), QString(QStringLiteral("a:") + row.id) } },
+            QJsonObject{
+                    { QStringLiteral("text"), QStringLiteral("✅ Approve") },
+                    { QStringLiteral("callback_data"), QString(QStringLiteral("a:") + row.id) } },
             QJsonObject{ { QStringLiteral("text"), QStringLiteral("❌ Deny") },
-                         { QStringLiteral("callback_data"), QString(QStringLiteral("d:") + row.id) } } } };
-    const QJsonObject params{
-        { QStringLiteral("chat_id"), target->chatId },
-        { QStringLiteral("text"), messageText(row) },
-        { QStringLiteral("parse_mode"), QStringLiteral("HTML") },
-        { QStringLiteral("disable_web_page_preview"), true },
-        { QStringLiteral("reply_markup"), QJsonObject{ { QStringLiteral("inline_keyboard"), keyboard } } }
-    };
+                         { QStringLiteral("callback_data"),
+                           QString(QStringLiteral("d:") + row.id) } } } };
+    const QJsonObject params{ { QStringLiteral("chat_id"), target->chatId },
+                              { QStringLiteral("text"), messageText(row) },
+                              { QStringLiteral("parse_mode"), QStringLiteral("HTML") },
+                              { QStringLiteral("disable_web_page_preview"), true },
+                              { QStringLiteral("reply_markup"),
+                                QJsonObject{ { QStringLiteral("inline_keyboard"), keyboard } } } };
     const QString id = row.id;
     call(target->token, QStringLiteral("sendMessage"), params, m_settings.requestTimeoutMs,
          [this, id](Result<QJsonValue> r) {
              if (!r)
                  return log(QtWarningMsg, QStringLiteral("telegram approval message not sent"),
-                            { { QStringLiteral("txn_id"), id }, { QStringLiteral("error"), r.error().message() } });
+                            { { QStringLiteral("txn_id"), id },
+                              { QStringLiteral("error"), r.error().message() } });
              const QJsonObject message = r.value().toObject();
              // The chat as Telegram numbers it (an @channel name becomes its id): callbacks
              // carry that number.
-             const QString chat = idText(message.value(QStringLiteral("chat")).toObject().value(QStringLiteral("id")));
+             const QString chat = idText(
+                     message.value(QStringLiteral("chat")).toObject().value(QStringLiteral("id")));
              const QString messageId = idText(message.value(QStringLiteral("message_id")));
              store::ApprovalStore approvals(m_db);
              if (auto s = approvals.setTelegramMessage(id, chat, messageId); !s)
                  return log(QtWarningMsg, QStringLiteral("telegram message id not stored"),
                             { { QStringLiteral("txn_id"), id } });
              // Decided (elsewhere) while the message was on its way: show it now.
-             if (auto now = approvals.get(id); now && now.value() && now.value()->status != u"pending")
+             if (auto now = approvals.get(id);
+                 now && now.value() && now.value()->status != u"pending")
                  showOutcome(*now.value());
          });
 }
@@ -527,18 +540,30 @@ void TelegramBot::showOutcome(const store::ApprovalRow &changed)
     const QString outcome = outcomeLine(row);
     if (row.telegramMessageId.isEmpty() || outcome.isEmpty())
         return;
+    // One edit per message at a time, the newest state last: "sending…" must not overtake
+    // "sent" on another connection.
+    if (m_editing.contains(row.id)) {
+        m_nextEdit.insert(row.id, row);
+        return;
+    }
+    m_editing.insert(row.id);
     // No reply_markup: editMessageText without one removes the inline keyboard.
     const QJsonObject params{ { QStringLiteral("chat_id"), row.telegramChatId },
                               { QStringLiteral("message_id"), row.telegramMessageId.toLongLong() },
-                              { QStringLiteral("text"), QString(messageText(row) + QStringLiteral("\n\n") + outcome) },
+                              { QStringLiteral("text"),
+                                QString(messageText(row) + QStringLiteral("\n\n") + outcome) },
                               { QStringLiteral("parse_mode"), QStringLiteral("HTML") },
                               { QStringLiteral("disable_web_page_preview"), true } };
     const QString id = row.id;
-    call(tokenForMessage(row), QStringLiteral("editMessageText"), params, m_settings.requestTimeoutMs,
-         [id](Result<QJsonValue> r) {
+    call(tokenForMessage(row), QStringLiteral("editMessageText"), params,
+         m_settings.requestTimeoutMs, [this, id](Result<QJsonValue> r) {
              if (!r)
                  log(QtInfoMsg, QStringLiteral("telegram approval message not edited"),
-                     { { QStringLiteral("txn_id"), id }, { QStringLiteral("error"), r.error().message() } });
+                     { { QStringLiteral("txn_id"), id },
+                       { QStringLiteral("error"), r.error().message() } });
+             m_editing.remove(id);
+             if (m_nextEdit.contains(id))
+                 showOutcome(m_nextEdit.take(id));
          });
 }
 

@@ -8,6 +8,7 @@
 #include <QNetworkAccessManager>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 #include <QTimer>
 #include <QUrl>
 
@@ -100,6 +101,8 @@ private:
     Settings m_settings;
     QNetworkAccessManager *m_network;
     QHash<QByteArray, Poller *> m_pollers;
+    QSet<QString> m_editing; // txn ids with an edit in flight
+    QHash<QString, store::ApprovalRow> m_nextEdit; // the newest state to show after it
     bool m_started = false;
 };
 

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QString>
+
+namespace tap::console {
+
+// One approval request as GET /admin/approvals returns it.
+struct Approval
+{
+    QString id;
+    QString status; // pending | approved | forwarded | denied | expired | failed
+    QString teamId;
+    QString agentId;
+    QString agentName;
+    QString agentHomeTeamId;
+    QString credential;
+    QString method;
+    QString target;
+    QString bodyPreview;
+    bool requirePasskey = false;
+    bool canDecide = false;
+    QDateTime createdAt;
+    QDateTime expiresAt;
+    QString decidedBy;
+    QString decidedVia;
+    QDateTime decidedAt;
+    QString approvalUrl;
+
+    bool isPending() const { return status == u"pending"; }
+    // Something the signed-in member can act on now.
+    bool needsMe() const { return isPending() && canDecide; }
+    QString agentLabel() const { return agentName.isEmpty() ? agentId : agentName; }
+    static Approval fromJson(const QJsonObject &o);
+};
+
+} // namespace tap::console

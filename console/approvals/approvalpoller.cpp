@@ -1,0 +1,79 @@
+#include "approvals/approvalpoller.h"
+
+#include "apiclient/apiclient.h"
+
+#include <QJsonArray>
+
+namespace tap::console {
+
+ApprovalPoller::ApprovalPoller(apiclient::ApiClient *api, QObject *parent)
+    : QObject(parent), m_api(api)
+{
+    m_retry.setSingleShot(true);
+    m_retry.setInterval(5000);
+    connect(&m_retry, &QTimer::timeout, this, &ApprovalPoller::poll);
+}
+
+void ApprovalPoller::start()
+{
+    stop();
+    m_running = true;
+    m_first = true;
+    m_cursor.clear();
+    poll();
+}
+
+void ApprovalPoller::stop()
+{
+    m_running = false;
+    ++m_generation; // answers to older calls are dropped
+    m_retry.stop();
+    if (m_reply)
+        m_reply->abort();
+}
+
+void ApprovalPoller::poll()
+{
+    if (!m_running)
+        return;
+    apiclient::ApiClient::Options options;
+    options.background = true;
+    options.query.addQueryItem(QStringLiteral("status"), QStringLiteral("pending"));
+    if (!m_cursor.isEmpty()) {
+        options.query.addQueryItem(QStringLiteral("wait"), QString::number(m_waitSeconds));
+        options.query.addQueryItem(QStringLiteral("cursor"), m_cursor);
+        options.timeoutMs = (m_waitSeconds + 15) * 1000; // the server may hold it that long
+    }
+    const int generation = m_generation;
+    m_reply = m_api->get(
+            QStringLiteral("/admin/approvals"),
+            [this, generation](const apiclient::ApiClient::Reply &r) {
+                if (generation != m_generation || !m_running)
+                    return;
+                if (!r.ok()) {
+                    if (r.status == 401) {
+                        m_running = false;
+                        return;
+                    }
+                    Q_EMIT failed(r.errorMessage());
+                    m_retry.start();
+                    return;
+                }
+                QList<Approval> items;
+                const QJsonArray array = r.body.value(QStringLiteral("items")).toArray();
+                for (const QJsonValue &v : array)
+                    items.append(Approval::fromJson(v.toObject()));
+                m_pending = items;
+                m_cursor = r.body.value(QStringLiteral("cursor")).toString();
+                const bool first = std::exchange(m_first, false);
+                Q_EMIT updated(m_pending, first);
+                // An answer without a cursor cannot be waited on: ask again later, not at once.
+                if (m_cursor.isEmpty())
+                    m_retry.start();
+                else
+                    poll();
+            },
+            options);
+}
+
+} // namespace tap::console

@@ -1,0 +1,53 @@
+#pragma once
+
+#include "approvals/approval.h"
+
+#include <QList>
+#include <QNetworkReply>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+namespace tap::apiclient {
+class ApiClient;
+}
+
+namespace tap::console {
+
+// Keeps the pending approvals current with the long poll: GET /admin/approvals?status=pending
+// answers at once, then ?wait=S&cursor=C is asked again and again; each answer carries the
+// whole pending list and the cursor for the next call. After a network failure it tries again
+// after retryDelayMs(); a 401 stops it (the session is over).
+class ApprovalPoller : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ApprovalPoller(apiclient::ApiClient *api, QObject *parent = nullptr);
+
+    void start();
+    void stop();
+    bool isRunning() const { return m_running; }
+    void setWaitSeconds(int seconds) { m_waitSeconds = seconds; }
+    void setRetryDelayMs(int ms) { m_retry.setInterval(ms); }
+    const QList<Approval> &pending() const { return m_pending; }
+
+signals:
+    // `first` is true for the first answer after start().
+    void updated(const QList<Approval> &pending, bool first);
+    void failed(const QString &message);
+
+private:
+    void poll();
+
+    apiclient::ApiClient *m_api;
+    QPointer<QNetworkReply> m_reply;
+    QTimer m_retry;
+    QString m_cursor;
+    QList<Approval> m_pending;
+    int m_waitSeconds = 30;
+    int m_generation = 0;
+    bool m_running = false;
+    bool m_first = true;
+};
+
+} // namespace tap::console

@@ -1,0 +1,64 @@
+#include "approvals/traynotifier.h"
+
+namespace tap::console {
+
+TrayNotifier::TrayNotifier(const QIcon &icon, QObject *parent) : QObject(parent), m_tray(icon)
+{
+    m_tray.setToolTip(tr("TAP Console"));
+    connect(&m_tray, &QSystemTrayIcon::messageClicked, this,
+            [this] { Q_EMIT openRequested(m_lastId); });
+    connect(&m_tray, &QSystemTrayIcon::activated, this,
+            [this](QSystemTrayIcon::ActivationReason r) {
+                if (r == QSystemTrayIcon::Trigger || r == QSystemTrayIcon::DoubleClick)
+                    Q_EMIT activated();
+            });
+}
+
+void TrayNotifier::show()
+{
+    if (QSystemTrayIcon::isSystemTrayAvailable())
+        m_tray.show();
+}
+
+void TrayNotifier::update(const QList<Approval> &pending, bool first)
+{
+    int mine = 0;
+    QList<const Approval *> fresh;
+    for (const Approval &a : pending) {
+        mine += a.needsMe() ? 1 : 0;
+        if (a.needsMe() && !m_seen.contains(a.id))
+            fresh.append(&a);
+        m_seen.insert(a.id);
+    }
+    m_tray.setToolTip(tr("TAP Console: %n pending approval(s)", nullptr, int(pending.size())));
+    if (first) {
+        // Requests that were waiting before the console started: one summary, not a flood.
+        if (mine > 0)
+            notify(tr("Approvals waiting"),
+                   tr("%n request(s) are waiting for your decision.", nullptr, mine),
+                   fresh.size() == 1 ? fresh.first()->id : QString());
+        return;
+    }
+    for (const Approval *a : fresh)
+        notify(tr("Approval requested"),
+               tr("%1 wants to use %2: %3 %4")
+                       .arg(a->agentLabel(), a->credential, a->method, a->target),
+               a->id);
+}
+
+void TrayNotifier::clear()
+{
+    m_seen.clear();
+    m_lastId.clear();
+    m_tray.setToolTip(tr("TAP Console"));
+}
+
+void TrayNotifier::notify(const QString &title, const QString &text, const QString &id)
+{
+    ++m_notifications;
+    m_lastId = id;
+    m_lastMessage = text;
+    m_tray.showMessage(title, text, QSystemTrayIcon::Information, 15000);
+}
+
+} // namespace tap::console

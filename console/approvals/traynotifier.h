@@ -1,0 +1,44 @@
+#pragma once
+
+#include "approvals/approval.h"
+
+#include <QObject>
+#include <QSet>
+#include <QSystemTrayIcon>
+
+namespace tap::console {
+
+// The tray icon: the number of pending approvals in its tooltip, and a desktop notification
+// for each new request the member can decide. Clicking the notification asks to open the
+// inbox on that request.
+class TrayNotifier : public QObject
+{
+    Q_OBJECT
+public:
+    explicit TrayNotifier(const QIcon &icon, QObject *parent = nullptr);
+
+    QSystemTrayIcon *trayIcon() { return &m_tray; }
+    void show();
+    void hide() { m_tray.hide(); }
+    // A fresh pending list from the poller.
+    void update(const QList<Approval> &pending, bool first);
+    void clear();
+    int notificationCount() const { return m_notifications; }
+    QString lastNotifiedId() const { return m_lastId; }
+    QString lastMessage() const { return m_lastMessage; }
+
+signals:
+    void openRequested(const QString &approvalId);
+    void activated();
+
+private:
+    void notify(const QString &title, const QString &text, const QString &id);
+
+    QSystemTrayIcon m_tray;
+    QSet<QString> m_seen;
+    QString m_lastId;
+    QString m_lastMessage;
+    int m_notifications = 0;
+};
+
+} // namespace tap::console

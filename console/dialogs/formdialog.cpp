@@ -1,0 +1,163 @@
+#include "dialogs/formdialog.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+namespace tap::console {
+
+QStringList splitList(const QString &text)
+{
+    static const QRegularExpression separators(QStringLiteral("[,\\n]"));
+    QStringList out;
+    const QStringList parts = text.split(separators, Qt::SkipEmptyParts);
+    for (const QString &part : parts) {
+        if (!part.trimmed().isEmpty() && !out.contains(part.trimmed()))
+            out << part.trimmed();
+    }
+    return out;
+}
+
+FormDialog::FormDialog(const QString &objectName, const QString &title, QWidget *parent)
+    : QDialog(parent)
+{
+    setObjectName(objectName);
+    setWindowTitle(title);
+    setAttribute(Qt::WA_DeleteOnClose);
+    auto *layout = new QVBoxLayout(this);
+    m_form = new QFormLayout;
+    layout->addLayout(m_form);
+    m_error = new QLabel(this);
+    m_error->setObjectName(QStringLiteral("errorLabel"));
+    m_error->setWordWrap(true);
+    m_error->setStyleSheet(QStringLiteral("color: #b00020;"));
+    m_error->hide();
+    layout->addWidget(m_error);
+    m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    m_buttons->button(QDialogButtonBox::Ok)->setObjectName(QStringLiteral("okButton"));
+    m_buttons->button(QDialogButtonBox::Cancel)->setObjectName(QStringLiteral("cancelButton"));
+    layout->addWidget(m_buttons);
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &FormDialog::submit);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+}
+
+QLineEdit *FormDialog::addLine(const QString &name, const QString &label, const QString &text,
+                               const QString &placeholder)
+{
+    auto *edit = new QLineEdit(text, this);
+    edit->setObjectName(name);
+    edit->setPlaceholderText(placeholder);
+    m_form->addRow(label, edit);
+    return edit;
+}
+
+QLineEdit *FormDialog::addSecret(const QString &name, const QString &label)
+{
+    QLineEdit *edit = addLine(name, label);
+    edit->setEchoMode(QLineEdit::Password);
+    edit->setInputMethodHints(Qt::ImhHiddenText | Qt::ImhNoPredictiveText);
+    return edit;
+}
+
+QComboBox *FormDialog::addCombo(const QString &name, const QString &label, const QStringList &items,
+                                const QString &current)
+{
+    auto *combo = new QComboBox(this);
+    combo->setObjectName(name);
+    combo->addItems(items);
+    if (!current.isEmpty())
+        combo->setCurrentText(current);
+    m_form->addRow(label, combo);
+    return combo;
+}
+
+QCheckBox *FormDialog::addCheck(const QString &name, const QString &label, bool checked)
+{
+    auto *box = new QCheckBox(label, this);
+    box->setObjectName(name);
+    box->setChecked(checked);
+    m_form->addRow(QString(), box);
+    return box;
+}
+
+QSpinBox *FormDialog::addSpin(const QString &name, const QString &label, int value,
+                              const QString &zeroText)
+{
+    auto *spin = new QSpinBox(this);
+    spin->setObjectName(name);
+    spin->setRange(0, 1000000000);
+    spin->setSpecialValueText(zeroText);
+    spin->setValue(value);
+    m_form->addRow(label, spin);
+    return spin;
+}
+
+QPlainTextEdit *FormDialog::addText(const QString &name, const QString &label, const QString &text)
+{
+    auto *edit = new QPlainTextEdit(text, this);
+    edit->setObjectName(name);
+    edit->setTabChangesFocus(true);
+    edit->setMaximumHeight(90);
+    m_form->addRow(label, edit);
+    return edit;
+}
+
+void FormDialog::addNote(const QString &text)
+{
+    auto *note = new QLabel(text, this);
+    note->setWordWrap(true);
+    m_form->addRow(note);
+}
+
+QString FormDialog::text(const QString &name) const
+{
+    if (auto *edit = findChild<QLineEdit *>(name))
+        return edit->text().trimmed();
+    if (auto *combo = findChild<QComboBox *>(name))
+        return combo->currentText().trimmed();
+    if (auto *plain = findChild<QPlainTextEdit *>(name))
+        return plain->toPlainText().trimmed();
+    return {};
+}
+
+void FormDialog::submit()
+{
+    const QString problem = m_validator ? m_validator() : QString();
+    if (!problem.isEmpty())
+        return showError(problem);
+    showError({});
+    m_buttons->setEnabled(false);
+    if (m_submit)
+        m_submit(this);
+    else
+        accept();
+}
+
+void FormDialog::finish(const apiclient::ApiClient::Reply &reply)
+{
+    m_buttons->setEnabled(true);
+    if (reply.ok())
+        return accept();
+    showError(reply.errorMessage());
+}
+
+void FormDialog::showError(const QString &message)
+{
+    m_error->setText(message);
+    m_error->setVisible(!message.isEmpty());
+}
+
+QString FormDialog::errorText() const
+{
+    return m_error->text();
+}
+
+} // namespace tap::console

@@ -1,0 +1,284 @@
+#include "dialogs/signindialog.h"
+
+#include "api/validation.h"
+#include "session/session.h"
+
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QTabWidget>
+#include <QVBoxLayout>
+
+namespace tap::console {
+
+namespace {
+
+QLineEdit *lineEdit(QWidget *parent, const QString &name, bool secret = false)
+{
+    auto *edit = new QLineEdit(parent);
+    edit->setObjectName(name);
+    if (secret)
+        edit->setEchoMode(QLineEdit::Password);
+    return edit;
+}
+
+QPushButton *button(QWidget *parent, const QString &text, const QString &name)
+{
+    auto *b = new QPushButton(text, parent);
+    b->setObjectName(name);
+    return b;
+}
+
+} // namespace
+
+SignInDialog::SignInDialog(Session *session, QWidget *parent) : QDialog(parent), m_session(session)
+{
+    setObjectName(QStringLiteral("signInDialog"));
+    setWindowTitle(tr("Sign in to TAP"));
+    auto *layout = new QVBoxLayout(this);
+    m_notice = new QLabel(this);
+    m_notice->setObjectName(QStringLiteral("noticeLabel"));
+    m_notice->setWordWrap(true);
+    m_notice->hide();
+    layout->addWidget(m_notice);
+
+    auto *form = new QFormLayout;
+    m_profiles = new QComboBox(this);
+    m_profiles->setObjectName(QStringLiteral("profileCombo"));
+    m_profiles->addItem(tr("New server…"));
+    const QList<Profile> saved = ProfileStore().profiles();
+    for (const Profile &p : saved)
+        m_profiles->addItem(p.label(), QVariant::fromValue(p.key()));
+    form->addRow(tr("&Profile:"), m_profiles);
+    m_url = lineEdit(this, QStringLiteral("serverUrl"));
+    m_url->setPlaceholderText(QStringLiteral("https://tap.example.com"));
+    form->addRow(tr("&Server URL:"), m_url);
+    m_email = lineEdit(this, QStringLiteral("email"));
+    form->addRow(tr("&Email:"), m_email);
+    layout->addLayout(form);
+    connect(m_profiles, &QComboBox::currentIndexChanged, this, [this, saved](int index) {
+        if (index > 0 && index <= saved.size())
+            setProfile(saved.at(index - 1));
+    });
+
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("modeTabs"));
+    m_tabs->addTab(loginTab(), tr("&Log in"));
+    m_tabs->addTab(signupTab(), tr("Sign &up"));
+    m_tabs->addTab(verifyTab(), tr("&Verify email"));
+    layout->addWidget(m_tabs);
+
+    m_error = new QLabel(this);
+    m_error->setObjectName(QStringLiteral("errorLabel"));
+    m_error->setWordWrap(true);
+    m_error->setStyleSheet(QStringLiteral("color: #b00020;"));
+    layout->addWidget(m_error);
+    m_info = new QLabel(this);
+    m_info->setObjectName(QStringLiteral("infoLabel"));
+    m_info->setWordWrap(true);
+    layout->addWidget(m_info);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    layout->addWidget(buttons);
+
+    if (!saved.isEmpty()) {
+        m_profiles->setCurrentIndex(1);
+        setProfile(saved.first());
+    } else {
+        m_url->setText(QStringLiteral("http://127.0.0.1:8080"));
+    }
+}
+
+QWidget *SignInDialog::loginTab()
+{
+    auto *page = new QWidget(this);
+    auto *form = new QFormLayout(page);
+    m_password = lineEdit(page, QStringLiteral("password"), true);
+    form->addRow(tr("Pass&word:"), m_password);
+    auto *go = button(page, tr("Log in"), QStringLiteral("loginButton"));
+    go->setDefault(true);
+    form->addRow(go);
+    connect(go, &QPushButton::clicked, this, &SignInDialog::login);
+    connect(m_password, &QLineEdit::returnPressed, this, &SignInDialog::login);
+    return page;
+}
+
+QWidget *SignInDialog::signupTab()
+{
+    auto *page = new QWidget(this);
+    auto *form = new QFormLayout(page);
+    m_teamName = lineEdit(page, QStringLiteral("teamName"));
+    m_teamName->setPlaceholderText(QStringLiteral("my-team"));
+    form->addRow(tr("&Team name:"), m_teamName);
+    m_newPassword = lineEdit(page, QStringLiteral("newPassword"), true);
+    form->addRow(tr("Pass&word:"), m_newPassword);
+    m_confirm = lineEdit(page, QStringLiteral("confirmPassword"), true);
+    form->addRow(tr("&Repeat password:"), m_confirm);
+    auto *go = button(page, tr("Create account"), QStringLiteral("signupButton"));
+    form->addRow(go);
+    connect(go, &QPushButton::clicked, this, &SignInDialog::signup);
+    return page;
+}
+
+QWidget *SignInDialog::verifyTab()
+{
+    auto *page = new QWidget(this);
+    auto *form = new QFormLayout(page);
+    m_code = lineEdit(page, QStringLiteral("code"));
+    m_code->setPlaceholderText(QStringLiteral("123456"));
+    m_code->setMaxLength(6);
+    form->addRow(tr("&Code from the email:"), m_code);
+    auto *go = button(page, tr("Verify"), QStringLiteral("verifyButton"));
+    auto *again = button(page, tr("Send a new code"), QStringLiteral("resendButton"));
+    form->addRow(go);
+    form->addRow(again);
+    connect(go, &QPushButton::clicked, this, &SignInDialog::verify);
+    connect(again, &QPushButton::clicked, this, &SignInDialog::resend);
+    return page;
+}
+
+void SignInDialog::setMode(Mode mode)
+{
+    m_tabs->setCurrentIndex(int(mode));
+}
+
+void SignInDialog::setProfile(const Profile &profile)
+{
+    m_url->setText(profile.url.toString());
+    m_email->setText(profile.email);
+}
+
+void SignInDialog::setNotice(const QString &text)
+{
+    m_notice->setText(text);
+    m_notice->setVisible(!text.isEmpty());
+}
+
+QString SignInDialog::errorText() const
+{
+    return m_error->text();
+}
+
+QString SignInDialog::infoText() const
+{
+    return m_info->text();
+}
+
+std::optional<Profile> SignInDialog::checkedProfile()
+{
+    if (!api::checkHttpUrl(QStringLiteral("url"), m_url->text().trimmed())) {
+        showError(tr("The server URL must start with http:// or https://."));
+        return std::nullopt;
+    }
+    const QString email = m_email->text().trimmed().toLower();
+    if (!api::checkEmail(email)) {
+        showError(tr("Enter a valid email address."));
+        return std::nullopt;
+    }
+    return Profile{ QUrl(m_url->text().trimmed()), email };
+}
+
+void SignInDialog::login()
+{
+    const auto profile = checkedProfile();
+    if (!profile)
+        return;
+    if (m_password->text().isEmpty())
+        return showError(tr("Enter your password."));
+    setBusy(true);
+    m_session->login(*profile, m_password->text(), [this](const Session::Reply &r) {
+        setBusy(false);
+        if (!r.ok())
+            return showError(r.errorMessage());
+        m_password->clear();
+        accept();
+    });
+}
+
+void SignInDialog::signup()
+{
+    const auto profile = checkedProfile();
+    if (!profile)
+        return;
+    if (!api::checkTeamName(m_teamName->text().trimmed()))
+        return showError(tr("Team names are 3–64 characters: lowercase letters, digits and "
+                            "hyphens."));
+    if (!api::checkPassword(m_newPassword->text()))
+        return showError(tr("Passwords must be 8 to 1024 characters long."));
+    if (m_newPassword->text() != m_confirm->text())
+        return showError(tr("The passwords do not match."));
+    setBusy(true);
+    m_session->signup(*profile, m_newPassword->text(), m_teamName->text().trimmed(),
+                      [this](const Session::Reply &r) {
+                          setBusy(false);
+                          if (!r.ok())
+                              return showError(r.errorMessage());
+                          m_password->setText(m_newPassword->text());
+                          m_newPassword->clear();
+                          m_confirm->clear();
+                          setMode(Verify);
+                          showInfo(tr("Account created. Enter the 6-digit code we sent to %1.")
+                                           .arg(m_email->text().trimmed()));
+                      });
+}
+
+void SignInDialog::verify()
+{
+    const auto profile = checkedProfile();
+    if (!profile)
+        return;
+    static const QRegularExpression sixDigits(QStringLiteral("^[0-9]{6}$"));
+    if (!sixDigits.match(m_code->text().trimmed()).hasMatch())
+        return showError(tr("The code is the 6 digits from the email."));
+    setBusy(true);
+    m_session->verify(*profile, m_code->text().trimmed(), [this](const Session::Reply &r) {
+        setBusy(false);
+        if (!r.ok())
+            return showError(r.errorMessage());
+        m_code->clear();
+        setMode(Login);
+        showInfo(tr("Email verified. You can log in now."));
+    });
+}
+
+void SignInDialog::resend()
+{
+    const auto profile = checkedProfile();
+    if (!profile)
+        return;
+    setBusy(true);
+    m_session->resend(*profile, [this](const Session::Reply &r) {
+        setBusy(false);
+        if (!r.ok())
+            return showError(r.errorMessage());
+        showInfo(tr("If the account still needs verifying, a new code is on its way."));
+    });
+}
+
+void SignInDialog::setBusy(bool busy)
+{
+    m_tabs->setEnabled(!busy);
+    setCursor(busy ? Qt::BusyCursor : Qt::ArrowCursor);
+    if (busy) {
+        m_error->clear();
+        m_info->clear();
+    }
+}
+
+void SignInDialog::showError(const QString &text)
+{
+    m_info->clear();
+    m_error->setText(text);
+}
+
+void SignInDialog::showInfo(const QString &text)
+{
+    m_error->clear();
+    m_info->setText(text);
+}
+
+} // namespace tap::console

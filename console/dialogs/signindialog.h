@@ -1,0 +1,62 @@
+#pragma once
+
+#include "session/profilestore.h"
+
+#include <QDialog>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QTabWidget;
+
+namespace tap::console {
+
+class Session;
+
+// Connect and sign in: a remembered server profile or a new one; log in, sign up (email,
+// password, team name) and verify the emailed code. Accepted once the session is signed in.
+class SignInDialog : public QDialog
+{
+    Q_OBJECT
+public:
+    enum Mode { Login, Signup, Verify };
+
+    SignInDialog(Session *session, QWidget *parent = nullptr);
+
+    void setMode(Mode mode);
+    void setProfile(const Profile &profile);
+    // A notice above the form, e.g. why the user has to log in again.
+    void setNotice(const QString &text);
+    QString errorText() const;
+    QString infoText() const;
+
+private:
+    QWidget *loginTab();
+    QWidget *signupTab();
+    QWidget *verifyTab();
+    std::optional<Profile> checkedProfile();
+    void login();
+    void signup();
+    void verify();
+    void resend();
+    void setBusy(bool busy);
+    void showError(const QString &text);
+    void showInfo(const QString &text);
+
+    Session *m_session;
+    QComboBox *m_profiles;
+    QLineEdit *m_url;
+    QLineEdit *m_email;
+    QTabWidget *m_tabs;
+    QLineEdit *m_password;
+    QLineEdit *m_newPassword;
+    QLineEdit *m_confirm;
+    QLineEdit *m_teamName;
+    QLineEdit *m_code;
+    QLabel *m_notice;
+    QLabel *m_error;
+    QLabel *m_info;
+};
+
+} // namespace tap::console

@@ -1,0 +1,188 @@
+#include "pages/auditpage.h"
+
+#include <QComboBox>
+#include <QDateTime>
+#include <QFile>
+#include <QGridLayout>
+#include <QJsonArray>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QVBoxLayout>
+
+namespace tap::console {
+
+namespace {
+
+QString text(const QJsonObject &o, const char *key)
+{
+    const QJsonValue v = o.value(QLatin1String(key));
+    return v.isDouble() ? QString::number(v.toInt()) : v.toString();
+}
+
+} // namespace
+
+AuditPage::AuditPage(Session *session, const Environment &env, QWidget *parent)
+    : Page(session, env, parent)
+{
+    setObjectName(QStringLiteral("auditPage"));
+    addButton(tr("&Search"), QStringLiteral("searchButton"), QStringLiteral("refresh"), Always,
+              [this] { load(false); });
+    m_more = addButton(tr("Load &more"), QStringLiteral("moreButton"), QStringLiteral("add"),
+                       Always, [this] { load(true); });
+    m_more->hide();
+    addButton(tr("E&xport…"), QStringLiteral("exportButton"), QStringLiteral("audit"), Always,
+              [this] { exportTrail(); });
+
+    auto *grid = new QGridLayout;
+    const auto line = [this](const QString &name, const QString &placeholder) {
+        auto *edit = new QLineEdit(this);
+        edit->setObjectName(name);
+        edit->setPlaceholderText(placeholder);
+        edit->setClearButtonEnabled(true);
+        connect(edit, &QLineEdit::returnPressed, this, [this] { load(false); });
+        return edit;
+    };
+    m_kind = new QComboBox(this);
+    m_kind->setObjectName(QStringLiteral("kindFilter"));
+    m_kind->addItem(tr("All kinds"), QString());
+    m_kind->addItem(tr("Admin changes"), QStringLiteral("admin"));
+    m_kind->addItem(tr("Agent requests"), QStringLiteral("forward"));
+    m_decision = new QComboBox(this);
+    m_decision->setObjectName(QStringLiteral("decisionFilter"));
+    m_decision->addItem(tr("All decisions"), QString());
+    for (const char *d : { "auto", "approved", "denied", "expired", "rejected" })
+        m_decision->addItem(QString::fromLatin1(d), QString::fromLatin1(d));
+    m_action = line(QStringLiteral("actionFilter"), tr("action, e.g. credential.create"));
+    m_actor = line(QStringLiteral("actorFilter"), tr("member email"));
+    m_agent = line(QStringLiteral("agentFilter"), tr("agent ID"));
+    m_credential = line(QStringLiteral("credentialFilter"), tr("credential"));
+    m_since = line(QStringLiteral("sinceFilter"), tr("since, e.g. 2026-04-03T12:00:00Z"));
+    m_until = line(QStringLiteral("untilFilter"), tr("until (RFC 3339)"));
+    grid->addWidget(m_kind, 0, 0);
+    grid->addWidget(m_decision, 0, 1);
+    grid->addWidget(m_action, 0, 2);
+    grid->addWidget(m_actor, 0, 3);
+    grid->addWidget(m_agent, 1, 0);
+    grid->addWidget(m_credential, 1, 1);
+    grid->addWidget(m_since, 1, 2);
+    grid->addWidget(m_until, 1, 3);
+    body()->insertLayout(1, grid);
+    setupTable(QStringLiteral("auditTable"),
+               { tr("Time"), tr("Kind"), tr("Who"), tr("Action / request"), tr("Credential"),
+                 tr("Decision"), tr("Status"), tr("Reason") });
+}
+
+void AuditPage::clear()
+{
+    Page::clear();
+    m_rows.clear();
+    m_cursor.clear();
+    m_more->hide();
+}
+
+void AuditPage::refresh()
+{
+    load(false);
+}
+
+QString AuditPage::validate() const
+{
+    for (QLineEdit *edit : { m_since, m_until }) {
+        const QString t = edit->text().trimmed();
+        if (!t.isEmpty() && !QDateTime::fromString(t, Qt::ISODateWithMs).isValid())
+            return tr("\"%1\" is not an RFC 3339 time such as 2026-04-03T12:00:00Z.").arg(t);
+    }
+    return {};
+}
+
+QUrlQuery AuditPage::filters() const
+{
+    QUrlQuery q;
+    const auto add = [&q](const char *key, const QString &value) {
+        if (!value.trimmed().isEmpty())
+            q.addQueryItem(QString::fromLatin1(key), value.trimmed());
+    };
+    add("kind", m_kind->currentData().toString());
+    add("decision", m_decision->currentData().toString());
+    add("action", m_action->text());
+    add("actor", m_actor->text());
+    add("agent_id", m_agent->text());
+    add("credential", m_credential->text());
+    add("since", m_since->text());
+    add("until", m_until->text());
+    return q;
+}
+
+void AuditPage::load(bool more)
+{
+    if (const QString problem = validate(); !problem.isEmpty())
+        return showError(problem);
+    apiclient::ApiClient::Options options;
+    options.query = filters();
+    if (more && !m_cursor.isEmpty())
+        options.query.addQueryItem(QStringLiteral("cursor"), m_cursor);
+    api()->get(
+            QStringLiteral("/admin/audit"),
+            [this, more](const Reply &r) {
+                if (!r.ok())
+                    return showError(r.errorMessage());
+                showError({});
+                if (!more)
+                    m_rows.clear();
+                const QJsonArray items = r.body.value(QStringLiteral("items")).toArray();
+                for (const QJsonValue &v : items)
+                    m_rows.append(v.toObject());
+                m_cursor = r.body.value(QStringLiteral("next_cursor")).toString();
+                m_more->setVisible(!m_cursor.isEmpty());
+                setRows(m_rows, [](const QJsonObject &a) {
+                    const QString who =
+                            text(a, "actor").isEmpty() ? text(a, "agent_id") : text(a, "actor");
+                    const QString what = text(a, "action").isEmpty()
+                            ? text(a, "method") + u' ' + text(a, "target")
+                            : text(a, "action") + u' ' + text(a, "target");
+                    return QStringList{ shortTime(a.value(QStringLiteral("ts"))),
+                                        text(a, "kind"),
+                                        who,
+                                        what.trimmed(),
+                                        text(a, "credential"),
+                                        text(a, "decision"),
+                                        text(a, "status"),
+                                        text(a, "reason") };
+                });
+                showStatus(tr("%n record(s) shown.", nullptr, int(m_rows.size())));
+            },
+            options);
+}
+
+void AuditPage::exportTrail()
+{
+    if (const QString problem = validate(); !problem.isEmpty())
+        return showError(problem);
+    const QString file = env().saveFileName
+            ? env().saveFileName(this, tr("Export audit trail"), QStringLiteral("tap-audit.jsonl"))
+            : QString();
+    if (file.isEmpty())
+        return;
+    apiclient::ApiClient::Options options;
+    options.query = filters();
+    options.timeoutMs = 120000; // a long trail takes a while to stream
+    showStatus(tr("Exporting…"));
+    api()->get(
+            QStringLiteral("/admin/audit/export"),
+            [this, file](const Reply &r) {
+                if (!r.ok())
+                    return showError(r.errorMessage());
+                QSaveFile out(file);
+                if (!out.open(QIODevice::WriteOnly) || out.write(r.raw) != r.raw.size()
+                    || !out.commit())
+                    return showError(tr("Could not write %1: %2").arg(file, out.errorString()));
+                showError({});
+                showStatus(tr("Exported %n record(s) to %1.", nullptr, int(r.raw.count('\n')))
+                                   .arg(file));
+            },
+            options);
+}
+
+} // namespace tap::console

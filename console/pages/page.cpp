@@ -1,0 +1,242 @@
+#include "pages/page.h"
+
+#include "app/icons.h"
+#include "session/session.h"
+
+#include <QDateTime>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QJsonArray>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QStandardItemModel>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace tap::console {
+
+Page::Page(Session *session, const Environment &env, QWidget *parent)
+    : QWidget(parent), m_session(session), m_env(env)
+{
+    m_body = new QVBoxLayout(this);
+    m_toolbar = new QHBoxLayout;
+    m_body->addLayout(m_toolbar);
+    m_filter = new QLineEdit(this);
+    m_filter->setObjectName(QStringLiteral("filterEdit"));
+    m_filter->setPlaceholderText(tr("Filter…"));
+    m_filter->setClearButtonEnabled(true);
+    m_filter->setMaximumWidth(260);
+    m_toolbar->addStretch();
+    m_toolbar->addWidget(m_filter);
+    m_error = new QLabel(this);
+    m_error->setObjectName(QStringLiteral("errorLabel"));
+    m_error->setWordWrap(true);
+    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_error->setStyleSheet(QStringLiteral("color: #b00020;"));
+    m_error->hide();
+    m_body->addWidget(m_error);
+    m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("statusLabel"));
+    m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_status->hide();
+    m_body->addWidget(m_status);
+    connect(m_session, &Session::signedIn, this, &Page::updateButtons);
+}
+
+apiclient::ApiClient *Page::api()
+{
+    return m_session->api();
+}
+
+void Page::clear()
+{
+    if (m_model)
+        m_model->removeRows(0, m_model->rowCount());
+    showError({});
+    showStatus({});
+}
+
+QString Page::errorText() const
+{
+    return m_error->text();
+}
+
+QString Page::statusText() const
+{
+    return m_status->text();
+}
+
+void Page::setupTable(const QString &objectName, const QStringList &headers)
+{
+    m_model = new QStandardItemModel(0, int(headers.size()), this);
+    m_model->setHorizontalHeaderLabels(headers);
+    m_proxy = new QSortFilterProxyModel(this);
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setFilterKeyColumn(-1);
+    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    m_table = new QTableView(this);
+    m_table->setObjectName(objectName);
+    m_table->setModel(m_proxy);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setSortingEnabled(true);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_body->addWidget(m_table, 1);
+    connect(m_filter, &QLineEdit::textChanged, m_proxy,
+            &QSortFilterProxyModel::setFilterFixedString);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &Page::updateButtons);
+}
+
+QPushButton *Page::addButton(const QString &text, const QString &objectName,
+                             const QString &iconName, int flags, std::function<void()> slot)
+{
+    auto *b = new QPushButton(icon(iconName), text, this);
+    b->setObjectName(objectName);
+    m_toolbar->insertWidget(m_toolbar->count() - 2, b); // before the stretch and the filter
+    connect(b, &QPushButton::clicked, this, std::move(slot));
+    m_buttons.append({ b, flags });
+    updateButtons();
+    return b;
+}
+
+bool Page::hasSelection() const
+{
+    return m_table && m_table->selectionModel()->hasSelection();
+}
+
+void Page::updateButtons()
+{
+    const bool selected = hasSelection();
+    for (const auto &[b, flags] : std::as_const(m_buttons)) {
+        const bool enabled = (!(flags & NeedsSelection) || selected)
+                && (!(flags & Configures) || m_session->canConfigure());
+        b->setEnabled(enabled);
+        if (flags & Configures)
+            b->setToolTip(m_session->canConfigure()
+                                  ? QString()
+                                  : tr("Only owners and admins can change the configuration."));
+    }
+}
+
+void Page::setRows(const QList<QJsonObject> &rows,
+                   const std::function<QStringList(const QJsonObject &)> &cells)
+{
+    QString previous;
+    if (m_table->selectionModel()->hasSelection()) {
+        const QModelIndex index =
+                m_proxy->mapToSource(m_table->selectionModel()->selectedRows().value(0));
+        if (index.isValid())
+            previous = m_model->item(index.row(), 0)->text();
+    }
+    m_model->removeRows(0, m_model->rowCount());
+    for (const QJsonObject &row : rows) {
+        QList<QStandardItem *> items;
+        const QStringList texts = cells(row);
+        for (const QString &t : texts)
+            items.append(new QStandardItem(t));
+        items.first()->setData(row, RowRole);
+        m_model->appendRow(items);
+    }
+    m_table->resizeColumnsToContents();
+    if (!previous.isEmpty())
+        selectKey(previous);
+    updateButtons();
+}
+
+QJsonObject Page::selectedRow() const
+{
+    if (!m_table || !m_table->selectionModel()->hasSelection())
+        return {};
+    const QModelIndex index =
+            m_proxy->mapToSource(m_table->selectionModel()->selectedRows().value(0));
+    if (!index.isValid())
+        return {};
+    return m_model->item(index.row(), 0)->data(RowRole).toJsonObject();
+}
+
+void Page::selectKey(const QString &key)
+{
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        if (m_model->item(row, 0)->text() == key) {
+            m_table->selectRow(m_proxy->mapFromSource(m_model->index(row, 0)).row());
+            return;
+        }
+    }
+}
+
+void Page::call(const QByteArray &verb, const QString &path, const QJsonObject &body, Json ok)
+{
+    auto done = [this, ok = std::move(ok)](const Reply &r) {
+        if (!r.ok())
+            return showError(r.errorMessage());
+        showError({});
+        if (ok)
+            ok(r.body);
+    };
+    if (verb == "GET")
+        api()->get(path, done);
+    else if (verb == "POST")
+        api()->post(path, body, done);
+    else if (verb == "PUT")
+        api()->put(path, body, done);
+    else if (verb == "PATCH")
+        api()->patch(path, body, done);
+    else
+        api()->remove(path, done);
+}
+
+void Page::fetchList(const QString &path, const QString &listKey,
+                     const std::function<QStringList(const QJsonObject &)> &cells)
+{
+    call("GET", path, {}, [this, listKey, cells](const QJsonObject &body) {
+        QList<QJsonObject> rows;
+        const QJsonArray array = body.value(listKey).toArray();
+        for (const QJsonValue &v : array)
+            rows.append(v.toObject());
+        setRows(rows, cells);
+    });
+}
+
+bool Page::confirm(const QString &title, const QString &text)
+{
+    return m_env.confirm ? m_env.confirm(this, title, text) : true;
+}
+
+void Page::showError(const QString &message)
+{
+    m_error->setText(message);
+    m_error->setVisible(!message.isEmpty());
+    if (!message.isEmpty())
+        showStatus({});
+}
+
+void Page::showStatus(const QString &message)
+{
+    m_status->setText(message);
+    m_status->setVisible(!message.isEmpty());
+}
+
+QString Page::joined(const QJsonValue &list)
+{
+    QStringList out;
+    const QJsonArray array = list.toArray();
+    for (const QJsonValue &v : array)
+        out << v.toString();
+    return out.join(QStringLiteral(", "));
+}
+
+QString Page::shortTime(const QJsonValue &rfc3339)
+{
+    const QDateTime t = QDateTime::fromString(rfc3339.toString(), Qt::ISODateWithMs);
+    return t.isValid() ? QLocale().toString(t.toLocalTime(), QLocale::ShortFormat) : QString();
+}
+
+} // namespace tap::console

@@ -1,0 +1,95 @@
+#pragma once
+
+#include "app/environment.h"
+#include "apiclient/apiclient.h"
+
+#include <QJsonObject>
+#include <QWidget>
+
+#include <functional>
+
+class QHBoxLayout;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSortFilterProxyModel;
+class QStandardItemModel;
+class QTableView;
+class QVBoxLayout;
+
+namespace tap::console {
+
+class Session;
+
+// One page of the console: a toolbar, a message line, a filterable table of JSON rows from the
+// admin API. Subclasses fill the table in refresh() and add their actions.
+class Page : public QWidget
+{
+    Q_OBJECT
+public:
+    using Reply = apiclient::ApiClient::Reply;
+    using Json = std::function<void(const QJsonObject &)>;
+    enum ButtonFlag { Always = 0, NeedsSelection = 1, Configures = 2 };
+    static constexpr int RowRole = Qt::UserRole + 1; // the row's JSON object, on column 0
+
+    Page(Session *session, const Environment &env, QWidget *parent = nullptr);
+
+    virtual QString title() const = 0;
+    virtual QString iconName() const = 0;
+    virtual void refresh() = 0;
+    // Forgets everything shown (on sign-out).
+    virtual void clear();
+    // Ctrl+N and Delete on the current page.
+    virtual void createNew() { }
+    virtual void deleteSelected() { }
+
+    QLineEdit *filterEdit() const { return m_filter; }
+    QString errorText() const;
+    QString statusText() const;
+    // Re-evaluates which buttons apply (selection, role).
+    virtual void updateButtons();
+
+protected:
+    apiclient::ApiClient *api();
+    Session *session() const { return m_session; }
+    const Environment &env() const { return m_env; }
+    QHBoxLayout *toolbar() const { return m_toolbar; }
+    QVBoxLayout *body() const { return m_body; }
+    QTableView *table() const { return m_table; }
+    virtual bool hasSelection() const;
+
+    void setupTable(const QString &objectName, const QStringList &headers);
+    QPushButton *addButton(const QString &text, const QString &objectName, const QString &icon,
+                           int flags, std::function<void()> slot);
+    void setRows(const QList<QJsonObject> &rows,
+                 const std::function<QStringList(const QJsonObject &)> &cells);
+    QJsonObject selectedRow() const;
+    // Selects the row whose first column shows `key`.
+    void selectKey(const QString &key);
+
+    // A call whose failure is shown on the page; `ok` runs with the answer's body on success.
+    void call(const QByteArray &verb, const QString &path, const QJsonObject &body, Json ok);
+    void fetchList(const QString &path, const QString &listKey,
+                   const std::function<QStringList(const QJsonObject &)> &cells);
+    bool confirm(const QString &title, const QString &text);
+    void showError(const QString &message);
+    void showStatus(const QString &message);
+
+    static QString joined(const QJsonValue &list);
+    static QString shortTime(const QJsonValue &rfc3339);
+
+private:
+    Session *m_session;
+    Environment m_env;
+    QVBoxLayout *m_body;
+    QHBoxLayout *m_toolbar;
+    QLineEdit *m_filter;
+    QLabel *m_error;
+    QLabel *m_status;
+    QStandardItemModel *m_model = nullptr;
+    QSortFilterProxyModel *m_proxy = nullptr;
+    QTableView *m_table = nullptr;
+    QList<QPair<QPushButton *, int>> m_buttons;
+};
+
+} // namespace tap::console

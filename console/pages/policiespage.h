@@ -1,0 +1,44 @@
+#pragma once
+
+#include "pages/page.h"
+
+class QCheckBox;
+class QComboBox;
+class QLineEdit;
+class QPlainTextEdit;
+
+namespace tap::console {
+
+// The policy of one credential: which methods and URLs pass without approval, who may
+// approve, where approval requests go, whether a passkey is needed.
+class PoliciesPage : public Page
+{
+    Q_OBJECT
+public:
+    PoliciesPage(Session *session, const Environment &env, QWidget *parent = nullptr);
+    QString title() const override { return tr("Policies"); }
+    QString iconName() const override { return QStringLiteral("policy"); }
+    void refresh() override;
+    void clear() override;
+    void deleteSelected() override { removePolicy(); }
+
+private:
+    void load();
+    void display(const QJsonObject &policy);
+    QString validate() const;
+    void save();
+    void removePolicy();
+    bool hasSelection() const override;
+
+    QComboBox *m_credential;
+    QLineEdit *m_autoMethods;
+    QLineEdit *m_requireMethods;
+    QPlainTextEdit *m_autoUrls;
+    QLineEdit *m_approvers;
+    QLineEdit *m_telegram;
+    QLineEdit *m_matrix;
+    QComboBox *m_channel;
+    QCheckBox *m_passkey;
+};
+
+} // namespace tap::console

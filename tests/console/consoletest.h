@@ -1,0 +1,138 @@
+#pragma once
+
+// Shared pieces of the console widget tests: isolated settings, an in-memory keychain,
+// a scripted desktop (URLs, questions, file names) and a signed-in session against the fake
+// admin API.
+
+#include "app/environment.h"
+#include "session/secretstore.h"
+#include "session/session.h"
+#include "support/fakeadminapi.h"
+
+#include <QAbstractButton>
+#include <QDir>
+#include <QHash>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+#include <QWidget>
+
+namespace tap::console::test {
+
+inline constexpr int kTimeout = 5000;
+
+// The system keychain, in memory; `available = false` refuses like a missing Secret Service.
+class FakeSecretStore : public SecretStore
+{
+public:
+    bool available = true;
+    QHash<QString, QString> entries;
+
+    void read(const QString &key, ReadCallback done) override
+    {
+        later([this, key, done] {
+            if (!available)
+                return done(false, {}, QStringLiteral("No keychain service available"));
+            done(entries.contains(key), entries.value(key),
+                 entries.contains(key) ? QString() : QStringLiteral("Entry not found"));
+        });
+    }
+    void write(const QString &key, const QString &value, WriteCallback done) override
+    {
+        later([this, key, value, done] {
+            if (available)
+                entries.insert(key, value);
+            done(available,
+                 available ? QString() : QStringLiteral("No keychain service available"));
+        });
+    }
+    void remove(const QString &key, WriteCallback done) override
+    {
+        later([this, key, done] {
+            entries.remove(key);
+            done(available, {});
+        });
+    }
+
+private:
+    void later(std::function<void()> f) { QTimer::singleShot(0, this, std::move(f)); }
+};
+
+// What the desktop was asked to do.
+struct FakeDesktop
+{
+    QList<QUrl> opened;
+    QStringList questions;
+    bool answer = true;
+    QString saveAs;
+
+    Environment environment()
+    {
+        Environment env;
+        env.openUrl = [this](const QUrl &url) {
+            opened << url;
+            return true;
+        };
+        env.confirm = [this](QWidget *, const QString &, const QString &text) {
+            questions << text;
+            return answer;
+        };
+        env.saveFileName = [this](QWidget *, const QString &, const QString &) { return saveAs; };
+        return env;
+    }
+};
+
+// Settings in a temporary directory, so tests neither read nor write the user's.
+inline void isolateSettings(const QTemporaryDir &dir)
+{
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, dir.path());
+    QCoreApplication::setOrganizationName(QStringLiteral("TAP-test"));
+    QCoreApplication::setApplicationName(QStringLiteral("tap-console-test"));
+    QSettings().clear();
+}
+
+inline Profile profileFor(const testsupport::FakeAdminApi &fake,
+                          const QString &email = QStringLiteral("admin@example.com"))
+{
+    return Profile{ fake.url(), email };
+}
+
+// Logs `session` in as `email` (an account the fake knows); true when signed in.
+inline bool signIn(Session &session, const testsupport::FakeAdminApi &fake,
+                   const QString &email = QStringLiteral("admin@example.com"),
+                   const QString &password = QStringLiteral("correct horse"))
+{
+    bool done = false;
+    session.login(profileFor(fake, email), password,
+                  [&done](const Session::Reply &) { done = true; });
+    return QTest::qWaitFor([&done] { return done; }, kTimeout) && session.isSignedIn();
+}
+
+template <typename T = QWidget>
+T *child(const QObject *parent, const char *name)
+{
+    return parent->findChild<T *>(QString::fromLatin1(name));
+}
+
+inline void click(const QObject *parent, const char *name)
+{
+    auto *button = child<QAbstractButton>(parent, name);
+    QVERIFY2(button, name);
+    QVERIFY2(button->isEnabled(), name);
+    QTest::mouseClick(button, Qt::LeftButton);
+}
+
+// With TAP_CONSOLE_SCREENSHOT_DIR set, saves `widget` as <dir>/<name>.png.
+inline void screenshot(QWidget *widget, const QString &name)
+{
+    const QString dir = qEnvironmentVariable("TAP_CONSOLE_SCREENSHOT_DIR");
+    if (dir.isEmpty())
+        return;
+    QDir().mkpath(dir);
+    QVERIFY(widget->grab().save(dir + u'/' + name + QStringLiteral(".png")));
+}
+
+} // namespace tap::console::test

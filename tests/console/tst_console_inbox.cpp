@@ -1,0 +1,222 @@
+// The approvals inbox in the main window: long-poll updates, tray count and notifications,
+// approve/deny, passkey approvals in the browser, notification click, 401 → log in again.
+#include "app/mainwindow.h"
+#include "approvals/approvalpoller.h"
+#include "approvals/approvalsmodel.h"
+#include "approvals/traynotifier.h"
+#include "consoletest.h"
+#include "dialogs/signindialog.h"
+#include "pages/inboxpage.h"
+
+#include <QComboBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QTableView>
+
+using namespace tap::console;
+using namespace tap::console::test;
+using tap::testsupport::FakeAdminApi;
+
+class TestInbox : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init()
+    {
+        QVERIFY(m_dir.isValid());
+        isolateSettings(m_dir);
+        m_fake = std::make_unique<FakeAdminApi>();
+        QVERIFY(m_fake->listen());
+        m_fake->addAccount(QStringLiteral("admin@example.com"), QStringLiteral("correct horse"));
+        m_secrets = std::make_unique<FakeSecretStore>();
+        m_session = std::make_unique<Session>(m_secrets.get());
+        m_window = std::make_unique<MainWindow>(m_session.get(), m_desktop.environment());
+        m_window->show();
+        QVERIFY(signIn(*m_session, *m_fake));
+        QTRY_VERIFY_WITH_TIMEOUT(m_fake->heldPolls() == 1, kTimeout); // the long poll waits
+    }
+    void cleanup()
+    {
+        m_window.reset();
+        m_session.reset();
+        m_fake.reset();
+        m_desktop = {};
+    }
+
+    void longPollFillsInboxAndTray()
+    {
+        QCOMPARE(model()->rowCount(), 0);
+        m_fake->addApproval(QStringLiteral("a1"), QStringLiteral("slack"));
+        QTRY_COMPARE_WITH_TIMEOUT(model()->rowCount(), 1, kTimeout);
+        QCOMPARE(tray()->notificationCount(), 1);
+        QCOMPARE(tray()->lastNotifiedId(), QStringLiteral("a1"));
+        QVERIFY(tray()->lastMessage().contains(QStringLiteral("slack")));
+        QVERIFY(tray()->trayIcon()->toolTip().contains(QStringLiteral("1 pending")));
+
+        m_fake->addApproval(QStringLiteral("a2"), QStringLiteral("github"), false);
+        QTRY_COMPARE_WITH_TIMEOUT(model()->rowCount(), 2, kTimeout);
+        QVERIFY(tray()->trayIcon()->toolTip().contains(QStringLiteral("2 pending")));
+        QCOMPARE(tray()->notificationCount(), 1); // not one this member can decide
+
+        m_fake->setApprovalStatus(QStringLiteral("a2"), QStringLiteral("expired"));
+        QTRY_COMPARE_WITH_TIMEOUT(model()->rowCount(), 1, kTimeout);
+        QVERIFY(tray()->trayIcon()->toolTip().contains(QStringLiteral("1 pending")));
+        // Every answer started the next long poll with the new cursor.
+        QTRY_COMPARE_WITH_TIMEOUT(m_fake->heldPolls(), 1, kTimeout);
+        QCOMPARE(m_fake->requests.last().query.queryItemValue(QStringLiteral("wait")),
+                 QStringLiteral("30"));
+        screenshot(m_window.get(), QStringLiteral("inbox"));
+    }
+
+    void approveAndDeny_data()
+    {
+        QTest::addColumn<bool>("approve");
+        QTest::addRow("approve") << true;
+        QTest::addRow("deny") << false;
+    }
+    void approveAndDeny()
+    {
+        QFETCH(bool, approve);
+        m_fake->addApproval(QStringLiteral("a1"), QStringLiteral("slack"));
+        QTRY_COMPARE_WITH_TIMEOUT(model()->rowCount(), 1, kTimeout);
+        select(QStringLiteral("a1"));
+        QVERIFY(child<QPlainTextEdit>(inbox(), "detailText")
+                        ->toPlainText()
+                        .contains(QStringLiteral("https://api.example.com/a1")));
+        click(inbox(), approve ? "approveButton" : "denyButton");
+        const QString expected = approve ? QStringLiteral("approved") : QStringLiteral("denied");
+        QTRY_COMPARE_WITH_TIMEOUT(
+                m_fake->approval(QStringLiteral("a1")).value(QStringLiteral("status")).toString(),
+                expected, kTimeout);
+        QCOMPARE(m_fake->approval(QStringLiteral("a1"))
+                         .value(QStringLiteral("decided_by"))
+                         .toString(),
+                 QStringLiteral("admin@example.com"));
+        QTRY_COMPARE_WITH_TIMEOUT(model()->rowCount(), 0, kTimeout); // no longer pending
+        QVERIFY(inbox()->statusText().contains(approve ? QStringLiteral("Approved")
+                                                       : QStringLiteral("Denied")));
+        QVERIFY(m_desktop.opened.isEmpty());
+    }
+
+    void cannotDecideWithoutRight()
+    {
+        m_fake->addApproval(QStringLiteral("a1"), QStringLiteral("slack"), false);
+        QTRY_COMPARE_WITH_TIMEOUT(model()->rowCount(), 1, kTimeout);
+        select(QStringLiteral("a1"));
+        QVERIFY(!child(inbox(), "approveButton")->isEnabled());
+        QVERIFY(!child(inbox(), "denyButton")->isEnabled());
+    }
+
+    void passkeyOpensBrowser()
+    {
+        m_fake->addApproval(QStringLiteral("p1"), QStringLiteral("bank"), true, true);
+        QTRY_COMPARE_WITH_TIMEOUT(model()->rowCount(), 1, kTimeout);
+        select(QStringLiteral("p1"));
+        click(inbox(), "approveButton");
+        QCOMPARE(m_desktop.opened.size(), 1);
+        QCOMPARE(m_desktop.opened.first().toString(),
+                 m_fake->approval(QStringLiteral("p1"))
+                         .value(QStringLiteral("approval_url"))
+                         .toString());
+        QCOMPARE(m_fake->count("POST", QStringLiteral("/admin/approvals/p1/approve")), 0);
+    }
+
+    void passkeyRequiredAnswerOpensBrowser()
+    {
+        m_fake->addApproval(QStringLiteral("a1"), QStringLiteral("bank"));
+        QTRY_COMPARE_WITH_TIMEOUT(model()->rowCount(), 1, kTimeout);
+        m_fake->failNext("POST", QStringLiteral("/admin/approvals/a1/approve"), 403,
+                         QStringLiteral("passkey_required"), QStringLiteral("Use a passkey."));
+        select(QStringLiteral("a1"));
+        click(inbox(), "approveButton");
+        QTRY_COMPARE_WITH_TIMEOUT(m_desktop.opened.size(), 1, kTimeout);
+        QVERIFY(m_desktop.opened.first().path().endsWith(QStringLiteral("/approve/a1")));
+        QVERIFY(inbox()->statusText().contains(QStringLiteral("browser")));
+    }
+
+    void conflictShowsServerMessage()
+    {
+        m_fake->addApproval(QStringLiteral("a1"), QStringLiteral("slack"));
+        QTRY_COMPARE_WITH_TIMEOUT(model()->rowCount(), 1, kTimeout);
+        m_fake->failNext("POST", QStringLiteral("/admin/approvals/a1/deny"), 409,
+                         QStringLiteral("conflict"), QStringLiteral("Already decided by bob."));
+        select(QStringLiteral("a1"));
+        click(inbox(), "denyButton");
+        QTRY_COMPARE_WITH_TIMEOUT(inbox()->errorText(), QStringLiteral("Already decided by bob."),
+                                  kTimeout);
+    }
+
+    void notificationClickOpensItem()
+    {
+        m_fake->addApproval(QStringLiteral("a1"), QStringLiteral("slack"));
+        m_fake->addApproval(QStringLiteral("a2"), QStringLiteral("github"));
+        QTRY_COMPARE_WITH_TIMEOUT(model()->rowCount(), 2, kTimeout);
+        QTRY_COMPARE_WITH_TIMEOUT(tray()->lastNotifiedId(), QStringLiteral("a2"), kTimeout);
+        m_window->showPage(m_window->page(QStringLiteral("agentsPage")));
+        Q_EMIT tray()->trayIcon()->messageClicked();
+        QCOMPARE(child<QListWidget>(m_window.get(), "navigation")->currentRow(), 0);
+        const QModelIndexList rows =
+                child<QTableView>(inbox(), "approvalsTable")->selectionModel()->selectedRows();
+        QCOMPARE(rows.size(), 1);
+        QCOMPARE(rows.first().data(ApprovalsModel::IdRole).toString(), QStringLiteral("a2"));
+    }
+
+    void otherStatesOnDemand()
+    {
+        m_fake->addApproval(QStringLiteral("a1"), QStringLiteral("slack"));
+        m_fake->addApproval(QStringLiteral("a2"), QStringLiteral("slack"));
+        m_fake->setApprovalStatus(QStringLiteral("a1"), QStringLiteral("denied"));
+        QTRY_COMPARE_WITH_TIMEOUT(model()->rowCount(), 1, kTimeout);
+        auto *filter = child<QComboBox>(inbox(), "statusFilter");
+        filter->setCurrentIndex(filter->findData(QStringLiteral("denied")));
+        QTRY_COMPARE_WITH_TIMEOUT(model()->rowCount(), 1, kTimeout);
+        QTRY_COMPARE_WITH_TIMEOUT(model()->approvals().first().id, QStringLiteral("a1"), kTimeout);
+        filter->setCurrentIndex(filter->findData(QStringLiteral("all")));
+        QTRY_COMPARE_WITH_TIMEOUT(model()->rowCount(), 2, kTimeout);
+    }
+
+    void expiryAsksToLogInAgain()
+    {
+        m_fake->expireSessions();
+        m_window->showPage(m_window->page(QStringLiteral("teamPage"))); // refreshes → 401
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->signInDialog() && m_window->signInDialog()->isVisible(),
+                                 kTimeout);
+        SignInDialog *dialog = m_window->signInDialog();
+        QVERIFY(child<QLabel>(dialog, "noticeLabel")->text().contains(QStringLiteral("expired")));
+        QVERIFY(!m_window->poller()->isRunning());
+        QCOMPARE(child<QLineEdit>(dialog, "email")->text(), QStringLiteral("admin@example.com"));
+        child<QLineEdit>(dialog, "password")->setText(QStringLiteral("correct horse"));
+        click(dialog, "loginButton");
+        QTRY_VERIFY_WITH_TIMEOUT(m_session->isSignedIn(), kTimeout);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->signInDialog(), kTimeout); // closed and deleted
+        QVERIFY(m_window->poller()->isRunning());
+        m_fake->addApproval(QStringLiteral("a9"), QStringLiteral("slack"));
+        QTRY_COMPARE_WITH_TIMEOUT(model()->rowCount(), 1, kTimeout);
+    }
+
+private:
+    InboxPage *inbox() const { return m_window->inbox(); }
+    ApprovalsModel *model() const { return inbox()->model(); }
+    TrayNotifier *tray() const { return m_window->tray(); }
+    void select(const QString &id)
+    {
+        auto *view = child<QTableView>(inbox(), "approvalsTable");
+        QVERIFY(view);
+        const int row = model()->rowOf(id);
+        QVERIFY(row >= 0);
+        view->selectRow(row);
+    }
+
+    QTemporaryDir m_dir;
+    FakeDesktop m_desktop;
+    std::unique_ptr<FakeAdminApi> m_fake;
+    std::unique_ptr<FakeSecretStore> m_secrets;
+    std::unique_ptr<Session> m_session;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+QTEST_MAIN(TestInbox)
+#include "tst_console_inbox.moc"

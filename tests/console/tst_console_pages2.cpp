@@ -1,0 +1,234 @@
+// Roles, notification channels, agent links and audit pages against the fake admin API; what
+// an approver may not change.
+#include "consoletest.h"
+#include "dialogs/formdialog.h"
+#include "pages/auditpage.h"
+#include "pages/channelspage.h"
+#include "pages/credentialspage.h"
+#include "pages/linkspage.h"
+#include "pages/rolespage.h"
+
+#include <QComboBox>
+#include <QFile>
+#include <QJsonArray>
+#include <QLineEdit>
+#include <QSpinBox>
+#include <QTableView>
+
+using namespace tap::console;
+using namespace tap::console::test;
+using tap::testsupport::FakeAdminApi;
+
+class TestPages2 : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init()
+    {
+        QVERIFY(m_dir.isValid());
+        isolateSettings(m_dir);
+        m_fake = std::make_unique<FakeAdminApi>();
+        QVERIFY(m_fake->listen());
+        m_fake->addAccount(QStringLiteral("admin@example.com"), QStringLiteral("correct horse"));
+        m_session = std::make_unique<Session>(&m_secrets);
+        QVERIFY(signIn(*m_session, *m_fake));
+    }
+    void cleanup()
+    {
+        m_session.reset();
+        m_fake.reset();
+        m_desktop = {};
+    }
+
+    void rolesCreateEditDelete()
+    {
+        RolesPage page(m_session.get(), m_desktop.environment());
+        page.show();
+        page.refresh();
+        click(&page, "newButton");
+        auto *dialog = child<FormDialog>(&page, "roleDialog");
+        QVERIFY(dialog);
+        child<QLineEdit>(dialog, "roleName")->setText(QStringLiteral("reader"));
+        child<QLineEdit>(dialog, "credentials")->setText(QStringLiteral("slack,github"));
+        child<QSpinBox>(dialog, "rateLimit")->setValue(50);
+        click(dialog, "okButton");
+        QTRY_COMPARE_WITH_TIMEOUT(rows(&page, "rolesTable"), 1, kTimeout);
+        QCOMPARE(m_fake->roles.first().value(u"rate_limit_per_hour"_qs).toInt(), 50);
+        QTRY_VERIFY_WITH_TIMEOUT(!child<FormDialog>(&page, "roleDialog"), kTimeout);
+
+        click(&page, "newButton");
+        dialog = child<FormDialog>(&page, "roleDialog");
+        child<QLineEdit>(dialog, "roleName")->setText(QStringLiteral("reader"));
+        click(dialog, "okButton");
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->errorText().contains(QStringLiteral("already exists")),
+                                 kTimeout);
+        dialog->reject();
+        QTRY_VERIFY_WITH_TIMEOUT(!child<FormDialog>(&page, "roleDialog"), kTimeout);
+
+        QTRY_VERIFY_WITH_TIMEOUT(selectText(&page, "rolesTable", u"reader"_qs), kTimeout);
+        click(&page, "editButton");
+        dialog = child<FormDialog>(&page, "roleDialog");
+        QTRY_VERIFY_WITH_TIMEOUT(dialog && dialog->isVisible(), kTimeout);
+        QCOMPARE(child<QLineEdit>(dialog, "credentials")->text(), QStringLiteral("slack, github"));
+        child<QLineEdit>(dialog, "credentials")->setText(QStringLiteral("slack"));
+        click(dialog, "okButton");
+        QTRY_COMPARE_WITH_TIMEOUT(m_fake->roles.first().value(u"credentials"_qs).toArray().size(),
+                                  1, kTimeout);
+        QCOMPARE(m_fake->count("PUT", u"/admin/roles/reader"_qs), 1);
+
+        QTRY_VERIFY_WITH_TIMEOUT(selectText(&page, "rolesTable", u"reader"_qs), kTimeout);
+        click(&page, "deleteButton");
+        QTRY_COMPARE_WITH_TIMEOUT(rows(&page, "rolesTable"), 0, kTimeout);
+    }
+
+    void channelsCreateTestDelete()
+    {
+        ChannelsPage page(m_session.get(), m_desktop.environment());
+        page.show();
+        page.refresh();
+        click(&page, "newButton");
+        auto *dialog = child<FormDialog>(&page, "channelDialog");
+        QVERIFY(dialog);
+        child<QLineEdit>(dialog, "channelName")->setText(QStringLiteral("ops"));
+        child<QLineEdit>(dialog, "chatId")->setText(QStringLiteral("not a chat"));
+        click(dialog, "okButton");
+        QVERIFY(dialog->errorText().contains(QStringLiteral("Telegram")));
+        child<QComboBox>(dialog, "channelType")->setCurrentText(QStringLiteral("matrix"));
+        child<QLineEdit>(dialog, "roomId")->setText(QStringLiteral("!abc:example.org"));
+        click(dialog, "okButton");
+        QTRY_COMPARE_WITH_TIMEOUT(rows(&page, "channelsTable"), 1, kTimeout);
+        QCOMPARE(m_fake->channels.first()
+                         .value(u"config"_qs)
+                         .toObject()
+                         .value(u"room_id"_qs)
+                         .toString(),
+                 QStringLiteral("!abc:example.org"));
+
+        QVERIFY(selectText(&page, "channelsTable", u"ops"_qs));
+        click(&page, "testButton");
+        QTRY_VERIFY_WITH_TIMEOUT(page.statusText().contains(QStringLiteral("was sent")), kTimeout);
+        m_fake->failNext("POST", u"/admin/notification-channels/ops/test"_qs, 502,
+                         u"upstream_error"_qs, u"Matrix answered 403."_qs);
+        click(&page, "testButton");
+        QTRY_COMPARE_WITH_TIMEOUT(page.errorText(), QStringLiteral("Matrix answered 403."),
+                                  kTimeout);
+        click(&page, "deleteButton");
+        QTRY_COMPARE_WITH_TIMEOUT(rows(&page, "channelsTable"), 0, kTimeout);
+    }
+
+    void linksCreateListRemove()
+    {
+        m_fake->roles << QJsonObject{ { u"name"_qs, u"reader"_qs } };
+        LinksPage page(m_session.get(), m_desktop.environment());
+        page.show();
+        page.refresh();
+        click(&page, "newButton");
+        auto *dialog = child<FormDialog>(&page, "linkDialog");
+        QVERIFY(dialog);
+        auto *role = child<QComboBox>(dialog, "linkRole");
+        QTRY_COMPARE_WITH_TIMEOUT(role->count(), 2, kTimeout); // none + reader
+        child<QLineEdit>(dialog, "homeTeamId")->setText(m_session->teamId());
+        child<QLineEdit>(dialog, "agentId")->setText(QStringLiteral("helper"));
+        click(dialog, "okButton");
+        QVERIFY(dialog->errorText().contains(QStringLiteral("already belongs")));
+        child<QLineEdit>(dialog, "homeTeamId")->setText(QStringLiteral("team-2"));
+        role->setCurrentText(QStringLiteral("reader"));
+        click(dialog, "okButton");
+        QTRY_COMPARE_WITH_TIMEOUT(rows(&page, "linksTable"), 1, kTimeout);
+        QCOMPARE(m_fake->links.first().value(u"role"_qs).toString(), QStringLiteral("reader"));
+        QTRY_VERIFY_WITH_TIMEOUT(!child<FormDialog>(&page, "linkDialog"), kTimeout);
+
+        click(&page, "newButton");
+        dialog = child<FormDialog>(&page, "linkDialog");
+        child<QLineEdit>(dialog, "homeTeamId")->setText(QStringLiteral("team-3"));
+        child<QLineEdit>(dialog, "agentId")->setText(QStringLiteral("other"));
+        click(dialog, "okButton");
+        QTRY_VERIFY_WITH_TIMEOUT(page.statusText().contains(QStringLiteral("no role")), kTimeout);
+
+        QTRY_VERIFY_WITH_TIMEOUT(selectText(&page, "linksTable", u"helper"_qs), kTimeout);
+        click(&page, "deleteButton");
+        QTRY_COMPARE_WITH_TIMEOUT(rows(&page, "linksTable"), 1, kTimeout);
+        QCOMPARE(m_fake->count("DELETE", u"/admin/agent-links/team-2/helper"_qs), 1);
+    }
+
+    void auditFilterPageExport()
+    {
+        for (int i = 0; i < 150; ++i)
+            m_fake->audit << QJsonObject{ { u"ts"_qs, u"2026-04-03T12:00:00Z"_qs },
+                                          { u"kind"_qs, i % 2 ? u"admin"_qs : u"forward"_qs },
+                                          { u"action"_qs, QString::number(i) },
+                                          { u"actor"_qs, u"admin@example.com"_qs } };
+        AuditPage page(m_session.get(), m_desktop.environment());
+        page.show();
+        page.refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(rows(&page, "auditTable"), 100, kTimeout);
+        QVERIFY(child(&page, "moreButton")->isVisible());
+        click(&page, "moreButton");
+        QTRY_COMPARE_WITH_TIMEOUT(rows(&page, "auditTable"), 150, kTimeout);
+        QVERIFY(!child(&page, "moreButton")->isVisible());
+
+        auto *kind = child<QComboBox>(&page, "kindFilter");
+        kind->setCurrentIndex(kind->findData(u"admin"_qs));
+        click(&page, "searchButton");
+        QTRY_COMPARE_WITH_TIMEOUT(rows(&page, "auditTable"), 75, kTimeout);
+        QCOMPARE(m_fake->requests.last().query.queryItemValue(u"kind"_qs), QStringLiteral("admin"));
+
+        child<QLineEdit>(&page, "sinceFilter")->setText(QStringLiteral("yesterday"));
+        click(&page, "searchButton");
+        QVERIFY(page.errorText().contains(QStringLiteral("RFC 3339")));
+        child<QLineEdit>(&page, "sinceFilter")->clear();
+
+        m_desktop.saveAs = m_dir.filePath(QStringLiteral("audit.jsonl"));
+        click(&page, "exportButton");
+        QTRY_VERIFY_WITH_TIMEOUT(page.statusText().contains(QStringLiteral("Exported 75")),
+                                 kTimeout);
+        QFile file(m_desktop.saveAs);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll().count('\n'), 75);
+    }
+
+    void approverCannotChange()
+    {
+        m_fake->addAccount(QStringLiteral("ann@example.com"), QStringLiteral("correct horse"),
+                           QStringLiteral("approver"));
+        Session approver(&m_secrets);
+        QVERIFY(signIn(approver, *m_fake, QStringLiteral("ann@example.com")));
+        QVERIFY(!approver.canConfigure());
+        m_fake->credentials << QJsonObject{ { u"name"_qs, u"github"_qs } };
+        CredentialsPage page(&approver, m_desktop.environment());
+        page.show();
+        page.refresh();
+        QTRY_VERIFY_WITH_TIMEOUT(selectText(&page, "credentialsTable", u"github"_qs), kTimeout);
+        QVERIFY(!child(&page, "newButton")->isEnabled());
+        QVERIFY(!child(&page, "deleteButton")->isEnabled());
+        QVERIFY(child(&page, "deleteButton")->toolTip().contains(QStringLiteral("owners")));
+    }
+
+private:
+    static int rows(QWidget *page, const char *table)
+    {
+        auto *view = child<QTableView>(page, table);
+        return view ? view->model()->rowCount() : -1;
+    }
+    static bool selectText(QWidget *page, const char *table, const QString &text)
+    {
+        auto *view = child<QTableView>(page, table);
+        for (int row = 0; view && row < view->model()->rowCount(); ++row) {
+            if (view->model()->index(row, 0).data().toString() == text) {
+                view->selectRow(row);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    QTemporaryDir m_dir;
+    FakeDesktop m_desktop;
+    FakeSecretStore m_secrets;
+    std::unique_ptr<FakeAdminApi> m_fake;
+    std::unique_ptr<Session> m_session;
+};
+
+QTEST_MAIN(TestPages2)
+#include "tst_console_pages2.moc"

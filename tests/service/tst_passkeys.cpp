@@ -1,0 +1,285 @@
+// Passkey step-up through tapd's HTTP API (issue #6), with the software authenticator in
+// tests/support producing real WebAuthn responses, on both backends: registration (ES256, EdDSA,
+// RS256; replayed challenges refused), approving a require_passkey request with an assertion, and
+// every way an assertion must be refused (wrong origin or relying party, replayed challenge,
+// another transaction's challenge, flipped signature byte, user verification missing, counter
+// regression, unknown credential, another member's passkey) leaving the request pending.
+#include "support/httpclient.h"
+#include "support/softauthenticator.h"
+#include "support/tapdharness.h"
+#include "support/testdatabases.h"
+
+#include "crypto/webauthn.h"
+
+#include <QTest>
+
+using namespace Qt::Literals::StringLiterals;
+using namespace tap::test;
+namespace webauthn = tap::crypto::webauthn;
+
+namespace {
+
+const QString kPublicUrl = u"https://tap.example.test"_s;
+
+QString b64(const QByteArray &bytes)
+{
+    return QString::fromLatin1(webauthn::base64UrlEncode(bytes));
+}
+
+QByteArray unb64(const QJsonValue &v)
+{
+    return webauthn::base64UrlDecode(v.toString()).value_or(QByteArray());
+}
+
+QProcessEnvironment env()
+{
+    QProcessEnvironment e;
+    e.insert(u"TAP_PUBLIC_URL"_s, kPublicUrl);
+    return e;
+}
+
+// Registers `auth`'s credential for the member behind `admin`.
+HttpResponse registerPasskey(const HttpClient &admin, SoftAuthenticator &auth, const QString &name,
+                             const QString &origin = kPublicUrl)
+{
+    const HttpResponse begin = admin.post("/admin/passkeys/register/begin", {});
+    if (!verifyStatus(begin, 200, "register/begin", __FILE__, __LINE__))
+        return begin;
+    const QJsonObject o = begin.json();
+    const auto att = auth.create(unb64(o.value(u"challenge"_s)), origin,
+                                 o.value(u"rp"_s).toObject().value(u"id"_s).toString());
+    return admin.post("/admin/passkeys/register/finish",
+                      { { u"challenge_id"_s, o.value(u"challenge_id"_s) },
+                        { u"name"_s, name },
+                        { u"client_data_json"_s, b64(att.clientDataJSON) },
+                        { u"attestation_object"_s, b64(att.attestationObject) } });
+}
+
+struct Begun
+{
+    QString challengeId;
+    QByteArray challenge;
+};
+
+Begun approveBegin(const HttpClient &admin, const QByteArray &txn)
+{
+    const HttpResponse r = admin.post("/approve/" + txn + "/passkey/begin", {});
+    verifyStatus(r, 200, "passkey/begin", __FILE__, __LINE__);
+    return { r.json().value(u"challenge_id"_s).toString(), unb64(r.json().value(u"challenge"_s)) };
+}
+
+HttpResponse approveFinish(const HttpClient &admin, const QByteArray &txn, const Begun &b,
+                           const SoftAuthenticator::Assertion &a)
+{
+    return admin.post("/approve/" + txn + "/passkey/finish",
+                      { { u"challenge_id"_s, b.challengeId },
+                        { u"credential_id"_s, b64(a.credentialId) },
+                        { u"client_data_json"_s, b64(a.clientDataJSON) },
+                        { u"authenticator_data"_s, b64(a.authenticatorData) },
+                        { u"signature"_s, b64(a.signature) } });
+}
+
+} // namespace
+
+class TestPasskeys : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase_data() { addBackendRows(); }
+    void init()
+    {
+        if (currentIsPostgres() && qEnvironmentVariableIsEmpty("TAP_TEST_PG_URL")
+            && !qEnvironmentVariableIntValue("TAP_REQUIRE_PG"))
+            QSKIP("PostgreSQL not configured (set TAP_TEST_PG_URL or run tests/run.sh)");
+    }
+    void registrationAndStepUp();
+};
+
+void TestPasskeys::registrationAndStepUp()
+{
+    Upstream upstream;
+    QVERIFY(upstream.start());
+    Tapd tapd(true, env());
+    QVERIFY(tapd.start());
+    const Account owner = signUp(tapd, u"pk1"_s, u"pk1@example.test"_s);
+    QVERIFY(!owner.token.isEmpty());
+    const HttpClient admin = tapd.client(owner.token);
+
+    // The relying party comes from --public-url.
+    const HttpResponse empty = admin.get("/admin/passkeys");
+    EXPECT_STATUS(empty, 200);
+    QCOMPARE(empty.json().value(u"rp_id"_s).toString(), u"tap.example.test"_s);
+    QCOMPARE(empty.json().value(u"origin"_s).toString(), kPublicUrl);
+
+    // One passkey per algorithm.
+    SoftAuthenticator es256(SoftAuthenticator::Algorithm::ES256);
+    SoftAuthenticator eddsa(SoftAuthenticator::Algorithm::EdDSA);
+    SoftAuthenticator rs256(SoftAuthenticator::Algorithm::RS256);
+    EXPECT_STATUS(registerPasskey(admin, es256, u"laptop"_s), 201);
+    EXPECT_STATUS(registerPasskey(admin, eddsa, u"key"_s), 201);
+    EXPECT_STATUS(registerPasskey(admin, rs256, u"old key"_s), 201);
+    QCOMPARE(admin.get("/admin/passkeys").json().value(u"items"_s).toArray().size(), 3);
+    // A registration for another origin, and a replayed registration challenge, are refused.
+    SoftAuthenticator stray;
+    EXPECT_ERROR(registerPasskey(admin, stray, u"phish"_s, u"https://evil.example"_s), 403,
+                 u"forbidden"_s);
+    {
+        const HttpResponse begin = admin.post("/admin/passkeys/register/begin", {});
+        const QJsonObject o = begin.json();
+        const auto att =
+                stray.create(unb64(o.value(u"challenge"_s)), kPublicUrl, u"tap.example.test"_s);
+        const QJsonObject finish{ { u"challenge_id"_s, o.value(u"challenge_id"_s) },
+                                  { u"client_data_json"_s, b64(att.clientDataJSON) },
+                                  { u"attestation_object"_s, b64(att.attestationObject) } };
+        EXPECT_STATUS(admin.post("/admin/passkeys/register/finish", finish), 201);
+        EXPECT_ERROR(admin.post("/admin/passkeys/register/finish", finish), 403, u"forbidden"_s);
+        EXPECT_ERROR(admin.post("/admin/passkeys/register/finish", { { u"challenge_id"_s, 1 } }),
+                     400, u"invalid_request"_s);
+    }
+
+    // A credential whose policy requires a passkey, and a pending request for it.
+    QVERIFY(admin.post("/admin/credentials",
+                       { { u"name"_s, u"vault"_s },
+                         { u"description"_s, u"passkey-guarded"_s },
+                         { u"value"_s, u"sk-vault-secret-424242424242"_s },
+                         { u"allowed_hosts"_s, strings({ u"127.0.0.1"_s }) } })
+                    .status
+            == 201);
+    QVERIFY(setPolicy(admin, u"vault"_s, { { u"require_passkey"_s, true } }));
+    const QByteArray key = addAgent(admin, u"bot"_s, { u"vault"_s });
+    QVERIFY(!key.isEmpty());
+    auto parkOne = [&]() -> QByteArray {
+        const HttpResponse r = forward(tapd.port(), Call(key, "vault", upstream.url("/echo")));
+        return r.status == 202 ? r.json().value(u"txn_id"_s).toString().toLatin1() : QByteArray();
+    };
+    const QByteArray txn = parkOne();
+    const QByteArray otherTxn = parkOne();
+    QVERIFY(!txn.isEmpty() && !otherTxn.isEmpty());
+    const QString rp = u"tap.example.test"_s;
+
+    // Refusals: each leaves the request pending and sends nothing.
+    struct Case
+    {
+        const char *what;
+        std::function<HttpResponse()> run;
+    };
+    const QList<Case> refusals{
+        { "wrong origin",
+          [&] {
+              const Begun b = approveBegin(admin, txn);
+              return approveFinish(admin, txn, b,
+                                   es256.get(b.challenge, u"https://evil.example"_s, rp));
+          } },
+        { "wrong relying party",
+          [&] {
+              const Begun b = approveBegin(admin, txn);
+              return approveFinish(admin, txn, b,
+                                   es256.get(b.challenge, kPublicUrl, u"example.test"_s));
+          } },
+        { "replayed challenge",
+          [&] {
+              const Begun b = approveBegin(admin, otherTxn);
+              (void)approveFinish(admin, otherTxn, b,
+                                  es256.get(b.challenge, u"https://evil.example"_s, rp));
+              return approveFinish(admin, otherTxn, b, es256.get(b.challenge, kPublicUrl, rp));
+          } },
+        { "another transaction's challenge",
+          [&] {
+              const Begun b = approveBegin(admin, otherTxn);
+              return approveFinish(admin, txn, b, es256.get(b.challenge, kPublicUrl, rp));
+          } },
+        { "flipped signature byte",
+          [&] {
+              const Begun b = approveBegin(admin, txn);
+              auto a = eddsa.get(b.challenge, kPublicUrl, rp);
+              a.signature[10] = char(a.signature[10] ^ 0x01);
+              return approveFinish(admin, txn, b, a);
+          } },
+        { "user verification missing",
+          [&] {
+              const Begun b = approveBegin(admin, txn);
+              return approveFinish(
+                      admin, txn, b,
+                      rs256.get(b.challenge, kPublicUrl, rp, { .userVerified = false }));
+          } },
+        { "counter regression",
+          [&] {
+              es256.setSignCount(0); // the next assertion reports 1, the stored counter is 1
+              const Begun b = approveBegin(admin, txn);
+              return approveFinish(admin, txn, b, es256.get(b.challenge, kPublicUrl, rp));
+          } },
+        { "unknown credential",
+          [&] {
+              SoftAuthenticator unknown;
+              const Begun b = approveBegin(admin, txn);
+              return approveFinish(admin, txn, b, unknown.get(b.challenge, kPublicUrl, rp));
+          } },
+    };
+    // The counter case needs a stored counter above zero: use the ES256 passkey once elsewhere.
+    {
+        const QByteArray warmup = parkOne();
+        const Begun b = approveBegin(admin, warmup);
+        EXPECT_STATUS(approveFinish(admin, warmup, b, es256.get(b.challenge, kPublicUrl, rp)), 200);
+        QTRY_COMPARE_WITH_TIMEOUT(
+                admin.get("/admin/approvals/" + warmup).json().value(u"status"_s).toString(),
+                u"forwarded"_s, 20000);
+        QCOMPARE(admin.get("/admin/approvals/" + warmup).json().value(u"decided_via"_s).toString(),
+                 u"passkey"_s);
+    }
+    const int sent = upstream.count();
+    QCOMPARE(sent, 1);
+    for (const Case &c : refusals) {
+        const HttpResponse r = c.run();
+        QVERIFY2(r.status == 403 || r.status == 400,
+                 qPrintable(QString::fromLatin1(c.what) + u": "_s + r.describe()));
+        QVERIFY2(admin.get("/admin/approvals/" + txn).json().value(u"status"_s).toString()
+                         == u"pending"_s,
+                 c.what);
+    }
+    QCOMPARE(upstream.count(), sent);
+
+    // Another member's passkey does not approve for this one.
+    const Account stranger = signUp(tapd, u"pk2"_s, u"pk2@example.test"_s);
+    SoftAuthenticator theirs;
+    EXPECT_STATUS(registerPasskey(tapd.client(stranger.token), theirs, u"theirs"_s), 201);
+    {
+        const Begun b = approveBegin(admin, txn);
+        EXPECT_ERROR(approveFinish(admin, txn, b, theirs.get(b.challenge, kPublicUrl, rp)), 403,
+                     u"forbidden"_s);
+    }
+
+    // The real thing: a valid assertion approves, the agent's poll sees forwarded.
+    {
+        es256.setSignCount(1000);
+        const Begun b = approveBegin(admin, txn);
+        const HttpResponse ok =
+                approveFinish(admin, txn, b, es256.get(b.challenge, kPublicUrl, rp));
+        EXPECT_STATUS(ok, 200);
+        QCOMPARE(ok.json().value(u"decided_via"_s).toString(), u"passkey"_s);
+        HttpClient agent(tapd.port());
+        QTRY_COMPARE_WITH_TIMEOUT(
+                agent.request("GET", "/agent/approvals/" + txn, {}, { { "X-TAP-Key", key } })
+                        .json()
+                        .value(u"status"_s)
+                        .toString(),
+                u"forwarded"_s, 20000);
+        QCOMPARE(upstream.count(), sent + 1);
+        // No second approval from the same ceremony.
+        EXPECT_ERROR(approveFinish(admin, txn, b, es256.get(b.challenge, kPublicUrl, rp)), 403,
+                     u"forbidden"_s);
+    }
+
+    // Deleting passkeys: none left means the page asks to register one first.
+    for (const QJsonValue &v : admin.get("/admin/passkeys").json().value(u"items"_s).toArray())
+        EXPECT_STATUS(
+                admin.del("/admin/passkeys/" + v.toObject().value(u"id"_s).toString().toLatin1()),
+                200);
+    EXPECT_ERROR(admin.del("/admin/passkeys/nope"), 404, u"not_found"_s);
+    EXPECT_ERROR(admin.post("/approve/" + otherTxn + "/passkey/begin", {}), 403,
+                 u"passkey_required"_s);
+    EXPECT_CLEAN_STOP(tapd);
+}
+
+QTEST_GUILESS_MAIN(TestPasskeys)
+#include "tst_passkeys.moc"

@@ -1,0 +1,335 @@
+// The fake admin API's configuration routes: members, credentials, policies, agents, roles,
+// channels, links and audit, each over a list of JSON rows.
+#include "support/fakeadminapi.h"
+#include "support/fakeadminapi_p.h"
+
+#include "api/validation.h"
+
+#include <QJsonDocument>
+
+namespace tap::testsupport {
+
+using namespace fake;
+
+namespace {
+
+QJsonObject invalid(const QString &message)
+{
+    return errorBody(QStringLiteral("invalid_request"), message);
+}
+
+QJsonObject notFound(const QString &what)
+{
+    return errorBody(QStringLiteral("not_found"), QStringLiteral("No %1.").arg(what));
+}
+
+QJsonObject conflict(const QString &message)
+{
+    return errorBody(QStringLiteral("conflict"), message);
+}
+
+QJsonObject deleted(const QString &key, const QString &value)
+{
+    return { { QStringLiteral("status"), QStringLiteral("deleted") }, { key, value } };
+}
+
+QStringList strings(const QJsonObject &o, const char *key)
+{
+    QStringList out;
+    const QJsonArray a = o.value(QString::fromLatin1(key)).toArray();
+    for (const QJsonValue &v : a)
+        out << v.toString();
+    return out;
+}
+
+} // namespace
+
+FakeAdminApi::Response FakeAdminApi::teamRoute(const Request &r, const QStringList &parts)
+{
+    if (parts.value(1) == u"team")
+        return { 200, team, {} };
+    if (r.method == "GET")
+        return { 200,
+                 { { QStringLiteral("members"), array(members) },
+                   { QStringLiteral("pending_invites"), array(invites) } },
+                 {} };
+    if (r.method == "POST" && parts.value(2) == u"invite") {
+        const QString email = str(r.body, "email");
+        if (auto c = api::checkEmail(email); !c)
+            return { 400, invalid(c.error().message()), {} };
+        if (indexOf(members, "email", email) >= 0)
+            return { 409,
+                     conflict(QStringLiteral("%1 is already a member of this team.").arg(email)),
+                     {} };
+        const QJsonObject invite{ { QStringLiteral("id"),
+                                    QStringLiteral("invite-%1").arg(invites.size() + 1) },
+                                  { QStringLiteral("email"), email },
+                                  { QStringLiteral("role"), str(r.body, "role") },
+                                  { QStringLiteral("expires_at"), now() } };
+        invites.append(invite);
+        return { 201, invite, {} };
+    }
+    const qsizetype i = indexOf(members, "id", parts.value(2));
+    if (i < 0)
+        return { 404, notFound(QStringLiteral("such member in this team")), {} };
+    if (r.method == "PATCH") {
+        auto role = api::checkMemberRole(str(r.body, "role"));
+        if (!role)
+            return { 400, invalid(role.error().message()), {} };
+        members[i].insert(QStringLiteral("role"), role.value());
+        return { 200, members.at(i), {} };
+    }
+    members.removeAt(i);
+    return { 200, deleted(QStringLiteral("id"), parts.value(2)), {} };
+}
+
+FakeAdminApi::Response FakeAdminApi::credentialRoute(const Request &r, const QStringList &parts)
+{
+    const QString name = parts.value(2);
+    const qsizetype i = indexOf(credentials, "name", name);
+    if (parts.value(1) == u"policies") {
+        if (i < 0)
+            return { 404, notFound(QStringLiteral("credential named \"%1\"").arg(name)), {} };
+        if (r.method == "GET")
+            return { 200,
+                     policies.value(name,
+                                    { { QStringLiteral("credential"), name },
+                                      { QStringLiteral("configured"), false } }),
+                     {} };
+        if (r.method == "DELETE") {
+            if (!policies.remove(name))
+                return { 404, notFound(QStringLiteral("policy")), {} };
+            return { 200, { { QStringLiteral("status"), QStringLiteral("deleted") } }, {} };
+        }
+        QJsonObject p = r.body;
+        p.insert(QStringLiteral("credential"), name);
+        p.insert(QStringLiteral("configured"), true);
+        policies.insert(name, p);
+        return { 200, p, {} };
+    }
+    if (parts.size() == 2 && r.method == "GET")
+        return { 200, { { QStringLiteral("credentials"), array(credentials) } }, {} };
+    if (parts.size() == 2 && r.method == "POST") {
+        if (auto c = api::checkObjectName(QStringLiteral("name"), str(r.body, "name")); !c)
+            return { 400, invalid(c.error().message()), {} };
+        if (indexOf(credentials, "name", str(r.body, "name")) >= 0)
+            return { 409,
+                     conflict(QStringLiteral("A credential with this name already exists.")),
+                     {} };
+        if (str(r.body, "connector") == u"sidecar" && str(r.body, "api_base").isEmpty())
+            return { 400, invalid(QStringLiteral("connector \"sidecar\" requires api_base.")), {} };
+        QJsonObject row = r.body;
+        row.insert(QStringLiteral("has_value"), !str(r.body, "value").isEmpty());
+        row.remove(QStringLiteral("value"));
+        credentials.append(row);
+        return { 201, row, {} };
+    }
+    if (i < 0)
+        return { 404, notFound(QStringLiteral("credential named \"%1\"").arg(name)), {} };
+    QStringList roleNames, agentNames;
+    for (const QJsonObject &role : roles) {
+        if (strings(role, "credentials").contains(name))
+            roleNames << str(role, "name");
+    }
+    for (const QJsonObject &agent : agents) {
+        if (strings(agent, "credentials").contains(name))
+            agentNames << str(agent, "id");
+    }
+    const QJsonObject usage{ { QStringLiteral("roles"), QJsonArray::fromStringList(roleNames) },
+                             { QStringLiteral("agents"), QJsonArray::fromStringList(agentNames) } };
+    if (r.method == "GET") {
+        QJsonObject row = credentials.at(i);
+        row.insert(QStringLiteral("used_by"), usage);
+        row.insert(QStringLiteral("has_policy"), policies.contains(name));
+        return { 200, row, {} };
+    }
+    if (r.method == "PUT" && parts.value(3) == u"value") {
+        if (str(r.body, "value").isEmpty())
+            return { 400, invalid(QStringLiteral("value must not be empty.")), {} };
+        credentials[i].insert(QStringLiteral("has_value"), true);
+        return { 200,
+                 { { QStringLiteral("name"), name }, { QStringLiteral("has_value"), true } },
+                 {} };
+    }
+    if (r.method == "PATCH") {
+        for (auto it = r.body.begin(); it != r.body.end(); ++it)
+            credentials[i].insert(it.key(), it.value());
+        return { 200, credentials.at(i), {} };
+    }
+    credentials.removeAt(i);
+    QJsonObject removed = usage;
+    removed.insert(QStringLiteral("policy"), policies.remove(name) > 0);
+    QJsonObject out = deleted(QStringLiteral("name"), name);
+    out.insert(QStringLiteral("removed_from"), removed);
+    return { 200, out, {} };
+}
+
+FakeAdminApi::Response FakeAdminApi::agentRoute(const Request &r, const QStringList &parts)
+{
+    const auto keyReply = [this](const QString &id, int status) {
+        return Response{ status,
+                         { { QStringLiteral("id"), id },
+                           { QStringLiteral("api_key"),
+                             QStringLiteral("tap_fakekey%1").arg(m_nextKey++) },
+                           { QStringLiteral("message"),
+                             QStringLiteral("Save this API key — it will not be shown again.") } },
+                         {} };
+    };
+    if (parts.size() == 2 && r.method == "GET")
+        return { 200, { { QStringLiteral("agents"), array(agents) } }, {} };
+    if (parts.size() == 2 && r.method == "POST") {
+        const QString id = str(r.body, "id");
+        if (auto c = api::checkObjectName(QStringLiteral("id"), id); !c)
+            return { 400, invalid(c.error().message()), {} };
+        if (indexOf(agents, "id", id) >= 0)
+            return { 409, conflict(QStringLiteral("An agent with this id already exists.")), {} };
+        QJsonObject row = r.body;
+        row.insert(QStringLiteral("enabled"), true);
+        row.insert(QStringLiteral("effective_credentials"),
+                   r.body.value(QStringLiteral("credentials")));
+        agents.append(row);
+        return keyReply(id, 201);
+    }
+    const QString id = parts.value(2);
+    const qsizetype i = indexOf(agents, "id", id);
+    if (i < 0)
+        return { 404, notFound(QStringLiteral("agent named \"%1\"").arg(id)), {} };
+    const QString action = parts.value(3);
+    if (r.method == "GET")
+        return { 200, agents.at(i), {} };
+    if (action == u"enable" || action == u"disable") {
+        agents[i].insert(QStringLiteral("enabled"), action == u"enable");
+        return { 200,
+                 { { QStringLiteral("id"), id },
+                   { QStringLiteral("enabled"), action == u"enable" } },
+                 {} };
+    }
+    if (action == u"rotate-key")
+        return keyReply(id, 200);
+    if (r.method == "PATCH") {
+        for (auto it = r.body.begin(); it != r.body.end(); ++it)
+            agents[i].insert(it.key(), it.value());
+        return { 200, agents.at(i), {} };
+    }
+    agents.removeAt(i);
+    return { 200, deleted(QStringLiteral("id"), id), {} };
+}
+
+FakeAdminApi::Response FakeAdminApi::roleRoute(const Request &r, const QStringList &parts)
+{
+    if (parts.size() == 2 && r.method == "GET")
+        return { 200, { { QStringLiteral("roles"), array(roles) } }, {} };
+    if (parts.size() == 2 && r.method == "POST") {
+        if (auto c = api::checkObjectName(QStringLiteral("name"), str(r.body, "name")); !c)
+            return { 400, invalid(c.error().message()), {} };
+        if (indexOf(roles, "name", str(r.body, "name")) >= 0)
+            return { 409, conflict(QStringLiteral("A role with this name already exists.")), {} };
+        roles.append(r.body);
+        return { 201, r.body, {} };
+    }
+    const qsizetype i = indexOf(roles, "name", parts.value(2));
+    if (i < 0)
+        return { 404, notFound(QStringLiteral("role named \"%1\"").arg(parts.value(2))), {} };
+    if (r.method == "GET")
+        return { 200, roles.at(i), {} };
+    if (r.method == "PUT") {
+        QJsonObject row = r.body;
+        row.insert(QStringLiteral("name"), parts.value(2));
+        roles[i] = row;
+        return { 200, row, {} };
+    }
+    roles.removeAt(i);
+    return { 200, deleted(QStringLiteral("name"), parts.value(2)), {} };
+}
+
+FakeAdminApi::Response FakeAdminApi::channelRoute(const Request &r, const QStringList &parts)
+{
+    if (parts.size() == 2 && r.method == "GET")
+        return { 200, { { QStringLiteral("channels"), array(channels) } }, {} };
+    if (parts.size() == 2 && r.method == "POST") {
+        if (auto c = api::checkObjectName(QStringLiteral("name"), str(r.body, "name")); !c)
+            return { 400, invalid(c.error().message()), {} };
+        QJsonObject row = r.body;
+        QJsonObject config = row.value(QStringLiteral("config")).toObject();
+        if (config.contains(QStringLiteral("bot_token"))) {
+            config.remove(QStringLiteral("bot_token"));
+            row.insert(QStringLiteral("has_bot_token"), true);
+        }
+        row.insert(QStringLiteral("config"), config);
+        row.insert(QStringLiteral("enabled"), true);
+        channels.append(row);
+        return { 201, row, {} };
+    }
+    const qsizetype i = indexOf(channels, "name", parts.value(2));
+    if (i < 0)
+        return { 404, notFound(QStringLiteral("notification channel")), {} };
+    if (parts.value(3) == u"test")
+        return { 200,
+                 { { QStringLiteral("status"), QStringLiteral("sent") },
+                   { QStringLiteral("name"), parts.value(2) } },
+                 {} };
+    channels.removeAt(i);
+    return { 200, deleted(QStringLiteral("name"), parts.value(2)), {} };
+}
+
+FakeAdminApi::Response FakeAdminApi::linkRoute(const Request &r, const QStringList &parts)
+{
+    if (parts.size() == 2 && r.method == "GET")
+        return { 200, { { QStringLiteral("links"), array(links) } }, {} };
+    if (parts.size() == 2 && r.method == "POST") {
+        if (str(r.body, "agent_home_team_id") == str(team, "id"))
+            return { 400,
+                     invalid(QStringLiteral("That agent already belongs to this team; assign "
+                                            "credentials or roles to it directly.")),
+                     {} };
+        QJsonObject row = r.body;
+        row.insert(QStringLiteral("team_id"), str(team, "id"));
+        links.append(row);
+        if (str(row, "role").isEmpty())
+            row.insert(QStringLiteral("warning"),
+                       QStringLiteral("The link has no role, so the agent can use no credentials "
+                                      "of this team until it gets one."));
+        return { 201, row, {} };
+    }
+    for (qsizetype i = 0; i < links.size(); ++i) {
+        if (str(links.at(i), "agent_home_team_id") == parts.value(2)
+            && str(links.at(i), "agent_id") == parts.value(3)) {
+            links.removeAt(i);
+            return { 200, { { QStringLiteral("status"), QStringLiteral("deleted") } }, {} };
+        }
+    }
+    return { 404, notFound(QStringLiteral("such agent link")), {} };
+}
+
+FakeAdminApi::Response FakeAdminApi::auditRoute(const Request &r, const QStringList &parts)
+{
+    QList<QJsonObject> matching;
+    for (const QJsonObject &row : audit) {
+        bool keep = true;
+        for (const char *key : { "kind", "action", "actor", "agent_id", "credential", "decision" })
+            keep = keep
+                    && (!r.query.hasQueryItem(QString::fromLatin1(key))
+                        || r.query.queryItemValue(QString::fromLatin1(key)) == str(row, key));
+        if (keep)
+            matching.append(row);
+    }
+    if (parts.value(2) == u"export") {
+        QByteArray lines(""); // not null: an empty export is still JSON lines
+        for (const QJsonObject &row : matching)
+            lines += QJsonDocument(row).toJson(QJsonDocument::Compact) + '\n';
+        return { 200, {}, lines };
+    }
+    const int start = r.query.queryItemValue(QStringLiteral("cursor")).toInt();
+    const int limit = r.query.hasQueryItem(QStringLiteral("limit"))
+            ? r.query.queryItemValue(QStringLiteral("limit")).toInt()
+            : 100;
+    const QList<QJsonObject> page = matching.mid(start, limit);
+    const bool more = start + limit < matching.size();
+    return { 200,
+             { { QStringLiteral("items"), array(page) },
+               { QStringLiteral("next_cursor"),
+                 more ? QJsonValue(QString::number(start + limit)) : QJsonValue() } },
+             {} };
+}
+
+} // namespace tap::testsupport
