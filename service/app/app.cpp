@@ -159,6 +159,12 @@ Result<void> App::start()
     options.port = m_config.listenPort;
     options.workers = m_config.workers;
     options.limits.maxBodyBytes = m_config.maxBodyBytes;
+    // CONTRACT.md: every /forward answer carries X-TAP-Request-Id, also the HTTP layer's 413/431.
+    options.limits.decorateError = [random = &m_random](QByteArrayView path,
+                                                        http::HeaderList &headers) {
+        if (path == "/forward")
+            headers.append({ QByteArrayLiteral("X-TAP-Request-Id"), random->uuid().toLatin1() });
+    };
     options.onWorkerExit = [db = m_db] { db->closeThreadConnection(); };
     m_server = std::make_unique<http::Server>(
             options,

@@ -210,6 +210,7 @@ void Connection::onReadyRead()
         return; // pipelined data waits until the current response is complete
     if (m_state == State::Idle && m_buffer.isEmpty() && m_socket->bytesAvailable() > 0) {
         m_state = State::Head;
+        m_haveHead = false;
         m_clock.start();
     }
     m_buffer += m_socket->read(kReadChunk);
@@ -225,6 +226,7 @@ void Connection::processBuffer()
             if (m_buffer.isEmpty())
                 return armTimer();
             m_state = State::Head;
+            m_haveHead = false;
             m_clock.start();
             step = Step::Progress;
             break;
@@ -288,6 +290,7 @@ Connection::Step Connection::parseHead()
     Request &r = m_request;
     const QHostAddress peer = r.peerAddress;
     r = Request();
+    m_haveHead = true;
     r.peerAddress = peer;
     const QList<QByteArray> lines = head.split('\n'); // each but the last ends with '\r' (above)
     const QByteArray requestLine = lines.first().trimmed();
@@ -671,7 +674,22 @@ void Connection::closeAfterWrite()
 
 void Connection::failAndClose(const Error &error)
 {
-    const Response response = Response::error(error);
+    Response response = Response::error(error);
+    if (m_limits.decorateError) {
+        // The path of the refused request: from its parsed head, or from the request line
+        // still in the buffer (431 before the head was complete).
+        QByteArrayView line = m_haveHead ? QByteArrayView(m_request.target) : QByteArrayView();
+        if (!m_haveHead) {
+            const QByteArrayView buffer(m_buffer);
+            const qsizetype first = buffer.indexOf(' ');
+            const qsizetype second = first < 0 ? -1 : buffer.indexOf(' ', first + 1);
+            if (second > first)
+                line = buffer.sliced(first + 1, second - first - 1);
+        }
+        if (const qsizetype q = line.indexOf('?'); q >= 0)
+            line = line.first(q);
+        m_limits.decorateError(line, response.headers);
+    }
     countStatus(response.status);
     logRequest(response.status);
     m_keepAlive = false;

@@ -77,6 +77,7 @@ private:
     bool m_keepAlive = true;
     bool m_draining = false;
     bool m_isHead = false;
+    bool m_haveHead = false; // the current request's head has been parsed
     bool m_streaming = false;
     bool m_chunkedRequest = false;
     qint64 m_bodyRemaining = 0;

@@ -1,6 +1,12 @@
 #pragma once
 
+#include <QByteArray>
+#include <QByteArrayView>
+#include <QList>
+#include <QPair>
 #include <QtGlobal>
+
+#include <functional>
 
 namespace tap::http {
 
@@ -15,6 +21,10 @@ struct Limits
     int keepAliveTimeoutMs = 60'000; // idle keep-alive connections are closed after this
     int writeStallTimeoutMs = 60'000; // a client that stops reading our response is dropped
     int maxConnectionsPerWorker = 4096; // 503 and close beyond
+    // Adds headers to the answers the HTTP layer itself gives (400/408/413/431/...), given
+    // the request path when the request line got that far (e.g. /forward's request id).
+    std::function<void(QByteArrayView path, QList<QPair<QByteArray, QByteArray>> &headers)>
+            decorateError;
 };
 
 } // namespace tap::http

@@ -41,7 +41,6 @@ using namespace tap::test;
 
 namespace {
 
-
 // ---------------------------------------------------------------------------------------------
 // Secret forms: what a credential value looks like in the encodings an upstream may echo it in
 // (seed "Response Sanitization": exact, base64, URL-encoded; plus the base64url, form and JSON
@@ -460,6 +459,10 @@ void TestForward::rejections_data()
                                   << none << 403 << u"target_not_allowed"_s << nothing;
     QTest::newRow("look-alike host") << k << cred << "http://127.0.0.1.example.org/echo"_ba << get
                                      << none << none << 403 << u"target_not_allowed"_s << nothing;
+    // Refused by the HTTP layer before the pipeline runs: the request id is there too.
+    QTest::newRow("headers too large")
+            << k << cred << echo << get << "X-Filler: " + QByteArray(40000, 'f') << none << 431
+            << u"headers_too_large"_s << nothing;
     QTest::newRow("missing target") << k << cred << none << get << none << none << 400
                                     << u"invalid_request"_s << QStringList{ u"X-TAP-Target"_s };
     QTest::newRow("relative target, direct connector")
@@ -1102,6 +1105,29 @@ void TestForward::rateLimits()
     for (int i = 0; i < 2; ++i)
         EXPECT_FWD(forward(port, { otherBot, "rl-same", up("/echo"), "GET" }), 200, QString());
     EXPECT_FWD(forward(port, { otherBot, "rl-same", up("/echo"), "GET" }), 429, u"rate_limited"_s);
+
+    // Two tapd processes on one database share the buckets: a limit of 4, eight requests
+    // spread over both processes at once, exactly four admitted.
+    Tapd second;
+    QVERIFY(second.startSharing(f->tapd));
+    const QByteArray shared = addAgent(admin, u"rl-shared"_s, { u"rl-cred"_s }, {}, 4);
+    RETURN_IF_FAILED();
+    before = m_upstream.count();
+    std::vector<int> statuses(8);
+    {
+        std::vector<std::thread> threads;
+        for (size_t i = 0; i < statuses.size(); ++i)
+            threads.emplace_back([&, i] {
+                const quint16 p = i % 2 ? second.port() : port;
+                statuses[i] = forward(p, { shared, "rl-cred", up("/echo"), "GET" }).status;
+            });
+        for (auto &t : threads)
+            t.join();
+    }
+    QCOMPARE(std::count(statuses.begin(), statuses.end(), 200), 4);
+    QCOMPARE(std::count(statuses.begin(), statuses.end(), 429), 4);
+    QCOMPARE(m_upstream.count(), before + 4);
+    EXPECT_CLEAN_STOP(second);
 }
 
 // ---------------------------------------------------------------------------------------------
