@@ -19,6 +19,7 @@
 #include "core/logging.h"
 #include "crypto/keyring.h"
 #include "crypto/masterkey.h"
+#include "http/request.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "store/database.h"
@@ -160,6 +161,14 @@ Result<void> App::start()
     options.workers = m_config.workers;
     options.limits.maxBodyBytes = m_config.maxBodyBytes;
     // CONTRACT.md: every /forward answer carries X-TAP-Request-Id, also the HTTP layer's 413/431.
+    // Large /forward bodies (named credential, no placeholders to substitute) go on to the
+    // upstream as they arrive instead of being buffered whole.
+    options.limits.streamBody = [](const http::Request &r) {
+        if (r.rawPath != "/forward" || r.header("x-tap-credential").isEmpty())
+            return false;
+        const QByteArray length = r.header("content-length");
+        return length.isEmpty() || length.toLongLong() > 256 * 1024;
+    };
     options.limits.decorateError = [random = &m_random](QByteArrayView path,
                                                         http::HeaderList &headers) {
         if (path == "/forward")

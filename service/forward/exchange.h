@@ -1,6 +1,7 @@
 #pragma once
 
 #include "forward/directory.h"
+#include "http/bodystream.h"
 #include "http/request.h"
 #include "http/responder.h"
 #include "sanitizer/scrubber.h"
@@ -28,6 +29,7 @@ struct Exchange
     // The agent's request, copied: the http::Request is gone once the handler returns.
     http::HeaderList headers;
     QByteArray body;
+    std::shared_ptr<http::BodyStream> bodyStream; // a large body, still arriving
     QByteArray method;
     QString target;
     QString teamHeader;

@@ -148,6 +148,7 @@ void Forwarder::forward(const http::Request &request, const http::Responder &res
     // unknown X-TAP header), says what was asked for.
     x->headers = request.headers;
     x->body = request.body;
+    x->bodyStream = request.bodyStream;
     x->contentType = request.header("content-type");
     x->target = QString::fromUtf8(request.header("x-tap-target")).trimmed();
     x->teamHeader = QString::fromUtf8(request.header("x-tap-team")).trimmed();
@@ -211,8 +212,26 @@ void Forwarder::forward(const http::Request &request, const http::Responder &res
         }
         x->reason = d.reason;
     }
-    if (x->needsApproval)
-        return park(x);
+    if (x->needsApproval) {
+        if (!x->bodyStream)
+            return park(x);
+        // The reviewed request is stored whole: take in the rest of the streamed body first.
+        std::shared_ptr<http::BodyStream> stream = x->bodyStream;
+        auto step = [this, x, stream] {
+            x->body += stream->read(stream->available());
+            if (stream->failed()) { // the agent went away
+                stream->onReady(nullptr);
+                return;
+            }
+            if (stream->atEnd()) {
+                stream->onReady(nullptr);
+                x->bodyStream.reset();
+                park(x);
+            }
+        };
+        stream->onReady(step);
+        return step();
+    }
     send(x);
 }
 
@@ -396,6 +415,14 @@ Result<void> Forwarder::buildUpstream(Exchange &x)
     }
     u.headers = headers;
     u.body = body;
+    if (x.bodyStream) { // sent on as it arrives
+        auto source = std::make_shared<upstream::BodySource>();
+        source->length = x.bodyStream->length();
+        source->read = [stream = x.bodyStream](qint64 max) { return stream->read(max); };
+        source->atEnd = [stream = x.bodyStream] { return stream->atEnd(); };
+        source->failed = [stream = x.bodyStream] { return stream->failed(); };
+        u.bodySource = source;
+    }
     return {};
 }
 

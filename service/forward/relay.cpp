@@ -155,6 +155,12 @@ void Forwarder::send(const std::shared_ptr<Exchange> &x)
         x->responder.send(std::move(response));
     };
     x->transfer = client.start(x->upstream, std::move(h));
+    if (x->bodyStream) {
+        x->bodyStream->onReady([weak] {
+            if (auto e = weak.lock())
+                upstream::CurlClient::forThisThread().bodyReady(e->transfer);
+        });
+    }
     // The agent hung up: stop the upstream transfer.
     x->responder.onCancel([weak] {
         if (auto e = weak.lock())

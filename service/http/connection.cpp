@@ -128,7 +128,9 @@ void Connection::armTimer()
         break;
     case State::Processing:
     case State::Closing:
-        if (m_socket->bytesToWrite() > 0)
+        if (m_responseDone) // answered; the rest of a streamed body must keep coming
+            m_timer.start(m_limits.bodyIdleTimeoutMs);
+        else if (m_socket->bytesToWrite() > 0)
             m_timer.start(m_limits.writeStallTimeoutMs);
         else
             m_timer.stop();
@@ -151,7 +153,7 @@ void Connection::onTimeout()
         break;
     case State::Processing:
     case State::Closing:
-        if (m_socket->bytesToWrite() > 0) { // the client stopped reading
+        if (m_responseDone || m_socket->bytesToWrite() > 0) { // the client stalled
             m_socket->abort();
             onDisconnected();
         }
@@ -188,8 +190,10 @@ void Connection::onDisconnected()
     // Leave Processing before calling back: a response sent from the cancel callback, or one
     // queued before the deferred delete, is then dropped instead of being written to the
     // closed socket and counted as delivered.
-    const bool aborted = m_state == State::Processing;
+    const bool aborted = m_state == State::Processing && !m_responseDone;
     m_state = State::Closing;
+    if (m_bodyStream)
+        m_bodyStream->fail();
     if (aborted) {
         --m_metrics.inFlight;
         ++m_metrics.clientAborts;
@@ -206,6 +210,8 @@ void Connection::onDisconnected()
 
 void Connection::onReadyRead()
 {
+    if (m_state == State::Processing && m_bodyStream && !m_bodyStream->finished())
+        return pumpBody(); // the handler (or the discarding after its answer) takes the body
     if (m_state == State::Processing || m_state == State::Closing)
         return; // pipelined data waits until the current response is complete
     if (m_state == State::Idle && m_buffer.isEmpty() && m_socket->bytesAvailable() > 0) {
@@ -425,6 +431,18 @@ Connection::Step Connection::parseHead()
     }
     m_state = State::Body;
     m_clock.start();
+    const bool bodyFollows = m_chunkedRequest || m_bodyRemaining > 0;
+    if (bodyFollows && m_limits.streamBody && m_limits.streamBody(r)) {
+        m_bodyStream = std::make_shared<BodyStream>(m_chunkedRequest ? -1 : m_bodyRemaining);
+        r.bodyStream = m_bodyStream;
+        m_bodyStream->onConsumed([self = QPointer<Connection>(this)] {
+            if (self)
+                QMetaObject::invokeMethod(self, &Connection::pumpBody, Qt::QueuedConnection);
+        });
+        dispatch();
+        pumpBody();
+        return Step::Stop;
+    }
     return Step::Progress;
 }
 
@@ -432,13 +450,16 @@ Connection::Step Connection::readBody()
 {
     const qint64 take = qMin<qint64>(m_bodyRemaining, m_buffer.size());
     if (take > 0) {
-        m_request.body += m_buffer.left(take);
+        appendBody(QByteArrayView(m_buffer).first(take));
         m_buffer.remove(0, take);
         m_bodyRemaining -= take;
     }
     if (m_bodyRemaining > 0)
         return Step::NeedMore;
-    dispatch();
+    if (m_bodyStream)
+        bodyComplete();
+    else
+        dispatch();
     return Step::Stop;
 }
 
@@ -456,7 +477,7 @@ Connection::Step Connection::readChunked()
         if (m_chunkRemaining >= 0) { // inside chunk data (+ its CRLF)
             if (m_chunkRemaining > 0) {
                 const qint64 take = qMin<qint64>(m_chunkRemaining, m_buffer.size());
-                m_request.body += m_buffer.left(take);
+                appendBody(QByteArrayView(m_buffer).first(take));
                 m_buffer.remove(0, take);
                 m_chunkRemaining -= take;
                 if (m_chunkRemaining > 0)
@@ -490,7 +511,10 @@ Connection::Step Connection::readChunked()
             if (m_trailerBytes > m_limits.maxHeaderBytes)
                 return trailersTooLarge();
             if (line.isEmpty()) {
-                dispatch();
+                if (m_bodyStream)
+                    bodyComplete();
+                else
+                    dispatch();
                 return Step::Stop;
             }
             continue;
@@ -509,7 +533,7 @@ Connection::Step Connection::readChunked()
             failAndClose(badRequest(QStringLiteral("A chunk size is malformed.")));
             return Step::Stop;
         }
-        if (m_request.body.size() + size > m_limits.maxBodyBytes) {
+        if (bodySoFar() + size > m_limits.maxBodyBytes) {
             ++m_metrics.limitRejections;
             failAndClose(Error(ErrorCode::PayloadTooLarge,
                                QStringLiteral("The request body is larger than %1 bytes.")
@@ -651,6 +675,22 @@ void Connection::finishResponse()
         m_responder->cancel = nullptr;
     }
     m_responder.reset();
+    if (m_bodyStream && !m_bodyStream->finished()) {
+        // Answered before the whole body came: read the rest and drop it, then go on.
+        m_responseDone = true;
+        m_bodyStream->discard();
+        armTimer();
+        QMetaObject::invokeMethod(this, &Connection::pumpBody, Qt::QueuedConnection);
+        return;
+    }
+    completeResponse();
+}
+
+void Connection::completeResponse()
+{
+    m_responseDone = false;
+    m_bodyStream.reset();
+    m_request.bodyStream.reset();
     if (!m_keepAlive || m_draining) {
         closeAfterWrite();
         return;
@@ -672,8 +712,69 @@ void Connection::closeAfterWrite()
         onDisconnected();
 }
 
+void Connection::pumpBody()
+{
+    if (!m_bodyStream || m_bodyStream->finished() || m_bodyStream->failed()
+        || m_state != State::Processing)
+        return;
+    for (;;) {
+        if (!m_bodyStream->wantsMore())
+            return; // resumed when the handler has read some (onConsumed)
+        const Step step = m_chunkedRequest ? readChunked() : readBody();
+        if (step == Step::Stop || !m_bodyStream || m_state != State::Processing)
+            return;
+        if (m_socket->bytesAvailable() > 0
+            && m_socket->state() == QAbstractSocket::ConnectedState) {
+            m_buffer += m_socket->read(kReadChunk);
+            continue;
+        }
+        return; // onReadyRead brings more
+    }
+}
+
+void Connection::appendBody(QByteArrayView bytes)
+{
+    if (m_bodyStream)
+        m_bodyStream->append(bytes);
+    else
+        m_request.body += bytes;
+}
+
+qint64 Connection::bodySoFar() const
+{
+    return m_bodyStream ? m_bodyStream->received() : m_request.body.size();
+}
+
+void Connection::bodyComplete()
+{
+    m_bodyStream->finish();
+    if (m_responseDone)
+        completeResponse();
+}
+
 void Connection::failAndClose(const Error &error)
 {
+    if (m_state == State::Processing && m_bodyStream) {
+        // A streamed body turned out malformed or too large while its handler runs: the
+        // handler learns it from the stream, and nothing more is read from this client.
+        m_bodyStream->fail();
+        const bool answered = m_responseDone || (m_responder && m_responder->started);
+        if (!m_responseDone) {
+            --m_metrics.inFlight;
+            if (m_responder) {
+                m_responder->finished = true;
+                if (auto cancel = std::exchange(m_responder->cancel, nullptr))
+                    cancel();
+            }
+        }
+        m_responseDone = false;
+        m_state = State::Closing;
+        if (answered) { // the status line is gone already: a reset is all that is left
+            m_socket->abort();
+            onDisconnected();
+            return;
+        }
+    }
     Response response = Response::error(error);
     if (m_limits.decorateError) {
         // The path of the refused request: from its parsed head, or from the request line

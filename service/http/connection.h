@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/error.h"
+#include "http/bodystream.h"
 #include "http/limits.h"
 #include "http/request.h"
 #include "http/responder.h"
@@ -57,7 +58,12 @@ private:
     Step readBody();
     Step readChunked();
     void dispatch();
+    void pumpBody();
+    void appendBody(QByteArrayView bytes);
+    qint64 bodySoFar() const;
+    void bodyComplete();
     void finishResponse();
+    void completeResponse();
     void failAndClose(const core::Error &error);
     void closeAfterWrite();
     void armTimer();
@@ -78,6 +84,10 @@ private:
     bool m_draining = false;
     bool m_isHead = false;
     bool m_haveHead = false; // the current request's head has been parsed
+    // A streamed request body, and whether its response is done while the rest of the body is
+    // still read (and dropped) so that the connection stays usable.
+    std::shared_ptr<BodyStream> m_bodyStream;
+    bool m_responseDone = false;
     bool m_streaming = false;
     bool m_chunkedRequest = false;
     qint64 m_bodyRemaining = 0;

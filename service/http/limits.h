@@ -10,6 +10,8 @@
 
 namespace tap::http {
 
+struct Request;
+
 // What one connection may cost. The defaults suit an internet-facing service.
 struct Limits
 {
@@ -25,6 +27,9 @@ struct Limits
     // the request path when the request line got that far (e.g. /forward's request id).
     std::function<void(QByteArrayView path, QList<QPair<QByteArray, QByteArray>> &headers)>
             decorateError;
+    // Requests (head parsed, a body follows) for which the handler is called at once with
+    // Request::bodyStream instead of after the whole body has arrived.
+    std::function<bool(const Request &request)> streamBody;
 };
 
 } // namespace tap::http

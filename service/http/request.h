@@ -8,7 +8,11 @@
 #include <QStringList>
 #include <QUrlQuery>
 
+#include <memory>
+
 namespace tap::http {
+
+class BodyStream;
 
 using HeaderList = QList<QPair<QByteArray, QByteArray>>;
 
@@ -26,7 +30,8 @@ struct Request
     QByteArray rawQuery; // after '?', without it
     QStringList segments; // rawPath split on '/', each segment percent-decoded
     HeaderList headers; // in arrival order, names as sent
-    QByteArray body;
+    QByteArray body; // the whole body, unless it is streamed:
+    std::shared_ptr<BodyStream> bodyStream; // set when Limits::streamBody chose to stream it
     QHostAddress peerAddress;
     int httpMinor = 1; // HTTP/1.<minor>
 

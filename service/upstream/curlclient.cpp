@@ -38,6 +38,7 @@ public:
     bool headDelivered = false;
     bool blockedAddress = false;
     bool paused = false;
+    bool sendPaused = false;
     bool cancelled = false;
     char errorBuffer[CURL_ERROR_SIZE] = {};
 };
@@ -96,9 +97,26 @@ size_t onBody(char *data, size_t size, size_t count, void *user)
         // The chunk was taken; stop receiving more until resume(). (Returning
         // CURL_WRITEFUNC_PAUSE instead would make libcurl deliver this chunk a second time.)
         t->paused = true;
-        curl_easy_pause(t->easy, CURLPAUSE_RECV);
+        curl_easy_pause(t->easy, t->sendPaused ? CURLPAUSE_ALL : CURLPAUSE_RECV);
     }
     return size * count;
+}
+
+size_t onReadBody(char *buffer, size_t size, size_t count, void *user)
+{
+    auto *t = static_cast<CurlClient::Transfer *>(user);
+    BodySource *source = t->request.bodySource.get();
+    if (t->cancelled || !source || source->failed())
+        return CURL_READFUNC_ABORT;
+    const QByteArray chunk = source->read(qint64(size * count));
+    if (!chunk.isEmpty()) {
+        std::memcpy(buffer, chunk.constData(), size_t(chunk.size()));
+        return size_t(chunk.size());
+    }
+    if (source->atEnd())
+        return 0; // the end of the body
+    t->sendPaused = true; // bodyReady() continues
+    return CURL_READFUNC_PAUSE;
 }
 
 QHostAddress toAddress(const curl_sockaddr *a)
@@ -294,8 +312,14 @@ CurlClient::TransferPtr CurlClient::start(Request request, Handlers handlers)
         curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
     } else {
         curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method.constData());
-        if (!t->request.body.isEmpty() || method == "POST" || method == "PUT"
-            || method == "PATCH") {
+        if (const auto &source = t->request.bodySource) {
+            // CURLOPT_POST with a read callback: Content-Length when known, else chunked.
+            curl_easy_setopt(e, CURLOPT_POST, 1L);
+            curl_easy_setopt(e, CURLOPT_READFUNCTION, &onReadBody);
+            curl_easy_setopt(e, CURLOPT_READDATA, t.get());
+            curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(source->length));
+        } else if (!t->request.body.isEmpty() || method == "POST" || method == "PUT"
+                   || method == "PATCH") {
             curl_easy_setopt(e, CURLOPT_POSTFIELDS, t->request.body.constData());
             curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(t->request.body.size()));
         }
@@ -327,6 +351,23 @@ void CurlClient::cancel(const TransferPtr &transfer)
             this, [this, transfer] { remove(transfer.get()); }, Qt::QueuedConnection);
 }
 
+void CurlClient::bodyReady(const TransferPtr &transfer)
+{
+    if (!transfer || !transfer->sendPaused || transfer->cancelled)
+        return;
+    transfer->sendPaused = false;
+    QMetaObject::invokeMethod(
+            this,
+            [this, transfer] {
+                if (m_transfers.contains(transfer.get()) && !transfer->cancelled) {
+                    curl_easy_pause(transfer->easy,
+                                    transfer->paused ? CURLPAUSE_RECV : CURLPAUSE_CONT);
+                    drainCompleted();
+                }
+            },
+            Qt::QueuedConnection);
+}
+
 void CurlClient::resume(const TransferPtr &transfer)
 {
     if (!transfer || !transfer->paused || transfer->cancelled)
@@ -336,7 +377,8 @@ void CurlClient::resume(const TransferPtr &transfer)
             this,
             [this, transfer] {
                 if (m_transfers.contains(transfer.get()) && !transfer->cancelled) {
-                    curl_easy_pause(transfer->easy, CURLPAUSE_CONT);
+                    curl_easy_pause(transfer->easy,
+                                    transfer->sendPaused ? CURLPAUSE_SEND : CURLPAUSE_CONT);
                     drainCompleted();
                 }
             },

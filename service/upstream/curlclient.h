@@ -22,12 +22,24 @@ namespace tap::upstream {
 
 using HeaderList = QList<QPair<QByteArray, QByteArray>>;
 
+// A request body that is still arriving (a streamed agent request): read() hands over what is
+// there now (possibly nothing); the client is told through CurlClient::bodyReady() when more
+// comes. length -1: unknown (sent chunked).
+struct BodySource
+{
+    qint64 length = -1;
+    std::function<QByteArray(qint64 max)> read;
+    std::function<bool()> atEnd; // everything has been read
+    std::function<bool()> failed; // the body will not complete
+};
+
 struct Request
 {
     QByteArray method = QByteArrayLiteral("GET");
     QUrl url;
     HeaderList headers;
     QByteArray body;
+    std::shared_ptr<BodySource> bodySource; // instead of `body`
     int timeoutMs = 30000;
     // Checked at connect time on the exact address libcurl connects to, so a DNS answer
     // cannot be switched between check and use (rebinding). Null: no address check.
@@ -66,6 +78,8 @@ public:
     // Ends a transfer without calling its handlers again. Safe from handlers.
     void cancel(const TransferPtr &transfer);
     void resume(const TransferPtr &transfer);
+    // More of a streamed request body is there (or it ended): continue sending.
+    void bodyReady(const TransferPtr &transfer);
     int activeTransfers() const { return int(m_transfers.size()); }
 
     ~CurlClient() override;

@@ -203,6 +203,11 @@ class Handler(BaseHTTPRequestHandler):
 
     def _route(self, path, parsed, query, body):
         enc = query.get("enc", "raw")
+        if path == "/upload":
+            import hashlib
+            return self._json(200, {"bytes": len(body), "sha256": hashlib.sha256(body).hexdigest(),
+                                    "transfer_encoding": self.headers.get("Transfer-Encoding", ""),
+                                    "content_length": self.headers.get("Content-Length", "")})
         if path == "/echo" or path.startswith("/echo/"):
             return self._json(200, self._echo_object(parsed, body))
         if path == "/sidecar-echo" or path.startswith("/sidecar-echo/"):

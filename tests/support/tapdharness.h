@@ -319,6 +319,14 @@ public:
     }
 
     quint16 port() const { return m_port; }
+    qint64 pid() const { return m_process.processId(); }
+    // Peak resident memory of the tapd process so far (VmHWM), in KiB; -1 if unknown.
+    qint64 peakRssKiB() const
+    {
+        static const QRegularExpression re(u"VmHWM:\\s+(\\d+) kB"_s);
+        const auto m = re.match(text(readAll(u"/proc/%1/status"_s.arg(pid()))));
+        return m.hasMatch() ? m.captured(1).toLongLong() : -1;
+    }
     QString dataDir() const { return m_dir.path() + u"/data"_s; }
     QString logPath() const { return m_dir.path() + u"/tapd.log"_s; }
     QString auditPath() const { return m_dir.path() + u"/audit.jsonl"_s; }
