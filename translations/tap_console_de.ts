@@ -22,12 +22,12 @@
         <translation>Der Server antwortete mit HTTP-Status %1.</translation>
     </message>
     <message>
-        <location filename="../common/apiclient/apiclient.cpp" line="109"/>
+        <location filename="../common/apiclient/apiclient.cpp" line="110"/>
         <source>The request was cancelled or timed out.</source>
         <translation>Die Anfrage wurde abgebrochen oder hat zu lange gedauert.</translation>
     </message>
     <message>
-        <location filename="../common/apiclient/apiclient.cpp" line="110"/>
+        <location filename="../common/apiclient/apiclient.cpp" line="111"/>
         <source>The server could not be reached: %1</source>
         <translation>Der Server ist nicht erreichbar: %1</translation>
     </message>
@@ -111,53 +111,53 @@
     </message>
     <message>
         <location filename="../console/pages/agentspage.cpp" line="75"/>
-        <location filename="../console/pages/agentspage.cpp" line="114"/>
+        <location filename="../console/pages/agentspage.cpp" line="113"/>
         <source>unlimited</source>
         <translation>unbegrenzt</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="92"/>
+        <location filename="../console/pages/agentspage.cpp" line="91"/>
         <source>%1 can use no credential.</source>
         <translation>%1 kann keine Zugangsdaten verwenden.</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="93"/>
+        <location filename="../console/pages/agentspage.cpp" line="92"/>
         <source>%1 can use: %2</source>
         <translation>%1 kann verwenden: %2</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="103"/>
+        <location filename="../console/pages/agentspage.cpp" line="102"/>
         <source>New agent</source>
         <translation>Neuer Agent</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="103"/>
+        <location filename="../console/pages/agentspage.cpp" line="102"/>
         <source>Edit agent</source>
         <translation>Agent bearbeiten</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="104"/>
+        <location filename="../console/pages/agentspage.cpp" line="103"/>
         <source>&amp;ID:</source>
         <translation>&amp;ID:</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="106"/>
+        <location filename="../console/pages/agentspage.cpp" line="105"/>
         <source>&amp;Description:</source>
         <translation>&amp;Beschreibung:</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="108"/>
+        <location filename="../console/pages/agentspage.cpp" line="107"/>
         <source>&amp;Credentials:</source>
         <translation>&amp;Zugangsdaten:</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="109"/>
-        <location filename="../console/pages/agentspage.cpp" line="111"/>
+        <location filename="../console/pages/agentspage.cpp" line="108"/>
+        <location filename="../console/pages/agentspage.cpp" line="110"/>
         <source>comma-separated</source>
         <translation>durch Kommas getrennt</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="110"/>
+        <location filename="../console/pages/agentspage.cpp" line="109"/>
         <source>&amp;Roles:</source>
         <translation>&amp;Rollen:</translation>
     </message>
@@ -537,7 +537,7 @@
         <translation>Neuer Benachrichtigungskanal</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="82"/>
+        <location filename="../console/pages/channelspage.cpp" line="81"/>
         <source>&amp;Name:</source>
         <translation>&amp;Name:</translation>
     </message>
@@ -547,42 +547,42 @@
         <translation>&amp;Typ:</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="86"/>
+        <location filename="../console/pages/channelspage.cpp" line="85"/>
         <source>Telegram &amp;chat:</source>
         <translation>Telegram-&amp;Chat:</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="88"/>
+        <location filename="../console/pages/channelspage.cpp" line="87"/>
         <source>&amp;Bot token (optional):</source>
         <translation>&amp;Bot-Token (optional):</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="89"/>
+        <location filename="../console/pages/channelspage.cpp" line="88"/>
         <source>Matrix &amp;room:</source>
         <translation>Matrix-&amp;Raum:</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="127"/>
+        <location filename="../console/pages/channelspage.cpp" line="126"/>
         <source>Sending a test message to %1…</source>
         <translation>Sende eine Testnachricht an %1…</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="129"/>
+        <location filename="../console/pages/channelspage.cpp" line="128"/>
         <source>A test message was sent to %1.</source>
         <translation>Eine Testnachricht wurde an %1 gesendet.</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="137"/>
+        <location filename="../console/pages/channelspage.cpp" line="136"/>
         <source>Delete channel</source>
         <translation>Kanal löschen</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="138"/>
+        <location filename="../console/pages/channelspage.cpp" line="137"/>
         <source>Delete the notification channel %1? Policies that send approvals there fall back to the default channels.</source>
         <translation>Den Benachrichtigungskanal %1 löschen? Richtlinien, die Genehmigungen dorthin senden, fallen auf die Standardkanäle zurück.</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="143"/>
+        <location filename="../console/pages/channelspage.cpp" line="142"/>
         <source>Deleted %1.</source>
         <translation>%1 gelöscht.</translation>
     </message>
@@ -600,87 +600,87 @@
         <translation>Name: 1–64 Buchstaben, Ziffern, „.“, „_“ oder „-“, beginnend mit einem Buchstaben oder einer Ziffer.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="29"/>
+        <location filename="../console/pages/credentialspage.cpp" line="30"/>
         <source>Enter a description.</source>
         <translation>Geben Sie eine Beschreibung ein.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="32"/>
+        <location filename="../console/pages/credentialspage.cpp" line="33"/>
         <source>The API base must be an http:// or https:// URL.</source>
         <translation>Die API-Basis muss eine http://- oder https://-URL sein.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="35"/>
+        <location filename="../console/pages/credentialspage.cpp" line="36"/>
         <source>A sidecar connector needs an API base.</source>
         <translation>Ein Sidecar-Connector braucht eine API-Basis.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="37"/>
+        <location filename="../console/pages/credentialspage.cpp" line="38"/>
         <source>Relative targets need the sidecar connector.</source>
         <translation>Relative Ziele brauchen den Sidecar-Connector.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="39"/>
+        <location filename="../console/pages/credentialspage.cpp" line="40"/>
         <source>The header format must contain {value} exactly once.</source>
         <translation>Das Header-Format muss {value} genau einmal enthalten.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="43"/>
+        <location filename="../console/pages/credentialspage.cpp" line="44"/>
         <source>&quot;%1&quot; is not a host name such as api.example.com.</source>
         <translation>„%1“ ist kein Hostname wie api.example.com.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="76"/>
+        <location filename="../console/pages/credentialspage.cpp" line="77"/>
         <source>&amp;New…</source>
         <translation>&amp;Neu…</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="78"/>
+        <location filename="../console/pages/credentialspage.cpp" line="79"/>
         <source>&amp;Edit…</source>
         <translation>&amp;Bearbeiten…</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="80"/>
+        <location filename="../console/pages/credentialspage.cpp" line="81"/>
         <source>&amp;Rotate value…</source>
         <translation>Wert &amp;erneuern…</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="82"/>
+        <location filename="../console/pages/credentialspage.cpp" line="83"/>
         <source>&amp;Delete</source>
         <translation>&amp;Löschen</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="85"/>
+        <location filename="../console/pages/credentialspage.cpp" line="86"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="85"/>
+        <location filename="../console/pages/credentialspage.cpp" line="86"/>
         <source>Description</source>
         <translation>Beschreibung</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="85"/>
+        <location filename="../console/pages/credentialspage.cpp" line="86"/>
         <source>Connector</source>
         <translation>Connector</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="85"/>
+        <location filename="../console/pages/credentialspage.cpp" line="86"/>
         <source>API base</source>
         <translation>API-Basis</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="86"/>
+        <location filename="../console/pages/credentialspage.cpp" line="87"/>
         <source>Allowed hosts</source>
         <translation>Erlaubte Hosts</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="86"/>
+        <location filename="../console/pages/credentialspage.cpp" line="87"/>
         <source>Value</source>
         <translation>Wert</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="86"/>
+        <location filename="../console/pages/credentialspage.cpp" line="87"/>
         <source>Updated</source>
         <translation>Geändert</translation>
     </message>
@@ -690,7 +690,7 @@
         <translation>gesetzt</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="99"/>
+        <location filename="../console/pages/credentialspage.cpp" line="100"/>
         <source>not set</source>
         <translation>nicht gesetzt</translation>
     </message>
@@ -795,54 +795,54 @@
         <translation>den Rollen %1</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="193"/>
+        <location filename="../console/pages/credentialspage.cpp" line="192"/>
         <source>the agents %1</source>
         <translation>den Agenten %1</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="195"/>
-        <location filename="../console/pages/credentialspage.cpp" line="212"/>
+        <location filename="../console/pages/credentialspage.cpp" line="194"/>
+        <location filename="../console/pages/credentialspage.cpp" line="211"/>
         <source>its policy</source>
         <translation>seiner Richtlinie</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="197"/>
+        <location filename="../console/pages/credentialspage.cpp" line="196"/>
         <source>Delete the credential %1? No role, agent or policy uses it.</source>
         <translation>Die Zugangsdaten %1 löschen? Keine Rolle, kein Agent und keine Richtlinie verwendet sie.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="198"/>
+        <location filename="../console/pages/credentialspage.cpp" line="197"/>
         <source>Delete the credential %1? It is also removed from %2.</source>
         <translation>Die Zugangsdaten %1 löschen? Sie werden auch entfernt aus %2.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="199"/>
-        <location filename="../console/pages/credentialspage.cpp" line="216"/>
+        <location filename="../console/pages/credentialspage.cpp" line="198"/>
+        <location filename="../console/pages/credentialspage.cpp" line="214"/>
         <source>; </source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="200"/>
+        <location filename="../console/pages/credentialspage.cpp" line="199"/>
         <source>Delete credential</source>
         <translation>Zugangsdaten löschen</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="207"/>
+        <location filename="../console/pages/credentialspage.cpp" line="206"/>
         <source>roles: %1</source>
         <translation>Rollen: %1</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="210"/>
+        <location filename="../console/pages/credentialspage.cpp" line="209"/>
         <source>agents: %1</source>
         <translation>Agenten: %1</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="214"/>
+        <location filename="../console/pages/credentialspage.cpp" line="212"/>
         <source>Deleted %1.</source>
         <translation>%1 gelöscht.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="215"/>
+        <location filename="../console/pages/credentialspage.cpp" line="213"/>
         <source>Deleted %1 and removed it from %2.</source>
         <translation>%1 gelöscht und entfernt aus %2.</translation>
     </message>
@@ -998,7 +998,7 @@
         <translation>(keine: keine Zugangsdaten)</translation>
     </message>
     <message>
-        <location filename="../console/pages/linkspage.cpp" line="39"/>
+        <location filename="../console/pages/linkspage.cpp" line="40"/>
         <source>Link an agent of another team</source>
         <translation>Einen Agenten eines anderen Teams verknüpfen</translation>
     </message>
@@ -1038,17 +1038,17 @@
         <translation>Geben Sie die ID des Agenten ein.</translation>
     </message>
     <message>
-        <location filename="../console/pages/linkspage.cpp" line="89"/>
+        <location filename="../console/pages/linkspage.cpp" line="88"/>
         <source>Remove link</source>
         <translation>Verknüpfung entfernen</translation>
     </message>
     <message>
-        <location filename="../console/pages/linkspage.cpp" line="90"/>
+        <location filename="../console/pages/linkspage.cpp" line="89"/>
         <source>Remove the link to %1 (team %2)? It can no longer use this team&apos;s credentials.</source>
         <translation>Die Verknüpfung zu %1 (Team %2) entfernen? Er kann dann keine Zugangsdaten dieses Teams mehr verwenden.</translation>
     </message>
     <message>
-        <location filename="../console/pages/linkspage.cpp" line="98"/>
+        <location filename="../console/pages/linkspage.cpp" line="97"/>
         <source>The link to %1 was removed.</source>
         <translation>Die Verknüpfung zu %1 wurde entfernt.</translation>
     </message>
@@ -1057,13 +1057,13 @@
     <name>tap::console::MainWindow</name>
     <message>
         <location filename="../console/app/mainwindow.cpp" line="40"/>
-        <location filename="../console/app/mainwindow.cpp" line="248"/>
+        <location filename="../console/app/mainwindow.cpp" line="247"/>
         <source>TAP Console</source>
         <translation>TAP-Konsole</translation>
     </message>
     <message>
         <location filename="../console/app/mainwindow.cpp" line="78"/>
-        <location filename="../console/app/mainwindow.cpp" line="249"/>
+        <location filename="../console/app/mainwindow.cpp" line="248"/>
         <source>Not signed in.</source>
         <translation>Nicht angemeldet.</translation>
     </message>
@@ -1108,12 +1108,12 @@
         <translation>&amp;Filtern</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="143"/>
+        <location filename="../console/app/mainwindow.cpp" line="144"/>
         <source>&amp;Approve request</source>
         <translation>Anfrage &amp;genehmigen</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="149"/>
+        <location filename="../console/app/mainwindow.cpp" line="150"/>
         <source>De&amp;ny request</source>
         <translation>Anfrage a&amp;blehnen</translation>
     </message>
@@ -1123,12 +1123,12 @@
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="157"/>
+        <location filename="../console/app/mainwindow.cpp" line="158"/>
         <source>&amp;Refresh</source>
         <translation>&amp;Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="221"/>
+        <location filename="../console/app/mainwindow.cpp" line="220"/>
         <source>TAP Console — %1</source>
         <translation>TAP-Konsole — %1</translation>
     </message>
@@ -1138,12 +1138,12 @@
         <translation>%1 im Team %2 (%3)</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="237"/>
+        <location filename="../console/app/mainwindow.cpp" line="236"/>
         <source>Session expired.</source>
         <translation>Sitzung abgelaufen.</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="238"/>
+        <location filename="../console/app/mainwindow.cpp" line="237"/>
         <source>Your session has expired or was ended. Log in again to continue.</source>
         <translation>Ihre Sitzung ist abgelaufen oder wurde beendet. Melden Sie sich erneut an, um fortzufahren.</translation>
     </message>
@@ -1322,38 +1322,38 @@
         <translation>Anfragen pro Stunde</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="43"/>
-        <location filename="../console/pages/rolespage.cpp" line="63"/>
+        <location filename="../console/pages/rolespage.cpp" line="42"/>
+        <location filename="../console/pages/rolespage.cpp" line="62"/>
         <source>unlimited</source>
         <translation>unbegrenzt</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="53"/>
+        <location filename="../console/pages/rolespage.cpp" line="52"/>
         <source>New role</source>
         <translation>Neue Rolle</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="53"/>
+        <location filename="../console/pages/rolespage.cpp" line="52"/>
         <source>Edit role</source>
         <translation>Rolle bearbeiten</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="54"/>
+        <location filename="../console/pages/rolespage.cpp" line="53"/>
         <source>&amp;Name:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="57"/>
+        <location filename="../console/pages/rolespage.cpp" line="56"/>
         <source>&amp;Description:</source>
         <translation>&amp;Beschreibung:</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="59"/>
+        <location filename="../console/pages/rolespage.cpp" line="58"/>
         <source>&amp;Credentials:</source>
         <translation>&amp;Zugangsdaten:</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="60"/>
+        <location filename="../console/pages/rolespage.cpp" line="59"/>
         <source>comma-separated</source>
         <translation>durch Kommas getrennt</translation>
     </message>
@@ -1363,27 +1363,27 @@
         <translation>Anfragen pro &amp;Stunde:</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="66"/>
+        <location filename="../console/pages/rolespage.cpp" line="65"/>
         <source>Name: 1–64 letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;, starting with a letter or digit.</source>
         <translation>Name: 1–64 Buchstaben, Ziffern, „.“, „_“ oder „-“, beginnend mit einem Buchstaben oder einer Ziffer.</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="71"/>
+        <location filename="../console/pages/rolespage.cpp" line="70"/>
         <source>&quot;%1&quot; is not a valid credential name.</source>
         <translation>„%1“ ist kein gültiger Name für Zugangsdaten.</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="102"/>
+        <location filename="../console/pages/rolespage.cpp" line="101"/>
         <source>Delete role</source>
         <translation>Rolle löschen</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="103"/>
+        <location filename="../console/pages/rolespage.cpp" line="102"/>
         <source>Delete the role %1? Agents and links that have it lose its credentials.</source>
         <translation>Die Rolle %1 löschen? Agenten und Verknüpfungen mit dieser Rolle verlieren ihre Zugangsdaten.</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="108"/>
+        <location filename="../console/pages/rolespage.cpp" line="107"/>
         <source>Deleted %1.</source>
         <translation>%1 gelöscht.</translation>
     </message>
@@ -1404,7 +1404,7 @@
 <context>
     <name>tap::console::Session</name>
     <message>
-        <location filename="../console/session/session.cpp" line="57"/>
+        <location filename="../console/session/session.cpp" line="72"/>
         <source>The system keychain is not available (%1). The session is kept in memory for this run only; you will have to log in again next time.</source>
         <translation>Der Schlüsselbund des Systems ist nicht verfügbar (%1). Die Sitzung wird nur für diesen Lauf im Arbeitsspeicher gehalten; beim nächsten Mal müssen Sie sich erneut anmelden.</translation>
     </message>
@@ -1453,92 +1453,123 @@
     </message>
     <message>
         <location filename="../console/dialogs/signindialog.cpp" line="101"/>
-        <location filename="../console/dialogs/signindialog.cpp" line="118"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="130"/>
         <source>Pass&amp;word:</source>
         <translation>Pass&amp;wort:</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="102"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="103"/>
+        <source>optional: for members of several teams</source>
+        <translation>optional: für Mitglieder mehrerer Teams</translation>
+    </message>
+    <message>
+        <location filename="../console/dialogs/signindialog.cpp" line="106"/>
+        <source>optional: tapi_… from an invitation mail</source>
+        <translation>optional: tapi_… aus einer Einladungs-E-Mail</translation>
+    </message>
+    <message>
+        <location filename="../console/dialogs/signindialog.cpp" line="107"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="122"/>
+        <source>&amp;Invitation:</source>
+        <translation>E&amp;inladung:</translation>
+    </message>
+    <message>
+        <location filename="../console/dialogs/signindialog.cpp" line="108"/>
         <source>Log in</source>
         <translation>Anmelden</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="116"/>
-        <source>&amp;Team name:</source>
-        <translation>&amp;Teamname:</translation>
+        <location filename="../console/dialogs/signindialog.cpp" line="104"/>
+        <source>&amp;Team ID:</source>
+        <translation>&amp;Team-ID:</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="120"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="121"/>
+        <source>only if you were invited: tapi_… from the mail</source>
+        <translation>nur wenn Sie eingeladen wurden: tapi_… aus der E-Mail</translation>
+    </message>
+    <message>
+        <location filename="../console/dialogs/signindialog.cpp" line="125"/>
+        <source>New &amp;team name:</source>
+        <translation>Name des neuen &amp;Teams:</translation>
+    </message>
+    <message>
+        <location filename="../console/dialogs/signindialog.cpp" line="132"/>
         <source>&amp;Repeat password:</source>
         <translation>Passwort &amp;wiederholen:</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="121"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="133"/>
         <source>Create account</source>
         <translation>Konto anlegen</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="134"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="146"/>
         <source>&amp;Code from the email:</source>
         <translation>&amp;Code aus der E-Mail:</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="135"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="147"/>
         <source>Verify</source>
         <translation>Bestätigen</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="136"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="148"/>
         <source>Send a new code</source>
         <translation>Neuen Code senden</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="174"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="186"/>
         <source>The server URL must start with http:// or https://.</source>
         <translation>Die Server-URL muss mit http:// oder https:// beginnen.</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="179"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="191"/>
         <source>Enter a valid email address.</source>
         <translation>Geben Sie eine gültige E-Mail-Adresse ein.</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="191"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="203"/>
         <source>Enter your password.</source>
         <translation>Geben Sie Ihr Passwort ein.</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="208"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="223"/>
         <source>Team names are 3–64 characters: lowercase letters, digits and hyphens.</source>
         <translation>Teamnamen haben 3–64 Zeichen: Kleinbuchstaben, Ziffern und Bindestriche.</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="211"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="226"/>
         <source>Passwords must be 8 to 1024 characters long.</source>
         <translation>Passwörter müssen 8 bis 1024 Zeichen lang sein.</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="213"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="228"/>
         <source>The passwords do not match.</source>
         <translation>Die Passwörter stimmen nicht überein.</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="224"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="241"/>
         <source>Account created. Enter the 6-digit code we sent to %1.</source>
         <translation>Konto angelegt. Geben Sie den 6-stelligen Code ein, den wir an %1 gesendet haben.</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="236"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="263"/>
+        <source>Account created and invitation accepted. You can log in now.</source>
+        <translation>Konto angelegt und Einladung angenommen. Sie können sich jetzt anmelden.</translation>
+    </message>
+    <message>
+        <location filename="../console/dialogs/signindialog.cpp" line="275"/>
         <source>The code is the 6 digits from the email.</source>
         <translation>Der Code besteht aus den 6 Ziffern aus der E-Mail.</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="244"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="283"/>
         <source>Email verified. You can log in now.</source>
         <translation>E-Mail bestätigt. Sie können sich jetzt anmelden.</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="258"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="297"/>
         <source>If the account still needs verifying, a new code is on its way.</source>
         <translation>Falls das Konto noch bestätigt werden muss, ist ein neuer Code unterwegs.</translation>
     </message>
@@ -1671,12 +1702,12 @@
     <name>tap::console::TrayNotifier</name>
     <message>
         <location filename="../console/approvals/traynotifier.cpp" line="7"/>
-        <location filename="../console/approvals/traynotifier.cpp" line="52"/>
+        <location filename="../console/approvals/traynotifier.cpp" line="53"/>
         <source>TAP Console</source>
         <translation>TAP-Konsole</translation>
     </message>
     <message numerus="yes">
-        <location filename="../console/approvals/traynotifier.cpp" line="32"/>
+        <location filename="../console/approvals/traynotifier.cpp" line="33"/>
         <source>TAP Console: %n pending approval(s)</source>
         <translation>
             <numerusform>TAP-Konsole: %n offene Genehmigung</numerusform>
@@ -1684,12 +1715,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../console/approvals/traynotifier.cpp" line="36"/>
+        <location filename="../console/approvals/traynotifier.cpp" line="37"/>
         <source>Approvals waiting</source>
         <translation>Genehmigungen warten</translation>
     </message>
     <message numerus="yes">
-        <location filename="../console/approvals/traynotifier.cpp" line="37"/>
+        <location filename="../console/approvals/traynotifier.cpp" line="38"/>
         <source>%n request(s) are waiting for your decision.</source>
         <translation>
             <numerusform>%n Anfrage wartet auf Ihre Entscheidung.</numerusform>
@@ -1697,12 +1728,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../console/approvals/traynotifier.cpp" line="42"/>
+        <location filename="../console/approvals/traynotifier.cpp" line="43"/>
         <source>Approval requested</source>
         <translation>Genehmigung angefragt</translation>
     </message>
     <message>
-        <location filename="../console/approvals/traynotifier.cpp" line="43"/>
+        <location filename="../console/approvals/traynotifier.cpp" line="44"/>
         <source>%1 wants to use %2: %3 %4</source>
         <translation>%1 möchte %2 verwenden: %3 %4</translation>
     </message>

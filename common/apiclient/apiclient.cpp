@@ -124,11 +124,19 @@ void ApiClient::finish(QNetworkReply *reply, const Callback &done, bool backgrou
 void ApiClient::signup(const QString &email, const QString &password, const QString &teamName,
                        Callback done)
 {
-    post(QStringLiteral("/signup"),
-         { { QStringLiteral("email"), email },
-           { QStringLiteral("password"), password },
-           { QStringLiteral("team_name"), teamName } },
-         std::move(done));
+    signup(email, password, teamName, {}, std::move(done));
+}
+
+void ApiClient::signup(const QString &email, const QString &password, const QString &teamName,
+                       const QString &inviteToken, Callback done)
+{
+    QJsonObject body{ { QStringLiteral("email"), email },
+                      { QStringLiteral("password"), password } };
+    if (!teamName.isEmpty() || inviteToken.isEmpty())
+        body.insert(QStringLiteral("team_name"), teamName);
+    if (!inviteToken.isEmpty())
+        body.insert(QStringLiteral("invite_token"), inviteToken);
+    post(QStringLiteral("/signup"), body, std::move(done));
 }
 
 void ApiClient::verifyEmail(const QString &email, const QString &code, Callback done)
@@ -145,15 +153,25 @@ void ApiClient::resendVerification(const QString &email, Callback done)
 
 void ApiClient::login(const QString &email, const QString &password, Callback done)
 {
+    login(email, password, {}, {}, std::move(done));
+}
+
+void ApiClient::login(const QString &email, const QString &password, const QString &teamId,
+                      const QString &inviteToken, Callback done)
+{
     m_token.clear();
-    post(QStringLiteral("/login"),
-         { { QStringLiteral("email"), email }, { QStringLiteral("password"), password } },
-         [this, done = std::move(done)](const Reply &r) {
-             if (r.ok())
-                 m_token = r.body.value(QStringLiteral("session_token")).toString();
-             if (done)
-                 done(r);
-         });
+    QJsonObject body{ { QStringLiteral("email"), email },
+                      { QStringLiteral("password"), password } };
+    if (!teamId.isEmpty())
+        body.insert(QStringLiteral("team_id"), teamId);
+    if (!inviteToken.isEmpty())
+        body.insert(QStringLiteral("invite_token"), inviteToken);
+    post(QStringLiteral("/login"), body, [this, done = std::move(done)](const Reply &r) {
+        if (r.ok())
+            m_token = r.body.value(QStringLiteral("session_token")).toString();
+        if (done)
+            done(r);
+    });
 }
 
 void ApiClient::logout(Callback done)

@@ -75,9 +75,17 @@ public:
     // returned session token; logout() forgets it whatever the server says.
     void signup(const QString &email, const QString &password, const QString &teamName,
                 Callback done);
+    // Sign-up with an invitation (seed multi-account.txt; tapd's invitation mail): the account
+    // joins the inviting team, needs no team name and no emailed code.
+    void signup(const QString &email, const QString &password, const QString &teamName,
+                const QString &inviteToken, Callback done);
     void verifyEmail(const QString &email, const QString &code, Callback done);
     void resendVerification(const QString &email, Callback done);
     void login(const QString &email, const QString &password, Callback done);
+    // `teamId` picks the team of a member of several (empty: the first); `inviteToken` accepts
+    // an invitation on the way in (its team is then the session's).
+    void login(const QString &email, const QString &password, const QString &teamId,
+               const QString &inviteToken, Callback done);
     void logout(Callback done);
 
     // One path segment, percent-encoded ("a/b" → "a%2Fb").

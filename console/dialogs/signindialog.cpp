@@ -99,6 +99,12 @@ QWidget *SignInDialog::loginTab()
     auto *form = new QFormLayout(page);
     m_password = lineEdit(page, QStringLiteral("password"), true);
     form->addRow(tr("Pass&word:"), m_password);
+    m_loginTeam = lineEdit(page, QStringLiteral("loginTeamId"));
+    m_loginTeam->setPlaceholderText(tr("optional: for members of several teams"));
+    form->addRow(tr("&Team ID:"), m_loginTeam);
+    m_loginInvite = lineEdit(page, QStringLiteral("loginInviteToken"));
+    m_loginInvite->setPlaceholderText(tr("optional: tapi_… from an invitation mail"));
+    form->addRow(tr("&Invitation:"), m_loginInvite);
     auto *go = button(page, tr("Log in"), QStringLiteral("loginButton"));
     go->setDefault(true);
     form->addRow(go);
@@ -111,9 +117,15 @@ QWidget *SignInDialog::signupTab()
 {
     auto *page = new QWidget(this);
     auto *form = new QFormLayout(page);
+    m_invite = lineEdit(page, QStringLiteral("inviteToken"));
+    m_invite->setPlaceholderText(tr("only if you were invited: tapi_… from the mail"));
+    form->addRow(tr("&Invitation:"), m_invite);
     m_teamName = lineEdit(page, QStringLiteral("teamName"));
     m_teamName->setPlaceholderText(QStringLiteral("my-team"));
-    form->addRow(tr("&Team name:"), m_teamName);
+    form->addRow(tr("New &team name:"), m_teamName);
+    // An invited member joins the inviting team instead of creating one.
+    connect(m_invite, &QLineEdit::textChanged, this,
+            [this](const QString &text) { m_teamName->setEnabled(text.trimmed().isEmpty()); });
     m_newPassword = lineEdit(page, QStringLiteral("newPassword"), true);
     form->addRow(tr("Pass&word:"), m_newPassword);
     m_confirm = lineEdit(page, QStringLiteral("confirmPassword"), true);
@@ -190,13 +202,15 @@ void SignInDialog::login()
     if (m_password->text().isEmpty())
         return showError(tr("Enter your password."));
     setBusy(true);
-    m_session->login(*profile, m_password->text(), [this](const Session::Reply &r) {
-        setBusy(false);
-        if (!r.ok())
-            return showError(r.errorMessage());
-        m_password->clear();
-        accept();
-    });
+    m_session->login(*profile, m_password->text(), m_loginTeam->text().trimmed(),
+                     m_loginInvite->text().trimmed(), [this](const Session::Reply &r) {
+                         setBusy(false);
+                         if (!r.ok())
+                             return showError(r.errorMessage());
+                         m_password->clear();
+                         m_loginInvite->clear(); // used up
+                         accept();
+                     });
 }
 
 void SignInDialog::signup()
@@ -204,13 +218,16 @@ void SignInDialog::signup()
     const auto profile = checkedProfile();
     if (!profile)
         return;
-    if (!api::checkTeamName(m_teamName->text().trimmed()))
+    const bool invited = !m_invite->text().trimmed().isEmpty();
+    if (!invited && !api::checkTeamName(m_teamName->text().trimmed()))
         return showError(tr("Team names are 3–64 characters: lowercase letters, digits and "
                             "hyphens."));
     if (!api::checkPassword(m_newPassword->text()))
         return showError(tr("Passwords must be 8 to 1024 characters long."));
     if (m_newPassword->text() != m_confirm->text())
         return showError(tr("The passwords do not match."));
+    if (invited)
+        return signupInvited(*profile);
     setBusy(true);
     m_session->signup(*profile, m_newPassword->text(), m_teamName->text().trimmed(),
                       [this](const Session::Reply &r) {
@@ -224,6 +241,28 @@ void SignInDialog::signup()
                           showInfo(tr("Account created. Enter the 6-digit code we sent to %1.")
                                            .arg(m_email->text().trimmed()));
                       });
+}
+
+// The invitation reached the address, so the server verifies it with the sign-up: straight on
+// to logging in.
+void SignInDialog::signupInvited(const Profile &profile)
+{
+    setBusy(true);
+    m_session->signupInvited(profile, m_newPassword->text(), m_invite->text().trimmed(),
+                             [this](const Session::Reply &r) {
+                                 setBusy(false);
+                                 if (!r.ok())
+                                     return showError(r.errorMessage());
+                                 m_password->setText(m_newPassword->text());
+                                 m_newPassword->clear();
+                                 m_confirm->clear();
+                                 m_invite->clear();
+                                 m_loginTeam->setText(
+                                         r.body.value(QStringLiteral("team_id")).toString());
+                                 setMode(Login);
+                                 showInfo(tr("Account created and invitation accepted. You can "
+                                             "log in now."));
+                             });
 }
 
 void SignInDialog::verify()

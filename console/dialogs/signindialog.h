@@ -15,7 +15,9 @@ namespace tap::console {
 class Session;
 
 // Connect and sign in: a remembered server profile or a new one; log in, sign up (email,
-// password, team name) and verify the emailed code. Accepted once the session is signed in.
+// password, team name) and verify the emailed code. Invited members sign up or log in with the
+// token from their invitation mail, and members of several teams may name the team to log in
+// to. Accepted once the session is signed in.
 class SignInDialog : public QDialog
 {
     Q_OBJECT
@@ -38,6 +40,7 @@ private:
     std::optional<Profile> checkedProfile();
     void login();
     void signup();
+    void signupInvited(const Profile &profile);
     void verify();
     void resend();
     void setBusy(bool busy);
@@ -50,6 +53,9 @@ private:
     QLineEdit *m_email;
     QTabWidget *m_tabs;
     QLineEdit *m_password;
+    QLineEdit *m_loginTeam;
+    QLineEdit *m_loginInvite;
+    QLineEdit *m_invite;
     QLineEdit *m_newPassword;
     QLineEdit *m_confirm;
     QLineEdit *m_teamName;

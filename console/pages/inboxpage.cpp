@@ -198,8 +198,8 @@ void InboxPage::decide(bool approve)
     if (!current || !current->needsMe())
         return;
     const Approval a = *current;
-    if (a.requirePasskey)
-        return openInBrowser(a);
+    // Asked even for passkey credentials: the server decides what needs a passkey (denying
+    // does not), and answers passkey_required when the browser page has to take over.
     const QString verb = approve ? QStringLiteral("/approve") : QStringLiteral("/deny");
     api()->post(QStringLiteral("/admin/approvals/") + apiclient::ApiClient::segment(a.id) + verb,
                 {}, [this, a, approve](const Reply &r) {

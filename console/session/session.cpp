@@ -29,6 +29,13 @@ void Session::signup(const Profile &profile, const QString &password, const QStr
     m_api.signup(profile.email, password, teamName, std::move(done));
 }
 
+void Session::signupInvited(const Profile &profile, const QString &password,
+                            const QString &inviteToken, Callback done)
+{
+    use(profile);
+    m_api.signup(profile.email, password, {}, inviteToken, std::move(done));
+}
+
 void Session::verify(const Profile &profile, const QString &code, Callback done)
 {
     use(profile);
@@ -43,23 +50,33 @@ void Session::resend(const Profile &profile, Callback done)
 
 void Session::login(const Profile &profile, const QString &password, Callback done)
 {
+    login(profile, password, {}, {}, std::move(done));
+}
+
+void Session::login(const Profile &profile, const QString &password, const QString &teamId,
+                    const QString &inviteToken, Callback done)
+{
     use(profile);
-    m_api.login(profile.email, password, [this, done = std::move(done)](const Reply &r) {
-        if (!r.ok())
-            return done(r);
-        m_role = r.body.value(QStringLiteral("role")).toString();
-        m_tokenInKeychain = false;
-        const QString token = m_api.sessionToken();
-        m_secrets->write(m_profile.key(), token, [this, token](bool ok, const QString &error) {
-            m_tokenInKeychain = ok;
-            if (!ok)
-                Q_EMIT keychainUnavailable(
-                        tr("The system keychain is not available (%1). The session is kept in "
-                           "memory for this run only; you will have to log in again next time.")
-                                .arg(error));
-        });
-        loadTeam(done);
-    });
+    m_api.login(profile.email, password, teamId, inviteToken,
+                [this, done = std::move(done)](const Reply &r) {
+                    if (!r.ok())
+                        return done(r);
+                    m_role = r.body.value(QStringLiteral("role")).toString();
+                    m_tokenInKeychain = false;
+                    const QString token = m_api.sessionToken();
+                    m_secrets->write(m_profile.key(), token,
+                                     [this, token](bool ok, const QString &error) {
+                                         m_tokenInKeychain = ok;
+                                         if (!ok)
+                                             Q_EMIT keychainUnavailable(
+                                                     tr("The system keychain is not available "
+                                                        "(%1). The session is kept in "
+                                                        "memory for this run only; you will have "
+                                                        "to log in again next time.")
+                                                             .arg(error));
+                                     });
+                    loadTeam(done);
+                });
 }
 
 void Session::restore(const Profile &profile, std::function<void(bool)> done)

@@ -34,11 +34,18 @@ public:
     // Account calls against `profile`'s server (no session needed).
     void signup(const Profile &profile, const QString &password, const QString &teamName,
                 Callback done);
+    // Sign-up with an invitation token from the invitation mail: joins that team, no code.
+    void signupInvited(const Profile &profile, const QString &password, const QString &inviteToken,
+                       Callback done);
     void verify(const Profile &profile, const QString &code, Callback done);
     void resend(const Profile &profile, Callback done);
     // Logs in, keeps the token (keychain or memory) and loads the team; `done` gets the first
     // failing reply, or the team on success.
     void login(const Profile &profile, const QString &password, Callback done);
+    // The same for a member of several teams (`teamId`, empty: the server's choice) or with an
+    // invitation to accept (`inviteToken`; the session is then in the inviting team).
+    void login(const Profile &profile, const QString &password, const QString &teamId,
+               const QString &inviteToken, Callback done);
     // Signs in with a token kept in the keychain from an earlier run; done(false) if none is
     // there or the server no longer accepts it.
     void restore(const Profile &profile, std::function<void(bool)> done);

@@ -116,12 +116,27 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(model()->rowCount(), 1, kTimeout);
         select(QStringLiteral("p1"));
         click(inbox(), "approveButton");
-        QCOMPARE(m_desktop.opened.size(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(m_desktop.opened.size(), 1, kTimeout);
         QCOMPARE(m_desktop.opened.first().toString(),
                  m_fake->approval(QStringLiteral("p1"))
                          .value(QStringLiteral("approval_url"))
                          .toString());
-        QCOMPARE(m_fake->count("POST", QStringLiteral("/admin/approvals/p1/approve")), 0);
+        // The server said so (passkey_required); the request stays pending for the page.
+        QCOMPARE(m_fake->count("POST", QStringLiteral("/admin/approvals/p1/approve")), 1);
+        QCOMPARE(m_fake->approval(QStringLiteral("p1")).value(QStringLiteral("status")).toString(),
+                 QStringLiteral("pending"));
+    }
+
+    void passkeyRequestCanBeDeniedHere()
+    {
+        m_fake->addApproval(QStringLiteral("p1"), QStringLiteral("bank"), true, true);
+        QTRY_COMPARE_WITH_TIMEOUT(model()->rowCount(), 1, kTimeout);
+        select(QStringLiteral("p1"));
+        click(inbox(), "denyButton");
+        QTRY_COMPARE_WITH_TIMEOUT(
+                m_fake->approval(QStringLiteral("p1")).value(QStringLiteral("status")).toString(),
+                QStringLiteral("denied"), kTimeout);
+        QVERIFY(m_desktop.opened.isEmpty());
     }
 
     void passkeyRequiredAnswerOpensBrowser()

@@ -68,6 +68,81 @@ private slots:
         QCOMPARE(ProfileStore().last()->email, QStringLiteral("new@example.com"));
     }
 
+    // Seed multi-account.txt / the invitation mail: an invited person signs up with the token,
+    // joins the inviting team with the invited role, and needs no emailed code.
+    void signupWithInvitation()
+    {
+        const QString token = m_fake->addInvite(QStringLiteral("bob@example.com"));
+        SignInDialog dialog(m_session.get());
+        dialog.show();
+        fill(&dialog, "serverUrl", m_fake->url().toString());
+        fill(&dialog, "email", QStringLiteral("bob@example.com"));
+        dialog.setMode(SignInDialog::Signup);
+        fill(&dialog, "inviteToken", token);
+        QVERIFY(!child(&dialog, "teamName")->isEnabled()); // no team of one's own
+        fill(&dialog, "newPassword", QStringLiteral("long enough"));
+        fill(&dialog, "confirmPassword", QStringLiteral("long enough"));
+        click(&dialog, "signupButton");
+        QTRY_COMPARE_WITH_TIMEOUT(child<QTabWidget>(&dialog, "modeTabs")->currentIndex(),
+                                  int(SignInDialog::Login), kTimeout);
+        QVERIFY2(dialog.infoText().contains(QStringLiteral("invitation accepted")),
+                 qPrintable(dialog.infoText()));
+        const auto signup = lastRequest("/signup");
+        QCOMPARE(signup.value(QStringLiteral("invite_token")).toString(), token);
+        QVERIFY(!signup.contains(QStringLiteral("team_name")));
+
+        click(&dialog, "loginButton");
+        QTRY_COMPARE_WITH_TIMEOUT(dialog.result(), int(QDialog::Accepted), kTimeout);
+        QCOMPARE(m_session->role(), QStringLiteral("approver"));
+        QCOMPARE(m_session->teamName(), QStringLiteral("my-team"));
+    }
+
+    void signupWithWrongInvitation()
+    {
+        SignInDialog dialog(m_session.get());
+        dialog.show();
+        fill(&dialog, "serverUrl", m_fake->url().toString());
+        fill(&dialog, "email", QStringLiteral("eve@example.com"));
+        dialog.setMode(SignInDialog::Signup);
+        fill(&dialog, "inviteToken", QStringLiteral("tapi_forged"));
+        fill(&dialog, "newPassword", QStringLiteral("long enough"));
+        fill(&dialog, "confirmPassword", QStringLiteral("long enough"));
+        click(&dialog, "signupButton");
+        QTRY_COMPARE_WITH_TIMEOUT(dialog.errorText(),
+                                  QStringLiteral("The invitation is invalid or has expired."),
+                                  kTimeout);
+        QVERIFY(!m_fake->hasAccount(QStringLiteral("eve@example.com")));
+    }
+
+    // An existing account accepts an invitation when logging in, and may name its team.
+    void loginWithInvitationOrTeam()
+    {
+        m_fake->addAccount(QStringLiteral("carol@example.com"), QStringLiteral("correct horse"),
+                           QStringLiteral("approver"));
+        const QString token =
+                m_fake->addInvite(QStringLiteral("carol@example.com"), QStringLiteral("admin"));
+        SignInDialog dialog(m_session.get());
+        dialog.show();
+        fill(&dialog, "serverUrl", m_fake->url().toString());
+        fill(&dialog, "email", QStringLiteral("carol@example.com"));
+        fill(&dialog, "password", QStringLiteral("correct horse"));
+        fill(&dialog, "loginTeamId", QStringLiteral("team-9"));
+        click(&dialog, "loginButton");
+        QTRY_COMPARE_WITH_TIMEOUT(dialog.errorText(),
+                                  QStringLiteral("You are not a member of that team."), kTimeout);
+        QCOMPARE(lastRequest("/login").value(QStringLiteral("team_id")).toString(),
+                 QStringLiteral("team-9"));
+
+        fill(&dialog, "loginTeamId", QString());
+        fill(&dialog, "loginInviteToken", token);
+        fill(&dialog, "password", QStringLiteral("correct horse"));
+        click(&dialog, "loginButton");
+        QTRY_COMPARE_WITH_TIMEOUT(dialog.result(), int(QDialog::Accepted), kTimeout);
+        QCOMPARE(lastRequest("/login").value(QStringLiteral("invite_token")).toString(), token);
+        QCOMPARE(m_session->role(), QStringLiteral("admin"));
+        QVERIFY(child<QLineEdit>(&dialog, "loginInviteToken")->text().isEmpty());
+    }
+
     void clientChecks_data()
     {
         QTest::addColumn<int>("mode");
@@ -144,6 +219,7 @@ private slots:
         fill(&dialog, "serverUrl", m_fake->url().toString());
         fill(&dialog, "email", QStringLiteral("b@example.com"));
         fill(&dialog, "password", password);
+        dialog.show(); // laid out: a hidden dialog's button may have no area to click
         click(&dialog, "loginButton");
         QTRY_VERIFY_WITH_TIMEOUT(dialog.errorText().startsWith(expected), kTimeout);
         QVERIFY(!m_session->isSignedIn());
@@ -236,6 +312,14 @@ private slots:
     }
 
 private:
+    QJsonObject lastRequest(const char *path) const
+    {
+        for (qsizetype i = m_fake->requests.size() - 1; i >= 0; --i) {
+            if (m_fake->requests.at(i).path == QLatin1String(path))
+                return m_fake->requests.at(i).body;
+        }
+        return {};
+    }
     static void fill(QWidget *dialog, const char *name, const QString &text)
     {
         auto *edit = child<QLineEdit>(dialog, name);

@@ -164,6 +164,9 @@ FakeAdminApi::Response FakeAdminApi::accountRoute(const Request &r, bool *handle
     const auto fail = [](int status, const char *code, const QString &message) {
         return Response{ status, errorBody(QString::fromLatin1(code), message), {} };
     };
+    const QString inviteToken = str(r.body, "invite_token");
+    if (r.method == "POST" && r.path == u"/signup" && !inviteToken.isEmpty())
+        return invitedSignup(r, email);
     if (r.method == "POST" && r.path == u"/signup") {
         for (const core::Result<void> &check :
              { api::checkEmail(email), api::checkPassword(str(r.body, "password")),
@@ -202,13 +205,21 @@ FakeAdminApi::Response FakeAdminApi::accountRoute(const Request &r, bool *handle
         if (!a.verified)
             return fail(403, "forbidden",
                         QStringLiteral("Verify your email address first (POST /verify-email)."));
+        if (!inviteToken.isEmpty()) {
+            if (str(m_inviteTokens.value(inviteToken), "email") != email)
+                return fail(400, "invalid_request",
+                            QStringLiteral("The invitation is invalid or has expired."));
+            m_accounts[email].role = str(m_inviteTokens.take(inviteToken), "role");
+        } else if (!str(r.body, "team_id").isEmpty() && str(r.body, "team_id") != str(team, "id")) {
+            return fail(403, "forbidden", QStringLiteral("You are not a member of that team."));
+        }
         const QString token = QStringLiteral("taps_fake%1").arg(m_nextToken++);
         m_sessions.insert(token, email);
         return { 200,
                  { { QStringLiteral("session_token"), token },
                    { QStringLiteral("admin_id"), a.id },
                    { QStringLiteral("team_id"), str(team, "id") },
-                   { QStringLiteral("role"), a.role },
+                   { QStringLiteral("role"), m_accounts.value(email).role },
                    { QStringLiteral("expires_at"), now() } },
                  {} };
     }
@@ -218,6 +229,42 @@ FakeAdminApi::Response FakeAdminApi::accountRoute(const Request &r, bool *handle
     }
     *handled = false;
     return {};
+}
+
+// POST /signup with an invitation: the account joins the team verified, with the invited role.
+FakeAdminApi::Response FakeAdminApi::invitedSignup(const Request &r, const QString &email)
+{
+    const QJsonObject invite = m_inviteTokens.value(str(r.body, "invite_token"));
+    if (invite.isEmpty())
+        return { 400,
+                 errorBody(QStringLiteral("invalid_request"),
+                           QStringLiteral("The invitation is invalid or has expired.")),
+                 {} };
+    if (str(invite, "email") != email)
+        return { 403,
+                 errorBody(QStringLiteral("forbidden"),
+                           QStringLiteral("This invitation was sent to another address.")),
+                 {} };
+    if (auto check = api::checkPassword(str(r.body, "password")); !check)
+        return { 400, errorBody(QStringLiteral("invalid_request"), check.error().message()), {} };
+    m_inviteTokens.remove(str(r.body, "invite_token"));
+    addAccount(email, str(r.body, "password"), str(invite, "role"), true);
+    return { 201,
+             { { QStringLiteral("admin_id"), m_accounts.value(email).id },
+               { QStringLiteral("team_id"), str(team, "id") },
+               { QStringLiteral("email"), email },
+               { QStringLiteral("email_verified"), true },
+               { QStringLiteral("message"),
+                 QStringLiteral("Account created and invitation accepted; you can log in.") } },
+             {} };
+}
+
+QString FakeAdminApi::addInvite(const QString &email, const QString &role)
+{
+    const QString token = QStringLiteral("tapi_fake%1").arg(m_inviteTokens.size() + 1);
+    m_inviteTokens.insert(token,
+                          { { QStringLiteral("email"), email }, { QStringLiteral("role"), role } });
+    return token;
 }
 
 FakeAdminApi::Response FakeAdminApi::route(const Request &r, const QString &role)
@@ -352,7 +399,8 @@ FakeAdminApi::Response FakeAdminApi::approvalRoute(const Request &r, const QStri
                  errorBody(QStringLiteral("forbidden"),
                            QStringLiteral("You are not an allowed approver for this credential.")),
                  {} };
-    if (a.value(QStringLiteral("require_passkey")).toBool())
+    // Like tapd: only approving needs the passkey page; a deny is taken here.
+    if (parts.value(3) == u"approve" && a.value(QStringLiteral("require_passkey")).toBool())
         return { 403,
                  errorBody(QStringLiteral("passkey_required"),
                            QStringLiteral("This credential requires a passkey; approve it in "
@@ -361,7 +409,7 @@ FakeAdminApi::Response FakeAdminApi::approvalRoute(const Request &r, const QStri
     a.insert(QStringLiteral("status"),
              parts.value(3) == u"approve" ? QStringLiteral("approved") : QStringLiteral("denied"));
     a.insert(QStringLiteral("decided_by"), email);
-    a.insert(QStringLiteral("decided_via"), QStringLiteral("console"));
+    a.insert(QStringLiteral("decided_via"), QStringLiteral("admin"));
     a.insert(QStringLiteral("decided_at"), now());
     const QJsonObject decided = a;
     approvalsChanged();

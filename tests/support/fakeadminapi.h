@@ -52,6 +52,10 @@ public:
     Account account(const QString &email) const { return m_accounts.value(email); }
     bool hasAccount(const QString &email) const { return m_accounts.contains(email); }
     void expireSessions() { m_sessions.clear(); }
+    // An invitation as mailed by POST /admin/members/invite; returns its token (for sign-up
+    // or log-in with invite_token).
+    QString addInvite(const QString &email, const QString &role = QStringLiteral("approver"));
+    QString lastInviteToken() const { return m_lastInviteToken; }
     int sessionCount() const { return int(m_sessions.size()); }
 
     // The next request for `method path` (exact path) answers with this error instead.
@@ -94,6 +98,7 @@ private:
     void write(QTcpSocket *socket, const Response &response);
     Response route(const Request &request, const QString &role);
     Response accountRoute(const Request &request, bool *handled);
+    Response invitedSignup(const Request &request, const QString &email);
     Response teamRoute(const Request &r, const QStringList &parts);
     Response credentialRoute(const Request &r, const QStringList &parts);
     Response agentRoute(const Request &r, const QStringList &parts);
@@ -109,6 +114,8 @@ private:
     QTcpServer m_server;
     QHash<QString, Account> m_accounts;
     QHash<QString, QString> m_sessions; // token → email
+    QHash<QString, QJsonObject> m_inviteTokens; // token → {email, role}
+    QString m_lastInviteToken;
     QHash<QString, Response> m_failures; // "METHOD path" → error
     QStringList m_stalled;
     QHash<QTcpSocket *, QByteArray> m_buffers;

@@ -67,6 +67,7 @@ FakeAdminApi::Response FakeAdminApi::teamRoute(const Request &r, const QStringLi
                                   { QStringLiteral("role"), str(r.body, "role") },
                                   { QStringLiteral("expires_at"), now() } };
         invites.append(invite);
+        m_lastInviteToken = addInvite(email, str(r.body, "role"));
         return { 201, invite, {} };
     }
     const qsizetype i = indexOf(members, "id", parts.value(2));
