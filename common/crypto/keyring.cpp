@@ -24,7 +24,8 @@ QByteArray joinAad(QByteArrayView purpose, const QString &teamId, const QString 
 
 KeyRing::KeyRing(SecretBytes masterKey)
     : m_kek(std::move(masterKey)),
-      m_tokenKey(SecretBytes::adopt(hmacSha256(m_kek.view(), "tap token hash key v1")))
+      m_tokenKey(SecretBytes::adopt(hmacSha256(m_kek.view(), "tap token hash key v1"))),
+      m_tokenMac(std::make_unique<HmacSha256Key>(m_tokenKey.view()))
 {
 }
 
@@ -57,7 +58,7 @@ bool KeyRing::verifyKeyCheck(QByteArrayView blob) const
 
 QString KeyRing::tokenHash(QByteArrayView token) const
 {
-    return QString::fromLatin1(hmacSha256(m_tokenKey.view(), token).toHex());
+    return QString::fromLatin1(m_tokenMac->mac(token).toHex());
 }
 
 QByteArray KeyRing::credentialAad(const QString &teamId, const QString &credentialId)

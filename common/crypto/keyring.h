@@ -3,8 +3,11 @@
 #include "core/random.h"
 #include "core/result.h"
 #include "core/secretbytes.h"
+#include "crypto/hmac.h"
 
 #include <QString>
+
+#include <memory>
 
 namespace tap::crypto {
 
@@ -44,6 +47,7 @@ public:
 private:
     core::SecretBytes m_kek;
     core::SecretBytes m_tokenKey;
+    std::unique_ptr<HmacSha256Key> m_tokenMac; // m_tokenKey, prepared
 };
 
 } // namespace tap::crypto

@@ -3,6 +3,7 @@
 #include "core/logging.h"
 
 #include <QJsonDocument>
+#include <QMetaObject>
 
 namespace tap::forward {
 
@@ -19,6 +20,74 @@ AuditSink::AuditSink(store::Database &db, const QString &filePath) : m_db(db), m
                            QStringLiteral("audit file cannot be opened"),
                            { { QStringLiteral("path"), filePath } });
     }
+    m_committer = std::thread([this] { commitLoop(); });
+}
+
+AuditSink::~AuditSink()
+{
+    {
+        std::lock_guard lock(m_queueMutex);
+        m_stopping = true;
+    }
+    m_queueReady.notify_all();
+    m_committer.join();
+}
+
+void AuditSink::writeAsync(const store::AuditRecord &record, QObject *context,
+                           std::function<void(Result<qint64>)> done)
+{
+    {
+        std::lock_guard lock(m_queueMutex);
+        m_queue.append({ record, context, std::move(done) });
+    }
+    m_queueReady.notify_one();
+}
+
+void AuditSink::commitLoop()
+{
+    for (;;) {
+        QList<Pending> batch;
+        {
+            std::unique_lock lock(m_queueMutex);
+            m_queueReady.wait(lock, [this] { return m_stopping || !m_queue.isEmpty(); });
+            if (m_queue.isEmpty() && m_stopping)
+                break;
+            batch.swap(m_queue);
+        }
+        // One transaction for everything that queued up while the last one committed.
+        QList<qint64> seqs;
+        seqs.reserve(batch.size());
+        store::AuditStore store(m_db);
+        auto committed = m_db.transaction([&]() -> Result<void> {
+            seqs.clear();
+            for (const Pending &p : std::as_const(batch)) {
+                auto seq = store.append(p.record);
+                if (!seq)
+                    return seq.error();
+                seqs.append(seq.value());
+            }
+            return {};
+        });
+        for (qsizetype i = 0; i < batch.size(); ++i) {
+            Pending &p = batch[i];
+            Result<qint64> result =
+                    committed ? Result<qint64>(seqs.at(i)) : Result<qint64>(committed.error());
+            if (committed) {
+                store::AuditRecord withSeq = p.record;
+                withSeq.seq = seqs.at(i);
+                appendLine(withSeq);
+            }
+            if (!p.context)
+                continue;
+            QMetaObject::invokeMethod(
+                    p.context.data(),
+                    [done = std::move(p.done), result = std::move(result)]() mutable {
+                        done(std::move(result));
+                    },
+                    Qt::QueuedConnection);
+        }
+    }
+    m_db.closeThreadConnection();
 }
 
 Result<qint64> AuditSink::write(const store::AuditRecord &record, bool final)

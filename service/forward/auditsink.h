@@ -4,29 +4,57 @@
 
 #include <QFile>
 #include <QMutex>
+#include <QPointer>
+
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
 
 namespace tap::forward {
 
 // Where audit records go: the team's trail in the database (durably, before the agent gets
 // its answer) and, with TAP_AUDIT_FILE, one JSON line per final record in that file.
+//
+// The /forward hot path uses writeAsync(): records queue up and one committer thread inserts
+// all that are waiting in one transaction (group commit), then hands each caller its result
+// on the caller's thread. The answer is sent from there, so it still never precedes its record.
 class AuditSink
 {
 public:
     AuditSink(store::Database &db, const QString &filePath);
+    ~AuditSink();
 
     // Inserts the record; returns its sequence number. Records for which `final` is false are
     // completed later by complete() (streamed responses: redactions known only at the end).
     core::Result<qint64> write(const store::AuditRecord &record, bool final = true);
+    // Queues a final record; `done` runs on `context`'s thread once it is committed (or not).
+    // Nothing runs if `context` is gone by then.
+    void writeAsync(const store::AuditRecord &record, QObject *context,
+                    std::function<void(core::Result<qint64>)> done);
     void complete(store::AuditRecord record);
     bool fileOk() const { return m_fileOk; }
 
 private:
+    struct Pending
+    {
+        store::AuditRecord record;
+        QPointer<QObject> context;
+        std::function<void(core::Result<qint64>)> done;
+    };
+    void commitLoop();
     void appendLine(const store::AuditRecord &record);
 
     store::Database &m_db;
     QMutex m_fileMutex;
     QFile m_file;
     bool m_fileOk = true;
+
+    std::mutex m_queueMutex;
+    std::condition_variable m_queueReady;
+    QList<Pending> m_queue;
+    bool m_stopping = false;
+    std::thread m_committer;
 };
 
 } // namespace tap::forward

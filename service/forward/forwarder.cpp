@@ -108,6 +108,21 @@ void Forwarder::reject(Exchange &x, const Error &error, const QString &reason)
         store::AuditRecord r = auditRecord(x);
         r.decision = QStringLiteral("rejected");
         r.status = response.status;
+        if (!x.deliver && x.responder.threadContext()) {
+            m_audit.writeAsync(r, x.responder.threadContext(),
+                               [responder = x.responder, response = std::move(response),
+                                requestId = x.requestId](Result<qint64> written) mutable {
+                                   if (!written) {
+                                       response = http::Response::error(Error(
+                                               ErrorCode::Unavailable,
+                                               QStringLiteral("The audit trail cannot be "
+                                                              "written; refusing to proceed.")));
+                                       response.setHeader("X-TAP-Request-Id", requestId.toLatin1());
+                                   }
+                                   responder.send(std::move(response));
+                               });
+            return;
+        }
         if (auto w = m_audit.write(r); !w)
             response = http::Response::error(Error(
                     ErrorCode::Unavailable,

@@ -140,6 +140,24 @@ void Forwarder::send(const std::shared_ptr<Exchange> &x)
         r.status = x->status;
         r.upstreamStatus = x->status;
         r.redactions = x->scrubber->redactions();
+        if (!x->deliver && x->responder.threadContext()) {
+            // Group commit: the answer goes out once its record is in the trail.
+            m_audit.writeAsync(r, x->responder.threadContext(), [x](Result<qint64> written) {
+                http::Response response;
+                if (!written) {
+                    response = http::Response::error(
+                            Error(ErrorCode::Unavailable,
+                                  QStringLiteral("The audit trail cannot be written.")));
+                    response.setHeader("X-TAP-Request-Id", x->requestId.toLatin1());
+                } else {
+                    response.status = x->status;
+                    response.headers = std::move(x->responseHeaders);
+                    response.body = std::move(x->buffered);
+                }
+                x->responder.send(std::move(response));
+            });
+            return;
+        }
         http::Response response;
         if (auto w = m_audit.write(r); !w) {
             response = http::Response::error(Error(

@@ -219,8 +219,21 @@ void Connection::onReadyRead()
         m_haveHead = false;
         m_clock.start();
     }
-    m_buffer += m_socket->read(kReadChunk);
+    readSome();
     processBuffer();
+}
+
+void Connection::readSome()
+{
+    // Straight into the buffer, sized by what is there: read(kReadChunk) would allocate (and
+    // free) 64 KiB per call, which costs more than a small request itself.
+    const qint64 n = qMin<qint64>(kReadChunk, m_socket->bytesAvailable());
+    if (n <= 0)
+        return;
+    const qsizetype old = m_buffer.size();
+    m_buffer.resize(old + n);
+    const qint64 got = m_socket->read(m_buffer.data() + old, n);
+    m_buffer.resize(old + qMax<qint64>(0, got));
 }
 
 void Connection::processBuffer()
@@ -251,7 +264,7 @@ void Connection::processBuffer()
         if (step == Step::NeedMore) {
             if (m_socket->bytesAvailable() > 0
                 && m_socket->state() == QAbstractSocket::ConnectedState) {
-                m_buffer += m_socket->read(kReadChunk);
+                readSome();
                 continue;
             }
             return armTimer();
@@ -725,7 +738,7 @@ void Connection::pumpBody()
             return;
         if (m_socket->bytesAvailable() > 0
             && m_socket->state() == QAbstractSocket::ConnectedState) {
-            m_buffer += m_socket->read(kReadChunk);
+            readSome();
             continue;
         }
         return; // onReadyRead brings more

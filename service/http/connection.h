@@ -54,6 +54,7 @@ private:
     void onTimeout();
     void onBytesWritten();
     void processBuffer();
+    void readSome();
     Step parseHead();
     Step readBody();
     Step readChunked();

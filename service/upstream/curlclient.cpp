@@ -10,12 +10,49 @@
 #include <sys/socket.h>
 
 #include <cstring>
+#include <vector>
 
 namespace tap::upstream {
 
 using core::Error;
 using core::ErrorCode;
 using core::Result;
+
+namespace {
+
+// Easy handles are reused (curl_easy_reset keeps their buffers and caches): creating one per
+// request costs more than a small request's whole transfer. One pool per thread, as handles
+// are used by one thread's client only.
+struct EasyPool
+{
+    static constexpr size_t kMax = 256;
+    std::vector<CURL *> handles;
+    ~EasyPool()
+    {
+        for (CURL *e : handles)
+            curl_easy_cleanup(e);
+    }
+    CURL *take()
+    {
+        if (handles.empty())
+            return curl_easy_init();
+        CURL *e = handles.back();
+        handles.pop_back();
+        return e;
+    }
+    void give(CURL *e)
+    {
+        if (handles.size() >= kMax) {
+            curl_easy_cleanup(e);
+            return;
+        }
+        curl_easy_reset(e);
+        handles.push_back(e);
+    }
+};
+thread_local EasyPool t_easyPool;
+
+} // namespace
 
 class CurlClient::Transfer
 {
@@ -25,7 +62,7 @@ public:
         if (headerList)
             curl_slist_free_all(headerList);
         if (easy)
-            curl_easy_cleanup(easy);
+            t_easyPool.give(easy);
     }
 
     CURL *easy = nullptr;
@@ -288,7 +325,7 @@ CurlClient::TransferPtr CurlClient::start(Request request, Handlers handlers)
     auto t = std::make_shared<Transfer>();
     t->request = std::move(request);
     t->handlers = std::move(handlers);
-    t->easy = curl_easy_init();
+    t->easy = t_easyPool.take();
     CURL *e = t->easy;
     const QByteArray url = t->request.url.toEncoded();
     curl_easy_setopt(e, CURLOPT_URL, url.constData());

@@ -74,6 +74,10 @@ void TestHmac::rfc4231()
     const QByteArray mac = hmacSha256(key, data);
     QCOMPARE(mac.size(), 32); // always the full output, even where the RFC truncates
     QCOMPARE(mac.toHex().first(expected.size()), expected);
+    // The prepared-key form (the token hash's hot path) gives the same, also when reused.
+    const tap::crypto::HmacSha256Key prepared(key);
+    QCOMPARE(prepared.mac(data), mac);
+    QCOMPARE(prepared.mac(data), mac);
 }
 
 void TestHmac::emptyKeyAndData()
@@ -88,6 +92,7 @@ void TestHmac::emptyKeyAndData()
 
     // HMAC pads the key with zeros to the block size, so an empty key equals a zero key.
     QCOMPARE(hmacSha256(QByteArray(64, '\0'), QByteArray()).toHex(), expected);
+    QCOMPARE(tap::crypto::HmacSha256Key(QByteArrayView()).mac(QByteArrayView()).toHex(), expected);
 }
 
 void TestHmac::keyAndDataMatter()
