@@ -29,6 +29,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QSysInfo>
+#include <QTcpServer>
 #include <QFileInfo>
 #include <QTimer>
 
@@ -148,6 +149,16 @@ Result<void> App::start()
     if (auto r = loadKeys(); !r)
         return r;
 
+    // "--listen host:0" with the default public URL: approval links and the WebAuthn origin
+    // must name the port actually served, so pick it before anything copies the URL.
+    if (m_config.listenPort == 0 && m_config.publicUrl.port() == 0) {
+        QTcpServer probe;
+        if (probe.listen(m_config.listenAddress, 0)) {
+            m_config.listenPort = probe.serverPort();
+            probe.close();
+            m_config.publicUrl.setPort(m_config.listenPort);
+        }
+    }
     createServices();
     m_router = std::make_unique<http::Router>();
     addRoutes(*m_router);

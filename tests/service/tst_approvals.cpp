@@ -315,6 +315,7 @@ void TestApprovals::approvalPage()
     RETURN_IF_FAILED();
     const QUrl link(p.body.value(u"approval_url"_s).toString());
     QCOMPARE(link.path().toLatin1(), "/approve/" + p.txn);
+    QCOMPARE(link.port(), int(w.tapd.port())); // the port served, also with --listen …:0
     const HttpClient anon = w.tapd.client();
     const HttpResponse page = anon.get("/approve/" + p.txn);
     EXPECT_STATUS(page, 200);
