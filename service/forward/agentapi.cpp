@@ -6,6 +6,7 @@
 #include "core/clock.h"
 #include "crypto/keyring.h"
 #include "http/response.h"
+#include "sanitizer/scrubber.h"
 #include "store/approvalstore.h"
 #include "store/credentialstore.h"
 #include "store/vault.h"
@@ -56,7 +57,12 @@ void Forwarder::park(const std::shared_ptr<Exchange> &x)
     a.requestId = x->requestId;
     a.method = QString::fromLatin1(x->method);
     a.target = x->target;
-    a.bodyPreview = bodyPreview(x->body);
+    // Approvers are semi-trusted (seed trust model): whatever the agent sent, no value of a
+    // credential of this request reaches them, not even one the agent somehow had.
+    QByteArray preview = bodyPreview(x->body).toUtf8();
+    for (const auto &c : std::as_const(x->credentials))
+        preview = sanitizer::Scrubber(*c->scrubber).scrubAll(preview);
+    a.bodyPreview = QString::fromUtf8(preview);
     a.createdAt = now;
     a.expiresAt = now + qint64(m_settings.approvalTimeoutS) * 1000;
     for (const auto &c : std::as_const(x->credentials))

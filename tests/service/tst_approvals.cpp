@@ -224,6 +224,13 @@ void TestApprovals::denyThroughAdminApi()
     QVERIFY(setUp(w, u"appr2"_s));
     const Parked p = park(w.tapd.port(), w.key, "api", w.upstream.url("/echo"), "DELETE", {});
     RETURN_IF_FAILED();
+    // Even a body holding the credential's value shows approvers only its redaction.
+    const Parked leaky = park(w.tapd.port(), w.key, "api", w.upstream.url("/echo"), "POST",
+                              "{\"note\":\"" + w.secret + "\"}");
+    RETURN_IF_FAILED();
+    const HttpResponse preview = w.admin.get("/admin/approvals/" + leaky.txn);
+    QVERIFY2(!preview.body.contains(w.secret), preview.body.constData());
+    QVERIFY(preview.json().value(u"body_preview"_s).toString().contains(u"[REDACTED:api]"_s));
     const HttpResponse denied = w.admin.post("/admin/approvals/" + p.txn + "/deny");
     EXPECT_STATUS(denied, 200);
     QCOMPARE(denied.json().value(u"status"_s).toString(), u"denied"_s);
