@@ -126,8 +126,10 @@ void TestUpload::streamedBodies()
     qInfo("tapd peak RSS %lld KiB before, %lld KiB after a %lld MiB upload", before, peak,
           size >> 20);
     // (The baseline is mostly Argon2id's 64 MiB working memory from signing up.)
-    QVERIFY2(before > 0 && peak - before < 32 * 1024,
-             qPrintable(u"peak RSS grew by %1 KiB"_s.arg(peak - before)));
+    // Under AddressSanitizer freed memory sits in its quarantine (256 MiB), so RSS says nothing.
+    if (qEnvironmentVariableIsEmpty("ASAN_OPTIONS"))
+        QVERIFY2(before > 0 && peak - before < 32 * 1024,
+                 qPrintable(u"peak RSS grew by %1 KiB"_s.arg(peak - before)));
 
     // Chunked, arriving in pieces with pauses: sent on chunked, intact.
     {
