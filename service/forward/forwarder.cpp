@@ -103,35 +103,29 @@ void Forwarder::reject(Exchange &x, const Error &error, const QString &reason)
 {
     http::Response response = http::Response::error(error);
     response.setHeader("X-TAP-Request-Id", x.requestId.toLatin1());
-    if (!x.agent.agentId.isEmpty()) {
-        x.reason = reason;
-        store::AuditRecord r = auditRecord(x);
-        r.decision = QStringLiteral("rejected");
-        r.status = response.status;
-        if (!x.deliver && x.responder.threadContext()) {
-            m_audit.writeAsync(r, x.responder.threadContext(),
-                               [responder = x.responder, response = std::move(response),
-                                requestId = x.requestId](Result<qint64> written) mutable {
-                                   if (!written) {
-                                       response = http::Response::error(Error(
-                                               ErrorCode::Unavailable,
-                                               QStringLiteral("The audit trail cannot be "
-                                                              "written; refusing to proceed.")));
-                                       response.setHeader("X-TAP-Request-Id", requestId.toLatin1());
-                                   }
-                                   responder.send(std::move(response));
-                               });
-            return;
-        }
-        if (auto w = m_audit.write(r); !w)
-            response = http::Response::error(Error(
+    auto answer = [deliver = x.deliver, responder = x.responder,
+                   requestId = x.requestId](http::Response r, const Result<qint64> &written) {
+        if (!written) { // the record is the condition for any answer
+            r = http::Response::error(Error(
                     ErrorCode::Unavailable,
                     QStringLiteral("The audit trail cannot be written; refusing to proceed.")));
-        response.setHeader("X-TAP-Request-Id", x.requestId.toLatin1());
-    }
-    if (x.deliver)
-        return x.deliver(response, false);
-    x.responder.send(std::move(response));
+            r.setHeader("X-TAP-Request-Id", requestId.toLatin1());
+        }
+        if (deliver)
+            return deliver(r, false);
+        responder.send(std::move(r));
+    };
+    if (x.agent.agentId.isEmpty()) // refused before the agent was known: no team's trail
+        return answer(std::move(response), qint64(0));
+    x.reason = reason;
+    store::AuditRecord r = auditRecord(x);
+    r.decision = QStringLiteral("rejected");
+    r.status = response.status;
+    if (!x.deliver && x.responder.threadContext()) // group commit (AuditSink)
+        return m_audit.writeAsync(
+                r, x.responder.threadContext(),
+                [answer, response](Result<qint64> written) { answer(response, written); });
+    answer(std::move(response), m_audit.write(r));
 }
 
 Result<AgentIdentity> Forwarder::authenticate(const http::Request &request)

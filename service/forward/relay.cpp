@@ -140,37 +140,27 @@ void Forwarder::send(const std::shared_ptr<Exchange> &x)
         r.status = x->status;
         r.upstreamStatus = x->status;
         r.redactions = x->scrubber->redactions();
-        if (!x->deliver && x->responder.threadContext()) {
-            // Group commit: the answer goes out once its record is in the trail.
-            m_audit.writeAsync(r, x->responder.threadContext(), [x](Result<qint64> written) {
-                http::Response response;
-                if (!written) {
-                    response = http::Response::error(
-                            Error(ErrorCode::Unavailable,
-                                  QStringLiteral("The audit trail cannot be written.")));
-                    response.setHeader("X-TAP-Request-Id", x->requestId.toLatin1());
-                } else {
-                    response.status = x->status;
-                    response.headers = std::move(x->responseHeaders);
-                    response.body = std::move(x->buffered);
-                }
-                x->responder.send(std::move(response));
-            });
-            return;
-        }
-        http::Response response;
-        if (auto w = m_audit.write(r); !w) {
-            response = http::Response::error(Error(
-                    ErrorCode::Unavailable, QStringLiteral("The audit trail cannot be written.")));
-            response.setHeader("X-TAP-Request-Id", x->requestId.toLatin1());
-        } else {
-            response.status = x->status;
-            response.headers = x->responseHeaders;
-            response.body = std::move(x->buffered);
-        }
-        if (x->deliver)
-            return x->deliver(response, response.status == x->status);
-        x->responder.send(std::move(response));
+        // The answer goes out only once its record is in the trail.
+        auto answer = [](const std::shared_ptr<Exchange> &ex, const Result<qint64> &written) {
+            http::Response response;
+            if (!written) {
+                response = http::Response::error(
+                        Error(ErrorCode::Unavailable,
+                              QStringLiteral("The audit trail cannot be written.")));
+                response.setHeader("X-TAP-Request-Id", ex->requestId.toLatin1());
+            } else {
+                response.status = ex->status;
+                response.headers = std::move(ex->responseHeaders);
+                response.body = std::move(ex->buffered);
+            }
+            if (ex->deliver)
+                return ex->deliver(response, response.status == ex->status);
+            ex->responder.send(std::move(response));
+        };
+        if (!x->deliver && x->responder.threadContext()) // group commit (AuditSink)
+            return m_audit.writeAsync(r, x->responder.threadContext(),
+                                      [x, answer](Result<qint64> written) { answer(x, written); });
+        answer(x, m_audit.write(r));
     };
     x->transfer = client.start(x->upstream, std::move(h));
     if (x->bodyStream) {
