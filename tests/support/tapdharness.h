@@ -21,6 +21,7 @@
 #include <QUuid>
 
 #include <csignal>
+#include <functional>
 #include <memory>
 
 namespace tap::test {
@@ -262,8 +263,33 @@ public:
         : m_allowPrivate(allowPrivateTargets), m_extraEnv(std::move(extraEnv))
     {
     }
-    ~Tapd() { stop(); }
+    ~Tapd()
+    {
+        if (m_requireCleanExit && m_port != 0) {
+            const int code = stop();
+            if (code != 0 && !QTest::currentTestFailed())
+                QTest::qFail(qPrintable(u"tapd exited with %1: %2"_s.arg(code).arg(
+                                     text(log().right(4000)))),
+                             __FILE__, __LINE__);
+        }
+        stop();
+    }
     Q_DISABLE_COPY_MOVE(Tapd)
+
+    // Options, set before start().
+    // Plain: tapd's environment is the caller's (minus TAP_*) and the extra environment only
+    // (no TAP_ALLOW_PRIVATE_TARGETS, TAP_AUDIT_FILE or TAP_FORWARD_TIMEOUT_S), and its clients
+    // keep HttpClient's default timeout.
+    void setPlain(bool plain) { m_plain = plain; }
+    void setExtraEnvironment(QProcessEnvironment env) { m_extraEnv = std::move(env); }
+    // The destructor records a failure unless tapd exits with 0 (sanitizer leak reports make
+    // the exit code non-zero).
+    void setRequireCleanExit(bool require) { m_requireCleanExit = require; }
+    // Every exchange of a client() is also passed to the observer.
+    void setObserver(std::function<void(const HttpResponse &)> observer)
+    {
+        m_observer = std::move(observer);
+    }
 
     // The first start: a new database (SQLite in the data directory, or a new PostgreSQL
     // database); records a failure (or a skip without PostgreSQL) and returns false otherwise.
@@ -335,8 +361,11 @@ public:
     HttpClient client(const QByteArray &token = {}) const
     {
         HttpClient c(m_port);
-        c.setTimeoutMs(kRequestTimeoutMs);
+        if (!m_plain)
+            c.setTimeoutMs(kRequestTimeoutMs);
         c.setBearerToken(token);
+        if (m_observer)
+            c.setObserver(m_observer);
         return c;
     }
 
@@ -363,6 +392,9 @@ public:
         return code;
     }
 
+    bool isPostgres() const { return m_pg != nullptr; }
+    tap::store::Database *postgres() const { return m_pg.get(); }
+
 private:
     static QByteArray readAll(const QString &path)
     {
@@ -387,10 +419,12 @@ private:
             if (key.startsWith(u"TAP_"_s))
                 env.remove(key);
         }
-        if (m_allowPrivate)
+        if (m_allowPrivate && !m_plain)
             env.insert(u"TAP_ALLOW_PRIVATE_TARGETS"_s, u"1"_s);
-        env.insert(u"TAP_AUDIT_FILE"_s, auditPath());
-        env.insert(u"TAP_FORWARD_TIMEOUT_S"_s, u"30"_s);
+        if (!m_plain) {
+            env.insert(u"TAP_AUDIT_FILE"_s, auditPath());
+            env.insert(u"TAP_FORWARD_TIMEOUT_S"_s, u"30"_s);
+        }
         for (const QString &key : m_extraEnv.keys())
             env.insert(key, m_extraEnv.value(key));
         m_process.setProcessEnvironment(env);
@@ -428,6 +462,9 @@ private:
     std::shared_ptr<tap::store::Database> m_pg;
     QString m_databaseUrl;
     quint16 m_port = 0;
+    bool m_plain = false;
+    bool m_requireCleanExit = false;
+    std::function<void(const HttpResponse &)> m_observer;
 };
 
 // SIGTERM: tapd stops with exit code 0, and its log holds no sanitizer report (for ASan/UBSan
@@ -470,6 +507,8 @@ struct Account
     QString email;
     QString teamId;
     QByteArray token;
+    QString password; // filled by the admin fixture's signUp (adminfixture.h)
+    QString adminId; // likewise
 };
 
 inline Account signUp(const Tapd &tapd, const QString &team, const QString &email)
