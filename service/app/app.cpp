@@ -180,6 +180,9 @@ Result<void> App::start()
         const QByteArray length = r.header("content-length");
         return length.isEmpty() || length.toLongLong() > 256 * 1024;
     };
+    // Every /forward answer has its audit record (request id, status, latency, outcome): an
+    // access-log line would repeat it on the hot path. Server errors are still logged.
+    options.limits.quietPaths = { QByteArrayLiteral("/forward") };
     options.limits.decorateError = [random = &m_random](QByteArrayView path,
                                                         http::HeaderList &headers) {
         if (path == "/forward")

@@ -475,6 +475,9 @@ void Connection::countStatus(int status)
 
 void Connection::logRequest(int status)
 {
+    if (status < 500 && !m_limits.quietPaths.isEmpty()
+        && m_limits.quietPaths.contains(m_request.rawPath))
+        return;
     // One line per request: built directly, no QJsonObject (this runs on every request).
     QByteArray fields;
     fields.reserve(160);

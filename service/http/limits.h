@@ -30,6 +30,8 @@ struct Limits
     // Requests (head parsed, a body follows) for which the handler is called at once with
     // Request::bodyStream instead of after the whole body has arrived.
     std::function<bool(const Request &request)> streamBody;
+    // Paths whose answers below 500 get no access-log line (their handler keeps its own record).
+    QList<QByteArray> quietPaths;
 };
 
 } // namespace tap::http
