@@ -211,6 +211,10 @@ void App::stop(int graceMs)
         m_server->stop(graceMs);
         m_server.reset();
     }
+    if (m_telegramBot) // hand their polling leases to the other processes
+        m_telegramBot->stop();
+    if (m_matrixBot)
+        m_matrixBot->stop();
     if (m_db)
         m_db->closeThreadConnection();
 }
@@ -230,10 +234,11 @@ void App::createServices()
                                                  m_clock, m_random, m_config.publicUrl);
     m_auditSink = std::make_unique<forward::AuditSink>(*m_db, m_config.auditFile);
     // Names this process in approval claims: whoever claims an approved request sends it.
-    const QString instanceId = QStringLiteral("%1/%2/%3")
-                                       .arg(QSysInfo::machineHostName())
-                                       .arg(QCoreApplication::applicationPid())
-                                       .arg(m_random.uuid().left(8));
+    m_instanceId = QStringLiteral("%1/%2/%3")
+                           .arg(QSysInfo::machineHostName())
+                           .arg(QCoreApplication::applicationPid())
+                           .arg(m_random.uuid().left(8));
+    const QString &instanceId = m_instanceId;
     forward::Settings settings{ m_config.allowPrivateTargets,
                                 m_config.forwardTimeoutS * 1000,
                                 m_config.approvalTimeoutS,
@@ -272,6 +277,8 @@ void App::createChatBots()
     telegram.webhookSecret = m_config.telegramWebhookSecret;
     telegram.publicUrl = m_config.publicUrl;
     telegram.pollTimeoutS = m_config.telegramPollTimeoutS;
+    telegram.instanceId = m_instanceId;
+    telegram.leaseTtlMs = m_config.chatLeaseS * 1000;
     m_telegramBot =
             std::make_unique<approvals::TelegramBot>(*m_db, *m_vault, *m_approvals, telegram);
     m_approvals->addObserver(m_telegramBot.get());
@@ -282,6 +289,8 @@ void App::createChatBots()
     matrix.homeserver = m_config.matrixHomeserver;
     matrix.accessToken = m_config.matrixAccessToken;
     matrix.syncTimeoutS = m_config.matrixSyncTimeoutS;
+    matrix.instanceId = m_instanceId;
+    matrix.leaseTtlMs = m_config.chatLeaseS * 1000;
     m_matrixBot = std::make_unique<approvals::MatrixBot>(*m_db, *m_approvals, matrix);
     m_approvals->addObserver(m_matrixBot.get());
     m_matrixBot->start();

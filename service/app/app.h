@@ -92,6 +92,7 @@ private:
     std::unique_ptr<http::Router> m_router;
     std::unique_ptr<http::Server> m_server;
     qint64 m_startedAtMs = 0;
+    QString m_instanceId; // names this process in approval claims and job leases
 };
 
 } // namespace tap::app

@@ -149,6 +149,9 @@ QString helpText(const QCommandLineParser &parser)
                     .arg(QStringLiteral("TAP_TELEGRAM_POLL_TIMEOUT_S"), -28);
     text += QStringLiteral("  %1(/sync long-poll seconds, default 30)\n")
                     .arg(QStringLiteral("TAP_MATRIX_SYNC_TIMEOUT_S"), -28);
+    text += QStringLiteral("  %1(seconds a process's hold on polling a bot lasts unrenewed; "
+                           "default 15)\n")
+                    .arg(QStringLiteral("TAP_CHAT_LEASE_S"), -28);
     return text;
 }
 
@@ -314,9 +317,10 @@ Result<Config::Parsed> Config::parse(const QStringList &arguments, const QProces
     {
         const char *env;
         int *target;
-    } longPolls[] = { { "TAP_TELEGRAM_POLL_TIMEOUT_S", &c.telegramPollTimeoutS },
-                      { "TAP_MATRIX_SYNC_TIMEOUT_S", &c.matrixSyncTimeoutS } };
-    for (const auto &o : longPolls) {
+    } chatSeconds[] = { { "TAP_TELEGRAM_POLL_TIMEOUT_S", &c.telegramPollTimeoutS },
+                        { "TAP_MATRIX_SYNC_TIMEOUT_S", &c.matrixSyncTimeoutS },
+                        { "TAP_CHAT_LEASE_S", &c.chatLeaseS } };
+    for (const auto &o : chatSeconds) {
         const QString name = QString::fromLatin1(o.env);
         if (const QString v = env.value(name); !v.isEmpty()) {
             auto n = positiveInt(name, v, 300);

@@ -38,6 +38,7 @@ struct Config
     // getUpdates to POST /telegram/webhook; the long-poll timeouts are shortened by tests.
     QString telegramWebhookSecret;
     int telegramPollTimeoutS = 25;
+    int chatLeaseS = 15; // several processes: one polls each bot, under a lease this long
     QUrl matrixHomeserver;
     QString matrixAccessToken;
     int matrixSyncTimeoutS = 30;

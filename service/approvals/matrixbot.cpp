@@ -1,6 +1,7 @@
 #include "approvals/matrixbot.h"
 
 #include "core/logging.h"
+#include "crypto/hmac.h"
 #include "store/approvalstore.h"
 #include "store/channelstore.h"
 #include "store/credentialstore.h"
@@ -112,7 +113,35 @@ void MatrixBot::start()
 {
     m_started = true;
     connect(&m_retry, &QTimer::timeout, this, [this] { m_userId.isEmpty() ? whoami() : sync(); });
+    // Named by a hash of the access token (one bot account, one syncing process), never the
+    // token itself.
+    m_lease = new JobLease(
+            m_db,
+            QStringLiteral("matrix-sync:")
+                    + QString::fromLatin1(
+                            crypto::sha256(m_settings.accessToken.toUtf8()).toHex().left(32)),
+            m_settings.instanceId, m_settings.leaseTtlMs, this);
+    connect(m_lease, &JobLease::acquired, this, [this] {
+        if (!m_userId.isEmpty()) // else whoami() starts syncing when it has the answer
+            m_retry.start(0);
+    });
+    connect(m_lease, &JobLease::lost, this, [this] {
+        m_retry.stop();
+        m_since.clear(); // the other process answered meanwhile: catch up quietly if it comes back
+        if (m_syncReply)
+            m_syncReply->abort();
+    });
     whoami();
+    m_lease->start();
+}
+
+void MatrixBot::stop()
+{
+    m_retry.stop();
+    if (m_lease)
+        m_lease->stop();
+    if (m_syncReply)
+        m_syncReply->abort();
 }
 
 void MatrixBot::approvalCreated(const store::ApprovalRow &row)
@@ -187,12 +216,14 @@ void MatrixBot::whoami()
              m_failures = 0;
              log(QtInfoMsg, QStringLiteral("matrix bot ready"),
                  { { QStringLiteral("user_id"), user } });
-             sync();
+             sync(); // when holding the lease; else its acquired() starts it
          });
 }
 
 void MatrixBot::sync()
 {
+    if (!m_lease || !m_lease->held() || m_syncReply)
+        return; // another process follows /sync, or a sync is under way
     // Only messages and reactions in joined rooms' timelines; nothing else is needed.
     static const QByteArray filter =
             QJsonDocument(
@@ -229,6 +260,9 @@ void MatrixBot::sync()
     m_syncReply = call("GET", QStringLiteral("/_matrix/client/v3/sync"), query, {},
                        m_settings.syncTimeoutS * 1000 + m_settings.requestTimeoutMs,
                        [this, catchingUp](Result<QJsonObject> r) {
+                           m_syncReply = nullptr;
+                           if (!m_lease->held())
+                               return; // stopped, or the lease went to another process
                            if (!r)
                                return retryLater(QStringLiteral("matrix sync failed"), r.error());
                            m_failures = 0;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "approvals/approvalservice.h"
+#include "approvals/joblease.h"
 #include "core/result.h"
 
 #include <QHash>
@@ -35,13 +36,21 @@ public:
         QString accessToken;
         int syncTimeoutS = 30;
         int requestTimeoutMs = 15000;
+        // Several tapd processes on one database: one of them follows /sync at a time (else
+        // each would answer a refused reply with its own notice), under a JobLease held by this
+        // instance id. A process taking over catches up quietly (decisions, no notices).
+        QString instanceId;
+        int leaseTtlMs = 15000;
     };
     MatrixBot(store::Database &db, ApprovalService &approvals, Settings settings,
               QObject *parent = nullptr);
     ~MatrixBot() override;
 
-    // Asks who the bot is (to ignore its own events), then follows /sync.
+    // Asks who the bot is (to ignore its own events), then follows /sync while it holds the
+    // sync lease.
     void start();
+    // Stops syncing and releases the lease, so that another process takes over at once.
+    void stop();
 
     void approvalCreated(const store::ApprovalRow &row) override;
     void approvalChanged(const store::ApprovalRow &row) override;
@@ -77,6 +86,7 @@ private:
     quint64 m_txn = 0;
     QPointer<QNetworkReply> m_syncReply;
     QTimer m_retry;
+    JobLease *m_lease = nullptr;
     bool m_started = false;
 };
 

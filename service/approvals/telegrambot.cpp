@@ -2,6 +2,7 @@
 
 #include "core/logging.h"
 #include "core/secretbytes.h"
+#include "crypto/hmac.h"
 #include "crypto/keyring.h"
 #include "http/router.h"
 #include "store/approvalstore.h"
@@ -116,7 +117,20 @@ TelegramBot::~TelegramBot()
 {
     // Its replies go with it, without finishing: no callback runs on a half-destroyed bot.
     delete m_network;
+    for (Poller *p : std::as_const(m_pollers))
+        delete p->lease; // releases it, if still held
     qDeleteAll(m_pollers);
+}
+
+void TelegramBot::stop()
+{
+    m_stopped = true;
+    for (Poller *p : std::as_const(m_pollers)) {
+        p->retry->stop();
+        p->lease->stop();
+        if (p->reply)
+            p->reply->abort();
+    }
 }
 
 void TelegramBot::start()
@@ -232,19 +246,40 @@ void TelegramBot::call(const QByteArray &token, const QString &method, const QJs
 
 void TelegramBot::ensurePoller(const QByteArray &token, const QString &label)
 {
-    if (m_pollers.contains(token) || !m_started)
+    if (m_pollers.contains(token) || !m_started || m_stopped)
         return;
     if (!m_settings.webhookSecret.isEmpty() && token == m_settings.botToken.toUtf8())
         return; // the webhook delivers the global bot's updates
-    auto *p = new Poller{ token, label, 0, 0, nullptr, new QTimer(this) };
+    // One process polls a bot at a time; the lease is named by a hash, never the token.
+    const QString leaseName = QStringLiteral("telegram-getupdates:")
+            + QString::fromLatin1(crypto::sha256(token).toHex().left(32));
+    auto *p = new Poller{ token,
+                          label,
+                          0,
+                          0,
+                          nullptr,
+                          new QTimer(this),
+                          new JobLease(m_db, leaseName, m_settings.instanceId,
+                                       m_settings.leaseTtlMs, this) };
     p->retry->setSingleShot(true);
     connect(p->retry, &QTimer::timeout, this, [this, p] { poll(p); });
+    connect(p->lease, &JobLease::acquired, this, [this, p] {
+        p->failures = 0;
+        poll(p);
+    });
+    connect(p->lease, &JobLease::lost, this, [p] { // another process polls now
+        p->retry->stop();
+        if (p->reply)
+            p->reply->abort();
+    });
     m_pollers.insert(token, p);
-    poll(p);
+    p->lease->start();
 }
 
 void TelegramBot::poll(Poller *p)
 {
+    if (m_stopped || !p->lease->held() || p->reply)
+        return;
     const QJsonObject params{ { QStringLiteral("offset"), p->offset },
                               { QStringLiteral("timeout"), m_settings.pollTimeoutS },
                               { QStringLiteral("allowed_updates"),
@@ -254,6 +289,9 @@ void TelegramBot::poll(Poller *p)
             p->token, QStringLiteral("getUpdates"), params,
             m_settings.pollTimeoutS * 1000 + m_settings.requestTimeoutMs,
             [this, p](Result<QJsonValue> r) {
+                p->reply = nullptr;
+                if (m_stopped || !p->lease->held())
+                    return; // stopped, or the lease went to another process: it polls now
                 if (!r) {
                     // Backoff: 1 s, 2 s, 4 s … up to a minute; logged once per streak and then
                     // at every tenth failure.

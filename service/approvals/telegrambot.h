@@ -1,6 +1,7 @@
 #pragma once
 
 #include "approvals/approvalservice.h"
+#include "approvals/joblease.h"
 #include "core/result.h"
 
 #include <QHash>
@@ -47,6 +48,11 @@ public:
         QUrl publicUrl; // for setWebhook
         int pollTimeoutS = 25;
         int requestTimeoutMs = 15000;
+        // Several tapd processes on one database: one of them long-polls each bot at a time
+        // (Telegram cuts off a second concurrent getUpdates with 409), under a JobLease held
+        // by this instance id and renewed every leaseTtlMs / 3.
+        QString instanceId;
+        int leaseTtlMs = 15000;
     };
     TelegramBot(store::Database &db, store::Vault &vault, ApprovalService &approvals,
                 Settings settings, QObject *parent = nullptr);
@@ -55,6 +61,9 @@ public:
     // Starts long-polling (or registers the webhook) for the global bot and for the teams'
     // channel bots.
     void start();
+    // Stops polling and releases this process's polling leases, so that another process takes
+    // over at once. Called on shutdown, while the database is still open.
+    void stop();
     // POST /telegram/webhook, when a webhook secret is set.
     void addRoutes(http::Router &router);
 
@@ -75,6 +84,7 @@ private:
         int failures = 0;
         QPointer<QNetworkReply> reply;
         QTimer *retry = nullptr;
+        JobLease *lease = nullptr; // polling only while held
     };
     using ApiDone = std::function<void(core::Result<QJsonValue>)>;
 
@@ -104,6 +114,7 @@ private:
     QSet<QString> m_editing; // txn ids with an edit in flight
     QHash<QString, store::ApprovalRow> m_nextEdit; // the newest state to show after it
     bool m_started = false;
+    bool m_stopped = false;
 };
 
 } // namespace tap::approvals

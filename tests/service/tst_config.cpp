@@ -163,6 +163,32 @@ private slots:
                  qPrintable(parsed.error().message()));
     }
 
+    // The chat bots' timing (environment only): defaults, accepted values, refusals.
+    void chatTimings()
+    {
+        auto d = Config::parse({}, env({}));
+        QVERIFY(d.ok());
+        QCOMPARE(d->config.telegramPollTimeoutS, 25);
+        QCOMPARE(d->config.matrixSyncTimeoutS, 30);
+        QCOMPARE(d->config.chatLeaseS, 15);
+        auto set = Config::parse({},
+                                 env({ { "TAP_TELEGRAM_POLL_TIMEOUT_S", "2" },
+                                       { "TAP_MATRIX_SYNC_TIMEOUT_S", "3" },
+                                       { "TAP_CHAT_LEASE_S", "4" } }));
+        QVERIFY(set.ok());
+        QCOMPARE(set->config.telegramPollTimeoutS, 2);
+        QCOMPARE(set->config.matrixSyncTimeoutS, 3);
+        QCOMPARE(set->config.chatLeaseS, 4);
+        for (const char *bad : { "0", "-5", "301", "soon" }) {
+            auto r = Config::parse({}, env({ { "TAP_CHAT_LEASE_S", bad } }));
+            QVERIFY2(!r.ok(), bad);
+            QVERIFY2(r.error().message().contains(u"TAP_CHAT_LEASE_S"_s),
+                     qPrintable(r.error().message()));
+        }
+        auto help = Config::parse({ QStringLiteral("--help") }, env({}));
+        QVERIFY(help->text.contains(u"TAP_CHAT_LEASE_S"_s));
+    }
+
     void ipv6Listen()
     {
         auto parsed =

@@ -11,7 +11,8 @@ the control endpoints, so the log reads as "what the bots sent".
 Telegram (POST or GET /bot<token>/<method>, JSON, form or query parameters; answers
 {"ok": true, "result": ...} or {"ok": false, "error_code", "description"}; an unknown token gets
 401 Unauthorized): sendMessage, editMessageText, answerCallbackQuery, getUpdates (offset
-confirms earlier updates, timeout long-polls, 409 while a webhook is set), setWebhook,
+confirms earlier updates, timeout long-polls, 409 while a webhook is set, and 409 "terminated by
+other getUpdates request" for a poll still waiting when another one for the same bot arrives), setWebhook,
 deleteWebhook, getMe.
 
 Matrix (Authorization: Bearer <token>; an unknown token gets 401 M_UNKNOWN_TOKEN): whoami,
@@ -24,7 +25,8 @@ Control (for tests, JSON):
   GET  /__tg/messages[?token=T]  → {messages: [{token, chat_id, message_id, text, parse_mode,
                                     reply_markup, edits: [...]}]}
   GET  /__tg/answers              → {answers: [answerCallbackQuery parameters...]}
-  GET  /__tg/stats                → {get_updates: {token: count}, webhooks: {token: {...}}}
+  GET  /__tg/stats                → {get_updates: {token: count}, conflicts: {token: count},
+                                    webhooks: {token: {...}}}
   POST /__mx/event {room_id, sender, type, content} → {event_id}
   GET  /__mx/events?room_id=R     → {events: [...]}
 """
@@ -47,6 +49,8 @@ answers = []
 queries = {}      # callback_query_id → token
 webhooks = {}     # token → setWebhook parameters
 get_updates = {}  # token → count
+poll_gen = {}     # token → number of the newest getUpdates; older waiting ones are cut off
+conflicts = {}    # token → getUpdates answered 409 because another one arrived
 # Matrix state
 events = []       # every event, in stream order; since tokens are "s<len>"
 txns = {}         # (token, room, txn) → event_id
@@ -195,8 +199,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
             get_updates[token] = get_updates.get(token, 0) + 1
             if token in webhooks:
                 return self.tg_error(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first")
+            gen = poll_gen[token] = poll_gen.get(token, 0) + 1
+            lock.notify_all()  # a poll of this bot still waiting is cut off (below)
             queue = updates.setdefault(token, [])
             while True:
+                if poll_gen[token] != gen:
+                    conflicts[token] = conflicts.get(token, 0) + 1
+                    return self.tg_error(409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running")
                 if offset:
                     queue[:] = [u for u in queue if u["update_id"] >= offset]  # confirmed
                 ready = queue[:limit]
@@ -301,7 +310,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if path == "/__tg/answers":
                 return self.answer(200, {"answers": answers})
             if path == "/__tg/stats":
-                return self.answer(200, {"get_updates": get_updates, "webhooks": webhooks})
+                return self.answer(200, {"get_updates": get_updates, "conflicts": conflicts,
+                                         "webhooks": webhooks})
             if path == "/__mx/event":
                 event = self.add_event(body["room_id"], body["sender"], body["type"], body["content"])
                 return self.answer(200, {"event_id": event["event_id"]})

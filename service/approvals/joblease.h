@@ -1,0 +1,47 @@
+#pragma once
+
+#include "store/database.h"
+
+#include <QObject>
+#include <QTimer>
+
+namespace tap::approvals {
+
+// Keeps a named lease (store::LeaseStore) for a job only one tapd process may run at a time,
+// e.g. long-polling one Telegram bot: with several processes on one database, one holds it and
+// runs the job; the others stand by and take over when it stops renewing (crashed, stopped,
+// cut off from the database) — at most ttlMs after its last renewal, at once after a clean
+// stop, which releases the lease.
+//
+// The holder renews every ttlMs / 3; a renewal that fails (database error, or the lease went to
+// someone else) ends the holding: lost() is emitted and the job must stop. Lives on the thread
+// that owns the database connection it uses (the main thread).
+class JobLease : public QObject
+{
+    Q_OBJECT
+public:
+    JobLease(store::Database &db, QString name, QString holder, int ttlMs,
+             QObject *parent = nullptr);
+    ~JobLease() override; // releases the lease when held
+
+    void start(); // tries at once, then every ttlMs / 3
+    void stop(); // stops trying and releases the lease when held (no lost() signal)
+    bool held() const { return m_held; }
+    const QString &name() const { return m_name; }
+
+signals:
+    void acquired();
+    void lost();
+
+private:
+    void tick();
+
+    store::Database &m_db;
+    QString m_name;
+    QString m_holder;
+    int m_ttlMs;
+    bool m_held = false;
+    QTimer m_timer;
+};
+
+} // namespace tap::approvals
