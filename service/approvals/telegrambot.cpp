@@ -125,6 +125,7 @@ TelegramBot::~TelegramBot()
 void TelegramBot::stop()
 {
     m_stopped = true;
+    m_refresh.stop();
     for (Poller *p : std::as_const(m_pollers)) {
         p->retry->stop();
         p->lease->stop();
@@ -153,8 +154,20 @@ void TelegramBot::start()
     } else if (!global.isEmpty()) {
         ensurePoller(global, QStringLiteral("global"));
     }
-    // Teams' own bots (a channel's bot_token) are long-polled: their updates do not reach our
-    // webhook. Requests still waiting on them are found again after a restart this way.
+    refreshChannels();
+    connect(&m_refresh, &QTimer::timeout, this, &TelegramBot::refreshChannels);
+    m_refresh.start(m_settings.leaseTtlMs);
+}
+
+// Teams' own bots (a channel's bot_token) are long-polled: their updates do not reach our
+// webhook. Requests still waiting on them are found again after a restart this way. Run at start
+// and then every lease period: a channel added through another process gets a poller here too
+// (standing by unless this process takes the lease), and a deleted or disabled one's bot is no
+// longer polled.
+void TelegramBot::refreshChannels()
+{
+    if (m_stopped)
+        return;
     auto q = m_db.exec(QStringLiteral("SELECT team_id, name FROM notification_channels WHERE "
                                       "channel_type = 'telegram' AND enabled = 1 AND "
                                       "encrypted_secret IS NOT NULL"));
@@ -164,10 +177,36 @@ void TelegramBot::start()
     QList<QPair<QString, QString>> channels;
     while (q->next())
         channels.append({ q->value(0).toString(), q->value(1).toString() });
+    QSet<QByteArray> wanted{ m_settings.botToken.toUtf8() };
+    bool complete = true; // every channel's token was read: pollers not wanted may go
     for (const auto &[teamId, name] : std::as_const(channels)) {
-        if (auto token = channelToken(teamId, name); token && !token->isEmpty())
-            ensurePoller(token.value(), QStringLiteral("team channel"));
+        auto token = channelToken(teamId, name);
+        complete = complete && token.ok();
+        if (!token || token->isEmpty())
+            continue;
+        wanted.insert(token.value());
+        ensurePoller(token.value(), QStringLiteral("team channel"));
     }
+    for (auto it = m_pollers.begin(); it != m_pollers.end();) {
+        if (!complete || wanted.contains(it.key())) {
+            ++it;
+            continue;
+        }
+        removePoller(it.value());
+        it = m_pollers.erase(it);
+    }
+}
+
+void TelegramBot::removePoller(Poller *p)
+{
+    delete p->lease; // releases it, if held
+    delete p->retry;
+    if (p->reply) { // its callback would find the poller gone: cut it off first
+        QObject::disconnect(p->reply, nullptr, this, nullptr);
+        p->reply->abort();
+        p->reply->deleteLater();
+    }
+    delete p;
 }
 
 void TelegramBot::addRoutes(http::Router &router)

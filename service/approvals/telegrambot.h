@@ -91,6 +91,8 @@ private:
     void call(const QByteArray &token, const QString &method, const QJsonObject &params,
               int timeoutMs, ApiDone done, QNetworkReply **replyOut = nullptr);
     void ensurePoller(const QByteArray &token, const QString &label);
+    void refreshChannels();
+    void removePoller(Poller *p);
     void poll(Poller *p);
     void handleUpdate(const QByteArray &token, const QJsonObject &update);
     void handleCallback(const QByteArray &token, const QJsonObject &query);
@@ -111,6 +113,7 @@ private:
     Settings m_settings;
     QNetworkAccessManager *m_network;
     QHash<QByteArray, Poller *> m_pollers;
+    QTimer m_refresh; // refreshChannels()
     QSet<QString> m_editing; // txn ids with an edit in flight
     QHash<QString, store::ApprovalRow> m_nextEdit; // the newest state to show after it
     bool m_started = false;

@@ -11,6 +11,7 @@
 #include "support/tapdharness.h"
 #include "support/testdatabases.h"
 
+#include <QCryptographicHash>
 #include <QJsonDocument>
 #include <QTest>
 
@@ -31,6 +32,12 @@ QString botToken()
 {
     return backendName() == u"postgres"_s ? u"760002:LEASE-postgres-LEAK-CANARY"_s
                                           : u"760001:LEASE-sqlite-LEAK-CANARY"_s;
+}
+// A team's own bot, named by a notification channel's bot_token.
+QString teamBotToken()
+{
+    return backendName() == u"postgres"_s ? u"770002:CHANNEL-postgres-LEAK-CANARY"_s
+                                          : u"770001:CHANNEL-sqlite-LEAK-CANARY"_s;
 }
 QString matrixToken()
 {
@@ -86,13 +93,13 @@ private:
     Upstream m_upstream;
     int m_serial = 0;
 
-    int conflicts() const
+    int conflicts(const QString &bot = botToken()) const
     {
-        return m_chat.stats().value(u"conflicts"_s).toObject().value(botToken()).toInt();
+        return m_chat.stats().value(u"conflicts"_s).toObject().value(bot).toInt();
     }
-    int polls() const
+    int polls(const QString &bot = botToken()) const
     {
-        return m_chat.stats().value(u"get_updates"_s).toObject().value(botToken()).toInt();
+        return m_chat.stats().value(u"get_updates"_s).toObject().value(bot).toInt();
     }
 
     // Parks a POST with `credential` through `tapd`; the txn id.
@@ -118,15 +125,17 @@ private:
         });
     }
 
-    // Parks a request through `tapd`, the approver clicks Approve in Telegram, and the agent's
-    // poll (through the same process) sees it forwarded.
-    void approveByTelegram(const Tapd &tapd, const QByteArray &key)
+    // Parks a request through `tapd`, the approver clicks Approve in Telegram (in the message
+    // `bot` posted), and the agent's poll (through the same process) sees it forwarded.
+    void approveByTelegram(const Tapd &tapd, const QByteArray &key,
+                           const QByteArray &credential = "tg", const QString &bot = botToken())
     {
-        const QString txn = park(tapd, key, "tg");
+        const QString txn = park(tapd, key, credential);
         QVERIFY(!txn.isEmpty());
         QJsonObject m;
         QVERIFY2(waitFor([&] { return !(m = m_chat.message(txn)).isEmpty(); }),
                  "no Telegram message for the parked request");
+        QCOMPARE(m.value(u"token"_s).toString(), bot);
         const QJsonObject cb =
                 m_chat.callback(m.value(u"token"_s).toString(), kApprover, m.value(u"chat_id"_s),
                                 m.value(u"message_id"_s), u"a:"_s + txn);
@@ -200,16 +209,16 @@ private:
 
     // Lets the processes poll for a few rounds (TAP_TELEGRAM_POLL_TIMEOUT_S is 2): no poll is
     // cut off by another one, and polling goes on.
-    void verifyNoConflicts(const char *phase)
+    void verifyNoConflicts(const char *phase, const QString &bot = botToken())
     {
-        const int conflictsBefore = conflicts();
-        const int pollsBefore = polls();
+        const int conflictsBefore = conflicts(bot);
+        const int pollsBefore = polls(bot);
         QTest::qWait(5000);
-        QVERIFY2(conflicts() == conflictsBefore,
+        QVERIFY2(conflicts(bot) == conflictsBefore,
                  qPrintable(u"%1: getUpdates cut off %2 times by a concurrent one"_s
                                     .arg(QString::fromLatin1(phase))
-                                    .arg(conflicts() - conflictsBefore)));
-        QVERIFY2(polls() > pollsBefore, phase);
+                                    .arg(conflicts(bot) - conflictsBefore)));
+        QVERIFY2(polls(bot) > pollsBefore, phase);
     }
 
 private slots:
@@ -219,7 +228,9 @@ private slots:
         QVERIFY2(QFileInfo(qEnvironmentVariable("TAPD_BINARY")).isExecutable(),
                  "TAPD_BINARY must point at tapd");
         QVERIFY2(m_chat.start({ u"760001:LEASE-sqlite-LEAK-CANARY"_s,
-                                u"760002:LEASE-postgres-LEAK-CANARY"_s },
+                                u"760002:LEASE-postgres-LEAK-CANARY"_s,
+                                u"770001:CHANNEL-sqlite-LEAK-CANARY"_s,
+                                u"770002:CHANNEL-postgres-LEAK-CANARY"_s },
                               { u"syt_lease-sqlite-LEAK-CANARY"_s,
                                 u"syt_lease-postgres-LEAK-CANARY"_s }),
                  "the fake chat server did not start");
@@ -228,6 +239,7 @@ private slots:
     void cleanupTestCase() { m_upstream.stop(); }
 
     void onePollerAndTakeover();
+    void teamChannelBots();
 };
 
 #define STEP(call)                  \
@@ -316,6 +328,67 @@ void TestChatLease::onePollerAndTakeover()
         QVERIFY(!t->log().contains(utf8(botToken())));
         QVERIFY(!t->log().contains(utf8(matrixToken())));
     }
+}
+
+// A team's own bot (a channel's bot_token), added through one process while two run: both
+// pick it up (one polls, the other stands by, even though it never posted for the channel), the
+// stand-by takes over when the poller dies, and deleting the channel stops its polling.
+void TestChatLease::teamChannelBots()
+{
+    Tapd first(true, chatEnvironment(m_chat));
+    if (!first.start())
+        return;
+    const Account owner = signUp(first, u"channels"_s, u"owner-channels@example.test"_s);
+    QVERIFY(!owner.token.isEmpty());
+    QVERIFY(verifyStatus(first.client(owner.token)
+                                 .post("/admin/credentials",
+                                       { { u"name"_s, u"chan"_s },
+                                         { u"description"_s, u"team bot"_s },
+                                         { u"value"_s, u"sk-chan-LEAK-CANARY"_s },
+                                         { u"allowed_hosts"_s, strings({ u"127.0.0.1"_s }) } }),
+                         201, "POST /admin/credentials", __FILE__, __LINE__));
+    QVERIFY(setPolicy(first.client(owner.token), u"chan"_s,
+                      { { u"require_approval_methods"_s, strings({ u"POST"_s }) } }));
+    const QByteArray key = addAgent(first.client(owner.token), u"agent-chan"_s, { u"chan"_s });
+    QVERIFY(!key.isEmpty());
+    Tapd second(true, chatEnvironment(m_chat));
+    QVERIFY(second.startSharing(first));
+
+    QVERIFY(verifyStatus(first.client(owner.token)
+                                 .post("/admin/notification-channels",
+                                       { { u"name"_s, u"ops"_s },
+                                         { u"channel_type"_s, u"telegram"_s },
+                                         { u"config"_s,
+                                           QJsonObject{ { u"chat_id"_s, u"-100616"_s },
+                                                        { u"bot_token"_s, teamBotToken() } } } }),
+                         201, "POST /admin/notification-channels", __FILE__, __LINE__));
+    const QString lease = kTelegramLease
+            + QString::fromLatin1(QCryptographicHash::hash(utf8(teamBotToken()),
+                                                           QCryptographicHash::Sha256)
+                                          .toHex()
+                                          .left(32));
+    QVERIFY2(waitFor([&] { return holdsLease(first, lease) || holdsLease(second, lease); }),
+             "nobody polls the team's bot");
+    STEP(verifyNoConflicts("team bot, two processes", teamBotToken()));
+    QVERIFY(holdsLease(first, lease) != holdsLease(second, lease));
+    Tapd &holder = holdsLease(first, lease) ? first : second;
+    Tapd &standby = holdsLease(first, lease) ? second : first;
+    STEP(approveByTelegram(holder, key, "chan", teamBotToken()));
+
+    holder.kill9();
+    QVERIFY2(waitFor([&] { return holdsLease(standby, lease); }),
+             "the stand-by did not take the team bot over");
+    STEP(approveByTelegram(standby, key, "chan", teamBotToken()));
+
+    QVERIFY(verifyStatus(standby.client(owner.token).del("/admin/notification-channels/ops"), 200,
+                         "DELETE /admin/notification-channels/ops", __FILE__, __LINE__));
+    QVERIFY2(waitFor([&] { return !holdsLease(standby, lease); }),
+             "the deleted channel's bot is still polled");
+    QTest::qWait(2500); // the last poll ends (TAP_TELEGRAM_POLL_TIMEOUT_S is 2)
+    const int polled = polls(teamBotToken());
+    QTest::qWait(3000);
+    QCOMPARE(polls(teamBotToken()), polled);
+    QVERIFY(!standby.log().contains(utf8(teamBotToken())));
 }
 
 QTEST_GUILESS_MAIN(TestChatLease)
