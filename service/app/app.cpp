@@ -207,14 +207,16 @@ Result<void> App::start()
 
 void App::stop(int graceMs)
 {
+    // The bots first: their polling leases go to the other processes at once, not after the
+    // server's grace period.
+    if (m_telegramBot)
+        m_telegramBot->stop();
+    if (m_matrixBot)
+        m_matrixBot->stop();
     if (m_server) {
         m_server->stop(graceMs);
         m_server.reset();
     }
-    if (m_telegramBot) // hand their polling leases to the other processes
-        m_telegramBot->stop();
-    if (m_matrixBot)
-        m_matrixBot->stop();
     if (m_db)
         m_db->closeThreadConnection();
 }

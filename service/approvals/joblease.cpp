@@ -42,20 +42,24 @@ void JobLease::start()
 
 void JobLease::tick()
 {
+    const bool before = held();
+    const bool wasHeld = m_held;
+    // Counted from before the statement: others see the expiry from when it ran, or later.
+    const QDeadlineTimer until(m_ttlMs - m_ttlMs / 6);
     // Wall-clock time: the expiry is compared by other processes, on their clocks.
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     auto r = store::LeaseStore(m_db).acquire(m_name, m_holder, now, m_ttlMs);
-    const bool held = r && r.value();
-    if (held == m_held)
-        return;
-    m_held = held;
-    core::logEvent(core::lcApp(), QtInfoMsg,
-                   held ? QStringLiteral("job lease taken") : QStringLiteral("job lease lost"),
-                   { { QStringLiteral("lease"), m_name } });
-    if (held)
+    m_held = r && r.value();
+    m_heldUntil = until;
+    if (m_held && !before) {
+        core::logEvent(core::lcApp(), QtInfoMsg, QStringLiteral("job lease taken"),
+                       { { QStringLiteral("lease"), m_name } });
         emit acquired();
-    else
+    } else if (!m_held && wasHeld) {
+        core::logEvent(core::lcApp(), QtInfoMsg, QStringLiteral("job lease lost"),
+                       { { QStringLiteral("lease"), m_name } });
         emit lost();
+    }
 }
 
 } // namespace tap::approvals

@@ -2,6 +2,7 @@
 
 #include "store/database.h"
 
+#include <QDeadlineTimer>
 #include <QObject>
 #include <QTimer>
 
@@ -14,8 +15,10 @@ namespace tap::approvals {
 // stop, which releases the lease.
 //
 // The holder renews every ttlMs / 3; a renewal that fails (database error, or the lease went to
-// someone else) ends the holding: lost() is emitted and the job must stop. Lives on the thread
-// that owns the database connection it uses (the main thread).
+// someone else) ends the holding: lost() is emitted and the job must stop. held() also turns
+// false on its own when no renewal succeeded for 5/6 of ttlMs (a stalled event loop), before
+// another process may take the lease; the next successful renewal emits acquired() again.
+// Lives on the thread that owns the database connection it uses (the main thread).
 class JobLease : public QObject
 {
     Q_OBJECT
@@ -26,7 +29,7 @@ public:
 
     void start(); // tries at once, then every ttlMs / 3
     void stop(); // stops trying and releases the lease when held (no lost() signal)
-    bool held() const { return m_held; }
+    bool held() const { return m_held && !m_heldUntil.hasExpired(); }
     const QString &name() const { return m_name; }
 
 signals:
@@ -40,7 +43,8 @@ private:
     QString m_name;
     QString m_holder;
     int m_ttlMs;
-    bool m_held = false;
+    bool m_held = false; // the last renewal succeeded
+    QDeadlineTimer m_heldUntil; // and counts until then (monotonic, with a margin)
     QTimer m_timer;
 };
 

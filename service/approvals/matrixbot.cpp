@@ -126,7 +126,8 @@ void MatrixBot::start()
             m_retry.start(0);
     });
     connect(m_lease, &JobLease::lost, this, [this] {
-        m_retry.stop();
+        if (!m_userId.isEmpty()) // a whoami() retry stays: acquired() relies on it
+            m_retry.stop();
         m_since.clear(); // the other process answered meanwhile: catch up quietly if it comes back
         if (m_syncReply)
             m_syncReply->abort();
@@ -137,11 +138,12 @@ void MatrixBot::start()
 
 void MatrixBot::stop()
 {
+    m_stopped = true;
     m_retry.stop();
+    if (m_syncReply) // first, so that no sync runs once the lease is released
+        m_syncReply->abort();
     if (m_lease)
         m_lease->stop();
-    if (m_syncReply)
-        m_syncReply->abort();
 }
 
 void MatrixBot::approvalCreated(const store::ApprovalRow &row)
@@ -222,7 +224,7 @@ void MatrixBot::whoami()
 
 void MatrixBot::sync()
 {
-    if (!m_lease || !m_lease->held() || m_syncReply)
+    if (m_stopped || !m_lease || !m_lease->held() || m_syncReply)
         return; // another process follows /sync, or a sync is under way
     // Only messages and reactions in joined rooms' timelines; nothing else is needed.
     static const QByteArray filter =
@@ -261,7 +263,7 @@ void MatrixBot::sync()
                        m_settings.syncTimeoutS * 1000 + m_settings.requestTimeoutMs,
                        [this, catchingUp](Result<QJsonObject> r) {
                            m_syncReply = nullptr;
-                           if (!m_lease->held())
+                           if (m_stopped || !m_lease->held())
                                return; // stopped, or the lease went to another process
                            if (!r)
                                return retryLater(QStringLiteral("matrix sync failed"), r.error());

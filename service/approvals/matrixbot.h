@@ -88,6 +88,7 @@ private:
     QTimer m_retry;
     JobLease *m_lease = nullptr;
     bool m_started = false;
+    bool m_stopped = false;
 };
 
 } // namespace tap::approvals

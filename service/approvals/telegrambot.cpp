@@ -128,9 +128,9 @@ void TelegramBot::stop()
     m_refresh.stop();
     for (Poller *p : std::as_const(m_pollers)) {
         p->retry->stop();
-        p->lease->stop();
-        if (p->reply)
+        if (p->reply) // first, so that no poll runs once the lease is released
             p->reply->abort();
+        p->lease->stop();
     }
 }
 

@@ -57,7 +57,7 @@ QProcessEnvironment chatEnvironment(const FakeChat &chat)
     env.insert(u"TAP_MATRIX_HOMESERVER"_s, chat.base());
     env.insert(u"TAP_MATRIX_ACCESS_TOKEN"_s, matrixToken());
     env.insert(u"TAP_MATRIX_SYNC_TIMEOUT_S"_s, u"2"_s);
-    env.insert(u"TAP_CHAT_LEASE_S"_s, u"3"_s);
+    env.insert(u"TAP_CHAT_LEASE_S"_s, u"6"_s); // renewed every 2 s
     return env;
 }
 

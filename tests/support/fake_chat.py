@@ -12,7 +12,8 @@ Telegram (POST or GET /bot<token>/<method>, JSON, form or query parameters; answ
 {"ok": true, "result": ...} or {"ok": false, "error_code", "description"}; an unknown token gets
 401 Unauthorized): sendMessage, editMessageText, answerCallbackQuery, getUpdates (offset
 confirms earlier updates, timeout long-polls, 409 while a webhook is set, and 409 "terminated by
-other getUpdates request" for a poll still waiting when another one for the same bot arrives), setWebhook,
+other getUpdates request" for a poll still waiting when another one for the same bot arrives;
+counted in /__tg/stats unless its client had already hung up), setWebhook,
 deleteWebhook, getMe.
 
 Matrix (Authorization: Bearer <token>; an unknown token gets 401 M_UNKNOWN_TOKEN): whoami,
@@ -30,7 +31,7 @@ Control (for tests, JSON):
   POST /__mx/event {room_id, sender, type, content} → {event_id}
   GET  /__mx/events?room_id=R     → {events: [...]}
 """
-import argparse, http.server, itertools, json, re, threading, time, urllib.parse
+import argparse, http.server, itertools, json, re, select, socket, threading, time, urllib.parse
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--port", type=int, default=0)
@@ -82,6 +83,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def tg_ok(self, result):
         return self.answer(200, {"ok": True, "result": result})
+
+    def client_gone(self):
+        try:
+            readable, _, _ = select.select([self.connection], [], [], 0)
+            return bool(readable) and self.connection.recv(1, socket.MSG_PEEK) == b""
+        except OSError:
+            return True
 
     def tg_error(self, code, description):
         return self.answer(code, {"ok": False, "error_code": code, "description": description})
@@ -204,7 +212,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             queue = updates.setdefault(token, [])
             while True:
                 if poll_gen[token] != gen:
-                    conflicts[token] = conflicts.get(token, 0) + 1
+                    if not self.client_gone():  # a 409 nobody reads is no conflict seen
+                        conflicts[token] = conflicts.get(token, 0) + 1
                     return self.tg_error(409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running")
                 if offset:
                     queue[:] = [u for u in queue if u["update_id"] >= offset]  # confirmed
