@@ -22,6 +22,10 @@ namespace {
 
 constexpr int kMaxBackoffMs = 60000;
 constexpr int kMaxTargetChars = 1000;
+// An answer to an event not (yet) known as one of our requests is looked at again this often,
+// this many times.
+constexpr int kRecordWaitMs = 250;
+constexpr int kRecordWaits = 12;
 
 void log(QtMsgType level, const QString &event, const QJsonObject &fields = {})
 {
@@ -321,11 +325,19 @@ void MatrixBot::handleEvent(const QString &roomId, const QJsonObject &event, boo
 }
 
 void MatrixBot::decide(const QString &roomId, const QString &relatedEvent, const QString &replyTo,
-                       const QString &sender, bool approve, bool catchingUp)
+                       const QString &sender, bool approve, bool catchingUp, int attempt)
 {
     if (relatedEvent.isEmpty())
         return;
     auto row = store::ApprovalStore(m_db).byMatrixEvent(roomId, relatedEvent);
+    if (row && !row.value() && !catchingUp && attempt < kRecordWaits) {
+        // Perhaps another process posted it and has not recorded the event id yet: a quick
+        // answer can overtake that write. Looked at again a few times.
+        QTimer::singleShot(kRecordWaitMs, this, [=, this] {
+            decide(roomId, relatedEvent, replyTo, sender, approve, catchingUp, attempt + 1);
+        });
+        return;
+    }
     if (!row || !row.value())
         return; // not one of our requests (or a reply to a notice)
     Approver who;

@@ -65,7 +65,7 @@ private:
     void retryLater(const QString &what, const core::Error &error);
     void handleEvent(const QString &roomId, const QJsonObject &event, bool catchingUp);
     void decide(const QString &roomId, const QString &relatedEvent, const QString &replyTo,
-                const QString &sender, bool approve, bool catchingUp);
+                const QString &sender, bool approve, bool catchingUp, int attempt = 0);
     void post(const store::ApprovalRow &row);
     // `sent` gets the new event's id, or an empty one when sending failed.
     void send(const QString &roomId, const QJsonObject &content,

@@ -26,6 +26,10 @@ namespace {
 constexpr int kMaxBackoffMs = 60000;
 constexpr int kMaxAnswerChars = 200; // answerCallbackQuery: text of 0-200 characters
 constexpr int kMaxTargetChars = 1000;
+// A click on a message whose id the posting process has not recorded yet is looked at again
+// this often, this many times.
+constexpr int kRecordWaitMs = 250;
+constexpr int kRecordWaits = 20;
 
 void log(QtMsgType level, const QString &event, const QJsonObject &fields = {})
 {
@@ -380,7 +384,7 @@ void TelegramBot::answer(const QByteArray &token, const QString &queryId, const 
          });
 }
 
-void TelegramBot::handleCallback(const QByteArray &token, const QJsonObject &query)
+void TelegramBot::handleCallback(const QByteArray &token, const QJsonObject &query, int attempt)
 {
     const QString queryId = query.value(QStringLiteral("id")).toString();
     const QJsonObject from = query.value(QStringLiteral("from")).toObject();
@@ -401,6 +405,14 @@ void TelegramBot::handleCallback(const QByteArray &token, const QJsonObject &que
     if (!found || !found.value())
         return answer(token, queryId, QStringLiteral("This request no longer exists."), true);
     const store::ApprovalRow &row = *found.value();
+    if (row.telegramMessageId.isEmpty() && attempt < kRecordWaits) {
+        // Another process posted the message and has not recorded its id yet: a quick click
+        // can overtake that write.
+        QTimer::singleShot(kRecordWaitMs, this, [this, token, query, attempt] {
+            handleCallback(token, query, attempt + 1);
+        });
+        return;
+    }
     // Callback data can be forged by a modified client: the click must come from the very
     // message this bot posted for the request, through a bot serving the request's team.
     if (row.telegramChatId != chatId || row.telegramMessageId != messageId

@@ -95,7 +95,7 @@ private:
     void removePoller(Poller *p);
     void poll(Poller *p);
     void handleUpdate(const QByteArray &token, const QJsonObject &update);
-    void handleCallback(const QByteArray &token, const QJsonObject &query);
+    void handleCallback(const QByteArray &token, const QJsonObject &query, int attempt = 0);
     void answer(const QByteArray &token, const QString &queryId, const QString &text, bool alert);
 
     void post(const store::ApprovalRow &row);

@@ -26,6 +26,9 @@ Control (for tests, JSON):
   GET  /__tg/messages[?token=T]  → {messages: [{token, chat_id, message_id, text, parse_mode,
                                     reply_markup, edits: [...]}]}
   GET  /__tg/answers              → {answers: [answerCallbackQuery parameters...]}
+  POST /__tg/send_delay {token, ms} → {}; sendMessage of that bot (or a Matrix send with that
+                                    access token) answers `ms` late; the message is already
+                                    visible and answerable meanwhile
   GET  /__tg/stats                → {get_updates: {token: count}, conflicts: {token: count},
                                     webhooks: {token: {...}}}
   POST /__mx/event {room_id, sender, type, content} → {event_id}
@@ -52,6 +55,7 @@ webhooks = {}     # token → setWebhook parameters
 get_updates = {}  # token → count
 poll_gen = {}     # token → number of the newest getUpdates; older waiting ones are cut off
 conflicts = {}    # token → getUpdates answered 409 because another one arrived
+send_delay_ms = {}  # token → how long sendMessage waits before answering (see /__tg/send_delay)
 # Matrix state
 events = []       # every event, in stream order; since tokens are "s<len>"
 txns = {}         # (token, room, txn) → event_id
@@ -156,6 +160,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                   "text": p["text"]}
         if markup:
             result["reply_markup"] = markup
+        delay = send_delay_ms.get(token, 0)
+        if delay:  # the message is in the chat (and clickable) before its sender hears back
+            time.sleep(delay / 1000.0)
         return self.tg_ok(result)
 
     def tg_editMessageText(self, token, p):
@@ -244,7 +251,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 key = (token, room, txn)
                 if key not in txns:
                     txns[key] = self.add_event(room, user, etype, content)["event_id"]
-                return self.answer(200, {"event_id": txns[key]})
+                event_id = txns[key]
+            delay = send_delay_ms.get(token, 0)
+            if delay:  # the event is in the room before its sender hears back
+                time.sleep(delay / 1000.0)
+            return self.answer(200, {"event_id": event_id})
         m = re.fullmatch(r"/_matrix/client/v3/directory/room/([^/]+)", path)
         if m:
             alias = urllib.parse.unquote(m.group(1))
@@ -318,6 +329,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return self.answer(200, {"messages": [m for m in messages if not token or m["token"] == token]})
             if path == "/__tg/answers":
                 return self.answer(200, {"answers": answers})
+            if path == "/__tg/send_delay":
+                send_delay_ms[body["token"]] = int(body.get("ms", 0))
+                return self.answer(200, {})
             if path == "/__tg/stats":
                 return self.answer(200, {"get_updates": get_updates, "conflicts": conflicts,
                                          "webhooks": webhooks})
