@@ -1,6 +1,7 @@
 #include "approvals/joblease.h"
 
 #include "core/logging.h"
+#include "crypto/hmac.h"
 #include "store/leasestore.h"
 
 #include <QDateTime>
@@ -16,6 +17,11 @@ JobLease::JobLease(store::Database &db, QString name, QString holder, int ttlMs,
 {
     m_timer.setInterval(m_ttlMs / 3);
     connect(&m_timer, &QTimer::timeout, this, &JobLease::tick);
+}
+
+QString JobLease::nameFor(const QString &kind, const QByteArray &secret)
+{
+    return kind + u':' + QString::fromLatin1(crypto::sha256(secret).toHex().left(32));
 }
 
 JobLease::~JobLease()

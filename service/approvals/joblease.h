@@ -27,6 +27,10 @@ public:
              QObject *parent = nullptr);
     ~JobLease() override; // releases the lease when held
 
+    // A lease name for a job keyed by a secret (a bot token): `kind` + ':' + a SHA-256 prefix of
+    // the secret, so that the database never holds the secret itself.
+    static QString nameFor(const QString &kind, const QByteArray &secret);
+
     void start(); // tries at once, then every ttlMs / 3
     void stop(); // stops trying and releases the lease when held (no lost() signal)
     bool held() const { return m_held && !m_heldUntil.hasExpired(); }

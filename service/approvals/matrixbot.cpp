@@ -1,7 +1,6 @@
 #include "approvals/matrixbot.h"
 
 #include "core/logging.h"
-#include "crypto/hmac.h"
 #include "store/approvalstore.h"
 #include "store/channelstore.h"
 #include "store/credentialstore.h"
@@ -117,13 +116,9 @@ void MatrixBot::start()
 {
     m_started = true;
     connect(&m_retry, &QTimer::timeout, this, [this] { m_userId.isEmpty() ? whoami() : sync(); });
-    // Named by a hash of the access token (one bot account, one syncing process), never the
-    // token itself.
+    // One syncing process per bot account.
     m_lease = new JobLease(
-            m_db,
-            QStringLiteral("matrix-sync:")
-                    + QString::fromLatin1(
-                            crypto::sha256(m_settings.accessToken.toUtf8()).toHex().left(32)),
+            m_db, JobLease::nameFor(QStringLiteral("matrix-sync"), m_settings.accessToken.toUtf8()),
             m_settings.instanceId, m_settings.leaseTtlMs, this);
     connect(m_lease, &JobLease::acquired, this, [this] {
         if (!m_userId.isEmpty()) // else whoami() starts syncing when it has the answer

@@ -2,7 +2,6 @@
 
 #include "core/logging.h"
 #include "core/secretbytes.h"
-#include "crypto/hmac.h"
 #include "crypto/keyring.h"
 #include "http/router.h"
 #include "store/approvalstore.h"
@@ -122,8 +121,7 @@ TelegramBot::~TelegramBot()
     // Its replies go with it, without finishing: no callback runs on a half-destroyed bot.
     delete m_network;
     for (Poller *p : std::as_const(m_pollers))
-        delete p->lease; // releases it, if still held
-    qDeleteAll(m_pollers);
+        removePoller(p);
 }
 
 void TelegramBot::stop()
@@ -293,9 +291,8 @@ void TelegramBot::ensurePoller(const QByteArray &token, const QString &label)
         return;
     if (!m_settings.webhookSecret.isEmpty() && token == m_settings.botToken.toUtf8())
         return; // the webhook delivers the global bot's updates
-    // One process polls a bot at a time; the lease is named by a hash, never the token.
-    const QString leaseName = QStringLiteral("telegram-getupdates:")
-            + QString::fromLatin1(crypto::sha256(token).toHex().left(32));
+    // One process polls a bot at a time.
+    const QString leaseName = JobLease::nameFor(QStringLiteral("telegram-getupdates"), token);
     auto *p = new Poller{ token,
                           label,
                           0,

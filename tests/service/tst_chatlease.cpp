@@ -79,6 +79,20 @@ bool holdsLease(const Tapd &tapd, const QString &prefix)
     }
     return held;
 }
+// A credential for 127.0.0.1 whose policy (`policy` plus this) needs approval for POST.
+bool addApprovalCredential(const HttpClient &admin, const QString &name, QJsonObject policy)
+{
+    if (!verifyStatus(admin.post("/admin/credentials",
+                                 { { u"name"_s, name },
+                                   { u"description"_s, u"lease"_s },
+                                   { u"value"_s, u"sk-lease-LEAK-CANARY"_s },
+                                   { u"allowed_hosts"_s, strings({ u"127.0.0.1"_s }) } }),
+                      201, "POST /admin/credentials", __FILE__, __LINE__))
+        return false;
+    policy.insert(u"require_approval_methods"_s, strings({ u"POST"_s }));
+    return setPolicy(admin, name, policy);
+}
+
 const QString kTelegramLease = u"telegram-getupdates:"_s;
 const QString kMatrixLease = u"matrix-sync:"_s;
 
@@ -265,16 +279,8 @@ void TestChatLease::onePollerAndTakeover()
           { { u"matrix_room_id"_s, matrixRoom() },
             { u"allowed_approvers"_s, strings({ kAlice }) } } }
     };
-    for (auto [name, policy] : credentials) {
-        QVERIFY(verifyStatus(admin.post("/admin/credentials",
-                                        { { u"name"_s, name },
-                                          { u"description"_s, u"lease"_s },
-                                          { u"value"_s, u"sk-lease-LEAK-CANARY"_s },
-                                          { u"allowed_hosts"_s, strings({ u"127.0.0.1"_s }) } }),
-                             201, "POST /admin/credentials", __FILE__, __LINE__));
-        policy.insert(u"require_approval_methods"_s, strings({ u"POST"_s }));
-        QVERIFY(setPolicy(admin, name, policy));
-    }
+    for (const auto &[name, policy] : credentials)
+        QVERIFY(addApprovalCredential(admin, name, policy));
     const QByteArray key = addAgent(admin, u"agent-lease"_s, { u"tg"_s, u"mx"_s });
     QVERIFY(!key.isEmpty());
 
@@ -348,15 +354,7 @@ void TestChatLease::teamChannelBots()
         return;
     const Account owner = signUp(first, u"channels"_s, u"owner-channels@example.test"_s);
     QVERIFY(!owner.token.isEmpty());
-    QVERIFY(verifyStatus(first.client(owner.token)
-                                 .post("/admin/credentials",
-                                       { { u"name"_s, u"chan"_s },
-                                         { u"description"_s, u"team bot"_s },
-                                         { u"value"_s, u"sk-chan-LEAK-CANARY"_s },
-                                         { u"allowed_hosts"_s, strings({ u"127.0.0.1"_s }) } }),
-                         201, "POST /admin/credentials", __FILE__, __LINE__));
-    QVERIFY(setPolicy(first.client(owner.token), u"chan"_s,
-                      { { u"require_approval_methods"_s, strings({ u"POST"_s }) } }));
+    QVERIFY(addApprovalCredential(first.client(owner.token), u"chan"_s, {}));
     const QByteArray key = addAgent(first.client(owner.token), u"agent-chan"_s, { u"chan"_s });
     QVERIFY(!key.isEmpty());
     Tapd second(true, chatEnvironment(m_chat));
