@@ -1,6 +1,7 @@
 // tapd: the TAP credential proxy service.
 #include "app/app.h"
 #include "core/logging.h"
+#include "crypto/process.h"
 
 #include <QCoreApplication>
 #include <QSocketNotifier>
@@ -37,6 +38,7 @@ void installSignalHandlers()
 
 int main(int argc, char *argv[])
 {
+    tap::crypto::initForProcess();
     QCoreApplication application(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("tapd"));
     QCoreApplication::setApplicationVersion(QStringLiteral(TAP_VERSION));
