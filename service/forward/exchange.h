@@ -31,7 +31,8 @@ struct Exchange
     QByteArray body;
     std::shared_ptr<http::BodyStream> bodyStream; // a large body, still arriving
     QByteArray method;
-    QString target;
+    QString target; // X-TAP-Target; normalised once the destination is resolved
+    QString policyUrl; // what auto_approve_urls are matched against (proxy::Target::policyView)
     QString teamHeader;
     QString credentialHeader;
     QByteArray contentType;

@@ -9,6 +9,7 @@
 #include "placeholders/placeholders.h"
 #include "policy/policyevaluator.h"
 #include "proxy/targetguard.h"
+#include "proxy/targeturl.h"
 #include "sanitizer/scrubber.h"
 #include "store/approvalstore.h"
 #include "store/vault.h"
@@ -44,6 +45,14 @@ bool isHopHeader(QByteArrayView name)
     }
     return name.size() > 6
             && QByteArrayView(name).first(6).compare("x-tap-", Qt::CaseInsensitive) == 0;
+}
+
+// The sidecar protocol's headers (README, "The sidecar protocol") are tapd's alone: one sent by
+// the agent would reach the sidecar before tapd's own, and a sidecar reading the first value
+// would sign for and send to wherever the agent said.
+bool isSidecarHeader(QByteArrayView name)
+{
+    return name.size() >= 8 && name.first(8).compare("x-oauth-", Qt::CaseInsensitive) == 0;
 }
 
 bool isAuthHeader(QByteArrayView name)
@@ -211,7 +220,7 @@ void Forwarder::forward(const http::Request &request, const http::Responder &res
     x->reason.clear();
     for (const auto &c : std::as_const(x->credentials)) {
         const policy::Decision d =
-                policy::evaluate(c->rules, QString::fromLatin1(x->method), x->target);
+                policy::evaluate(c->rules, QString::fromLatin1(x->method), x->policyUrl);
         if (d.verdict == policy::Verdict::RequireApproval || c->requirePasskey) {
             x->needsApproval = true;
             x->reason = d.verdict == policy::Verdict::RequireApproval
@@ -342,23 +351,25 @@ Result<void> Forwarder::rateLimit(Exchange &x)
 Result<void> Forwarder::buildUpstream(Exchange &x)
 {
     const store::CredentialRow &first = x.credentials.first()->grant.credential;
-    auto url =
-            proxy::effectiveTarget(first.connector, first.apiBase, first.relativeTarget, x.target);
-    if (!url)
-        return url.error();
-    const bool agentChosen = first.connector == u"direct";
+    // One decision on the URL: what the policy matches, what the hosts are checked against and
+    // what is sent are the same normalised target.
+    auto destination = proxy::resolveDestination(first.connector, first.apiBase,
+                                                 first.relativeTarget, x.target);
+    if (!destination)
+        return destination.error();
+    x.target = destination->headerForm;
+    x.policyUrl = destination->target.policyView;
+    const bool agentChosen = destination->agentChosen;
     // Where the secret goes: the target (direct), or the sidecar and, unless the sidecar is
     // given only a path, the URL the sidecar is told to call. All must be allowed hosts.
-    QStringList hosts{ url->host() };
+    QStringList hosts{ destination->connectTo.host() };
     if (!agentChosen && !first.relativeTarget) {
-        auto real = proxy::parseAbsoluteTarget(x.target);
-        if (!real)
-            return real.error();
-        const QHostAddress literal(real->host());
+        const QString realHost = destination->target.url.host();
+        const QHostAddress literal(realHost);
         if (!literal.isNull() && !proxy::isAddressAllowed(literal, m_settings.allowPrivateTargets))
             return Error(ErrorCode::TargetNotAllowed,
                          QStringLiteral("The target address may not be reached."));
-        hosts << real->host();
+        hosts << realHost;
     }
     for (const auto &c : std::as_const(x.credentials)) {
         for (const QString &host : std::as_const(hosts)) {
@@ -370,7 +381,7 @@ Result<void> Forwarder::buildUpstream(Exchange &x)
     }
     upstream::Request &u = x.upstream;
     u.method = x.method;
-    u.url = url.value();
+    u.url = destination->connectTo;
     u.timeoutMs = m_settings.forwardTimeoutMs;
     if (agentChosen) { // operator-pinned destinations (sidecars) are not the agent's to choose
         const bool allowPrivate = m_settings.allowPrivateTargets;
@@ -393,13 +404,13 @@ Result<void> Forwarder::buildUpstream(Exchange &x)
         if (!substituted)
             return substituted.error();
         for (const auto &h : std::as_const(substituted->headers)) {
-            if (!isHopHeader(h.first))
+            if (!isHopHeader(h.first) && !isSidecarHeader(h.first))
                 headers.append(h);
         }
         body = substituted->body;
     } else {
         for (const auto &h : std::as_const(x.headers)) {
-            if (!isHopHeader(h.first) && !isAuthHeader(h.first))
+            if (!isHopHeader(h.first) && !isAuthHeader(h.first) && !isSidecarHeader(h.first))
                 headers.append(h);
         }
         const Resolved &c = *x.credentials.first();
@@ -413,7 +424,7 @@ Result<void> Forwarder::buildUpstream(Exchange &x)
             headers.append({ QByteArrayLiteral("X-OAuth-Credential-Data"),
                              c.secret.view().toByteArray() });
             if (!c.grant.credential.relativeTarget)
-                headers.append({ QByteArrayLiteral("X-OAuth-Target"), x.target.toUtf8() });
+                headers.append({ QByteArrayLiteral("X-OAuth-Target"), destination->target.wire });
             headers.append({ QByteArrayLiteral("X-OAuth-Method"), x.method });
         }
     }

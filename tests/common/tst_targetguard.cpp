@@ -1,8 +1,10 @@
 #include "proxy/targetguard.h"
+#include "proxy/targeturl.h"
 
 #include <QRandomGenerator>
 #include <QTest>
 
+using namespace Qt::Literals::StringLiterals;
 using tap::core::ErrorCode;
 using tap::proxy::AddressClass;
 using tap::proxy::classify;
@@ -24,6 +26,10 @@ private slots:
     void effectiveTarget();
     void relativeNeverEscapesBase_data();
     void relativeNeverEscapesBase();
+    void normalizeTarget_data();
+    void normalizeTarget();
+    void normalizedIsStable_data();
+    void normalizedIsStable();
 };
 
 void TestTargetGuard::classify_data()
@@ -331,6 +337,18 @@ void TestTargetGuard::effectiveTarget_data()
     refused("relative control", "sidecar", tg, true, "/a\tb", Invalid);
     refused("relative empty", "sidecar", tg, true, "", Invalid);
     refused("relative deep encoding", "sidecar", tg, true, "/%2525252525252e", Invalid);
+    // Tomcat and Spring read "..;x" as ".."; a '.' segment is refused like '..'.
+    refused("relative dotdot semicolon", "sidecar", tg, true, "/..;/bot999/sendMessage", Invalid);
+    refused("relative dotdot params", "sidecar", tg, true, "/a/..;jsessionid=1/x", Invalid);
+    refused("relative encoded dotdot semicolon", "sidecar", tg, true, "/%2e%2e;/x", Invalid);
+    refused("relative encoded semicolon", "sidecar", tg, true, "/..%3B/x", Invalid);
+    refused("relative dot", "sidecar", tg, true, "/./x", Invalid);
+    refused("relative encoded dot", "sidecar", tg, true, "/%2E/x", Invalid);
+    refused("relative malformed percent", "sidecar", tg, true, "/a%2", Invalid);
+    ok("relative unreserved decoded", "sidecar", tg, true, "/%73endMessage",
+       "https://api.telegram.org/bot123/sendMessage");
+    ok("relative semicolon in a name", "sidecar", tg, true, "/a;b",
+       "https://api.telegram.org/bot123/a;b");
 
     // Configuration that cannot be used.
     refused("unknown connector", "carrier-pigeon", tg, false, "https://x.example/", Internal);
@@ -390,6 +408,152 @@ void TestTargetGuard::relativeNeverEscapesBase()
     QVERIFY2(path.startsWith("/base/"), path.constData());
     QVERIFY2(!path.split('/').contains(".."), path.constData());
     QVERIFY2(!path.contains('\\'), path.constData());
+}
+
+void TestTargetGuard::normalizeTarget_data()
+{
+    QTest::addColumn<QString>("target");
+    QTest::addColumn<QString>("wire"); // empty when refused
+    QTest::addColumn<QString>("policyView");
+
+    const auto ok = [](const char *target, const char *wire, const char *view) {
+        QTest::addRow("%s", target) << QString::fromUtf8(target) << QString::fromLatin1(wire)
+                                    << QString::fromLatin1(view);
+    };
+    const auto refused = [](const char *target) {
+        QTest::addRow("refused %s", target) << QString::fromUtf8(target) << QString() << QString();
+    };
+    const char *list = "https://x.example/api/conversations.list";
+    // What the review used to skip a human: the policy now sees what is sent.
+    ok("https://x.example/api/echo#/conversations.list", "https://x.example/api/echo",
+       "https://x.example/api/echo");
+    ok("https://x.example/api/conversations.list/../echo", "https://x.example/api/echo",
+       "https://x.example/api/echo");
+    ok("https://x.example/api/conversations.list/%2e%2e/echo", "https://x.example/api/echo",
+       "https://x.example/api/echo");
+    ok("https://x.example/api/conversations.list/%2E%2E/echo", "https://x.example/api/echo",
+       "https://x.example/api/echo");
+    ok("https://x.example/api/conversations.list/.%2E/echo", "https://x.example/api/echo",
+       "https://x.example/api/echo");
+    ok("https://x.example/api/echo?/conversations.list",
+       "https://x.example/api/echo?/conversations.list", "https://x.example/api/echo");
+    ok("https://x.example/api/echo;/conversations.list",
+       "https://x.example/api/echo;/conversations.list", "");
+    ok("https://x.example/api/echo%3b/conversations.list",
+       "https://x.example/api/echo%3B/conversations.list", "");
+    refused("https://x.example/api/conversations.list/..;/echo");
+    refused("https://x.example/api/conversations.list/..;x=1/echo");
+    refused("https://x.example/api/conversations.list%2F..%2Fecho");
+    refused("https://x.example/api/conversations.list%2f..%2fecho");
+    refused("https://x.example/api/conversations.list/%252e%252e/echo");
+    refused("https://x.example/api/conversations.list%5C..%5Cecho");
+    refused("https://x.example/api/conversations.list/%25252525252e/echo");
+    // Plain normalisation.
+    ok(list, list, list);
+    ok("https://x.example/api/%63onversations.list", list, list);
+    ok("HTTPS://X.EXAMPLE/api/conversations.list", list, list);
+    ok("https://x.example:443/api/conversations.list", list, list);
+    ok("https://x.example/api/./conversations.list", list, list);
+    ok("https://x.example/api/a/b/../../conversations.list", list, list);
+    ok("https://x.example/../../api/conversations.list", list, list);
+    ok("http://x.example:80/", "http://x.example/", "http://x.example/");
+    ok("http://x.example:8080", "http://x.example:8080/", "http://x.example:8080/");
+    ok("http://x.example?q=1", "http://x.example/?q=1", "http://x.example/");
+    ok("http://x.example/a?", "http://x.example/a", "http://x.example/a");
+    ok("http://x.example/a%2fb", "http://x.example/a%2Fb", "http://x.example/a%2Fb");
+    ok("http://x.example/a%7e%41", "http://x.example/a~A", "http://x.example/a~A");
+    ok("http://x.example/%e2%82%ac", "http://x.example/%E2%82%AC", "http://x.example/%E2%82%AC");
+    ok("http://x.example/\u20ac", "http://x.example/%E2%82%AC", "http://x.example/%E2%82%AC");
+    ok("http://x.example/a\"b<c>", "http://x.example/a%22b%3Cc%3E",
+       "http://x.example/a%22b%3Cc%3E");
+    ok("http://x.example/a?b=c&d=%20&e=%2e", "http://x.example/a?b=c&d=%20&e=.",
+       "http://x.example/a");
+    ok("http://x.example/a?x=../../etc", "http://x.example/a?x=../../etc", "http://x.example/a");
+    ok("http://[2001:db8::1]:81/", "http://[2001:db8::1]:81/", "http://[2001:db8::1]:81/");
+    ok("http://127.0.0.1:8080/echo", "http://127.0.0.1:8080/echo", "http://127.0.0.1:8080/echo");
+    refused("http://x.example/a%");
+    refused("http://x.example/a%zz");
+    refused("http://x.example/a%4");
+    refused("http://user@x.example/");
+    refused("http://x.example:0/");
+    refused("http://x.example:65536/");
+    refused("http://x.example:+80/");
+    refused("http://x.example:8a/");
+    refused("http://x%2eexample/");
+    refused("http://[fe80::1%25eth0]/");
+    refused("ftp://x.example/");
+    refused("//x.example/");
+    refused("x.example/a");
+    refused("http:x.example");
+    refused("http:///a");
+    refused("http://x.example/a b");
+    refused("http://x.example/a\\b");
+}
+
+void TestTargetGuard::normalizeTarget()
+{
+    QFETCH(QString, target);
+    QFETCH(QString, wire);
+    QFETCH(QString, policyView);
+
+    const auto result = tap::proxy::normalizeTarget(target);
+    if (wire.isEmpty()) {
+        QVERIFY2(!result.ok(), result.ok() ? result->wire.constData() : "");
+        QCOMPARE(result.error().code(), ErrorCode::InvalidRequest);
+        return;
+    }
+    QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().message()));
+    QCOMPARE(QString::fromLatin1(result->wire), wire);
+    QCOMPARE(result->url.toEncoded(), result->wire); // what is sent is what was decided on
+    QCOMPARE(result->policyView, policyView);
+}
+
+void TestTargetGuard::normalizedIsStable_data()
+{
+    QTest::addColumn<quint32>("seed");
+    for (quint32 seed = 1; seed <= 2000; ++seed)
+        QTest::addRow("%u", seed) << seed;
+}
+
+// Random targets built from the pieces that parsers disagree about: whatever is accepted is its
+// own normal form, holds no dot segment in any decoding, and its policy view is exactly its
+// path on its origin (no query, nothing a server would read differently).
+void TestTargetGuard::normalizedIsStable()
+{
+    QFETCH(quint32, seed);
+
+    static const QStringList pieces{ u"/"_s,   u".."_s,  u"."_s,   u"%2e"_s, u"%2E"_s, u"%2f"_s,
+                                     u"%25"_s, u"%5c"_s, u"a"_s,   u"?"_s,   u"//"_s,  u";"_s,
+                                     u"#"_s,   u"%3b"_s, u"%41"_s, u"~"_s,   u"%7e"_s, u"list"_s,
+                                     u"%"_s,   u"é"_s,   u"="_s,   u"&"_s,   u"%20"_s, u"@"_s };
+    QRandomGenerator rng(seed);
+    QString target = u"http://h.example/"_s;
+    for (int i = 0, n = rng.bounded(1, 14); i < n; ++i)
+        target += pieces.at(rng.bounded(int(pieces.size())));
+    const auto result = tap::proxy::normalizeTarget(target);
+    if (!result.ok())
+        return;
+    const QByteArray wire = result->wire;
+    QVERIFY2(wire.startsWith("http://h.example/"), wire.constData());
+    const auto again = tap::proxy::normalizeTarget(QString::fromLatin1(wire));
+    QVERIFY2(again.ok(), wire.constData());
+    QCOMPARE(again->wire, wire);
+    QCOMPARE(result->url.toEncoded(), wire);
+    QVERIFY2(!wire.contains('#'), wire.constData());
+    const qsizetype question = wire.indexOf('?');
+    const QByteArray path = wire.mid(16, question < 0 ? -1 : question - 16);
+    QByteArray decoded = path;
+    for (int round = 0; round < 5; ++round)
+        decoded = QByteArray::fromPercentEncoding(decoded);
+    decoded.replace('\\', '/');
+    for (QByteArray segment : decoded.split('/')) {
+        segment = segment.left(segment.indexOf(';') < 0 ? segment.size() : segment.indexOf(';'));
+        QVERIFY2(segment != "." && segment != "..", wire.constData());
+    }
+    if (!result->policyView.isEmpty())
+        QCOMPARE(result->policyView, QString::fromLatin1("http://h.example" + path));
+    else
+        QVERIFY2(path.contains(';') || path.contains("%3B"), wire.constData());
 }
 
 QTEST_APPLESS_MAIN(TestTargetGuard)

@@ -46,8 +46,7 @@ public:
     // Starts fake_chat.py accepting these tokens; false if it does not come up.
     bool start(const QStringList &botTokens, const QStringList &matrixTokens)
     {
-        const QString script =
-                QFileInfo(QStringLiteral(__FILE__)).absolutePath() + u"/fake_chat.py"_s;
+        const QString script = QStringLiteral(TAP_TEST_SUPPORT_DIR "/fake_chat.py");
         QStringList args{ script, u"--port"_s, u"0"_s, u"--log"_s, logPath() };
         for (const QString &t : botTokens)
             args << u"--bot-token"_s << t;

@@ -159,8 +159,7 @@ inline QString supportDir()
     const QString data = qEnvironmentVariable("TAP_TEST_DATA");
     if (!data.isEmpty())
         return QDir::cleanPath(data + u"/../support"_s);
-    return QDir::cleanPath(QFileInfo(QString::fromUtf8(__FILE__)).absolutePath()
-                           + u"/../support"_s);
+    return QStringLiteral(TAP_TEST_SUPPORT_DIR);
 }
 
 // tests/support/smtp_server.py in a child process, stopped with the object.

@@ -156,8 +156,7 @@ public:
     {
         QString script = qEnvironmentVariable("TAP_FAKE_UPSTREAM");
         if (script.isEmpty())
-            script = QFileInfo(QStringLiteral(__FILE__)).absolutePath()
-                    + u"/../support/fake_upstream.py"_s;
+            script = QStringLiteral(TAP_TEST_SUPPORT_DIR "/fake_upstream.py");
         if (!QFileInfo::exists(script)) {
             QTest::qFail(qPrintable(u"fake upstream not found at "_s + script), __FILE__, __LINE__);
             return false;

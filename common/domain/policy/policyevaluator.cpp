@@ -22,11 +22,13 @@ bool coversMethod(const QStringList &methods, QStringView method)
     return method.compare(u"HEAD", Qt::CaseInsensitive) == 0 && listsMethod(methods, u"GET");
 }
 
-bool matchesAutoApproveUrl(const QStringList &urls, QStringView targetUrl)
+bool matchesAutoApproveUrl(const QStringList &urls, QStringView policyUrl)
 {
+    if (policyUrl.isEmpty())
+        return false;
     for (const QString &entry : urls) {
         // An empty entry would match every URL; treat it as a typo rather than "approve all".
-        if (!entry.isEmpty() && targetUrl.contains(entry))
+        if (!entry.isEmpty() && policyUrl.contains(entry))
             return true;
     }
     return false;
@@ -34,7 +36,7 @@ bool matchesAutoApproveUrl(const QStringList &urls, QStringView targetUrl)
 
 } // namespace
 
-Decision evaluate(const std::optional<Rules> &rules, QStringView method, QStringView targetUrl)
+Decision evaluate(const std::optional<Rules> &rules, QStringView method, QStringView policyUrl)
 {
     // Seed configuration.txt: "If a credential has no policy configured, all requests
     // require approval."
@@ -42,7 +44,7 @@ Decision evaluate(const std::optional<Rules> &rules, QStringView method, QString
         return { Verdict::RequireApproval, QStringLiteral("no_policy") };
     const QStringView verb = method.trimmed();
     // Seed: auto_approve_urls are "URL substrings that skip approval regardless of method".
-    if (matchesAutoApproveUrl(rules->autoApproveUrls, targetUrl))
+    if (matchesAutoApproveUrl(rules->autoApproveUrls, policyUrl))
         return { Verdict::AutoApprove, QStringLiteral("auto_approve_url") };
     if (!verb.isEmpty() && coversMethod(rules->autoApproveMethods, verb))
         return { Verdict::AutoApprove, QStringLiteral("auto_approve_method") };

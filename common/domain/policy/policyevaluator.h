@@ -9,7 +9,9 @@
 namespace tap::policy {
 
 // A credential's approval policy (seed configuration.txt, "Policies"). Methods are compared
-// case-insensitively; URL entries are plain substrings of the full target URL.
+// case-insensitively; URL entries are plain substrings of the request's policy view of its
+// target: the normalised scheme://host[:port]/path that is also what gets sent, never the query
+// (proxy::Target::policyView). An empty view (a path with parameters) matches no URL entry.
 struct Rules
 {
     QStringList autoApproveMethods;
@@ -29,13 +31,13 @@ struct Decision
 
 // Decides whether a request may skip human approval. Order (first match wins):
 //   1. no policy                                  → RequireApproval "no_policy"
-//   2. a non-empty autoApproveUrls entry is a substring of targetUrl
+//   2. a non-empty autoApproveUrls entry is a substring of a non-empty policyUrl
 //                                                 → AutoApprove "auto_approve_url" (any method)
 //   3. method in autoApproveMethods               → AutoApprove "auto_approve_method"
 //   4. method in requireApprovalMethods           → RequireApproval "require_approval_method"
 //   5. otherwise                                  → RequireApproval "not_auto_approved"
 // HEAD follows GET in steps 3 and 4 (seed: "HEAD follows GET"). Anything not explicitly
 // auto-approved needs approval: the evaluator fails closed.
-Decision evaluate(const std::optional<Rules> &rules, QStringView method, QStringView targetUrl);
+Decision evaluate(const std::optional<Rules> &rules, QStringView method, QStringView policyUrl);
 
 } // namespace tap::policy

@@ -5,10 +5,6 @@
 
 namespace tap::proxy {
 
-using core::Error;
-using core::ErrorCode;
-using core::Result;
-
 namespace {
 
 struct V4Range
@@ -175,87 +171,6 @@ bool matchesHost(const QString &host, const QString &pattern)
             && a.isEqual(QHostAddress(pattern));
 }
 
-Error invalidTarget(const QString &message)
-{
-    return Error(ErrorCode::InvalidRequest, message);
-}
-
-// Control characters, spaces and backslashes: parsers disagree about them (WHATWG URL treats
-// '\' as '/'), so such a target is refused rather than guessed at.
-bool hasUnsafeCharacters(QStringView text)
-{
-    return std::any_of(text.begin(), text.end(), [](QChar c) {
-        return c.unicode() <= 0x20 || c.unicode() == 0x7f || c == u'\\';
-    });
-}
-
-bool isHttpUrl(const QUrl &url)
-{
-    return url.isValid() && (url.scheme() == u"http" || url.scheme() == u"https")
-            && !url.host().isEmpty() && url.userInfo().isEmpty();
-}
-
-Result<QUrl> parseApiBase(const QString &apiBase)
-{
-    const QUrl base(apiBase, QUrl::StrictMode);
-    if (!isHttpUrl(base))
-        return Error(ErrorCode::Internal,
-                     QStringLiteral("The credential's api_base is not an http(s) URL."));
-    return base.adjusted(QUrl::RemoveFragment);
-}
-
-// Percent-decodes until nothing changes, so "%252e%252e" is seen as ".." too (a server or
-// proxy behind the sidecar may decode more than once).
-std::optional<QByteArray> fullyDecoded(const QByteArray &encoded)
-{
-    QByteArray current = encoded;
-    for (int round = 0; round < 4; ++round) {
-        const QByteArray next = QByteArray::fromPercentEncoding(current);
-        if (next == current)
-            return current;
-        current = next;
-    }
-    return std::nullopt;
-}
-
-Result<void> checkRelativePath(const QString &path)
-{
-    const std::optional<QByteArray> decoded = fullyDecoded(path.toUtf8());
-    if (!decoded)
-        return invalidTarget(QStringLiteral("X-TAP-Target is percent-encoded too many times."));
-    if (decoded->contains('\\'))
-        return invalidTarget(QStringLiteral("X-TAP-Target must not contain a backslash."));
-    for (const QByteArray &segment : decoded->split('/')) {
-        if (segment == "..")
-            return invalidTarget(QStringLiteral("X-TAP-Target must not contain a '..' segment."));
-    }
-    return {};
-}
-
-Result<QUrl> joinRelative(const QUrl &base, const QString &target)
-{
-    if (!target.startsWith(u'/') || target.startsWith(u"//"))
-        return invalidTarget(QStringLiteral("X-TAP-Target must be a path starting with a single "
-                                            "'/' for this credential (relative_target)."));
-    if (hasUnsafeCharacters(target) || target.contains(u'#'))
-        return invalidTarget(QStringLiteral("X-TAP-Target must not contain spaces, control "
-                                            "characters, backslashes or a fragment."));
-    const qsizetype question = target.indexOf(u'?');
-    const QString path = question < 0 ? target : target.first(question);
-    if (Result<void> checked = checkRelativePath(path); !checked)
-        return checked.error();
-    QString basePath = base.path(QUrl::FullyEncoded);
-    while (basePath.endsWith(u'/'))
-        basePath.chop(1);
-    QUrl joined = base;
-    joined.setPath(basePath + path, QUrl::TolerantMode);
-    if (question >= 0)
-        joined.setQuery(target.sliced(question + 1), QUrl::TolerantMode);
-    if (!joined.isValid())
-        return invalidTarget(QStringLiteral("X-TAP-Target does not form a valid URL."));
-    return joined;
-}
-
 } // namespace
 
 AddressClass classify(const QHostAddress &address)
@@ -295,44 +210,6 @@ bool isHostAllowed(QStringView host, const QStringList &allowedHosts)
         const QString pattern = normalizedHost(entry);
         return !pattern.isEmpty() && matchesHost(wanted, pattern);
     });
-}
-
-Result<QUrl> parseAbsoluteTarget(const QString &target)
-{
-    const QString message = QStringLiteral("X-TAP-Target must be an absolute http:// or https:// "
-                                           "URL with a host and without user information, "
-                                           "spaces or backslashes.");
-    if (target.isEmpty() || hasUnsafeCharacters(target))
-        return invalidTarget(message);
-    const QUrl url(target, QUrl::TolerantMode);
-    if (!isHttpUrl(url) || url.port() == 0)
-        return invalidTarget(message);
-    return url.adjusted(QUrl::RemoveFragment); // never sent on the wire (RFC 9110 §4.2.4)
-}
-
-Result<QUrl> effectiveTarget(QStringView connector, const QString &apiBase, bool relativeTarget,
-                             const QString &targetHeader)
-{
-    // Exact names only: callers branch on the same strings (e.g. "direct" means the agent
-    // chose the destination and the address guard applies), so no spelling may mean one thing
-    // here and another there.
-    const bool sidecar = connector == u"sidecar";
-    const bool direct = connector == u"direct";
-    if (!sidecar && !direct)
-        return Error(ErrorCode::Internal, QStringLiteral("The credential's connector is unknown."));
-    // Seed configuration.txt: "relative_target: true requires connector: sidecar".
-    if (relativeTarget && !sidecar)
-        return Error(ErrorCode::Internal,
-                     QStringLiteral("The credential has relative_target without the sidecar "
-                                    "connector."));
-    if (direct)
-        return parseAbsoluteTarget(targetHeader);
-    Result<QUrl> base = parseApiBase(apiBase);
-    if (!base || relativeTarget)
-        return base ? joinRelative(*base, targetHeader) : base;
-    if (Result<QUrl> real = parseAbsoluteTarget(targetHeader); !real)
-        return real.error();
-    return base;
 }
 
 } // namespace tap::proxy

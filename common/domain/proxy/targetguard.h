@@ -39,21 +39,6 @@ bool isAddressAllowed(const QHostAddress &address, bool allowPrivate);
 // An empty list allows nothing.
 bool isHostAllowed(QStringView host, const QStringList &allowedHosts);
 
-// Where a /forward request goes (seed how-it-works-v1, "Connector Types"); `connector` is
-// exactly "direct" or "sidecar":
-//   direct:  targetHeader must be an absolute http(s) URL with a host and no user info;
-//   sidecar: the request goes to apiBase; targetHeader (the real target, which the caller
-//            passes on as X-OAuth-Target) must still be an absolute http(s) URL;
-//   sidecar with relativeTarget: targetHeader is a path ("/sendMessage?x=1") appended to
-//            apiBase's path (one slash between them); no scheme or authority, no ".."
-//            segment (also percent-encoded, once or more), no backslash, no fragment; the
-//            query is kept.
-// Errors: InvalidRequest for a bad targetHeader; Internal when the credential's own
-// configuration is unusable (unknown connector, bad apiBase, relativeTarget without sidecar).
-core::Result<QUrl> effectiveTarget(QStringView connector, const QString &apiBase,
-                                   bool relativeTarget, const QString &targetHeader);
-
-// The checks effectiveTarget() applies to an absolute target, for callers that need the URL.
-core::Result<QUrl> parseAbsoluteTarget(const QString &target);
+// What a /forward target is and where it goes: proxy/targeturl.h.
 
 } // namespace tap::proxy
