@@ -1,10 +1,10 @@
 #include "upstream/curlclient.h"
 
+#include "upstream/curlclient_p.h"
 #include "upstream/decoder.h"
 
 #include "core/logging.h"
 
-#include <QElapsedTimer>
 #include <QHostInfo>
 #include <QSocketNotifier>
 #include <QThreadStorage>
@@ -57,54 +57,17 @@ struct EasyPool
 };
 thread_local EasyPool t_easyPool;
 
-// The operator's upstream proxy (TAP_UPSTREAM_PROXY), written once before threads start.
-QByteArray g_proxy;
-
-Error targetNotAllowed()
-{
-    return Error(ErrorCode::TargetNotAllowed,
-                 QStringLiteral("The target resolves to an address that may not be reached "
-                                "(loopback, private, link-local or cloud metadata)."));
-}
-
 } // namespace
 
-class CurlClient::Transfer
+CurlClient::Transfer::~Transfer()
 {
-public:
-    ~Transfer()
-    {
-        if (headerList)
-            curl_slist_free_all(headerList);
-        if (connectTo)
-            curl_slist_free_all(connectTo);
-        if (easy)
-            t_easyPool.give(easy);
-    }
-
-    CURL *easy = nullptr;
-    curl_slist *headerList = nullptr;
-    curl_slist *connectTo = nullptr; // through the proxy: the checked address
-    Request request;
-    Handlers handlers;
-    int status = 0;
-    HeaderList headers;
-    qint64 contentLength = -1;
-    QByteArray contentEncoding;
-    std::unique_ptr<BodyDecoder> decoder; // the body's Content-Encoding, decoded here
-    std::optional<Error> bodyError; // ends the transfer (a coding not decoded, corrupt data)
-    bool doneWhenDrained = false; // received whole, decoded output still to hand over
-    bool headDelivered = false;
-    bool blockedAddress = false;
-    bool paused = false;
-    bool sendPaused = false;
-    bool cancelled = false;
-    bool viaProxy = false;
-    bool added = false; // to the multi handle (through the proxy: once the host is checked)
-    int lookupId = -1; // a pending host lookup
-    QElapsedTimer started;
-    char errorBuffer[CURL_ERROR_SIZE] = {};
-};
+    if (headerList)
+        curl_slist_free_all(headerList);
+    if (connectTo)
+        curl_slist_free_all(connectTo);
+    if (easy)
+        t_easyPool.give(easy);
+}
 
 namespace {
 
@@ -259,11 +222,6 @@ void CurlClient::globalInit()
     curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
-void CurlClient::setProxy(const QUrl &proxy)
-{
-    g_proxy = proxy.isEmpty() ? QByteArray() : proxy.toEncoded();
-}
-
 CurlClient &CurlClient::forThisThread()
 {
     static QThreadStorage<CurlClient *> clients;
@@ -361,7 +319,7 @@ void CurlClient::drainCompleted()
         } else if (t->bodyError) {
             finish(t, *t->bodyError);
         } else if (t->blockedAddress) {
-            finish(t, targetNotAllowed());
+            finish(t, detail::targetNotAllowed());
         } else if (code == CURLE_OPERATION_TIMEDOUT) {
             finish(t,
                    Error(ErrorCode::UpstreamTimeout,
@@ -430,8 +388,9 @@ CurlClient::TransferPtr CurlClient::start(Request request, Handlers handlers)
     // "" disables the proxy environment variables, which would route around the address
     // check (libcurl would connect to, and check, only the proxy). A configured proxy is
     // used for every host (NO_PROXY ignored), always as a tunnel.
-    t->viaProxy = !g_proxy.isEmpty();
-    curl_easy_setopt(e, CURLOPT_PROXY, t->viaProxy ? g_proxy.constData() : "");
+    const QByteArray &proxy = detail::proxyUrl();
+    t->viaProxy = !proxy.isEmpty();
+    curl_easy_setopt(e, CURLOPT_PROXY, t->viaProxy ? proxy.constData() : "");
     if (t->viaProxy) {
         curl_easy_setopt(e, CURLOPT_NOPROXY, "");
         curl_easy_setopt(e, CURLOPT_HTTPPROXYTUNNEL, 1L);
@@ -475,68 +434,6 @@ CurlClient::TransferPtr CurlClient::start(Request request, Handlers handlers)
     t->added = true;
     curl_multi_add_handle(m_multi, e);
     return t;
-}
-
-// Through the proxy, the proxy would resolve the name: tapd resolves it first, checks every
-// address, and pins the connection to one of them, so that neither a second DNS answer nor
-// the proxy can take the request elsewhere.
-void CurlClient::resolveForProxy(const TransferPtr &transfer)
-{
-    std::weak_ptr<Transfer> weak = transfer;
-    const int timeoutMs = qMin(transfer->request.timeoutMs, 10000);
-    transfer->lookupId = QHostInfo::lookupHost(
-            transfer->request.url.host(), this, [this, weak](const QHostInfo &info) {
-                auto t = weak.lock();
-                if (!t || t->cancelled || !m_transfers.contains(t.get()))
-                    return;
-                t->lookupId = -1;
-                if (info.error() != QHostInfo::NoError || info.addresses().isEmpty())
-                    return finish(t.get(),
-                                  Error(ErrorCode::UpstreamError,
-                                        QStringLiteral("The upstream request failed: the host "
-                                                       "name could not be resolved.")));
-                pinAndAdd(t.get(), info.addresses());
-            });
-    QTimer::singleShot(timeoutMs, this, [this, weak] {
-        auto t = weak.lock();
-        if (t && t->lookupId >= 0 && !t->cancelled && m_transfers.contains(t.get()))
-            finish(t.get(),
-                   Error(ErrorCode::UpstreamTimeout,
-                         QStringLiteral("The upstream host name was not resolved in time.")));
-    });
-}
-
-void CurlClient::pinAndAdd(Transfer *t, const QList<QHostAddress> &addresses)
-{
-    for (const QHostAddress &a : addresses) {
-        if (!t->request.addressAllowed(a)) {
-            t->blockedAddress = true;
-            return finish(t, targetNotAllowed());
-        }
-    }
-    // One address goes to the proxy: IPv4 when there is one (proxies often lack IPv6 routes).
-    QHostAddress pick = addresses.first();
-    for (const QHostAddress &a : addresses) {
-        if (a.protocol() == QAbstractSocket::IPv4Protocol) {
-            pick = a;
-            break;
-        }
-    }
-    pick.setScopeId({});
-    const QUrl &url = t->request.url;
-    const int port = url.port(url.scheme() == u"https" ? 443 : 80);
-    const QString host = pick.protocol() == QAbstractSocket::IPv6Protocol
-            ? u'[' + pick.toString() + u']'
-            : pick.toString();
-    // "::ip:port": any host and port of this handle connect (through the tunnel) to ip:port;
-    // TLS still verifies, and Host still names, the URL's host.
-    t->connectTo = curl_slist_append(
-            nullptr, QStringLiteral("::%1:%2").arg(host).arg(port).toLatin1().constData());
-    curl_easy_setopt(t->easy, CURLOPT_CONNECT_TO, t->connectTo);
-    const qint64 left = t->request.timeoutMs - t->started.elapsed();
-    curl_easy_setopt(t->easy, CURLOPT_TIMEOUT_MS, long(qMax<qint64>(1, left)));
-    t->added = true;
-    curl_multi_add_handle(m_multi, t->easy);
 }
 
 void CurlClient::cancel(const TransferPtr &transfer)

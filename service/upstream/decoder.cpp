@@ -139,9 +139,11 @@ public:
 protected:
     Result<void> step(const uint8_t *in, size_t &inLeft, uint8_t *out, size_t &outLeft) override
     {
+        if (!m_state)
+            return corrupt("br");
         const BrotliDecoderResult rc =
                 BrotliDecoderDecompressStream(m_state, &inLeft, &in, &outLeft, &out, nullptr);
-        if (!m_state || rc == BROTLI_DECODER_RESULT_ERROR)
+        if (rc == BROTLI_DECODER_RESULT_ERROR)
             return corrupt("br");
         m_ended = rc == BROTLI_DECODER_RESULT_SUCCESS;
         return {};

@@ -1,5 +1,5 @@
 // End-to-end tests of decoded-size bounds (issue #13 item 3) against the real tapd binary and
-// the fake upstream, on both backends: upstream answers are decoded (gzip, br, zstd), so a
+// the fake upstream (the approval on both backends, the /forward stream on SQLite): upstream answers are decoded (gzip, br, zstd), so a
 // decompression bomb with a small Content-Length must neither be collected whole for a
 // /forward answer (it is streamed, scrubbed, once its decoded bytes pass the buffering limit)
 // nor for an approved request's stored answer (a 502 upstream_error naming
@@ -253,6 +253,8 @@ void TestForwardBombs::forwardedBomb()
 {
     QFETCH(QByteArray, coding);
     QFETCH(QByteArray, framing);
+    if (currentIsPostgres()) // nothing of a streamed answer is stored: one backend is enough
+        QSKIP("the /forward stream does not depend on the backend (sqlite row)");
     World w;
     QVERIFY(setUp(w, u"bomb"_s, true));
     if (coding == "br" && !w.upstream.hasBrotli())
