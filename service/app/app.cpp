@@ -142,6 +142,7 @@ Result<void> App::start()
 {
     m_startedAtMs = m_clock.nowMs();
     upstream::CurlClient::globalInit();
+    upstream::CurlClient::setProxy(m_config.upstreamProxy);
     if (auto r = prepareDirectories(); !r)
         return r;
     if (auto r = openDatabase(); !r)
@@ -249,6 +250,7 @@ void App::createServices()
                                 [this](const store::ApprovalRow &row) {
                                     m_approvals->parked(row);
                                 } };
+    settings.maxResponseBufferBytes = m_config.maxResponseBufferBytes;
     m_forwarder = std::make_unique<forward::Forwarder>(*m_db, *m_vault, *m_keys, m_clock, m_random,
                                                        *m_auditSink, m_context->configGeneration,
                                                        settings);

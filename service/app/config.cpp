@@ -49,6 +49,12 @@ const Option kOptions[] = {
       "How long a pending approval waits. Default 3600." },
     { "max-body-bytes", "TAP_MAX_BODY_BYTES", "BYTES",
       "Largest request body accepted (413 beyond). Default 10485760." },
+    { "max-response-buffer-bytes", "TAP_MAX_RESPONSE_BUFFER_BYTES", "BYTES",
+      "Largest decoded upstream answer kept whole for an approved request's poll (502 "
+      "upstream_error beyond). Default 10485760." },
+    { "upstream-proxy", "TAP_UPSTREAM_PROXY", "URL",
+      "http://HOST:PORT forward proxy for upstream requests (tunnelled with CONNECT to the "
+      "address tapd checked). Default none; http_proxy and the like are ignored." },
     { "workers", "TAP_WORKERS", "N", "HTTP worker threads. Default: number of cores." },
     { "telegram-api-base", "TAP_TELEGRAM_API_BASE", "URL",
       "Telegram Bot API base. Default https://api.telegram.org." },
@@ -102,6 +108,23 @@ Result<QUrl> httpUrl(const QString &name, const QString &text)
         return bad(name,
                    QStringLiteral("expected an http:// or https:// URL, got \"%1\"").arg(text));
     return url;
+}
+
+// TAP_UPSTREAM_PROXY: http://host:port (a trailing "/" allowed); no credentials (they would
+// show in /proc through the flag), path, query or other scheme.
+Result<QUrl> proxyUrl(const QString &text)
+{
+    const QString name = QStringLiteral("TAP_UPSTREAM_PROXY (--upstream-proxy)");
+    const QUrl url(text, QUrl::StrictMode);
+    if (!url.userInfo().isEmpty() || text.contains(u'@')) // not echoed: it may hold a password
+        return bad(name, QStringLiteral("proxy credentials are not supported"));
+    if (!url.isValid() || url.scheme() != u"http" || url.host().isEmpty() || url.port() <= 0
+        || (!url.path().isEmpty() && url.path() != u"/") || url.hasQuery() || url.hasFragment())
+        return bad(name,
+                   QStringLiteral("expected http://HOST:PORT (only http:// proxies are "
+                                  "supported), got \"%1\"")
+                           .arg(text));
+    return url.adjusted(QUrl::RemovePath);
 }
 
 Result<void> parseListen(Config &c, const QString &text)
@@ -265,11 +288,14 @@ Result<Config::Parsed> Config::parse(const QStringList &arguments, const QProces
         int *target;
     };
     int maxBody = int(c.maxBodyBytes);
+    int maxResponse = int(c.maxResponseBufferBytes);
     c.workers = qMax(1, QThread::idealThreadCount());
     const IntOption ints[] = {
         { "forward-timeout", "TAP_FORWARD_TIMEOUT_S", 3600, &c.forwardTimeoutS },
         { "approval-timeout", "TAP_APPROVAL_TIMEOUT_S", 30 * 86400, &c.approvalTimeoutS },
         { "max-body-bytes", "TAP_MAX_BODY_BYTES", 1024 * 1024 * 1024, &maxBody },
+        { "max-response-buffer-bytes", "TAP_MAX_RESPONSE_BUFFER_BYTES", 256 * 1024 * 1024,
+          &maxResponse },
         { "workers", "TAP_WORKERS", 256, &c.workers },
     };
     for (const IntOption &o : ints) {
@@ -284,6 +310,13 @@ Result<Config::Parsed> Config::parse(const QStringList &arguments, const QProces
         *o.target = n.value();
     }
     c.maxBodyBytes = maxBody;
+    c.maxResponseBufferBytes = maxResponse;
+    if (const QString v = value("upstream-proxy", "TAP_UPSTREAM_PROXY"); !v.isEmpty()) {
+        auto proxy = proxyUrl(v);
+        if (!proxy)
+            return proxy.error();
+        c.upstreamProxy = proxy.value();
+    }
     if (const QString v = env.value(QStringLiteral("TAP_HOUSEKEEPING_INTERVAL_MS")); !v.isEmpty()) {
         auto n = positiveInt(QStringLiteral("TAP_HOUSEKEEPING_INTERVAL_MS"), v, 3600 * 1000);
         if (!n)

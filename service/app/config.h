@@ -30,6 +30,11 @@ struct Config
     // How often expiry and clean-up run (TAP_HOUSEKEEPING_INTERVAL_MS; tests shorten it).
     int housekeepingMs = 30000;
     qint64 maxBodyBytes = 10 * 1024 * 1024;
+    // Decoded answers kept whole (an approved request's answer, for the agent's poll).
+    qint64 maxResponseBufferBytes = 10 * 1024 * 1024;
+    // An http:// forward proxy for upstream requests (empty: direct; proxy environment
+    // variables are never used).
+    QUrl upstreamProxy;
     int workers = 1;
     QString telegramBotToken;
     QUrl telegramApiBase;

@@ -49,6 +49,25 @@ Result<void> unpack(const QJsonObject &o, Exchange &x)
     return {};
 }
 
+// {"status", "headers", "body_base64"}: the body (up to TAP_MAX_RESPONSE_BUFFER_BYTES) is
+// spliced in as base64 bytes, not passed through a JSON value (a UTF-16 copy twice its size).
+QByteArray storedAnswer(const http::Response &response)
+{
+    QJsonArray headers;
+    for (const auto &[name, value] : response.headers)
+        headers.append(QJsonArray{ QString::fromLatin1(name), QString::fromUtf8(value) });
+    QByteArray json = QJsonDocument(QJsonObject{ { QStringLiteral("status"), response.status },
+                                                 { QStringLiteral("headers"), headers } })
+                              .toJson(QJsonDocument::Compact);
+    json.chop(1); // the closing brace
+    const QByteArray body = response.body.toBase64();
+    json.reserve(json.size() + body.size() + 20);
+    json += ",\"body_base64\":\"";
+    json += body;
+    json += "\"}";
+    return json;
+}
+
 } // namespace
 
 QByteArray approvalResponseAad(const store::ApprovalRow &row)
@@ -72,16 +91,8 @@ void Forwarder::sendApproved(const store::ApprovalRow &row,
 
     x->deliver = [this, row, done](const http::Response &response, bool forwarded) {
         // What the agent's poll will return: the sanitized answer (or TAP's error), sealed.
-        QJsonArray headers;
-        for (const auto &[name, value] : response.headers)
-            headers.append(QJsonArray{ QString::fromLatin1(name), QString::fromUtf8(value) });
-        const QJsonObject stored{ { QStringLiteral("status"), response.status },
-                                  { QStringLiteral("headers"), headers },
-                                  { QStringLiteral("body_base64"),
-                                    QString::fromLatin1(response.body.toBase64()) } };
-        auto sealed = m_vault.seal(
-                row.teamId, approvalResponseAad(row),
-                core::SecretBytes(QJsonDocument(stored).toJson(QJsonDocument::Compact)));
+        auto sealed = m_vault.seal(row.teamId, approvalResponseAad(row),
+                                   core::SecretBytes(storedAnswer(response)));
         store::ApprovalRow after = row;
         after.status = forwarded ? QStringLiteral("forwarded") : QStringLiteral("failed");
         after.responseStatus = response.status;

@@ -31,6 +31,9 @@ struct Settings
     QString instanceId;
     // Told about every request parked for approval (the approver inbox, chat bots).
     std::function<void(const store::ApprovalRow &)> onParked;
+    // The largest DECODED answer kept whole for an approved request's poll
+    // (TAP_MAX_RESPONSE_BUFFER_BYTES); larger ones fail with upstream_error.
+    qint64 maxResponseBufferBytes = 10 * 1024 * 1024;
 };
 
 // POST /forward (CONTRACT.md, seed how-it-works "Request Flow"): authenticate the agent,

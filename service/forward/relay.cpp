@@ -6,6 +6,8 @@
 #include "core/logging.h"
 #include "http/response.h"
 
+#include <utility>
+
 namespace tap::forward {
 
 using core::Error;
@@ -14,11 +16,13 @@ using core::Result;
 
 namespace {
 
-constexpr qint64 kBufferLimit =
-        256 * 1024; // larger, unknown-length or event-stream bodies are streamed
+// Answers are sent whole (with Content-Length, one audit write after the answer) up to this
+// many DECODED bytes; larger, unknown-length or event-stream bodies are streamed. The upstream's
+// Content-Length counts compressed bytes: an answer announced small that decodes larger is
+// switched to streaming as soon as its decoded bytes pass the limit.
+constexpr qint64 kBufferLimit = 256 * 1024;
 constexpr qint64 kHighWatermark = 1024 * 1024; // pause the upstream above this much unsent output
 constexpr qint64 kLowWatermark = 256 * 1024;
-constexpr qint64 kMaxStoredResponse = 10 * 1024 * 1024;
 
 bool isEventStream(const http::HeaderList &headers)
 {
@@ -41,8 +45,34 @@ void Forwarder::send(const std::shared_ptr<Exchange> &x)
 
     std::weak_ptr<Exchange> weak = x;
     upstream::CurlClient &client = upstream::CurlClient::forThisThread();
+    // Streamed: the record goes in before the first byte, so an answered request is never
+    // missing from the trail; redactions and latency are filled in at the end. False: the
+    // trail cannot be written, the transfer is cancelled and the agent told.
+    auto beginStream = [this](Exchange &ex) -> bool {
+        ex.streaming = true;
+        ex.reason = ex.reason.isEmpty() ? QStringLiteral("auto") : ex.reason;
+        store::AuditRecord r = auditRecord(ex);
+        r.decision = ex.decision;
+        r.status = ex.status;
+        r.upstreamStatus = ex.status;
+        auto seq = m_audit.write(r, false);
+        if (!seq) {
+            upstream::CurlClient::forThisThread().cancel(ex.transfer);
+            ex.buffered.clear();
+            ex.responder.send(http::Response::error(Error(
+                    ErrorCode::Unavailable, QStringLiteral("The audit trail cannot be written."))));
+            return false;
+        }
+        r.seq = seq.value();
+        ex.streamAudit = r;
+        ex.responder.begin(ex.status, ex.responseHeaders);
+        if (!ex.buffered.isEmpty())
+            ex.responder.write(std::exchange(ex.buffered, {}));
+        return true;
+    };
     upstream::Handlers h;
-    h.onHead = [this, weak](int status, const http::HeaderList &headers, qint64 contentLength) {
+    h.onHead = [weak, beginStream](int status, const http::HeaderList &headers,
+                                   qint64 contentLength) {
         auto ex = weak.lock();
         if (!ex)
             return;
@@ -56,59 +86,55 @@ void Forwarder::send(const std::shared_ptr<Exchange> &x)
         }
         ex->responseHeaders.append(
                 { QByteArrayLiteral("X-TAP-Request-Id"), ex->requestId.toLatin1() });
-        ex->streaming = !ex->deliver
-                && (contentLength < 0 || contentLength > kBufferLimit || isEventStream(headers));
-        if (!ex->streaming)
-            return;
-        // Streamed: the record goes in before the first byte, so an answered request is never
-        // missing from the trail; redactions and latency are filled in at the end.
-        ex->reason = ex->reason.isEmpty() ? QStringLiteral("auto") : ex->reason;
-        store::AuditRecord r = auditRecord(*ex);
-        r.decision = ex->decision;
-        r.status = status;
-        r.upstreamStatus = status;
-        auto seq = m_audit.write(r, false);
-        if (!seq) {
-            upstream::CurlClient::forThisThread().cancel(ex->transfer);
-            ex->responder.send(http::Response::error(Error(
-                    ErrorCode::Unavailable, QStringLiteral("The audit trail cannot be written."))));
-            return;
-        }
-        r.seq = seq.value();
-        ex->streamAudit = r;
-        ex->responder.begin(status, ex->responseHeaders);
+        if (!ex->deliver
+            && (contentLength < 0 || contentLength > kBufferLimit || isEventStream(headers)))
+            beginStream(*ex);
     };
-    h.onData = [this, weak](const QByteArray &chunk) -> bool {
-        auto ex = weak.lock();
-        if (!ex)
+    // The agent reads slower than the upstream sends: pause instead of buffering.
+    auto keepReceiving = [weak](Exchange &ex) -> bool {
+        if (ex.responder.bufferedBytes() <= kHighWatermark)
             return true;
-        const QByteArray clean = ex->scrubber->feed(chunk);
-        if (!ex->streaming) {
-            ex->buffered += clean;
-            if (ex->deliver && ex->buffered.size() > kMaxStoredResponse) {
-                // An approved request's answer is kept for the agent's poll: bounded.
-                // (cancel() destroys this handler: only locals are used after it.)
-                Forwarder *self = this;
-                upstream::CurlClient::forThisThread().cancel(ex->transfer);
-                ex->buffered.clear();
-                self->reject(*ex,
-                             Error(ErrorCode::UpstreamError,
-                                   QStringLiteral("The upstream response is too large to keep for "
-                                                  "the agent's poll.")),
-                             QStringLiteral("response_too_large"));
-            }
-            return true;
-        }
-        if (!clean.isEmpty())
-            ex->responder.write(clean);
-        if (ex->responder.bufferedBytes() <= kHighWatermark)
-            return true;
-        // The agent reads slower than the upstream sends: pause instead of buffering.
-        ex->responder.onDrained(kLowWatermark, [weak] {
+        ex.responder.onDrained(kLowWatermark, [weak] {
             if (auto e = weak.lock())
                 upstream::CurlClient::forThisThread().resume(e->transfer);
         });
         return false;
+    };
+    h.onData = [this, weak, beginStream, keepReceiving](const QByteArray &chunk) -> bool {
+        auto ex = weak.lock();
+        if (!ex)
+            return true;
+        const QByteArray clean = ex->scrubber->feed(chunk);
+        if (ex->streaming) {
+            if (!clean.isEmpty())
+                ex->responder.write(clean);
+            return keepReceiving(*ex);
+        }
+        ex->buffered += clean;
+        if (ex->deliver) {
+            if (ex->buffered.size() <= m_settings.maxResponseBufferBytes)
+                return true;
+            // An approved request's answer is kept whole for the agent's poll: bounded by its
+            // decoded size, checked as it arrives. (cancel() destroys this handler: only
+            // locals are used after it.)
+            Forwarder *self = this;
+            const qint64 limit = m_settings.maxResponseBufferBytes;
+            upstream::CurlClient::forThisThread().cancel(ex->transfer);
+            ex->buffered = QByteArray();
+            self->reject(*ex,
+                         Error(ErrorCode::UpstreamError,
+                               QStringLiteral("The upstream response is larger than "
+                                              "TAP_MAX_RESPONSE_BUFFER_BYTES (%1 bytes decoded), "
+                                              "the most kept for the agent's poll.")
+                                       .arg(limit)),
+                         QStringLiteral("response_too_large"));
+            return true;
+        }
+        if (ex->buffered.size() <= kBufferLimit)
+            return true;
+        // Announced small (a compressed Content-Length) but decodes larger: streamed from here
+        // on. (A failed beginStream() cancels, which destroys this handler.)
+        return !beginStream(*ex) || keepReceiving(*ex);
     };
     // onDone holds the exchange: the transfer owns its handlers until it ends or is cancelled,
     // which is what keeps the exchange alive meanwhile (and releases it after).

@@ -1,7 +1,11 @@
 #include "upstream/curlclient.h"
 
+#include "upstream/curlclient_p.h"
+#include "upstream/decoder.h"
+
 #include "core/logging.h"
 
+#include <QHostInfo>
 #include <QSocketNotifier>
 #include <QThreadStorage>
 
@@ -10,6 +14,7 @@
 #include <sys/socket.h>
 
 #include <cstring>
+#include <optional>
 #include <vector>
 
 namespace tap::upstream {
@@ -54,31 +59,15 @@ thread_local EasyPool t_easyPool;
 
 } // namespace
 
-class CurlClient::Transfer
+CurlClient::Transfer::~Transfer()
 {
-public:
-    ~Transfer()
-    {
-        if (headerList)
-            curl_slist_free_all(headerList);
-        if (easy)
-            t_easyPool.give(easy);
-    }
-
-    CURL *easy = nullptr;
-    curl_slist *headerList = nullptr;
-    Request request;
-    Handlers handlers;
-    int status = 0;
-    HeaderList headers;
-    qint64 contentLength = -1;
-    bool headDelivered = false;
-    bool blockedAddress = false;
-    bool paused = false;
-    bool sendPaused = false;
-    bool cancelled = false;
-    char errorBuffer[CURL_ERROR_SIZE] = {};
-};
+    if (headerList)
+        curl_slist_free_all(headerList);
+    if (connectTo)
+        curl_slist_free_all(connectTo);
+    if (easy)
+        t_easyPool.give(easy);
+}
 
 namespace {
 
@@ -95,6 +84,7 @@ size_t onHeaderLine(char *data, size_t size, size_t count, void *user)
         t->status = parts.size() > 1 ? parts[1].toInt() : 0;
         t->headers.clear();
         t->contentLength = -1;
+        t->contentEncoding.clear();
         return length;
     }
     const qsizetype colon = line.indexOf(':');
@@ -102,6 +92,8 @@ size_t onHeaderLine(char *data, size_t size, size_t count, void *user)
         const QByteArray name = line.left(colon).trimmed();
         if (name.compare("content-length", Qt::CaseInsensitive) == 0)
             t->contentLength = line.mid(colon + 1).trimmed().toLongLong();
+        if (name.compare("content-encoding", Qt::CaseInsensitive) == 0)
+            t->contentEncoding += (t->contentEncoding.isEmpty() ? "" : ",") + line.mid(colon + 1);
         // The body is handed on decoded and re-framed, so these no longer describe it.
         if (name.compare("content-length", Qt::CaseInsensitive) != 0
             && name.compare("content-encoding", Qt::CaseInsensitive) != 0
@@ -122,21 +114,60 @@ void deliverHead(CurlClient::Transfer *t)
         t->handlers.onHead(t->status, t->headers, t->contentLength);
 }
 
+constexpr qsizetype kDecodedPiece = 64 * 1024;
+
+// Hands decoded output to onData piece by piece until the decoder has none left (true), the
+// reader asks for a pause, or the data is bad (false; bodyError set).
+bool handOver(CurlClient::Transfer *t)
+{
+    for (;;) {
+        if (t->cancelled || t->paused)
+            return false;
+        auto piece = t->decoder->pull(kDecodedPiece);
+        if (!piece) {
+            t->bodyError = piece.error();
+            return false;
+        }
+        if (piece->isEmpty())
+            return true;
+        if (t->handlers.onData && !t->handlers.onData(piece.value()))
+            t->paused = true;
+    }
+}
+
 size_t onBody(char *data, size_t size, size_t count, void *user)
 {
     auto *t = static_cast<CurlClient::Transfer *>(user);
-    if (t->cancelled)
+    const size_t length = size * count;
+    if (t->cancelled || t->bodyError)
         return 0; // aborts the transfer
     if (t->status >= 100 && t->status < 200)
-        return size * count;
-    deliverHead(t);
-    if (t->handlers.onData && !t->handlers.onData(QByteArray(data, qsizetype(size * count)))) {
-        // The chunk was taken; stop receiving more until resume(). (Returning
-        // CURL_WRITEFUNC_PAUSE instead would make libcurl deliver this chunk a second time.)
-        t->paused = true;
-        curl_easy_pause(t->easy, t->sendPaused ? CURLPAUSE_ALL : CURLPAUSE_RECV);
+        return length;
+    if (!t->headDelivered) {
+        auto decoder = BodyDecoder::create(t->contentEncoding);
+        if (!decoder) {
+            t->bodyError = decoder.error();
+            return 0;
+        }
+        t->decoder = std::move(decoder.value());
+        deliverHead(t);
+        if (t->cancelled)
+            return 0;
     }
-    return size * count;
+    if (t->decoder) {
+        // Coded input is taken whole (one read at most); what it decodes to is handed over
+        // as the reader takes it, the rest stays coded in the decoder.
+        t->decoder->push(QByteArrayView(data, qsizetype(length)));
+        if (!handOver(t) && t->bodyError)
+            return 0;
+    } else if (t->handlers.onData && !t->handlers.onData(QByteArray(data, qsizetype(length)))) {
+        t->paused = true;
+    }
+    // The chunk was taken; stop receiving more until resume(). (Returning
+    // CURL_WRITEFUNC_PAUSE instead would make libcurl deliver this chunk a second time.)
+    if (t->paused && !t->cancelled)
+        curl_easy_pause(t->easy, t->sendPaused ? CURLPAUSE_ALL : CURLPAUSE_RECV);
+    return length;
 }
 
 size_t onReadBody(char *buffer, size_t size, size_t count, void *user)
@@ -174,7 +205,9 @@ QHostAddress toAddress(const curl_sockaddr *a)
 curl_socket_t onOpenSocket(void *user, curlsocktype purpose, curl_sockaddr *address)
 {
     auto *t = static_cast<CurlClient::Transfer *>(user);
-    if (purpose == CURLSOCKTYPE_IPCXN && t->request.addressAllowed
+    // Through the proxy this is the proxy's address (the operator's choice); the target's
+    // addresses were checked before the transfer started (pinAndAdd()).
+    if (purpose == CURLSOCKTYPE_IPCXN && t->request.addressAllowed && !t->viaProxy
         && !t->request.addressAllowed(toAddress(address))) {
         t->blockedAddress = true;
         return CURL_SOCKET_BAD;
@@ -279,13 +312,14 @@ void CurlClient::drainCompleted()
         if (!t)
             continue;
         const CURLcode code = msg->data.result;
-        if (code == CURLE_OK) {
+        if (code == CURLE_OK && t->paused && t->decoder) {
+            t->doneWhenDrained = true; // resume() hands over the rest, then finishes
+        } else if (code == CURLE_OK) {
             finish(t, {});
+        } else if (t->bodyError) {
+            finish(t, *t->bodyError);
         } else if (t->blockedAddress) {
-            finish(t,
-                   Error(ErrorCode::TargetNotAllowed,
-                         QStringLiteral("The target resolves to an address that may not be reached "
-                                        "(loopback, private, link-local or cloud metadata).")));
+            finish(t, detail::targetNotAllowed());
         } else if (code == CURLE_OPERATION_TIMEDOUT) {
             finish(t,
                    Error(ErrorCode::UpstreamTimeout,
@@ -316,7 +350,12 @@ void CurlClient::finish(Transfer *t, Result<void> outcome)
 void CurlClient::remove(Transfer *t)
 {
     if (TransferPtr keep = m_transfers.take(t)) {
-        curl_multi_remove_handle(m_multi, t->easy);
+        if (t->lookupId >= 0)
+            QHostInfo::abortHostLookup(t->lookupId);
+        t->lookupId = -1;
+        if (t->added)
+            curl_multi_remove_handle(m_multi, t->easy);
+        t->added = false;
     }
 }
 
@@ -326,6 +365,7 @@ CurlClient::TransferPtr CurlClient::start(Request request, Handlers handlers)
     t->request = std::move(request);
     t->handlers = std::move(handlers);
     t->easy = t_easyPool.take();
+    t->started.start();
     CURL *e = t->easy;
     const QByteArray url = t->request.url.toEncoded();
     curl_easy_setopt(e, CURLOPT_URL, url.constData());
@@ -334,7 +374,8 @@ CurlClient::TransferPtr CurlClient::start(Request request, Handlers handlers)
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, ""); // advertise what libcurl decodes, and decode
+    // Bodies are decoded here (BodyDecoder), bounded per step; libcurl hands them on coded.
+    curl_easy_setopt(e, CURLOPT_HTTP_CONTENT_DECODING, 0L);
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, long(t->request.timeoutMs));
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, long(qMin(t->request.timeoutMs, 10000)));
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &onHeaderLine);
@@ -344,6 +385,16 @@ CurlClient::TransferPtr CurlClient::start(Request request, Handlers handlers)
     curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, &onOpenSocket);
     curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, t.get());
     curl_easy_setopt(e, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
+    // "" disables the proxy environment variables, which would route around the address
+    // check (libcurl would connect to, and check, only the proxy). A configured proxy is
+    // used for every host (NO_PROXY ignored), always as a tunnel.
+    const QByteArray &proxy = detail::proxyUrl();
+    t->viaProxy = !proxy.isEmpty();
+    curl_easy_setopt(e, CURLOPT_PROXY, t->viaProxy ? proxy.constData() : "");
+    if (t->viaProxy) {
+        curl_easy_setopt(e, CURLOPT_NOPROXY, "");
+        curl_easy_setopt(e, CURLOPT_HTTPPROXYTUNNEL, 1L);
+    }
     const QByteArray &method = t->request.method;
     if (method == "HEAD") {
         curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
@@ -367,12 +418,20 @@ CurlClient::TransferPtr CurlClient::start(Request request, Handlers handlers)
         t->headerList =
                 curl_slist_append(t->headerList, QByteArray(name + ": " + value).constData());
     }
+    t->headerList = curl_slist_append(
+            t->headerList,
+            QByteArray(QByteArray("Accept-Encoding: ") + BodyDecoder::accepted()).constData());
     // Without these libcurl would add "Expect: 100-continue" and a form Content-Type.
     t->headerList = curl_slist_append(t->headerList, "Expect:");
     if (!hasContentType)
         t->headerList = curl_slist_append(t->headerList, "Content-Type:");
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headerList);
     m_transfers.insert(t.get(), t);
+    if (t->viaProxy && t->request.addressAllowed) {
+        resolveForProxy(t);
+        return t;
+    }
+    t->added = true;
     curl_multi_add_handle(m_multi, e);
     return t;
 }
@@ -413,11 +472,19 @@ void CurlClient::resume(const TransferPtr &transfer)
     QMetaObject::invokeMethod(
             this,
             [this, transfer] {
-                if (m_transfers.contains(transfer.get()) && !transfer->cancelled) {
-                    curl_easy_pause(transfer->easy,
-                                    transfer->sendPaused ? CURLPAUSE_SEND : CURLPAUSE_CONT);
-                    drainCompleted();
+                Transfer *t = transfer.get();
+                if (!m_transfers.contains(t) || t->cancelled)
+                    return;
+                // First what the decoder still holds; libcurl reads on only once it is taken.
+                if (t->decoder && !handOver(t)) {
+                    if (t->bodyError)
+                        finish(t, *t->bodyError);
+                    return; // paused again (or cancelled)
                 }
+                if (t->doneWhenDrained)
+                    return finish(t, {});
+                curl_easy_pause(t->easy, t->sendPaused ? CURLPAUSE_SEND : CURLPAUSE_CONT);
+                drainCompleted();
             },
             Qt::QueuedConnection);
 }

@@ -43,6 +43,9 @@ struct Request
     int timeoutMs = 30000;
     // Checked at connect time on the exact address libcurl connects to, so a DNS answer
     // cannot be switched between check and use (rebinding). Null: no address check.
+    // Through an upstream proxy (setProxy()), tapd resolves the host itself, checks every
+    // address, and has the proxy tunnel to the checked address (CONNECT ip:port); the proxy's
+    // own address is the operator's choice and is not checked.
     std::function<bool(const QHostAddress &)> addressAllowed;
 };
 
@@ -63,6 +66,8 @@ struct Handlers
 // An HTTP client for the proxy: libcurl's multi interface driven by this thread's Qt event
 // loop (socket notifiers and a timer). Connections and DNS answers are reused per thread;
 // there is no cookie engine, redirects are never followed, only http and https are spoken.
+// The proxy environment variables (http_proxy, HTTPS_PROXY, ALL_PROXY, NO_PROXY...) are
+// ignored: an upstream proxy is used only when set with setProxy().
 //
 // One instance per worker thread (forThisThread()); not thread-safe.
 class CurlClient : public QObject
@@ -73,6 +78,9 @@ public:
 
     static CurlClient &forThisThread();
     static void globalInit(); // once, before any thread starts
+    // An http:// forward proxy for every transfer (empty: none), set before any thread starts.
+    // All traffic is tunnelled (CONNECT), also for http:// targets.
+    static void setProxy(const QUrl &proxy);
 
     TransferPtr start(Request request, Handlers handlers);
     // Ends a transfer without calling its handlers again. Safe from handlers.
@@ -92,6 +100,8 @@ private:
     void drainCompleted();
     void finish(Transfer *transfer, core::Result<void> outcome);
     void remove(Transfer *transfer);
+    void resolveForProxy(const TransferPtr &transfer);
+    void pinAndAdd(Transfer *transfer, const QList<QHostAddress> &addresses);
 
     CURLM *m_multi;
     QTimer m_timer;

@@ -96,6 +96,10 @@ private slots:
                                 << u"http://127.0.0.1:8"_s;
         QTest::addRow("audit-file") << u"audit-file"_s << u"TAP_AUDIT_FILE"_s << u"/audit.jsonl"_s;
         QTest::addRow("mail-from") << u"mail-from"_s << u"TAP_MAIL_FROM"_s << u"tap@example.org"_s;
+        QTest::addRow("upstream-proxy") << u"upstream-proxy"_s << u"TAP_UPSTREAM_PROXY"_s
+                                        << u"http://proxy.internal:3128"_s;
+        QTest::addRow("max-response-buffer") << u"max-response-buffer-bytes"_s
+                                             << u"TAP_MAX_RESPONSE_BUFFER_BYTES"_s << u"1048576"_s;
     }
 
     void everyOptionHasAFlagAndAVariable()
@@ -151,6 +155,19 @@ private slots:
         QTest::addRow("unknown flag") << QStringList{ u"--frobnicate"_s } << u"frobnicate"_s;
         QTest::addRow("positional") << QStringList{ u"extra"_s } << u"extra"_s;
         QTest::addRow("mail from") << QStringList{ u"--mail-from"_s, u"nobody"_s } << u"email"_s;
+        // An upstream proxy: http://HOST:PORT only.
+        for (const char *bad :
+             { "socks5://127.0.0.1:1080", "https://proxy:443", "http://proxy", "proxy:3128",
+               "http://:3128", "http://proxy:3128/path", "http://proxy:3128?x=1" })
+            QTest::addRow("upstream proxy %s", bad)
+                    << QStringList{ u"--upstream-proxy"_s, QString::fromLatin1(bad) }
+                    << u"http://HOST:PORT"_s;
+        QTest::addRow("upstream proxy credentials")
+                << QStringList{ u"--upstream-proxy"_s, u"http://user:pw@proxy:3128"_s }
+                << u"credentials"_s;
+        QTest::addRow("response buffer zero")
+                << QStringList{ u"--max-response-buffer-bytes"_s, u"0"_s }
+                << u"TAP_MAX_RESPONSE_BUFFER_BYTES"_s;
     }
 
     void rejects()
@@ -187,6 +204,23 @@ private slots:
         }
         auto help = Config::parse({ QStringLiteral("--help") }, env({}));
         QVERIFY(help->text.contains(u"TAP_CHAT_LEASE_S"_s));
+    }
+
+    void upstreamSettings()
+    {
+        auto d = Config::parse({}, env({}));
+        QVERIFY(d->config.upstreamProxy.isEmpty());
+        QCOMPARE(d->config.maxResponseBufferBytes, 10 * 1024 * 1024);
+        auto set = Config::parse({},
+                                 env({ { "TAP_UPSTREAM_PROXY", "http://127.0.0.1:3128/" },
+                                       { "TAP_MAX_RESPONSE_BUFFER_BYTES", "4096" } }));
+        QVERIFY(set.ok());
+        QCOMPARE(set->config.upstreamProxy, QUrl(u"http://127.0.0.1:3128"_s));
+        QCOMPARE(set->config.maxResponseBufferBytes, 4096);
+        // Credentials are never echoed back in the error.
+        auto secret = Config::parse({}, env({ { "TAP_UPSTREAM_PROXY", "http://u:hunter2@p:1" } }));
+        QVERIFY(!secret.ok());
+        QVERIFY(!secret.error().message().contains(u"hunter2"_s));
     }
 
     void ipv6Listen()

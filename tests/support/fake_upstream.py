@@ -7,7 +7,8 @@ free port), then serves until SIGTERM or SIGINT, one thread per connection, keep
 Every request except the /__ control endpoints is appended to an in-memory log that tests
 read directly (not through tapd): GET /__log?since=N returns {"count": total, "requests":
 [...from index N...]}, each entry {"method", "path", "query", "headers": [[name, value]...],
-"body"}; GET /__count returns {"count": total}; GET /__caps returns {"brotli": bool}.
+"body"}; GET /__count returns {"count": total}; GET /__caps returns {"brotli": bool,
+"zstd": true}.
 
 Endpoints (the "secret" is the token after "Bearer " in Authorization, else X-Api-Key):
   /echo[/...]          JSON: method, path, query, headers (list of [name, value]), body (text)
@@ -28,6 +29,11 @@ Endpoints (the "secret" is the token after "Bearer " in Authorization, else X-Ap
                        N MiB, chunked (or with Content-Length); byte p is ALPHABET[p % 36]
                        except that MiB block i holds the raw secret at offset
                        big_offset(i, len); abort_kib: reset the connection after K KiB
+  /bomb?ce=C&mb=N[&framing=chunked]
+                       a decompression bomb: "bomb <secret> end\n" and N MiB of zeros, coded
+                       with C = gzip (twice: "gzip, gzip", a few KiB for 300 MiB), br or zstd
+                       (RLE blocks, written by hand); with a small Content-Length unless
+                       framing=chunked. Made piece by piece: never held decoded
   /redirect            302 to /echo (Location)
   /setcookie, /cookie  Set-Cookie: session=<random>; echo of the Cookie header
   /status/<code>       that status, a short JSON body
@@ -49,6 +55,7 @@ import sys
 import threading
 import time
 import urllib.parse
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 try:
@@ -61,6 +68,44 @@ MIB = 1024 * 1024
 
 LOG = []
 LOG_LOCK = threading.Lock()
+BOMBS = {}  # (coding, MiB, prefix) -> the coded body, made once
+
+
+def zstd_frame(prefix, mb):
+    """A zstd frame (RFC 8878): `prefix` in a raw block, then `mb` MiB of zeros in RLE blocks
+    of 128 KiB (4 bytes each); window 128 KiB, no content size, no checksum."""
+    def block(kind, size, payload, last=False):
+        return struct.pack("<I", (size << 3) | (kind << 1) | int(last))[:3] + payload
+    out = [struct.pack("<I", 0xFD2FB528), b"\x00", bytes([7 << 3])]
+    out.append(block(0, len(prefix), prefix))
+    blocks = mb * 8
+    for i in range(blocks):
+        out.append(block(1, 128 * 1024, b"\x00", last=i == blocks - 1))
+    return b"".join(out)
+
+
+def bomb(coding, mb, prefix):
+    """The coded bomb body and its Content-Encoding."""
+    key = (coding, mb, prefix)
+    if key not in BOMBS:
+        zeros = bytes(MIB)
+        if coding == "gzip":
+            inner = zlib.compressobj(9, zlib.DEFLATED, 31)
+            outer = zlib.compressobj(9, zlib.DEFLATED, 31)
+            parts = [outer.compress(inner.compress(prefix))]
+            for _ in range(mb):
+                parts.append(outer.compress(inner.compress(zeros)))
+            parts += [outer.compress(inner.flush()), outer.flush()]
+            BOMBS[key] = (b"".join(parts), "gzip, gzip")
+        elif coding == "br":
+            c = brotli.Compressor(quality=5)
+            parts = [c.process(prefix)] + [c.process(zeros) for _ in range(mb)] + [c.finish()]
+            BOMBS[key] = (b"".join(parts), "br")
+        elif coding == "zstd":
+            BOMBS[key] = (zstd_frame(prefix, mb), "zstd")
+        else:
+            raise ValueError(coding)
+    return BOMBS[key]
 
 
 def big_offset(block, length):
@@ -198,7 +243,7 @@ class Handler(BaseHTTPRequestHandler):
             if path == "/__count":
                 return self._json(200, {"count": len(LOG)})
         if path == "/__caps":
-            return self._json(200, {"brotli": brotli is not None})
+            return self._json(200, {"brotli": brotli is not None, "zstd": True})
         return self._json(404, {"error": "unknown control endpoint"})
 
     def _route(self, path, parsed, query, body):
@@ -244,6 +289,19 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/big":
             return self._big(int(query.get("mb", "1")), self._secret(), query.get("framing", "chunked"),
                              int(query.get("abort_kib", "-1")))
+        if path == "/bomb":
+            coding = query.get("ce", "gzip")
+            if coding == "br" and brotli is None:
+                return self._json(501, {"error": "brotli module not available"})
+            data, label = bomb(coding, int(query.get("mb", "1")),
+                               b"bomb <" + self._secret() + b"> end\n")
+            if query.get("framing") != "chunked":
+                return self._send(200, data, "application/octet-stream",
+                                  [("Content-Encoding", label)])
+            self._start_chunked(200, "application/octet-stream", [("Content-Encoding", label)])
+            for i in range(0, len(data), 16 * 1024):
+                self._chunk(data[i:i + 16 * 1024])
+            return self._end_chunked()
         if path == "/redirect":
             return self._send(302, b'{"moved": true}', headers=[("Location", "/echo")])
         if path == "/setcookie":

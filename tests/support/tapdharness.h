@@ -352,6 +352,16 @@ public:
         const auto m = re.match(text(readAll(u"/proc/%1/status"_s.arg(pid()))));
         return m.hasMatch() ? m.captured(1).toLongLong() : -1;
     }
+    // Resets the peak (VmHWM) to the current resident size ("5" > clear_refs, Linux 4.0+);
+    // returns that size in KiB, or -1 when the kernel refused.
+    qint64 resetPeakRss() const
+    {
+        QFile f(u"/proc/%1/clear_refs"_s.arg(pid()));
+        if (!f.open(QIODevice::WriteOnly) || f.write("5") != 1)
+            return -1;
+        f.close();
+        return peakRssKiB();
+    }
     QString dataDir() const { return m_dir.path() + u"/data"_s; }
     QString logPath() const { return m_dir.path() + u"/tapd.log"_s; }
     QString auditPath() const { return m_dir.path() + u"/audit.jsonl"_s; }

@@ -1,0 +1,102 @@
+// CurlClient through an operator-configured forward proxy (TAP_UPSTREAM_PROXY).
+#include "upstream/curlclient.h"
+
+#include "upstream/curlclient_p.h"
+
+#include <QHostInfo>
+
+namespace tap::upstream {
+
+using core::Error;
+using core::ErrorCode;
+
+namespace {
+
+QByteArray g_proxy; // written once before threads start
+
+} // namespace
+
+namespace detail {
+
+const QByteArray &proxyUrl()
+{
+    return g_proxy;
+}
+
+Error targetNotAllowed()
+{
+    return Error(ErrorCode::TargetNotAllowed,
+                 QStringLiteral("The target resolves to an address that may not be reached "
+                                "(loopback, private, link-local or cloud metadata)."));
+}
+
+} // namespace detail
+
+void CurlClient::setProxy(const QUrl &proxy)
+{
+    g_proxy = proxy.isEmpty() ? QByteArray() : proxy.toEncoded();
+}
+
+// Through the proxy, the proxy would resolve the name: tapd resolves it first, checks every
+// address, and pins the connection to one of them, so that neither a second DNS answer nor
+// the proxy can take the request elsewhere.
+void CurlClient::resolveForProxy(const TransferPtr &transfer)
+{
+    std::weak_ptr<Transfer> weak = transfer;
+    const int timeoutMs = qMin(transfer->request.timeoutMs, 10000);
+    transfer->lookupId = QHostInfo::lookupHost(
+            transfer->request.url.host(), this, [this, weak](const QHostInfo &info) {
+                auto t = weak.lock();
+                if (!t || t->cancelled || !m_transfers.contains(t.get()))
+                    return;
+                t->lookupId = -1;
+                if (info.error() != QHostInfo::NoError || info.addresses().isEmpty())
+                    return finish(t.get(),
+                                  Error(ErrorCode::UpstreamError,
+                                        QStringLiteral("The upstream request failed: the host "
+                                                       "name could not be resolved.")));
+                pinAndAdd(t.get(), info.addresses());
+            });
+    QTimer::singleShot(timeoutMs, this, [this, weak] {
+        auto t = weak.lock();
+        if (t && t->lookupId >= 0 && !t->cancelled && m_transfers.contains(t.get()))
+            finish(t.get(),
+                   Error(ErrorCode::UpstreamTimeout,
+                         QStringLiteral("The upstream host name was not resolved in time.")));
+    });
+}
+
+void CurlClient::pinAndAdd(Transfer *t, const QList<QHostAddress> &addresses)
+{
+    for (const QHostAddress &a : addresses) {
+        if (!t->request.addressAllowed(a)) {
+            t->blockedAddress = true;
+            return finish(t, detail::targetNotAllowed());
+        }
+    }
+    // One address goes to the proxy: IPv4 when there is one (proxies often lack IPv6 routes).
+    QHostAddress pick = addresses.first();
+    for (const QHostAddress &a : addresses) {
+        if (a.protocol() == QAbstractSocket::IPv4Protocol) {
+            pick = a;
+            break;
+        }
+    }
+    pick.setScopeId({});
+    const QUrl &url = t->request.url;
+    const int port = url.port(url.scheme() == u"https" ? 443 : 80);
+    const QString host = pick.protocol() == QAbstractSocket::IPv6Protocol
+            ? u'[' + pick.toString() + u']'
+            : pick.toString();
+    // "::ip:port": any host and port of this handle connect (through the tunnel) to ip:port;
+    // TLS still verifies, and Host still names, the URL's host.
+    t->connectTo = curl_slist_append(
+            nullptr, QStringLiteral("::%1:%2").arg(host).arg(port).toLatin1().constData());
+    curl_easy_setopt(t->easy, CURLOPT_CONNECT_TO, t->connectTo);
+    const qint64 left = t->request.timeoutMs - t->started.elapsed();
+    curl_easy_setopt(t->easy, CURLOPT_TIMEOUT_MS, long(qMax<qint64>(1, left)));
+    t->added = true;
+    curl_multi_add_handle(m_multi, t->easy);
+}
+
+} // namespace tap::upstream
