@@ -369,6 +369,9 @@ CurlClient::TransferPtr CurlClient::start(Request request, Handlers handlers)
     CURL *e = t->easy;
     const QByteArray url = t->request.url.toEncoded();
     curl_easy_setopt(e, CURLOPT_URL, url.constData());
+    // The URL is normalised by tapd (proxy::resolveDestination) and was decided on as it is:
+    // libcurl must not resolve dot segments of its own.
+    curl_easy_setopt(e, CURLOPT_PATH_AS_IS, 1L);
     curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errorBuffer);
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");

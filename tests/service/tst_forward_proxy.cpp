@@ -31,11 +31,7 @@ public:
 
     bool start()
     {
-        const QString upstream = qEnvironmentVariable("TAP_FAKE_UPSTREAM");
-        const QString script = upstream.isEmpty()
-                ? QFileInfo(QStringLiteral(__FILE__)).absolutePath()
-                        + u"/../support/fake_proxy.py"_s
-                : QFileInfo(upstream).absolutePath() + u"/fake_proxy.py"_s;
+        const QString script = QStringLiteral(TAP_TEST_SUPPORT_DIR "/fake_proxy.py");
         const QString python =
                 QFile::exists(u"/usr/bin/python3"_s) ? u"/usr/bin/python3"_s : u"python3"_s;
         m_process.setStandardErrorFile(m_dir.path() + u"/proxy.log"_s);
