@@ -30,6 +30,8 @@ struct Config
     // How often expiry and clean-up run (TAP_HOUSEKEEPING_INTERVAL_MS; tests shorten it).
     int housekeepingMs = 30000;
     qint64 maxBodyBytes = 10 * 1024 * 1024;
+    // Sign-ups admitted per client address in any sliding hour (TAP_SIGNUPS_PER_HOUR).
+    int signupsPerHour = 10;
     int workers = 1;
     QString telegramBotToken;
     QUrl telegramApiBase;
