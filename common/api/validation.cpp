@@ -1,7 +1,10 @@
 #include "api/validation.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonParseError>
 #include <QRegularExpression>
+#include <QSet>
 
 namespace tap::api {
 
@@ -17,6 +20,54 @@ Error invalid(const QString &message)
 }
 
 } // namespace
+
+QString quoted(const QString &value)
+{
+    constexpr qsizetype kMax = 64;
+    return value.size() <= kMax ? value : value.left(kMax) + QChar(0x2026);
+}
+
+Result<void> checkJsonDepth(QByteArrayView json, int maxDepth)
+{
+    int depth = 0;
+    bool inString = false;
+    for (qsizetype i = 0; i < json.size(); ++i) {
+        const char c = json[i];
+        if (inString) {
+            if (c == '\\')
+                ++i; // the escaped character cannot end the string
+            else if (c == '"')
+                inString = false;
+        } else if (c == '"') {
+            inString = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > maxDepth)
+                return invalid(QStringLiteral("The request body is nested more than %1 levels "
+                                              "deep.")
+                                       .arg(maxDepth));
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+    return {};
+}
+
+Result<QJsonObject> parseJsonObject(const QByteArray &body)
+{
+    if (body.trimmed().isEmpty())
+        return QJsonObject();
+    if (auto r = checkJsonDepth(body); !r)
+        return r.error();
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &error);
+    if (error.error != QJsonParseError::NoError)
+        return invalid(QStringLiteral("The request body is not valid JSON (%1 at offset %2).")
+                               .arg(error.errorString())
+                               .arg(error.offset));
+    if (!doc.isObject())
+        return invalid(QStringLiteral("The request body must be a JSON object."));
+    return doc.object();
+}
 
 Result<void> checkTeamName(const QString &name)
 {
@@ -81,7 +132,7 @@ Result<QString> checkHostName(const QString &field, const QString &host)
     if (lower.isEmpty() || lower.size() > 253 || !re.match(lower).hasMatch())
         return invalid(QStringLiteral("%1 entries must be host names such as api.example.com "
                                       "(optionally *.example.com), got \"%2\".")
-                               .arg(field, host));
+                               .arg(field, quoted(host)));
     return lower;
 }
 
@@ -95,12 +146,18 @@ Result<QStringList> checkMethods(const QString &field, const QJsonValue &value)
         return QStringList();
     if (!value.isArray())
         return invalid(QStringLiteral("%1 must be a list of HTTP methods.").arg(field));
-    QStringList out;
-    for (const QJsonValue &v : value.toArray()) {
-        const QString m = v.toString().toUpper();
+    const QJsonArray array = value.toArray();
+    if (array.size() > kMaxMethodEntries)
+        return invalid(QStringLiteral("%1 has too many entries (at most %2).")
+                               .arg(field)
+                               .arg(kMaxMethodEntries));
+    QStringList out; // at most known.size() entries: contains() below is cheap
+    for (const QJsonValue &v : array) {
+        const QString m = v.toString().size() <= 16 ? v.toString().toUpper() : QString();
         if (!known.contains(m))
-            return invalid(QStringLiteral("%1: \"%2\" is not one of %3.")
-                                   .arg(field, v.toString(), known.join(QStringLiteral(", "))));
+            return invalid(
+                    QStringLiteral("%1: \"%2\" is not one of %3.")
+                            .arg(field, quoted(v.toString()), known.join(QStringLiteral(", "))));
         if (!out.contains(m))
             out << m;
     }
@@ -112,7 +169,7 @@ Result<void> JsonFields::onlyKnown(const QStringList &allowed) const
     for (auto it = m_object.begin(); it != m_object.end(); ++it) {
         if (!allowed.contains(it.key()))
             return invalid(QStringLiteral("Unknown field \"%1\"; accepted fields: %2.")
-                                   .arg(it.key(), allowed.join(QStringLiteral(", "))));
+                                   .arg(quoted(it.key()), allowed.join(QStringLiteral(", "))));
     }
     return {};
 }
@@ -129,8 +186,10 @@ Result<QString> JsonFields::string(const QString &key, bool required, const QStr
         return invalid(QStringLiteral("%1 must be a string.").arg(key));
     if (required && v.toString().isEmpty())
         return invalid(QStringLiteral("%1 must not be empty.").arg(key));
-    if (v.toString().size() > 4096)
-        return invalid(QStringLiteral("%1 is too long.").arg(key));
+    if (v.toString().size() > kMaxStringLength)
+        return invalid(QStringLiteral("%1 is too long (at most %2 characters).")
+                               .arg(key)
+                               .arg(kMaxStringLength));
     return v.toString();
 }
 
@@ -155,22 +214,33 @@ Result<int> JsonFields::optionalPositiveInt(const QString &key) const
     return int(d);
 }
 
-Result<QStringList> JsonFields::stringList(const QString &key) const
+Result<QStringList> JsonFields::stringList(const QString &key, int maxEntries, int maxLength) const
 {
     const QJsonValue v = m_object.value(key);
     if (v.isUndefined() || v.isNull())
         return QStringList();
     if (!v.isArray())
         return invalid(QStringLiteral("%1 must be a list of strings.").arg(key));
+    const QJsonArray array = v.toArray();
+    if (array.size() > maxEntries)
+        return invalid(
+                QStringLiteral("%1 has too many entries (at most %2).").arg(key).arg(maxEntries));
     QStringList out;
-    for (const QJsonValue &item : v.toArray()) {
+    QSet<QString> seen;
+    seen.reserve(array.size());
+    for (const QJsonValue &item : array) {
         if (!item.isString() || item.toString().isEmpty())
             return invalid(QStringLiteral("%1 must be a list of non-empty strings.").arg(key));
-        if (!out.contains(item.toString()))
-            out << item.toString();
+        const QString s = item.toString();
+        if (s.size() > maxLength)
+            return invalid(QStringLiteral("%1 entries must be at most %2 characters.")
+                                   .arg(key)
+                                   .arg(maxLength));
+        if (!seen.contains(s)) {
+            seen.insert(s);
+            out << s;
+        }
     }
-    if (out.size() > 1000)
-        return invalid(QStringLiteral("%1 has too many entries.").arg(key));
     return out;
 }
 

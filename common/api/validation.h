@@ -2,11 +2,30 @@
 
 #include "core/result.h"
 
+#include <QByteArrayView>
 #include <QJsonObject>
 #include <QStringList>
 #include <QUrl>
 
 namespace tap::api {
+
+// Work whose cost a client controls is bounded before it starts: list fields are refused above
+// kMaxListEntries entries (or their own smaller cap) and entries above their length cap before
+// any entry is looked at further, and request bodies nested deeper than kMaxJsonDepth are refused
+// before they are parsed.
+inline constexpr int kMaxListEntries = 1000;
+inline constexpr int kMaxEntryLength = 2048;
+inline constexpr int kMaxJsonDepth = 32;
+inline constexpr int kMaxStringLength = 4096; // JsonFields::string()
+
+// A client's value as quoted in an error message: at most 64 characters (then "…").
+QString quoted(const QString &value);
+
+// Refuses JSON nested deeper than `maxDepth` arrays/objects; one linear pass over the raw bytes
+// (strings skipped), so the parser never recurses on a hostile body.
+core::Result<void> checkJsonDepth(QByteArrayView json, int maxDepth = kMaxJsonDepth);
+// A request body as a JSON object (empty body: {}), depth-checked first.
+core::Result<QJsonObject> parseJsonObject(const QByteArray &body);
 
 // The rules the service enforces on names and fields. Qt Core only, so the console can
 // validate forms exactly as the server does. Each check returns an InvalidRequest error whose
@@ -23,6 +42,8 @@ core::Result<void> checkObjectName(const QString &field, const QString &name);
 core::Result<QString> checkMemberRole(const QString &role); // owner | admin | approver
 core::Result<QUrl> checkHttpUrl(const QString &field, const QString &url);
 core::Result<QString> checkHostName(const QString &field, const QString &host);
+// A list of HTTP methods (at most kMaxMethodEntries entries), upper-cased, duplicates dropped.
+inline constexpr int kMaxMethodEntries = 32;
 core::Result<QStringList> checkMethods(const QString &field, const QJsonValue &value);
 
 // Reading typed fields from a JSON object; `allowed` lists every accepted key, anything else
@@ -43,7 +64,11 @@ public:
     core::Result<bool> boolean(const QString &key, bool fallback) const;
     // Positive integer or absent/null (returns -1 for "no limit").
     core::Result<int> optionalPositiveInt(const QString &key) const;
-    core::Result<QStringList> stringList(const QString &key) const;
+    // A list of non-empty strings, duplicates dropped (first occurrence kept). More than
+    // `maxEntries` entries, or an entry longer than `maxLength`, is refused before any other
+    // work; de-duplication is hashed (linear).
+    core::Result<QStringList> stringList(const QString &key, int maxEntries = kMaxListEntries,
+                                         int maxLength = kMaxEntryLength) const;
 
 private:
     const QJsonObject &m_object;

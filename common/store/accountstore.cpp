@@ -1,5 +1,6 @@
 #include "store/accountstore.h"
 
+#include "store/signupstore.h"
 #include "store/vault.h"
 
 namespace tap::store {
@@ -47,12 +48,16 @@ const QString kInviteColumns = QStringLiteral(
 } // namespace
 
 Result<void> AccountStore::createTeamWithOwner(const TeamRow &team, const UserRow &owner,
-                                               bool existingUser)
+                                               bool existingUser, bool replaceUnverified)
 {
     auto wrapped = m_vault.newWrappedTeamKey(team.id);
     if (!wrapped)
         return wrapped.error();
     return m_db.transaction([&]() -> Result<void> {
+        if (replaceUnverified && !existingUser) {
+            if (auto r = SignupStore(m_db).freeAddress(owner.email); !r)
+                return r.error();
+        }
         if (auto r = m_db.exec(QStringLiteral("INSERT INTO teams (id, name, wrapped_dek, "
                                               "created_at) VALUES (?, ?, ?, ?)"),
                                { team.id, team.name, wrapped.value(), team.createdAt });

@@ -18,9 +18,11 @@ public:
     AccountStore(Database &db, Vault &vault) : m_db(db), m_vault(vault) { }
 
     // Creates the team (with a new wrapped data key), and either a new user or, when
-    // `existingUser` is set, links that user, as the team's owner; all or nothing.
+    // `existingUser` is set, links that user, as the team's owner; all or nothing. With
+    // `replaceUnverified`, an unverified sign-up holding the new user's address is removed in
+    // the same transaction (SignupStore::freeAddress()).
     core::Result<void> createTeamWithOwner(const TeamRow &team, const UserRow &owner,
-                                           bool existingUser);
+                                           bool existingUser, bool replaceUnverified = false);
     core::Result<void> createUser(const UserRow &user);
     core::Result<std::optional<TeamRow>> team(const QString &teamId);
     core::Result<std::optional<UserRow>> userByEmail(const QString &email);

@@ -1,4 +1,5 @@
 #include "admin/accounts.h"
+#include "admin/accounts_p.h"
 
 #include "api/validation.h"
 #include "channels/mailer.h"
@@ -21,11 +22,6 @@ namespace {
 constexpr qint64 kResendCooldownMs = 60 * 1000;
 constexpr int kMaxFailuresPerAddress = 20;
 
-QString normalizedEmail(const QString &email)
-{
-    return email.trimmed().toLower();
-}
-
 Error invalidCode()
 {
     return Error(ErrorCode::InvalidRequest, QStringLiteral("The code is invalid or has expired."));
@@ -34,6 +30,13 @@ Error invalidCode()
 Error badLogin()
 {
     return Error(ErrorCode::Unauthorized, QStringLiteral("Invalid email or password."));
+}
+
+} // namespace
+
+QString normalizedEmail(const QString &email)
+{
+    return email.trimmed().toLower();
 }
 
 // The pending invitation behind `inviteToken`, if `user` may accept it now.
@@ -67,8 +70,6 @@ Result<void> joinInvitedTeam(Context &ctx, const store::UserRow &user, const sto
     return ctx.accounts.addMember(i.teamId, user.id, i.role, now);
 }
 
-} // namespace
-
 QString AccountService::codeHash(const QString &userId, const QString &code) const
 {
     // Bound to the user: a code is only good for the address it was sent to.
@@ -91,120 +92,6 @@ Result<void> AccountService::sendVerificationCode(const store::UserRow &user)
                       .arg(code) });
 }
 
-void AccountService::signup(const QJsonObject &body, const QString &remoteAddr, QObject *context,
-                            OutcomeCallback done)
-{
-    Q_UNUSED(remoteAddr);
-    api::JsonFields f(body);
-    auto known = f.onlyKnown({ QStringLiteral("team_name"), QStringLiteral("email"),
-                               QStringLiteral("password"), QStringLiteral("invite_token") });
-    auto email = f.string(QStringLiteral("email"), true);
-    auto password = f.string(QStringLiteral("password"), true);
-    auto invite = f.string(QStringLiteral("invite_token"), false);
-    auto teamName = f.string(QStringLiteral("team_name"), invite.ok() && invite->isEmpty());
-    for (const Result<void> &r : { known, email ? Result<void>() : Result<void>(email.error()),
-                                   password ? Result<void>() : Result<void>(password.error()),
-                                   invite ? Result<void>() : Result<void>(invite.error()),
-                                   teamName ? Result<void>() : Result<void>(teamName.error()) }) {
-        if (!r)
-            return done(r.error());
-    }
-    const QString address = normalizedEmail(*email);
-    if (auto r = api::checkEmail(address); !r)
-        return done(r.error());
-    if (auto r = api::checkPassword(*password); !r)
-        return done(r.error());
-    if (invite->isEmpty()) {
-        if (auto r = api::checkTeamName(*teamName); !r)
-            return done(r.error());
-    }
-    // Cheap checks first, so a doomed sign-up does not cost a password hash.
-    auto existing = m_ctx.accounts.userByEmail(address);
-    if (!existing)
-        return done(existing.error());
-    if (existing.value())
-        return done(Error(
-                ErrorCode::Conflict,
-                QStringLiteral("An account with this email already exists; log in instead.")));
-    QJsonObject normalized = body;
-    normalized.insert(QStringLiteral("email"), address);
-    m_ctx.hasher.hashAsync(
-            core::SecretBytes(password->toUtf8()), context,
-            [this, normalized, done](const QString &hash) {
-                if (hash.isEmpty())
-                    return done(
-                            Error(ErrorCode::Unavailable,
-                                  QStringLiteral(
-                                          "The server is too busy to create accounts right now.")));
-                done(finishSignup(normalized, hash));
-            });
-}
-
-Outcome AccountService::finishSignup(const QJsonObject &body, const QString &passwordHash)
-{
-    const qint64 now = m_ctx.clock.nowMs();
-    store::UserRow user;
-    user.id = m_ctx.random.uuid();
-    user.email = body.value(QStringLiteral("email")).toString();
-    user.passwordHash = passwordHash;
-    user.createdAt = now;
-    const QString inviteToken = body.value(QStringLiteral("invite_token")).toString();
-    if (!inviteToken.isEmpty()) {
-        user.emailVerified = true; // the invitation reached this address
-        auto invite = usableInvite(m_ctx, user, inviteToken, now);
-        if (!invite)
-            return invite.error();
-        // One transaction: a failed join leaves no account behind. (Not acceptInvite(): that
-        // opens its own transaction, and transactions do not nest.)
-        auto created = m_ctx.db.transaction([&]() -> Result<void> {
-            if (auto r = m_ctx.accounts.createUser(user); !r)
-                return r;
-            return joinInvitedTeam(m_ctx, user, invite.value(), now);
-        });
-        if (!created)
-            return created.error();
-        const QString teamId = invite->teamId;
-        m_ctx.recordChange(Actor{ user.id, teamId, user.email, invite->role, QString() },
-                           QStringLiteral("member.join"), user.email,
-                           { { QStringLiteral("role"), invite->role } });
-        return ok(
-                { { QStringLiteral("admin_id"), user.id },
-                  { QStringLiteral("team_id"), teamId },
-                  { QStringLiteral("email"), user.email },
-                  { QStringLiteral("email_verified"), true },
-                  { QStringLiteral("message"),
-                    QStringLiteral("Account created and invitation accepted; you can log in.") } },
-                201);
-    }
-    store::TeamRow team{ m_ctx.random.uuid(), body.value(QStringLiteral("team_name")).toString(),
-                         now };
-    if (auto r = m_ctx.accounts.createTeamWithOwner(team, user, false); !r) {
-        if (r.error().code() != ErrorCode::Conflict)
-            return r.error();
-        auto again = m_ctx.accounts.userByEmail(user.email);
-        if (again && again.value())
-            return Error(
-                    ErrorCode::Conflict,
-                    QStringLiteral("An account with this email already exists; log in instead."));
-        return Error(ErrorCode::Conflict,
-                     QStringLiteral("The team name \"%1\" is already taken.").arg(team.name));
-    }
-    Actor actor{ user.id, team.id, user.email, QStringLiteral("owner"), QString() };
-    m_ctx.recordChange(actor, QStringLiteral("team.create"), team.name);
-    QString message = QStringLiteral("A 6-digit verification code was sent to %1.").arg(user.email);
-    if (!sendVerificationCode(user))
-        message = QStringLiteral(
-                "The account was created, but the verification code could not be sent; "
-                "ask for a new one with /resend-verification.");
-    return ok({ { QStringLiteral("team_id"), team.id },
-                { QStringLiteral("team_name"), team.name },
-                { QStringLiteral("admin_id"), user.id },
-                { QStringLiteral("email"), user.email },
-                { QStringLiteral("email_verified"), false },
-                { QStringLiteral("message"), message } },
-              201);
-}
-
 Outcome AccountService::verifyEmail(const QJsonObject &body)
 {
     api::JsonFields f(body);
@@ -223,7 +110,7 @@ Outcome AccountService::verifyEmail(const QJsonObject &body)
     auto user = m_ctx.accounts.userByEmail(normalizedEmail(*email));
     if (!user)
         return user.error();
-    if (!user.value())
+    if (!user.value() || signupExpired(*user.value()))
         return invalidCode();
     auto pending = m_ctx.accounts.verification(user.value()->id);
     if (!pending)
@@ -280,7 +167,7 @@ Outcome AccountService::resendVerification(const QJsonObject &body)
     auto user = m_ctx.accounts.userByEmail(normalizedEmail(*email));
     if (!user)
         return user.error();
-    if (!user.value() || user.value()->emailVerified)
+    if (!user.value() || user.value()->emailVerified || signupExpired(*user.value()))
         return generic;
     auto pending = m_ctx.accounts.verification(user.value()->id);
     if (!pending)

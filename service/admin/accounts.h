@@ -24,6 +24,9 @@ public:
     static constexpr int kMaxLoginFailures = 5;
     static constexpr qint64 kLoginWindowMs = 15 * 60 * 1000;
     static constexpr qint64 kLoginLockMs = 5 * 60 * 1000;
+    // An unverified sign-up holds its address and team name this long; until then a new
+    // sign-up or an invited sign-up for the address replaces it.
+    static constexpr qint64 kUnverifiedLifetimeMs = 24 * 3600 * 1000;
 
     explicit AccountService(Context &context) : m_ctx(context) { }
 
@@ -42,6 +45,10 @@ private:
     core::Result<void> sendVerificationCode(const store::UserRow &user);
     QString codeHash(const QString &userId, const QString &code) const;
     Outcome finishSignup(const QJsonObject &body, const QString &passwordHash);
+    Outcome finishInvitedSignup(const store::UserRow &user, const QString &inviteToken);
+    core::Result<void> admitSignup(const QString &remoteAddr);
+    core::Result<void> checkSignupFields(const QJsonObject &body);
+    bool signupExpired(const store::UserRow &user) const;
     Outcome finishLogin(const store::UserRow &user, const QJsonObject &body,
                         const QString &remoteAddr);
     Outcome acceptInvite(const store::UserRow &user, const QString &inviteToken, QString *teamId);

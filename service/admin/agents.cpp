@@ -34,6 +34,15 @@ Error noRole(const QString &name)
     return Error(ErrorCode::NotFound, QStringLiteral("No role named \"%1\".").arg(name));
 }
 
+// Credentials and roles of an agent or role: names, so at most 64 characters each.
+constexpr int kMaxNames = api::kMaxListEntries;
+constexpr int kMaxNameLength = 64;
+
+Result<QStringList> nameList(const api::JsonFields &f, const QString &field)
+{
+    return f.stringList(field, kMaxNames, kMaxNameLength);
+}
+
 Result<void> checkNames(const QString &field, const QStringList &names)
 {
     for (const QString &n : names) {
@@ -116,8 +125,8 @@ Outcome AgentService::createAgent(const Actor &actor, const QJsonObject &body)
     if (auto r = api::checkObjectName(QStringLiteral("id"), *id); !r)
         return r.error();
     auto description = f.string(QStringLiteral("description"), false);
-    auto credentials = f.stringList(QStringLiteral("credentials"));
-    auto roles = f.stringList(QStringLiteral("roles"));
+    auto credentials = nameList(f, QStringLiteral("credentials"));
+    auto roles = nameList(f, QStringLiteral("roles"));
     auto limit = f.optionalPositiveInt(QStringLiteral("rate_limit_per_hour"));
     if (!description || !credentials || !roles || !limit)
         return !description    ? description.error()
@@ -163,14 +172,18 @@ Outcome AgentService::updateAgent(const Actor &actor, const QString &id, const Q
         return noAgent(id);
     store::AgentRow a = *row.value();
     auto description = f.string(QStringLiteral("description"), false, a.description);
-    auto credentials = f.stringList(QStringLiteral("credentials"));
-    auto roles = f.stringList(QStringLiteral("roles"));
+    auto credentials = nameList(f, QStringLiteral("credentials"));
+    auto roles = nameList(f, QStringLiteral("roles"));
     auto limit = f.optionalPositiveInt(QStringLiteral("rate_limit_per_hour"));
     if (!description || !credentials || !roles || !limit)
         return !description    ? description.error()
                 : !credentials ? credentials.error()
                 : !roles       ? roles.error()
                                : limit.error();
+    if (auto r = checkNames(QStringLiteral("credentials"), *credentials); !r)
+        return r.error();
+    if (auto r = checkNames(QStringLiteral("roles"), *roles); !r)
+        return r.error();
     a.description = *description;
     const bool setCredentials = body.contains(QStringLiteral("credentials"));
     const bool setRoles = body.contains(QStringLiteral("roles"));
@@ -272,7 +285,7 @@ Outcome AgentService::createRole(const Actor &actor, const QJsonObject &body)
     if (auto r = api::checkObjectName(QStringLiteral("name"), *name); !r)
         return r.error();
     auto description = f.string(QStringLiteral("description"), false);
-    auto credentials = f.stringList(QStringLiteral("credentials"));
+    auto credentials = nameList(f, QStringLiteral("credentials"));
     auto limit = f.optionalPositiveInt(QStringLiteral("rate_limit_per_hour"));
     if (!description || !credentials || !limit)
         return !description    ? description.error()
@@ -308,12 +321,14 @@ Outcome AgentService::replaceRole(const Actor &actor, const QString &name, const
     if (!existing.value())
         return noRole(name);
     auto description = f.string(QStringLiteral("description"), false);
-    auto credentials = f.stringList(QStringLiteral("credentials"));
+    auto credentials = nameList(f, QStringLiteral("credentials"));
     auto limit = f.optionalPositiveInt(QStringLiteral("rate_limit_per_hour"));
     if (!description || !credentials || !limit)
         return !description    ? description.error()
                 : !credentials ? credentials.error()
                                : limit.error();
+    if (auto r = checkNames(QStringLiteral("credentials"), *credentials); !r)
+        return r.error();
     store::RoleRow role{ name, *description, *credentials, *limit, existing.value()->createdAt };
     if (auto r = m_ctx.agents.replaceRole(actor.teamId, role); !r)
         return r.error();
@@ -379,7 +394,7 @@ Outcome AgentService::createLink(const Actor &actor, const QJsonObject &body)
         if (!existing)
             return existing.error();
         if (!existing.value())
-            return invalid(QStringLiteral("Unknown role \"%1\".").arg(*role));
+            return invalid(QStringLiteral("Unknown role \"%1\".").arg(api::quoted(*role)));
     }
     auto agent = m_ctx.agents.agent(*home, *agentId);
     if (!agent)

@@ -1,5 +1,7 @@
 #include "admin/audit.h"
 
+#include "api/validation.h"
+
 #include <QDateTime>
 #include <QJsonArray>
 
@@ -20,7 +22,7 @@ Result<store::AuditQuery> AuditService::parseQuery(const Actor &actor, const QUr
         if (!known.contains(key))
             return Error(ErrorCode::InvalidRequest,
                          QStringLiteral("Unknown filter \"%1\"; accepted: %2.")
-                                 .arg(key, known.join(QStringLiteral(", "))));
+                                 .arg(api::quoted(key), known.join(QStringLiteral(", "))));
     }
     store::AuditQuery q;
     q.teamId = actor.teamId;

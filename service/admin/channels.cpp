@@ -32,7 +32,7 @@ Result<QJsonObject> checkConfig(const QString &type, QJsonObject config, QString
         for (const QString &k : config.keys()) {
             if (!keys.contains(k))
                 return invalid(QStringLiteral("config: unknown field \"%1\"; accepted: %2.")
-                                       .arg(k, keys.join(QStringLiteral(", "))));
+                                       .arg(api::quoted(k), keys.join(QStringLiteral(", "))));
         }
         return {};
     };

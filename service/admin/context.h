@@ -8,6 +8,8 @@
 #include "store/auditstore.h"
 #include "store/channelstore.h"
 #include "store/credentialstore.h"
+#include "store/forwardstore.h"
+#include "store/signupstore.h"
 
 #include <QUrl>
 
@@ -46,7 +48,9 @@ struct Context
           credentials(database),
           agents(database),
           channels(database),
-          audit(database)
+          audit(database),
+          signups(database),
+          rateLimits(database)
     {
     }
 
@@ -64,6 +68,11 @@ struct Context
     store::AgentStore agents;
     store::ChannelStore channels;
     store::AuditStore audit;
+    store::SignupStore signups;
+    store::RateLimitStore rateLimits; // sliding-hour limits; sign-ups use team id "-"
+
+    // Sign-ups admitted per client address in any sliding hour (AccountService::signup()).
+    int signupsPerHour = 10;
 
     // Bumped after every configuration change; caches on the /forward path compare it.
     std::atomic<quint64> configGeneration{ 0 };

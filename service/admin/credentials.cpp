@@ -31,6 +31,16 @@ const QStringList kCredentialFields{ QStringLiteral("name"),
                                      QStringLiteral("body_placeholder_fields") };
 
 constexpr qsizetype kMaxValueBytes = 64 * 1024;
+// List caps (api::JsonFields::stringList() checks them before any other work). Every forwarded
+// request scans auto_approve_urls, so their total size stays small.
+constexpr int kMaxHosts = 100;
+constexpr int kMaxHostLength = 253;
+constexpr int kMaxPlaceholderFields = 100;
+constexpr int kMaxPlaceholderLength = 64;
+constexpr int kMaxApproveUrls = 1000;
+constexpr int kMaxApproveUrlLength = 1024;
+constexpr int kMaxApprovers = 1000;
+constexpr int kMaxApproverLength = 320;
 
 } // namespace
 
@@ -107,7 +117,7 @@ Result<void> CredentialService::apply(const QJsonObject &body, store::Credential
                 "auth_header_format must contain {value} exactly once, on one line."));
     row.authHeaderFormat = *format;
     if (body.contains(QStringLiteral("allowed_hosts"))) {
-        auto hosts = f.stringList(QStringLiteral("allowed_hosts"));
+        auto hosts = f.stringList(QStringLiteral("allowed_hosts"), kMaxHosts, kMaxHostLength);
         if (!hosts)
             return hosts.error();
         row.allowedHosts.clear();
@@ -121,7 +131,8 @@ Result<void> CredentialService::apply(const QJsonObject &body, store::Credential
         row.allowedHosts = { QUrl(row.apiBase).host().toLower() }; // default: the host of api_base
     }
     if (body.contains(QStringLiteral("body_placeholder_fields"))) {
-        auto fields = f.stringList(QStringLiteral("body_placeholder_fields"));
+        auto fields = f.stringList(QStringLiteral("body_placeholder_fields"), kMaxPlaceholderFields,
+                                   kMaxPlaceholderLength);
         if (!fields)
             return fields.error();
         static const QRegularExpression fieldName(QStringLiteral("^[A-Za-z0-9_.-]{1,64}$"));
@@ -359,11 +370,13 @@ Outcome CredentialService::putPolicy(const Actor &actor, const QString &credenti
     }
     p.autoApproveMethods = autoMethods.value();
     p.requireApprovalMethods = requireMethods.value();
-    auto urls = f.stringList(QStringLiteral("auto_approve_urls"));
+    auto urls = f.stringList(QStringLiteral("auto_approve_urls"), kMaxApproveUrls,
+                             kMaxApproveUrlLength);
     if (!urls)
         return urls.error();
     p.autoApproveUrls = urls.value();
-    auto approvers = f.stringList(QStringLiteral("allowed_approvers"));
+    auto approvers =
+            f.stringList(QStringLiteral("allowed_approvers"), kMaxApprovers, kMaxApproverLength);
     if (!approvers)
         return approvers.error();
     p.allowedApprovers = approvers.value();

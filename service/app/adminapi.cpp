@@ -1,10 +1,10 @@
 #include "app/adminapi.h"
 
 #include "api/errors.h"
+#include "api/validation.h"
 #include "http/router.h"
 
 #include <QJsonDocument>
-#include <QJsonParseError>
 
 namespace tap::app {
 
@@ -31,22 +31,10 @@ void respond(const http::Responder &responder, const Outcome &outcome)
     responder.send(toResponse(outcome));
 }
 
-// The body as a JSON object; an empty body counts as {}.
+// The body as a JSON object; an empty body counts as {}. Depth-checked before it is parsed.
 Result<QJsonObject> jsonBody(const http::Request &request)
 {
-    if (request.body.trimmed().isEmpty())
-        return QJsonObject();
-    QJsonParseError error;
-    const QJsonDocument doc = QJsonDocument::fromJson(request.body, &error);
-    if (error.error != QJsonParseError::NoError)
-        return Error(ErrorCode::InvalidRequest,
-                     QStringLiteral("The request body is not valid JSON (%1 at offset %2).")
-                             .arg(error.errorString())
-                             .arg(error.offset));
-    if (!doc.isObject())
-        return Error(ErrorCode::InvalidRequest,
-                     QStringLiteral("The request body must be a JSON object."));
-    return doc.object();
+    return api::parseJsonObject(request.body);
 }
 
 QString remoteAddr(const Call &call)

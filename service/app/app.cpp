@@ -235,6 +235,7 @@ void App::createServices()
                                   m_config.matrixHomeserver, m_config.matrixAccessToken });
     m_context = std::make_unique<admin::Context>(*m_db, *m_vault, *m_keys, *m_hasher, *m_mailer,
                                                  m_clock, m_random, m_config.publicUrl);
+    m_context->signupsPerHour = m_config.signupsPerHour;
     m_auditSink = std::make_unique<forward::AuditSink>(*m_db, m_config.auditFile);
     // Names this process in approval claims: whoever claims an approved request sends it.
     m_instanceId = QStringLiteral("%1/%2/%3")

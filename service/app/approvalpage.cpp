@@ -1,12 +1,12 @@
 #include "app/approvalpage.h"
 
 #include "app/adminapi.h"
+#include "api/validation.h"
 #include "approvals/approvalservice.h"
 #include "approvals/passkeys.h"
 #include "http/router.h"
 
 #include <QFile>
-#include <QJsonDocument>
 #include <QRegularExpression>
 
 namespace tap::app {
@@ -109,13 +109,12 @@ void addApprovalPageRoutes(http::Router &router, AdminApi &admin,
                    auto actor = admin.authenticate(call);
                    if (!actor)
                        return respond(call.responder, actor.error());
-                   const QJsonDocument doc = QJsonDocument::fromJson(call.request.body);
-                   if (!doc.isObject())
-                       return respond(call.responder,
-                                      Error(ErrorCode::InvalidRequest,
-                                            QStringLiteral("The body must be a JSON object.")));
+                   // Depth-checked before it is parsed (api::parseJsonObject()).
+                   auto body = api::parseJsonObject(call.request.body);
+                   if (!body)
+                       return respond(call.responder, body.error());
                    respond(call.responder,
-                           passkeys.approveFinish(actor.value(), call.arg(0), doc.object()));
+                           passkeys.approveFinish(actor.value(), call.arg(0), body.value()));
                });
 }
 

@@ -324,6 +324,13 @@ Result<Config::Parsed> Config::parse(const QStringList &arguments, const QProces
         c.housekeepingMs = qMax(50, n.value());
     }
 
+    if (const QString v = env.value(QStringLiteral("TAP_SIGNUPS_PER_HOUR")); !v.isEmpty()) {
+        auto n = positiveInt(QStringLiteral("TAP_SIGNUPS_PER_HOUR"), v, 1000000);
+        if (!n)
+            return n.error();
+        c.signupsPerHour = n.value();
+    }
+
     c.telegramBotToken = env.value(QStringLiteral("TAP_TELEGRAM_BOT_TOKEN"));
     const QString tgBase = value("telegram-api-base", "TAP_TELEGRAM_API_BASE");
     auto tg = httpUrl(QStringLiteral("TAP_TELEGRAM_API_BASE"),

@@ -35,6 +35,8 @@ struct Config
     // An http:// forward proxy for upstream requests (empty: direct; proxy environment
     // variables are never used).
     QUrl upstreamProxy;
+    // Sign-ups admitted per client address in any sliding hour (TAP_SIGNUPS_PER_HOUR).
+    int signupsPerHour = 10;
     int workers = 1;
     QString telegramBotToken;
     QUrl telegramApiBase;
