@@ -21,6 +21,7 @@ int httpStatus(ErrorCode code)
     case ErrorCode::TargetNotAllowed:
     case ErrorCode::ApprovalDenied:
     case ErrorCode::PasskeyRequired:
+    case ErrorCode::ReauthRequired:
         return 403;
     case ErrorCode::NotFound:
         return 404;

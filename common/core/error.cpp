@@ -51,6 +51,8 @@ QString errorName(ErrorCode code)
         return QStringLiteral("approval_expired");
     case ErrorCode::PasskeyRequired:
         return QStringLiteral("passkey_required");
+    case ErrorCode::ReauthRequired:
+        return QStringLiteral("reauth_required");
     case ErrorCode::Unavailable:
         return QStringLiteral("unavailable");
     case ErrorCode::Internal:

@@ -31,6 +31,7 @@ enum class ErrorCode {
     ApprovalDenied,
     ApprovalExpired,
     PasskeyRequired,
+    ReauthRequired,
     Unavailable,
     Internal,
 };

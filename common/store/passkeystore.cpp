@@ -143,4 +143,29 @@ Result<int> PasskeyStore::purgeChallenges(qint64 now)
     return q->numRowsAffected();
 }
 
+Result<std::optional<PasskeyStore::SessionProof>>
+PasskeyStore::sessionProof(const QString &sessionKey)
+{
+    auto q = m_db.exec(QStringLiteral("SELECT reauth_at, reauth_method FROM sessions "
+                                      "WHERE token_hash = ?"),
+                       { sessionKey });
+    if (!q)
+        return q.error();
+    if (!q->next())
+        return std::optional<SessionProof>();
+    return std::optional<SessionProof>(
+            SessionProof{ q->value(0).toLongLong(), q->value(1).toString() });
+}
+
+Result<bool> PasskeyStore::markSessionProof(const QString &sessionKey, const QString &method,
+                                            qint64 at)
+{
+    auto q = m_db.exec(QStringLiteral("UPDATE sessions SET reauth_at = ?, reauth_method = ? "
+                                      "WHERE token_hash = ?"),
+                       { at, method, sessionKey });
+    if (!q)
+        return q.error();
+    return q->numRowsAffected() == 1;
+}
+
 } // namespace tap::store

@@ -23,7 +23,7 @@ struct ChallengeRow
 {
     QString id;
     QString userId;
-    QString purpose; // register | approve
+    QString purpose; // register | approve | reauth
     QByteArray challenge; // raw bytes
     QString approvalId;
     qint64 expiresAt = 0;
@@ -49,6 +49,18 @@ public:
     core::Result<std::optional<ChallengeRow>>
     takeChallenge(const QString &id, const QString &userId, const QString &purpose, qint64 now);
     core::Result<int> purgeChallenges(qint64 now);
+
+    // The fresh proof a session carries (sessions.reauth_at / reauth_method): when its member
+    // last confirmed the password or a passkey on it. Nothing for an unknown session.
+    struct SessionProof
+    {
+        qint64 at = 0; // 0: never
+        QString method; // password | passkey
+    };
+    core::Result<std::optional<SessionProof>> sessionProof(const QString &sessionKey);
+    // false: no such session (any more).
+    core::Result<bool> markSessionProof(const QString &sessionKey, const QString &method,
+                                        qint64 at);
 
 private:
     Database &m_db;

@@ -46,50 +46,98 @@ function show(a) {
   else status('');
 }
 
+let passkeys = null; // the last GET /admin/passkeys
+
 async function loadPasskeys() {
-  const list = await call('GET', '/admin/passkeys');
+  passkeys = await call('GET', '/admin/passkeys');
   $('passkeys').hidden = false;
   const ul = $('passkey-list');
   ul.textContent = '';
-  for (const p of list.items) {
+  for (const p of passkeys.items) {
     const li = document.createElement('li');
-    li.textContent = p.name + ' (added ' + p.created_at + ')';
+    li.textContent = p.name + ' (added ' + p.created_at + ') ';
+    const remove = document.createElement('button');
+    remove.type = 'button';
+    remove.className = 'remove-passkey';
+    remove.textContent = 'Remove';
+    remove.addEventListener('click', () => removePasskey(p));
+    li.appendChild(remove);
     ul.appendChild(li);
   }
-  if (!list.items.length) {
+  if (!passkeys.items.length) {
     const li = document.createElement('li');
     li.textContent = 'None yet.';
     ul.appendChild(li);
   }
 }
 
+// Adding or removing a passkey needs a fresh confirmation on this session: an assertion of one
+// of the member's passkeys, or (without any) the password, asked for in the #reauth form.
+async function confirmWithPasskey() {
+  status('Confirm with one of your passkeys…');
+  const options = await call('POST', '/admin/reauth/passkey/begin', {});
+  await call('POST', '/admin/reauth/passkey/finish', await assertWith(options));
+}
+
+async function withFreshProof(action) {
+  try {
+    return await action();
+  } catch (e) {
+    if (e.code !== 'reauth_required') throw e;
+    if (!passkeys || passkeys.reauth.with !== 'passkey') {
+      $('reauth').hidden = false;
+      $('reauth-password').focus();
+      const error = new Error('Enter your password to confirm that it is you.');
+      error.code = 'password_needed';
+      throw error;
+    }
+    await confirmWithPasskey();
+    return action();
+  }
+}
+
+async function createPasskey() {
+  const o = await call('POST', '/admin/passkeys/register/begin', {});
+  const credential = await navigator.credentials.create({ publicKey: {
+    challenge: b64urlToBytes(o.challenge),
+    rp: o.rp,
+    user: { id: b64urlToBytes(o.user.id), name: o.user.name, displayName: o.user.display_name },
+    pubKeyCredParams: o.pub_key_cred_params.map((alg) => ({ type: 'public-key', alg })),
+    timeout: o.timeout_ms,
+    attestation: 'none',
+    authenticatorSelection: { userVerification: 'required', residentKey: 'preferred' },
+    excludeCredentials: o.exclude_credentials.map((id) => ({ type: 'public-key', id: b64urlToBytes(id) })),
+  } });
+  await call('POST', '/admin/passkeys/register/finish', {
+    challenge_id: o.challenge_id,
+    name: $('passkey-name').value,
+    client_data_json: bytesToB64url(credential.response.clientDataJSON),
+    attestation_object: bytesToB64url(credential.response.attestationObject),
+  });
+}
+
 async function registerPasskey() {
   $('register-passkey').disabled = true;
   status('Registering a passkey…');
   try {
-    const o = await call('POST', '/admin/passkeys/register/begin', {});
-    const credential = await navigator.credentials.create({ publicKey: {
-      challenge: b64urlToBytes(o.challenge),
-      rp: o.rp,
-      user: { id: b64urlToBytes(o.user.id), name: o.user.name, displayName: o.user.display_name },
-      pubKeyCredParams: o.pub_key_cred_params.map((alg) => ({ type: 'public-key', alg })),
-      timeout: o.timeout_ms,
-      attestation: 'none',
-      authenticatorSelection: { userVerification: 'required', residentKey: 'preferred' },
-      excludeCredentials: o.exclude_credentials.map((id) => ({ type: 'public-key', id: b64urlToBytes(id) })),
-    } });
-    await call('POST', '/admin/passkeys/register/finish', {
-      challenge_id: o.challenge_id,
-      name: $('passkey-name').value,
-      client_data_json: bytesToB64url(credential.response.clientDataJSON),
-      attestation_object: bytesToB64url(credential.response.attestationObject),
-    });
+    await withFreshProof(createPasskey);
     status('Passkey registered.');
     await loadPasskeys();
   } catch (e) {
     status(e.message);
   } finally {
     $('register-passkey').disabled = false;
+  }
+}
+
+async function removePasskey(p) {
+  status('Removing the passkey ' + p.name + '…');
+  try {
+    await withFreshProof(() => call('DELETE', '/admin/passkeys/' + encodeURIComponent(p.id)));
+    status('Passkey removed.');
+    await loadPasskeys();
+  } catch (e) {
+    status(e.message);
   }
 }
 
@@ -115,8 +163,8 @@ function bytesToB64url(buffer) {
   return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-async function approveWithPasskey() {
-  const options = await call('POST', base + '/passkey/begin', {});
+// The answer of navigator.credentials.get() to assertion options from tapd, as tapd takes it.
+async function assertWith(options) {
   const credential = await navigator.credentials.get({ publicKey: {
     challenge: b64urlToBytes(options.challenge),
     rpId: options.rp_id,
@@ -124,13 +172,18 @@ async function approveWithPasskey() {
     userVerification: 'required',
     allowCredentials: options.allow_credentials.map((id) => ({ type: 'public-key', id: b64urlToBytes(id) })),
   } });
-  return call('POST', base + '/passkey/finish', {
+  return {
     challenge_id: options.challenge_id,
     credential_id: bytesToB64url(credential.rawId),
     client_data_json: bytesToB64url(credential.response.clientDataJSON),
     authenticator_data: bytesToB64url(credential.response.authenticatorData),
     signature: bytesToB64url(credential.response.signature),
-  });
+  };
+}
+
+async function approveWithPasskey() {
+  const options = await call('POST', base + '/passkey/begin', {});
+  return call('POST', base + '/passkey/finish', await assertWith(options));
 }
 
 async function decide(approve) {
@@ -162,6 +215,20 @@ $('login').addEventListener('submit', async (event) => {
   }
 });
 $('register-passkey').addEventListener('click', registerPasskey);
+$('reauth').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  $('reauth-button').disabled = true;
+  try {
+    await call('POST', '/admin/reauth', { password: $('reauth-password').value });
+    $('reauth-password').value = '';
+    $('reauth').hidden = true;
+    await registerPasskey();
+  } catch (e) {
+    status(e.message);
+  } finally {
+    $('reauth-button').disabled = false;
+  }
+});
 $('approve').addEventListener('click', () => decide(true));
 $('deny').addEventListener('click', () => decide(false));
 load();

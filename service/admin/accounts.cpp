@@ -322,13 +322,14 @@ Result<Actor> AccountService::authenticate(const QByteArray &authorization,
     const QByteArray token = authorization.mid(7).trimmed();
     if (!crypto::hasTokenShape(crypto::TokenKind::Session, QString::fromLatin1(token)))
         return unauthorized;
-    auto session = m_ctx.accounts.session(m_ctx.keys.tokenHash(token), m_ctx.clock.nowMs());
+    const QString tokenHash = m_ctx.keys.tokenHash(token);
+    auto session = m_ctx.accounts.session(tokenHash, m_ctx.clock.nowMs());
     if (!session)
         return session.error();
     if (!session.value())
         return unauthorized;
     const store::SessionRow &s = *session.value();
-    return Actor{ s.userId, s.teamId, s.email, s.role, remoteAddr };
+    return Actor{ s.userId, s.teamId, s.email, s.role, remoteAddr, tokenHash };
 }
 
 } // namespace tap::admin

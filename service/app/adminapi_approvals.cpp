@@ -6,6 +6,8 @@
 #include "approvals/passkeys.h"
 #include "http/router.h"
 
+#include <QJsonDocument>
+
 namespace tap::app {
 
 using admin::Actor;
@@ -20,6 +22,18 @@ void respond(const http::Responder &responder, const Outcome &outcome)
                                : http::Response::error(outcome.error());
     r.setHeader("Cache-Control", "no-store");
     responder.send(std::move(r));
+}
+
+// The body as a JSON object; an empty body counts as {}.
+core::Result<QJsonObject> bodyObject(const http::Request &request)
+{
+    if (request.body.trimmed().isEmpty())
+        return QJsonObject();
+    const QJsonDocument doc = QJsonDocument::fromJson(request.body);
+    if (!doc.isObject())
+        return core::Error(core::ErrorCode::InvalidRequest,
+                           QStringLiteral("The request body must be a JSON object."));
+    return doc.object();
 }
 
 } // namespace
@@ -75,6 +89,25 @@ void AdminApi::addApprovalRoutes(http::Router &router)
     router.add("DELETE", QStringLiteral("/admin/passkeys/<arg>"),
                authed([this](const Call &c, const Actor &a) {
                    return m_passkeys.remove(a, c.arg(0));
+               }));
+
+    // Fresh proof on the session before passkeys are added or removed (issue #13 item 5).
+    router.add("POST", QStringLiteral("/admin/reauth"), [this](const Call &call) {
+        auto actor = authenticate(call);
+        if (!actor)
+            return respond(call.responder, actor.error());
+        auto body = bodyObject(call.request);
+        if (!body)
+            return respond(call.responder, body.error());
+        m_passkeys.reauthPassword(
+                actor.value(), body.value(), call.responder.threadContext(),
+                [responder = call.responder](Outcome o) { respond(responder, o); });
+    });
+    router.add("POST", QStringLiteral("/admin/reauth/passkey/begin"),
+               authed([this](const Call &, const Actor &a) { return m_passkeys.reauthBegin(a); }));
+    router.add("POST", QStringLiteral("/admin/reauth/passkey/finish"),
+               authedBody([this](const Call &, const Actor &a, const QJsonObject &b) {
+                   return m_passkeys.reauthFinish(a, b);
                }));
 }
 

@@ -2,12 +2,15 @@
 
 #include "admin/context.h"
 #include "api/validation.h"
+#include "core/logging.h"
 #include "approvals/approvalservice.h"
 #include "crypto/webauthn.h"
 #include "store/approvalstore.h"
 #include "store/passkeystore.h"
 
 #include <QJsonArray>
+
+#include <algorithm>
 
 namespace tap::approvals {
 
@@ -78,7 +81,8 @@ Outcome PasskeyService::list(const Actor &actor)
         items.append(passkeyJson(p));
     return admin::ok({ { QStringLiteral("items"), items },
                        { QStringLiteral("rp_id"), rpId() },
-                       { QStringLiteral("origin"), origin() } });
+                       { QStringLiteral("origin"), origin() },
+                       { QStringLiteral("reauth"), proofState(actor, rows->size()) } });
 }
 
 Outcome PasskeyService::registerBegin(const Actor &actor, const QJsonObject &body)
@@ -89,6 +93,8 @@ Outcome PasskeyService::registerBegin(const Actor &actor, const QJsonObject &bod
     auto existing = passkeys.forUser(actor.userId);
     if (!existing)
         return existing.error();
+    if (auto r = requireFreshProof(actor, existing->size()); !r)
+        return r.error();
     const qint64 now = m_ctx.clock.nowMs();
     store::ChallengeRow c;
     c.id = m_ctx.random.uuid();
@@ -146,6 +152,13 @@ Outcome PasskeyService::registerFinish(const Actor &actor, const QJsonObject &bo
     if (!attestation)
         return attestation.error();
     store::PasskeyStore passkeys(m_ctx.db);
+    // Checked again at the end of the ceremony: the proof may have gone stale since begin, or
+    // the member may have added a first passkey meanwhile (then the password is not enough).
+    auto existing = passkeys.forUser(actor.userId);
+    if (!existing)
+        return existing.error();
+    if (auto r = requireFreshProof(actor, existing->size()); !r)
+        return r.error();
     const qint64 now = m_ctx.clock.nowMs();
     auto challenge = passkeys.takeChallenge(challengeId.value(), actor.userId,
                                             QStringLiteral("register"), now);
@@ -168,6 +181,13 @@ Outcome PasskeyService::registerFinish(const Actor &actor, const QJsonObject &bo
     p.createdAt = now;
     if (auto r = passkeys.add(p); !r)
         return r.error();
+    // The member hears of every new passkey; one that could not be announced is taken back.
+    if (!notifyChange(actor, p, true)) {
+        (void)passkeys.remove(actor.userId, p.id);
+        return Error(ErrorCode::Unavailable,
+                     QStringLiteral("The passkey was not added: the notice to your address "
+                                    "could not be sent. Try again later."));
+    }
     m_ctx.recordChange(actor, QStringLiteral("passkey.register"), p.name,
                        { { QStringLiteral("passkey_id"), p.id } });
     return admin::ok(passkeyJson(p), 201);
@@ -175,7 +195,21 @@ Outcome PasskeyService::registerFinish(const Actor &actor, const QJsonObject &bo
 
 Outcome PasskeyService::remove(const Actor &actor, const QString &id)
 {
-    auto removed = store::PasskeyStore(m_ctx.db).remove(actor.userId, id);
+    store::PasskeyStore passkeys(m_ctx.db);
+    auto mine = passkeys.forUser(actor.userId);
+    if (!mine)
+        return mine.error();
+    if (auto r = requireFreshProof(actor, mine->size()); !r)
+        return r.error();
+    const auto it = std::find_if(mine->cbegin(), mine->cend(),
+                                 [&id](const store::PasskeyRow &p) { return p.id == id; });
+    auto removed = it == mine->cend() ? Result<bool>(false) : passkeys.remove(actor.userId, id);
+    if (removed && removed.value()) {
+        if (!notifyChange(actor, *it, false))
+            core::logEvent(core::lcAudit(), QtWarningMsg,
+                           QStringLiteral("passkey removal notice not sent"),
+                           { { QStringLiteral("team_id"), actor.teamId } });
+    }
     return m_ctx.finishRemoval(actor, removed,
                                Error(ErrorCode::NotFound, QStringLiteral("No such passkey.")),
                                QStringLiteral("passkey.delete"), id);
@@ -198,19 +232,29 @@ Outcome PasskeyService::approveBegin(const Actor &actor, const QString &txnId)
         return Error(ErrorCode::Forbidden,
                      QStringLiteral("You are not among the approvers this credential's policy "
                                     "allows."));
+    return beginAssertion(actor, QStringLiteral("approve"), txnId);
+}
+
+Outcome PasskeyService::beginAssertion(const Actor &actor, const QString &purpose,
+                                       const QString &approvalId)
+{
     store::PasskeyStore passkeys(m_ctx.db);
     auto mine = passkeys.forUser(actor.userId);
     if (!mine)
         return mine.error();
     if (mine->isEmpty())
         return Error(ErrorCode::PasskeyRequired,
-                     QStringLiteral("You have no passkey yet: register one on this page first."));
+                     purpose == u"approve"
+                             ? QStringLiteral("You have no passkey yet: register one on this "
+                                              "page first.")
+                             : QStringLiteral("You have no passkey: confirm with your password "
+                                              "instead (POST /admin/reauth)."));
     const qint64 now = m_ctx.clock.nowMs();
     store::ChallengeRow c;
     c.id = m_ctx.random.uuid();
     c.userId = actor.userId;
-    c.purpose = QStringLiteral("approve");
-    c.approvalId = txnId;
+    c.purpose = purpose;
+    c.approvalId = approvalId;
     c.challenge = m_ctx.random.bytes(kChallengeBytes);
     c.expiresAt = now + kChallengeTtlMs;
     if (auto r = passkeys.addChallenge(c, now); !r)
@@ -227,8 +271,10 @@ Outcome PasskeyService::approveBegin(const Actor &actor, const QString &txnId)
                        { QStringLiteral("allow_credentials"), allow } });
 }
 
-Outcome PasskeyService::approveFinish(const Actor &actor, const QString &txnId,
-                                      const QJsonObject &body)
+Result<store::PasskeyRow> PasskeyService::checkAssertion(const Actor &actor,
+                                                         const QJsonObject &body,
+                                                         const QString &purpose,
+                                                         const QString &approvalId)
 {
     api::JsonFields f(body);
     if (auto r = f.onlyKnown({ QStringLiteral("challenge_id"), QStringLiteral("credential_id"),
@@ -255,12 +301,11 @@ Outcome PasskeyService::approveFinish(const Actor &actor, const QString &txnId,
 
     store::PasskeyStore passkeys(m_ctx.db);
     const qint64 now = m_ctx.clock.nowMs();
-    auto challenge = passkeys.takeChallenge(challengeId.value(), actor.userId,
-                                            QStringLiteral("approve"), now);
+    auto challenge = passkeys.takeChallenge(challengeId.value(), actor.userId, purpose, now);
     if (!challenge)
         return challenge.error();
     // Bound to this transaction: a challenge issued for another request does not approve this one.
-    if (!challenge.value() || challenge.value()->approvalId != txnId)
+    if (!challenge.value() || challenge.value()->approvalId != approvalId)
         return kBadChallenge;
     auto passkey = passkeys.get(credentialId.value());
     if (!passkey)
@@ -280,7 +325,15 @@ Outcome PasskeyService::approveFinish(const Actor &actor, const QString &txnId,
     if (!stored.value())
         return Error(ErrorCode::Forbidden,
                      QStringLiteral("The passkey was used concurrently; try again."));
+    return p;
+}
 
+Outcome PasskeyService::approveFinish(const Actor &actor, const QString &txnId,
+                                      const QJsonObject &body)
+{
+    auto used = checkAssertion(actor, body, QStringLiteral("approve"), txnId);
+    if (!used)
+        return used.error();
     Approver me{ QStringLiteral("passkey"), actor.teamId, actor.userId, actor.email, {}, {} };
     me.passkeyVerified = true;
     auto decided = m_approvals.decide(txnId, true, me);

@@ -1,6 +1,8 @@
-// End-to-end: a member registers a passkey on tapd's approval page and approves a pending
-// /forward request with it, in Debian's Chromium (headless, DevTools virtual authenticator),
-// driven by playwright-core; the agent's poll then sees "forwarded". Issue #6.
+// End-to-end: a member registers a passkey on tapd's approval page (confirming the password
+// first, issue #13 item 5) and approves a pending /forward request with it, in Debian's Chromium
+// (headless, DevTools virtual authenticator), driven by playwright-core; the agent's poll then
+// sees "forwarded". Then the member removes the passkey on the page, confirming with it. Each
+// change is mailed to the member. Issue #6.
 //
 //   TAPD_BINARY=build/service/tapd node tests/e2e/passkey_approval.mjs [--artifacts DIR]
 import { spawn } from 'node:child_process';
@@ -74,6 +76,15 @@ async function api(base, method, pathName, { token, key, body, headers } = {}) {
   return { status: response.status, json, text };
 }
 
+function mailsWith(outbox, needle) {
+  const out = [];
+  for (const name of fs.readdirSync(outbox).sort()) {
+    const mail = fs.readFileSync(path.join(outbox, name), 'utf8').replace(/=\r?\n/g, '');
+    if (mail.includes(needle)) out.push(mail);
+  }
+  return out;
+}
+
 function verificationCode(outbox, email) {
   for (const name of fs.readdirSync(outbox).sort()) {
     const mail = fs.readFileSync(path.join(outbox, name), 'utf8');
@@ -110,7 +121,8 @@ async function main() {
   const password = 'correct horse battery staple';
   let r = await api(base, 'POST', '/signup', { body: { team_name: 'e2e', email, password } });
   check(r.status === 201, 'signup: ' + r.text);
-  const code = verificationCode(path.join(dataDir, 'data', 'outbox'), email);
+  const outbox = path.join(dataDir, 'data', 'outbox');
+  const code = verificationCode(outbox, email);
   check(code.length === 6, 'no verification code in the outbox');
   r = await api(base, 'POST', '/verify-email', { body: { email, code } });
   check(r.status === 200, 'verify: ' + r.text);
@@ -157,9 +169,25 @@ async function main() {
     check(!(await page.content()).includes(secret), 'no secret on the page');
     await page.screenshot({ path: path.join(artifacts, 'approve-page.png'), fullPage: true });
 
-    // Register a passkey in the virtual authenticator.
+    // The session alone does not add a passkey (a stolen token must not): tapd asks for fresh
+    // proof, and the page asks for the password.
+    r = await api(base, 'POST', '/admin/passkeys/register/begin', { token, body: {} });
+    check(r.status === 403 && r.json.error.code === 'reauth_required', 'register without proof: ' + r.text);
     await page.click('#register-passkey');
+    await page.waitForSelector('#reauth:not([hidden])', { timeout: 20000 });
+    await page.screenshot({ path: path.join(artifacts, 'confirm-password.png'), fullPage: true });
+    await page.fill('#reauth-password', 'wrong password, surely');
+    await page.click('#reauth-button');
+    await page.waitForFunction(() => document.getElementById('status').textContent === 'The password is wrong.', null, { timeout: 20000 });
+    // Register a passkey in the virtual authenticator.
+    await page.fill('#reauth-password', password);
+    await page.click('#reauth-button');
     await page.waitForFunction(() => document.getElementById('status').textContent === 'Passkey registered.', null, { timeout: 20000 });
+    check(await page.isHidden('#reauth'), 'the password form is hidden again');
+    const added = mailsWith(outbox, 'A passkey was added');
+    check(added.length === 1 && added[0].includes('Passkey: This device') && added[0].includes('From: 127.0.0.1'),
+      'one mail about the new passkey: ' + added.join('\n'));
+    check(!added[0].includes(password) && !added[0].includes(token), 'no secret in the mail');
     r = await api(base, 'GET', '/admin/passkeys', { token });
     check(r.json.items.length === 1, 'one passkey registered: ' + r.text);
     const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
@@ -173,6 +201,15 @@ async function main() {
     await page.click('#approve');
     await page.waitForFunction(() => document.getElementById('status').textContent === 'Approved.', null, { timeout: 20000 });
     await page.screenshot({ path: path.join(artifacts, 'approved.png'), fullPage: true });
+
+    // Removing the passkey on the page: the password proof no longer counts (the member has a
+    // passkey now), so the page confirms with the passkey first.
+    await page.click('.remove-passkey');
+    await page.waitForFunction(() => document.getElementById('status').textContent === 'Passkey removed.', null, { timeout: 20000 });
+    r = await api(base, 'GET', '/admin/passkeys', { token });
+    check(r.json.items.length === 0, 'the passkey is gone: ' + r.text);
+    const removed = mailsWith(outbox, 'A passkey was removed');
+    check(removed.length === 1 && removed[0].includes('Passkey: This device'), 'one mail about the removal');
   } finally {
     await browser.close();
   }
@@ -193,7 +230,7 @@ async function main() {
   check(r.json.decided_via === 'passkey' && r.json.decided_by === email, 'decided via passkey: ' + r.text);
   const log = fs.readFileSync(path.join(artifacts, 'tapd.log'), 'utf8');
   check(!log.includes(secret) && !log.includes(token), 'no secret or session token in the log');
-  console.log('PASS passkey registration and approval in Chromium; artifacts in ' + artifacts);
+  console.log('PASS passkey registration (after the password), approval and removal (after the passkey) in Chromium; artifacts in ' + artifacts);
 }
 
 main()

@@ -4,56 +4,17 @@
 // every way an assertion must be refused (wrong origin or relying party, replayed challenge,
 // another transaction's challenge, flipped signature byte, user verification missing, counter
 // regression, unknown credential, another member's passkey) leaving the request pending.
-#include "support/httpclient.h"
-#include "support/softauthenticator.h"
-#include "support/tapdharness.h"
+#include "support/passkeyfixture.h"
 #include "support/testdatabases.h"
-
-#include "crypto/webauthn.h"
 
 #include <QTest>
 
 using namespace Qt::Literals::StringLiterals;
 using namespace tap::test;
-namespace webauthn = tap::crypto::webauthn;
 
 namespace {
 
-const QString kPublicUrl = u"https://tap.example.test"_s;
-
-QString b64(const QByteArray &bytes)
-{
-    return QString::fromLatin1(webauthn::base64UrlEncode(bytes));
-}
-
-QByteArray unb64(const QJsonValue &v)
-{
-    return webauthn::base64UrlDecode(v.toString()).value_or(QByteArray());
-}
-
-QProcessEnvironment env()
-{
-    QProcessEnvironment e;
-    e.insert(u"TAP_PUBLIC_URL"_s, kPublicUrl);
-    return e;
-}
-
-// Registers `auth`'s credential for the member behind `admin`.
-HttpResponse registerPasskey(const HttpClient &admin, SoftAuthenticator &auth, const QString &name,
-                             const QString &origin = kPublicUrl)
-{
-    const HttpResponse begin = admin.post("/admin/passkeys/register/begin", {});
-    if (!verifyStatus(begin, 200, "register/begin", __FILE__, __LINE__))
-        return begin;
-    const QJsonObject o = begin.json();
-    const auto att = auth.create(unb64(o.value(u"challenge"_s)), origin,
-                                 o.value(u"rp"_s).toObject().value(u"id"_s).toString());
-    return admin.post("/admin/passkeys/register/finish",
-                      { { u"challenge_id"_s, o.value(u"challenge_id"_s) },
-                        { u"name"_s, name },
-                        { u"client_data_json"_s, b64(att.clientDataJSON) },
-                        { u"attestation_object"_s, b64(att.attestationObject) } });
-}
+const QString kPublicUrl = kPasskeyPublicUrl;
 
 struct Begun
 {
@@ -100,7 +61,7 @@ void TestPasskeys::registrationAndStepUp()
 {
     Upstream upstream;
     QVERIFY(upstream.start());
-    Tapd tapd(true, env());
+    Tapd tapd(true, passkeyEnv());
     QVERIFY(tapd.start());
     const Account owner = signUp(tapd, u"pk1"_s, u"pk1@example.test"_s);
     QVERIFY(!owner.token.isEmpty());
@@ -112,11 +73,14 @@ void TestPasskeys::registrationAndStepUp()
     QCOMPARE(empty.json().value(u"rp_id"_s).toString(), u"tap.example.test"_s);
     QCOMPARE(empty.json().value(u"origin"_s).toString(), kPublicUrl);
 
-    // One passkey per algorithm.
+    // One passkey per algorithm: the first after confirming the password, the others after
+    // confirming the first passkey (tst_passkeys_reauth tests those rules).
     SoftAuthenticator es256(SoftAuthenticator::Algorithm::ES256);
     SoftAuthenticator eddsa(SoftAuthenticator::Algorithm::EdDSA);
     SoftAuthenticator rs256(SoftAuthenticator::Algorithm::RS256);
+    EXPECT_STATUS(confirmPassword(admin, signUpPassword(u"pk1"_s)), 200);
     EXPECT_STATUS(registerPasskey(admin, es256, u"laptop"_s), 201);
+    EXPECT_STATUS(confirmPasskey(admin, es256), 200);
     EXPECT_STATUS(registerPasskey(admin, eddsa, u"key"_s), 201);
     EXPECT_STATUS(registerPasskey(admin, rs256, u"old key"_s), 201);
     QCOMPARE(admin.get("/admin/passkeys").json().value(u"items"_s).toArray().size(), 3);
@@ -242,6 +206,7 @@ void TestPasskeys::registrationAndStepUp()
     // Another member's passkey does not approve for this one.
     const Account stranger = signUp(tapd, u"pk2"_s, u"pk2@example.test"_s);
     SoftAuthenticator theirs;
+    EXPECT_STATUS(confirmPassword(tapd.client(stranger.token), signUpPassword(u"pk2"_s)), 200);
     EXPECT_STATUS(registerPasskey(tapd.client(stranger.token), theirs, u"theirs"_s), 201);
     {
         const Begun b = approveBegin(admin, txn);
@@ -270,7 +235,9 @@ void TestPasskeys::registrationAndStepUp()
                      u"forbidden"_s);
     }
 
-    // Deleting passkeys: none left means the page asks to register one first.
+    // Deleting passkeys (after confirming one): none left means the page asks to register one
+    // first.
+    EXPECT_STATUS(confirmPasskey(admin, eddsa), 200);
     for (const QJsonValue &v : admin.get("/admin/passkeys").json().value(u"items"_s).toArray())
         EXPECT_STATUS(
                 admin.del("/admin/passkeys/" + v.toObject().value(u"id"_s).toString().toLatin1()),
