@@ -15,6 +15,7 @@ test_pkgs=(
   postgresql postgresql-client python3 python3-aiosmtpd python3-brotli
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools
   chromium fonts-dejavu-core
+  clang libclang-rt-14-dev  # tests/fuzz: libFuzzer, ASan and UBSan runtimes of Debian's clang 14
 )
 
 pkgs=("${build_pkgs[@]}")

@@ -3,8 +3,6 @@
 #include <QByteArray>
 #include <QByteArrayView>
 
-class QDebug;
-
 namespace tap::core {
 
 // Secret material (keys, credential values, tokens before hashing). The buffer is wiped when
@@ -36,7 +34,10 @@ private:
     QByteArray m_data;
 };
 
-QDebug operator<<(QDebug, const SecretBytes &) = delete;
+// Any stream (QDebug, QTextStream, ...); a template so that no stream type needs to be complete
+// here (clang refuses a deleted function whose by-value parameter type is incomplete).
+template<typename Stream>
+void operator<<(Stream &&, const SecretBytes &) = delete;
 
 // Constant-time equality for tokens, MACs and hashes.
 bool constantTimeEquals(QByteArrayView a, QByteArrayView b);

@@ -76,6 +76,68 @@ QByteArray randomBytes(quint32 seed, qsizetype size, QByteArrayView alphabet = {
 const QByteArray kValue = QByteArrayLiteral("k>?~ey>>?~"); // base64 has '+' and '/'
 const QByteArray kOdd = QByteArrayLiteral("Sx/9+k ~*\"q\\z"); // needs every escaping
 
+// Percent-encodes the bytes whose index `pick` selects, in upper-case hex, lower-case hex, or
+// alternating cases (case 2).
+QByteArray percent(QByteArrayView value, const std::function<bool(qsizetype)> &pick, int hexCase)
+{
+    QByteArray out;
+    for (qsizetype i = 0; i < value.size(); ++i) {
+        if (!pick(i)) {
+            out += value[i];
+            continue;
+        }
+        QByteArray hex = QByteArray(1, value[i]).toHex();
+        if (hexCase == 0 || (hexCase == 2 && i % 2 == 0))
+            hex = hex.toUpper();
+        out += '%' + hex;
+    }
+    return out;
+}
+
+// The value as JSON string content with the UTF-16 units that `pick` selects as \uXXXX (hex case
+// as for percent()), the others as UTF-8 with the mandatory escapes.
+QByteArray jsonUnits(QByteArrayView value, const std::function<bool(qsizetype)> &pick, int hexCase)
+{
+    QByteArray out;
+    const QString text = QString::fromUtf8(value);
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const char16_t unit = text.at(i).unicode();
+        if (QChar::isHighSurrogate(unit) && i + 1 < text.size()) { // both halves alike
+            if (!pick(i)) {
+                out += text.mid(i, 2).toUtf8();
+            } else {
+                for (const QChar half : text.mid(i, 2))
+                    out += "\\u" + QByteArray::number(half.unicode(), 16);
+            }
+            ++i;
+        } else if (pick(i)) {
+            QByteArray hex = QByteArray::number(unit, 16).rightJustified(4, '0');
+            if (hexCase == 0 || (hexCase == 2 && i % 2 == 0))
+                hex = hex.toUpper();
+            out += "\\u" + hex;
+        } else if (unit == '"' || unit == '\\') {
+            out += '\\' + QByteArray(1, char(unit));
+        } else {
+            out += QString(QChar(unit)).toUtf8();
+        }
+    }
+    return out;
+}
+
+// MIME-style base64 (RFC 2045 §6.8): lines of `columns` characters ended by `eol`.
+QByteArray wrapped(const QByteArray &base64, int columns, QByteArrayView eol)
+{
+    QByteArray out;
+    for (qsizetype at = 0; at < base64.size(); at += columns)
+        out += base64.mid(at, columns) + eol.toByteArray();
+    return out;
+}
+
+const auto all = [](qsizetype) { return true; };
+const auto even = [](qsizetype i) { return i % 2 == 0; };
+const auto odd = [](qsizetype i) { return i % 2 == 1; };
+const QByteArray kUtf8 = QStringLiteral(u"p\u00e4ss-\u20ac-\U0001F511/\"k").toUtf8();
+
 } // namespace
 
 class TestScrubber : public QObject
@@ -102,6 +164,12 @@ private slots:
     void binarySecret();
     void sameValueTwice();
     void large();
+    void decodedForms_data();
+    void decodedForms();
+    void mimeBase64_data();
+    void mimeBase64();
+    void nearMisses_data();
+    void nearMisses();
 };
 
 void TestScrubber::encodings_data()
@@ -359,7 +427,7 @@ void TestScrubber::holdsBackOnlyPossibleMatches()
     QCOMPARE(scrubber.finish(), QByteArray());
     QCOMPARE(scrubber.redactions(), 1);
 
-    // The tail never exceeds maxPatternLength() - 1 bytes.
+    // The tail never exceeds maxHeldBytes().
     const QByteArray value = QByteArrayLiteral("aaaaaaaaab");
     Scrubber repetitive({ secret("r", value) });
     QVERIFY(repetitive.maxPatternLength() >= value.size());
@@ -368,7 +436,7 @@ void TestScrubber::holdsBackOnlyPossibleMatches()
     for (int i = 0; i < 100; ++i) {
         outBytes += repetitive.feed("a").size();
         ++fedBytes;
-        QVERIFY(fedBytes - outBytes <= repetitive.maxPatternLength() - 1);
+        QVERIFY(fedBytes - outBytes <= repetitive.maxHeldBytes());
     }
     QByteArray rest = repetitive.feed("b");
     rest += repetitive.finish();
@@ -383,12 +451,11 @@ void TestScrubber::redactionsCount()
     const QByteArray text = "alpha-secret and beta-secret and "
             + QByteArrayLiteral("alpha-secret").toBase64() + " and alpha%2Dsecret";
     const QByteArray out = streamed(scrubber, text, fixed(5));
-    QCOMPARE(
-            out,
-            QByteArrayLiteral("[REDACTED:a] and [REDACTED:b] and [REDACTED:a] and alpha%2Dsecret"));
-    QCOMPARE(scrubber.redactions(), 3);
-    QCOMPARE(scrubber.scrubAll("beta-secret"), QByteArrayLiteral("[REDACTED:b]"));
+    QCOMPARE(out,
+             QByteArrayLiteral("[REDACTED:a] and [REDACTED:b] and [REDACTED:a] and [REDACTED:a]"));
     QCOMPARE(scrubber.redactions(), 4);
+    QCOMPARE(scrubber.scrubAll("beta-secret"), QByteArrayLiteral("[REDACTED:b]"));
+    QCOMPARE(scrubber.redactions(), 5);
 }
 
 // Header values are scrubbed one-shot, even while a body is half-way through the stream.
@@ -469,6 +536,138 @@ void TestScrubber::large()
         runOut += repetitive.feed(run).size();
     runOut += repetitive.finish().size();
     QCOMPARE(runOut, qint64(256) * run.size());
+}
+
+// Forms found through the decoding views: percent-encoding of any subset of the bytes in any
+// hex case, JSON \u escapes of any characters, hex. Each is checked one-shot, byte by byte,
+// and split into two chunks at every point.
+void TestScrubber::decodedForms_data()
+{
+    QTest::addColumn<QByteArray>("value");
+    QTest::addColumn<QByteArray>("encoded");
+
+    const QByteArray plain = QByteArrayLiteral("secret-42x");
+    QTest::addRow("percent, one byte") << plain << QByteArrayLiteral("s%65cret-42x");
+    QTest::addRow("percent, head") << plain << QByteArrayLiteral("%73%65%63ret-42x");
+    QTest::addRow("percent, tail lower") << plain << QByteArrayLiteral("secret%2d%34%32%78");
+    for (const QByteArray &value : { plain, kOdd, kUtf8 }) {
+        const QByteArray tag = value.left(3).toHex();
+        for (const int hexCase : { 0, 1, 2 }) {
+            for (const auto &[pickName, pick] :
+                 { std::pair{ "all", std::function<bool(qsizetype)>(all) },
+                   std::pair{ "even", std::function<bool(qsizetype)>(even) },
+                   std::pair{ "odd", std::function<bool(qsizetype)>(odd) } }) {
+                QTest::addRow("%s percent %s case %d", tag.constData(), pickName, hexCase)
+                        << value << percent(value, pick, hexCase);
+                QTest::addRow("%s json \\u %s case %d", tag.constData(), pickName, hexCase)
+                        << value << jsonUnits(value, pick, hexCase);
+            }
+        }
+        QTest::addRow("%s hex lower", tag.constData()) << value << value.toHex();
+        QTest::addRow("%s hex upper", tag.constData()) << value << value.toHex().toUpper();
+    }
+    QTest::newRow("percent, %2b for +") << kOdd << QByteArrayLiteral("Sx/9%2bk ~*\"q\\z");
+    QTest::newRow("percent, %2B for +") << kOdd << QByteArrayLiteral("Sx/9%2Bk ~*\"q\\z");
+    QTest::addRow("form, + for space") << kOdd << QByteArrayLiteral("Sx/9%2Bk+~*\"q\\z");
+    QTest::addRow("json, all escapes")
+            << QByteArrayLiteral("a/\"\\\b\f\n\r\tz") << QByteArrayLiteral(R"(a\/\"\\\b\f\n\r\tz)");
+    QTest::addRow("json, surrogate pair upper")
+            << kUtf8
+            << QByteArray(jsonUnits(kUtf8, all, 1)).replace("\\ud83d\\udd11", "\\uD83D\\uDD11");
+}
+
+void TestScrubber::decodedForms()
+{
+    QFETCH(QByteArray, value);
+    QFETCH(QByteArray, encoded);
+
+    const QByteArray text = "<" + encoded + ">";
+    const QByteArray expected = QByteArrayLiteral("<[REDACTED:k]>");
+    Scrubber scrubber({ secret("k", value) });
+    QCOMPARE(scrubber.scrubAll(text), expected);
+    QCOMPARE(streamed(scrubber, text, fixed(1)), expected);
+    for (qsizetype split = 0; split <= text.size(); ++split) {
+        QByteArray out = scrubber.feed(QByteArrayView(text).first(split));
+        out += scrubber.feed(QByteArrayView(text).sliced(split));
+        out += scrubber.finish();
+        QVERIFY2(out == expected, qPrintable(QStringLiteral("split at %1").arg(split)));
+    }
+    QCOMPARE(scrubber.redactions(), 2 + int(text.size()) + 1);
+}
+
+void TestScrubber::mimeBase64_data()
+{
+    QTest::addColumn<int>("columns");
+    QTest::addColumn<QByteArray>("eol");
+    for (const int columns : { 76, 64 }) {
+        QTest::addRow("%d columns, LF", columns) << columns << QByteArrayLiteral("\n");
+        QTest::addRow("%d columns, CRLF", columns) << columns << QByteArrayLiteral("\r\n");
+    }
+}
+
+// The value inside a longer run of wrapped base64: at every byte offset (so at each of the three
+// alignments and wherever the line breaks fall), alone or with a neighbour, streamed in random
+// chunks. What remains, joined, holds no encoding of the value; the rest is untouched.
+void TestScrubber::mimeBase64()
+{
+    QFETCH(int, columns);
+    QFETCH(QByteArray, eol);
+
+    const QByteArray value = QByteArrayLiteral("k>?~ey>>?~-mime");
+    Scrubber scrubber({ secret("k", value) });
+    QList<QByteArray> forms;
+    for (const auto alphabet : { QByteArray::Base64Encoding, QByteArray::Base64UrlEncoding }) {
+        forms << value.toBase64(alphabet | QByteArray::OmitTrailingEquals);
+        for (int offset = 0; offset < 3; ++offset) {
+            const QByteArray run = QByteArray(QByteArray(offset, 'x') + value).toBase64(alphabet);
+            forms << run.mid((8 * offset + 5) / 6,
+                             8 * (offset + value.size()) / 6 - (8 * offset + 5) / 6);
+        }
+    }
+    for (qsizetype before = 0; before < 2 * columns; ++before) {
+        const QByteArray data = randomBytes(quint32(before), before) + value + "tail-bytes";
+        const QByteArray text = "Content: " + wrapped(data.toBase64(), columns, eol) + "--";
+        const QByteArray out = streamed(scrubber, text, randomSizes(quint32(before), 23));
+        QCOMPARE(scrubber.scrubAll(text), out);
+        QVERIFY2(out.contains("[REDACTED:k]"), out.constData());
+        QVERIFY(out.startsWith("Content: ") && out.endsWith(QByteArray(eol + "--")));
+        const QByteArray joined = QByteArray(out).replace('\r', "").replace('\n', "");
+        for (const QByteArray &form : forms)
+            QVERIFY2(!joined.contains(form), qPrintable(QStringLiteral("at %1").arg(before)));
+    }
+    // Blank lines (three line-break bytes or more) end a run.
+    const QByteArray split = value.toBase64().insert(8, eol + eol + eol);
+    QCOMPARE(scrubber.scrubAll(split), split);
+}
+
+void TestScrubber::nearMisses_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addRow("truncated percent") << QByteArrayLiteral("s%65cret-42");
+    QTest::addRow("bad escape") << QByteArrayLiteral("s%6Xcret-42x");
+    QTest::addRow("percent at the end") << QByteArrayLiteral("secret-42%");
+    QTest::addRow("half escape at the end") << QByteArrayLiteral("secret-42%7");
+    QTest::addRow("double encoded") << QByteArrayLiteral("s%2565cret-42x");
+    QTest::addRow("json short escape") << QByteArrayLiteral("s\\u065cret-42x");
+    QTest::addRow("json escape at the end") << QByteArrayLiteral("secret-42\\u007");
+    QTest::addRow("json backslash at the end") << QByteArrayLiteral("secret-42\\");
+    QTest::addRow("json lone surrogate") << QByteArrayLiteral("secret-42\\ud83dx");
+    QTest::addRow("json escaped backslash") << QByteArrayLiteral("\\\\u0073ecret-42x");
+    QTest::addRow("hex, one digit off") << QByteArray("secret-42x").toHex().chopped(1) + "0";
+    QTest::addRow("base64 with a blank line")
+            << QByteArray(QByteArray("secret-42x").toBase64()).insert(4, "\n\n\n");
+}
+
+// Texts that look like an encoding of the value but are not: passed on byte for byte, also
+// when a decoder still holds bytes at the end of the stream.
+void TestScrubber::nearMisses()
+{
+    QFETCH(QByteArray, text);
+
+    Scrubber scrubber({ secret("k", "secret-42x") });
+    QCOMPARE(scrubber.scrubAll(text), text);
+    QCOMPARE(streamed(scrubber, text, fixed(1)), text);
+    QCOMPARE(scrubber.redactions(), 0);
 }
 
 QTEST_APPLESS_MAIN(TestScrubber)

@@ -38,7 +38,8 @@ Endpoints (the "secret" is the token after "Bearer " in Authorization, else X-Ap
   /setcookie, /cookie  Set-Cookie: session=<random>; echo of the Cookie header
   /status/<code>       that status, a short JSON body
   /slow?ms=N           answers after N ms
-Encodings E: raw b64 b64nopad b64url b64urlnopad pct pctlower form json jsonutf8 basic.
+Encodings E: raw b64 b64nopad b64url b64urlnopad pct pctlower form json jsonutf8 basic
+  pctpartial jsonall hex hexupper mime76 mime64crlf (see encode()).
 """
 
 import argparse
@@ -138,6 +139,21 @@ def encode(secret, enc):
         return json.dumps(secret.decode("utf-8"), ensure_ascii=False)[1:-1].encode()
     if enc == "basic":  # an echoed HTTP Basic credential with the secret as password
         return b"Basic " + base64.b64encode(b"user:" + secret)
+    if enc == "pctpartial":  # even bytes as %xx, every fourth from 1 as %XX, the rest raw
+        return b"".join(b"%%%02x" % c if i % 2 == 0 else b"%%%02X" % c if i % 4 == 1
+                        else bytes([c]) for i, c in enumerate(secret))
+    if enc == "jsonall":  # every UTF-16 unit as \uXXXX, alternating hex case
+        units = secret.decode("utf-8").encode("utf-16-be")
+        return b"".join((b"\\u%04X" if (i // 2) % 2 else b"\\u%04x") % (units[i] << 8 | units[i + 1])
+                        for i in range(0, len(units), 2))
+    if enc == "hex":
+        return secret.hex().encode()
+    if enc == "hexupper":
+        return secret.hex().upper().encode()
+    if enc in ("mime76", "mime64crlf"):  # inside a wrapped base64 run, a line break within it
+        columns, eol, prefix = (76, b"\n", 52) if enc == "mime76" else (64, b"\r\n", 47)
+        data = base64.b64encode(b"P" * prefix + secret + b"-and-the-rest")
+        return eol.join(data[i:i + columns] for i in range(0, len(data), columns))
     raise ValueError(enc)
 
 

@@ -4,309 +4,144 @@
 
 namespace tap::sanitizer {
 
-namespace {
-
-// Below this length the base64 "cores" (see patternsFor) get short enough to hit innocent
-// base64 text; the full encodings are still matched.
-constexpr qsizetype MinLengthForBase64Cores = 6;
-
-bool isUnreserved(uchar c) // RFC 3986 §2.3
-{
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'
-            || c == '.' || c == '_' || c == '~';
-}
-
-bool isFormSafe(uchar c) // WHATWG URL, application/x-www-form-urlencoded percent-encode set
-{
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '*'
-            || c == '-' || c == '.' || c == '_';
-}
-
-QByteArray percentEncoded(QByteArrayView value, bool (*keep)(uchar), bool spaceAsPlus, bool upper)
-{
-    const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-    QByteArray out;
-    out.reserve(value.size() * 3);
-    for (const char ch : value) {
-        const auto c = uchar(ch);
-        if (keep(c)) {
-            out.append(ch);
-        } else if (spaceAsPlus && c == ' ') {
-            out.append('+');
-        } else {
-            out.append('%').append(digits[c >> 4]).append(digits[c & 0xf]);
-        }
-    }
-    return out;
-}
-
-// The characters of base64(prefix ‖ value) that depend on `value` alone, where the prefix is
-// `offset` bytes: what a secret looks like inside a longer base64 run, e.g. the password in
-// base64("user:password") of an echoed Basic Authorization header (RFC 7617 §2).
-QByteArray base64Core(QByteArrayView value, int offset, QByteArray::Base64Options options)
-{
-    QByteArray input(offset, '\0');
-    input.append(value);
-    QByteArray encoded = input.toBase64(options | QByteArray::OmitTrailingEquals);
-    const qsizetype first = (8 * offset + 5) / 6; // first character with no prefix bits
-    const qsizetype last = 8 * (offset + value.size()) / 6; // characters with no following bits
-    QByteArray core = encoded.mid(first, last - first);
-    core::wipe(input);
-    core::wipe(encoded);
-    return core;
-}
-
-// RFC 8259 §7 string escaping, the way common serializers write it (optionally "\/" as PHP's
-// json_encode does). Non-ASCII is left as UTF-8.
-QByteArray jsonEscaped(QByteArrayView value, bool escapeSlash)
-{
-    QByteArray out;
-    out.reserve(value.size() + 8);
-    for (const char ch : value) {
-        const auto c = uchar(ch);
-        switch (c) {
-        case '"':
-            out.append("\\\"");
-            break;
-        case '\\':
-            out.append("\\\\");
-            break;
-        case '\b':
-            out.append("\\b");
-            break;
-        case '\f':
-            out.append("\\f");
-            break;
-        case '\n':
-            out.append("\\n");
-            break;
-        case '\r':
-            out.append("\\r");
-            break;
-        case '\t':
-            out.append("\\t");
-            break;
-        case '/':
-            out.append(escapeSlash ? "\\/" : "/");
-            break;
-        default:
-            if (c < 0x20)
-                out.append("\\u00")
-                        .append("0123456789abcdef"[c >> 4])
-                        .append("0123456789abcdef"[c & 0xf]);
-            else
-                out.append(ch);
-        }
-    }
-    return out;
-}
-
-// The same with every non-ASCII character as a \uXXXX escape (UTF-16 code units, surrogate
-// pairs beyond the BMP), as Python's json.dumps and PHP's json_encode write by default. Empty
-// when the value is all ASCII (jsonEscaped covers it) or not UTF-8.
-QByteArray jsonAsciiEscaped(QByteArrayView value, bool escapeSlash, bool upperHex)
-{
-    const char *digits = upperHex ? "0123456789ABCDEF" : "0123456789abcdef";
-    QByteArray out;
-    const auto unit = [&](char32_t u) {
-        out.append("\\u");
-        for (int shift = 12; shift >= 0; shift -= 4)
-            out.append(digits[(u >> shift) & 0xf]);
-    };
-    bool nonAscii = false;
-    for (qsizetype i = 0; i < value.size();) {
-        const auto c = uchar(value[i]);
-        if (c < 0x80) {
-            out.append(jsonEscaped(value.sliced(i, 1), escapeSlash));
-            ++i;
-            continue;
-        }
-        const int length = c >= 0xf8 ? 0 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 0;
-        bool valid = length > 0 && i + length <= value.size();
-        char32_t point = c & (0x7f >> length);
-        for (int k = 1; valid && k < length; ++k) {
-            const auto next = uchar(value[i + k]);
-            valid = (next & 0xc0) == 0x80;
-            point = (point << 6) | (next & 0x3f);
-        }
-        if (!valid) {
-            core::wipe(out);
-            return {};
-        }
-        if (point >= 0x10000) {
-            unit(0xd800 + ((point - 0x10000) >> 10));
-            unit(0xdc00 + ((point - 0x10000) & 0x3ff));
-        } else {
-            unit(point);
-        }
-        nonAscii = true;
-        i += length;
-    }
-    if (!nonAscii)
-        core::wipe(out);
-    return nonAscii ? out : QByteArray();
-}
-
-QList<QByteArray> patternsFor(QByteArrayView value)
-{
-    using Opt = QByteArray::Base64Option;
-    const QByteArray raw = value.toByteArray();
-    QList<QByteArray> patterns{ raw };
-    for (const auto alphabet : { Opt::Base64Encoding, Opt::Base64UrlEncoding }) {
-        patterns.append(raw.toBase64(alphabet));
-        patterns.append(raw.toBase64(alphabet | Opt::OmitTrailingEquals));
-        if (value.size() >= MinLengthForBase64Cores) {
-            for (int offset = 0; offset < 3; ++offset)
-                patterns.append(base64Core(value, offset, alphabet));
-        }
-    }
-    for (const bool upper : { true, false }) {
-        patterns.append(percentEncoded(value, isUnreserved, false, upper));
-        patterns.append(percentEncoded(value, isUnreserved, true, upper));
-        patterns.append(percentEncoded(value, isFormSafe, true, upper));
-    }
-    patterns.append(jsonEscaped(value, false));
-    patterns.append(jsonEscaped(value, true));
-    for (const bool slash : { false, true }) {
-        for (const bool upper : { false, true })
-            patterns.append(jsonAsciiEscaped(value, slash, upper));
-    }
-    return patterns; // duplicates collapse in the trie
-}
-
-} // namespace
-
 Scrubber::Scrubber(const QList<Secret> &secrets)
 {
-    QList<QList<QByteArray>> patternsBySecret;
+    std::array<QList<QList<QByteArray>>, ViewCount> patterns;
     for (const Secret &secret : secrets) {
         if (secret.value.isEmpty())
             continue;
-        patternsBySecret.append(patternsFor(secret.value.view()));
+        for (int v = 0; v < ViewCount; ++v)
+            patterns[v].append(patternsFor(View(v), secret.value.view()));
         QByteArray replacement = QByteArrayLiteral("[REDACTED:");
         replacement += secret.name.toUtf8();
         replacement += ']';
         m_replacements.append(replacement);
     }
-    build(patternsBySecret);
-    for (QList<QByteArray> &patterns : patternsBySecret) {
-        for (QByteArray &pattern : patterns)
-            core::wipe(pattern);
+    for (int v = 0; v < ViewCount; ++v) {
+        m_automata[v] = Automaton(patterns[v]);
+        const qsizetype length = m_automata[v].maxPatternLength();
+        m_maxPatternLength = std::max(m_maxPatternLength, length);
+        if (length > 0)
+            m_window = std::max(m_window, sourceSpan(View(v), length));
+        for (QList<QByteArray> &list : patterns[v]) {
+            for (QByteArray &pattern : list)
+                core::wipe(pattern);
+        }
+    }
+    for (int byte = 0; byte < 256; ++byte) {
+        const auto b = uchar(byte);
+        m_quiet[b] = b != '%' && b != '\\' && b != '\r' && b != '\n';
+        for (int v = 0; v < ViewCount; ++v)
+            m_quiet[b] = m_quiet[b]
+                    && !m_automata[v].startsPattern(View(v) == View::Percent ? detail::foldPlus(b)
+                                                                             : b);
     }
 }
 
-// Aho & Corasick, "Efficient string matching" (CACM 18(6), 1975): a trie of all patterns
-// plus failure links, so the text is read once whatever the number of patterns.
-void Scrubber::build(const QList<QList<QByteArray>> &patternsBySecret)
+// Every view at its root state and no decoder holding bytes: a quiet byte changes nothing.
+bool Scrubber::idle(const Stream &stream) const
 {
-    QList<QByteArray> childLabels(1);
-    QList<QList<int>> childTargets(1);
-    m_nodes.resize(1);
-    const auto childOf = [&](int node, uchar byte) {
-        const qsizetype i = childLabels.at(node).indexOf(char(byte));
-        return i < 0 ? -1 : childTargets.at(node).at(i);
+    for (const ViewStream &vs : stream.views) {
+        if (vs.state != 0)
+            return false;
+    }
+    return stream.percent.idle() && stream.json.idle() && stream.joined.idle();
+}
+
+// Feeds one view symbol to its view's automaton and notes every pattern that ends with it, by
+// the source range it covers. Only the longest match per source start is kept.
+void Scrubber::onSymbol(Stream &stream, int view, uchar symbol, qint64 start, qint64 end)
+{
+    const Automaton &automaton = m_automata[view];
+    ViewStream &vs = stream.views[view];
+    const qsizetype size = vs.spans.size();
+    vs.spans[vs.length % size] = Span{ start, end };
+    vs.state = automaton.step(vs.state, symbol);
+    if (automaton.node(vs.state).output >= 0) {
+        automaton.forEachMatch(vs.state, [&](int length, int secret) {
+            const qint64 first = vs.spans.at((vs.length + 1 - length) % size).start;
+            if (first < stream.cursor)
+                return; // inside text that is already decided
+            Hit &hit = stream.hits[first % m_window];
+            if (hit.start != first || hit.length < end - first)
+                hit = Hit{ first, end - first, secret };
+            stream.lastHitStart = std::max(stream.lastHitStart, first);
+        });
+    }
+    ++vs.length;
+}
+
+void Scrubber::scanByte(Stream &stream, uchar byte, qint64 pos)
+{
+    const auto sink = [&](int view) {
+        return [this, &stream, view](uchar symbol, qint64 start, qint64 end) {
+            onSymbol(stream, view, symbol, start, end);
+        };
     };
-    for (int secret = 0; secret < patternsBySecret.size(); ++secret) {
-        for (const QByteArray &pattern : patternsBySecret.at(secret)) {
-            if (pattern.isEmpty())
-                continue;
-            int node = 0;
-            for (const char ch : pattern) {
-                int next = childOf(node, uchar(ch));
-                if (next < 0) {
-                    next = int(m_nodes.size());
-                    Node added;
-                    added.depth = m_nodes.at(node).depth + 1;
-                    m_nodes.append(added);
-                    childLabels.append(QByteArray());
-                    childTargets.append(QList<int>());
-                    childLabels[node].append(ch);
-                    childTargets[node].append(next);
-                }
-                node = next;
-            }
-            if (m_nodes.at(node).secret < 0)
-                m_nodes[node].secret = secret;
-            m_maxPatternLength = std::max(m_maxPatternLength, pattern.size());
-        }
-    }
-    // Breadth-first, so a node's failure target (which is shallower) is complete before it.
-    QList<int> queue{ 0 };
-    for (qsizetype head = 0; head < queue.size(); ++head) {
-        const int node = queue.at(head);
-        for (qsizetype i = 0; i < childLabels.at(node).size(); ++i) {
-            const auto byte = uchar(childLabels.at(node).at(i));
-            const int child = childTargets.at(node).at(i);
-            int fail = 0;
-            if (node != 0) {
-                int f = m_nodes.at(node).fail;
-                while (f != 0 && childOf(f, byte) < 0)
-                    f = m_nodes.at(f).fail;
-                fail = std::max(childOf(f, byte), 0);
-            }
-            Node &n = m_nodes[child];
-            n.fail = fail;
-            n.output = n.secret >= 0 ? child : m_nodes.at(fail).output;
-            n.openDepth = childLabels.at(child).isEmpty() ? m_nodes.at(fail).openDepth : n.depth;
-            queue.append(child);
-        }
-    }
-    m_rootNext.fill(0, 256);
-    for (int byte = 0; byte < 256; ++byte)
-        m_rootNext[byte] = std::max(childOf(0, uchar(byte)), 0);
-    QByteArray labels;
-    for (qsizetype node = 0; node < m_nodes.size(); ++node) {
-        m_nodes[node].firstEdge = labels.size();
-        m_nodes[node].edgeCount = int(childLabels.at(node).size());
-        labels.append(childLabels.at(node));
-        m_targets.append(childTargets.at(node));
-        core::wipe(childLabels[node]);
-    }
-    m_labels = core::SecretBytes::adopt(std::move(labels));
+    onSymbol(stream, int(View::Raw), byte, pos, pos + 1);
+    stream.percent.push(byte, pos, sink(int(View::Percent)));
+    stream.json.push(byte, pos, sink(int(View::Json)));
+    stream.joined.push(byte, pos, sink(int(View::Joined)));
 }
 
-int Scrubber::step(int state, uchar byte) const
+void Scrubber::flushDecoders(Stream &stream)
 {
-    const Node *nodes = m_nodes.constData();
-    const char *labels = m_labels.constData();
-    while (state != 0) {
-        const Node &node = nodes[state];
-        for (int i = 0; i < node.edgeCount; ++i) {
-            if (uchar(labels[node.firstEdge + i]) == byte)
-                return m_targets.at(node.firstEdge + i);
-        }
-        state = node.fail;
-    }
-    return m_rootNext.at(byte);
+    const auto sink = [&](int view) {
+        return [this, &stream, view](uchar symbol, qint64 start, qint64 end) {
+            onSymbol(stream, view, symbol, start, end);
+        };
+    };
+    stream.percent.flush(sink(int(View::Percent)));
+    stream.json.flush(sink(int(View::Json)));
+    stream.joined.flush(sink(int(View::Joined)));
 }
 
-// Notes every pattern that ends at stream position `end`: the output chain lists them from
-// the longest (earliest start) to the shortest. Only the longest match per start is kept.
-void Scrubber::recordMatches(Stream &stream, qint64 end) const
+// The first source position that may still begin a match: the source start of the deepest
+// open trie node on each view's failure chain (Automaton::Node::openDepth) and of the bytes a
+// decoder holds; `next` (the first byte not yet scanned) when nothing is open.
+qint64 Scrubber::undecidedFrom(const Stream &stream, qint64 next) const
 {
-    for (int t = m_nodes.at(stream.state).output; t >= 0;
-         t = m_nodes.at(m_nodes.at(t).fail).output) {
-        const Node &node = m_nodes.at(t);
-        const qint64 start = end + 1 - node.depth;
-        if (start < stream.cursor)
-            continue; // inside text that is already decided
-        Hit &hit = stream.hits[start % m_maxPatternLength];
-        if (hit.start != start || hit.length < node.depth)
-            hit = Hit{ start, node.depth, node.secret };
-        stream.lastHitStart = std::max(stream.lastHitStart, start);
+    qint64 limit = next;
+    for (int v = 0; v < ViewCount; ++v) {
+        const ViewStream &vs = stream.views[v];
+        const int depth = m_automata[v].node(vs.state).openDepth;
+        if (depth > 0)
+            limit = std::min(limit, vs.spans.at((vs.length - depth) % vs.spans.size()).start);
     }
+    for (const qint64 held : { stream.percent.pendingStart(), stream.json.pendingStart(),
+                               stream.joined.pendingStart() }) {
+        if (held >= 0)
+            limit = std::min(limit, held);
+    }
+    return limit;
 }
 
-// Scans `chunk` after the pending bytes. A position is decided once no pattern that starts
-// there can still be incomplete, i.e. once it lies before the deepest open trie node on the
-// current state's failure chain (Node::openDepth); then the longest match starting there, if
-// any, is replaced, and the bytes before it are emitted unchanged.
+void Scrubber::reset(Stream &stream) const
+{
+    stream.cursor = 0;
+    stream.lastHitStart = -1;
+    stream.hits.fill(Hit{});
+    for (ViewStream &vs : stream.views) {
+        vs.state = 0;
+        vs.length = 0;
+    }
+    stream.percent = {};
+    stream.json = {};
+    stream.joined = {};
+}
+
+// Scans `chunk` after the pending bytes. A position is decided once no match that starts there
+// can still be incomplete in any view (undecidedFrom); then the longest match starting there,
+// if any, is replaced, and the bytes before it are emitted unchanged.
 QByteArray Scrubber::run(Stream &stream, QByteArrayView chunk, bool flush)
 {
     if (isEmpty())
         return chunk.toByteArray();
-    if (stream.hits.isEmpty())
-        stream.hits.resize(m_maxPatternLength);
+    if (stream.hits.isEmpty()) {
+        stream.hits.resize(m_window);
+        for (int v = 0; v < ViewCount; ++v)
+            stream.views[v].spans.resize(std::max<qsizetype>(1, m_automata[v].maxPatternLength()));
+    }
     QByteArray joined;
     QByteArrayView data = chunk;
     const qsizetype scanFrom = stream.pending.size();
@@ -324,7 +159,7 @@ QByteArray Scrubber::run(Stream &stream, QByteArrayView chunk, bool flush)
                 stream.cursor = limit; // no match starts in [cursor, limit)
                 return;
             }
-            const Hit &hit = stream.hits.at(stream.cursor % m_maxPatternLength);
+            const Hit &hit = stream.hits.at(stream.cursor % m_window);
             if (hit.start != stream.cursor) {
                 ++stream.cursor;
                 continue;
@@ -336,24 +171,26 @@ QByteArray Scrubber::run(Stream &stream, QByteArrayView chunk, bool flush)
             emitted = stream.cursor;
         }
     };
-    const Node *nodes = m_nodes.constData();
-    for (qsizetype i = scanFrom; i < data.size(); ++i) {
-        stream.state = step(stream.state, uchar(data[i]));
-        const Node &node = nodes[stream.state];
-        if (node.output >= 0)
-            recordMatches(stream, base + i);
-        decideUpTo(base + i + 1 - node.openDepth);
+    for (qsizetype i = scanFrom; i < data.size();) {
+        if (m_quiet[uchar(data[i])] && idle(stream)) {
+            // Fast path: a run of quiet bytes is decided as a whole.
+            while (i < data.size() && m_quiet[uchar(data[i])])
+                ++i;
+            decideUpTo(base + i);
+            continue;
+        }
+        scanByte(stream, uchar(data[i]), base + i);
+        ++i;
+        decideUpTo(undecidedFrom(stream, base + i));
     }
-    if (flush)
+    if (flush) {
+        flushDecoders(stream);
         decideUpTo(base + data.size());
+    }
     out.append(data.sliced(emitted - base, stream.cursor - emitted));
     stream.pending = data.sliced(stream.cursor - base).toByteArray();
-    if (flush) {
-        stream.state = 0;
-        stream.cursor = 0;
-        stream.lastHitStart = -1;
-        stream.hits.fill(Hit{});
-    }
+    if (flush)
+        reset(stream);
     return out;
 }
 

@@ -1,11 +1,15 @@
 #pragma once
 
 #include "core/secretbytes.h"
+#include "sanitizer/automaton.h"
+#include "sanitizer/views.h"
 
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QList>
 #include <QString>
+
+#include <array>
 
 namespace tap::sanitizer {
 
@@ -19,30 +23,36 @@ struct Secret
 // "Response Sanitization": exact, base64 and URL-encoded variants become
 // "[REDACTED:credential-name]").
 //
-// For every secret with a non-empty value the patterns are, deduplicated:
-//   - the exact bytes;
-//   - standard base64 and base64url (RFC 4648 §4, §5), each with and without '=' padding;
-//   - the base64/base64url characters that depend only on the secret when it sits at byte
-//     offset 0, 1 or 2 of a longer encoded run (e.g. the password inside an echoed
-//     "Authorization: Basic base64(user:password)"), for secrets of at least 6 bytes;
-//   - RFC 3986 §2.1 percent-encoding (unreserved kept, all else %XX), upper- and lower-case hex;
-//   - the same with space as '+', and the WHATWG application/x-www-form-urlencoded serializer
-//     (keeps *-._, encodes ~), upper- and lower-case hex;
-//   - the JSON string escaping of the value (RFC 8259 §7), when it differs from the bytes, also
-//     with every non-ASCII character as \uXXXX (lower- and upper-case hex, '/' as is or as
-//     "\/"), as Python's json.dumps and PHP's json_encode write it by default.
-// Matching is leftmost-first; at one position the longest pattern wins; matches do not overlap.
-// A pattern shared by two secrets is reported under the first one.
+// The stream is read through four views at once (views.h), each with its own Aho-Corasick
+// automaton, and a match in any view replaces the source bytes it was decoded from:
+//   - Raw: the exact bytes of every secret with a non-empty value;
+//   - Percent: the value percent-encoded with any subset of its bytes as %XX, in either hex
+//     case (RFC 3986 §2.1), '+' standing for space (application/x-www-form-urlencoded); '+'
+//     and space are not told apart, so "a%2Bb" is also taken for the value "a b";
+//   - Json: the value inside a JSON string (RFC 8259 §7) with any of its characters escaped:
+//     \" \\ \/ \b \f \n \r \t, or \uXXXX in either hex case (UTF-16, surrogate pairs for
+//     characters beyond the BMP);
+//   - Joined (the text with runs of one or two CR/LF bytes left out, i.e. MIME-wrapped text
+//     at any line length): standard base64 and base64url (RFC 4648 §4, §5) with and without
+//     '=' padding; for values of at least 6 bytes also the characters that depend only on the
+//     value when it sits at byte offset 0, 1 or 2 of a longer encoded run (e.g. the password
+//     inside an echoed "Authorization: Basic base64(user:password)"); for values of at least 4
+//     bytes the lower- and upper-case hexadecimal form.
+// Matching is leftmost-first (by source position); at one position the longest source range
+// wins; replaced ranges do not overlap. A pattern shared by two secrets is reported under the
+// first one.
 //
 // Streaming: feed() returns only bytes that can no longer be part of a match and keeps the
-// rest (at most maxPatternLength() - 1 bytes, usually far fewer) for the next call, so a secret
-// split across any chunk boundary is still found; finish() flushes. There is no size above
-// which scanning stops. Cost: one Aho-Corasick automaton step per input byte (amortised O(1),
-// independent of the number of secrets) plus O(pattern length) per redaction.
+// rest (at most maxHeldBytes(), usually far fewer) for the next call, so a secret split across
+// any chunk boundary is still found; finish() flushes. There is no size above which scanning
+// stops. Cost: per input byte, a constant amount of decoding and one automaton step per view
+// symbol (amortised O(1), independent of the number of secrets) plus O(pattern length) per
+// redaction; nothing is ever scanned twice.
 //
-// Not guaranteed: encodings other than those listed (hex, double encoding, base64 with line
-// breaks, UTF-16, compression) and secrets shorter than a few bytes, which will also redact
-// innocent text that happens to contain them.
+// Not guaranteed: other encodings and combinations of them (double percent-encoding, a
+// JSON-escaped base64 or percent-encoded value, mixed-case hex, hex with separators, UTF-16,
+// compression), and secrets shorter than a few bytes, which will also redact innocent text
+// that happens to contain them.
 class Scrubber
 {
 public:
@@ -57,47 +67,55 @@ public:
 
     // Replacements made so far by feed(), finish() and scrubAll().
     int redactions() const { return m_redactions; }
-    bool isEmpty() const { return m_nodes.size() <= 1; }
+    bool isEmpty() const { return m_automata[0].isEmpty(); }
+    // The longest pattern of any view, in view symbols.
     qsizetype maxPatternLength() const { return m_maxPatternLength; }
+    // The most bytes feed() may keep back between calls.
+    qsizetype maxHeldBytes() const { return m_window; }
 
 private:
-    // One state of the Aho-Corasick automaton (a node of the pattern trie).
-    struct Node
-    {
-        qsizetype firstEdge = 0; // into m_labels / m_targets, sorted by label
-        int edgeCount = 0;
-        int fail = 0; // longest proper suffix that is also a trie node
-        int output = -1; // this node or the nearest fail ancestor that ends a pattern
-        int depth = 0;
-        int secret = -1; // index into m_replacements when this node ends a pattern
-        int openDepth = 0; // depth of the deepest node on the fail chain that has children
-    };
     struct Hit
     {
         qint64 start = -1; // absolute stream position; the slot is stale unless it matches
-        qsizetype length = 0;
+        qint64 length = 0; // source bytes
         int secret = -1;
+    };
+    struct Span
+    {
+        qint64 start = 0; // the source range a view symbol was decoded from
+        qint64 end = 0;
+    };
+    struct ViewStream
+    {
+        int state = 0;
+        qint64 length = 0; // symbols so far
+        QList<Span> spans; // of the last symbols, by symbol index % size
     };
     struct Stream
     {
-        int state = 0;
         qint64 cursor = 0; // first byte not yet emitted or replaced
         qint64 lastHitStart = -1;
         QByteArray pending; // the bytes from cursor to the end of what has been scanned
         QList<Hit> hits; // longest match starting at each pending position, by position % size
+        std::array<ViewStream, ViewCount> views;
+        PercentDecoder percent;
+        JsonDecoder json;
+        JoinedDecoder joined;
     };
 
-    void build(const QList<QList<QByteArray>> &patternsBySecret);
-    int step(int state, uchar byte) const;
     QByteArray run(Stream &stream, QByteArrayView chunk, bool flush);
-    void recordMatches(Stream &stream, qint64 end) const;
+    void scanByte(Stream &stream, uchar byte, qint64 pos);
+    void flushDecoders(Stream &stream);
+    void onSymbol(Stream &stream, int view, uchar symbol, qint64 start, qint64 end);
+    qint64 undecidedFrom(const Stream &stream, qint64 next) const;
+    bool idle(const Stream &stream) const;
+    void reset(Stream &stream) const;
 
-    QList<Node> m_nodes;
-    core::SecretBytes m_labels; // edge bytes of the trie: secret material
-    QList<int> m_targets;
-    QList<int> m_rootNext; // 256 entries: the root's full transition table
+    std::array<Automaton, ViewCount> m_automata;
     QList<QByteArray> m_replacements;
     qsizetype m_maxPatternLength = 0;
+    qsizetype m_window = 0; // size of Stream::hits: bounds the undecided source range
+    std::array<bool, 256> m_quiet{}; // no view can begin a symbol, escape or match with it
     int m_redactions = 0;
     Stream m_stream;
 };

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets of tests/fuzz in their own build directory and runs each one for
+# a bounded time on its seed corpus. Exits non-zero on the first crash, sanitizer report, leak,
+# timeout or out-of-memory finding (the input is kept in $BUILD/artifacts/<target>/).
+#
+#   tests/fuzz/run.sh                  every target, FUZZ_SECONDS (default 60) each
+#   FUZZ_SECONDS=300 tests/fuzz/run.sh scrubber webauthn
+#
+# Environment: FUZZ_SECONDS, FUZZ_BUILD_DIR (default build-fuzz), FUZZ_JOBS (build parallelism,
+# default 2), CXX (default clang++). Needs Debian's clang and libclang-rt-14-dev.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BUILD=${FUZZ_BUILD_DIR:-$ROOT/build-fuzz}
+SECONDS_EACH=${FUZZ_SECONDS:-60}
+CXX=${CXX:-clang++}
+
+if (($# > 0)); then
+  targets=("$@")
+else
+  targets=()
+  for dir in "$ROOT"/tests/fuzz/corpus/*/; do
+    targets+=("$(basename "$dir")")
+  done
+fi
+
+if [[ ! -f "$BUILD/CMakeCache.txt" ]]; then
+  cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_CXX_COMPILER="$CXX" -DCMAKE_BUILD_TYPE=Debug \
+    "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g" -DTAP_FUZZ=ON -DTAP_BUILD_TESTS=OFF -DTAP_BUILD_CONSOLE=OFF
+fi
+cmake --build "$BUILD" -j"${FUZZ_JOBS:-2}" --target "${targets[@]/#/fuzz_}"
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$ROOT/tests/support/lsan.supp:print_suppressions=0}
+
+status=0
+for target in "${targets[@]}"; do
+  seeds="$ROOT/tests/fuzz/corpus/$target"
+  work="$BUILD/corpus/$target" # what the run learns; the committed seeds stay as they are
+  artifacts="$BUILD/artifacts/$target/"
+  mkdir -p "$work" "$artifacts"
+  echo "== fuzz_$target: ${SECONDS_EACH}s" >&2
+  if ! "$BUILD/tests/fuzz/fuzz_$target" -max_total_time="$SECONDS_EACH" -timeout=10 \
+      -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 -artifact_prefix="$artifacts" \
+      "$work" "$seeds"; then
+    echo "== fuzz_$target FAILED; reproduce with:" >&2
+    echo "   $BUILD/tests/fuzz/fuzz_$target $artifacts<crash-file>" >&2
+    status=1
+    break
+  fi
+done
+exit $status
