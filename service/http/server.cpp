@@ -2,9 +2,14 @@
 
 #include "core/logging.h"
 
+#include "http/response.h"
+
 #include <QElapsedTimer>
+#include <QHash>
+#include <QMutex>
 #include <QTcpServer>
 #include <QThread>
+#include <QTimer>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -72,6 +77,35 @@ Result<int> listenSocket(const QHostAddress &address, quint16 port, bool reusePo
     return fd;
 }
 
+// The client address of an accepted socket, as a key (IPv4-mapped IPv6 as plain IPv4).
+QByteArray clientKey(int fd)
+{
+    sockaddr_storage storage = {};
+    socklen_t length = sizeof(storage);
+    if (::getpeername(fd, reinterpret_cast<sockaddr *>(&storage), &length) != 0)
+        return {};
+    QHostAddress address(reinterpret_cast<const sockaddr *>(&storage));
+    bool mapped = false;
+    const quint32 v4 = address.toIPv4Address(&mapped);
+    if (mapped)
+        address = QHostAddress(v4);
+    return address.toString().toLatin1();
+}
+
+// Refuses an accepted socket politely: 503 with the JSON error shape, then close.
+void refuse(int fd, const QString &why)
+{
+    const Response response =
+            Response::error(Error(ErrorCode::Unavailable, why).setRetryAfterSeconds(1));
+    const QByteArray out =
+            serializeHead(response.status, response.headers,
+                          "Content-Length: " + QByteArray::number(response.body.size()), true)
+            + response.body;
+    (void)!::send(fd, out.constData(), size_t(out.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
+    ::shutdown(fd, SHUT_WR);
+    ::close(fd);
+}
+
 quint16 boundPort(int fd)
 {
     sockaddr_storage storage = {};
@@ -84,12 +118,39 @@ quint16 boundPort(int fd)
 
 } // namespace
 
+// Open connections per client address, over all workers.
+class ClientCounter
+{
+public:
+    bool tryAdd(const QByteArray &key, int limit)
+    {
+        const QMutexLocker lock(&m_mutex);
+        int &n = m_open[key];
+        if (n >= limit)
+            return false;
+        ++n;
+        return true;
+    }
+    void remove(const QByteArray &key)
+    {
+        const QMutexLocker lock(&m_mutex);
+        const auto it = m_open.find(key);
+        if (it != m_open.end() && --it.value() <= 0)
+            m_open.erase(it);
+    }
+
+private:
+    QMutex m_mutex;
+    QHash<QByteArray, int> m_open;
+};
+
 // One worker: a listener and its connections, all living in one thread.
 class Worker : public QObject
 {
 public:
-    Worker(const Server::Options &options, const Handler &handler, Metrics &metrics)
-        : m_options(options), m_handler(handler), m_metrics(metrics)
+    Worker(const Server::Options &options, const Handler &handler, Metrics &metrics,
+           ClientCounter &clients)
+        : m_options(options), m_handler(handler), m_metrics(metrics), m_clients(clients)
     {
     }
 
@@ -98,6 +159,10 @@ public:
         m_listener = new Listener;
         m_listener->setParent(this);
         m_listener->onIncoming = [this](qintptr socket) { accept(socket); };
+        // Qt pauses the listener for good when accept() fails for other than a temporary
+        // reason: out of file descriptors (EMFILE, ENFILE) it would never serve again.
+        QObject::connect(m_listener, &QTcpServer::acceptError, this,
+                         [this](QAbstractSocket::SocketError error) { acceptFailed(error); });
         return m_listener->setSocketDescriptor(fd);
     }
 
@@ -123,27 +188,60 @@ public:
 private:
     void accept(qintptr socket)
     {
+        m_acceptFailureLogged = false;
         const auto open = findChildren<Connection *>(Qt::FindDirectChildrenOnly).size();
         if (m_draining || open >= m_options.limits.maxConnectionsPerWorker) {
             static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
                                        "Connection: close\r\nRetry-After: 1\r\n\r\n";
-            (void)!::write(int(socket), busy, sizeof(busy) - 1);
-            ::close(int(socket));
             ++m_metrics.limitRejections;
+            (void)!::send(int(socket), busy, sizeof(busy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+            ::close(int(socket));
             return;
         }
-        new Connection(socket, m_options.limits, m_handler, m_metrics, this, this);
+        const QByteArray client = clientKey(int(socket));
+        if (!m_clients.tryAdd(client, m_options.limits.maxConnectionsPerClient)) {
+            ++m_metrics.limitRejections;
+            ++m_metrics.clientLimitRejections;
+            refuse(int(socket), QStringLiteral("Too many open connections from this address."));
+            return;
+        }
+        auto *c = new Connection(socket, m_options.limits, m_handler, m_metrics, this, this);
+        QObject::connect(c, &QObject::destroyed,
+                         [clients = &m_clients, client] { clients->remove(client); });
+    }
+
+    // The listener is paused (by Qt); it listens again after a back-off instead of spinning
+    // on a backlog it cannot take, or giving up.
+    void acceptFailed(QAbstractSocket::SocketError error)
+    {
+        if (!m_acceptFailureLogged) {
+            m_acceptFailureLogged = true;
+            qCWarning(core::lcHttp).noquote()
+                    << QStringLiteral("accept() failed (%1, error %2): not accepting for %3 ms")
+                               .arg(m_listener->errorString())
+                               .arg(int(error))
+                               .arg(m_options.limits.acceptBackoffMs);
+        }
+        m_listener->pauseAccepting();
+        QTimer::singleShot(m_options.limits.acceptBackoffMs, this, [this] {
+            if (!m_draining && m_listener->isListening())
+                m_listener->resumeAccepting();
+        });
     }
 
     const Server::Options &m_options;
     const Handler &m_handler;
     Metrics &m_metrics;
+    ClientCounter &m_clients;
     Listener *m_listener = nullptr;
     bool m_draining = false;
+    bool m_acceptFailureLogged = false; // once per spell of failures
 };
 
 Server::Server(Options options, Handler handler)
-    : m_options(std::move(options)), m_handler(std::move(handler))
+    : m_options(std::move(options)),
+      m_handler(std::move(handler)),
+      m_clients(std::make_unique<ClientCounter>())
 {
 }
 
@@ -171,7 +269,7 @@ Result<quint16> Server::start()
         }
         auto thread = std::make_unique<QThread>();
         thread->setObjectName(QStringLiteral("http-%1").arg(i));
-        auto *worker = new Worker(m_options, m_handler, m_metrics);
+        auto *worker = new Worker(m_options, m_handler, m_metrics, *m_clients);
         worker->moveToThread(thread.get());
         QObject::connect(thread.get(), &QThread::finished, worker, &QObject::deleteLater);
         thread->start();
