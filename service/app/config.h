@@ -31,6 +31,8 @@ struct Config
     int housekeepingMs = 30000;
     qint64 maxBodyBytes = 10 * 1024 * 1024;
     int workers = 1;
+    // Open connections one client address may hold (TAP_MAX_CONNECTIONS_PER_CLIENT).
+    int maxConnectionsPerClient = 128;
     QString telegramBotToken;
     QUrl telegramApiBase;
     QString telegramChatId;

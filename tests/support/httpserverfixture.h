@@ -60,8 +60,11 @@ struct Reply
     QList<qint64> chunkAtMs; // client clock when each chunk was complete
     qint64 endAtMs = -1; // client clock when the whole response was read
 
-    QByteArray header(QByteArrayView name) const { return headerValue(headers, name); }
-    qsizetype headerCount(QByteArrayView name) const { return headerValues(headers, name).size(); }
+    QByteArray header(QByteArrayView name) const { return tap::http::headerValue(headers, name); }
+    qsizetype headerCount(QByteArrayView name) const
+    {
+        return tap::http::headerValues(headers, name).size();
+    }
     bool saysClose() const
     {
         return header("connection").compare(QByteArrayView("close"), Qt::CaseInsensitive) == 0;
@@ -210,7 +213,8 @@ public:
                 reply.body += *data;
             }
         } else if (reply.headerCount("content-length") > 0) {
-            const QList<QByteArray> lengths = headerValues(reply.headers, "content-length");
+            const QList<QByteArray> lengths =
+                    tap::http::headerValues(reply.headers, "content-length");
             const qint64 length = lengths.first().toLongLong(&ok);
             if (lengths.size() != 1 || !ok || length < 0)
                 return fail("bad content-length");
