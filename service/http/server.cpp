@@ -7,7 +7,7 @@
 #include <QElapsedTimer>
 #include <QHash>
 #include <QMutex>
-#include <QTcpServer>
+#include <QSocketNotifier>
 #include <QThread>
 #include <QTimer>
 
@@ -27,13 +27,74 @@ using core::Result;
 
 namespace {
 
-class Listener : public QTcpServer
+// A listening socket, accepted from directly (not QTcpServer: in Qt 6.4 accept() failing with
+// EMFILE/ENFILE is a "temporary" error, on which the still readable listener is polled again
+// at once: a busy loop for as long as descriptors are short). Out of descriptors (or kernel
+// memory) it stops watching the socket for `backoffMs`, then tries again.
+class Listener : public QObject
 {
 public:
+    Listener(int fd, int backoffMs, QObject *parent)
+        : QObject(parent), m_fd(fd), m_notifier(fd, QSocketNotifier::Read), m_backoffMs(backoffMs)
+    {
+        QObject::connect(&m_notifier, &QSocketNotifier::activated, this, [this] { acceptAll(); });
+        m_backoff.setSingleShot(true);
+        QObject::connect(&m_backoff, &QTimer::timeout, this, [this] {
+            if (m_fd >= 0)
+                m_notifier.setEnabled(true);
+        });
+    }
+    ~Listener() override { close(); }
+
     std::function<void(qintptr)> onIncoming;
 
-protected:
-    void incomingConnection(qintptr fd) override { onIncoming(fd); }
+    void close()
+    {
+        if (m_fd < 0)
+            return;
+        m_notifier.setEnabled(false);
+        m_backoff.stop();
+        ::close(m_fd);
+        m_fd = -1;
+    }
+
+private:
+    void acceptAll()
+    {
+        for (int i = 0; i < 64 && m_fd >= 0; ++i) { // then the connections get a turn
+            const int fd = ::accept4(m_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+            if (fd >= 0) {
+                m_failureLogged = false;
+                onIncoming(fd);
+                continue;
+            }
+            if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO)
+                continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK)
+                return;
+            pause(errno);
+            return;
+        }
+    }
+
+    void pause(int error)
+    {
+        if (!m_failureLogged) { // once per spell of failures
+            m_failureLogged = true;
+            qCWarning(core::lcHttp).noquote()
+                    << QStringLiteral("accept() failed (%1): not accepting for %2 ms at a time")
+                               .arg(QString::fromLocal8Bit(strerror(error)))
+                               .arg(m_backoffMs);
+        }
+        m_notifier.setEnabled(false);
+        m_backoff.start(m_backoffMs);
+    }
+
+    int m_fd;
+    QSocketNotifier m_notifier;
+    QTimer m_backoff;
+    int m_backoffMs;
+    bool m_failureLogged = false;
 };
 
 // Creates a listening socket. With reusePort, several sockets (one per worker) share the port.
@@ -156,14 +217,9 @@ public:
 
     bool listen(int fd)
     {
-        m_listener = new Listener;
-        m_listener->setParent(this);
+        m_listener = new Listener(fd, m_options.limits.acceptBackoffMs, this);
         m_listener->onIncoming = [this](qintptr socket) { accept(socket); };
-        // Qt pauses the listener for good when accept() fails for other than a temporary
-        // reason: out of file descriptors (EMFILE, ENFILE) it would never serve again.
-        QObject::connect(m_listener, &QTcpServer::acceptError, this,
-                         [this](QAbstractSocket::SocketError error) { acceptFailed(error); });
-        return m_listener->setSocketDescriptor(fd);
+        return true;
     }
 
     void stopAccepting()
@@ -188,7 +244,6 @@ public:
 private:
     void accept(qintptr socket)
     {
-        m_acceptFailureLogged = false;
         const auto open = findChildren<Connection *>(Qt::FindDirectChildrenOnly).size();
         if (m_draining || open >= m_options.limits.maxConnectionsPerWorker) {
             static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
@@ -210,32 +265,12 @@ private:
                          [clients = &m_clients, client] { clients->remove(client); });
     }
 
-    // The listener is paused (by Qt); it listens again after a back-off instead of spinning
-    // on a backlog it cannot take, or giving up.
-    void acceptFailed(QAbstractSocket::SocketError error)
-    {
-        if (!m_acceptFailureLogged) {
-            m_acceptFailureLogged = true;
-            qCWarning(core::lcHttp).noquote()
-                    << QStringLiteral("accept() failed (%1, error %2): not accepting for %3 ms")
-                               .arg(m_listener->errorString())
-                               .arg(int(error))
-                               .arg(m_options.limits.acceptBackoffMs);
-        }
-        m_listener->pauseAccepting();
-        QTimer::singleShot(m_options.limits.acceptBackoffMs, this, [this] {
-            if (!m_draining && m_listener->isListening())
-                m_listener->resumeAccepting();
-        });
-    }
-
     const Server::Options &m_options;
     const Handler &m_handler;
     Metrics &m_metrics;
     ClientCounter &m_clients;
     Listener *m_listener = nullptr;
     bool m_draining = false;
-    bool m_acceptFailureLogged = false; // once per spell of failures
 };
 
 Server::Server(Options options, Handler handler)
