@@ -172,6 +172,7 @@ Result<void> App::start()
     options.port = m_config.listenPort;
     options.workers = m_config.workers;
     options.limits.maxBodyBytes = m_config.maxBodyBytes;
+    options.limits.maxConnectionsPerClient = m_config.maxConnectionsPerClient;
     // CONTRACT.md: every /forward answer carries X-TAP-Request-Id, also the HTTP layer's 413/431.
     // Large /forward bodies (named credential, no placeholders to substitute) go on to the
     // upstream as they arrive instead of being buffered whole.

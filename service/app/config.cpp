@@ -164,6 +164,8 @@ QString helpText(const QCommandLineParser &parser)
                     .arg(QStringLiteral("TAP_MASTER_KEY"), -28);
     text += QStringLiteral("  %1(secret: environment only)\n")
                     .arg(QStringLiteral("TAP_TELEGRAM_BOT_TOKEN"), -28);
+    text += QStringLiteral("  %1(open connections per client address, default 128)\n")
+                    .arg(QStringLiteral("TAP_MAX_CONNECTIONS_PER_CLIENT"), -28);
     text += QStringLiteral("  %1(secret: environment only)\n")
                     .arg(QStringLiteral("TAP_MATRIX_ACCESS_TOKEN"), -28);
     text += QStringLiteral("  %1(secret: environment only; Telegram updates by webhook)\n")
@@ -329,6 +331,14 @@ Result<Config::Parsed> Config::parse(const QStringList &arguments, const QProces
         if (!n)
             return n.error();
         c.signupsPerHour = n.value();
+    }
+
+    if (const QString v = env.value(QStringLiteral("TAP_MAX_CONNECTIONS_PER_CLIENT"));
+        !v.isEmpty()) {
+        auto n = positiveInt(QStringLiteral("TAP_MAX_CONNECTIONS_PER_CLIENT"), v, 1000000);
+        if (!n)
+            return n.error();
+        c.maxConnectionsPerClient = n.value();
     }
 
     c.telegramBotToken = env.value(QStringLiteral("TAP_TELEGRAM_BOT_TOKEN"));

@@ -38,6 +38,8 @@ struct Config
     // Sign-ups admitted per client address in any sliding hour (TAP_SIGNUPS_PER_HOUR).
     int signupsPerHour = 10;
     int workers = 1;
+    // Open connections one client address may hold (TAP_MAX_CONNECTIONS_PER_CLIENT).
+    int maxConnectionsPerClient = 128;
     QString telegramBotToken;
     QUrl telegramApiBase;
     QString telegramChatId;

@@ -38,6 +38,10 @@ QByteArray metricsText(const http::Metrics &m, qint64 startedAtMs)
     family(out, "tap_http_client_aborts_total", "counter",
            "Clients that left before their response was complete.");
     out += "tap_http_client_aborts_total " + QByteArray::number(m.clientAborts.load()) + '\n';
+    family(out, "tap_http_client_limit_rejections_total", "counter",
+           "Connections refused: their client address had too many open.");
+    out += "tap_http_client_limit_rejections_total "
+            + QByteArray::number(m.clientLimitRejections.load()) + '\n';
     return out;
 }
 

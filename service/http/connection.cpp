@@ -2,8 +2,8 @@
 
 #include "core/logging.h"
 #include "http/metrics.h"
+#include "http/socket.h"
 
-#include <QTcpSocket>
 #include <QUrl>
 
 #include <algorithm>
@@ -67,30 +67,23 @@ bool listHasToken(const QList<QByteArray> &values, QByteArrayView token)
 Connection::Connection(qintptr socketDescriptor, const Limits &limits, const Handler &handler,
                        Metrics &metrics, QObject *responderContext, QObject *parent)
     : QObject(parent),
-      m_socket(new QTcpSocket(this)),
+      m_socket(new Socket(socketDescriptor, this)),
       m_limits(limits),
       m_handler(handler),
       m_metrics(metrics),
       m_responderContext(responderContext)
 {
-    m_socket->setSocketDescriptor(socketDescriptor);
     m_socket->setReadBufferSize(kReadChunk); // backpressure: the kernel holds the rest
-    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     m_request.peerAddress = m_socket->peerAddress();
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &Connection::onTimeout);
-    connect(m_socket, &QTcpSocket::readyRead, this, &Connection::onReadyRead);
-    connect(m_socket, &QTcpSocket::disconnected, this, &Connection::onDisconnected);
-    connect(m_socket, &QTcpSocket::bytesWritten, this, &Connection::onBytesWritten);
-    connect(m_socket, &QTcpSocket::errorOccurred, this, [this] {
-        if (m_socket->state() != QAbstractSocket::ConnectedState)
-            onDisconnected();
-    });
+    connect(m_socket, &Socket::readyRead, this, &Connection::onReadyRead);
+    connect(m_socket, &Socket::readClosed, this, &Connection::onReadClosed);
+    connect(m_socket, &Socket::disconnected, this, &Connection::onDisconnected);
+    connect(m_socket, &Socket::bytesWritten, this, &Connection::onBytesWritten);
     ++m_metrics.openConnections;
     ++m_metrics.connectionsAccepted;
     armTimer();
-    if (m_socket->bytesAvailable() > 0)
-        QMetaObject::invokeMethod(this, &Connection::onReadyRead, Qt::QueuedConnection);
 }
 
 Connection::~Connection()
@@ -111,25 +104,37 @@ Connection::~Connection()
 void Connection::armTimer()
 {
     switch (m_state) {
-    case State::Idle:
-        m_timer.start(m_limits.keepAliveTimeoutMs);
+    case State::Idle: // a new connection gets less time for its first byte than a kept-alive one
+        m_timer.start(m_sequence == 0 ? m_limits.firstByteTimeoutMs : m_limits.keepAliveTimeoutMs);
         break;
     case State::Head:
         m_timer.start(qMax<qint64>(1, m_limits.headerTimeoutMs - m_clock.elapsed()));
         break;
     case State::Body:
-        m_timer.start(m_limits.bodyIdleTimeoutMs);
+        m_timer.start(bodyTimerMs());
         break;
     case State::Processing:
     case State::Closing:
+        if (m_lingering) // its own deadline, set once
+            break;
         if (m_responseDone) // answered; the rest of a streamed body must keep coming
-            m_timer.start(m_limits.bodyIdleTimeoutMs);
+            m_timer.start(bodyTimerMs());
         else if (m_socket->bytesToWrite() > 0)
             m_timer.start(m_limits.writeStallTimeoutMs);
         else
             m_timer.stop();
         break;
     }
+}
+
+// The body must keep moving, and come whole at a minimum average rate: a client trickling a
+// byte now and then cannot hold the connection for long.
+qint64 Connection::bodyTimerMs() const
+{
+    const qint64 budget = m_chunkedRequest ? bodySoFar() : bodySoFar() + m_bodyRemaining;
+    const qint64 overall = m_limits.bodyIdleTimeoutMs
+            + budget * 1000 / qMax(1, m_limits.minBodyBytesPerSecond) - m_clock.elapsed();
+    return qMax<qint64>(1, qMin<qint64>(m_limits.bodyIdleTimeoutMs, overall));
 }
 
 void Connection::onTimeout()
@@ -147,7 +152,7 @@ void Connection::onTimeout()
         break;
     case State::Processing:
     case State::Closing:
-        if (m_responseDone || m_socket->bytesToWrite() > 0) { // the client stalled
+        if (m_lingering || m_responseDone || m_socket->bytesToWrite() > 0) { // stalled, or done
             m_socket->abort();
             onDisconnected();
         }
@@ -204,6 +209,8 @@ void Connection::onDisconnected()
 
 void Connection::onReadyRead()
 {
+    if (m_lingering)
+        return discardLingering();
     if (m_state == State::Processing && m_bodyStream && !m_bodyStream->finished())
         return pumpBody(); // the handler (or the discarding after its answer) takes the body
     if (m_state == State::Processing || m_state == State::Closing)
@@ -211,6 +218,7 @@ void Connection::onReadyRead()
     if (m_state == State::Idle && m_buffer.isEmpty() && m_socket->bytesAvailable() > 0) {
         m_state = State::Head;
         m_haveHead = false;
+        m_isHead = false;
         m_clock.start();
     }
     readSome();
@@ -237,9 +245,10 @@ void Connection::processBuffer()
         switch (m_state) {
         case State::Idle:
             if (m_buffer.isEmpty())
-                return armTimer();
+                return peerDone() ? closeAfterWrite() : armTimer(); // the client left
             m_state = State::Head;
             m_haveHead = false;
+            m_isHead = false;
             m_clock.start();
             step = Step::Progress;
             break;
@@ -261,6 +270,8 @@ void Connection::processBuffer()
                 readSome();
                 continue;
             }
+            if (peerDone()) // the client sends no more: its request stays incomplete
+                return closeAfterWrite();
             return armTimer();
         }
     }
@@ -326,6 +337,7 @@ Connection::Step Connection::parseHead()
     }
     r.method = parts[0];
     r.target = parts[1];
+    m_isHead = r.method == "HEAD";
 
     for (qsizetype i = 1; i < lines.size(); ++i) {
         QByteArray line = lines[i];
@@ -423,7 +435,6 @@ Connection::Step Connection::parseHead()
     const QList<QByteArray> connection = headerValues(r.headers, "connection");
     m_keepAlive = r.httpMinor == 1 ? !listHasToken(connection, "close")
                                    : listHasToken(connection, "keep-alive");
-    m_isHead = r.method == "HEAD";
 
     const QByteArray expect = r.header("expect");
     if (!expect.isEmpty()) {
@@ -497,44 +508,60 @@ void Connection::deliver(quint64 sequence, Response response)
 {
     if (m_state != State::Processing || sequence != m_sequence || m_streaming)
         return;
+    if (m_socket->isReadClosed() && m_socket->watchForReset())
+        return onDisconnected(); // the client closed its socket, not only its sending side
     countStatus(response.status);
     logRequest(response.status);
-    const bool close = !m_keepAlive || m_draining;
-    const bool noBody = m_isHead || response.status == 204 || response.status == 304;
-    // RFC 9110 §8.6: no Content-Length on 204; an HTTP/1.0 client keeps the connection only
-    // when told so.
-    QByteArray framing = response.status == 204
-            ? QByteArray()
-            : "Content-Length: " + QByteArray::number(response.body.size());
-    if (!close && m_request.httpMinor == 0)
-        framing += framing.isEmpty() ? "Connection: keep-alive" : "\r\nConnection: keep-alive";
-    QByteArray out = serializeHead(response.status, response.headers, framing, close);
-    if (!noBody)
+    QByteArray out = responseHead(response.status, response.headers, response.body.size());
+    if (responseHasBody(response.status, m_isHead))
         out += response.body;
     m_socket->write(out);
     finishResponse();
+}
+
+// The head of the current request's response, framed by the one rule for all routes
+// (bodyFraming()): no body, chunk or Content-Length where RFC 9112 §6.3 allows none.
+QByteArray Connection::responseHead(int status, const HeaderList &headers, qint64 bodyLength)
+{
+    const bool close = closesAfterResponse();
+    QByteArray framing = bodyFraming(status, m_isHead, m_request.httpMinor, headers, bodyLength);
+    // An HTTP/1.0 client keeps the connection only when told so.
+    if (!close && m_request.httpMinor == 0)
+        framing += framing.isEmpty() ? "Connection: keep-alive" : "\r\nConnection: keep-alive";
+    return serializeHead(status, headers, framing, close);
+}
+
+bool Connection::peerDone() const
+{
+    return m_socket->isReadClosed() && m_socket->bytesAvailable() == 0;
+}
+
+// Closes after this response: asked to, or the client has sent all it will (FIN) and no
+// request of it is left to answer.
+bool Connection::closesAfterResponse() const
+{
+    return !m_keepAlive || m_draining || (peerDone() && m_buffer.isEmpty());
 }
 
 void Connection::deliverBegin(quint64 sequence, int status, HeaderList headers)
 {
     if (m_state != State::Processing || sequence != m_sequence || m_streaming)
         return;
+    if (m_socket->isReadClosed() && m_socket->watchForReset())
+        return onDisconnected();
     countStatus(status);
     logRequest(status);
     m_streaming = true;
-    if (m_request.httpMinor == 0)
+    m_bodyless = !responseHasBody(status, m_isHead);
+    if (m_request.httpMinor == 0 && !m_bodyless)
         m_keepAlive = false; // close-delimited body
-    const bool close = !m_keepAlive || m_draining;
-    const QByteArray framing = m_request.httpMinor == 1 && !m_isHead
-            ? QByteArrayLiteral("Transfer-Encoding: chunked")
-            : QByteArray();
-    m_socket->write(serializeHead(status, headers, framing, close));
+    m_socket->write(responseHead(status, headers, -1));
 }
 
 void Connection::deliverChunk(quint64 sequence, QByteArray chunk)
 {
     if (m_state != State::Processing || sequence != m_sequence || !m_streaming || chunk.isEmpty()
-        || m_isHead)
+        || m_bodyless)
         return;
     if (m_request.httpMinor == 1) {
         m_socket->write(QByteArray::number(chunk.size(), 16) + "\r\n");
@@ -550,7 +577,7 @@ void Connection::deliverEnd(quint64 sequence)
 {
     if (m_state != State::Processing || sequence != m_sequence || !m_streaming)
         return;
-    if (m_request.httpMinor == 1 && !m_isHead)
+    if (m_request.httpMinor == 1 && !m_bodyless)
         m_socket->write("0\r\n\r\n");
     m_streaming = false;
     finishResponse();
@@ -600,7 +627,7 @@ void Connection::completeResponse()
     m_responseDone = false;
     m_bodyStream.reset();
     m_request.bodyStream.reset();
-    if (!m_keepAlive || m_draining) {
+    if (closesAfterResponse()) {
         closeAfterWrite();
         return;
     }
@@ -610,6 +637,64 @@ void Connection::completeResponse()
     // Next pipelined request (or bytes that arrived meanwhile), from the event loop so that a
     // long pipeline does not recurse.
     QMetaObject::invokeMethod(this, &Connection::onReadyRead, Qt::QueuedConnection);
+}
+
+void Connection::closeNow()
+{
+    m_socket->abort();
+    onDisconnected();
+}
+
+// A FIN while the handler works: the client closed its sending side and waits for the answer
+// (answered, then closed), or closed its socket and is gone. A closed socket answers what is
+// sent to it with a reset: an HTTP/1.1 client takes an interim 100 (Continue) in its stride
+// (RFC 9110 §15.2), and the socket reports the reset as a disconnect (the handler's cancel).
+void Connection::probePeer()
+{
+    if (!m_streaming && m_request.httpMinor == 1)
+        m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+    if (m_socket->watchForReset())
+        onDisconnected();
+}
+
+void Connection::onReadClosed()
+{
+    switch (m_state) {
+    case State::Idle:
+    case State::Head:
+    case State::Body:
+        return processBuffer(); // answers what is complete; closes when nothing more can come
+    case State::Processing:
+        if (m_bodyStream && !m_bodyStream->finished())
+            return pumpBody(); // the body stays incomplete: that ends the request
+        return probePeer();
+    case State::Closing:
+        if (m_lingering) // the client has read the error and is done
+            closeAfterWrite();
+        return;
+    }
+}
+
+// RFC 9112 §9.6: the error is sent and the sending side shut down; what the client still
+// sends (the rest of a body it was writing) is read and dropped for a while, so that closing
+// does not reset the connection before the client has read the answer.
+void Connection::lingerClose()
+{
+    m_state = State::Closing;
+    if (m_socket->isReadClosed()) // nothing more will come
+        return closeAfterWrite();
+    m_lingering = true;
+    m_lingerBytes = 0;
+    m_socket->shutdownWrite();
+    m_timer.start(m_limits.lingerTimeoutMs);
+    discardLingering();
+}
+
+void Connection::discardLingering()
+{
+    m_lingerBytes += m_socket->discardInput();
+    if (m_lingerBytes > m_limits.lingerMaxBytes)
+        closeNow();
 }
 
 void Connection::closeAfterWrite()
@@ -663,12 +748,12 @@ void Connection::failAndClose(const Error &error)
     countStatus(response.status);
     logRequest(response.status);
     m_keepAlive = false;
-    m_socket->write(serializeHead(response.status, response.headers,
-                                  "Content-Length: " + QByteArray::number(response.body.size()),
-                                  true)
-                    + response.body);
+    QByteArray out = responseHead(response.status, response.headers, response.body.size());
+    if (responseHasBody(response.status, m_isHead))
+        out += response.body;
+    m_socket->write(out);
     m_buffer.clear();
-    closeAfterWrite();
+    lingerClose();
 }
 
 void Connection::drain()

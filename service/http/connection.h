@@ -12,9 +12,9 @@
 
 #include <functional>
 
-class QTcpSocket;
-
 namespace tap::http {
+
+class Socket;
 
 struct Metrics;
 using Handler = std::function<void(const Request &, Responder)>;
@@ -51,6 +51,15 @@ private:
 
     void onReadyRead();
     void onDisconnected();
+    void onReadClosed();
+    void probePeer();
+    bool peerDone() const;
+    bool closesAfterResponse() const;
+    QByteArray responseHead(int status, const HeaderList &headers, qint64 bodyLength);
+    qint64 bodyTimerMs() const;
+    void lingerClose();
+    void discardLingering();
+    void closeNow();
     void onTimeout();
     void onBytesWritten();
     void processBuffer();
@@ -71,7 +80,7 @@ private:
     void countStatus(int status);
     void logRequest(int status);
 
-    QTcpSocket *m_socket;
+    Socket *m_socket;
     const Limits &m_limits;
     const Handler &m_handler;
     Metrics &m_metrics;
@@ -85,6 +94,9 @@ private:
     bool m_draining = false;
     bool m_isHead = false;
     bool m_haveHead = false; // the current request's head has been parsed
+    bool m_bodyless = false; // the streamed response under way has no body (HEAD, 204, ...)
+    bool m_lingering = false; // error sent, sending side shut: dropping what still comes
+    qint64 m_lingerBytes = 0;
     // A streamed request body, and whether its response is done while the rest of the body is
     // still read (and dropped) so that the connection stays usable.
     std::shared_ptr<BodyStream> m_bodyStream;

@@ -5,7 +5,7 @@
 
 #include "http/metrics.h"
 
-#include <QTcpSocket>
+#include "http/socket.h"
 
 #include <algorithm>
 
@@ -147,6 +147,8 @@ void Connection::pumpBody()
             readSome();
             continue;
         }
+        if (peerDone()) // the client sends no more: the body stays incomplete
+            return m_responseDone ? closeAfterWrite() : closeNow();
         return; // onReadyRead brings more
     }
 }

@@ -5,6 +5,8 @@
 #include <QDateTime>
 #include <QJsonDocument>
 
+#include <algorithm>
+
 namespace tap::http {
 
 Response &Response::setHeader(const QByteArray &name, const QByteArray &value)
@@ -123,6 +125,32 @@ bool isSafeHeader(QByteArrayView name, QByteArrayView value)
             return false;
     }
     return true;
+}
+
+bool responseHasBody(int status, bool headRequest)
+{
+    return !headRequest && status >= 200 && status != 204 && status != 304;
+}
+
+QByteArray bodyFraming(int status, bool headRequest, int httpMinor, const HeaderList &headers,
+                       qint64 bodyLength)
+{
+    if (responseHasBody(status, headRequest)) {
+        if (bodyLength >= 0)
+            return "Content-Length: " + QByteArray::number(bodyLength);
+        return httpMinor == 1 ? QByteArrayLiteral("Transfer-Encoding: chunked") : QByteArray();
+    }
+    if (status < 200 || status == 204)
+        return {};
+    const QList<QByteArray> given = headerValues(headers, "content-length");
+    const QByteArray value = given.size() == 1 ? given.first().trimmed() : QByteArray();
+    const bool valid = !value.isEmpty() && value.size() <= 18
+            && std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (valid)
+        return "Content-Length: " + value;
+    if (headRequest && bodyLength >= 0)
+        return "Content-Length: " + QByteArray::number(bodyLength);
+    return {};
 }
 
 namespace {

@@ -2,9 +2,14 @@
 
 #include "core/logging.h"
 
+#include "http/response.h"
+
 #include <QElapsedTimer>
-#include <QTcpServer>
+#include <QHash>
+#include <QMutex>
+#include <QSocketNotifier>
 #include <QThread>
+#include <QTimer>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -22,13 +27,74 @@ using core::Result;
 
 namespace {
 
-class Listener : public QTcpServer
+// A listening socket, accepted from directly (not QTcpServer: in Qt 6.4 accept() failing with
+// EMFILE/ENFILE is a "temporary" error, on which the still readable listener is polled again
+// at once: a busy loop for as long as descriptors are short). Out of descriptors (or kernel
+// memory) it stops watching the socket for `backoffMs`, then tries again.
+class Listener : public QObject
 {
 public:
+    Listener(int fd, int backoffMs, QObject *parent)
+        : QObject(parent), m_fd(fd), m_notifier(fd, QSocketNotifier::Read), m_backoffMs(backoffMs)
+    {
+        QObject::connect(&m_notifier, &QSocketNotifier::activated, this, [this] { acceptAll(); });
+        m_backoff.setSingleShot(true);
+        QObject::connect(&m_backoff, &QTimer::timeout, this, [this] {
+            if (m_fd >= 0)
+                m_notifier.setEnabled(true);
+        });
+    }
+    ~Listener() override { close(); }
+
     std::function<void(qintptr)> onIncoming;
 
-protected:
-    void incomingConnection(qintptr fd) override { onIncoming(fd); }
+    void close()
+    {
+        if (m_fd < 0)
+            return;
+        m_notifier.setEnabled(false);
+        m_backoff.stop();
+        ::close(m_fd);
+        m_fd = -1;
+    }
+
+private:
+    void acceptAll()
+    {
+        for (int i = 0; i < 64 && m_fd >= 0; ++i) { // then the connections get a turn
+            const int fd = ::accept4(m_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+            if (fd >= 0) {
+                m_failureLogged = false;
+                onIncoming(fd);
+                continue;
+            }
+            if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO)
+                continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK)
+                return;
+            pause(errno);
+            return;
+        }
+    }
+
+    void pause(int error)
+    {
+        if (!m_failureLogged) { // once per spell of failures
+            m_failureLogged = true;
+            qCWarning(core::lcHttp).noquote()
+                    << QStringLiteral("accept() failed (%1): not accepting for %2 ms at a time")
+                               .arg(QString::fromLocal8Bit(strerror(error)))
+                               .arg(m_backoffMs);
+        }
+        m_notifier.setEnabled(false);
+        m_backoff.start(m_backoffMs);
+    }
+
+    int m_fd;
+    QSocketNotifier m_notifier;
+    QTimer m_backoff;
+    int m_backoffMs;
+    bool m_failureLogged = false;
 };
 
 // Creates a listening socket. With reusePort, several sockets (one per worker) share the port.
@@ -72,6 +138,35 @@ Result<int> listenSocket(const QHostAddress &address, quint16 port, bool reusePo
     return fd;
 }
 
+// The client address of an accepted socket, as a key (IPv4-mapped IPv6 as plain IPv4).
+QByteArray clientKey(int fd)
+{
+    sockaddr_storage storage = {};
+    socklen_t length = sizeof(storage);
+    if (::getpeername(fd, reinterpret_cast<sockaddr *>(&storage), &length) != 0)
+        return {};
+    QHostAddress address(reinterpret_cast<const sockaddr *>(&storage));
+    bool mapped = false;
+    const quint32 v4 = address.toIPv4Address(&mapped);
+    if (mapped)
+        address = QHostAddress(v4);
+    return address.toString().toLatin1();
+}
+
+// Refuses an accepted socket politely: 503 with the JSON error shape, then close.
+void refuse(int fd, const QString &why)
+{
+    const Response response =
+            Response::error(Error(ErrorCode::Unavailable, why).setRetryAfterSeconds(1));
+    const QByteArray out =
+            serializeHead(response.status, response.headers,
+                          "Content-Length: " + QByteArray::number(response.body.size()), true)
+            + response.body;
+    (void)!::send(fd, out.constData(), size_t(out.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
+    ::shutdown(fd, SHUT_WR);
+    ::close(fd);
+}
+
 quint16 boundPort(int fd)
 {
     sockaddr_storage storage = {};
@@ -84,21 +179,47 @@ quint16 boundPort(int fd)
 
 } // namespace
 
+// Open connections per client address, over all workers.
+class ClientCounter
+{
+public:
+    bool tryAdd(const QByteArray &key, int limit)
+    {
+        const QMutexLocker lock(&m_mutex);
+        int &n = m_open[key];
+        if (n >= limit)
+            return false;
+        ++n;
+        return true;
+    }
+    void remove(const QByteArray &key)
+    {
+        const QMutexLocker lock(&m_mutex);
+        const auto it = m_open.find(key);
+        if (it != m_open.end() && --it.value() <= 0)
+            m_open.erase(it);
+    }
+
+private:
+    QMutex m_mutex;
+    QHash<QByteArray, int> m_open;
+};
+
 // One worker: a listener and its connections, all living in one thread.
 class Worker : public QObject
 {
 public:
-    Worker(const Server::Options &options, const Handler &handler, Metrics &metrics)
-        : m_options(options), m_handler(handler), m_metrics(metrics)
+    Worker(const Server::Options &options, const Handler &handler, Metrics &metrics,
+           ClientCounter &clients)
+        : m_options(options), m_handler(handler), m_metrics(metrics), m_clients(clients)
     {
     }
 
     bool listen(int fd)
     {
-        m_listener = new Listener;
-        m_listener->setParent(this);
+        m_listener = new Listener(fd, m_options.limits.acceptBackoffMs, this);
         m_listener->onIncoming = [this](qintptr socket) { accept(socket); };
-        return m_listener->setSocketDescriptor(fd);
+        return true;
     }
 
     void stopAccepting()
@@ -127,23 +248,35 @@ private:
         if (m_draining || open >= m_options.limits.maxConnectionsPerWorker) {
             static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
                                        "Connection: close\r\nRetry-After: 1\r\n\r\n";
-            (void)!::write(int(socket), busy, sizeof(busy) - 1);
-            ::close(int(socket));
             ++m_metrics.limitRejections;
+            (void)!::send(int(socket), busy, sizeof(busy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+            ::close(int(socket));
             return;
         }
-        new Connection(socket, m_options.limits, m_handler, m_metrics, this, this);
+        const QByteArray client = clientKey(int(socket));
+        if (!m_clients.tryAdd(client, m_options.limits.maxConnectionsPerClient)) {
+            ++m_metrics.limitRejections;
+            ++m_metrics.clientLimitRejections;
+            refuse(int(socket), QStringLiteral("Too many open connections from this address."));
+            return;
+        }
+        auto *c = new Connection(socket, m_options.limits, m_handler, m_metrics, this, this);
+        QObject::connect(c, &QObject::destroyed,
+                         [clients = &m_clients, client] { clients->remove(client); });
     }
 
     const Server::Options &m_options;
     const Handler &m_handler;
     Metrics &m_metrics;
+    ClientCounter &m_clients;
     Listener *m_listener = nullptr;
     bool m_draining = false;
 };
 
 Server::Server(Options options, Handler handler)
-    : m_options(std::move(options)), m_handler(std::move(handler))
+    : m_options(std::move(options)),
+      m_handler(std::move(handler)),
+      m_clients(std::make_unique<ClientCounter>())
 {
 }
 
@@ -171,7 +304,7 @@ Result<quint16> Server::start()
         }
         auto thread = std::make_unique<QThread>();
         thread->setObjectName(QStringLiteral("http-%1").arg(i));
-        auto *worker = new Worker(m_options, m_handler, m_metrics);
+        auto *worker = new Worker(m_options, m_handler, m_metrics, *m_clients);
         worker->moveToThread(thread.get());
         QObject::connect(thread.get(), &QThread::finished, worker, &QObject::deleteLater);
         thread->start();

@@ -16,6 +16,7 @@ class QThread;
 namespace tap::http {
 
 class Worker;
+class ClientCounter;
 
 // The HTTP/1.1 server: `workers` threads, each with its own listening socket on the same port
 // (SO_REUSEPORT, so the kernel spreads connections over both cores), each running its
@@ -48,6 +49,7 @@ private:
     Options m_options;
     Handler m_handler;
     Metrics m_metrics;
+    std::unique_ptr<ClientCounter> m_clients;
     quint16 m_port = 0;
     std::vector<std::unique_ptr<QThread>> m_threads;
     std::vector<Worker *> m_workers;

@@ -60,8 +60,11 @@ struct Reply
     QList<qint64> chunkAtMs; // client clock when each chunk was complete
     qint64 endAtMs = -1; // client clock when the whole response was read
 
-    QByteArray header(QByteArrayView name) const { return headerValue(headers, name); }
-    qsizetype headerCount(QByteArrayView name) const { return headerValues(headers, name).size(); }
+    QByteArray header(QByteArrayView name) const { return tap::http::headerValue(headers, name); }
+    qsizetype headerCount(QByteArrayView name) const
+    {
+        return tap::http::headerValues(headers, name).size();
+    }
     bool saysClose() const
     {
         return header("connection").compare(QByteArrayView("close"), Qt::CaseInsensitive) == 0;
@@ -99,6 +102,12 @@ public:
             ::close(m_fd);
         m_fd = -1;
     }
+    // Half-close: a FIN, and the socket still reads.
+    void shutdownWrite() { ::shutdown(m_fd, SHUT_WR); }
+    // How the peer ended the stream: 0 for a FIN, else the errno (ECONNRESET for a reset).
+    int endErrno() const { return m_endErrno; }
+    // The error that ended a write (EPIPE, ECONNRESET), 0 if none.
+    int writeErrno() const { return m_writeErrno; }
     // Closes with a reset instead of a FIN.
     void resetNow()
     {
@@ -123,6 +132,8 @@ public:
                 continue;
             if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && poll(POLLOUT, deadline))
                 continue;
+            if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+                m_writeErrno = errno;
             break;
         }
         return done;
@@ -202,7 +213,8 @@ public:
                 reply.body += *data;
             }
         } else if (reply.headerCount("content-length") > 0) {
-            const QList<QByteArray> lengths = headerValues(reply.headers, "content-length");
+            const QList<QByteArray> lengths =
+                    tap::http::headerValues(reply.headers, "content-length");
             const qint64 length = lengths.first().toLongLong(&ok);
             if (lengths.size() != 1 || !ok || length < 0)
                 return fail("bad content-length");
@@ -269,6 +281,7 @@ private:
             if (errno == EINTR)
                 continue;
             if (errno != EAGAIN && errno != EWOULDBLOCK) {
+                m_endErrno = errno;
                 m_eof = true; // a reset also ends the stream
                 return false;
             }
@@ -312,6 +325,8 @@ private:
 
     int m_fd = -1;
     int m_connectError = 0;
+    int m_endErrno = 0;
+    int m_writeErrno = 0;
     bool m_eof = false;
     QByteArray m_buffer;
     QElapsedTimer m_clock;
@@ -376,7 +391,8 @@ protected:
     void cleanupSuite();
     void cleanupTest();
     bool cancelTokenReleased();
-    std::unique_ptr<Server> makeServer();
+    // The server under test; `tweak` may change its limits.
+    std::unique_ptr<Server> makeServer(const std::function<void(Limits &)> &tweak = {});
     void handle(const Request &request, const Responder &responder);
     void later(int ms, std::function<void()> fn);
 
@@ -390,7 +406,8 @@ protected:
     std::weak_ptr<int> m_cancelToken; // captured by the last /cancel-* request's cancel callback
 };
 
-inline std::unique_ptr<Server> HttpServerSuite::makeServer()
+inline std::unique_ptr<Server>
+HttpServerSuite::makeServer(const std::function<void(Limits &)> &tweak)
 {
     Server::Options options;
     options.address = QHostAddress::LocalHost;
@@ -402,6 +419,9 @@ inline std::unique_ptr<Server> HttpServerSuite::makeServer()
     options.limits.headerTimeoutMs = kHeaderTimeoutMs;
     options.limits.bodyIdleTimeoutMs = kBodyIdleTimeoutMs;
     options.limits.keepAliveTimeoutMs = kKeepAliveTimeoutMs;
+    options.limits.maxConnectionsPerClient = 100000; // every test client is 127.0.0.1
+    if (tweak)
+        tweak(options.limits);
     return std::make_unique<Server>(options, [this](const Request &request, Responder responder) {
         handle(request, responder);
     });
@@ -452,6 +472,27 @@ inline void HttpServerSuite::handle(const Request &request, const Responder &res
             responder.write(QByteArrayLiteral("three"));
             responder.end();
         });
+    } else if (path == "/status") {
+        // ?code=N&mode=send|stream[&length=L]: status N, the body "body" (which the framing
+        // must drop where none is allowed), and the handler's own Content-Length if given.
+        const QUrlQuery query = request.query();
+        const int code = query.queryItemValue(QStringLiteral("code")).toInt();
+        HeaderList headers{ { QByteArrayLiteral("Content-Type"),
+                              QByteArrayLiteral("text/plain") } };
+        if (query.hasQueryItem(QStringLiteral("length")))
+            headers.append({ QByteArrayLiteral("Content-Length"),
+                             query.queryItemValue(QStringLiteral("length")).toLatin1() });
+        if (query.queryItemValue(QStringLiteral("mode")) == QStringLiteral("stream")) {
+            responder.begin(code, headers);
+            responder.write(QByteArrayLiteral("body"));
+            responder.end();
+        } else {
+            Response response;
+            response.status = code;
+            response.headers = headers;
+            response.body = QByteArrayLiteral("body");
+            responder.send(std::move(response));
+        }
     } else if (path == "/cancel-held" || path == "/cancel-responds") {
         // The cancel callback holds the responder, a natural pattern (it aborts work that would
         // answer through it), and a token whose lifetime the test watches.
