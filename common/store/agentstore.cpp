@@ -111,13 +111,16 @@ Result<void> AgentStore::setRoleCredentials(const QString &teamId, const QString
 
 Result<void> AgentStore::createAgent(const AgentRow &a, const QString &apiKeyHash)
 {
+    if (a.instanceId.isEmpty())
+        return Error(ErrorCode::Internal, QStringLiteral("An agent needs an instance id."));
     return m_db.transaction([&]() -> Result<void> {
-        auto r =
-                m_db.exec(QStringLiteral("INSERT INTO agents (team_id, id, description, "
-                                         "api_key_hash, enabled, rate_limit_per_hour, "
-                                         "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
-                          { a.teamId, a.id, a.description, apiKeyHash, a.enabled ? 1 : 0,
-                            limitValue(a.rateLimitPerHour), a.createdAt, a.updatedAt });
+        auto r = m_db.exec(QStringLiteral("INSERT INTO agents (team_id, id, description, "
+                                          "api_key_hash, enabled, rate_limit_per_hour, "
+                                          "instance_id, created_at, updated_at) "
+                                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                           { a.teamId, a.id, a.description, apiKeyHash, a.enabled ? 1 : 0,
+                             limitValue(a.rateLimitPerHour), a.instanceId, a.createdAt,
+                             a.updatedAt });
         if (!r)
             return r.error().code() == ErrorCode::Conflict
                     ? Error(ErrorCode::Conflict,
@@ -149,7 +152,7 @@ Result<QList<AgentRow>> AgentStore::agents(const QString &teamId)
 Result<std::optional<AgentRow>> AgentStore::agent(const QString &teamId, const QString &agentId)
 {
     auto q = m_db.exec(QStringLiteral("SELECT description, enabled, rate_limit_per_hour, "
-                                      "created_at, updated_at FROM agents "
+                                      "created_at, updated_at, instance_id FROM agents "
                                       "WHERE team_id = ? AND id = ?"),
                        { teamId, agentId });
     if (!q)
@@ -164,6 +167,7 @@ Result<std::optional<AgentRow>> AgentStore::agent(const QString &teamId, const Q
     a.rateLimitPerHour = readLimit(q->value(2));
     a.createdAt = q->value(3).toLongLong();
     a.updatedAt = q->value(4).toLongLong();
+    a.instanceId = q->value(5).toString();
     auto creds = strings(QStringLiteral("SELECT c.name FROM agent_credentials ac JOIN credentials "
                                         "c ON c.team_id = ac.team_id "
                                         "AND c.id = ac.credential_id WHERE ac.team_id = ? AND "
@@ -248,15 +252,16 @@ Result<QStringList> AgentStore::effectiveCredentials(const QString &teamId, cons
 
 Result<std::optional<AgentStore::KeyOwner>> AgentStore::agentByKeyHash(const QString &hash)
 {
-    auto q = m_db.exec(QStringLiteral("SELECT team_id, id, enabled, rate_limit_per_hour FROM "
-                                      "agents WHERE api_key_hash = ?"),
+    auto q = m_db.exec(QStringLiteral("SELECT team_id, id, enabled, rate_limit_per_hour, "
+                                      "instance_id FROM agents WHERE api_key_hash = ?"),
                        { hash });
     if (!q)
         return q.error();
     if (!q->next())
         return std::optional<KeyOwner>();
     return std::optional<KeyOwner>(KeyOwner{ q->value(0).toString(), q->value(1).toString(),
-                                             q->value(2).toInt() != 0, readLimit(q->value(3)) });
+                                             q->value(2).toInt() != 0, readLimit(q->value(3)),
+                                             q->value(4).toString() });
 }
 
 Result<void> AgentStore::createRole(const QString &teamId, const RoleRow &role)

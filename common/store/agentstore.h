@@ -34,6 +34,7 @@ public:
         QString agentId;
         bool enabled = false;
         int rateLimitPerHour = -1;
+        QString instanceId;
     };
     core::Result<std::optional<KeyOwner>> agentByKeyHash(const QString &hash);
 

@@ -10,7 +10,8 @@ const QString kColumns = QStringLiteral(
         "id, team_id, agent_home_team_id, agent_id, credential_name, request_id, status, method, "
         "target, body_preview, require_passkey, decided_by, decided_via, decided_at, claimed_by, "
         "response_status, response_read_at, telegram_chat_id, telegram_message_id, "
-        "matrix_room_id, matrix_event_id, created_at, expires_at, updated_at");
+        "matrix_room_id, matrix_event_id, created_at, expires_at, updated_at, "
+        "agent_instance_id, cancel_reason");
 const QString kPayloadColumns = QStringLiteral(", sealed_request, sealed_response");
 
 ApprovalRow readRow(const QSqlQuery &q, bool withPayloads)
@@ -41,6 +42,8 @@ ApprovalRow readRow(const QSqlQuery &q, bool withPayloads)
     a.createdAt = q.value(i++).toLongLong();
     a.expiresAt = q.value(i++).toLongLong();
     a.updatedAt = q.value(i++).toLongLong();
+    a.agentInstanceId = q.value(i++).toString();
+    a.cancelReason = q.value(i++).toString();
     if (withPayloads) {
         a.sealedRequest = q.value(i++).toByteArray();
         a.sealedResponse = q.value(i++).toByteArray();
@@ -53,13 +56,14 @@ ApprovalRow readRow(const QSqlQuery &q, bool withPayloads)
 Result<void> ApprovalStore::create(const ApprovalRow &a)
 {
     auto q = m_db.exec(QStringLiteral("INSERT INTO approvals (id, team_id, agent_home_team_id, "
-                                      "agent_id, credential_name, request_id, "
+                                      "agent_id, agent_instance_id, credential_name, request_id, "
                                       "status, method, target, body_preview, sealed_request, "
                                       "require_passkey, created_at, expires_at, updated_at) "
-                                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                       { a.id, a.teamId, a.agentHomeTeamId, a.agentId, a.credentialName,
-                         a.requestId, a.status, a.method, a.target, a.bodyPreview, a.sealedRequest,
-                         a.requirePasskey ? 1 : 0, a.createdAt, a.expiresAt, a.createdAt });
+                                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                       { a.id, a.teamId, a.agentHomeTeamId, a.agentId, a.agentInstanceId,
+                         a.credentialName, a.requestId, a.status, a.method, a.target, a.bodyPreview,
+                         a.sealedRequest, a.requirePasskey ? 1 : 0, a.createdAt, a.expiresAt,
+                         a.createdAt });
     if (!q)
         return q.error();
     return {};
@@ -148,6 +152,25 @@ Result<bool> ApprovalStore::finish(const QString &id, const QString &claimer, co
     if (!q)
         return q.error();
     return q->numRowsAffected() == 1;
+}
+
+Result<bool> ApprovalStore::cancel(const QString &id, const QString &reason, qint64 now)
+{
+    auto q = m_db.exec(QStringLiteral("UPDATE approvals SET status = 'failed', cancel_reason = ?, "
+                                      "sealed_request = NULL, updated_at = ? "
+                                      "WHERE id = ? AND status = 'pending'"),
+                       { reason, now, id });
+    if (!q)
+        return q.error();
+    return q->numRowsAffected() == 1;
+}
+
+Result<QList<ApprovalRow>> ApprovalStore::pendingOfAgent(const QString &homeTeamId,
+                                                         const QString &agentId)
+{
+    return select(QStringLiteral("agent_home_team_id = ? AND agent_id = ? AND status = 'pending' "
+                                 "ORDER BY created_at, id"),
+                  { homeTeamId, agentId }, false);
 }
 
 Result<void> ApprovalStore::markRead(const QString &id, qint64 now)

@@ -15,6 +15,7 @@ struct ApprovalRow
     QString teamId;
     QString agentHomeTeamId;
     QString agentId;
+    QString agentInstanceId; // the instance of the agent that asked (AgentRow::instanceId)
     QString credentialName;
     QString requestId;
     QString status = QStringLiteral("pending"); // pending approved forwarded denied expired failed
@@ -37,6 +38,7 @@ struct ApprovalRow
     qint64 createdAt = 0;
     qint64 expiresAt = 0;
     qint64 updatedAt = 0;
+    QString cancelReason; // TAP ended it while pending: agent_deleted, agent_disabled
 
     bool isFinal() const
     {
@@ -66,6 +68,12 @@ public:
     // approved → forwarded | failed, by the process holding the claim.
     core::Result<bool> finish(const QString &id, const QString &claimer, const QString &status,
                               int responseStatus, const QByteArray &sealedResponse, qint64 now);
+    // pending → failed with `reason`, because the agent that asked is gone or disabled. False:
+    // it was no longer pending.
+    core::Result<bool> cancel(const QString &id, const QString &reason, qint64 now);
+    // Every pending request of an agent (in its home team and in the teams that linked it).
+    core::Result<QList<ApprovalRow>> pendingOfAgent(const QString &homeTeamId,
+                                                    const QString &agentId);
     // The agent has read a final state: the payloads go (trust model: short-lived records).
     core::Result<void> markRead(const QString &id, qint64 now);
 

@@ -2,6 +2,9 @@
 
 #include "store/credentialstore.h"
 
+#include <algorithm>
+#include <tuple>
+
 namespace tap::store {
 
 using core::Result;
@@ -136,27 +139,31 @@ Result<QString> ForwardStore::teamName(const QString &teamId)
     return q->next() ? q->value(0).toString() : QString();
 }
 
-Result<qint64> RateLimitStore::admit(const QString &teamId, const QList<Bucket> &buckets,
-                                     qint64 now)
+Result<qint64> RateLimitStore::admit(QList<Bucket> buckets, qint64 now)
 {
+    // One order for every request, so that two requests sharing buckets (an agent's own one and
+    // different roles' ones) take their PostgreSQL locks in the same order.
+    std::sort(buckets.begin(), buckets.end(), [](const Bucket &a, const Bucket &b) {
+        return std::tie(a.teamId, a.key) < std::tie(b.teamId, b.key);
+    });
     qint64 retryAfter = 0;
     auto r = m_db.transaction([&]() -> Result<void> {
-        for (const Bucket &b : buckets) {
+        for (const Bucket &b : std::as_const(buckets)) {
             if (m_db.backend() == Backend::Postgres) {
                 // Serialise check-and-insert per bucket across processes.
                 auto lock = m_db.exec(QStringLiteral("SELECT pg_advisory_xact_lock(hashtext(?))"),
-                                      { QString(teamId + u'|' + b.key) });
+                                      { QString(b.teamId + u'|' + b.key) });
                 if (!lock)
                     return lock.error();
             }
             auto prune = m_db.exec(QStringLiteral("DELETE FROM rate_limit_hits WHERE team_id = ? "
                                                   "AND bucket = ? AND at_ms <= ?"),
-                                   { teamId, b.key, now - kWindowMs });
+                                   { b.teamId, b.key, now - kWindowMs });
             if (!prune)
                 return prune.error();
             auto q = m_db.exec(QStringLiteral("SELECT COUNT(*), MIN(at_ms) FROM rate_limit_hits "
                                               "WHERE team_id = ? AND bucket = ?"),
-                               { teamId, b.key });
+                               { b.teamId, b.key });
             if (!q)
                 return q.error();
             q->next();
@@ -165,10 +172,10 @@ Result<qint64> RateLimitStore::admit(const QString &teamId, const QList<Bucket> 
         }
         if (retryAfter > 0)
             return {}; // nothing recorded: a refused request does not use up the limit
-        for (const Bucket &b : buckets) {
+        for (const Bucket &b : std::as_const(buckets)) {
             auto ins = m_db.exec(QStringLiteral("INSERT INTO rate_limit_hits (team_id, bucket, "
                                                 "at_ms) VALUES (?, ?, ?)"),
-                                 { teamId, b.key, now });
+                                 { b.teamId, b.key, now });
             if (!ins)
                 return ins.error();
         }

@@ -60,14 +60,18 @@ public:
     static constexpr qint64 kWindowMs = 3600 * 1000;
     explicit RateLimitStore(Database &db) : m_db(db) { }
 
+    // A bucket belongs to one team: an agent's own limit to its home team (it counts every
+    // request of the agent, whichever team the request uses), a role's limit to the role's
+    // team. Buckets of different teams never share a count, whatever their keys.
     struct Bucket
     {
+        QString teamId;
         QString key; // e.g. "agent:<home team>/<agent>" or "role:<role>:<home team>/<agent>"
         int limit;
     };
     // Admits the request into every bucket, or none: returns 0 when admitted, else the
     // milliseconds until the first bucket has room again.
-    core::Result<qint64> admit(const QString &teamId, const QList<Bucket> &buckets, qint64 now);
+    core::Result<qint64> admit(QList<Bucket> buckets, qint64 now);
 
 private:
     Database &m_db;

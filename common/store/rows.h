@@ -96,6 +96,8 @@ struct AgentRow
     QString description;
     bool enabled = true;
     int rateLimitPerHour = -1; // -1: unlimited
+    // Made when the agent is created: the same id deleted and created again is another agent.
+    QString instanceId;
     QStringList credentials; // direct assignments (credential names)
     QStringList roles;
     qint64 createdAt = 0;

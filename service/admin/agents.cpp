@@ -145,6 +145,7 @@ Outcome AgentService::createAgent(const Actor &actor, const QJsonObject &body)
     a.roles = *roles;
     a.rateLimitPerHour = *limit;
     a.createdAt = a.updatedAt = m_ctx.clock.nowMs();
+    a.instanceId = m_ctx.random.uuid();
     const QString key = crypto::newToken(crypto::TokenKind::AgentKey, m_ctx.random);
     if (auto r = m_ctx.agents.createAgent(a, m_ctx.keys.tokenHash(key.toUtf8())); !r)
         return r.error();
@@ -212,6 +213,9 @@ Outcome AgentService::setEnabled(const Actor &actor, const QString &id, bool ena
         return noAgent(id);
     m_ctx.recordChange(
             actor, enabled ? QStringLiteral("agent.enable") : QStringLiteral("agent.disable"), id);
+    // Disabling ends the agent's waiting requests; enabling it again does not bring them back.
+    if (!enabled && m_ctx.agentRetired)
+        m_ctx.agentRetired(actor, id, QStringLiteral("agent_disabled"));
     return ok({ { QStringLiteral("id"), id }, { QStringLiteral("enabled"), enabled } });
 }
 
@@ -234,9 +238,13 @@ Outcome AgentService::removeAgent(const Actor &actor, const QString &id)
 {
     if (auto r = actor.requireConfigure(); !r)
         return r.error();
-    return m_ctx.finishRemoval(actor, m_ctx.agents.removeAgent(actor.teamId, id), noAgent(id),
-                               QStringLiteral("agent.delete"), id,
-                               { { QStringLiteral("id"), id } });
+    const Result<bool> removed = m_ctx.agents.removeAgent(actor.teamId, id);
+    Outcome outcome =
+            m_ctx.finishRemoval(actor, removed, noAgent(id), QStringLiteral("agent.delete"), id,
+                                { { QStringLiteral("id"), id } });
+    if (removed && removed.value() && m_ctx.agentRetired)
+        m_ctx.agentRetired(actor, id, QStringLiteral("agent_deleted"));
+    return outcome;
 }
 
 QJsonObject AgentService::roleJson(const store::RoleRow &r)

@@ -14,6 +14,7 @@
 #include <QUrl>
 
 #include <atomic>
+#include <functional>
 
 namespace tap::crypto {
 class KeyRing;
@@ -76,6 +77,11 @@ struct Context
 
     // Bumped after every configuration change; caches on the /forward path compare it.
     std::atomic<quint64> configGeneration{ 0 };
+
+    // Called after an agent of `actor`'s team was deleted (reason "agent_deleted") or disabled
+    // ("agent_disabled"): its pending approvals are cancelled. Set by the composition root.
+    std::function<void(const Actor &actor, const QString &agentId, const QString &reason)>
+            agentRetired;
 
     // Appends an admin audit record for a change made by `actor`. A failure to write the
     // audit record is logged; the change itself has already been committed.

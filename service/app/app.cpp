@@ -263,6 +263,10 @@ void App::createServices()
     approvalSettings.staleClaimMs = qint64(m_config.forwardTimeoutS) * 1000 + 5 * 60 * 1000;
     m_approvals = std::make_unique<approvals::ApprovalService>(
             *m_db, m_clock, *m_forwarder, *m_auditSink, *m_hub, approvalSettings);
+    m_context->agentRetired = [this](const admin::Actor &actor, const QString &agentId,
+                                     const QString &reason) {
+        m_approvals->agentRetired(actor.teamId, agentId, reason, actor.email);
+    };
     m_passkeys = std::make_unique<approvals::PasskeyService>(*m_context, *m_approvals);
     m_admin = std::make_unique<AdminApi>(*m_context, *m_chat, *m_approvals, *m_passkeys);
     createChatBots();

@@ -4,6 +4,7 @@
 #include "core/logging.h"
 #include "forward/auditsink.h"
 #include "forward/forwarder.h"
+#include "store/agentstore.h"
 #include "store/credentialstore.h"
 #include "store/passkeystore.h"
 
@@ -44,6 +45,15 @@ bool isTelegramId(const QString &s)
 }
 
 } // namespace
+
+QString cancelText(const QString &reason)
+{
+    if (reason == u"agent_deleted")
+        return QStringLiteral("the agent was deleted");
+    if (reason == u"agent_disabled")
+        return QStringLiteral("the agent was disabled");
+    return reason;
+}
 
 QString Approver::display() const
 {
@@ -128,6 +138,7 @@ QJsonObject ApprovalService::view(const store::ApprovalRow &a, bool canDecide) c
              { QStringLiteral("decided_at"), time(a.decidedAt) },
              { QStringLiteral("response_status"),
                a.responseStatus > 0 ? QJsonValue(a.responseStatus) : QJsonValue() },
+             { QStringLiteral("cancel_reason"), text(a.cancelReason) },
              { QStringLiteral("approval_url"), approvalUrl(a.id) } };
 }
 
@@ -270,6 +281,17 @@ Result<store::ApprovalRow> ApprovalService::decide(const QString &id, bool appro
         return Error(ErrorCode::Forbidden,
                      QStringLiteral("You are not among the approvers this credential's policy "
                                     "allows."));
+    // The agent that asked was deleted or disabled (in another process, or in the moment
+    // between its request and the cancellation): nothing to decide any more.
+    auto gone = agentGone(row);
+    if (!gone)
+        return gone.error();
+    if (!gone->isEmpty()) {
+        if (auto c = cancel(row, gone.value(), who.display()); !c)
+            return c.error();
+        return Error(ErrorCode::Conflict,
+                     QStringLiteral("This request was cancelled (%1).").arg(gone.value()));
+    }
     if (approve && row.requirePasskey && !who.passkeyVerified)
         return Error(ErrorCode::PasskeyRequired,
                      QStringLiteral("This credential requires a passkey to approve: open %1 "
@@ -312,15 +334,61 @@ admin::Outcome ApprovalService::decideAsMember(const Actor &actor, const QString
     return admin::ok(view(decided.value(), false));
 }
 
+Result<QString> ApprovalService::agentGone(const store::ApprovalRow &row)
+{
+    auto agent = store::AgentStore(m_db).agent(row.agentHomeTeamId, row.agentId);
+    if (!agent)
+        return agent.error();
+    if (!agent.value() || agent.value()->instanceId != row.agentInstanceId)
+        return QStringLiteral("agent_deleted");
+    if (!agent.value()->enabled)
+        return QStringLiteral("agent_disabled");
+    return QString();
+}
+
+Result<bool> ApprovalService::cancel(const store::ApprovalRow &row, const QString &reason,
+                                     const QString &actor)
+{
+    const qint64 now = m_clock.nowMs();
+    auto cancelled = store::ApprovalStore(m_db).cancel(row.id, reason, now);
+    if (!cancelled || !cancelled.value())
+        return cancelled;
+    store::ApprovalRow after = row;
+    after.status = QStringLiteral("failed");
+    after.cancelReason = reason;
+    after.updatedAt = now;
+    after.sealedRequest.clear();
+    audit(after, QStringLiteral("rejected"), reason, 0, actor);
+    changed(after);
+    return true;
+}
+
+void ApprovalService::agentRetired(const QString &homeTeamId, const QString &agentId,
+                                   const QString &reason, const QString &actor)
+{
+    auto pending = store::ApprovalStore(m_db).pendingOfAgent(homeTeamId, agentId);
+    if (!pending) {
+        // The sender's and the deciders' re-checks still refuse them.
+        core::logEvent(core::lcApp(), QtWarningMsg,
+                       QStringLiteral("pending approvals of a retired agent not cancelled"),
+                       { { QStringLiteral("agent_id"), agentId } });
+        return;
+    }
+    // A linked team's trail names the agent's home team, not a member of another team.
+    for (const store::ApprovalRow &row : pending.value())
+        (void)cancel(row, reason,
+                     row.teamId == homeTeamId ? actor : QStringLiteral("team:") + homeTeamId);
+}
+
 void ApprovalService::audit(const store::ApprovalRow &row, const QString &decision,
-                            const QString &reason, int status)
+                            const QString &reason, int status, const QString &actor)
 {
     store::AuditRecord r;
     r.ts = m_clock.nowMs();
     r.teamId = row.teamId;
     r.kind = QStringLiteral("forward");
     r.requestId = row.requestId;
-    r.actor = row.decidedBy.isEmpty() ? row.agentId : row.decidedBy;
+    r.actor = !actor.isEmpty() ? actor : row.decidedBy.isEmpty() ? row.agentId : row.decidedBy;
     r.agentId = row.agentId;
     r.agentHomeTeamId = row.agentHomeTeamId;
     r.credential = row.credentialName;

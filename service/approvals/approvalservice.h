@@ -34,6 +34,9 @@ struct Approver
     QString display() const;
 };
 
+// How a chat message says why TAP cancelled a pending request (ApprovalRow::cancelReason).
+QString cancelText(const QString &reason);
+
 // Told about approvals as they change; called on any thread.
 class ApprovalObserver
 {
@@ -80,6 +83,12 @@ public:
     // May this approver decide on this request (policy allowed_approvers)?
     core::Result<bool> mayDecide(const store::ApprovalRow &row, const Approver &who);
 
+    // An agent was deleted or disabled (`reason`: agent_deleted, agent_disabled) by `actor` (an
+    // email of its home team): its pending requests, in every team, end as failed and are never
+    // sent.
+    void agentRetired(const QString &homeTeamId, const QString &agentId, const QString &reason,
+                      const QString &actor);
+
     // Expiry, stale claims, purge of short-lived payloads; run periodically.
     void housekeeping();
 
@@ -87,7 +96,12 @@ private:
     admin::Outcome listNow(const admin::Actor &actor, const QString &status);
     void changed(const store::ApprovalRow &row);
     void audit(const store::ApprovalRow &row, const QString &decision, const QString &reason,
-               int status);
+               int status, const QString &actor = {});
+    // Empty when the agent that asked still exists and is enabled, else why it cannot be sent.
+    core::Result<QString> agentGone(const store::ApprovalRow &row);
+    // pending → failed for `reason`, audited and announced; false if it was no longer pending.
+    core::Result<bool> cancel(const store::ApprovalRow &row, const QString &reason,
+                              const QString &actor);
 
     store::Database &m_db;
     const core::Clock &m_clock;

@@ -82,6 +82,8 @@ QString outcomeText(const store::ApprovalRow &row)
         return QStringLiteral("✅ Approved by %1%2: sent, the upstream answered HTTP %3.")
                 .arg(who, via)
                 .arg(row.responseStatus);
+    if (row.status == u"failed" && !row.cancelReason.isEmpty())
+        return QStringLiteral("🚫 Cancelled: %1.").arg(cancelText(row.cancelReason));
     if (row.status == u"failed")
         return QStringLiteral("⚠️ Approved by %1%2, but sending failed.").arg(who, via);
     if (row.status == u"denied")

@@ -89,6 +89,8 @@ QString outcomeLine(const store::ApprovalRow &row)
         return QStringLiteral("✅ <b>Approved</b> by %1%2: sent, the upstream answered HTTP %3.")
                 .arg(who, via)
                 .arg(row.responseStatus);
+    if (row.status == u"failed" && !row.cancelReason.isEmpty())
+        return QStringLiteral("🚫 <b>Cancelled</b>: %1.").arg(html(cancelText(row.cancelReason)));
     if (row.status == u"failed")
         return QStringLiteral("⚠️ <b>Approved</b> by %1%2, but sending failed%3.")
                 .arg(who, via,

@@ -53,6 +53,7 @@ void Forwarder::park(const std::shared_ptr<Exchange> &x)
     a.teamId = x->teamId;
     a.agentHomeTeamId = x->agent.homeTeamId;
     a.agentId = x->agent.agentId;
+    a.agentInstanceId = x->agent.instanceId;
     a.credentialName = x->credentialNames();
     a.requestId = x->requestId;
     a.method = QString::fromLatin1(x->method);
@@ -122,9 +123,11 @@ void Forwarder::approvalStatus(const http::Request &request, const QString &txnI
     auto row = store::ApprovalStore(m_db).get(txnId);
     if (!row)
         return responder.send(withRequestId(http::Response::error(row.error()), requestId));
-    // Someone else's transaction looks exactly like one that does not exist.
+    // Someone else's transaction looks exactly like one that does not exist, also one of a
+    // deleted agent whose id a new agent took.
     if (!row.value() || row.value()->agentHomeTeamId != agent->homeTeamId
-        || row.value()->agentId != agent->agentId)
+        || row.value()->agentId != agent->agentId || agent->instanceId.isEmpty()
+        || row.value()->agentInstanceId != agent->instanceId)
         return responder.send(withRequestId(
                 http::Response::error(
                         Error(ErrorCode::NotFound, QStringLiteral("No such approval request."))),
@@ -145,6 +148,14 @@ void Forwarder::approvalStatus(const http::Request &request, const QString &txnI
                     QJsonObject{ { QStringLiteral("code"), QStringLiteral("approval_denied") },
                                  { QStringLiteral("message"),
                                    QStringLiteral("An approver denied this request.") } });
+    if (a.status == u"failed" && !a.cancelReason.isEmpty())
+        body.insert(QStringLiteral("error"),
+                    QJsonObject{ { QStringLiteral("code"), QStringLiteral("approval_cancelled") },
+                                 { QStringLiteral("reason"), a.cancelReason },
+                                 { QStringLiteral("message"),
+                                   QStringLiteral("TAP cancelled this request while it waited "
+                                                  "(%1).")
+                                           .arg(a.cancelReason) } });
     if (a.status == u"expired")
         body.insert(QStringLiteral("error"),
                     QJsonObject{ { QStringLiteral("code"), QStringLiteral("approval_expired") },

@@ -87,7 +87,7 @@ void Forwarder::sendApproved(const store::ApprovalRow &row,
     x->approver = row.decidedBy;
     x->auditDetail = { { QStringLiteral("txn_id"), row.id },
                        { QStringLiteral("via"), row.decidedVia } };
-    x->agent = { row.agentHomeTeamId, row.agentId, false, -1 };
+    x->agent = { row.agentHomeTeamId, row.agentId, false, -1, row.agentInstanceId };
 
     x->deliver = [this, row, done](const http::Response &response, bool forwarded) {
         // What the agent's poll will return: the sanitized answer (or TAP's error), sealed.
@@ -118,11 +118,18 @@ void Forwarder::sendApproved(const store::ApprovalRow &row,
     auto agent = store::AgentStore(m_db).agent(row.agentHomeTeamId, row.agentId);
     if (!agent)
         return reject(*x, agent.error(), QStringLiteral("agent_lookup_failed"));
-    if (!agent.value() || !agent.value()->enabled)
+    // Another agent created later under the same id is not the one that asked.
+    if (!agent.value() || agent.value()->instanceId != row.agentInstanceId)
         return reject(*x,
                       Error(ErrorCode::Forbidden,
-                            QStringLiteral("The agent was disabled or deleted before the "
-                                           "approved request could be sent.")),
+                            QStringLiteral("The agent was deleted before the approved request "
+                                           "could be sent.")),
+                      QStringLiteral("agent_deleted"));
+    if (!agent.value()->enabled)
+        return reject(*x,
+                      Error(ErrorCode::Forbidden,
+                            QStringLiteral("The agent was disabled before the approved request "
+                                           "could be sent.")),
                       QStringLiteral("agent_disabled"));
     x->agent.enabled = true;
     x->agent.rateLimitPerHour = agent.value()->rateLimitPerHour;

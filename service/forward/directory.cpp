@@ -58,7 +58,8 @@ Result<std::optional<AgentIdentity>> Directory::agentByKeyHash(const QString &ke
     std::optional<AgentIdentity> identity;
     if (owner.value())
         identity = AgentIdentity{ owner.value()->teamId, owner.value()->agentId,
-                                  owner.value()->enabled, owner.value()->rateLimitPerHour };
+                                  owner.value()->enabled, owner.value()->rateLimitPerHour,
+                                  owner.value()->instanceId };
     store(m_agents, keyHash, identity, generation);
     return identity;
 }

@@ -28,6 +28,7 @@ struct AgentIdentity
     QString agentId;
     bool enabled = false;
     int rateLimitPerHour = -1;
+    QString instanceId; // this agent, not another one created later under the same id
 };
 
 // Everything /forward needs about one credential an agent may use in one team.

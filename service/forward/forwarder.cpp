@@ -315,8 +315,11 @@ Result<void> Forwarder::rateLimit(Exchange &x)
 {
     QList<store::RateLimitStore::Bucket> buckets;
     const QString who = x.agent.homeTeamId + u'/' + x.agent.agentId;
-    if (x.agent.rateLimitPerHour > 0 && x.teamId == x.agent.homeTeamId)
-        buckets.append({ QStringLiteral("agent:") + who, x.agent.rateLimitPerHour });
+    // The agent's own limit is the agent's: every request counts, home or linked team alike,
+    // in one bucket of its home team. A linked team's role limit applies in addition.
+    if (x.agent.rateLimitPerHour > 0)
+        buckets.append(
+                { x.agent.homeTeamId, QStringLiteral("agent:") + who, x.agent.rateLimitPerHour });
     // A role's limit applies to requests whose credential the agent holds only through roles;
     // with several such roles the most generous one counts.
     for (const auto &c : std::as_const(x.credentials)) {
@@ -335,11 +338,11 @@ Result<void> Forwarder::rateLimit(Exchange &x)
             }
         }
         if (best > 0)
-            buckets.append({ QStringLiteral("role:%1:%2").arg(bestRole, who), best });
+            buckets.append({ x.teamId, QStringLiteral("role:%1:%2").arg(bestRole, who), best });
     }
     if (buckets.isEmpty())
         return {};
-    auto admitted = store::RateLimitStore(m_db).admit(x.teamId, buckets, m_clock.nowMs());
+    auto admitted = store::RateLimitStore(m_db).admit(buckets, m_clock.nowMs());
     if (!admitted)
         return admitted.error();
     if (admitted.value() > 0)

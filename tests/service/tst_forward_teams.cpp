@@ -56,6 +56,7 @@ private slots:
 
     void multiAccount();
     void crossTeamIsolation();
+    void linkedRateLimits();
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -253,6 +254,115 @@ void TestForwardTeams::crossTeamIsolation()
     };
     QCOMPARE(trailIds(a), idsA);
     QCOMPARE(trailIds(b), idsB);
+}
+
+namespace {
+
+// A 429 rate_limited with a Retry-After within the hour.
+bool isRateLimited(const HttpResponse &r, const char *what, int line)
+{
+    if (!verifyForward(r, 429, u"rate_limited"_s, what, __FILE__, line))
+        return false;
+    bool ok = false;
+    const int retry = r.header("Retry-After").toInt(&ok);
+    if (ok && retry > 0 && retry <= 3600)
+        return true;
+    QTest::qFail(qPrintable(u"%1: Retry-After is \"%2\""_s.arg(QLatin1StringView(what),
+                                                               text(r.header("Retry-After")))),
+                 __FILE__, line);
+    return false;
+}
+
+#define EXPECT_LIMITED(r)                  \
+  do {                                     \
+    if (!isRateLimited((r), #r, __LINE__)) \
+      return;                              \
+  } while (false)
+
+} // namespace
+
+// An agent's own rate_limit_per_hour counts all its requests, in its home team and in the teams
+// that linked it; a linked team's role limit applies in addition; buckets never cross teams,
+// not even for agents and credentials of the same names.
+void TestForwardTeams::linkedRateLimits()
+{
+    FIXTURE(f);
+    const quint16 port = f->tapd.port();
+    const Account home = f->newAccount(u"rl-home"_s);
+    const Account twin = f->newAccount(u"rl-twin"_s); // same agent and credential names
+    const Account company = f->newAccount(u"rl-company"_s);
+    RETURN_IF_FAILED();
+    const HttpClient homeApi = f->tapd.client(home.token);
+    const HttpClient twinApi = f->tapd.client(twin.token);
+    const HttpClient companyApi = f->tapd.client(company.token);
+    QByteArray keys[2][2]; // [home, twin][agent "bot" (limit 4), agent "capped" (limit 5)]
+    for (const auto &[api, row] : { std::pair{ &homeApi, 0 }, std::pair{ &twinApi, 1 } }) {
+        QVERIFY(addCredential(f->secrets, *api, u"api"_s, canary(*f)));
+        QVERIFY(autoApprove(*api, u"api"_s));
+        keys[row][0] = addAgent(*api, u"bot"_s, { u"api"_s }, {}, 4);
+        keys[row][1] = addAgent(*api, u"capped"_s, { u"api"_s }, {}, 5);
+        RETURN_IF_FAILED();
+        f->keys[u"rl-%1-bot"_s.arg(row)] = keys[row][0];
+        f->keys[u"rl-%1-capped"_s.arg(row)] = keys[row][1];
+    }
+    QVERIFY(addCredential(f->secrets, companyApi, u"api"_s, canary(*f)));
+    QVERIFY(autoApprove(companyApi, u"api"_s));
+    QVERIFY(addRole(companyApi, u"open"_s, { u"api"_s })); // no limit of its own
+    QVERIFY(addRole(companyApi, u"tight"_s, { u"api"_s }, 2));
+    RETURN_IF_FAILED();
+    const auto link = [&](const Account &owner, const QString &agent, const QString &role) {
+        return verifyStatus(companyApi.post("/admin/agent-links",
+                                            { { u"agent_home_team_id"_s, owner.teamId },
+                                              { u"agent_id"_s, agent },
+                                              { u"role"_s, role } }),
+                            201, "POST /admin/agent-links", __FILE__, __LINE__);
+    };
+    QVERIFY(link(home, u"bot"_s, u"open"_s));
+    QVERIFY(link(home, u"capped"_s, u"tight"_s));
+    QVERIFY(link(twin, u"bot"_s, u"open"_s));
+    QVERIFY(link(twin, u"capped"_s, u"tight"_s));
+    const HttpHeaders toCompany{ { "X-TAP-Team", utf8(company.teamId) } };
+    const auto atHome = [&](const QByteArray &key) {
+        return forward(port, { key, "api", up("/echo/home"), "GET" });
+    };
+    const auto inCompany = [&](const QByteArray &key) {
+        return forward(port, { key, "api", up("/echo/company"), "GET", toCompany });
+    };
+
+    // "bot", limit 4: home, company, home, company pass; the fifth is refused in either team.
+    int before = m_upstream.count();
+    for (int i = 0; i < 4; ++i)
+        EXPECT_FWD(i % 2 ? inCompany(keys[0][0]) : atHome(keys[0][0]), 200, QString());
+    EXPECT_LIMITED(atHome(keys[0][0]));
+    EXPECT_LIMITED(inCompany(keys[0][0]));
+    QCOMPARE(m_upstream.count(), before + 4);
+
+    // "capped", limit 5, linked with role "tight" (2 an hour): the role refuses the third
+    // company request, the refused one does not count, the agent's limit refuses the sixth.
+    before = m_upstream.count();
+    EXPECT_FWD(atHome(keys[0][1]), 200, QString());
+    EXPECT_FWD(inCompany(keys[0][1]), 200, QString());
+    EXPECT_FWD(inCompany(keys[0][1]), 200, QString());
+    EXPECT_LIMITED(inCompany(keys[0][1]));
+    EXPECT_FWD(atHome(keys[0][1]), 200, QString());
+    EXPECT_FWD(atHome(keys[0][1]), 200, QString());
+    EXPECT_LIMITED(atHome(keys[0][1]));
+    EXPECT_LIMITED(inCompany(keys[0][1]));
+    QCOMPARE(m_upstream.count(), before + 5);
+
+    // The other team's "bot" and "capped" (same names, same credential name, linked into the
+    // same team with the same roles) have all of their own limits left.
+    before = m_upstream.count();
+    for (int i = 0; i < 4; ++i)
+        EXPECT_FWD(i % 2 ? atHome(keys[1][0]) : inCompany(keys[1][0]), 200, QString());
+    EXPECT_LIMITED(inCompany(keys[1][0]));
+    EXPECT_FWD(inCompany(keys[1][1]), 200, QString());
+    EXPECT_FWD(inCompany(keys[1][1]), 200, QString());
+    EXPECT_LIMITED(inCompany(keys[1][1]));
+    for (int i = 0; i < 3; ++i)
+        EXPECT_FWD(atHome(keys[1][1]), 200, QString());
+    EXPECT_LIMITED(atHome(keys[1][1]));
+    QCOMPARE(m_upstream.count(), before + 9);
 }
 
 QTEST_GUILESS_MAIN(TestForwardTeams)
