@@ -71,7 +71,7 @@ Result<QJsonObject> parseJsonObject(const QByteArray &body)
 
 Result<void> checkTeamName(const QString &name)
 {
-    static const QRegularExpression re(QStringLiteral("^[a-z0-9-]{3,64}$"));
+    static const QRegularExpression re(QStringLiteral("^[a-z0-9-]{3,64}\\z"));
     if (!re.match(name).hasMatch())
         return invalid(QStringLiteral("team_name must be 3-64 characters of lowercase letters, "
                                       "digits and hyphens."));
@@ -80,7 +80,7 @@ Result<void> checkTeamName(const QString &name)
 
 Result<void> checkEmail(const QString &email)
 {
-    static const QRegularExpression re(QStringLiteral("^[^@\\s]+@[^@\\s.]+(\\.[^@\\s.]+)+$"));
+    static const QRegularExpression re(QStringLiteral("^[^@\\s]+@[^@\\s.]+(\\.[^@\\s.]+)+\\z"));
     if (email.size() > 254 || !re.match(email).hasMatch())
         return invalid(QStringLiteral("email must be a valid email address."));
     return {};
@@ -97,7 +97,7 @@ Result<void> checkPassword(const QString &password)
 
 Result<void> checkObjectName(const QString &field, const QString &name)
 {
-    static const QRegularExpression re(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"));
+    static const QRegularExpression re(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\\z"));
     if (!re.match(name).hasMatch())
         return invalid(QStringLiteral("%1 must be 1-64 characters of letters, digits, '.', '_' "
                                       "and '-', starting with a letter or digit.")
@@ -127,7 +127,7 @@ Result<QString> checkHostName(const QString &field, const QString &host)
 {
     static const QRegularExpression re(QStringLiteral(
             "^(\\*\\.)?[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,62}"
-            "[a-z0-9])?)*$|^\\[[0-9a-f:.]+\\]$"));
+            "[a-z0-9])?)*\\z|^\\[[0-9a-f:.]+\\]\\z"));
     const QString lower = host.trimmed().toLower();
     if (lower.isEmpty() || lower.size() > 253 || !re.match(lower).hasMatch())
         return invalid(QStringLiteral("%1 entries must be host names such as api.example.com "

@@ -45,7 +45,7 @@ QList<Migrator::Migration> Migrator::available(Backend backend)
 {
     const QString dir = backend == Backend::Sqlite ? QStringLiteral(":/migrations/sqlite")
                                                    : QStringLiteral(":/migrations/postgres");
-    static const QRegularExpression pattern(QStringLiteral("^(\\d{4})_([a-z0-9_]+)\\.sql$"));
+    static const QRegularExpression pattern(QStringLiteral("^(\\d{4})_([a-z0-9_]+)\\.sql\\z"));
     QList<Migration> result;
     const auto entries = QDir(dir).entryList(QDir::Files, QDir::Name);
     for (const QString &file : entries) {

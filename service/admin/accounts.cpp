@@ -103,7 +103,7 @@ Outcome AccountService::verifyEmail(const QJsonObject &body)
     auto code = f.string(QStringLiteral("code"), true);
     if (!code)
         return code.error();
-    static const QRegularExpression sixDigits(QStringLiteral("^[0-9]{6}$"));
+    static const QRegularExpression sixDigits(QStringLiteral("^[0-9]{6}\\z"));
     if (!sixDigits.match(*code).hasMatch())
         return Error(ErrorCode::InvalidRequest,
                      QStringLiteral("code must be the 6 digits from the email."));

@@ -43,13 +43,13 @@ Result<QJsonObject> checkConfig(const QString &type, QJsonObject config, QString
         const QString chatId =
                 chat.isDouble() ? QString::number(qint64(chat.toDouble())) : chat.toString();
         static const QRegularExpression chatRe(
-                QStringLiteral("^(-?[0-9]{1,20}|@[A-Za-z0-9_]{5,64})$"));
+                QStringLiteral("^(-?[0-9]{1,20}|@[A-Za-z0-9_]{5,64})\\z"));
         if (!chatRe.match(chatId).hasMatch())
             return invalid(QStringLiteral(
                     "config.chat_id must be a Telegram chat id such as -100123456."));
         config.insert(QStringLiteral("chat_id"), chatId);
         *secret = config.take(QStringLiteral("bot_token")).toString();
-        static const QRegularExpression tokenRe(QStringLiteral("^[^\\s]{1,256}$"));
+        static const QRegularExpression tokenRe(QStringLiteral("^[^\\s]{1,256}\\z"));
         if (!secret->isEmpty() && !tokenRe.match(*secret).hasMatch())
             return invalid(
                     QStringLiteral("config.bot_token must be one word of at most 256 characters."));

@@ -135,7 +135,7 @@ Result<void> CredentialService::apply(const QJsonObject &body, store::Credential
                                    kMaxPlaceholderLength);
         if (!fields)
             return fields.error();
-        static const QRegularExpression fieldName(QStringLiteral("^[A-Za-z0-9_.-]{1,64}$"));
+        static const QRegularExpression fieldName(QStringLiteral("^[A-Za-z0-9_.-]{1,64}\\z"));
         for (const QString &name : fields.value()) {
             if (!fieldName.match(name).hasMatch())
                 return invalid(QStringLiteral(
@@ -388,7 +388,7 @@ Outcome CredentialService::putPolicy(const Actor &actor, const QString &credenti
         return invalid(QStringLiteral("telegram_chat_id must be a string or a number."));
     else
         p.telegramChatId = chat.toString();
-    static const QRegularExpression chatId(QStringLiteral("^(-?[0-9]{1,20}|@[A-Za-z0-9_]{5,64})$"));
+    static const QRegularExpression chatId(QStringLiteral("^(-?[0-9]{1,20}|@[A-Za-z0-9_]{5,64})\\z"));
     if (!p.telegramChatId.isEmpty() && !chatId.match(p.telegramChatId).hasMatch())
         return invalid(
                 QStringLiteral("telegram_chat_id must be a numeric chat id or an @channel name."));

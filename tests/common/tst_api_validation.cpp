@@ -28,6 +28,7 @@ private slots:
     void jsonDepthCap_data();
     void jsonDepthCap();
     void parseJsonObjectRefusesDeepBodies();
+    void namesEndAtTheEnd();
 };
 
 namespace {
@@ -196,6 +197,19 @@ void TestApiValidation::parseJsonObjectRefusesDeepBodies()
              QStringList{ u"a"_s });
     QVERIFY(!api::parseJsonObject("[1]"));
     QVERIFY(!api::parseJsonObject("{\"a\": "));
+}
+
+// Found by fuzz_validation: QRegularExpression's '$' also matches before a final newline, so
+// "team\n" passed as a team name; the patterns anchor with \z.
+void TestApiValidation::namesEndAtTheEnd()
+{
+    using namespace tap;
+    QVERIFY(api::checkTeamName(QStringLiteral("team")).ok());
+    QVERIFY(!api::checkTeamName(QStringLiteral("team\n")).ok());
+    QVERIFY(api::checkObjectName(QStringLiteral("name"), QStringLiteral("slack")).ok());
+    QVERIFY(!api::checkObjectName(QStringLiteral("name"), QStringLiteral("slack\n")).ok());
+    QVERIFY(api::checkEmail(QStringLiteral("a@example.com")).ok());
+    QVERIFY(!api::checkEmail(QStringLiteral("a@example.com\n")).ok());
 }
 
 QTEST_GUILESS_MAIN(TestApiValidation)
