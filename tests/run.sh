@@ -3,6 +3,7 @@
 # private PostgreSQL server and runs the whole suite on both database backends.
 #   tests/run.sh              normal build (build-tests/)
 #   tests/run.sh --sanitize   AddressSanitizer + UndefinedBehaviorSanitizer build (build-asan/)
+# The normal run also runs every libFuzzer target of tests/fuzz for FUZZ_SECONDS (default 60).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -33,4 +34,11 @@ export TAP_REQUIRE_PG=1
 # margins in the end-to-end tests hold on a 2-core machine.
 jobs=2
 [[ "$mode" == "--sanitize" ]] && jobs=1
-ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 900
+status=0
+ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 900 || status=$?
+
+# The fuzz targets (their own clang build with ASan + UBSan), each for a bounded time.
+if [[ "$mode" != "--sanitize" ]]; then
+  FUZZ_SECONDS="${FUZZ_SECONDS:-60}" "$root/tests/fuzz/run.sh" || status=1
+fi
+exit "$status"

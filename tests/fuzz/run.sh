@@ -35,6 +35,7 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$ROOT/tests/support/lsan.supp:print_suppressions=0}
 
 status=0
+passed=0
 for target in "${targets[@]}"; do
   seeds="$ROOT/tests/fuzz/corpus/$target"
   work="$BUILD/corpus/$target" # what the run learns; the committed seeds stay as they are
@@ -49,5 +50,7 @@ for target in "${targets[@]}"; do
     status=1
     break
   fi
+  passed=$((passed + 1))
 done
+echo "fuzz: $passed passed, $(( ${#targets[@]} - passed )) failed"
 exit $status
