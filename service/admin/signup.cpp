@@ -56,7 +56,7 @@ Result<void> AccountService::admitSignup(const QString &remoteAddr)
     const int limit = qMax(1, m_ctx.signupsPerHour);
     const qint64 now = m_ctx.clock.nowMs();
     auto wait =
-            m_ctx.rateLimits.admit(kSignupLimitTeam, { { signupBucket(remoteAddr), limit } }, now);
+            m_ctx.rateLimits.admit({ { kSignupLimitTeam, signupBucket(remoteAddr), limit } }, now);
     if (!wait)
         return wait.error();
     if (wait.value() > 0)
