@@ -111,8 +111,9 @@ RequestParser::Event RequestParser::parseHead()
         m_buffer.remove(0, 2);
     const qsizetype end = m_buffer.indexOf("\r\n\r\n");
     // Lines end with CRLF. A head with bare LF line endings never holds CRLFCRLF: refuse it as
-    // soon as a bare LF shows up, not at the header timeout.
-    const qsizetype headEnd = end < 0 ? m_buffer.size() : end;
+    // soon as a bare LF shows up, not at the header timeout. Only within the size limit: what
+    // lies beyond it is refused as too large (431) however the bytes were split into reads.
+    const qsizetype headEnd = qMin<qint64>(end < 0 ? m_buffer.size() : end, m_maxHeaderBytes + 1);
     for (qsizetype lf = m_buffer.indexOf('\n'); lf >= 0 && lf < headEnd;
          lf = m_buffer.indexOf('\n', lf + 1)) {
         if (lf == 0 || m_buffer.at(lf - 1) != '\r')

@@ -80,7 +80,8 @@ bool drain(RequestParser &parser, Trace &t)
             t.declared = h.contentLength;
             t.bodyLength = 0;
             QByteArray line = h.method + ' ' + h.target + ' ' + QByteArray::number(h.httpMinor)
-                    + (h.chunked ? " chunked" : " cl=" + QByteArray::number(h.contentLength));
+                    + (h.chunked ? QByteArray(" chunked")
+                                 : " cl=" + QByteArray::number(h.contentLength));
             for (const auto &[name, value] : h.headers)
                 line += '|' + name + ':' + value;
             t.events << line;

@@ -191,6 +191,10 @@ void tst_RequestParser::events_data()
     row("head too large",
         "GET /sync HTTP/1.1\r\n" + host + "X: " + QByteArray(600, 'v') + "\r\n\r\n",
         { "error 431" });
+    // 431 whether or not the bytes over the limit came in the same read as the head.
+    row("bare LF beyond the head limit",
+        "GET /sync HTTP/1.1\r\n" + host + "X: " + QByteArray(600, 'v') + "\nY: z\r\n\r\n",
+        { "error 431" });
     QByteArray many = "GET /sync HTTP/1.1\r\n" + host;
     for (int i = 0; i < kMaxCount; ++i)
         many += "X-" + QByteArray::number(i) + ": v\r\n";
