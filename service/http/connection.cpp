@@ -4,9 +4,7 @@
 #include "http/metrics.h"
 #include "http/socket.h"
 
-#include <QUrl>
-
-#include <algorithm>
+#include <QPointer>
 
 namespace tap::http {
 
@@ -17,51 +15,6 @@ namespace {
 
 constexpr qint64 kReadChunk = 64 * 1024;
 
-bool isTokenChar(char c)
-{
-    const auto u = uchar(c);
-    if (u <= 32 || u >= 127)
-        return false;
-    return !QByteArrayView("()<>@,;:\\\"/[]?={}").contains(c);
-}
-
-bool isToken(QByteArrayView s)
-{
-    if (s.isEmpty())
-        return false;
-    for (char c : s) {
-        if (!isTokenChar(c))
-            return false;
-    }
-    return true;
-}
-
-bool hasBadFieldChar(QByteArrayView s)
-{
-    for (char c : s) {
-        const auto u = uchar(c);
-        if ((u < 32 && c != '\t') || u == 127)
-            return true;
-    }
-    return false;
-}
-
-Error badRequest(const QString &why)
-{
-    return Error(ErrorCode::InvalidRequest, why);
-}
-
-bool listHasToken(const QList<QByteArray> &values, QByteArrayView token)
-{
-    for (const QByteArray &v : values) {
-        for (const QByteArray &part : v.split(',')) {
-            if (part.trimmed().compare(token, Qt::CaseInsensitive) == 0)
-                return true;
-        }
-    }
-    return false;
-}
-
 } // namespace
 
 Connection::Connection(qintptr socketDescriptor, const Limits &limits, const Handler &handler,
@@ -71,7 +24,8 @@ Connection::Connection(qintptr socketDescriptor, const Limits &limits, const Han
       m_limits(limits),
       m_handler(handler),
       m_metrics(metrics),
-      m_responderContext(responderContext)
+      m_responderContext(responderContext),
+      m_parser(limits.maxHeaderBytes, limits.maxHeaderCount, limits.maxBodyBytes)
 {
     m_socket->setReadBufferSize(kReadChunk); // backpressure: the kernel holds the rest
     m_request.peerAddress = m_socket->peerAddress();
@@ -131,7 +85,8 @@ void Connection::armTimer()
 // byte now and then cannot hold the connection for long.
 qint64 Connection::bodyTimerMs() const
 {
-    const qint64 budget = m_chunkedRequest ? bodySoFar() : bodySoFar() + m_bodyRemaining;
+    const qint64 budget =
+            m_parser.head().chunked ? bodySoFar() : bodySoFar() + m_parser.bodyRemaining();
     const qint64 overall = m_limits.bodyIdleTimeoutMs
             + budget * 1000 / qMax(1, m_limits.minBodyBytesPerSecond) - m_clock.elapsed();
     return qMax<qint64>(1, qMin<qint64>(m_limits.bodyIdleTimeoutMs, overall));
@@ -215,7 +170,7 @@ void Connection::onReadyRead()
         return pumpBody(); // the handler (or the discarding after its answer) takes the body
     if (m_state == State::Processing || m_state == State::Closing)
         return; // pipelined data waits until the current response is complete
-    if (m_state == State::Idle && m_buffer.isEmpty() && m_socket->bytesAvailable() > 0) {
+    if (m_state == State::Idle && m_parser.buffered().isEmpty() && m_socket->bytesAvailable() > 0) {
         m_state = State::Head;
         m_haveHead = false;
         m_isHead = false;
@@ -232,10 +187,11 @@ void Connection::readSome()
     const qint64 n = qMin<qint64>(kReadChunk, m_socket->bytesAvailable());
     if (n <= 0)
         return;
-    const qsizetype old = m_buffer.size();
-    m_buffer.resize(old + n);
-    const qint64 got = m_socket->read(m_buffer.data() + old, n);
-    m_buffer.resize(old + qMax<qint64>(0, got));
+    QByteArray &buffer = m_parser.input();
+    const qsizetype old = buffer.size();
+    buffer.resize(old + n);
+    const qint64 got = m_socket->read(buffer.data() + old, n);
+    buffer.resize(old + qMax<qint64>(0, got));
 }
 
 void Connection::processBuffer()
@@ -244,7 +200,7 @@ void Connection::processBuffer()
         Step step = Step::Stop;
         switch (m_state) {
         case State::Idle:
-            if (m_buffer.isEmpty())
+            if (m_parser.buffered().isEmpty())
                 return peerDone() ? closeAfterWrite() : armTimer(); // the client left
             m_state = State::Head;
             m_haveHead = false;
@@ -253,10 +209,10 @@ void Connection::processBuffer()
             step = Step::Progress;
             break;
         case State::Head:
-            step = parseHead();
+            step = readHead();
             break;
         case State::Body:
-            step = m_chunkedRequest ? readChunked() : readBody();
+            step = readBodyStep();
             break;
         case State::Processing:
         case State::Closing:
@@ -277,182 +233,32 @@ void Connection::processBuffer()
     }
 }
 
-Connection::Step Connection::parseHead()
+// The head of a request, from the parser; then what only a connection does with it: the interim
+// 100 (Continue), and a streamed body handed to the handler at once.
+Connection::Step Connection::readHead()
 {
-    // RFC 9112 §2.2: ignore empty lines before the request line.
-    while (m_buffer.startsWith("\r\n"))
-        m_buffer.remove(0, 2);
-    const qsizetype end = m_buffer.indexOf("\r\n\r\n");
-    // Lines end with CRLF. A head with bare LF line endings never holds CRLFCRLF: refuse it as
-    // soon as a bare LF shows up, not at the header timeout.
-    const qsizetype headEnd = end < 0 ? m_buffer.size() : end;
-    for (qsizetype lf = m_buffer.indexOf('\n'); lf >= 0 && lf < headEnd;
-         lf = m_buffer.indexOf('\n', lf + 1)) {
-        if (lf == 0 || m_buffer.at(lf - 1) != '\r') {
-            failAndClose(badRequest(QStringLiteral("Header lines must end with CRLF.")));
-            return Step::Stop;
-        }
-    }
-    if (end < 0) {
-        if (m_buffer.size() > m_limits.maxHeaderBytes) {
-            ++m_metrics.limitRejections;
-            failAndClose(Error(ErrorCode::HeadersTooLarge,
-                               QStringLiteral("The request headers are too large.")));
-            return Step::Stop;
-        }
+    switch (m_parser.next()) {
+    case RequestParser::Event::NeedMore:
         return Step::NeedMore;
-    }
-    if (end + 4 > m_limits.maxHeaderBytes) {
-        ++m_metrics.limitRejections;
-        failAndClose(Error(ErrorCode::HeadersTooLarge,
-                           QStringLiteral("The request headers are too large.")));
+    case RequestParser::Event::Head:
+        break;
+    case RequestParser::Event::BodyChunk: // not before a head
+    case RequestParser::Event::Done:
+    case RequestParser::Event::Error:
+        failParse();
         return Step::Stop;
     }
-    const QByteArray head = m_buffer.left(end);
-    m_buffer.remove(0, end + 4);
-
-    Request &r = m_request;
-    const QHostAddress peer = r.peerAddress;
-    r = Request();
-    m_haveHead = true;
-    r.peerAddress = peer;
-    const QList<QByteArray> lines = head.split('\n'); // each but the last ends with '\r' (above)
-    const QByteArray requestLine = lines.first().trimmed();
-    const QList<QByteArray> parts = requestLine.split(' ');
-    if (parts.size() != 3 || !isToken(parts[0]) || parts[1].isEmpty()
-        || hasBadFieldChar(parts[1])) {
-        failAndClose(badRequest(QStringLiteral("The request line is malformed.")));
-        return Step::Stop;
-    }
-    if (parts[2] == "HTTP/1.1") {
-        r.httpMinor = 1;
-    } else if (parts[2] == "HTTP/1.0") {
-        r.httpMinor = 0;
-    } else {
-        const bool looksHttp = parts[2].startsWith("HTTP/");
-        failAndClose(looksHttp ? Error(ErrorCode::VersionNotSupported,
-                                       QStringLiteral("Only HTTP/1.0 and HTTP/1.1 are supported."))
-                               : badRequest(QStringLiteral("The request line is malformed.")));
-        return Step::Stop;
-    }
-    r.method = parts[0];
-    r.target = parts[1];
-    m_isHead = r.method == "HEAD";
-
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        QByteArray line = lines[i];
-        if (line.endsWith('\r'))
-            line.chop(1);
-        if (line.startsWith(' ') || line.startsWith('\t')) {
-            failAndClose(badRequest(QStringLiteral("Folded header lines are not accepted.")));
-            return Step::Stop;
-        }
-        const qsizetype colon = line.indexOf(':');
-        if (colon <= 0 || !isToken(QByteArrayView(line).first(colon))) {
-            failAndClose(badRequest(QStringLiteral("A header line is malformed.")));
-            return Step::Stop;
-        }
-        const QByteArray value = line.mid(colon + 1).trimmed();
-        if (hasBadFieldChar(value)) {
-            failAndClose(badRequest(QStringLiteral("A header value holds control characters.")));
-            return Step::Stop;
-        }
-        r.headers.append({ line.left(colon), value });
-    }
-    if (r.headers.size() > m_limits.maxHeaderCount) {
-        ++m_metrics.limitRejections;
-        failAndClose(Error(ErrorCode::HeadersTooLarge,
-                           QStringLiteral("The request has too many header fields.")));
-        return Step::Stop;
-    }
-
-    // Target: origin-form, or absolute-form (take its path), or "*".
-    QByteArray target = r.target;
-    if (!target.startsWith('/') && target != "*") {
-        const QUrl url = QUrl::fromEncoded(target, QUrl::StrictMode);
-        if (!url.isValid() || url.scheme().isEmpty()) {
-            failAndClose(badRequest(QStringLiteral("The request target is malformed.")));
-            return Step::Stop;
-        }
-        target = url.path(QUrl::FullyEncoded).toLatin1();
-        if (url.hasQuery())
-            target += '?' + url.query(QUrl::FullyEncoded).toLatin1();
-        if (target.isEmpty() || target.startsWith('?'))
-            target.prepend('/');
-    }
-    const qsizetype q = target.indexOf('?');
-    r.rawPath = q < 0 ? target : target.left(q);
-    r.rawQuery = q < 0 ? QByteArray() : target.mid(q + 1);
-    for (const QByteArray &seg : r.rawPath.split('/')) {
-        if (!seg.isEmpty())
-            r.segments << QUrl::fromPercentEncoding(seg);
-    }
-
-    // Framing (RFC 9112 §6): refuse the ambiguous forms that enable request smuggling.
-    const QList<QByteArray> te = headerValues(r.headers, "transfer-encoding");
-    const QList<QByteArray> cl = headerValues(r.headers, "content-length");
-    const QList<QByteArray> hosts = headerValues(r.headers, "host");
-    if (r.httpMinor == 1 && hosts.size() != 1) {
-        failAndClose(
-                badRequest(QStringLiteral("An HTTP/1.1 request needs exactly one Host header.")));
-        return Step::Stop;
-    }
-    m_chunkedRequest = false;
-    m_bodyRemaining = 0;
-    if (!te.isEmpty()) {
-        if (!cl.isEmpty() || r.httpMinor == 0) {
-            failAndClose(badRequest(QStringLiteral("Transfer-Encoding cannot be combined with "
-                                                   "Content-Length or HTTP/1.0.")));
-            return Step::Stop;
-        }
-        if (te.size() != 1 || te.first().trimmed().compare("chunked", Qt::CaseInsensitive) != 0) {
-            failAndClose(Error(ErrorCode::NotImplemented,
-                               QStringLiteral("Only the chunked transfer coding is supported.")));
-            return Step::Stop;
-        }
-        m_chunkedRequest = true;
-        m_chunkRemaining = -1;
-    } else if (!cl.isEmpty()) {
-        bool ok = true;
-        for (const QByteArray &v : cl)
-            ok = ok && v == cl.first() && !v.isEmpty()
-                    && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
-        const qint64 length = ok && cl.first().size() <= 18 ? cl.first().toLongLong(&ok) : -1;
-        if (!ok || length < 0) {
-            failAndClose(badRequest(QStringLiteral("The Content-Length header is invalid.")));
-            return Step::Stop;
-        }
-        if (length > m_limits.maxBodyBytes) {
-            ++m_metrics.limitRejections;
-            failAndClose(Error(ErrorCode::PayloadTooLarge,
-                               QStringLiteral("The request body is larger than %1 bytes.")
-                                       .arg(m_limits.maxBodyBytes)));
-            return Step::Stop;
-        }
-        m_bodyRemaining = length;
-    }
-
-    const QList<QByteArray> connection = headerValues(r.headers, "connection");
-    m_keepAlive = r.httpMinor == 1 ? !listHasToken(connection, "close")
-                                   : listHasToken(connection, "keep-alive");
-
-    const QByteArray expect = r.header("expect");
-    if (!expect.isEmpty()) {
-        if (expect.compare("100-continue", Qt::CaseInsensitive) != 0) {
-            failAndClose(Error(ErrorCode::ExpectationFailed,
-                               QStringLiteral("Only \"Expect: 100-continue\" is supported.")));
-            return Step::Stop;
-        }
-        const bool bodyFollows = m_chunkedRequest || m_bodyRemaining > 0;
-        if (r.httpMinor == 1 && bodyFollows && m_buffer.isEmpty())
-            m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
-    }
+    adoptHead();
+    const RequestHead &head = m_parser.head();
+    m_keepAlive = head.keepAlive;
+    const bool bodyFollows = head.chunked || head.contentLength > 0;
+    if (head.expectContinue && head.httpMinor == 1 && bodyFollows && m_parser.buffered().isEmpty())
+        m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
     m_state = State::Body;
     m_clock.start();
-    const bool bodyFollows = m_chunkedRequest || m_bodyRemaining > 0;
-    if (bodyFollows && m_limits.streamBody && m_limits.streamBody(r)) {
-        m_bodyStream = std::make_shared<BodyStream>(m_chunkedRequest ? -1 : m_bodyRemaining);
-        r.bodyStream = m_bodyStream;
+    if (bodyFollows && m_limits.streamBody && m_limits.streamBody(m_request)) {
+        m_bodyStream = std::make_shared<BodyStream>(head.chunked ? -1 : head.contentLength);
+        m_request.bodyStream = m_bodyStream;
         m_bodyStream->onConsumed([self = QPointer<Connection>(this)] {
             if (self)
                 QMetaObject::invokeMethod(self, &Connection::pumpBody, Qt::QueuedConnection);
@@ -462,6 +268,36 @@ Connection::Step Connection::parseHead()
         return Step::Stop;
     }
     return Step::Progress;
+}
+
+// The current request becomes the parsed head (what of it was read, when it was refused).
+void Connection::adoptHead()
+{
+    const RequestHead &head = m_parser.head();
+    Request &r = m_request;
+    const QHostAddress peer = r.peerAddress;
+    r = Request();
+    m_haveHead = true;
+    r.peerAddress = peer;
+    r.method = head.method;
+    r.target = head.target;
+    r.rawPath = head.rawPath;
+    r.rawQuery = head.rawQuery;
+    r.segments = head.segments;
+    r.headers = head.headers;
+    r.httpMinor = head.httpMinor;
+    m_isHead = r.method == "HEAD";
+}
+
+// The parser refused the request: answer with its status and close.
+void Connection::failParse()
+{
+    if (m_state == State::Head && m_parser.headTaken())
+        adoptHead();
+    const RequestParser::Failure &failure = m_parser.failure();
+    if (failure.limit)
+        ++m_metrics.limitRejections;
+    failAndClose(Error(failure.code, failure.message));
 }
 
 void Connection::dispatch()
@@ -540,7 +376,7 @@ bool Connection::peerDone() const
 // request of it is left to answer.
 bool Connection::closesAfterResponse() const
 {
-    return !m_keepAlive || m_draining || (peerDone() && m_buffer.isEmpty());
+    return !m_keepAlive || m_draining || (peerDone() && m_parser.buffered().isEmpty());
 }
 
 void Connection::deliverBegin(quint64 sequence, int status, HeaderList headers)
@@ -735,7 +571,7 @@ void Connection::failAndClose(const Error &error)
         // still in the buffer (431 before the head was complete).
         QByteArrayView line = m_haveHead ? QByteArrayView(m_request.target) : QByteArrayView();
         if (!m_haveHead) {
-            const QByteArrayView buffer(m_buffer);
+            const QByteArrayView buffer = m_parser.buffered();
             const qsizetype first = buffer.indexOf(' ');
             const qsizetype second = first < 0 ? -1 : buffer.indexOf(' ', first + 1);
             if (second > first)
@@ -752,14 +588,14 @@ void Connection::failAndClose(const Error &error)
     if (responseHasBody(response.status, m_isHead))
         out += response.body;
     m_socket->write(out);
-    m_buffer.clear();
+    m_parser.clearInput();
     lingerClose();
 }
 
 void Connection::drain()
 {
     m_draining = true;
-    if (m_state == State::Idle && m_buffer.isEmpty())
+    if (m_state == State::Idle && m_parser.buffered().isEmpty())
         closeAfterWrite();
 }
 

@@ -4,6 +4,7 @@
 #include "http/bodystream.h"
 #include "http/limits.h"
 #include "http/request.h"
+#include "http/requestparser.h"
 #include "http/responder.h"
 
 #include <QElapsedTimer>
@@ -64,9 +65,10 @@ private:
     void onBytesWritten();
     void processBuffer();
     void readSome();
-    Step parseHead();
-    Step readBody();
-    Step readChunked();
+    Step readHead();
+    void adoptHead();
+    Step readBodyStep();
+    void failParse();
     void dispatch();
     void pumpBody();
     void appendBody(QByteArrayView bytes);
@@ -87,7 +89,7 @@ private:
     QObject *m_responderContext;
     QTimer m_timer;
     QElapsedTimer m_clock;
-    QByteArray m_buffer;
+    RequestParser m_parser; // holds the unread input
     Request m_request;
     State m_state = State::Idle;
     bool m_keepAlive = true;
@@ -102,10 +104,6 @@ private:
     std::shared_ptr<BodyStream> m_bodyStream;
     bool m_responseDone = false;
     bool m_streaming = false;
-    bool m_chunkedRequest = false;
-    qint64 m_bodyRemaining = 0;
-    qint64 m_chunkRemaining = -1; // -1: expecting a chunk-size line; -2: expecting trailers
-    qint64 m_trailerBytes = 0; // of the trailer section so far (bounded by maxHeaderBytes)
     quint64 m_sequence = 0;
     std::shared_ptr<Responder::State> m_responder;
     std::function<void()> m_drainCallback;

@@ -108,3 +108,20 @@ spki = bytes.fromhex("3059301306072a8648ce3d020106082a8648ce3d030107034200") + b
 write("webauthn", "assertion_es256", bytes([2]) + fields(client_data("webauthn.get"), auth_get,
                                                           bytes(72), spki))
 write("webauthn", "base64url", bytes([3]) + b"AAECAwQFBgcICQoLDA0ODw")
+
+# ---- requestparser: 4 bytes seeding the splits, then what a client sends ---------------------
+write("requestparser", "get", b"\x01\x02\x03\x04GET /sync HTTP/1.1\r\nHost: t\r\n\r\n")
+write("requestparser", "pipelined",
+      b"\x11\x22\x33\x44GET /a HTTP/1.1\r\nHost: t\r\n\r\nPOST /e?x=1 HTTP/1.1\r\nHost: t\r\n"
+      b"Content-Length: 5\r\nConnection: close\r\n\r\nhelloGET / HTTP/1.0\r\n\r\n")
+write("requestparser", "chunked",
+      b"\x05\x06\x07\x08POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+      b"3;a=b\r\nabc\r\nA \r\n0123456789\r\n0\r\nX-T: 1\r\n\r\n")
+write("requestparser", "expect",
+      b"\xff\x00\xff\x00PUT http://h/p HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\n"
+      b"Content-Length: 3\r\n\r\nxyz")
+write("requestparser", "smuggle",
+      b"\x09\x08\x07\x06POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\n"
+      b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
+write("requestparser", "leading",
+      b"\x00\x00\x00\x01\r\n\r\nHEAD / HTTP/1.1\r\nHost: t\r\nX-Folded: a\r\n b\r\n\r\n")
