@@ -11,7 +11,7 @@ build_pkgs=(
   libssl-dev libsodium-dev libcurl4-openssl-dev libsqlite3-dev curl ca-certificates
 )
 test_pkgs=(
-  postgresql postgresql-client python3 python3-aiosmtpd python3-brotli
+  postgresql postgresql-client python3 python3-aiosmtpd python3-brotli nginx
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools
   chromium fonts-dejavu-core
 )
