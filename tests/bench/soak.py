@@ -14,8 +14,9 @@ restart it on the same port), signs up a team through nginx, and for --duration 
   admin    1 thread:  create/patch/put/delete credentials, policies, roles and agents
   sampler  1 thread:  VmRSS and open fds of both tapd processes every few seconds
 
-At --kill-at (fraction of the run) tapd "B" gets SIGKILL; it is restarted --down seconds later
-on the same port. Everything goes through nginx. Afterwards soak_verify.py checks and reports.
+At --kill-at (fraction of the run) tapd "B" gets SIGKILL as soon as it has taken the decision on
+an approval whose upstream answers slowly (so an approved request dies with its sender; at most
+30 s later otherwise); it is restarted --down seconds later on the same port. Everything goes through nginx. Afterwards soak_verify.py checks and reports.
 Python 3 standard library only.
 """
 
@@ -108,6 +109,7 @@ class Client:
             resp = conn.getresponse()
             raw = resp.read()
             r["status"], r["rid"] = resp.status, resp.getheader("X-TAP-Request-Id")
+            r["upstream"] = resp.getheader("X-Soak-Upstream", "")
             if resp.getheader("Server", "").startswith("nginx") and b"<html>" in raw:
                 r["via"] = "nginx"  # a gateway error nginx made up: tapd never answered
             try:
@@ -130,6 +132,8 @@ class Soak:
         self.lock = threading.Lock()
         self.stop_load = threading.Event()
         self.stop_all = threading.Event()
+        self.arm_kill = threading.Event()
+        self.kill_now = threading.Event()
         self.kill_at = self.restart_at = None
         self.sent = {}  # marker -> record
         self.approvals = {}  # txn -> record
@@ -199,10 +203,13 @@ class Soak:
     def forward(self, marker, method, body=None):
         # A third of the targets answer after 1.5 s, so that the SIGKILL finds requests in
         # flight at every stage (forwarding, sending an approved request).
-        path = "/slow?ms=1500&m=" if random.random() < 1 / 3 else "/echo/soak?m="
+        slow = random.random() < 1 / 3
+        path = "/slow?ms=1500&m=" if slow else "/echo/soak?m="
         h = {"X-TAP-Key": self.key, "X-TAP-Credential": "soak-upstream",
              "X-TAP-Target": self.upstream + path + marker, "X-TAP-Method": method}
-        return self.client.call("POST", "/forward", body, h)
+        r = self.client.call("POST", "/forward", body, h)
+        r["slow"] = slow
+        return r
 
     # ---- load threads ------------------------------------------------------------------------
 
@@ -230,7 +237,7 @@ class Soak:
                 intent = "approve" if roll < 0.65 else "deny" if roll < 0.95 else "none"
                 a = {"txn": txn, "marker": m, "rid": r["rid"], "intent": intent,
                      "attempts": [], "decision": None, "polls": 0, "final": None,
-                     "parked_at": r["t1"]}
+                     "parked_at": r["t1"], "slow": r["slow"]}
                 rec["txn"] = txn
                 with self.lock:
                     self.approvals[txn] = a
@@ -254,6 +261,11 @@ class Soak:
             a["attempts"].append(r)
             if r["status"] == 200:
                 a["decision"] = "decided"
+                # Kill timing: B just took an approval whose upstream answers in 1.5 s, so the
+                # SIGKILL finds an approved request being sent by the process that dies.
+                if (self.arm_kill.is_set() and a["intent"] == "approve" and a["slow"]
+                        and r["upstream"].endswith(":%d" % self.a.port_b)):
+                    self.kill_now.set()
                 return
             if r["status"] == 409:
                 lost = any(p["via"] != "tapd" for p in a["attempts"][:-1])
@@ -323,8 +335,11 @@ class Soak:
             t.start()
         d = self.a.duration
         time.sleep(d * self.a.kill_at)
+        self.arm_kill.set()  # at the next slow approval B sends, or after 30 s
+        self.kill_timed = self.kill_now.wait(30)
         self.kill_at = time.time()
         self.tapds[1].kill()
+        self.arm_kill.clear()
         print("soak: t=%.0fs SIGKILL tapd B (pid %d)" % (self.now(), self.tapds[1].pids[-1]),
               flush=True)
         time.sleep(self.a.down)
@@ -349,7 +364,11 @@ class Soak:
             with self.lock:
                 open_ = [a for a in self.approvals.values() if a["final"] is None]
             waiting = [a for a in open_ if (a.get("last_poll") or {}).get("decision") != "approved"]
-            if not waiting:
+            # The poll says "expired" once the time is up; the row changes (and the expiry is
+            # audited) at the next housekeeping, every 5 s.
+            rows = soak_verify.db_approvals(self.a.database)
+            if not waiting and all(r["status"] != "pending" for r in rows.values()):
+                time.sleep(1)
                 return
             time.sleep(1)
 

@@ -104,6 +104,7 @@ http {
     listen 127.0.0.1:$nginx_port;
     location / {
       proxy_pass http://tapd;
+      add_header X-Soak-Upstream \$upstream_addr always; # which tapd answered (the driver's kill timing)
       proxy_http_version 1.1;
       proxy_set_header Connection "";
       # Only connection errors move a request to the other tapd, never a timeout, and never a

@@ -66,6 +66,19 @@ def admin_cycle(run_id, n):
     ]
 
 
+def db_approvals(database):
+    """Every approval row: txn -> status, the pid of the claiming process, decided_at (ms)."""
+    sql = "SELECT id, status, coalesce(claimed_by, ''), coalesce(decided_at, 0) FROM approvals"
+    out = subprocess.run(["psql", database, "-X", "-At", "-F", "|", "-c", sql],
+                         check=True, capture_output=True, text=True).stdout
+    rows = {}
+    for line in out.splitlines():
+        txn, status, claimed, decided = line.split("|")
+        pid = claimed.split("/")[1] if claimed.count("/") == 2 else ""
+        rows[txn] = {"status": status, "claimed_pid": pid, "decided_at": int(decided)}
+    return rows
+
+
 def phase(rec):
     """Which step of a request's life an audit record of kind forward stands for."""
     reason = rec.get("reason") or ""
@@ -123,7 +136,7 @@ class Verifier:
         self.by_rid = collections.defaultdict(list)
         for rec in self.audit:
             self.by_rid[rec.get("request_id")].append(rec)
-        self.rows = self.db_approvals()
+        self.rows = db_approvals(self.s.a.database)
         self.check_auto()
         self.check_approvals()
         self.check_admin()
@@ -145,17 +158,6 @@ class Verifier:
             if not cursor:
                 return items
         raise RuntimeError("audit paging did not end")
-
-    def db_approvals(self):
-        sql = "SELECT id, status, coalesce(claimed_by, ''), coalesce(decided_at, 0) FROM approvals"
-        out = subprocess.run(["psql", self.s.a.database, "-X", "-At", "-F", "|", "-c", sql],
-                             check=True, capture_output=True, text=True).stdout
-        rows = {}
-        for line in out.splitlines():
-            txn, status, claimed, decided = line.split("|")
-            pid = claimed.split("/")[1] if claimed.count("/") == 2 else ""
-            rows[txn] = {"status": status, "claimed_pid": pid, "decided_at": int(decided)}
-        return rows
 
     # ---- checks ------------------------------------------------------------------------------
 
@@ -232,8 +234,9 @@ class Verifier:
                           % (txn, state, row["claimed_pid"] or "-"))
             if state == "approved":
                 due = row["decided_at"] / 1000.0 + s.a.forward_timeout + 300
-                self.notes.append("approval %s: approved, sender killed; fails (sender_lost) at "
-                                  "t=%.0f s, after the run" % (txn, due - s.t_start))
+                self.notes.append("approval %s: approved, its sender killed (upstream got it %d "
+                                  "time(s)); fails (sender_lost) at t=%.0f s, after the run"
+                                  % (txn, n, due - s.t_start))
             if a["final"] and a["final"] != state:
                 self.fail("approval %s: the agent's poll said %s, the database %s"
                           % (txn, a["final"], state))
@@ -337,8 +340,10 @@ class Verifier:
 
     def report(self):
         s = self.s
-        print("\n== soak report: %.0f s of load, tapd B killed at t=%.1f s, back at t=%.1f s =="
-              % (s.a.duration, s.kill_at - s.t_start, s.restart_at - s.t_start))
+        print("\n== soak report: %.0f s of load, tapd B killed at t=%.1f s (%s), back at t=%.1f s =="
+              % (s.a.duration, s.kill_at - s.t_start,
+                 "just after B took a slow approval" if s.kill_timed else "no slow approval on B in 30 s",
+                 s.restart_at - s.t_start))
         for title, c in self.table:
             print("\n%s" % title)
             for k in sorted(c):
