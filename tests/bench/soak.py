@@ -16,7 +16,8 @@ restart it on the same port), signs up a team through nginx, and for --duration 
 
 At --kill-at (fraction of the run) tapd "B" gets SIGKILL as soon as it has taken the decision on
 an approval whose upstream answers slowly (so an approved request dies with its sender; at most
-30 s later otherwise); it is restarted --down seconds later on the same port. Everything goes through nginx. Afterwards soak_verify.py checks and reports.
+30 s later otherwise); it is restarted --down seconds later on the same port. Everything goes
+through nginx. Afterwards soak_verify.py checks and reports.
 Python 3 standard library only.
 """
 
@@ -166,8 +167,11 @@ class Soak:
             return "soak-%s-%s-%d" % (self.run_id, kind, self.counter)
 
     def in_flight(self, r):
-        """Was this request outstanding when B was killed?"""
-        return self.kill_at is not None and r["t0"] <= self.kill_at <= r["t1"]
+        """Was this request outstanding when B was killed? (Sent up to 1 s after: nginx learns
+        of its keep-alive connections to B being closed asynchronously, and does not move a
+        POST that it wrote to one of them.)"""
+        k = self.kill_at
+        return k is not None and r["t0"] <= k + 1.0 and r["t1"] >= k
 
     # ---- set-up ------------------------------------------------------------------------------
 

@@ -48,17 +48,20 @@ def verification_code(outbox, email):
 
 def admin_cycle(run_id, n):
     """One round of admin writes: (method, path, body, ok status, audit action, audit target)."""
-    c, r, a = "soak-c-%s-%d" % (run_id, n), "soak-r-%s-%d" % (run_id, n), "soak-a-%s-%d" % (
-        run_id, n)
+    c, r, a = ("soak-%s-%s-%d" % (k, run_id, n) for k in "cra")
+    credential = {"name": c, "description": "soak", "value": "sk-tmp-%d-0123456789" % n,
+                  "allowed_hosts": ["127.0.0.1"]}
     return [
-        ("POST", "/admin/credentials", {"name": c, "description": "soak", "value": "sk-tmp-%d-0123456789" % n,
-                                        "allowed_hosts": ["127.0.0.1"]}, 201, "credential.create", c),
+        ("POST", "/admin/credentials", credential, 201, "credential.create", c),
         ("PUT", "/admin/policies/" + c, {"auto_approve_methods": ["GET"]}, 200, "policy.put", c),
         ("POST", "/admin/roles", {"name": r, "credentials": [c]}, 201, "role.create", r),
-        ("POST", "/admin/agents", {"id": a, "credentials": [c], "roles": [r]}, 201, "agent.create", a),
+        ("POST", "/admin/agents", {"id": a, "credentials": [c], "roles": [r]}, 201,
+         "agent.create", a),
         ("PATCH", "/admin/agents/" + a, {"description": "patched %d" % n}, 200, "agent.update", a),
-        ("PATCH", "/admin/credentials/" + c, {"description": "patched"}, 200, "credential.update", c),
-        ("PUT", "/admin/roles/" + r, {"credentials": [], "description": "emptied"}, 200, "role.replace", r),
+        ("PATCH", "/admin/credentials/" + c, {"description": "patched"}, 200,
+         "credential.update", c),
+        ("PUT", "/admin/roles/" + r, {"credentials": [], "description": "emptied"}, 200,
+         "role.replace", r),
         ("DELETE", "/admin/agents/" + a, None, 200, "agent.delete", a),
         ("DELETE", "/admin/roles/" + r, None, 200, "role.delete", r),
         ("DELETE", "/admin/policies/" + c, None, 200, "policy.delete", c),
@@ -198,7 +201,8 @@ class Verifier:
             c["parking requests sent"] += 1
             if "txn" not in rec:
                 r = rec["r"]
-                c["park answer lost in flight" if rec["in_flight"] else "park not answered 202"] += 1
+                lost = "park answer lost in flight"
+                c[lost if rec["in_flight"] else "park not answered 202"] += 1
                 self.unexpected("parking forward " + marker, dict(r, in_flight=rec["in_flight"]))
                 if r["via"] == "tapd":
                     self.fail("parking forward %s answered %s" % (marker, r["status"]))
@@ -289,7 +293,8 @@ class Verifier:
         d = s.a.duration
         load_end = s.t_load_end - s.t_start
         a = [x for x in s.samples if x[1] == "A"]
-        warm = [x for x in a if 0.2 * d <= x[0] <= 0.3 * d] or [x for x in a if x[0] >= 0.25 * d][:1]
+        warm = [x for x in a if 0.2 * d <= x[0] <= 0.3 * d]
+        warm = warm or [x for x in a if x[0] >= 0.25 * d][:1]
         tail = [x for x in a if x[0] <= load_end][-3:]
         if not warm or not tail:
             self.fail("too few resource samples of tapd A")
@@ -309,7 +314,8 @@ class Verifier:
                           "end_fds": end_fd, "rss_slope_kib_per_min": round(slope, 1),
                           "rss_limit_kib": rss_bounds(base_rss), "fd_limit": base_fd + FD_SLACK}
         if end_fd > base_fd + FD_SLACK:
-            self.fail("tapd A open fds grew from %d to %d (limit +%d)" % (base_fd, end_fd, FD_SLACK))
+            self.fail("tapd A open fds grew from %d to %d (limit +%d)"
+                      % (base_fd, end_fd, FD_SLACK))
         if end_rss > rss_bounds(base_rss):
             msg = "tapd A VmRSS grew from %.1f to %.1f MiB (limit %.1f MiB)" % (
                 base_rss / MIB, end_rss / MIB, rss_bounds(base_rss) / MIB)
@@ -332,7 +338,8 @@ class Verifier:
             if len(f) < 6:
                 continue
             if "," in line.split("up=")[1].split(" ups=")[0]:
-                moved["%s %s" % (f[1], f[2].rsplit("/", 1)[0] if f[2].count("/") > 2 else f[2])] += 1
+                path = f[2].rsplit("/", 1)[0] if f[2].count("/") > 2 else f[2]
+                moved["%s %s" % (f[1], path)] += 1
             if f[3] in ("502", "503", "504"):
                 made_up[f[3]] += 1
         print("nginx: %d requests, moved to the other tapd after a connect error: %s; "
@@ -340,10 +347,11 @@ class Verifier:
 
     def report(self):
         s = self.s
-        print("\n== soak report: %.0f s of load, tapd B killed at t=%.1f s (%s), back at t=%.1f s =="
-              % (s.a.duration, s.kill_at - s.t_start,
-                 "just after B took a slow approval" if s.kill_timed else "no slow approval on B in 30 s",
-                 s.restart_at - s.t_start))
+        how = ("just after B took a slow approval" if s.kill_timed
+               else "no slow approval on B in 30 s")
+        print("\n== soak report: %.0f s of load, tapd B killed at t=%.1f s (%s), "
+              "back at t=%.1f s =="
+              % (s.a.duration, s.kill_at - s.t_start, how, s.restart_at - s.t_start))
         for title, c in self.table:
             print("\n%s" % title)
             for k in sorted(c):
