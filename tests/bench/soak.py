@@ -400,11 +400,17 @@ def main():
     p.add_argument("--no-rss", action="store_true", help="report RSS, do not assert it")
     p.add_argument("--nginx-log", default="")
     p.add_argument("--json-out", default="")
+    p.add_argument("--inject", default="",
+                   help="check the checks: comma-separated faults made before verifying: "
+                        "duplicate (a marker sent to the upstream again), stray (a request with "
+                        "no marker), audit (an answered forward's audit record deleted), "
+                        "pending (an approval row set back to pending)")
     a = p.parse_args()
     a.master_key = os.urandom(32).hex()
     soak = Soak(a)
     try:
         soak.run()
+        soak_verify.inject(soak, [f for f in a.inject.split(",") if f])
         verdict = soak_verify.Verifier(soak).run()
     finally:
         soak.shutdown()

@@ -24,6 +24,7 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 duration=600
 tapd="${TAPD_BINARY:-$root/build-tests/service/tapd}"
 json_out=""
+inject=""
 keep=0
 while (($#)); do
   case "$1" in
@@ -31,6 +32,7 @@ while (($#)); do
     --tapd) tapd="$2"; shift 2 ;;
     --json-out) json_out="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
+    --inject) inject="$2"; shift 2 ;; # check the checks (see soak.py --help)
     *) echo "soak.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -128,6 +130,7 @@ args=(--tapd "$tapd" --database "$db_url" --workdir "$work" --nginx-port "$nginx
       --upstream-port "$upstream_port" --port-a "$port_a" --port-b "$port_b" --duration "$duration"
       --nginx-log "$work/nginx/access.log")
 [[ -n "$json_out" ]] && args+=(--json-out "$json_out")
+[[ -n "$inject" ]] && args+=(--inject "$inject")
 if [[ "${SOAK_NO_RSS:-0}" == 1 ]] || ldd "$tapd" 2>/dev/null | grep -q libasan; then
   args+=(--no-rss)
 fi

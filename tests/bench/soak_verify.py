@@ -82,6 +82,29 @@ def db_approvals(database):
     return rows
 
 
+def inject(soak, faults):
+    """Faults that the checks must catch (--inject; the soak's own test)."""
+    answered = [m for m, r in soak.sent.items()
+                if r["kind"] == "auto" and r["r"]["status"] == 200 and r["r"]["rid"]]
+    psql = ["psql", soak.a.database, "-X", "-q", "-c"]
+    for f in faults:
+        print("soak: injecting fault: " + f)
+        if f == "duplicate":
+            urllib.request.urlopen(soak.upstream + "/echo/soak?m=" + answered[0], timeout=30).read()
+        elif f == "stray":
+            urllib.request.urlopen(soak.upstream + "/echo/soak?m=stranger", timeout=30).read()
+        elif f == "audit":
+            rid = soak.sent[answered[1]]["r"]["rid"]
+            subprocess.run(psql + ["DELETE FROM audit_log WHERE request_id = '%s'" % rid],
+                           check=True)
+        elif f == "pending":
+            txn = next(t for t, a in soak.approvals.items() if a["intent"] == "deny")
+            subprocess.run(psql + ["UPDATE approvals SET status = 'pending' WHERE id = '%s'" % txn],
+                           check=True)
+        else:
+            raise ValueError("unknown fault " + f)
+
+
 def phase(rec):
     """Which step of a request's life an audit record of kind forward stands for."""
     reason = rec.get("reason") or ""
@@ -129,8 +152,8 @@ class Verifier:
         for req in log:
             marker = urllib.parse.parse_qs(req["query"]).get("m", [None])[0]
             if marker not in s.sent:
-                self.fail("upstream got a request with no marker of ours: %s %s"
-                          % (req["method"], req["path"]))
+                self.fail("upstream got a request with no marker of ours: %s %s?%s"
+                          % (req["method"], req["path"], req["query"]))
             self.arrived[marker] += 1
         for marker, n in self.arrived.items():
             if n > 1:
