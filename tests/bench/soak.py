@@ -68,12 +68,18 @@ class Tapd:
         self.proc.wait()
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
+        """SIGTERM; the exit code (None if it had to be killed)."""
+        if not self.proc:
+            return None
+        if self.proc.poll() is None:
             self.proc.terminate()
             try:
-                self.proc.wait(30)
+                self.proc.wait(60)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+                self.proc.wait()
+                return None
+        return self.proc.returncode
 
     def sample(self):
         """(rss_kib, fds) of the running process, or None."""
@@ -377,8 +383,20 @@ class Soak:
             time.sleep(1)
 
     def shutdown(self):
+        """Stop both tapds; problems of a clean stop (exit code, sanitizer reports) as text."""
+        problems = []
         for t in self.tapds:
-            t.stop()
+            code = t.stop()
+            if code != 0:
+                problems.append("tapd %s exited with %s on SIGTERM" % (t.name, code))
+            log = open(os.path.join(self.a.workdir, "tapd-%s.log" % t.name), "rb").read()
+            for needle in (b"ERROR: AddressSanitizer", b"ERROR: LeakSanitizer",
+                           b"runtime error:", b"WARNING: ThreadSanitizer"):
+                at = log.find(needle)
+                if at >= 0:
+                    problems.append("tapd %s log: %s" % (t.name, log[at:at + 3000].decode(
+                        errors="replace")))
+        return problems
 
 
 def main():
@@ -408,13 +426,16 @@ def main():
     a = p.parse_args()
     a.master_key = os.urandom(32).hex()
     soak = Soak(a)
+    verdict = False
     try:
         soak.run()
         soak_verify.inject(soak, [f for f in a.inject.split(",") if f])
         verdict = soak_verify.Verifier(soak).run()
     finally:
-        soak.shutdown()
-    return 0 if verdict else 1
+        problems = soak.shutdown()
+    for p in problems:
+        print("SOAK FAILED at shutdown: " + p)
+    return 0 if verdict and not problems else 1
 
 
 if __name__ == "__main__":

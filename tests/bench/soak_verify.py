@@ -11,7 +11,8 @@ What is asserted (each violation is printed, and the run fails):
     is pending, and only the killed process's claims may still be "approved";
   - admin writes: every one answered 2xx has its audit record (action, target);
   - no request failed except those in flight at the SIGKILL;
-  - tapd A (never killed): open fds and VmRSS after warm-up within bounds (see rss_bounds).
+  - tapd A (never killed): open fds and VmRSS after warm-up within bounds (see rss_bounds);
+  - (soak.py) both tapds stop with exit code 0 on SIGTERM, no sanitizer report in their logs.
 """
 
 import collections
