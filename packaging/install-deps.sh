@@ -12,7 +12,7 @@ build_pkgs=(
   zlib1g-dev libbrotli-dev libzstd-dev
 )
 test_pkgs=(
-  postgresql postgresql-client python3 python3-aiosmtpd python3-brotli
+  postgresql postgresql-client python3 python3-aiosmtpd python3-brotli nginx
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools
   chromium fonts-dejavu-core
   clang libclang-rt-14-dev  # tests/fuzz: libFuzzer, ASan and UBSan runtimes of Debian's clang 14
