@@ -365,6 +365,12 @@ void tst_HttpServerHardening::connectionsPerClientCapped()
 // lowering this process's descriptor limit starves the server's accept() alone.
 void tst_HttpServerHardening::acceptOutOfDescriptors()
 {
+#if defined(__SANITIZE_ADDRESS__)
+    // UBSan's vptr check probes memory through a pipe; with the process out of descriptors the
+    // probe fails and it reports a valid QTextStream as "invalid vptr" (seen in the sanitizer
+    // build at the server's out-of-descriptors log line). The normal build runs this test.
+    QSKIP("needs free file descriptors for the sanitizers' own memory probes");
+#endif
     static const char helper[] = R"(
 import socket, sys
 port = int(sys.argv[1])
