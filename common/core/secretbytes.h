@@ -36,7 +36,7 @@ private:
 
 // Any stream (QDebug, QTextStream, ...); a template so that no stream type needs to be complete
 // here (clang refuses a deleted function whose by-value parameter type is incomplete).
-template<typename Stream>
+template <typename Stream>
 void operator<<(Stream &&, const SecretBytes &) = delete;
 
 // Constant-time equality for tokens, MACs and hashes.

@@ -388,7 +388,8 @@ Outcome CredentialService::putPolicy(const Actor &actor, const QString &credenti
         return invalid(QStringLiteral("telegram_chat_id must be a string or a number."));
     else
         p.telegramChatId = chat.toString();
-    static const QRegularExpression chatId(QStringLiteral("^(-?[0-9]{1,20}|@[A-Za-z0-9_]{5,64})\\z"));
+    static const QRegularExpression chatId(
+            QStringLiteral("^(-?[0-9]{1,20}|@[A-Za-z0-9_]{5,64})\\z"));
     if (!p.telegramChatId.isEmpty() && !chatId.match(p.telegramChatId).hasMatch())
         return invalid(
                 QStringLiteral("telegram_chat_id must be a numeric chat id or an @channel name."));
