@@ -55,7 +55,7 @@ void ApprovalHub::check(const QString &onlyTeam)
                 ready = it.value() > w.cursor;
             }
             if (ready)
-                due.append(std::move(m_waiters.takeAt(i)));
+                due.append(m_waiters.takeAt(i));
             else
                 ++i;
         }
