@@ -3,7 +3,8 @@
 # private PostgreSQL server and runs the whole suite on both database backends.
 #   tests/run.sh              normal build (build-tests/)
 #   tests/run.sh --sanitize   AddressSanitizer + UndefinedBehaviorSanitizer build (build-asan/)
-# The normal run also runs every libFuzzer target of tests/fuzz for FUZZ_SECONDS (default 60).
+# The normal run also runs every libFuzzer target of tests/fuzz (a reproducible slice each,
+# tests/fuzz/run.sh).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -35,10 +36,21 @@ export TAP_REQUIRE_PG=1
 jobs=2
 [[ "$mode" == "--sanitize" ]] && jobs=1
 status=0
-ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 900 || status=$?
-
-# The fuzz targets (their own clang build with ASan + UBSan), each for a bounded time.
-if [[ "$mode" != "--sanitize" ]]; then
-  FUZZ_SECONDS="${FUZZ_SECONDS:-60}" "$root/tests/fuzz/run.sh" || status=1
+summary="ctest ($build): passed"
+if ! ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 900; then
+  status=1
+  summary="ctest ($build): FAILED: $(tr '\n' ' ' < "$build/Testing/Temporary/LastTestsFailed.log" 2>/dev/null)"
 fi
+
+# The fuzz targets (their own clang build with ASan + UBSan): a reproducible bounded slice each.
+if [[ "$mode" != "--sanitize" ]]; then
+  if "$root/tests/fuzz/run.sh"; then
+    summary+=$'\n'"fuzz: passed"
+  else
+    status=1
+    summary+=$'\n'"fuzz: FAILED (see '== fuzz_<target> FAILED' above)"
+  fi
+fi
+echo "== tests/run.sh $mode summary"
+echo "$summary"
 exit "$status"
