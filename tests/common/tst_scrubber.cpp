@@ -170,6 +170,8 @@ private slots:
     void mimeBase64();
     void nearMisses_data();
     void nearMisses();
+    void cutsKeepEscapesWhole_data();
+    void cutsKeepEscapesWhole();
 };
 
 void TestScrubber::encodings_data()
@@ -668,6 +670,87 @@ void TestScrubber::nearMisses()
     QCOMPARE(scrubber.scrubAll(text), text);
     QCOMPARE(streamed(scrubber, text, fixed(1)), text);
     QCOMPARE(scrubber.redactions(), 0);
+}
+
+void TestScrubber::cutsKeepEscapesWhole_data()
+{
+    QTest::addColumn<QByteArrayList>("values"); // secret i is named "a" + i
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<QByteArray>("expected");
+
+    // An escape that straddles the START of a match: "%8" + "7…" is the escape %87 (so the
+    // percent view holds no secret), but cutting before the '7' leaves "p%61ss%8", which
+    // percent-decodes to the secret (the fuzz finding, tests/fuzz/corpus/scrubber/cut-*).
+    const QByteArray pass = QByteArrayLiteral("pass%8");
+    QTest::addRow("start, percent") << QByteArrayList{ pass } << "<p%61ss%8" + pass.toHex() + ">"
+                                    << QByteArrayLiteral("<p%61ss[REDACTED:a0]>");
+    // "\u00" + "6b…" is \u006b; cut, "\u006be\u00" JSON-decodes to the secret.
+    const QByteArray unit = QByteArrayLiteral("ke\\u00");
+    QTest::addRow("start, json \\u00")
+            << QByteArrayList{ unit } << R"(<\u006be\u00)" + unit.toHex() + ">"
+            << QByteArrayLiteral(R"(<\u006be[REDACTED:a0]>)");
+    // "\" + "next…" is \n; cut, "t\u0061il\" JSON-decodes to the first secret.
+    QTest::addRow("start, json backslash")
+            << QByteArrayList{ "tail\\", "next-secret" } << QByteArray(R"(<t\u0061il\next-secret>)")
+            << QByteArrayLiteral(R"(<t\u0061il[REDACTED:a1]>)");
+    QTest::addRow("start, json surrogate pair")
+            << QByteArrayList{ "1-next-secret" } << QByteArray(R"(<\uD83D\uDD11-next-secret>)")
+            << QByteArrayLiteral("<[REDACTED:a0]>");
+    QTest::addRow("start, percent, raw match")
+            << QByteArrayList{ "1-next-secret" } << QByteArray("<%41-next-secret>")
+            << QByteArrayLiteral("<[REDACTED:a0]>");
+
+    // An escape that straddles the END of a match: its tail would be left as literal text.
+    QTest::addRow("end, percent") << QByteArrayList{ "key-one%4" } << QByteArray("<key-one%41>")
+                                  << QByteArrayLiteral("<[REDACTED:a0]>");
+    QTest::addRow("end, json \\u00")
+            << QByteArrayList{ "key-one\\u00" } << QByteArray(R"(<key-one\u0041>)")
+            << QByteArrayLiteral("<[REDACTED:a0]>");
+    QTest::addRow("end, json backslash")
+            << QByteArrayList{ "key-one\\" } << QByteArray(R"(<key-one\nz>)")
+            << QByteArrayLiteral("<[REDACTED:a0]z>");
+    QTest::addRow("end, json surrogate pair")
+            << QByteArrayList{ "key-one\\uD83D" } << QByteArray(R"(<key-one\uD83D\uDD11>)")
+            << QByteArrayLiteral("<[REDACTED:a0]>");
+    // Held bytes that turn out literal are not swallowed.
+    QTest::addRow("end, literal \\u00")
+            << QByteArrayList{ "key-one\\u00" } << QByteArray(R"(<key-one\u00zz>)")
+            << QByteArrayLiteral("<[REDACTED:a0]zz>");
+    QTest::newRow("end, literal %4") << QByteArrayList{ "key-one%4" } << QByteArray("<key-one%4z>")
+                                     << QByteArrayLiteral("<[REDACTED:a0]z>");
+    // A match that begins inside the widened part is kept, from the end of the widened range.
+    QTest::addRow("end, next match inside the escape")
+            << QByteArrayList{ "key-one%4", "1-key-two" } << QByteArray("<key-one%41-key-two>")
+            << QByteArrayLiteral("<[REDACTED:a0][REDACTED:a1]>");
+    QTest::addRow("end, next match inside the pair")
+            << QByteArrayList{ "key-one\\uD83D", "1-key-two" }
+            << QByteArray(R"(<key-one\uD83D\uDD11-key-two>)")
+            << QByteArrayLiteral("<[REDACTED:a0][REDACTED:a1]>");
+}
+
+// No cut falls inside a multi-byte symbol of the percent or JSON view (an escape, a surrogate
+// pair): the redacted range is widened to the symbol's bounds, so what is left decodes as it
+// did. One-shot, byte by byte, split into two chunks at every point, and in random chunks.
+void TestScrubber::cutsKeepEscapesWhole()
+{
+    QFETCH(QByteArrayList, values);
+    QFETCH(QByteArray, text);
+    QFETCH(QByteArray, expected);
+
+    QList<Secret> secrets;
+    for (qsizetype i = 0; i < values.size(); ++i)
+        secrets.append({ QStringLiteral("a%1").arg(i), SecretBytes(values.at(i)) });
+    Scrubber scrubber(secrets);
+    QCOMPARE(scrubber.scrubAll(text), expected);
+    QCOMPARE(streamed(scrubber, text, fixed(1)), expected);
+    for (qsizetype split = 0; split <= text.size(); ++split) {
+        QByteArray out = scrubber.feed(QByteArrayView(text).first(split));
+        out += scrubber.feed(QByteArrayView(text).sliced(split));
+        out += scrubber.finish();
+        QVERIFY2(out == expected, qPrintable(QStringLiteral("split at %1").arg(split)));
+    }
+    for (quint32 seed = 1; seed <= 10; ++seed)
+        QCOMPARE(streamed(scrubber, text, randomSizes(seed, 5)), expected);
 }
 
 QTEST_APPLESS_MAIN(TestScrubber)

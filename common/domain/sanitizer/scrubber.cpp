@@ -4,6 +4,14 @@
 
 namespace tap::sanitizer {
 
+namespace {
+
+// The most source bytes one view symbol comes from: a JSON surrogate pair "\uD83D\uDD11".
+// A replaced range is widened by less than this at each end (see the class comment).
+constexpr qsizetype MaxSymbolBytes = 12;
+
+} // namespace
+
 Scrubber::Scrubber(const QList<Secret> &secrets)
 {
     std::array<QList<QList<QByteArray>>, ViewCount> patterns;
@@ -28,6 +36,11 @@ Scrubber::Scrubber(const QList<Secret> &secrets)
                 core::wipe(pattern);
         }
     }
+    // The undecided range [cursor, next) is what the longest pattern's source can span
+    // (sourceSpan includes what a decoder holds), plus a widened start (< MaxSymbolBytes before
+    // the match) and, while a replacement waits for an escape that a decoder holds and that
+    // began inside the match, that escape (< MaxSymbolBytes past the match's end).
+    m_window += 2 * MaxSymbolBytes;
     for (int byte = 0; byte < 256; ++byte) {
         const auto b = uchar(byte);
         m_quiet[b] = b != '%' && b != '\\' && b != '\r' && b != '\n';
@@ -56,19 +69,98 @@ void Scrubber::onSymbol(Stream &stream, int view, uchar symbol, qint64 start, qi
     ViewStream &vs = stream.views[view];
     const qsizetype size = vs.spans.size();
     vs.spans[vs.length % size] = Span{ start, end };
+    if (end - start > 1 && (view == int(View::Percent) || view == int(View::Json)))
+        noteUnit(stream, start, end);
     vs.state = automaton.step(vs.state, symbol);
     if (automaton.node(vs.state).output >= 0) {
         automaton.forEachMatch(vs.state, [&](int length, int secret) {
-            const qint64 first = vs.spans.at((vs.length + 1 - length) % size).start;
-            if (first < stream.cursor)
-                return; // inside text that is already decided
-            Hit &hit = stream.hits[first % m_window];
-            if (hit.start != first || hit.length < end - first)
-                hit = Hit{ first, end - first, secret };
-            stream.lastHitStart = std::max(stream.lastHitStart, first);
+            offerHit(stream, vs.spans.at((vs.length + 1 - length) % size).start, end, secret);
         });
     }
     ++vs.length;
+}
+
+// Notes, for each position strictly inside the multi-byte symbol [start, end), the symbol's
+// bounds. Percent and Json symbols never overlap ('%' is not part of a JSON escape, '\\' not
+// of a percent escape), so each position has at most one.
+void Scrubber::noteUnit(Stream &stream, qint64 start, qint64 end) const
+{
+    if (unitAround(stream, start + 1).start == start)
+        return; // already noted: one escape can decode to several UTF-8 bytes
+    for (qint64 pos = start + 1; pos < end; ++pos)
+        stream.units[pos % m_window] = Unit{ pos, Span{ start, end } };
+    stream.unitsEnd = std::max(stream.unitsEnd, end);
+}
+
+// The multi-byte Percent or Json symbol that covers `pos` strictly inside, else {pos, pos}.
+// Known for the positions of the undecided range once the symbol is complete.
+Scrubber::Span Scrubber::unitAround(const Stream &stream, qint64 pos) const
+{
+    if (pos < stream.unitsEnd) {
+        const Unit &unit = stream.units.at(pos % m_window);
+        if (unit.pos == pos)
+            return unit.symbol;
+    }
+    return Span{ pos, pos };
+}
+
+// Notes a match of the source range [first, end). Only the longest match per start is kept.
+void Scrubber::offerHit(Stream &stream, qint64 first, qint64 end, int secret) const
+{
+    if (first >= stream.clip.start && first < stream.clip.end)
+        first = stream.clip.end; // began in the widened tail of a replacement (replaced())
+    if (first < stream.cursor || first >= end)
+        return; // inside text that is already decided
+    Hit &hit = stream.hits[first % m_window];
+    if (hit.start != first || hit.length < end - first)
+        hit = Hit{ first, end - first, secret };
+    stream.lastHitStart = std::max(stream.lastHitStart, first);
+}
+
+// The longest match that starts at the cursor or inside the multi-byte symbol that starts there
+// (up to `last`), widened at its end to a whole symbol; start < 0 if there is none. `matchEnd`
+// gets the end of the match itself.
+Scrubber::Hit Scrubber::widenedHit(const Stream &stream, qint64 last, qint64 &matchEnd) const
+{
+    Hit best;
+    matchEnd = stream.cursor;
+    for (qint64 pos = stream.cursor; pos < last; ++pos) {
+        const Hit &hit = stream.hits.at(pos % m_window);
+        if (hit.start == pos && pos + hit.length > matchEnd) {
+            best = hit;
+            matchEnd = pos + hit.length;
+        }
+    }
+    if (best.start < 0)
+        return best;
+    const qint64 end = std::max(matchEnd, unitAround(stream, matchEnd).end);
+    return Hit{ stream.cursor, end - stream.cursor, best.secret };
+}
+
+// Whether a decoder holds an escape that begins before `end`: until it completes (and widens a
+// replacement ending at `end`) or turns out literal, the replacement is not decided.
+bool Scrubber::holdsBefore(const Stream &stream, qint64 end) const
+{
+    for (const qint64 held : { stream.percent.pendingStart(), stream.json.pendingStart() }) {
+        if (held >= 0 && held < end)
+            return true;
+    }
+    return false;
+}
+
+// Moves the cursor past the replaced `hit`. A match that began in its widened tail
+// [matchEnd, end) and reaches beyond it is kept from `end` on, like one found there later
+// (offerHit), so a widening never uncovers the rest of a neighbouring secret.
+void Scrubber::replaced(Stream &stream, const Hit &hit, qint64 matchEnd) const
+{
+    const qint64 end = hit.start + hit.length;
+    stream.cursor = end;
+    stream.clip = Span{ matchEnd, end };
+    for (qint64 pos = matchEnd; pos < end; ++pos) {
+        const Hit tail = stream.hits.at(pos % m_window);
+        if (tail.start == pos)
+            offerHit(stream, pos, pos + tail.length, tail.secret);
+    }
 }
 
 void Scrubber::scanByte(Stream &stream, uchar byte, qint64 pos)
@@ -96,9 +188,10 @@ void Scrubber::flushDecoders(Stream &stream)
     stream.joined.flush(sink(int(View::Joined)));
 }
 
-// The first source position that may still begin a match: the source start of the deepest
-// open trie node on each view's failure chain (Automaton::Node::openDepth) and of the bytes a
-// decoder holds; `next` (the first byte not yet scanned) when nothing is open.
+// The first source position that may still begin a replacement: the source start of the
+// deepest open trie node on each view's failure chain (Automaton::Node::openDepth), widened to
+// the symbol around it, and of the bytes a decoder holds; `next` (the first byte not yet
+// scanned) when nothing is open.
 qint64 Scrubber::undecidedFrom(const Stream &stream, qint64 next) const
 {
     qint64 limit = next;
@@ -106,7 +199,10 @@ qint64 Scrubber::undecidedFrom(const Stream &stream, qint64 next) const
         const ViewStream &vs = stream.views[v];
         const int depth = m_automata[v].node(vs.state).openDepth;
         if (depth > 0)
-            limit = std::min(limit, vs.spans.at((vs.length - depth) % vs.spans.size()).start);
+            limit = std::min(
+                    limit,
+                    unitAround(stream, vs.spans.at((vs.length - depth) % vs.spans.size()).start)
+                            .start);
     }
     for (const qint64 held : { stream.percent.pendingStart(), stream.json.pendingStart(),
                                stream.joined.pendingStart() }) {
@@ -121,6 +217,9 @@ void Scrubber::reset(Stream &stream) const
     stream.cursor = 0;
     stream.lastHitStart = -1;
     stream.hits.fill(Hit{});
+    stream.units.fill(Unit{});
+    stream.unitsEnd = 0;
+    stream.clip = Span{};
     for (ViewStream &vs : stream.views) {
         vs.state = 0;
         vs.length = 0;
@@ -131,14 +230,17 @@ void Scrubber::reset(Stream &stream) const
 }
 
 // Scans `chunk` after the pending bytes. A position is decided once no match that starts there
-// can still be incomplete in any view (undecidedFrom); then the longest match starting there,
-// if any, is replaced, and the bytes before it are emitted unchanged.
+// (or inside the multi-byte symbol that starts there) can still be incomplete in any view
+// (undecidedFrom); then the longest such match, if any, is replaced, widened to whole symbols,
+// once no decoder holds an escape that begins inside it; the bytes before it are emitted
+// unchanged.
 QByteArray Scrubber::run(Stream &stream, QByteArrayView chunk, bool flush)
 {
     if (isEmpty())
         return chunk.toByteArray();
     if (stream.hits.isEmpty()) {
         stream.hits.resize(m_window);
+        stream.units.resize(m_window);
         for (int v = 0; v < ViewCount; ++v)
             stream.views[v].spans.resize(std::max<qsizetype>(1, m_automata[v].maxPatternLength()));
     }
@@ -159,15 +261,20 @@ QByteArray Scrubber::run(Stream &stream, QByteArrayView chunk, bool flush)
                 stream.cursor = limit; // no match starts in [cursor, limit)
                 return;
             }
-            const Hit &hit = stream.hits.at(stream.cursor % m_window);
-            if (hit.start != stream.cursor) {
-                ++stream.cursor;
+            const Span symbol = unitAround(stream, stream.cursor + 1);
+            const qint64 last = symbol.start == stream.cursor ? symbol.end : stream.cursor + 1;
+            qint64 matchEnd = 0;
+            const Hit hit = widenedHit(stream, last, matchEnd);
+            if (hit.start < 0) {
+                stream.cursor = last;
                 continue;
             }
+            if (holdsBefore(stream, hit.start + hit.length))
+                return; // decided when the held escape completes or turns out literal
             out.append(data.sliced(emitted - base, stream.cursor - emitted));
             out.append(m_replacements.at(hit.secret));
             ++m_redactions;
-            stream.cursor += hit.length;
+            replaced(stream, hit, matchEnd);
             emitted = stream.cursor;
         }
     };

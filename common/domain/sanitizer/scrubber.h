@@ -42,6 +42,15 @@ struct Secret
 // wins; replaced ranges do not overlap. A pattern shared by two secrets is reported under the
 // first one.
 //
+// Whole escapes: a replaced range never begins or ends strictly inside a multi-byte symbol of
+// the Percent or Json view ("%XX", a JSON escape, a surrogate pair "\uD83D\uDD11"); it is
+// widened to the symbol's bounds (up to 11 more bytes at each end). Otherwise the cut would
+// leave part of an escape as literal text ("p%61ss%8" + "[REDACTED]" from "p%61ss%87…", where
+// "%87" was one byte) that decodes, with its neighbours, to a secret. So what is left between
+// two replacements decodes exactly as it did in the whole text. A match that begins inside
+// the widened tail of a replaced range is kept, from the end of that range on. Bytes a decoder
+// holds are not swallowed when they turn out literal: the decision waits for them.
+//
 // Streaming: feed() returns only bytes that can no longer be part of a match and keeps the
 // rest (at most maxHeldBytes(), usually far fewer) for the next call, so a secret split across
 // any chunk boundary is still found; finish() flushes. There is no size above which scanning
@@ -85,6 +94,11 @@ private:
         qint64 start = 0; // the source range a view symbol was decoded from
         qint64 end = 0;
     };
+    struct Unit
+    {
+        qint64 pos = -1; // absolute stream position; the slot is stale unless it matches
+        Span symbol; // the multi-byte Percent or Json symbol that covers pos strictly inside
+    };
     struct ViewStream
     {
         int state = 0;
@@ -97,6 +111,9 @@ private:
         qint64 lastHitStart = -1;
         QByteArray pending; // the bytes from cursor to the end of what has been scanned
         QList<Hit> hits; // longest match starting at each pending position, by position % size
+        QList<Unit> units; // for positions inside a multi-byte symbol, by position % size
+        qint64 unitsEnd = 0; // no position at or after it lies inside a noted symbol
+        Span clip; // the widened tail of the last replacement: a match starting there is moved
         std::array<ViewStream, ViewCount> views;
         PercentDecoder percent;
         JsonDecoder json;
@@ -107,6 +124,12 @@ private:
     void scanByte(Stream &stream, uchar byte, qint64 pos);
     void flushDecoders(Stream &stream);
     void onSymbol(Stream &stream, int view, uchar symbol, qint64 start, qint64 end);
+    void noteUnit(Stream &stream, qint64 start, qint64 end) const;
+    Span unitAround(const Stream &stream, qint64 pos) const;
+    void offerHit(Stream &stream, qint64 first, qint64 end, int secret) const;
+    Hit widenedHit(const Stream &stream, qint64 last, qint64 &matchEnd) const;
+    bool holdsBefore(const Stream &stream, qint64 end) const;
+    void replaced(Stream &stream, const Hit &hit, qint64 matchEnd) const;
     qint64 undecidedFrom(const Stream &stream, qint64 next) const;
     bool idle(const Stream &stream) const;
     void reset(Stream &stream) const;
@@ -114,7 +137,7 @@ private:
     std::array<Automaton, ViewCount> m_automata;
     QList<QByteArray> m_replacements;
     qsizetype m_maxPatternLength = 0;
-    qsizetype m_window = 0; // size of Stream::hits: bounds the undecided source range
+    qsizetype m_window = 0; // size of Stream::hits and ::units: bounds the undecided range
     std::array<bool, 256> m_quiet{}; // no view can begin a symbol, escape or match with it
     int m_redactions = 0;
     Stream m_stream;
