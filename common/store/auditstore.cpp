@@ -57,6 +57,17 @@ QJsonObject AuditRecord::toJson() const
     return o;
 }
 
+Result<void> AuditStore::complete(const AuditRecord &r)
+{
+    auto q = m_db.exec(
+            QStringLiteral("UPDATE audit_log SET latency_ms = ?, upstream_latency_ms = "
+                           "?, redactions = ?, reason = ? WHERE seq = ?"),
+            { r.latencyMs, r.upstreamLatencyMs, r.redactions, optionalText(r.reason), r.seq });
+    if (!q)
+        return q.error();
+    return {};
+}
+
 Result<qint64> AuditStore::append(const AuditRecord &r)
 {
     const QString sql = QStringLiteral("INSERT INTO audit_log (ts, team_id, kind, request_id, "

@@ -59,6 +59,10 @@ public:
     explicit AuditStore(Database &db) : m_db(db) { }
 
     core::Result<qint64> append(const AuditRecord &record);
+    // Fills in what a record appended before its outcome was known learns at the end (a
+    // streamed answer: latency, upstream latency, redactions, a reason such as a failure
+    // mid-stream); finds the record by `record.seq`. Nothing else of the record changes.
+    core::Result<void> complete(const AuditRecord &record);
     core::Result<QList<AuditRecord>> query(const AuditQuery &query);
 
 private:

@@ -9,6 +9,14 @@ using core::ErrorCode;
 using core::Result;
 using core::SecretBytes;
 
+Result<bool> Vault::hasKeyCheck(Database &db)
+{
+    auto q = db.exec(QStringLiteral("SELECT 1 FROM meta WHERE key = 'key_check'"));
+    if (!q)
+        return q.error();
+    return q->next();
+}
+
 Result<void> Vault::checkMasterKey()
 {
     auto q = m_db.exec(QStringLiteral("SELECT value FROM meta WHERE key = 'key_check'"));

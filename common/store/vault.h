@@ -25,6 +25,9 @@ public:
     }
 
     core::Result<void> checkMasterKey();
+    // Whether the database has recorded a key check, i.e. has ever had a master key (read
+    // before the key is loaded: a fresh database may get a new key, an existing one may not).
+    static core::Result<bool> hasKeyCheck(Database &db);
 
     // A new wrapped data key for a team that is about to be inserted.
     core::Result<QByteArray> newWrappedTeamKey(const QString &teamId);

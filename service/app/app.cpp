@@ -14,7 +14,6 @@
 #include "crypto/passwordhasher.h"
 #include "forward/auditsink.h"
 #include "forward/forwarder.h"
-#include "store/approvalstore.h"
 #include "upstream/curlclient.h"
 #include "core/logging.h"
 #include "crypto/keyring.h"
@@ -125,11 +124,10 @@ Result<void> App::loadKeys()
     } else {
         // Create a key only for a database that has never had one: a missing key file next to
         // an existing database is an operator error, not a reason to start afresh.
-        auto existing = m_db->exec(QStringLiteral("SELECT 1 FROM meta WHERE key = 'key_check'"));
+        auto existing = store::Vault::hasKeyCheck(*m_db);
         if (!existing)
             return existing.error();
-        const bool fresh = !existing->next();
-        key = crypto::MasterKey::fromFile(m_config.masterKeyFile, fresh, m_random);
+        key = crypto::MasterKey::fromFile(m_config.masterKeyFile, !existing.value(), m_random);
         if (!key)
             return key.error();
     }
@@ -244,15 +242,11 @@ void App::createServices()
                            .arg(QCoreApplication::applicationPid())
                            .arg(m_random.uuid().left(8));
     const QString &instanceId = m_instanceId;
-    forward::Settings settings{ m_config.allowPrivateTargets,
-                                m_config.forwardTimeoutS * 1000,
-                                m_config.approvalTimeoutS,
-                                m_config.publicUrl,
-                                instanceId,
-                                [this](const store::ApprovalRow &row) {
-                                    m_approvals->parked(row);
-                                } };
+    forward::Settings settings;
+    settings.allowPrivateTargets = m_config.allowPrivateTargets;
+    settings.forwardTimeoutMs = m_config.forwardTimeoutS * 1000;
     settings.maxResponseBufferBytes = m_config.maxResponseBufferBytes;
+    settings.instanceId = instanceId;
     m_forwarder = std::make_unique<forward::Forwarder>(*m_db, *m_vault, *m_keys, m_clock, m_random,
                                                        *m_auditSink, m_context->configGeneration,
                                                        settings);
@@ -260,9 +254,15 @@ void App::createServices()
     approvals::ApprovalService::Settings approvalSettings;
     approvalSettings.publicUrl = m_config.publicUrl;
     approvalSettings.instanceId = instanceId;
+    approvalSettings.approvalTimeoutS = m_config.approvalTimeoutS;
     approvalSettings.staleClaimMs = qint64(m_config.forwardTimeoutS) * 1000 + 5 * 60 * 1000;
-    m_approvals = std::make_unique<approvals::ApprovalService>(
-            *m_db, m_clock, *m_forwarder, *m_auditSink, *m_hub, approvalSettings);
+    // The two seams between forwarding and approval: the forwarder parks requests through the
+    // approval service (its ApprovalGate), which sends approved ones back through the
+    // forwarder (its ApprovedSender).
+    m_approvals = std::make_unique<approvals::ApprovalService>(*m_db, *m_vault, m_clock, m_random,
+                                                               *m_forwarder, *m_auditSink, *m_hub,
+                                                               approvalSettings);
+    m_forwarder->setApprovalGate(m_approvals.get());
     m_context->agentRetired = [this](const admin::Actor &actor, const QString &agentId,
                                      const QString &reason) {
         m_approvals->agentRetired(actor.teamId, agentId, reason, actor.email);

@@ -3,7 +3,7 @@
 #include "approvals/hub.h"
 #include "core/logging.h"
 #include "forward/auditsink.h"
-#include "forward/forwarder.h"
+#include "store/accountstore.h"
 #include "store/agentstore.h"
 #include "store/credentialstore.h"
 #include "store/passkeystore.h"
@@ -64,12 +64,14 @@ QString Approver::display() const
     return matrixUserId;
 }
 
-ApprovalService::ApprovalService(store::Database &db, const core::Clock &clock,
-                                 forward::Forwarder &forwarder, forward::AuditSink &audit,
-                                 ApprovalHub &hub, Settings settings)
+ApprovalService::ApprovalService(store::Database &db, store::Vault &vault, const core::Clock &clock,
+                                 core::Random &random, forward::ApprovedSender &sender,
+                                 forward::AuditSink &audit, ApprovalHub &hub, Settings settings)
     : m_db(db),
+      m_vault(vault),
       m_clock(clock),
-      m_forwarder(forwarder),
+      m_random(random),
+      m_sender(sender),
       m_audit(audit),
       m_hub(hub),
       m_settings(std::move(settings))
@@ -82,7 +84,25 @@ void ApprovalService::addObserver(ApprovalObserver *observer)
     m_observers.append(observer);
 }
 
-void ApprovalService::parked(const store::ApprovalRow &row)
+Result<store::ApprovalRow> ApprovalService::park(store::ApprovalRow row,
+                                                 const forward::ReviewedRequest &request)
+{
+    const qint64 now = m_clock.nowMs();
+    row.id = m_random.uuid();
+    row.status = QStringLiteral("pending");
+    row.createdAt = now;
+    row.expiresAt = now + qint64(m_settings.approvalTimeoutS) * 1000;
+    // The reviewed request, exactly as the agent sent it (no secret in it), sealed for the team.
+    auto sealed = forward::sealReviewedRequest(m_vault, row, request);
+    if (!sealed)
+        return sealed.error();
+    row.sealedRequest = sealed.value();
+    if (auto r = store::ApprovalStore(m_db).create(row); !r)
+        return r.error();
+    return row;
+}
+
+void ApprovalService::announce(const store::ApprovalRow &row)
 {
     m_hub.notify(row.teamId);
     QList<ApprovalObserver *> observers;
@@ -150,14 +170,12 @@ Result<bool> ApprovalService::mayDecide(const store::ApprovalRow &row, const App
     QStringList telegramIds{ who.telegramUserId };
     QStringList matrixIds{ who.matrixUserId };
     if (!who.userId.isEmpty()) { // a member may also be named by the chat ids they linked
-        auto q = m_db.exec(
-                QStringLiteral("SELECT telegram_user_id, matrix_user_id FROM users WHERE id = ?"),
-                { who.userId });
-        if (!q)
-            return q.error();
-        if (q->next()) {
-            telegramIds << q->value(0).toString();
-            matrixIds << q->value(1).toString();
+        auto user = store::AccountStore(m_db, m_vault).userById(who.userId);
+        if (!user)
+            return user.error();
+        if (user.value()) {
+            telegramIds << user.value()->telegramUserId;
+            matrixIds << user.value()->matrixUserId;
         }
     }
     telegramIds.removeAll(QString());
@@ -317,8 +335,7 @@ Result<store::ApprovalRow> ApprovalService::decide(const QString &id, bool appro
     changed(after);
     if (approve) {
         // This process holds the claim: it and nobody else sends the request, once.
-        m_forwarder.sendApproved(after,
-                                 [this](const store::ApprovalRow &final) { changed(final); });
+        m_sender.sendApproved(after, [this](const store::ApprovalRow &final) { changed(final); });
     }
     after.sealedRequest.clear();
     return after;

@@ -3,6 +3,8 @@
 #include "admin/actor.h"
 #include "admin/reply.h"
 #include "core/clock.h"
+#include "core/random.h"
+#include "forward/approvalgate.h"
 #include "store/approvalstore.h"
 
 #include <QMutex>
@@ -12,8 +14,10 @@
 
 namespace tap::forward {
 class AuditSink;
-class Forwarder;
 } // namespace tap::forward
+namespace tap::store {
+class Vault;
+}
 
 namespace tap::approvals {
 
@@ -47,25 +51,31 @@ public:
     virtual void approvalChanged(const store::ApprovalRow &row) = 0;
 };
 
-// The human-approval flow (seeds "Human approval"): lists for approvers, decisions with the
-// policy's allowed approvers and passkey step-up enforced, sending what was approved exactly
-// once, expiry and clean-up. Thread-safe.
-class ApprovalService
+// The human-approval flow (seeds "Human approval"): parking requests for review (the
+// forwarder's ApprovalGate), lists for approvers, decisions with the policy's allowed
+// approvers and passkey step-up enforced, sending what was approved exactly once (through an
+// ApprovedSender), expiry and clean-up. Thread-safe.
+class ApprovalService final : public forward::ApprovalGate
 {
 public:
     struct Settings
     {
         QUrl publicUrl;
         QString instanceId;
+        int approvalTimeoutS = 3600; // a parked request expires after this
         qint64 retainMs = 5 * 60 * 1000; // unread final results are wiped after this
         qint64 staleClaimMs = 10 * 60 * 1000; // an approved request unfinished this long failed
     };
-    ApprovalService(store::Database &db, const core::Clock &clock, forward::Forwarder &forwarder,
+    ApprovalService(store::Database &db, store::Vault &vault, const core::Clock &clock,
+                    core::Random &random, forward::ApprovedSender &sender,
                     forward::AuditSink &audit, ApprovalHub &hub, Settings settings);
 
     void addObserver(ApprovalObserver *observer);
-    // From the forwarder: a request was parked.
-    void parked(const store::ApprovalRow &row);
+
+    // forward::ApprovalGate: the forwarder parks a request, answers the agent, then announces.
+    core::Result<store::ApprovalRow> park(store::ApprovalRow row,
+                                          const forward::ReviewedRequest &request) override;
+    void announce(const store::ApprovalRow &row) override;
 
     // GET /admin/approvals: answers at once unless `waitS` > 0 and `cursor` is given, then when
     // something changed after the cursor (or the wait ends).
@@ -79,7 +89,7 @@ public:
 
     // What an approver sees of a request (no secret: the request never holds one).
     QJsonObject view(const store::ApprovalRow &row, bool canDecide) const;
-    QString approvalUrl(const QString &id) const;
+    QString approvalUrl(const QString &id) const override;
     // May this approver decide on this request (policy allowed_approvers)?
     core::Result<bool> mayDecide(const store::ApprovalRow &row, const Approver &who);
 
@@ -104,8 +114,10 @@ private:
                               const QString &actor);
 
     store::Database &m_db;
+    store::Vault &m_vault;
     const core::Clock &m_clock;
-    forward::Forwarder &m_forwarder;
+    core::Random &m_random;
+    forward::ApprovedSender &m_sender;
     forward::AuditSink &m_audit;
     ApprovalHub &m_hub;
     Settings m_settings;

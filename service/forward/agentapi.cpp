@@ -2,9 +2,9 @@
 // endpoint, and service discovery.
 #include "forward/exchange.h"
 #include "forward/forwarder.h"
+#include "forward/reviewedrequest.h"
 
 #include "core/clock.h"
-#include "crypto/keyring.h"
 #include "http/response.h"
 #include "sanitizer/scrubber.h"
 #include "store/approvalstore.h"
@@ -47,65 +47,51 @@ QString bodyPreview(const QByteArray &body)
 
 void Forwarder::park(const std::shared_ptr<Exchange> &x)
 {
-    const qint64 now = m_clock.nowMs();
+    const AgentRequest &q = x->request;
+    const Plan &p = x->plan;
+    if (!m_gate)
+        return reject(*x,
+                      Error(ErrorCode::Unavailable,
+                            QStringLiteral("Requests that need approval cannot be parked.")),
+                      QStringLiteral("approval_store_failed"));
     store::ApprovalRow a;
-    a.id = m_random.uuid();
-    a.teamId = x->teamId;
-    a.agentHomeTeamId = x->agent.homeTeamId;
-    a.agentId = x->agent.agentId;
-    a.agentInstanceId = x->agent.instanceId;
-    a.credentialName = x->credentialNames();
-    a.requestId = x->requestId;
-    a.method = QString::fromLatin1(x->method);
-    a.target = x->target;
+    a.teamId = p.teamId;
+    a.agentHomeTeamId = p.agent.homeTeamId;
+    a.agentId = p.agent.agentId;
+    a.agentInstanceId = p.agent.instanceId;
+    a.credentialName = p.credentialNames();
+    a.requestId = q.requestId;
+    a.method = QString::fromLatin1(q.method);
+    a.target = p.target;
     // Approvers are semi-trusted (seed trust model): whatever the agent sent, no value of a
     // credential of this request reaches them, not even one the agent somehow had.
-    QByteArray preview = bodyPreview(x->body).toUtf8();
-    for (const auto &c : std::as_const(x->credentials))
+    QByteArray preview = bodyPreview(q.body).toUtf8();
+    for (const auto &c : std::as_const(p.credentials))
         preview = sanitizer::Scrubber(*c->scrubber).scrubAll(preview);
     a.bodyPreview = QString::fromUtf8(preview);
-    a.createdAt = now;
-    a.expiresAt = now + qint64(m_settings.approvalTimeoutS) * 1000;
-    for (const auto &c : std::as_const(x->credentials))
+    for (const auto &c : std::as_const(p.credentials))
         a.requirePasskey = a.requirePasskey || c->requirePasskey;
-    // The reviewed request, exactly as the agent sent it (no secret in it), sealed for the team.
-    QJsonArray headers;
-    for (const auto &[name, value] : std::as_const(x->headers))
-        headers.append(QJsonArray{ QString::fromLatin1(name), QString::fromUtf8(value) });
-    const QJsonObject reviewed{ { QStringLiteral("method"), a.method },
-                                { QStringLiteral("target"), x->target },
-                                { QStringLiteral("team"), x->teamHeader },
-                                { QStringLiteral("credential"), x->credentialHeader },
-                                { QStringLiteral("headers"), headers },
-                                { QStringLiteral("body"),
-                                  QString::fromLatin1(x->body.toBase64()) } };
-    auto sealed = m_vault.seal(
-            a.teamId, crypto::KeyRing::rowAad("tap:approval-request:v1", a.teamId, a.id),
-            core::SecretBytes(QJsonDocument(reviewed).toJson(QJsonDocument::Compact)));
-    if (!sealed)
-        return reject(*x, sealed.error(), QStringLiteral("approval_store_failed"));
-    a.sealedRequest = sealed.value();
-    if (auto r = store::ApprovalStore(m_db).create(a); !r)
-        return reject(*x, r.error(), QStringLiteral("approval_store_failed"));
+    auto parked = m_gate->park(
+            a, { q.method, p.target, q.teamHeader, q.credentialHeader, q.headers, q.body });
+    if (!parked)
+        return reject(*x, parked.error(), QStringLiteral("approval_store_failed"));
+    a = parked.value();
 
     store::AuditRecord r = auditRecord(*x);
     r.status = 202;
     r.detail.insert(QStringLiteral("txn_id"), a.id);
     r.detail.insert(QStringLiteral("approval"), QStringLiteral("pending"));
     if (auto w = m_audit.write(r); !w)
-        return x->responder.send(withRequestId(http::Response::error(w.error()), x->requestId));
+        return x->sink->send(withRequestId(http::Response::error(w.error()), q.requestId), false);
 
-    QUrl approval = m_settings.publicUrl;
-    approval.setPath(approval.path() + QStringLiteral("/approve/") + a.id);
     const QJsonObject body{ { QStringLiteral("txn_id"), a.id },
                             { QStringLiteral("status"), QStringLiteral("pending") },
                             { QStringLiteral("poll_url"),
                               QString(QStringLiteral("/agent/approvals/") + a.id) },
-                            { QStringLiteral("approval_url"), approval.toString() },
+                            { QStringLiteral("approval_url"), m_gate->approvalUrl(a.id) },
                             { QStringLiteral("expires_at"), core::toRfc3339(a.expiresAt) } };
-    x->responder.send(withRequestId(http::Response::json(202, body), x->requestId));
-    if (m_settings.onParked)
-        m_settings.onParked(a);
+    x->sink->send(withRequestId(http::Response::json(202, body), q.requestId), false);
+    m_gate->announce(a);
 }
 
 void Forwarder::approvalStatus(const http::Request &request, const QString &txnId,

@@ -2,9 +2,9 @@
 // the configuration as it is now, sent, and its sanitized answer sealed for the agent's poll.
 #include "forward/exchange.h"
 #include "forward/forwarder.h"
+#include "forward/reviewedrequest.h"
 
 #include "core/logging.h"
-#include "crypto/keyring.h"
 #include "http/response.h"
 #include "store/agentstore.h"
 #include "store/vault.h"
@@ -19,35 +19,6 @@ using core::ErrorCode;
 using core::Result;
 
 namespace {
-
-QByteArray requestAad(const store::ApprovalRow &row)
-{
-    return crypto::KeyRing::rowAad("tap:approval-request:v1", row.teamId, row.id);
-}
-
-// The reviewed request as park() sealed it.
-Result<void> unpack(const QJsonObject &o, Exchange &x)
-{
-    x.method = o.value(QStringLiteral("method")).toString().toLatin1();
-    x.target = o.value(QStringLiteral("target")).toString();
-    x.teamHeader = o.value(QStringLiteral("team")).toString();
-    x.credentialHeader = o.value(QStringLiteral("credential")).toString();
-    const auto body =
-            QByteArray::fromBase64Encoding(o.value(QStringLiteral("body")).toString().toLatin1(),
-                                           QByteArray::AbortOnBase64DecodingErrors);
-    if (!body)
-        return Error(ErrorCode::Internal, QStringLiteral("The stored request is damaged."));
-    x.body = body.decoded;
-    const QJsonArray headers = o.value(QStringLiteral("headers")).toArray();
-    for (const QJsonValue &h : headers) {
-        const QJsonArray pair = h.toArray();
-        if (pair.size() != 2)
-            return Error(ErrorCode::Internal, QStringLiteral("The stored request is damaged."));
-        x.headers.append({ pair.at(0).toString().toLatin1(), pair.at(1).toString().toUtf8() });
-    }
-    x.contentType = http::headerValue(x.headers, "content-type");
-    return {};
-}
 
 // {"status", "headers", "body_base64"}: the body (up to TAP_MAX_RESPONSE_BUFFER_BYTES) is
 // spliced in as base64 bytes, not passed through a JSON value (a UTF-16 copy twice its size).
@@ -70,51 +41,59 @@ QByteArray storedAnswer(const http::Response &response)
 
 } // namespace
 
-QByteArray approvalResponseAad(const store::ApprovalRow &row)
-{
-    return crypto::KeyRing::rowAad("tap:approval-response:v1", row.teamId, row.id);
-}
-
 void Forwarder::sendApproved(const store::ApprovalRow &row,
                              std::function<void(const store::ApprovalRow &)> done)
 {
     auto x = std::make_shared<Exchange>();
     x->timer.start();
-    x->startedAt = m_clock.nowMs();
-    x->requestId = row.requestId;
-    x->teamId = row.teamId;
-    x->decision = QStringLiteral("approved");
-    x->approver = row.decidedBy;
-    x->auditDetail = { { QStringLiteral("txn_id"), row.id },
-                       { QStringLiteral("via"), row.decidedVia } };
-    x->agent = { row.agentHomeTeamId, row.agentId, false, -1, row.agentInstanceId };
+    x->request.startedAt = m_clock.nowMs();
+    x->request.requestId = row.requestId;
+    Plan &p = x->plan;
+    p.teamId = row.teamId;
+    p.decision = QStringLiteral("approved");
+    p.approver = row.decidedBy;
+    p.auditDetail = { { QStringLiteral("txn_id"), row.id },
+                      { QStringLiteral("via"), row.decidedVia } };
+    p.agent = { row.agentHomeTeamId, row.agentId, false, -1, row.agentInstanceId };
 
-    x->deliver = [this, row, done](const http::Response &response, bool forwarded) {
-        // What the agent's poll will return: the sanitized answer (or TAP's error), sealed.
-        auto sealed = m_vault.seal(row.teamId, approvalResponseAad(row),
-                                   core::SecretBytes(storedAnswer(response)));
-        store::ApprovalRow after = row;
-        after.status = forwarded ? QStringLiteral("forwarded") : QStringLiteral("failed");
-        after.responseStatus = response.status;
-        after.updatedAt = m_clock.nowMs();
-        auto finished = store::ApprovalStore(m_db).finish(
-                row.id, m_settings.instanceId, after.status, response.status,
-                sealed ? sealed.value() : QByteArray(), after.updatedAt);
-        if (!finished || !finished.value())
-            core::logEvent(core::lcApp(), QtWarningMsg,
-                           QStringLiteral("approved request finished but not recorded"),
-                           { { QStringLiteral("txn_id"), row.id } });
-        done(after);
-    };
+    // What the agent's poll will return: the sanitized answer (or TAP's error), sealed.
+    x->sink = std::make_shared<StoredSink>(
+            [this, row, done](const http::Response &response, bool forwarded) {
+                auto sealed = m_vault.seal(row.teamId, approvalResponseAad(row),
+                                           core::SecretBytes(storedAnswer(response)));
+                store::ApprovalRow after = row;
+                after.status = forwarded ? QStringLiteral("forwarded") : QStringLiteral("failed");
+                after.responseStatus = response.status;
+                after.updatedAt = m_clock.nowMs();
+                auto finished = store::ApprovalStore(m_db).finish(
+                        row.id, m_settings.instanceId, after.status, response.status,
+                        sealed ? sealed.value() : QByteArray(), after.updatedAt);
+                if (!finished || !finished.value())
+                    core::logEvent(core::lcApp(), QtWarningMsg,
+                                   QStringLiteral("approved request finished but not recorded"),
+                                   { { QStringLiteral("txn_id"), row.id } });
+                done(after);
+            });
 
-    auto opened = m_vault.open(row.teamId, requestAad(row), row.sealedRequest);
-    if (!opened)
-        return reject(*x, opened.error(), QStringLiteral("approval_request_unreadable"));
-    const QJsonObject reviewed = QJsonDocument::fromJson(opened->view().toByteArray()).object();
-    if (auto r = unpack(reviewed, *x); !r)
-        return reject(*x, r.error(), QStringLiteral("approval_request_unreadable"));
+    auto reviewed = openReviewedRequest(m_vault, row);
+    if (!reviewed)
+        return reject(*x, reviewed.error(), QStringLiteral("approval_request_unreadable"));
+    AgentRequest &q = x->request;
+    q.method = reviewed->method;
+    q.target = reviewed->target;
+    q.teamHeader = reviewed->teamHeader;
+    q.credentialHeader = reviewed->credentialHeader;
+    q.headers = reviewed->headers;
+    q.body = reviewed->body;
+    q.contentType = http::headerValue(q.headers, "content-type");
+    p.target = q.target;
+    sendReviewed(x, row);
+}
 
-    // Re-check everything that could have changed while the request waited.
+// Re-check everything that could have changed while the request waited, then send.
+void Forwarder::sendReviewed(const std::shared_ptr<Exchange> &x, const store::ApprovalRow &row)
+{
+    Plan &p = x->plan;
     auto agent = store::AgentStore(m_db).agent(row.agentHomeTeamId, row.agentId);
     if (!agent)
         return reject(*x, agent.error(), QStringLiteral("agent_lookup_failed"));
@@ -131,18 +110,18 @@ void Forwarder::sendApproved(const store::ApprovalRow &row,
                             QStringLiteral("The agent was disabled before the approved request "
                                            "could be sent.")),
                       QStringLiteral("agent_disabled"));
-    x->agent.enabled = true;
-    x->agent.rateLimitPerHour = agent.value()->rateLimitPerHour;
-    if (auto r = resolveTeam(*x); !r)
+    p.agent.enabled = true;
+    p.agent.rateLimitPerHour = agent.value()->rateLimitPerHour;
+    if (auto r = resolveTeam(x->request, p); !r)
         return reject(*x, r.error(), QStringLiteral("team_not_linked"));
-    if (x->teamId != row.teamId)
+    if (p.teamId != row.teamId)
         return reject(*x, Error(ErrorCode::Forbidden, QStringLiteral("The team changed.")),
                       QStringLiteral("team_changed"));
-    if (auto r = resolveCredentials(*x); !r)
-        return reject(*x, r.error(), x->reason.isEmpty() ? errorName(r.error().code()) : x->reason);
-    if (auto r = buildUpstream(*x); !r)
+    if (auto r = resolveCredentials(x->request, p); !r)
+        return reject(*x, r.error(), p.reason.isEmpty() ? errorName(r.error().code()) : p.reason);
+    if (auto r = buildUpstream(x->request, p); !r)
         return reject(*x, r.error(), errorName(r.error().code()));
-    x->reason = QStringLiteral("approved");
+    p.reason = QStringLiteral("approved");
     send(x);
 }
 

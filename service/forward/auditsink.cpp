@@ -105,13 +105,7 @@ Result<qint64> AuditSink::write(const store::AuditRecord &record, bool final)
 
 void AuditSink::complete(store::AuditRecord record)
 {
-    auto q = m_db.exec(QStringLiteral("UPDATE audit_log SET latency_ms = ?, upstream_latency_ms = "
-                                      "?, redactions = ?, reason = ? "
-                                      "WHERE seq = ?"),
-                       { record.latencyMs, record.upstreamLatencyMs, record.redactions,
-                         record.reason.isEmpty() ? QVariant() : QVariant(record.reason),
-                         record.seq });
-    if (!q)
+    if (!store::AuditStore(m_db).complete(record))
         core::logEvent(core::lcAudit(), QtCriticalMsg, QStringLiteral("audit update failed"),
                        { { QStringLiteral("request_id"), record.requestId } });
     appendLine(record);

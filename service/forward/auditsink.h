@@ -1,5 +1,6 @@
 #pragma once
 
+#include "forward/audittrail.h"
 #include "store/auditstore.h"
 
 #include <QFile>
@@ -19,20 +20,16 @@ namespace tap::forward {
 // The /forward hot path uses writeAsync(): records queue up and one committer thread inserts
 // all that are waiting in one transaction (group commit), then hands each caller its result
 // on the caller's thread. The answer is sent from there, so it still never precedes its record.
-class AuditSink
+class AuditSink : public AuditTrail
 {
 public:
     AuditSink(store::Database &db, const QString &filePath);
-    ~AuditSink();
+    ~AuditSink() override;
 
-    // Inserts the record; returns its sequence number. Records for which `final` is false are
-    // completed later by complete() (streamed responses: redactions known only at the end).
-    core::Result<qint64> write(const store::AuditRecord &record, bool final = true);
-    // Queues a final record; `done` runs on `context`'s thread once it is committed (or not).
-    // Nothing runs if `context` is gone by then.
+    core::Result<qint64> write(const store::AuditRecord &record, bool final = true) override;
     void writeAsync(const store::AuditRecord &record, QObject *context,
-                    std::function<void(core::Result<qint64>)> done);
-    void complete(store::AuditRecord record);
+                    std::function<void(core::Result<qint64>)> done) override;
+    void complete(store::AuditRecord record) override;
     bool fileOk() const { return m_fileOk; }
 
 private:

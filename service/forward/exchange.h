@@ -1,66 +1,54 @@
 #pragma once
 
 #include "forward/directory.h"
+#include "forward/responsesink.h"
 #include "http/bodystream.h"
 #include "http/request.h"
-#include "http/responder.h"
-#include "sanitizer/scrubber.h"
-#include "store/auditstore.h"
 #include "upstream/curlclient.h"
 
 #include <QElapsedTimer>
 #include <QJsonObject>
-
-#include <functional>
 
 #include <memory>
 #include <optional>
 
 namespace tap::forward {
 
-// One /forward request on its way through the pipeline (shared by the pipeline's parts).
-struct Exchange
+// The agent's request as it arrived, copied (the http::Request is gone once the handler
+// returns). Read once, so that every audit record, also of a request refused early, says what
+// was asked for; not changed after, except that a streamed body is taken in whole before the
+// request is parked for review.
+struct AgentRequest
 {
     QString requestId;
-    QElapsedTimer timer;
-    http::Responder responder;
     qint64 startedAt = 0;
-
-    // The agent's request, copied: the http::Request is gone once the handler returns.
     http::HeaderList headers;
     QByteArray body;
     std::shared_ptr<http::BodyStream> bodyStream; // a large body, still arriving
     QByteArray method;
-    QString target; // X-TAP-Target; normalised once the destination is resolved
-    QString policyUrl; // what auto_approve_urls are matched against (proxy::Target::policyView)
+    QString target; // X-TAP-Target as sent
     QString teamHeader;
     QString credentialHeader;
     QByteArray contentType;
+};
 
+// What TAP makes of the request: who asks, in which team, with which credentials, what the
+// policy said, and the upstream request to send.
+struct Plan
+{
     AgentIdentity agent;
     QString teamId;
     std::optional<QString> linkRole;
     bool placeholderMode = false;
     QList<std::shared_ptr<const Resolved>> credentials;
+    QString target; // the normalised target once the destination is resolved
+    QString policyUrl; // what auto_approve_urls are matched against (proxy::Target::policyView)
     QString reason;
     bool needsApproval = false;
-    // An approved request sent on the approver's behalf: no agent is waiting on a connection,
-    // so the (sanitized) answer goes to `deliver` instead of the responder; never streamed.
-    std::function<void(const http::Response &, bool forwarded)> deliver;
     QString decision = QStringLiteral("auto");
     QString approver;
     QJsonObject auditDetail;
-
     upstream::Request upstream;
-    upstream::CurlClient::TransferPtr transfer;
-    std::unique_ptr<sanitizer::Scrubber> scrubber;
-    int status = 0;
-    http::HeaderList responseHeaders;
-    QByteArray buffered;
-    bool streaming = false;
-    qint64 upstreamStartNs = 0;
-    int upstreamLatencyMs = -1;
-    store::AuditRecord streamAudit;
 
     QString credentialNames() const
     {
@@ -69,6 +57,16 @@ struct Exchange
             names << c->grant.credential.name;
         return names.join(u',');
     }
+};
+
+// One /forward exchange (or one approved request being sent) on its way through the pipeline;
+// the answer goes to `sink`. Once planned, a Relay takes over (relay.h).
+struct Exchange
+{
+    AgentRequest request;
+    Plan plan;
+    QElapsedTimer timer;
+    std::shared_ptr<ResponseSink> sink;
 };
 
 } // namespace tap::forward

@@ -1,6 +1,7 @@
 #include "forward/forwarder.h"
 
 #include "forward/exchange.h"
+#include "forward/relay.h"
 
 #include "core/logging.h"
 #include "crypto/keyring.h"
@@ -71,7 +72,7 @@ bool isMethodToken(const QByteArray &m)
 } // namespace
 
 Forwarder::Forwarder(store::Database &db, store::Vault &vault, const crypto::KeyRing &keys,
-                     const core::Clock &clock, core::Random &random, AuditSink &audit,
+                     const core::Clock &clock, core::Random &random, AuditTrail &audit,
                      const std::atomic<quint64> &generation, Settings settings)
     : m_db(db),
       m_vault(vault),
@@ -86,55 +87,63 @@ Forwarder::Forwarder(store::Database &db, store::Vault &vault, const crypto::Key
 
 store::AuditRecord Forwarder::auditRecord(const Exchange &x) const
 {
+    const AgentRequest &q = x.request;
+    const Plan &p = x.plan;
     store::AuditRecord r;
-    r.ts = x.startedAt;
-    r.teamId = x.teamId.isEmpty() ? x.agent.homeTeamId : x.teamId;
+    r.ts = q.startedAt;
+    r.teamId = p.teamId.isEmpty() ? p.agent.homeTeamId : p.teamId;
     r.kind = QStringLiteral("forward");
-    r.requestId = x.requestId;
-    r.actor = x.agent.agentId;
-    r.agentId = x.agent.agentId;
-    r.agentHomeTeamId = x.agent.homeTeamId;
-    r.credential = x.credentials.isEmpty() ? x.credentialHeader : x.credentialNames();
-    if (!x.credentials.isEmpty())
-        r.credentialScope = x.linkRole ? QStringLiteral("link:") + x.linkRole.value()
-                                       : x.credentials.first()->grant.credential.scopeKind;
-    r.method = QString::fromLatin1(x.method);
-    r.target = x.target.left(2048);
-    r.reason = x.reason;
+    r.requestId = q.requestId;
+    r.actor = p.agent.agentId;
+    r.agentId = p.agent.agentId;
+    r.agentHomeTeamId = p.agent.homeTeamId;
+    r.credential = p.credentials.isEmpty() ? q.credentialHeader : p.credentialNames();
+    if (!p.credentials.isEmpty())
+        r.credentialScope = p.linkRole ? QStringLiteral("link:") + p.linkRole.value()
+                                       : p.credentials.first()->grant.credential.scopeKind;
+    r.method = QString::fromLatin1(q.method);
+    r.target = p.target.left(2048);
+    r.reason = p.reason;
     r.latencyMs = int(x.timer.elapsed());
-    r.upstreamLatencyMs = x.upstreamLatencyMs;
-    r.approver = x.approver;
-    r.detail = x.auditDetail;
+    r.approver = p.approver;
+    r.detail = p.auditDetail;
     return r;
 }
 
 void Forwarder::reject(Exchange &x, const Error &error, const QString &reason)
 {
     http::Response response = http::Response::error(error);
-    response.setHeader("X-TAP-Request-Id", x.requestId.toLatin1());
-    auto answer = [deliver = x.deliver, responder = x.responder,
-                   requestId = x.requestId](http::Response r, const Result<qint64> &written) {
-        if (!written) { // the record is the condition for any answer
-            r = http::Response::error(Error(
-                    ErrorCode::Unavailable,
-                    QStringLiteral("The audit trail cannot be written; refusing to proceed.")));
-            r.setHeader("X-TAP-Request-Id", requestId.toLatin1());
-        }
-        if (deliver)
-            return deliver(r, false);
-        responder.send(std::move(r));
-    };
-    if (x.agent.agentId.isEmpty()) // refused before the agent was known: no team's trail
-        return answer(std::move(response), qint64(0));
-    x.reason = reason;
-    store::AuditRecord r = auditRecord(x);
-    r.decision = QStringLiteral("rejected");
-    r.status = response.status;
-    if (!x.deliver && x.responder.threadContext()) // group commit (AuditSink)
-        return m_audit.writeAsync(
-                r, x.responder.threadContext(),
-                [answer, response](Result<qint64> written) { answer(response, written); });
-    answer(std::move(response), m_audit.write(r));
+    response.setHeader("X-TAP-Request-Id", x.request.requestId.toLatin1());
+    std::optional<store::AuditRecord> record;
+    if (!x.plan.agent.agentId.isEmpty()) { // refused before the agent was known: no team's trail
+        x.plan.reason = reason;
+        record = auditRecord(x);
+        record->decision = QStringLiteral("rejected");
+        record->status = response.status;
+    }
+    answerAfterAudit(m_audit, x.sink, std::move(record),
+                     { std::move(response), false, x.request.requestId,
+                       QStringLiteral("The audit trail cannot be written; refusing to "
+                                      "proceed.") });
+}
+
+void Forwarder::send(const std::shared_ptr<Exchange> &x)
+{
+    // One scrubber for the answer, knowing every secret the request was sent with.
+    const Plan &p = x->plan;
+    QList<sanitizer::Secret> secrets;
+    for (const auto &c : std::as_const(p.credentials))
+        secrets.append({ c->grant.credential.name, c->secret });
+    sanitizer::Scrubber scrubber = p.credentials.size() == 1
+            ? sanitizer::Scrubber(*p.credentials.first()->scrubber)
+            : sanitizer::Scrubber(secrets);
+    Relay::Limits limits;
+    limits.storedBytes = m_settings.maxResponseBufferBytes;
+    store::AuditRecord record = auditRecord(*x);
+    record.decision = p.decision;
+    auto relay = std::make_shared<Relay>(m_audit, x->sink, std::move(scrubber), std::move(record),
+                                         x->timer, limits);
+    relay->start(std::move(x->plan.upstream), x->request.bodyStream);
 }
 
 Result<AgentIdentity> Forwarder::authenticate(const http::Request &request)
@@ -159,27 +168,29 @@ void Forwarder::forward(const http::Request &request, const http::Responder &res
 {
     auto x = std::make_shared<Exchange>();
     x->timer.start();
-    x->startedAt = m_clock.nowMs();
-    x->requestId = m_random.uuid();
-    x->responder = responder;
+    x->sink = std::make_shared<LiveSink>(responder);
+    AgentRequest &q = x->request;
+    q.startedAt = m_clock.nowMs();
+    q.requestId = m_random.uuid();
     // Read first, so that every audit record, also of a request refused early (disabled agent,
     // unknown X-TAP header), says what was asked for.
-    x->headers = request.headers;
-    x->body = request.body;
-    x->bodyStream = request.bodyStream;
-    x->contentType = request.header("content-type");
-    x->target = QString::fromUtf8(request.header("x-tap-target")).trimmed();
-    x->teamHeader = QString::fromUtf8(request.header("x-tap-team")).trimmed();
-    x->credentialHeader = QString::fromUtf8(request.header("x-tap-credential")).trimmed();
-    x->method = request.header("x-tap-method").trimmed().toUpper();
-    if (x->method.isEmpty())
-        x->method = QByteArrayLiteral("GET");
+    q.headers = request.headers;
+    q.body = request.body;
+    q.bodyStream = request.bodyStream;
+    q.contentType = request.header("content-type");
+    q.target = QString::fromUtf8(request.header("x-tap-target")).trimmed();
+    q.teamHeader = QString::fromUtf8(request.header("x-tap-team")).trimmed();
+    q.credentialHeader = QString::fromUtf8(request.header("x-tap-credential")).trimmed();
+    q.method = request.header("x-tap-method").trimmed().toUpper();
+    if (q.method.isEmpty())
+        q.method = QByteArrayLiteral("GET");
+    x->plan.target = q.target;
 
     auto agent = authenticate(request);
     if (!agent)
         return reject(*x, agent.error(), QStringLiteral("unauthenticated"));
-    x->agent = agent.value();
-    if (!x->agent.enabled)
+    x->plan.agent = agent.value();
+    if (!x->plan.agent.enabled)
         return reject(*x, Error(ErrorCode::Forbidden, QStringLiteral("This agent is disabled.")),
                       QStringLiteral("agent_disabled"));
 
@@ -195,91 +206,97 @@ void Forwarder::forward(const http::Request &request, const http::Responder &res
                                        kTapHeaders.join(QStringLiteral(", ")))),
                     QStringLiteral("unknown_tap_header"));
     }
-    if (!isMethodToken(x->method))
+    if (!isMethodToken(q.method))
         return reject(
                 *x,
                 Error(ErrorCode::InvalidRequest,
                       QStringLiteral("X-TAP-Method must be an HTTP method such as GET or POST.")),
                 QStringLiteral("invalid_method"));
+    decide(x);
+}
 
-    if (auto r = resolveTeam(*x); !r)
+// The plan for an authenticated request, the policy's verdict, then park or send.
+void Forwarder::decide(const std::shared_ptr<Exchange> &x)
+{
+    const AgentRequest &q = x->request;
+    Plan &p = x->plan;
+    if (auto r = resolveTeam(q, p); !r)
         return reject(*x, r.error(), QStringLiteral("team_not_linked"));
-    if (x->target.isEmpty())
+    if (p.target.isEmpty())
         return reject(*x,
                       Error(ErrorCode::InvalidRequest, QStringLiteral("X-TAP-Target is required.")),
                       QStringLiteral("no_target"));
-    if (auto r = resolveCredentials(*x); !r)
-        return reject(*x, r.error(), x->reason.isEmpty() ? errorName(r.error().code()) : x->reason);
-    if (auto r = buildUpstream(*x); !r)
+    if (auto r = resolveCredentials(q, p); !r)
+        return reject(*x, r.error(), p.reason.isEmpty() ? errorName(r.error().code()) : p.reason);
+    if (auto r = buildUpstream(q, p); !r)
         return reject(*x, r.error(), errorName(r.error().code()));
-    if (auto r = rateLimit(*x); !r)
+    if (auto r = rateLimit(p); !r)
         return reject(*x, r.error(), QStringLiteral("rate_limited"));
 
     // Policy: every credential of the request must allow it; one that needs approval decides.
-    x->needsApproval = false;
-    x->reason.clear();
-    for (const auto &c : std::as_const(x->credentials)) {
+    p.needsApproval = false;
+    p.reason.clear();
+    for (const auto &c : std::as_const(p.credentials)) {
         const policy::Decision d =
-                policy::evaluate(c->rules, QString::fromLatin1(x->method), x->policyUrl);
+                policy::evaluate(c->rules, QString::fromLatin1(q.method), p.policyUrl);
         if (d.verdict == policy::Verdict::RequireApproval || c->requirePasskey) {
-            x->needsApproval = true;
-            x->reason = d.verdict == policy::Verdict::RequireApproval
+            p.needsApproval = true;
+            p.reason = d.verdict == policy::Verdict::RequireApproval
                     ? d.reason
                     : QStringLiteral("require_passkey");
             break;
         }
-        x->reason = d.reason;
+        p.reason = d.reason;
     }
-    if (x->needsApproval) {
-        if (!x->bodyStream)
-            return park(x);
-        // The reviewed request is stored whole: take in the rest of the streamed body first.
-        std::shared_ptr<http::BodyStream> stream = x->bodyStream;
-        auto step = [this, x, stream] {
-            x->body += stream->read(stream->available());
-            if (stream->failed()) { // the agent went away
-                stream->onReady(nullptr);
-                return;
-            }
-            if (stream->atEnd()) {
-                stream->onReady(nullptr);
-                x->bodyStream.reset();
-                park(x);
-            }
-        };
-        stream->onReady(step);
-        return step();
-    }
-    send(x);
+    if (!p.needsApproval)
+        return send(x);
+    if (!q.bodyStream)
+        return park(x);
+    // The reviewed request is stored whole: take in the rest of the streamed body first.
+    std::shared_ptr<http::BodyStream> stream = q.bodyStream;
+    auto step = [this, x, stream] {
+        x->request.body += stream->read(stream->available());
+        if (stream->failed()) { // the agent went away
+            stream->onReady(nullptr);
+            return;
+        }
+        if (stream->atEnd()) {
+            stream->onReady(nullptr);
+            x->request.bodyStream.reset();
+            park(x);
+        }
+    };
+    stream->onReady(step);
+    step();
 }
 
-Result<void> Forwarder::resolveTeam(Exchange &x)
+Result<void> Forwarder::resolveTeam(const AgentRequest &q, Plan &p)
 {
-    if (x.teamHeader.isEmpty() || x.teamHeader == x.agent.homeTeamId) {
-        x.teamId = x.agent.homeTeamId;
+    if (q.teamHeader.isEmpty() || q.teamHeader == p.agent.homeTeamId) {
+        p.teamId = p.agent.homeTeamId;
         return {};
     }
-    auto link = m_directory.link(x.teamHeader, x.agent);
+    auto link = m_directory.link(q.teamHeader, p.agent);
     if (!link)
         return link.error();
     if (!link.value()) // an unknown team and a team that did not link this agent look the same
         return Error(ErrorCode::TeamNotLinked,
-                     QStringLiteral("This agent is not linked into team %1.").arg(x.teamHeader));
-    x.teamId = x.teamHeader;
-    x.linkRole = link.value()->role;
+                     QStringLiteral("This agent is not linked into team %1.").arg(q.teamHeader));
+    p.teamId = q.teamHeader;
+    p.linkRole = link.value()->role;
     return {};
 }
 
-Result<void> Forwarder::resolveCredentials(Exchange &x)
+Result<void> Forwarder::resolveCredentials(const AgentRequest &q, Plan &p)
 {
     QStringList names;
-    if (!x.credentialHeader.isEmpty()) {
-        names << x.credentialHeader;
+    if (!q.credentialHeader.isEmpty()) {
+        names << q.credentialHeader;
     } else {
-        x.placeholderMode = true;
-        const placeholders::Input in{ x.headers, x.body, x.contentType, x.target.toUtf8() };
-        auto found = placeholders::validate(in, [this, &x](const QString &name) -> QStringList {
-            auto r = m_directory.resolve(x.agent, x.teamId, x.linkRole, name);
+        p.placeholderMode = true;
+        const placeholders::Input in{ q.headers, q.body, q.contentType, p.target.toUtf8() };
+        auto found = placeholders::validate(in, [this, &p](const QString &name) -> QStringList {
+            auto r = m_directory.resolve(p.agent, p.teamId, p.linkRole, name);
             return r && r.value() ? r.value()->grant.credential.bodyPlaceholderFields
                                   : QStringList();
         });
@@ -293,11 +310,11 @@ Result<void> Forwarder::resolveCredentials(Exchange &x)
         names = found.value();
     }
     for (const QString &name : std::as_const(names)) {
-        auto resolved = m_directory.resolve(x.agent, x.teamId, x.linkRole, name);
+        auto resolved = m_directory.resolve(p.agent, p.teamId, p.linkRole, name);
         if (!resolved)
             return resolved.error();
         if (!resolved.value()) {
-            x.reason = QStringLiteral("credential_not_allowed");
+            p.reason = QStringLiteral("credential_not_allowed");
             return Error(
                     ErrorCode::CredentialNotAllowed,
                     QStringLiteral("This agent may not use the credential \"%1\" in this team.")
@@ -306,12 +323,12 @@ Result<void> Forwarder::resolveCredentials(Exchange &x)
         if (!resolved.value()->grant.credential.hasValue)
             return Error(ErrorCode::InvalidRequest,
                          QStringLiteral("The credential \"%1\" has no value yet.").arg(name));
-        x.credentials << resolved.value();
+        p.credentials << resolved.value();
     }
     return {};
 }
 
-Result<void> Forwarder::rateLimit(Exchange &x)
+Result<void> Forwarder::rateLimit(Plan &x)
 {
     QList<store::RateLimitStore::Bucket> buckets;
     const QString who = x.agent.homeTeamId + u'/' + x.agent.agentId;
@@ -351,7 +368,7 @@ Result<void> Forwarder::rateLimit(Exchange &x)
     return {};
 }
 
-Result<void> Forwarder::buildUpstream(Exchange &x)
+Result<void> Forwarder::buildUpstream(const AgentRequest &q, Plan &x)
 {
     const store::CredentialRow &first = x.credentials.first()->grant.credential;
     // One decision on the URL: what the policy matches, what the hosts are checked against and
@@ -383,7 +400,7 @@ Result<void> Forwarder::buildUpstream(Exchange &x)
         }
     }
     upstream::Request &u = x.upstream;
-    u.method = x.method;
+    u.method = q.method;
     u.url = destination->connectTo;
     u.timeoutMs = m_settings.forwardTimeoutMs;
     if (agentChosen) { // operator-pinned destinations (sidecars) are not the agent's to choose
@@ -393,9 +410,9 @@ Result<void> Forwarder::buildUpstream(Exchange &x)
         };
     }
     http::HeaderList headers;
-    QByteArray body = x.body;
+    QByteArray body = q.body;
     if (x.placeholderMode) {
-        const placeholders::Input in{ x.headers, x.body, x.contentType, x.target.toUtf8() };
+        const placeholders::Input in{ q.headers, q.body, q.contentType, x.target.toUtf8() };
         auto substituted = placeholders::substitute(
                 in, [&x](const QString &name) -> const core::SecretBytes * {
                     for (const auto &c : std::as_const(x.credentials)) {
@@ -412,7 +429,7 @@ Result<void> Forwarder::buildUpstream(Exchange &x)
         }
         body = substituted->body;
     } else {
-        for (const auto &h : std::as_const(x.headers)) {
+        for (const auto &h : std::as_const(q.headers)) {
             if (!isHopHeader(h.first) && !isAuthHeader(h.first) && !isSidecarHeader(h.first))
                 headers.append(h);
         }
@@ -428,7 +445,7 @@ Result<void> Forwarder::buildUpstream(Exchange &x)
                              c.secret.view().toByteArray() });
             if (!c.grant.credential.relativeTarget)
                 headers.append({ QByteArrayLiteral("X-OAuth-Target"), destination->target.wire });
-            headers.append({ QByteArrayLiteral("X-OAuth-Method"), x.method });
+            headers.append({ QByteArrayLiteral("X-OAuth-Method"), q.method });
         }
     }
     for (const auto &h : std::as_const(headers)) {
@@ -438,12 +455,12 @@ Result<void> Forwarder::buildUpstream(Exchange &x)
     }
     u.headers = headers;
     u.body = body;
-    if (x.bodyStream) { // sent on as it arrives
+    if (q.bodyStream) { // sent on as it arrives
         auto source = std::make_shared<upstream::BodySource>();
-        source->length = x.bodyStream->length();
-        source->read = [stream = x.bodyStream](qint64 max) { return stream->read(max); };
-        source->atEnd = [stream = x.bodyStream] { return stream->atEnd(); };
-        source->failed = [stream = x.bodyStream] { return stream->failed(); };
+        source->length = q.bodyStream->length();
+        source->read = [stream = q.bodyStream](qint64 max) { return stream->read(max); };
+        source->atEnd = [stream = q.bodyStream] { return stream->atEnd(); };
+        source->failed = [stream = q.bodyStream] { return stream->failed(); };
         u.bodySource = source;
     }
     return {};

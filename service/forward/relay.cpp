@@ -1,9 +1,8 @@
 // The forwarding half of the pipeline: send the built request upstream, scrub what comes
 // back (headers and body, streamed with backpressure), audit, answer.
-#include "forward/exchange.h"
-#include "forward/forwarder.h"
+#include "forward/relay.h"
 
-#include "core/logging.h"
+#include "http/bodystream.h"
 #include "http/response.h"
 
 #include <utility>
@@ -16,190 +15,262 @@ using core::Result;
 
 namespace {
 
-// Answers are sent whole (with Content-Length, one audit write after the answer) up to this
-// many DECODED bytes; larger, unknown-length or event-stream bodies are streamed. The upstream's
-// Content-Length counts compressed bytes: an answer announced small that decodes larger is
-// switched to streaming as soon as its decoded bytes pass the limit.
-constexpr qint64 kBufferLimit = 256 * 1024;
-constexpr qint64 kHighWatermark = 1024 * 1024; // pause the upstream above this much unsent output
-constexpr qint64 kLowWatermark = 256 * 1024;
-
 bool isEventStream(const http::HeaderList &headers)
 {
     return http::headerValue(headers, "content-type").trimmed().startsWith("text/event-stream");
 }
 
+http::Response unavailable(const QString &message, const QString &requestId)
+{
+    http::Response response = http::Response::error(Error(ErrorCode::Unavailable, message));
+    response.setHeader("X-TAP-Request-Id", requestId.toLatin1());
+    return response;
+}
+
+class CurlTransfer final : public Transfer
+{
+public:
+    explicit CurlTransfer(upstream::CurlClient::TransferPtr transfer)
+        : m_transfer(std::move(transfer))
+    {
+    }
+    void cancel() override { upstream::CurlClient::forThisThread().cancel(m_transfer); }
+    void resume() override { upstream::CurlClient::forThisThread().resume(m_transfer); }
+    void bodyReady() override { upstream::CurlClient::forThisThread().bodyReady(m_transfer); }
+
+private:
+    upstream::CurlClient::TransferPtr m_transfer;
+};
+
 } // namespace
 
-void Forwarder::send(const std::shared_ptr<Exchange> &x)
+void answerAfterAudit(AuditTrail &trail, const std::shared_ptr<ResponseSink> &sink,
+                      std::optional<store::AuditRecord> record, AuditedAnswer answer)
 {
-    if (x->credentials.size() == 1) {
-        x->scrubber = std::make_unique<sanitizer::Scrubber>(*x->credentials.first()->scrubber);
-    } else {
-        QList<sanitizer::Secret> secrets;
-        for (const auto &c : std::as_const(x->credentials))
-            secrets.append({ c->grant.credential.name, c->secret });
-        x->scrubber = std::make_unique<sanitizer::Scrubber>(secrets);
-    }
-    x->upstreamStartNs = x->timer.nsecsElapsed();
+    auto deliver = [sink](AuditedAnswer a, const Result<qint64> &written) {
+        if (!written) // the record is the condition for any answer
+            return sink->send(unavailable(a.refusal, a.requestId), false);
+        sink->send(std::move(a.response), a.forwarded);
+    };
+    if (!record)
+        return deliver(std::move(answer), qint64(0));
+    if (QObject *context = sink->threadContext()) // group commit (AuditSink)
+        return trail.writeAsync(*record, context,
+                                [deliver, answer = std::move(answer)](Result<qint64> written) {
+                                    deliver(answer, written);
+                                });
+    deliver(std::move(answer), trail.write(*record));
+}
 
-    std::weak_ptr<Exchange> weak = x;
-    upstream::CurlClient &client = upstream::CurlClient::forThisThread();
-    // Streamed: the record goes in before the first byte, so an answered request is never
-    // missing from the trail; redactions and latency are filled in at the end. False: the
-    // trail cannot be written, the transfer is cancelled and the agent told.
-    auto beginStream = [this](Exchange &ex) -> bool {
-        ex.streaming = true;
-        ex.reason = ex.reason.isEmpty() ? QStringLiteral("auto") : ex.reason;
-        store::AuditRecord r = auditRecord(ex);
-        r.decision = ex.decision;
-        r.status = ex.status;
-        r.upstreamStatus = ex.status;
-        auto seq = m_audit.write(r, false);
-        if (!seq) {
-            upstream::CurlClient::forThisThread().cancel(ex.transfer);
-            ex.buffered.clear();
-            ex.responder.send(http::Response::error(Error(
-                    ErrorCode::Unavailable, QStringLiteral("The audit trail cannot be written."))));
-            return false;
-        }
-        r.seq = seq.value();
-        ex.streamAudit = r;
-        ex.responder.begin(ex.status, ex.responseHeaders);
-        if (!ex.buffered.isEmpty())
-            ex.responder.write(std::exchange(ex.buffered, {}));
-        return true;
-    };
+Relay::Relay(AuditTrail &trail, std::shared_ptr<ResponseSink> sink, sanitizer::Scrubber scrubber,
+             store::AuditRecord record, QElapsedTimer timer, Limits limits)
+    : m_trail(trail),
+      m_sink(std::move(sink)),
+      m_scrubber(std::move(scrubber)),
+      m_record(std::move(record)),
+      m_timer(timer),
+      m_limits(limits)
+{
+}
+
+void Relay::start(upstream::Request request, const std::shared_ptr<http::BodyStream> &body)
+{
+    std::weak_ptr<Relay> weak = weak_from_this();
     upstream::Handlers h;
-    h.onHead = [weak, beginStream](int status, const http::HeaderList &headers,
-                                   qint64 contentLength) {
-        auto ex = weak.lock();
-        if (!ex)
-            return;
-        ex->status = status;
-        ex->upstreamLatencyMs = int((ex->timer.nsecsElapsed() - ex->upstreamStartNs) / 1000000);
-        for (const auto &[name, value] : headers) {
-            // A name holding a secret cannot be redacted into a valid field name: drop the field.
-            if (ex->scrubber->scrubAll(name) != name)
-                continue;
-            ex->responseHeaders.append({ name, ex->scrubber->scrubAll(value) });
-        }
-        ex->responseHeaders.append(
-                { QByteArrayLiteral("X-TAP-Request-Id"), ex->requestId.toLatin1() });
-        if (!ex->deliver
-            && (contentLength < 0 || contentLength > kBufferLimit || isEventStream(headers)))
-            beginStream(*ex);
+    h.onHead = [weak](int status, const http::HeaderList &headers, qint64 contentLength) {
+        if (auto relay = weak.lock())
+            relay->onHead(status, headers, contentLength);
     };
-    // The agent reads slower than the upstream sends: pause instead of buffering.
-    auto keepReceiving = [weak](Exchange &ex) -> bool {
-        if (ex.responder.bufferedBytes() <= kHighWatermark)
-            return true;
-        ex.responder.onDrained(kLowWatermark, [weak] {
-            if (auto e = weak.lock())
-                upstream::CurlClient::forThisThread().resume(e->transfer);
-        });
-        return false;
+    // (A cancel from inside onData() destroys this handler: only locals are used after it.)
+    h.onData = [weak](const QByteArray &chunk) -> bool {
+        auto relay = weak.lock();
+        return relay ? relay->onData(chunk) : true;
     };
-    h.onData = [this, weak, beginStream, keepReceiving](const QByteArray &chunk) -> bool {
-        auto ex = weak.lock();
-        if (!ex)
-            return true;
-        const QByteArray clean = ex->scrubber->feed(chunk);
-        if (ex->streaming) {
-            if (!clean.isEmpty())
-                ex->responder.write(clean);
-            return keepReceiving(*ex);
-        }
-        ex->buffered += clean;
-        if (ex->deliver) {
-            if (ex->buffered.size() <= m_settings.maxResponseBufferBytes)
-                return true;
-            // An approved request's answer is kept whole for the agent's poll: bounded by its
-            // decoded size, checked as it arrives. (cancel() destroys this handler: only
-            // locals are used after it.)
-            Forwarder *self = this;
-            const qint64 limit = m_settings.maxResponseBufferBytes;
-            upstream::CurlClient::forThisThread().cancel(ex->transfer);
-            ex->buffered = QByteArray();
-            self->reject(*ex,
-                         Error(ErrorCode::UpstreamError,
-                               QStringLiteral("The upstream response is larger than "
-                                              "TAP_MAX_RESPONSE_BUFFER_BYTES (%1 bytes decoded), "
-                                              "the most kept for the agent's poll.")
-                                       .arg(limit)),
-                         QStringLiteral("response_too_large"));
-            return true;
-        }
-        if (ex->buffered.size() <= kBufferLimit)
-            return true;
-        // Announced small (a compressed Content-Length) but decodes larger: streamed from here
-        // on. (A failed beginStream() cancels, which destroys this handler.)
-        return !beginStream(*ex) || keepReceiving(*ex);
+    // onDone holds the relay: the transfer owns its handlers until it ends or is cancelled,
+    // which is what keeps the relay alive meanwhile (and releases it after).
+    h.onDone = [self = shared_from_this()](Result<void> outcome) {
+        self->onDone(std::move(outcome));
     };
-    // onDone holds the exchange: the transfer owns its handlers until it ends or is cancelled,
-    // which is what keeps the exchange alive meanwhile (and releases it after).
-    h.onDone = [this, x](Result<void> outcome) {
-        if (!outcome) {
-            if (x->streaming && x->streamAudit.seq > 0) {
-                x->streamAudit.reason = QStringLiteral("upstream_failed_mid_stream");
-                x->streamAudit.latencyMs = int(x->timer.elapsed());
-                m_audit.complete(x->streamAudit);
-                x->responder.abort(); // a reset, so the agent cannot take the cut body as complete
-                return;
-            }
-            x->upstreamLatencyMs = int((x->timer.nsecsElapsed() - x->upstreamStartNs) / 1000000);
-            return reject(*x, outcome.error(), core::errorName(outcome.error().code()));
-        }
-        const QByteArray tail = x->scrubber->finish();
-        if (x->streaming) {
-            if (!tail.isEmpty())
-                x->responder.write(tail);
-            x->responder.end();
-            x->streamAudit.latencyMs = int(x->timer.elapsed());
-            x->streamAudit.redactions = x->scrubber->redactions();
-            m_audit.complete(x->streamAudit);
-            return;
-        }
-        x->buffered += tail;
-        store::AuditRecord r = auditRecord(*x);
-        r.decision = x->decision;
-        r.status = x->status;
-        r.upstreamStatus = x->status;
-        r.redactions = x->scrubber->redactions();
-        // The answer goes out only once its record is in the trail.
-        auto answer = [](const std::shared_ptr<Exchange> &ex, const Result<qint64> &written) {
-            http::Response response;
-            if (!written) {
-                response = http::Response::error(
-                        Error(ErrorCode::Unavailable,
-                              QStringLiteral("The audit trail cannot be written.")));
-                response.setHeader("X-TAP-Request-Id", ex->requestId.toLatin1());
-            } else {
-                response.status = ex->status;
-                response.headers = std::move(ex->responseHeaders);
-                response.body = std::move(ex->buffered);
-            }
-            if (ex->deliver)
-                return ex->deliver(response, response.status == ex->status);
-            ex->responder.send(std::move(response));
-        };
-        if (!x->deliver && x->responder.threadContext()) // group commit (AuditSink)
-            return m_audit.writeAsync(r, x->responder.threadContext(),
-                                      [x, answer](Result<qint64> written) { answer(x, written); });
-        answer(x, m_audit.write(r));
-    };
-    x->transfer = client.start(x->upstream, std::move(h));
-    if (x->bodyStream) {
-        x->bodyStream->onReady([weak] {
-            if (auto e = weak.lock())
-                upstream::CurlClient::forThisThread().bodyReady(e->transfer);
+    m_upstreamStartNs = m_timer.nsecsElapsed();
+    attach(std::make_unique<CurlTransfer>(
+            upstream::CurlClient::forThisThread().start(std::move(request), std::move(h))));
+    if (body) {
+        body->onReady([weak] {
+            if (auto relay = weak.lock(); relay && relay->m_transfer)
+                relay->m_transfer->bodyReady();
         });
     }
     // The agent hung up: stop the upstream transfer.
-    x->responder.onCancel([weak] {
-        if (auto e = weak.lock())
-            upstream::CurlClient::forThisThread().cancel(e->transfer);
+    m_sink->onCancel([weak] {
+        if (auto relay = weak.lock())
+            relay->cancelTransfer();
     });
+}
+
+void Relay::attach(std::unique_ptr<Transfer> transfer)
+{
+    if (m_upstreamStartNs == 0)
+        m_upstreamStartNs = m_timer.nsecsElapsed();
+    m_transfer = std::move(transfer);
+}
+
+void Relay::cancelTransfer()
+{
+    if (m_transfer)
+        m_transfer->cancel();
+}
+
+store::AuditRecord Relay::record() const
+{
+    store::AuditRecord r = m_record;
+    r.latencyMs = int(m_timer.elapsed());
+    r.upstreamLatencyMs = m_upstreamLatencyMs;
+    return r;
+}
+
+void Relay::onHead(int status, const http::HeaderList &headers, qint64 contentLength)
+{
+    m_status = status;
+    m_upstreamLatencyMs = int((m_timer.nsecsElapsed() - m_upstreamStartNs) / 1000000);
+    for (const auto &[name, value] : headers) {
+        // A name holding a secret cannot be redacted into a valid field name: drop the field.
+        if (m_scrubber.scrubAll(name) != name)
+            continue;
+        m_headers.append({ name, m_scrubber.scrubAll(value) });
+    }
+    m_headers.append({ QByteArrayLiteral("X-TAP-Request-Id"), m_record.requestId.toLatin1() });
+    if (m_sink->isLive()
+        && (contentLength < 0 || contentLength > m_limits.bufferBytes || isEventStream(headers)))
+        beginStream();
+}
+
+// Streamed: the record goes in before the first byte, so an answered request is never missing
+// from the trail; redactions and latency are filled in at the end. False: the trail cannot be
+// written, the transfer is cancelled and the agent told.
+bool Relay::beginStream()
+{
+    m_streaming = true;
+    store::AuditRecord r = record();
+    if (r.reason.isEmpty())
+        r.reason = QStringLiteral("auto");
+    r.status = m_status;
+    r.upstreamStatus = m_status;
+    auto seq = m_trail.write(r, false);
+    if (!seq) {
+        cancelTransfer();
+        m_buffered.clear();
+        m_sink->send(unavailable(QStringLiteral("The audit trail cannot be written."),
+                                 m_record.requestId),
+                     false);
+        return false;
+    }
+    r.seq = seq.value();
+    m_streamRecord = r;
+    m_sink->begin(m_status, m_headers);
+    if (!m_buffered.isEmpty())
+        m_sink->write(std::exchange(m_buffered, {}));
+    return true;
+}
+
+// The agent reads slower than the upstream sends: pause instead of buffering.
+bool Relay::keepReceiving()
+{
+    if (m_sink->pendingBytes() <= m_limits.highWatermark)
+        return true;
+    std::weak_ptr<Relay> weak = weak_from_this();
+    m_sink->onDrained(m_limits.lowWatermark, [weak] {
+        if (auto relay = weak.lock(); relay && relay->m_transfer)
+            relay->m_transfer->resume();
+    });
+    return false;
+}
+
+bool Relay::onData(const QByteArray &chunk)
+{
+    const QByteArray clean = m_scrubber.feed(chunk);
+    if (m_streaming) {
+        if (!clean.isEmpty())
+            m_sink->write(clean);
+        return keepReceiving();
+    }
+    m_buffered += clean;
+    if (!m_sink->isLive()) {
+        if (m_buffered.size() <= m_limits.storedBytes)
+            return true;
+        // An approved request's answer is kept whole for the agent's poll: bounded by its
+        // decoded size, checked as it arrives.
+        cancelTransfer();
+        m_buffered = QByteArray();
+        fail(Error(ErrorCode::UpstreamError,
+                   QStringLiteral("The upstream response is larger than "
+                                  "TAP_MAX_RESPONSE_BUFFER_BYTES (%1 bytes decoded), "
+                                  "the most kept for the agent's poll.")
+                           .arg(m_limits.storedBytes)),
+             QStringLiteral("response_too_large"));
+        return true;
+    }
+    if (m_buffered.size() <= m_limits.bufferBytes)
+        return true;
+    // Announced small (a compressed Content-Length) but decodes larger: streamed from here on.
+    return !beginStream() || keepReceiving();
+}
+
+void Relay::onDone(Result<void> outcome)
+{
+    if (m_streaming) { // (a stream whose record could not be written was answered already)
+        if (m_streamRecord.seq > 0)
+            finishStream(std::move(outcome));
+        return;
+    }
+    if (!outcome) {
+        m_upstreamLatencyMs = int((m_timer.nsecsElapsed() - m_upstreamStartNs) / 1000000);
+        return fail(outcome.error(), core::errorName(outcome.error().code()));
+    }
+    m_buffered += m_scrubber.finish();
+    store::AuditRecord r = record();
+    r.status = m_status;
+    r.upstreamStatus = m_status;
+    r.redactions = m_scrubber.redactions();
+    http::Response response;
+    response.status = m_status;
+    response.headers = std::move(m_headers);
+    response.body = std::move(m_buffered);
+    answerAfterAudit(m_trail, m_sink, std::move(r),
+                     { std::move(response), true, m_record.requestId,
+                       QStringLiteral("The audit trail cannot be written.") });
+}
+
+void Relay::finishStream(Result<void> outcome)
+{
+    if (!outcome) {
+        m_streamRecord.reason = QStringLiteral("upstream_failed_mid_stream");
+        m_streamRecord.latencyMs = int(m_timer.elapsed());
+        m_trail.complete(m_streamRecord);
+        m_sink->abort(); // a reset, so the agent cannot take the cut body as complete
+        return;
+    }
+    const QByteArray tail = m_scrubber.finish();
+    if (!tail.isEmpty())
+        m_sink->write(tail);
+    m_sink->end();
+    m_streamRecord.latencyMs = int(m_timer.elapsed());
+    m_streamRecord.redactions = m_scrubber.redactions();
+    m_trail.complete(m_streamRecord);
+}
+
+// Refused after the request was sent: recorded as rejected, and answered with TAP's error.
+void Relay::fail(const Error &error, const QString &reason)
+{
+    http::Response response = http::Response::error(error);
+    response.setHeader("X-TAP-Request-Id", m_record.requestId.toLatin1());
+    store::AuditRecord r = record();
+    r.reason = reason;
+    r.decision = QStringLiteral("rejected");
+    r.status = response.status;
+    answerAfterAudit(m_trail, m_sink, std::move(r),
+                     { std::move(response), false, m_record.requestId,
+                       QStringLiteral("The audit trail cannot be written; refusing to "
+                                      "proceed.") });
 }
 
 } // namespace tap::forward

@@ -138,9 +138,16 @@ void TestVault::keyCheckOnFreshDatabase()
     MIGRATED_DB(db);
     auto keys = randomKeyRing(m_random);
     QCOMPARE(count(*db, QStringLiteral("SELECT COUNT(*) FROM meta")), qint64(0));
+    // What tapd asks before it loads a key: may a key file be created for this database?
+    auto before = Vault::hasKeyCheck(*db);
+    VERIFY_OK(before);
+    QCOMPARE(before.value(), false);
 
     Vault vault(*db, *keys, m_random);
     VERIFY_OK(vault.checkMasterKey());
+    auto after = Vault::hasKeyCheck(*db);
+    VERIFY_OK(after);
+    QCOMPARE(after.value(), true);
 
     auto q = db->exec(QStringLiteral("SELECT value FROM meta WHERE key = 'key_check'"));
     QVERIFY(q.ok());

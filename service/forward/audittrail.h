@@ -1,0 +1,29 @@
+#pragma once
+
+#include "core/result.h"
+#include "store/auditstore.h"
+
+#include <functional>
+
+class QObject;
+
+namespace tap::forward {
+
+// Where the data plane's audit records go (AuditSink in tapd, a recording fake in tests).
+class AuditTrail
+{
+public:
+    virtual ~AuditTrail() = default;
+
+    // Inserts the record; returns its sequence number. Records for which `final` is false are
+    // completed later by complete() (streamed responses: redactions known only at the end).
+    virtual core::Result<qint64> write(const store::AuditRecord &record, bool final = true) = 0;
+    // Queues a final record; `done` runs on `context`'s thread once it is committed (or not).
+    // Nothing runs if `context` is gone by then.
+    virtual void writeAsync(const store::AuditRecord &record, QObject *context,
+                            std::function<void(core::Result<qint64>)> done) = 0;
+    // Fills in latency, redactions and reason of a record written with `final` false.
+    virtual void complete(store::AuditRecord record) = 0;
+};
+
+} // namespace tap::forward
