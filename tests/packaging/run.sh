@@ -24,7 +24,7 @@ exec 9>/run/lock/tap-packaging-test.lock
 flock -w 600 9 || { echo "FAIL: another packaging test holds /run/lock/tap-packaging-test.lock"; exit 1; }
 
 marker=/var/lib/tap-packaging-test   # exists while this test owns the installed packages
-packages=(tapd tap-console)
+packages=(tapd tap-console tap-cli)   # tap-cli: only once a `tap` target exists
 work="$(mktemp -d /tmp/tap-packaging.XXXXXX)"
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
@@ -72,6 +72,9 @@ cpack --config "$build/CPackConfig.cmake" -G DEB -B "$out" > "$work/cpack.log" 2
   { cat "$work/cpack.log"; echo "FAIL: cpack"; exit 1; }
 debs=("$out"/tapd_*.deb "$out"/tap-console_*.deb)
 for d in "${debs[@]}"; do [[ -f "$d" ]] || { echo "FAIL: cpack made no $d"; exit 1; }; done
+for d in "$out"/tap-cli_*.deb; do [[ -f "$d" ]] && debs+=("$d"); done
+names=()
+for d in "${debs[@]}"; do names+=("$(dpkg-deb -f "$d" Package)"); done
 ok "cpack: $(cd "$out" && ls -1 ./*.deb | tr '\n' ' ')($((SECONDS - start)) s)"
 
 # --- lintian ------------------------------------------------------------------------------------
@@ -127,6 +130,12 @@ dpkg-query -W -f='${Conffiles}\n' tapd | grep -q '/etc/tap/tapd.env' && ok "tapd
   fail "/etc/tap/tapd.env is not a conffile"
 grep -q '\.desktop$' < <(dpkg -L tap-console) && ok "tap-console ships its .desktop entry" ||
   fail "no .desktop entry"
+
+# Every setting tapd --help names is in the commented conffile.
+for var in $(/usr/bin/tapd --help | grep -o '^  TAP_[A-Z0-9_]*' | sort -u); do
+  grep -q "^#$var=" /etc/tap/tapd.env || fail "/etc/tap/tapd.env does not list $var"
+done
+ok "tapd.env lists every setting of tapd --help"
 
 # tapd as the service sees it: the unit's Environment= lines, then /etc/tap/tapd.env.
 service_env=()
@@ -186,11 +195,11 @@ fi
 
 # --- Remove and purge ---------------------------------------------------------------------------
 echo "== dpkg -r / dpkg -P"
-dpkg -r "${packages[@]}" > "$work/remove.log" 2>&1 || { cat "$work/remove.log"; fail "dpkg -r"; }
+dpkg -r "${names[@]}" > "$work/remove.log" 2>&1 || { cat "$work/remove.log"; fail "dpkg -r"; }
 [[ ! -e /usr/bin/tapd && ! -e /usr/bin/tap-console ]] && ok "remove: programs gone" || fail "remove left programs"
 [[ -f /var/lib/tap/master.key && -f /etc/tap/tapd.env ]] && ok "remove keeps /var/lib/tap and /etc/tap/tapd.env" ||
   fail "remove deleted data or configuration"
-dpkg -P "${packages[@]}" > "$work/purge.log" 2>&1 || { cat "$work/purge.log"; fail "dpkg -P"; }
+dpkg -P "${names[@]}" > "$work/purge.log" 2>&1 || { cat "$work/purge.log"; fail "dpkg -P"; }
 grep 'tapd: purge' "$work/purge.log" || fail "purge does not say what it deletes"
 [[ ! -e /var/lib/tap && ! -e /etc/tap ]] && ok "purge deleted /var/lib/tap and /etc/tap" || fail "purge left files"
 dpkg-statoverride --list /etc/tap/tapd.env >/dev/null && fail "purge left the statoverride"
