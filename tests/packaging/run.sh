@@ -9,7 +9,6 @@
 # Needs root (dpkg -i): otherwise it exits 77 (ctest: skipped). Machine-wide lock: one run at a
 # time. A run interrupted half-way is cleaned up by the next one.
 set -euo pipefail
-root="$(cd "$(dirname "$0")/../.." && pwd)"
 build="$(cd "${1:?usage: run.sh BUILD_DIR}" && pwd)"
 
 if [[ $(id -u) -ne 0 ]]; then
