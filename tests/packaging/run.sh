@@ -48,6 +48,7 @@ cleanup_previous() {
   if [[ -e "$marker" ]]; then
     echo "note: cleaning up after an interrupted run"
     cleanup
+    set -e
     work="$(mktemp -d /tmp/tap-packaging.XXXXXX)"
   fi
 }
