@@ -141,7 +141,7 @@ bool looksLikeSecret(const QString &value)
             u"^(sk-|sk_(live|test)_|rk_(live|test)_|xox[abposr]-|gh[pousr]_|github_pat_|glpat-|"
             "tap_|taps_|ya29\\.|AIza|xapp-|shpat_|npm_|pypi-)[A-Za-z0-9_\\-.]{8,}|"
             "^(AKIA|ASIA)[A-Z0-9]{16}$|^eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,}\\.|"
-            "^Bearer\\s|^Basic\\s|-----BEGIN [A-Z ]*PRIVATE KEY"_s);
+            "^(Bearer|Basic|Token)\\s+[^{\\s]|-----BEGIN [A-Z ]*PRIVATE KEY"_s);
     return re.match(value.trimmed()).hasMatch();
 }
 
