@@ -46,6 +46,8 @@ Context::Context(const Invocation &inv)
         m_url = m_stored.url;
     if (m_url.isEmpty())
         m_url = kDefaultUrl;
+    while (m_url.endsWith(u'/'))
+        m_url.chop(1);
     QString token = qEnvironmentVariable("TAP_SESSION");
     m_tokenFromEnv = !token.isEmpty();
     // A stored token belongs to the server it was issued by.

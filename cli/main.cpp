@@ -1,5 +1,6 @@
 // tap: command-line administration of a TAP server over its admin API (common/apiclient).
 #include "commands.h"
+#include "completion.h"
 #include "context.h"
 
 #include <QCoreApplication>
@@ -22,6 +23,15 @@ int main(int argc, char *argv[])
         return kOk;
     }
     const QList<Command> commands = allCommands();
+    // Generated from the command table (installed by the build: see cli/CMakeLists.txt).
+    if (args == QStringList{ u"completion"_s, u"bash"_s }) {
+        QTextStream(stdout) << bashCompletion(commands, allAliases());
+        return kOk;
+    }
+    if (args == QStringList{ u"--generate-man"_s }) {
+        QTextStream(stdout) << manPage(commands, allAliases());
+        return kOk;
+    }
     const ParseResult parsed = parse(commands, allAliases(), args);
     switch (parsed.kind) {
     case ParseResult::Kind::Help:

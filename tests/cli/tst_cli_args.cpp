@@ -3,6 +3,7 @@
 // the command line, and the session file's permissions.
 #include "args.h"
 #include "commands.h"
+#include "completion.h"
 #include "session.h"
 
 #include <QFile>
@@ -48,6 +49,7 @@ private slots:
     void ordinaryValuesAccepted();
     void everyCommandHasHelp();
     void sessionFileIsOwnerOnly();
+    void completionAndManPage();
 };
 
 // seeds/configuration.txt "CLI Alternative", first line, exactly as written.
@@ -238,6 +240,36 @@ void TestCliArgs::sessionFileIsOwnerOnly()
     QCOMPARE(s.token, u"taps_x"_s);
     QVERIFY(SessionFile::remove());
     QVERIFY(!QFile::exists(SessionFile::path()));
+}
+
+// Both are generated from the command table: every command and option is in them.
+void TestCliArgs::completionAndManPage()
+{
+    const QString bash = bashCompletion(allCommands(), allAliases());
+    QVERIFY(bash.contains(u"complete -F _tap tap"_s));
+    QVERIFY(bash.contains(u"\"role create\") opts=\"--name --description --credentials "
+                          "--rate-limit --json --url --help\""_s));
+    QVERIFY(bash.contains(u"add) key=\"credential create\""_s));
+    QVERIFY(bash.contains(u"--value-file|"_s));
+    QProcess sh;
+    sh.start(u"bash"_s, { u"-n"_s });
+    QVERIFY(sh.waitForStarted());
+    sh.write(bash.toUtf8());
+    sh.closeWriteChannel();
+    QVERIFY(sh.waitForFinished());
+    QCOMPARE(sh.readAllStandardError(), QByteArray());
+    QCOMPARE(sh.exitCode(), 0);
+
+    const QString man = manPage(allCommands(), allAliases());
+    QVERIFY(man.startsWith(u".TH TAP 1"_s));
+    QVERIFY(man.contains(u".SH EXIT STATUS"_s));
+    for (const Command &c : allCommands()) {
+        QVERIFY2(man.contains(u".SS tap "_s + c.path().replace(u"-"_s, u"\\-"_s)),
+                 qPrintable(c.path()));
+        for (const Option &o : c.options)
+            QVERIFY2(man.contains(u".B \\-\\-"_s + QString(o.name).replace(u"-"_s, u"\\-"_s)),
+                     qPrintable(o.name));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestCliArgs)
