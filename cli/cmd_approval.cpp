@@ -1,0 +1,93 @@
+// approval list|show|approve|deny. Wire: GET /admin/approvals?status=… → {items: […],
+// next_cursor}; POST /admin/approvals/{id}/approve {allow_host} · /deny {reason}.
+#include "commands.h"
+#include "helpers.h"
+
+namespace tap::cli {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const Columns kColumns{ { u"id"_s, u"ID"_s },
+                        { u"status"_s, u"STATUS"_s },
+                        { u"agent_id"_s, u"AGENT"_s },
+                        { u"credential"_s, u"CREDENTIAL"_s },
+                        { u"method"_s, u"METHOD"_s },
+                        { u"target"_s, u"TARGET"_s },
+                        { u"expires_at"_s, u"EXPIRES"_s } };
+
+int list(Context &ctx, const Invocation &inv)
+{
+    QUrlQuery query;
+    const QString status = inv.value(u"status"_s, u"pending"_s);
+    query.addQueryItem(u"status"_s, status);
+    return listCommand(ctx, u"/admin/approvals"_s, u"items"_s, kColumns, query);
+}
+
+int show(Context &ctx, const Invocation &inv)
+{
+    if (!ctx.requireSession())
+        return kError;
+    const Context::Reply r = ctx.get(u"/admin/approvals/"_s + seg(inv.positionals.at(0)));
+    if (!r.ok())
+        return ctx.fail(r);
+    if (ctx.json())
+        ctx.printJson(r.body);
+    else
+        printFields(ctx, r.body,
+                    kColumns
+                            + Columns{ { u"body_preview"_s, u"BODY"_s },
+                                       { u"decided_by"_s, u"DECIDED BY"_s },
+                                       { u"decided_at"_s, u"DECIDED AT"_s } });
+    return kOk;
+}
+
+int decide(Context &ctx, const Invocation &inv, bool approve)
+{
+    if (!ctx.requireSession())
+        return kError;
+    const QString id = inv.positionals.at(0);
+    QJsonObject body;
+    if (approve && inv.has(u"allow-host"_s))
+        body.insert(u"allow_host"_s, true);
+    if (!approve && inv.has(u"reason"_s))
+        body.insert(u"reason"_s, inv.value(u"reason"_s));
+    const Context::Reply r = ctx.post(
+            u"/admin/approvals/%1/%2"_s.arg(seg(id), approve ? u"approve"_s : u"deny"_s), body);
+    return changed(ctx, r, u"Request %1 %2."_s.arg(id, approve ? u"approved"_s : u"denied"_s));
+}
+
+} // namespace
+
+QList<Command> approvalCommands()
+{
+    const QString noun = u"approval"_s;
+    return {
+        { noun,
+          u"list"_s,
+          u"list approval requests (pending by default)"_s,
+          {},
+          { { u"status"_s, u"STATUS"_s,
+              u"pending (default), forwarded, denied, expired, failed or all"_s } },
+          {},
+          list },
+        { noun, u"show"_s, u"show one approval request"_s, { u"ID"_s }, {}, {}, show },
+        { noun,
+          u"approve"_s,
+          u"approve a pending request"_s,
+          { u"ID"_s },
+          { { u"allow-host"_s, {}, u"also allow the request's host for the credential"_s } },
+          {},
+          [](Context &c, const Invocation &i) { return decide(c, i, true); } },
+        { noun,
+          u"deny"_s,
+          u"deny a pending request"_s,
+          { u"ID"_s },
+          { { u"reason"_s, u"TEXT"_s, u"told to the agent"_s } },
+          {},
+          [](Context &c, const Invocation &i) { return decide(c, i, false); } },
+    };
+}
+
+} // namespace tap::cli

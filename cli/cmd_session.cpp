@@ -1,0 +1,125 @@
+// login, logout, whoami. Wire: POST /login {email, password[, team_id]} → {session_token,
+// team_id, …}; POST /logout; GET /admin/team → {id, name, your_role}.
+#include "commands.h"
+#include "context.h"
+
+#include <QEventLoop>
+#include <QFile>
+
+namespace tap::cli {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+int login(Context &ctx, const Invocation &inv)
+{
+    QString email = inv.value(u"email"_s);
+    if (email.isEmpty())
+        email = ctx.promptLine(u"Email: "_s);
+    if (email.isEmpty())
+        return ctx.error(u"no email: pass --email ADDRESS"_s);
+    bool ok = false;
+    QString password = ctx.readSecret(inv, u"password-file"_s, u"Password: "_s, &ok);
+    if (!ok)
+        return kError;
+    password = password.section(u'\n', 0, 0);
+    if (password.isEmpty())
+        return ctx.error(u"no password given (type it at the prompt, or use --password-file PATH "
+                         "or stdin)"_s);
+    const Context::Reply r = [&] {
+        QEventLoop loop;
+        Context::Reply out;
+        ctx.client().login(email, password, inv.value(u"team"_s), {},
+                           [&](const Context::Reply &reply) {
+                               out = reply;
+                               loop.quit();
+                           });
+        loop.exec();
+        return out;
+    }();
+    if (!r.ok())
+        return ctx.fail(r);
+    StoredSession s{ ctx.url(), email, r.body.value(u"team_id"_s).toString(),
+                     r.body.value(u"session_token"_s).toString() };
+    if (const QString why = SessionFile::save(s); !why.isEmpty())
+        return ctx.error(why);
+    if (ctx.json()) {
+        ctx.printJson(QJsonObject{ { u"url"_s, s.url },
+                                   { u"email"_s, s.email },
+                                   { u"team_id"_s, s.teamId },
+                                   { u"session_file"_s, SessionFile::path() } });
+        return kOk;
+    }
+    ctx.print(u"Logged in to %1 as %2 (team %3)."_s.arg(s.url, s.email, s.teamId));
+    ctx.print(u"Session saved in %1 (readable by you only)."_s.arg(SessionFile::path()));
+    return kOk;
+}
+
+int logout(Context &ctx, const Invocation &)
+{
+    if (ctx.client().hasSession()) {
+        QEventLoop loop;
+        ctx.client().logout([&loop](const Context::Reply &) { loop.quit(); });
+        loop.exec();
+    }
+    const bool hadFile = QFile::exists(SessionFile::path());
+    if (!SessionFile::remove())
+        return ctx.error(u"cannot remove %1"_s.arg(SessionFile::path()));
+    if (!ctx.json())
+        ctx.print(hadFile ? u"Logged out."_s : u"Not logged in."_s);
+    return kOk;
+}
+
+int whoami(Context &ctx, const Invocation &)
+{
+    if (!ctx.requireSession())
+        return kError;
+    const Context::Reply r = ctx.get(u"/admin/team"_s);
+    if (!r.ok())
+        return ctx.fail(r);
+    const QString email = ctx.sessionFromEnvironment() ? QString() : ctx.stored().email;
+    if (ctx.json()) {
+        QJsonObject o{ { u"url"_s, ctx.url() },
+                       { u"team_id"_s, r.body.value(u"id"_s) },
+                       { u"team_name"_s, r.body.value(u"name"_s) },
+                       { u"role"_s, r.body.value(u"your_role"_s) } };
+        if (!email.isEmpty())
+            o.insert(u"email"_s, email);
+        ctx.printJson(o);
+        return kOk;
+    }
+    ctx.print(u"%1%2 of team \"%3\" (%4) on %5"_s.arg(
+            email.isEmpty() ? QString() : email + u", "_s, r.body.value(u"your_role"_s).toString(),
+            r.body.value(u"name"_s).toString(), r.body.value(u"id"_s).toString(), ctx.url()));
+    return kOk;
+}
+
+} // namespace
+
+QList<Command> sessionCommands()
+{
+    return {
+        { u"login"_s,
+          {},
+          u"log in to a TAP server and keep the session"_s,
+          {},
+          { { u"email"_s, u"ADDRESS"_s, u"the account's email (prompted on a terminal)"_s },
+            { u"password-file"_s, u"PATH"_s,
+              u"read the password from PATH ('-' = stdin); default: prompt, or stdin"_s },
+            { u"team"_s, u"TEAM_ID"_s, u"the team, for a member of several"_s } },
+          u"The session token is saved in $XDG_CONFIG_HOME/tap/session.json (mode 0600).\n"
+          "example: tap login --url https://tap.example.com --email me@example.com"_s,
+          login },
+        { u"logout"_s, {}, u"end the session and forget it"_s, {}, {}, {}, logout },
+        { u"whoami"_s,
+          {},
+          u"show the account, team and server of the session"_s,
+          {},
+          {},
+          {},
+          whoami },
+    };
+}
+
+} // namespace tap::cli

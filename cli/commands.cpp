@@ -1,0 +1,22 @@
+#include "commands.h"
+
+namespace tap::cli {
+
+using namespace Qt::StringLiterals;
+
+QList<Command> allCommands()
+{
+    QList<Command> all;
+    for (const auto &group : { sessionCommands(), statusCommands(), credentialCommands(),
+                               agentCommands(), roleCommands(), policyCommands(), channelCommands(),
+                               linkCommands(), memberCommands(), approvalCommands() })
+        all += group;
+    return all;
+}
+
+QList<Alias> allAliases()
+{
+    return { { u"add"_s, u"credential"_s, u"create"_s } };
+}
+
+} // namespace tap::cli
