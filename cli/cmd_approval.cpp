@@ -1,5 +1,5 @@
 // approval list|show|approve|deny. Wire: GET /admin/approvals?status=… → {items: […],
-// next_cursor}; POST /admin/approvals/{id}/approve {allow_host} · /deny {reason}.
+// next_cursor}; POST /admin/approvals/{id}/approve · /deny.
 #include "commands.h"
 #include "helpers.h"
 
@@ -48,11 +48,8 @@ int decide(Context &ctx, const Invocation &inv, bool approve)
     if (!ctx.requireSession())
         return kError;
     const QString id = inv.positionals.at(0);
-    QJsonObject body;
-    if (approve && inv.has(u"allow-host"_s))
-        body.insert(u"allow_host"_s, true);
-    if (!approve && inv.has(u"reason"_s))
-        body.insert(u"reason"_s, inv.value(u"reason"_s));
+    // tapd takes no body here (no reason or extra allowed host yet): offer nothing it ignores.
+    const QJsonObject body;
     const Context::Reply r = ctx.post(
             u"/admin/approvals/%1/%2"_s.arg(seg(id), approve ? u"approve"_s : u"deny"_s), body);
     return changed(ctx, r, u"Request %1 %2."_s.arg(id, approve ? u"approved"_s : u"denied"_s));
@@ -77,14 +74,14 @@ QList<Command> approvalCommands()
           u"approve"_s,
           u"approve a pending request"_s,
           { u"ID"_s },
-          { { u"allow-host"_s, {}, u"also allow the request's host for the credential"_s } },
+          {},
           {},
           [](Context &c, const Invocation &i) { return decide(c, i, true); } },
         { noun,
           u"deny"_s,
           u"deny a pending request"_s,
           { u"ID"_s },
-          { { u"reason"_s, u"TEXT"_s, u"told to the agent"_s } },
+          {},
           {},
           [](Context &c, const Invocation &i) { return decide(c, i, false); } },
     };
