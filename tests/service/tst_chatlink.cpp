@@ -171,10 +171,11 @@ private:
     }
 
     // Sends `text` from Telegram user `from` and waits for the bot's next reply to them.
-    QString telegramSays(const QString &from, const QString &text)
+    QString telegramSays(const QString &from, const QString &text,
+                         const QString &chatType = u"private"_s)
     {
         const int before = int(m_chat.textsTo(from.toLongLong()).size());
-        m_chat.sendText(botToken(), from, text);
+        m_chat.sendText(botToken(), from, text, chatType);
         QStringList texts;
         waitFor([&] { return (texts = m_chat.textsTo(from.toLongLong())).size() > before; });
         return texts.size() > before ? texts.last() : u"<no reply>"_s;
@@ -312,6 +313,18 @@ void TestChatLink::telegramExpiredAndWrong()
     QVERIFY2(bare.contains(u"link code"_s), qPrintable(bare));
     const QString txn = park(u"tgx"_s);
     QCOMPARE(clickApprove(txn, late), u"You are not allowed to decide on this request."_s);
+
+    // In a group, where others could read it, a code is not taken: the reply says so and the
+    // code still works in a private chat afterwards; then the same click is accepted.
+    const QString fresh = newCode();
+    QVERIFY(!fresh.isEmpty());
+    const QString group = telegramSays(late, u"/start "_s + fresh, u"group"_s);
+    QVERIFY2(group.contains(u"private chat"_s), qPrintable(group));
+    QCOMPARE(clickApprove(txn, late), u"You are not allowed to decide on this request."_s);
+    const QString linked = telegramSays(late, u"/start "_s + fresh);
+    QVERIFY2(linked.startsWith(u"Linked"_s), qPrintable(linked));
+    QCOMPARE(clickApprove(txn, late), u"Approved."_s);
+    QVERIFY(waitFor([&] { return agentStatus(u"tgx"_s, txn) == u"forwarded"_s; }));
 }
 
 void TestChatLink::matrixLinkThenApprove()
@@ -332,6 +345,8 @@ void TestChatLink::matrixLinkThenApprove()
     QVERIFY2(shared.contains(u"direct message"_s), qPrintable(shared));
 
     m_chat.mxRoom(dm, { matrixBot(), bob });
+    const QString wrong = matrixSays(dm, bob, u"ABCDEFGHJKLMNPQR"_s);
+    QVERIFY2(wrong.contains(u"not valid"_s), qPrintable(wrong));
     const QString linked = matrixSays(dm, bob, code);
     QVERIFY2(linked.startsWith(u"Linked"_s) && linked.contains(owner().email), qPrintable(linked));
 
@@ -344,13 +359,19 @@ void TestChatLink::matrixLinkThenApprove()
                 posted = e.value(u"event_id"_s).toString();
         return !posted.isEmpty();
     }));
-    m_chat.mxEvent(room, bob, u"m.room.message"_s,
-                   { { u"msgtype"_s, u"m.text"_s },
-                     { u"body"_s, u"approve"_s },
-                     { u"m.relates_to"_s,
-                       QJsonObject{ { u"m.in_reply_to"_s,
-                                      QJsonObject{ { u"event_id"_s, posted } } } } } });
+    // Eve linked nothing: her "approve" (read first) is refused; Bob's then counts as the
+    // owner's.
+    for (const QString &sender : { eve, bob })
+        m_chat.mxEvent(room, sender, u"m.room.message"_s,
+                       { { u"msgtype"_s, u"m.text"_s },
+                         { u"body"_s, u"approve"_s },
+                         { u"m.relates_to"_s,
+                           QJsonObject{ { u"m.in_reply_to"_s,
+                                          QJsonObject{ { u"event_id"_s, posted } } } } } });
     QVERIFY(waitFor([&] { return agentStatus(u"mxl"_s, txn) == u"forwarded"_s; }));
+    const QJsonObject view = admin().get("/admin/approvals/" + utf8(txn)).json();
+    QCOMPARE(view.value(u"decided_by"_s).toString(), owner().email);
+    QCOMPARE(view.value(u"decided_via"_s).toString(), u"matrix"_s);
 
     // Reused in another direct message: refused.
     const QString eveDm = u"!link-dm-eve-%1:fake.test"_s.arg(backendName());
