@@ -96,4 +96,18 @@ Result<bool> ChannelStore::remove(const QString &teamId, const QString &name)
     return r->numRowsAffected() > 0;
 }
 
+Result<QList<QPair<QString, QString>>> ChannelStore::enabledWithSecret(const QString &type)
+{
+    auto q = m_db.exec(QStringLiteral("SELECT team_id, name FROM notification_channels WHERE "
+                                      "channel_type = ? AND enabled = 1 AND "
+                                      "encrypted_secret IS NOT NULL ORDER BY team_id, name"),
+                       { type });
+    if (!q)
+        return q.error();
+    QList<QPair<QString, QString>> out;
+    while (q->next())
+        out.append({ q->value(0).toString(), q->value(1).toString() });
+    return out;
+}
+
 } // namespace tap::store

@@ -21,6 +21,9 @@ public:
     core::Result<std::optional<ChannelRow>> get(const QString &teamId, const QString &name);
     core::Result<QByteArray> sealedSecret(const QString &teamId, const QString &name);
     core::Result<bool> remove(const QString &teamId, const QString &name);
+    // (team id, channel name) of every team's enabled channels of `type` that have their own
+    // secret (a Telegram channel's bot token), across all teams.
+    core::Result<QList<QPair<QString, QString>>> enabledWithSecret(const QString &type);
 
 private:
     Database &m_db;

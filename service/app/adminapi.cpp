@@ -53,6 +53,7 @@ AdminApi::AdminApi(admin::Context &context, admin::ChannelTester &tester,
       m_agents(context),
       m_channels(context, tester),
       m_audit(context),
+      m_chatLinks(context),
       m_approvals(approvals),
       m_passkeys(passkeys)
 {
@@ -141,6 +142,10 @@ void AdminApi::addTeamRoutes(http::Router &router)
     router.add("DELETE", QStringLiteral("/admin/members/<arg>"),
                authed([this](const Call &c, const Actor &a) {
                    return m_members.remove(a, c.arg(0));
+               }));
+    router.add("POST", QStringLiteral("/admin/members/<arg>/chat-link"),
+               authed([this](const Call &c, const Actor &a) {
+                   return m_chatLinks.create(a, c.arg(0));
                }));
 }
 

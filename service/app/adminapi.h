@@ -4,6 +4,7 @@
 #include "admin/agents.h"
 #include "admin/audit.h"
 #include "admin/channels.h"
+#include "admin/chatlinks.h"
 #include "admin/credentials.h"
 #include "admin/members.h"
 
@@ -49,6 +50,7 @@ private:
     admin::AgentService m_agents;
     admin::ChannelService m_channels;
     admin::AuditService m_audit;
+    admin::ChatLinkService m_chatLinks;
     approvals::ApprovalService &m_approvals;
     approvals::PasskeyService &m_passkeys;
 };

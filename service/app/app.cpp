@@ -9,6 +9,7 @@
 #include "approvals/telegrambot.h"
 #include "app/chattester.h"
 #include "app/metricstext.h"
+#include "admin/chatlinks.h"
 #include "admin/context.h"
 #include "channels/mailer.h"
 #include "crypto/passwordhasher.h"
@@ -289,8 +290,9 @@ void App::createChatBots()
     telegram.pollTimeoutS = m_config.telegramPollTimeoutS;
     telegram.instanceId = m_instanceId;
     telegram.leaseTtlMs = m_config.chatLeaseS * 1000;
-    m_telegramBot =
-            std::make_unique<approvals::TelegramBot>(*m_db, *m_vault, *m_approvals, telegram);
+    m_chatLinks = std::make_unique<admin::ChatLinkService>(*m_context);
+    m_telegramBot = std::make_unique<approvals::TelegramBot>(*m_db, *m_vault, *m_approvals,
+                                                             *m_chatLinks, telegram);
     m_approvals->addObserver(m_telegramBot.get());
     m_telegramBot->start();
     if (m_config.matrixHomeserver.isEmpty() || m_config.matrixAccessToken.isEmpty())
@@ -301,7 +303,7 @@ void App::createChatBots()
     matrix.syncTimeoutS = m_config.matrixSyncTimeoutS;
     matrix.instanceId = m_instanceId;
     matrix.leaseTtlMs = m_config.chatLeaseS * 1000;
-    m_matrixBot = std::make_unique<approvals::MatrixBot>(*m_db, *m_approvals, matrix);
+    m_matrixBot = std::make_unique<approvals::MatrixBot>(*m_db, *m_approvals, *m_chatLinks, matrix);
     m_approvals->addObserver(m_matrixBot.get());
     m_matrixBot->start();
 }

@@ -17,7 +17,8 @@ class Mailer;
 }
 namespace tap::admin {
 struct Context;
-}
+class ChatLinkService;
+} // namespace tap::admin
 namespace tap::forward {
 class AuditSink;
 class Forwarder;
@@ -82,6 +83,7 @@ private:
     std::unique_ptr<forward::AuditSink> m_auditSink;
     std::unique_ptr<forward::Forwarder> m_forwarder;
     std::unique_ptr<approvals::ApprovalHub> m_hub;
+    std::unique_ptr<admin::ChatLinkService> m_chatLinks; // used by the bots
     // Chat approval bots; declared before m_approvals so they outlive its observer list.
     std::unique_ptr<approvals::TelegramBot> m_telegramBot;
     std::unique_ptr<approvals::MatrixBot> m_matrixBot;

@@ -1,7 +1,5 @@
 #include "app/chattester.h"
 
-#include <QJsonDocument>
-#include <QNetworkReply>
 #include <QUuid>
 
 namespace tap::app {
@@ -11,10 +9,11 @@ using core::ErrorCode;
 using core::Result;
 
 ChatTester::ChatTester(Settings settings, QObject *parent)
-    : QObject(parent), m_settings(std::move(settings)), m_network(new QNetworkAccessManager(this))
+    : QObject(parent),
+      m_settings(std::move(settings)),
+      m_telegram(new channels::TelegramClient(m_settings.telegramApiBase, this)),
+      m_matrix(new channels::MatrixClient(m_settings.matrixHomeserver, this))
 {
-    m_network->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
-    m_network->setCookieJar(nullptr);
 }
 
 void ChatTester::sendTest(const QString &type, const QJsonObject &config,
@@ -46,43 +45,10 @@ void ChatTester::sendTest(const QString &type, const QJsonObject &config,
 void ChatTester::send(const QString &type, const QJsonObject &config, const QByteArray &token,
                       const QString &text, const std::function<void(Result<void>)> &done)
 {
-    QNetworkRequest request;
-    QByteArray body;
-    QByteArray verb = "POST";
     const QString service = type == u"telegram" ? QStringLiteral("Telegram")
                                                 : QStringLiteral("the Matrix homeserver");
-    if (type == u"telegram") {
-        QUrl url = m_settings.telegramApiBase;
-        url.setPath(url.path() + QStringLiteral("/bot") + QString::fromUtf8(token)
-                    + QStringLiteral("/sendMessage"));
-        request.setUrl(url);
-        body = QJsonDocument(QJsonObject{ { QStringLiteral("chat_id"),
-                                            config.value(QStringLiteral("chat_id")) },
-                                          { QStringLiteral("text"), text } })
-                       .toJson(QJsonDocument::Compact);
-    } else {
-        QUrl url = m_settings.matrixHomeserver;
-        const QString room = QString::fromLatin1(
-                QUrl::toPercentEncoding(config.value(QStringLiteral("room_id")).toString()));
-        url.setPath(url.path()
-                            + QStringLiteral(
-                                      "/_matrix/client/v3/rooms/%1/send/m.room.message/tap-test-%2")
-                                      .arg(room, QUuid::createUuid().toString(QUuid::Id128)),
-                    QUrl::TolerantMode);
-        request.setUrl(url);
-        request.setRawHeader("Authorization", "Bearer " + token);
-        body = QJsonDocument(QJsonObject{ { QStringLiteral("msgtype"), QStringLiteral("m.text") },
-                                          { QStringLiteral("body"), text } })
-                       .toJson(QJsonDocument::Compact);
-        verb = "PUT";
-    }
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    request.setTransferTimeout(m_settings.timeoutMs);
-    QNetworkReply *reply = m_network->sendCustomRequest(request, verb, body);
-    connect(reply, &QNetworkReply::finished, this, [reply, done, service] {
-        reply->deleteLater();
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        if (status >= 200 && status < 300)
+    auto finished = [done, service](bool ok, int status) {
+        if (ok)
             return done({});
         if (status == 0)
             return done(Error(ErrorCode::UpstreamError,
@@ -90,7 +56,23 @@ void ChatTester::send(const QString &type, const QJsonObject &config, const QByt
         done(Error(
                 ErrorCode::UpstreamError,
                 QStringLiteral("%1 refused the test message (HTTP %2).").arg(service).arg(status)));
-    });
+    };
+    if (type == u"telegram") {
+        m_telegram->call(token, QStringLiteral("sendMessage"),
+                         { { QStringLiteral("chat_id"), config.value(QStringLiteral("chat_id")) },
+                           { QStringLiteral("text"), text } },
+                         m_settings.timeoutMs, [finished](Result<QJsonValue> r, int status) {
+                             finished(r.ok(), status);
+                         });
+        return;
+    }
+    m_matrix->sendMessage(token, config.value(QStringLiteral("room_id")).toString(),
+                          QStringLiteral("tap-test-") + QUuid::createUuid().toString(QUuid::Id128),
+                          { { QStringLiteral("msgtype"), QStringLiteral("m.text") },
+                            { QStringLiteral("body"), text } },
+                          m_settings.timeoutMs, [finished](Result<QJsonObject> r, int status) {
+                              finished(r.ok(), status);
+                          });
 }
 
 } // namespace tap::app

@@ -1,15 +1,17 @@
 #pragma once
 
 #include "admin/channels.h"
+#include "channels/matrixclient.h"
+#include "channels/telegramclient.h"
 
-#include <QNetworkAccessManager>
 #include <QObject>
 #include <QUrl>
 
 namespace tap::app {
 
 // Sends channel test messages: Telegram Bot API sendMessage, Matrix client-server API
-// m.room.message. Lives in the main thread (its network manager does); callable from any.
+// m.room.message, through the channels/ clients. Lives in the main thread (its clients do);
+// callable from any.
 // Error messages never include the request URL, which holds the Telegram bot token.
 class ChatTester : public QObject, public admin::ChannelTester
 {
@@ -33,7 +35,8 @@ private:
               const QString &text, const std::function<void(core::Result<void>)> &done);
 
     Settings m_settings;
-    QNetworkAccessManager *m_network;
+    channels::TelegramClient *m_telegram;
+    channels::MatrixClient *m_matrix;
 };
 
 } // namespace tap::app

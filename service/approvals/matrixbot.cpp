@@ -1,9 +1,11 @@
 #include "approvals/matrixbot.h"
 
+#include "admin/chatlinks.h"
+#include "approvals/chatrouting.h"
+#include "channels/matrixclient.h"
 #include "core/logging.h"
 #include "store/approvalstore.h"
-#include "store/channelstore.h"
-#include "store/credentialstore.h"
+#include "store/chatstore.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -33,7 +35,18 @@ void log(QtMsgType level, const QString &event, const QJsonObject &fields = {})
 
 QString pathPart(const QString &s)
 {
-    return QString::fromLatin1(QUrl::toPercentEncoding(s));
+    return channels::MatrixClient::pathPart(s);
+}
+
+// A message that is only a link code, optionally after "link" or "/start".
+QString linkCodeIn(const QString &body)
+{
+    QString text = body.trimmed();
+    for (const QString &prefix : { QStringLiteral("/start "), QStringLiteral("link ") }) {
+        if (text.startsWith(prefix, Qt::CaseInsensitive))
+            text = text.mid(prefix.size()).trimmed();
+    }
+    return admin::ChatLinkService::isCodeShaped(text) ? text : QString();
 }
 
 // What a reply says, without the reply fallback (spec "Fallbacks for rich replies": quoted
@@ -95,23 +108,22 @@ QString outcomeText(const store::ApprovalRow &row)
 
 } // namespace
 
-MatrixBot::MatrixBot(store::Database &db, ApprovalService &approvals, Settings settings,
-                     QObject *parent)
+MatrixBot::MatrixBot(store::Database &db, ApprovalService &approvals, admin::ChatLinkService &links,
+                     Settings settings, QObject *parent)
     : QObject(parent),
       m_db(db),
       m_approvals(approvals),
+      m_links(links),
       m_settings(std::move(settings)),
-      m_network(new QNetworkAccessManager(this))
+      m_client(new channels::MatrixClient(m_settings.homeserver, this))
 {
-    m_network->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
-    m_network->setCookieJar(nullptr);
     m_retry.setSingleShot(true);
 }
 
 MatrixBot::~MatrixBot()
 {
     // Its replies go with it, without finishing: no callback runs on a half-destroyed bot.
-    delete m_network;
+    delete m_client;
 }
 
 void MatrixBot::start()
@@ -167,32 +179,8 @@ void MatrixBot::approvalChanged(const store::ApprovalRow &row)
 QNetworkReply *MatrixBot::call(const QByteArray &verb, const QString &path, const QUrlQuery &query,
                                const QJsonObject &body, int timeoutMs, ApiDone done)
 {
-    QUrl url = m_settings.homeserver;
-    url.setPath(url.path() + path, QUrl::TolerantMode);
-    url.setQuery(query);
-    QNetworkRequest request(url);
-    request.setRawHeader("Authorization", "Bearer " + m_settings.accessToken.toUtf8());
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    request.setTransferTimeout(timeoutMs);
-    const QByteArray payload =
-            verb == "GET" ? QByteArray() : QJsonDocument(body).toJson(QJsonDocument::Compact);
-    QNetworkReply *reply = m_network->sendCustomRequest(request, verb, payload);
-    const QString what = path.section(u'/', 0, 4); // no room or event ids in errors
-    connect(reply, &QNetworkReply::finished, this, [reply, what, done = std::move(done)] {
-        reply->deleteLater();
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const QJsonObject answer = QJsonDocument::fromJson(reply->readAll()).object();
-        if (status >= 200 && status < 300)
-            return done(answer);
-        const QString why = status == 0
-                ? QStringLiteral("homeserver not reachable (network error %1)")
-                          .arg(int(reply->error()))
-                : QStringLiteral("homeserver answered HTTP %1 %2")
-                          .arg(status)
-                          .arg(answer.value(QStringLiteral("errcode")).toString().left(64));
-        done(Error(ErrorCode::UpstreamError, QStringLiteral("%1: %2").arg(what, why)));
-    });
-    return reply;
+    return m_client->call(m_settings.accessToken.toUtf8(), verb, path, query, body, timeoutMs,
+                          [done = std::move(done)](Result<QJsonObject> r, int) { done(r); });
 }
 
 void MatrixBot::retryLater(const QString &what, const Error &error)
@@ -314,8 +302,14 @@ void MatrixBot::handleEvent(const QString &roomId, const QJsonObject &event, boo
                                       .toObject()
                                       .value(QStringLiteral("event_id"))
                                       .toString();
-    if (repliedTo.isEmpty())
+    if (repliedTo.isEmpty()) {
+        // Not while catching up: a code sent meanwhile stays valid and may be sent again, and
+        // old, used codes get no late "not valid" answers.
+        const QString code = linkCodeIn(content.value(QStringLiteral("body")).toString());
+        if (!code.isEmpty() && !catchingUp)
+            link(roomId, eventId, sender, code);
         return;
+    }
     const QString word = replyWord(content.value(QStringLiteral("body")).toString());
     if (word == u"approve" || word == u"deny")
         decide(roomId, repliedTo, eventId, sender, word == u"approve", catchingUp);
@@ -341,13 +335,11 @@ void MatrixBot::decide(const QString &roomId, const QString &relatedEvent, const
     who.via = QStringLiteral("matrix");
     who.matrixUserId = sender;
     // A member who linked this Matrix id decides as that member too (policies may name emails).
-    auto member = m_db.exec(QStringLiteral("SELECT u.id, u.email FROM users u JOIN memberships m "
-                                           "ON m.user_id = u.id WHERE u.matrix_user_id = ? AND "
-                                           "m.team_id = ?"),
-                            { sender, row.value()->teamId });
-    if (member && member->next()) {
-        who.userId = member->value(0).toString();
-        who.email = member->value(1).toString();
+    auto member = store::ChatStore(m_db).memberByChatId(store::ChatStore::Network::Matrix,
+                                                        row.value()->teamId, sender);
+    if (member && member.value()) {
+        who.userId = member.value()->userId;
+        who.email = member.value()->email;
     }
     auto decided = m_approvals.decide(row.value()->id, approve, who);
     if (decided)
@@ -380,35 +372,32 @@ void MatrixBot::decide(const QString &roomId, const QString &relatedEvent, const
 
 QString MatrixBot::resolveRoom(const store::ApprovalRow &row)
 {
-    store::CredentialStore credentials(m_db);
-    QString room;
-    QString channel;
-    for (const QString &name : row.credentialName.split(u',', Qt::SkipEmptyParts)) {
-        auto credential = credentials.byName(row.teamId, name.trimmed());
-        if (!credential || !credential.value())
-            continue;
-        auto policy = credentials.policy(row.teamId, credential.value()->id);
-        if (!policy)
-            return {};
-        if (!policy.value())
-            continue;
-        if (room.isEmpty())
-            room = policy.value()->matrixRoomId;
-        if (channel.isEmpty())
-            channel = policy.value()->approvalChannel;
-    }
-    auto channels = store::ChannelStore(m_db).list(row.teamId);
-    if (!channels)
+    auto facts = readRouteFacts(m_db, row);
+    if (!facts)
         return {};
-    for (const store::ChannelRow &c : channels.value()) {
-        const bool match = channel.isEmpty() ? c.type == u"matrix" && c.enabled : c.name == channel;
-        if (!match)
-            continue;
-        if (c.type != u"matrix" || !c.enabled)
-            return {}; // the policy picked another kind of channel
-        return room.isEmpty() ? c.config.value(QStringLiteral("room_id")).toString() : room;
-    }
-    return channel.isEmpty() ? room : QString();
+    const auto route = routeApproval(ChatNetwork::Matrix, facts.value());
+    return route ? route->chat : QString();
+}
+
+// A link code counts in a direct message only (the bot and the sender alone in the room): in a
+// shared room others could read it first.
+void MatrixBot::link(const QString &roomId, const QString &eventId, const QString &sender,
+                     const QString &code)
+{
+    m_client->joinedMembers(
+            m_settings.accessToken.toUtf8(), roomId, m_settings.requestTimeoutMs,
+            [this, roomId, eventId, sender, code](Result<QJsonObject> r, int) {
+                if (!r)
+                    return log(QtWarningMsg, QStringLiteral("matrix room members not read"),
+                               { { QStringLiteral("error"), r.error().message() } });
+                const QJsonObject joined = r->value(QStringLiteral("joined")).toObject();
+                if (joined.size() != 2 || !joined.contains(sender) || !joined.contains(m_userId))
+                    return notice(roomId, eventId,
+                                  QStringLiteral("Send your link code to me in a direct "
+                                                 "message; this one was not used."));
+                notice(roomId, eventId,
+                       m_links.redeem(store::ChatStore::Network::Matrix, code, sender));
+            });
 }
 
 void MatrixBot::post(const store::ApprovalRow &row)
@@ -416,10 +405,8 @@ void MatrixBot::post(const store::ApprovalRow &row)
     const QString room = resolveRoom(row);
     if (room.isEmpty() || !m_started)
         return;
-    QString team = row.teamId;
-    if (auto q = m_db.exec(QStringLiteral("SELECT name FROM teams WHERE id = ?"), { row.teamId });
-        q && q->next())
-        team = q->value(0).toString();
+    auto name = store::ChatStore(m_db).teamName(row.teamId);
+    const QString team = name ? name.value() : row.teamId;
     QString body =
             QStringLiteral(
                     "🔐 Approval needed\nAgent: %1\nTeam: %2\nCredential: %3\nRequest: %4 %5\n")
@@ -482,19 +469,18 @@ void MatrixBot::send(const QString &roomId, const QJsonObject &content,
     const QString txn = QStringLiteral("tap.%1.%2")
                                 .arg(QUuid::createUuid().toString(QUuid::Id128))
                                 .arg(++m_txn);
-    call("PUT",
-         QStringLiteral("/_matrix/client/v3/rooms/%1/send/m.room.message/%2")
-                 .arg(pathPart(roomId), txn),
-         {}, content, m_settings.requestTimeoutMs, [sent](Result<QJsonObject> r) {
-             const QString eventId =
-                     r ? r->value(QStringLiteral("event_id")).toString() : QString();
-             if (eventId.isEmpty())
-                 log(QtWarningMsg, QStringLiteral("matrix message not sent"),
-                     { { QStringLiteral("error"),
-                         r ? QStringLiteral("no event_id") : r.error().message() } });
-             if (sent)
-                 sent(eventId); // empty: not sent
-         });
+    m_client->sendMessage(
+            m_settings.accessToken.toUtf8(), roomId, txn, content, m_settings.requestTimeoutMs,
+            [sent](Result<QJsonObject> r, int) {
+                const QString eventId =
+                        r ? r->value(QStringLiteral("event_id")).toString() : QString();
+                if (eventId.isEmpty())
+                    log(QtWarningMsg, QStringLiteral("matrix message not sent"),
+                        { { QStringLiteral("error"),
+                            r ? QStringLiteral("no event_id") : r.error().message() } });
+                if (sent)
+                    sent(eventId); // empty: not sent
+            });
 }
 
 void MatrixBot::notice(const QString &roomId, const QString &replyTo, const QString &text)

@@ -6,14 +6,21 @@
 
 #include <QHash>
 #include <QJsonObject>
-#include <QSet>
-#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 #include <QTimer>
 #include <QUrl>
 
 #include <functional>
+
+namespace tap::channels {
+class MatrixClient;
+}
+namespace tap::admin {
+class ChatLinkService;
+}
 
 namespace tap::approvals {
 
@@ -22,7 +29,8 @@ namespace tap::approvals {
 // names and records the event id. It follows /sync and takes decisions from replies to that
 // event ("approve" / "deny") and from reactions on it (👍 ✅ approve, 👎 ❌ deny), by the
 // sender's Matrix id; ApprovalService::decide() enforces the policy's allowed approvers. It
-// answers every outcome with a notice replying to the original event.
+// answers every outcome with a notice replying to the original event. A member links their
+// Matrix account by sending the bot a link code in a direct message (ChatLinkService).
 //
 // Lives on the main thread; the observer calls may come from any thread. The access token is
 // sent in a header only and never logged.
@@ -42,8 +50,8 @@ public:
         QString instanceId;
         int leaseTtlMs = 15000;
     };
-    MatrixBot(store::Database &db, ApprovalService &approvals, Settings settings,
-              QObject *parent = nullptr);
+    MatrixBot(store::Database &db, ApprovalService &approvals, admin::ChatLinkService &links,
+              Settings settings, QObject *parent = nullptr);
     ~MatrixBot() override;
 
     // Asks who the bot is (to ignore its own events), then follows /sync while it holds the
@@ -60,6 +68,8 @@ private:
 
     QNetworkReply *call(const QByteArray &verb, const QString &path, const QUrlQuery &query,
                         const QJsonObject &body, int timeoutMs, ApiDone done);
+    void link(const QString &roomId, const QString &eventId, const QString &sender,
+              const QString &code);
     void whoami();
     void sync();
     void retryLater(const QString &what, const core::Error &error);
@@ -76,8 +86,9 @@ private:
 
     store::Database &m_db;
     ApprovalService &m_approvals;
+    admin::ChatLinkService &m_links;
     Settings m_settings;
-    QNetworkAccessManager *m_network;
+    channels::MatrixClient *m_client;
     QSet<QString> m_noticing; // txn ids with an outcome notice in flight
     QHash<QString, QList<store::ApprovalRow>> m_nextNotices; // and the states to tell after it
     QString m_userId;

@@ -1,17 +1,20 @@
 #include "approvals/telegrambot.h"
 
+#include "admin/chatlinks.h"
+#include "approvals/chatrouting.h"
+#include "approvals/telegrampoller.h"
+#include "channels/telegramclient.h"
 #include "core/logging.h"
 #include "core/secretbytes.h"
 #include "crypto/keyring.h"
 #include "http/router.h"
 #include "store/approvalstore.h"
 #include "store/channelstore.h"
-#include "store/credentialstore.h"
+#include "store/chatstore.h"
 #include "store/vault.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QNetworkReply>
 #include <QRegularExpression>
 
 namespace tap::approvals {
@@ -22,7 +25,6 @@ using core::Result;
 
 namespace {
 
-constexpr int kMaxBackoffMs = 60000;
 constexpr int kMaxAnswerChars = 200; // answerCallbackQuery: text of 0-200 characters
 constexpr int kMaxTargetChars = 1000;
 // A click on a message whose id the posting process has not recorded yet is looked at again
@@ -35,47 +37,9 @@ void log(QtMsgType level, const QString &event, const QJsonObject &fields = {})
     core::logEvent(core::lcApp(), level, event, fields);
 }
 
-// Bot API ids are integers (chat ids up to 52 bits, exact in a double); fakes may send strings.
-QString idText(const QJsonValue &v)
-{
-    if (v.isDouble())
-        return QString::number(qint64(v.toDouble()));
-    return v.toString();
-}
-
 QString html(const QString &s)
 {
     return s.toHtmlEscaped();
-}
-
-// The first non-empty value of `field` among the policies of the request's credentials.
-struct PolicyChoice
-{
-    QString chatId;
-    QString channel;
-};
-
-Result<PolicyChoice> policyChoice(store::Database &db, const store::ApprovalRow &row)
-{
-    store::CredentialStore credentials(db);
-    PolicyChoice out;
-    for (const QString &name : row.credentialName.split(u',', Qt::SkipEmptyParts)) {
-        auto credential = credentials.byName(row.teamId, name.trimmed());
-        if (!credential)
-            return credential.error();
-        if (!credential.value())
-            continue;
-        auto policy = credentials.policy(row.teamId, credential.value()->id);
-        if (!policy)
-            return policy.error();
-        if (!policy.value())
-            continue;
-        if (out.chatId.isEmpty())
-            out.chatId = policy.value()->telegramChatId;
-        if (out.channel.isEmpty())
-            out.channel = policy.value()->approvalChannel;
-    }
-    return out;
 }
 
 QString outcomeLine(const store::ApprovalRow &row)
@@ -106,36 +70,31 @@ QString outcomeLine(const store::ApprovalRow &row)
 } // namespace
 
 TelegramBot::TelegramBot(store::Database &db, store::Vault &vault, ApprovalService &approvals,
-                         Settings settings, QObject *parent)
+                         admin::ChatLinkService &links, Settings settings, QObject *parent)
     : QObject(parent),
       m_db(db),
       m_vault(vault),
       m_approvals(approvals),
+      m_links(links),
       m_settings(std::move(settings)),
-      m_network(new QNetworkAccessManager(this))
+      m_client(new channels::TelegramClient(m_settings.apiBase, this))
 {
-    m_network->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
-    m_network->setCookieJar(nullptr);
 }
 
 TelegramBot::~TelegramBot()
 {
-    // Its replies go with it, without finishing: no callback runs on a half-destroyed bot.
-    delete m_network;
-    for (Poller *p : std::as_const(m_pollers))
-        removePoller(p);
+    // Its replies go with it, without finishing: no callback runs on a half-destroyed bot. The
+    // pollers (children) go next and release their leases.
+    delete m_client;
+    qDeleteAll(m_pollers);
 }
 
 void TelegramBot::stop()
 {
     m_stopped = true;
     m_refresh.stop();
-    for (Poller *p : std::as_const(m_pollers)) {
-        p->retry->stop();
-        if (p->reply) // first, so that no poll runs once the lease is released
-            p->reply->abort();
-        p->lease->stop();
-    }
+    for (TelegramPoller *p : std::as_const(m_pollers))
+        p->stop();
 }
 
 void TelegramBot::start()
@@ -145,16 +104,17 @@ void TelegramBot::start()
     if (!global.isEmpty() && !m_settings.webhookSecret.isEmpty()) {
         QUrl hook = m_settings.publicUrl;
         hook.setPath(hook.path() + QStringLiteral("/telegram/webhook"));
-        call(global, QStringLiteral("setWebhook"),
-             { { QStringLiteral("url"), hook.toString() },
-               { QStringLiteral("secret_token"), m_settings.webhookSecret },
-               { QStringLiteral("allowed_updates"),
-                 QJsonArray{ QStringLiteral("callback_query") } } },
-             m_settings.requestTimeoutMs, [](Result<QJsonValue> r) {
-                 if (!r)
-                     log(QtWarningMsg, QStringLiteral("telegram setWebhook failed"),
-                         { { QStringLiteral("error"), r.error().message() } });
-             });
+        m_client->call(
+                global, QStringLiteral("setWebhook"),
+                { { QStringLiteral("url"), hook.toString() },
+                  { QStringLiteral("secret_token"), m_settings.webhookSecret },
+                  { QStringLiteral("allowed_updates"),
+                    QJsonArray{ QStringLiteral("callback_query"), QStringLiteral("message") } } },
+                m_settings.requestTimeoutMs, [](Result<QJsonValue> r, int) {
+                    if (!r)
+                        log(QtWarningMsg, QStringLiteral("telegram setWebhook failed"),
+                            { { QStringLiteral("error"), r.error().message() } });
+                });
     } else if (!global.isEmpty()) {
         ensurePoller(global, QStringLiteral("global"));
     }
@@ -172,18 +132,13 @@ void TelegramBot::refreshChannels()
 {
     if (m_stopped)
         return;
-    auto q = m_db.exec(QStringLiteral("SELECT team_id, name FROM notification_channels WHERE "
-                                      "channel_type = 'telegram' AND enabled = 1 AND "
-                                      "encrypted_secret IS NOT NULL"));
-    if (!q)
+    auto channels = store::ChannelStore(m_db).enabledWithSecret(QStringLiteral("telegram"));
+    if (!channels)
         return log(QtWarningMsg, QStringLiteral("telegram channels not read"),
-                   { { QStringLiteral("error"), q.error().message() } });
-    QList<QPair<QString, QString>> channels;
-    while (q->next())
-        channels.append({ q->value(0).toString(), q->value(1).toString() });
+                   { { QStringLiteral("error"), channels.error().message() } });
     QSet<QByteArray> wanted{ m_settings.botToken.toUtf8() };
     bool complete = true; // every channel's token was read: pollers not wanted may go
-    for (const auto &[teamId, name] : std::as_const(channels)) {
+    for (const auto &[teamId, name] : std::as_const(channels.value())) {
         auto token = channelToken(teamId, name);
         complete = complete && token.ok();
         if (!token || token->isEmpty())
@@ -196,21 +151,9 @@ void TelegramBot::refreshChannels()
             ++it;
             continue;
         }
-        removePoller(it.value());
+        delete it.value(); // releases its lease
         it = m_pollers.erase(it);
     }
-}
-
-void TelegramBot::removePoller(Poller *p)
-{
-    delete p->lease; // releases it, if held
-    delete p->retry;
-    if (p->reply) { // its callback would find the poller gone: cut it off first
-        QObject::disconnect(p->reply, nullptr, this, nullptr);
-        p->reply->abort();
-        p->reply->deleteLater();
-    }
-    delete p;
 }
 
 void TelegramBot::addRoutes(http::Router &router)
@@ -255,117 +198,65 @@ void TelegramBot::approvalChanged(const store::ApprovalRow &row)
             this, [this, copy] { showOutcome(copy); }, Qt::QueuedConnection);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Bot API calls: POST JSON, answer {"ok": true, "result": ...} or {"ok": false, "description"}.
-
-void TelegramBot::call(const QByteArray &token, const QString &method, const QJsonObject &params,
-                       int timeoutMs, ApiDone done, QNetworkReply **replyOut)
-{
-    QUrl url = m_settings.apiBase;
-    url.setPath(url.path() + QStringLiteral("/bot") + QString::fromUtf8(token) + u'/' + method);
-    QNetworkRequest request(url);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    request.setTransferTimeout(timeoutMs);
-    QNetworkReply *reply =
-            m_network->post(request, QJsonDocument(params).toJson(QJsonDocument::Compact));
-    if (replyOut)
-        *replyOut = reply;
-    connect(reply, &QNetworkReply::finished, this, [reply, method, done = std::move(done)] {
-        reply->deleteLater();
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const QJsonObject body = QJsonDocument::fromJson(reply->readAll()).object();
-        if (status == 200 && body.value(QStringLiteral("ok")).toBool())
-            return done(body.value(QStringLiteral("result")));
-        // Never reply->errorString(): it quotes the URL, and so the token.
-        const QString why = status == 0
-                ? QStringLiteral("Telegram not reachable (network error %1)")
-                          .arg(int(reply->error()))
-                : QStringLiteral("Telegram answered HTTP %1: %2")
-                          .arg(status)
-                          .arg(body.value(QStringLiteral("description")).toString().left(200));
-        done(Error(ErrorCode::UpstreamError, QStringLiteral("%1 failed: %2").arg(method, why)));
-    });
-}
-
 void TelegramBot::ensurePoller(const QByteArray &token, const QString &label)
 {
     if (m_pollers.contains(token) || !m_started || m_stopped)
         return;
     if (!m_settings.webhookSecret.isEmpty() && token == m_settings.botToken.toUtf8())
         return; // the webhook delivers the global bot's updates
-    // One process polls a bot at a time.
-    const QString leaseName = JobLease::nameFor(QStringLiteral("telegram-getupdates"), token);
-    auto *p = new Poller{ token,
-                          label,
-                          0,
-                          0,
-                          nullptr,
-                          new QTimer(this),
-                          new JobLease(m_db, leaseName, m_settings.instanceId,
-                                       m_settings.leaseTtlMs, this) };
-    p->retry->setSingleShot(true);
-    connect(p->retry, &QTimer::timeout, this, [this, p] { poll(p); });
-    connect(p->lease, &JobLease::acquired, this, [this, p] {
-        p->failures = 0;
-        poll(p);
-    });
-    connect(p->lease, &JobLease::lost, this, [p] { // another process polls now
-        p->retry->stop();
-        if (p->reply)
-            p->reply->abort();
-    });
+    const TelegramPoller::Settings settings{ m_settings.pollTimeoutS, m_settings.requestTimeoutMs,
+                                             m_settings.instanceId, m_settings.leaseTtlMs };
+    auto *p = new TelegramPoller(
+            m_db, *m_client, token, label, settings,
+            [this](const QByteArray &t, const QJsonObject &update) { handleUpdate(t, update); },
+            this);
     m_pollers.insert(token, p);
-    p->lease->start();
-}
-
-void TelegramBot::poll(Poller *p)
-{
-    if (m_stopped || !p->lease->held() || p->reply)
-        return;
-    const QJsonObject params{ { QStringLiteral("offset"), p->offset },
-                              { QStringLiteral("timeout"), m_settings.pollTimeoutS },
-                              { QStringLiteral("allowed_updates"),
-                                QJsonArray{ QStringLiteral("callback_query") } } };
-    QNetworkReply *reply = nullptr;
-    call(
-            p->token, QStringLiteral("getUpdates"), params,
-            m_settings.pollTimeoutS * 1000 + m_settings.requestTimeoutMs,
-            [this, p](Result<QJsonValue> r) {
-                p->reply = nullptr;
-                if (m_stopped || !p->lease->held())
-                    return; // stopped, or the lease went to another process: it polls now
-                if (!r) {
-                    // Backoff: 1 s, 2 s, 4 s … up to a minute; logged once per streak and then
-                    // at every tenth failure.
-                    const int delay = qMin(kMaxBackoffMs, 1000 << qMin(p->failures, 6));
-                    if (p->failures % 10 == 0)
-                        log(QtWarningMsg, QStringLiteral("telegram polling failed"),
-                            { { QStringLiteral("bot"), p->label },
-                              { QStringLiteral("error"), r.error().message() },
-                              { QStringLiteral("retry_ms"), delay } });
-                    ++p->failures;
-                    p->retry->start(delay);
-                    return;
-                }
-                p->failures = 0;
-                for (const QJsonValue &u : r.value().toArray()) {
-                    const QJsonObject update = u.toObject();
-                    const qint64 id = qint64(update.value(QStringLiteral("update_id")).toDouble());
-                    // getUpdates: an offset one past an update confirms it (it is not sent again).
-                    p->offset = qMax(p->offset, id + 1);
-                    handleUpdate(p->token, update);
-                }
-                p->retry->start(0);
-            },
-            &reply);
-    p->reply = reply;
+    p->start();
 }
 
 void TelegramBot::handleUpdate(const QByteArray &token, const QJsonObject &update)
 {
     const QJsonValue query = update.value(QStringLiteral("callback_query"));
     if (query.isObject())
-        handleCallback(token, query.toObject());
+        return handleCallback(token, query.toObject());
+    const QJsonValue message = update.value(QStringLiteral("message"));
+    if (message.isObject())
+        handleMessage(token, message.toObject());
+}
+
+// "/start <code>" in a private chat links the sender's Telegram account to the member who got
+// the code (t.me/<bot>?start=<code> deep links send exactly this). Other messages are ignored.
+void TelegramBot::handleMessage(const QByteArray &token, const QJsonObject &message)
+{
+    static const QRegularExpression startRe(
+            QStringLiteral("^/start(?:@\\w+)?(?:\\s+(\\S*))?\\s*$"));
+    const QJsonObject chat = message.value(QStringLiteral("chat")).toObject();
+    const auto m = startRe.match(message.value(QStringLiteral("text")).toString());
+    const QString chatId = chatIdText(chat.value(QStringLiteral("id")));
+    if (!m.hasMatch() || chatId.isEmpty())
+        return;
+    if (chat.value(QStringLiteral("type")).toString() != u"private")
+        return reply(token, chatId,
+                     QStringLiteral("Send /start with your link code to me in a private chat."));
+    const QString code = m.captured(1);
+    if (code.isEmpty())
+        return reply(token, chatId,
+                     QStringLiteral("To decide on TAP approvals here, get a link code in the TAP "
+                                    "console (Members) and send /start <code>."));
+    const QString from = chatIdText(
+            message.value(QStringLiteral("from")).toObject().value(QStringLiteral("id")));
+    reply(token, chatId, m_links.redeem(store::ChatStore::Network::Telegram, code, from));
+}
+
+void TelegramBot::reply(const QByteArray &token, const QString &chatId, const QString &text)
+{
+    m_client->call(token, QStringLiteral("sendMessage"),
+                   { { QStringLiteral("chat_id"), chatId }, { QStringLiteral("text"), text } },
+                   m_settings.requestTimeoutMs, [](Result<QJsonValue> r, int) {
+                       if (!r)
+                           log(QtInfoMsg, QStringLiteral("telegram reply not delivered"),
+                               { { QStringLiteral("error"), r.error().message() } });
+                   });
 }
 
 void TelegramBot::answer(const QByteArray &token, const QString &queryId, const QString &text,
@@ -375,12 +266,12 @@ void TelegramBot::answer(const QByteArray &token, const QString &queryId, const 
                         { QStringLiteral("text"), text.left(kMaxAnswerChars) } };
     if (alert)
         params.insert(QStringLiteral("show_alert"), true);
-    call(token, QStringLiteral("answerCallbackQuery"), params, m_settings.requestTimeoutMs,
-         [](Result<QJsonValue> r) {
-             if (!r)
-                 log(QtInfoMsg, QStringLiteral("telegram answer not delivered"),
-                     { { QStringLiteral("error"), r.error().message() } });
-         });
+    m_client->call(token, QStringLiteral("answerCallbackQuery"), params,
+                   m_settings.requestTimeoutMs, [](Result<QJsonValue> r, int) {
+                       if (!r)
+                           log(QtInfoMsg, QStringLiteral("telegram answer not delivered"),
+                               { { QStringLiteral("error"), r.error().message() } });
+                   });
 }
 
 void TelegramBot::handleCallback(const QByteArray &token, const QJsonObject &query, int attempt)
@@ -388,14 +279,14 @@ void TelegramBot::handleCallback(const QByteArray &token, const QJsonObject &que
     const QString queryId = query.value(QStringLiteral("id")).toString();
     const QJsonObject from = query.value(QStringLiteral("from")).toObject();
     const QJsonObject message = query.value(QStringLiteral("message")).toObject();
-    const QString chatId =
-            idText(message.value(QStringLiteral("chat")).toObject().value(QStringLiteral("id")));
-    const QString messageId = idText(message.value(QStringLiteral("message_id")));
+    const QString chatId = chatIdText(
+            message.value(QStringLiteral("chat")).toObject().value(QStringLiteral("id")));
+    const QString messageId = chatIdText(message.value(QStringLiteral("message_id")));
     static const QRegularExpression dataRe(QStringLiteral("^([ad]):([0-9a-fA-F-]{1,64})$"));
     const auto m = dataRe.match(query.value(QStringLiteral("data")).toString());
     if (queryId.isEmpty())
         return;
-    if (!m.hasMatch() || idText(from.value(QStringLiteral("id"))).isEmpty())
+    if (!m.hasMatch() || chatIdText(from.value(QStringLiteral("id"))).isEmpty())
         return answer(token, queryId, QStringLiteral("This button is not one of TAP's."), true);
     const QString txn = m.captured(2);
     const bool approve = m.captured(1) == u"a";
@@ -451,14 +342,12 @@ Approver TelegramBot::approverFor(const QJsonObject &from, const QString &teamId
 {
     Approver who;
     who.via = QStringLiteral("telegram");
-    who.telegramUserId = idText(from.value(QStringLiteral("id")));
-    auto q = m_db.exec(QStringLiteral("SELECT u.id, u.email FROM users u JOIN memberships m ON "
-                                      "m.user_id = u.id WHERE u.telegram_user_id = ? AND "
-                                      "m.team_id = ?"),
-                       { who.telegramUserId, teamId });
-    if (q && q->next()) {
-        who.userId = q->value(0).toString();
-        who.email = q->value(1).toString();
+    who.telegramUserId = chatIdText(from.value(QStringLiteral("id")));
+    auto member = store::ChatStore(m_db).memberByChatId(store::ChatStore::Network::Telegram, teamId,
+                                                        who.telegramUserId);
+    if (member && member.value()) {
+        who.userId = member.value()->userId;
+        who.email = member.value()->email;
     }
     return who;
 }
@@ -484,39 +373,26 @@ Result<QByteArray> TelegramBot::channelToken(const QString &teamId, const QStrin
 
 std::optional<TelegramBot::Target> TelegramBot::resolve(const store::ApprovalRow &row)
 {
-    auto policy = policyChoice(m_db, row);
-    auto channels = store::ChannelStore(m_db).list(row.teamId);
-    if (!policy || !channels)
+    auto facts = readRouteFacts(m_db, row);
+    if (!facts)
         return std::nullopt;
-    std::optional<store::ChannelRow> chosen;
-    for (const store::ChannelRow &c : channels.value()) {
-        if (!policy->channel.isEmpty() ? c.name == policy->channel
-                                       : (c.type == u"telegram" && c.enabled)) {
-            chosen = c;
-            break;
-        }
-    }
-    if (!policy->channel.isEmpty() && (!chosen || chosen->type != u"telegram" || !chosen->enabled))
-        return std::nullopt; // the policy names another kind of channel (or a disabled one)
-    Target t;
-    t.chatId = policy->chatId;
-    if (t.chatId.isEmpty() && chosen)
-        t.chatId = idText(chosen->config.value(QStringLiteral("chat_id")));
-    if (t.chatId.isEmpty())
-        t.chatId = m_settings.defaultChatId;
-    t.token = m_settings.botToken.toUtf8();
-    if (chosen && chosen->hasSecret
-        && (policy->chatId.isEmpty() || !policy->channel.isEmpty() || t.token.isEmpty())) {
-        auto token = channelToken(row.teamId, chosen->name);
+    facts->defaultTelegramChatId = m_settings.defaultChatId;
+    facts->globalTelegramBot = !m_settings.botToken.isEmpty();
+    const auto route = routeApproval(ChatNetwork::Telegram, facts.value());
+    if (!route)
+        return std::nullopt;
+    Target t{ route->chat, m_settings.botToken.toUtf8() };
+    if (!route->botChannel.isEmpty()) {
+        auto token = channelToken(row.teamId, route->botChannel);
         if (!token) {
             log(QtWarningMsg, QStringLiteral("telegram channel bot token not readable"),
                 { { QStringLiteral("team_id"), row.teamId },
-                  { QStringLiteral("channel"), chosen->name } });
+                  { QStringLiteral("channel"), route->botChannel } });
             return std::nullopt;
         }
         t.token = token.value();
     }
-    if (t.chatId.isEmpty() || t.token.isEmpty())
+    if (t.token.isEmpty())
         return std::nullopt;
     return t;
 }
@@ -548,10 +424,8 @@ QByteArray TelegramBot::tokenForMessage(const store::ApprovalRow &row)
 
 QString TelegramBot::messageText(const store::ApprovalRow &row)
 {
-    QString team = row.teamId;
-    if (auto q = m_db.exec(QStringLiteral("SELECT name FROM teams WHERE id = ?"), { row.teamId });
-        q && q->next())
-        team = q->value(0).toString();
+    auto name = store::ChatStore(m_db).teamName(row.teamId);
+    const QString team = name ? name.value() : row.teamId;
     QString text = QStringLiteral("🔐 <b>Approval needed</b>\n");
     text += QStringLiteral("Agent: <code>%1</code>\n").arg(html(row.agentId));
     if (row.agentHomeTeamId != row.teamId)
@@ -591,27 +465,29 @@ void TelegramBot::post(const store::ApprovalRow &row)
                               { QStringLiteral("reply_markup"),
                                 QJsonObject{ { QStringLiteral("inline_keyboard"), keyboard } } } };
     const QString id = row.id;
-    call(target->token, QStringLiteral("sendMessage"), params, m_settings.requestTimeoutMs,
-         [this, id](Result<QJsonValue> r) {
-             if (!r)
-                 return log(QtWarningMsg, QStringLiteral("telegram approval message not sent"),
-                            { { QStringLiteral("txn_id"), id },
-                              { QStringLiteral("error"), r.error().message() } });
-             const QJsonObject message = r.value().toObject();
-             // The chat as Telegram numbers it (an @channel name becomes its id): callbacks
-             // carry that number.
-             const QString chat = idText(
-                     message.value(QStringLiteral("chat")).toObject().value(QStringLiteral("id")));
-             const QString messageId = idText(message.value(QStringLiteral("message_id")));
-             store::ApprovalStore approvals(m_db);
-             if (auto s = approvals.setTelegramMessage(id, chat, messageId); !s)
-                 return log(QtWarningMsg, QStringLiteral("telegram message id not stored"),
-                            { { QStringLiteral("txn_id"), id } });
-             // Decided (elsewhere) while the message was on its way: show it now.
-             if (auto now = approvals.get(id);
-                 now && now.value() && now.value()->status != u"pending")
-                 showOutcome(*now.value());
-         });
+    m_client->call(
+            target->token, QStringLiteral("sendMessage"), params, m_settings.requestTimeoutMs,
+            [this, id](Result<QJsonValue> r, int) {
+                if (!r)
+                    return log(QtWarningMsg, QStringLiteral("telegram approval message not sent"),
+                               { { QStringLiteral("txn_id"), id },
+                                 { QStringLiteral("error"), r.error().message() } });
+                const QJsonObject message = r.value().toObject();
+                // The chat as Telegram numbers it (an @channel name becomes its id): callbacks
+                // carry that number.
+                const QString chat = chatIdText(message.value(QStringLiteral("chat"))
+                                                        .toObject()
+                                                        .value(QStringLiteral("id")));
+                const QString messageId = chatIdText(message.value(QStringLiteral("message_id")));
+                store::ApprovalStore approvals(m_db);
+                if (auto s = approvals.setTelegramMessage(id, chat, messageId); !s)
+                    return log(QtWarningMsg, QStringLiteral("telegram message id not stored"),
+                               { { QStringLiteral("txn_id"), id } });
+                // Decided (elsewhere) while the message was on its way: show it now.
+                if (auto now = approvals.get(id);
+                    now && now.value() && now.value()->status != u"pending")
+                    showOutcome(*now.value());
+            });
 }
 
 void TelegramBot::showOutcome(const store::ApprovalRow &changed)
@@ -643,16 +519,16 @@ void TelegramBot::showOutcome(const store::ApprovalRow &changed)
                               { QStringLiteral("parse_mode"), QStringLiteral("HTML") },
                               { QStringLiteral("disable_web_page_preview"), true } };
     const QString id = row.id;
-    call(tokenForMessage(row), QStringLiteral("editMessageText"), params,
-         m_settings.requestTimeoutMs, [this, id](Result<QJsonValue> r) {
-             if (!r)
-                 log(QtInfoMsg, QStringLiteral("telegram approval message not edited"),
-                     { { QStringLiteral("txn_id"), id },
-                       { QStringLiteral("error"), r.error().message() } });
-             m_editing.remove(id);
-             if (m_nextEdit.contains(id))
-                 showOutcome(m_nextEdit.take(id));
-         });
+    m_client->call(tokenForMessage(row), QStringLiteral("editMessageText"), params,
+                   m_settings.requestTimeoutMs, [this, id](Result<QJsonValue> r, int) {
+                       if (!r)
+                           log(QtInfoMsg, QStringLiteral("telegram approval message not edited"),
+                               { { QStringLiteral("txn_id"), id },
+                                 { QStringLiteral("error"), r.error().message() } });
+                       m_editing.remove(id);
+                       if (m_nextEdit.contains(id))
+                           showOutcome(m_nextEdit.take(id));
+                   });
 }
 
 } // namespace tap::approvals

@@ -1,19 +1,16 @@
 #pragma once
 
 #include "approvals/approvalservice.h"
-#include "approvals/joblease.h"
+#include "approvals/chatroute.h"
 #include "core/result.h"
 
 #include <QHash>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
 #include <QObject>
-#include <QPointer>
 #include <QSet>
 #include <QTimer>
 #include <QUrl>
 
-#include <functional>
 #include <optional>
 
 namespace tap::store {
@@ -22,15 +19,24 @@ class Vault;
 namespace tap::http {
 class Router;
 }
+namespace tap::channels {
+class TelegramClient;
+}
+namespace tap::admin {
+class ChatLinkService;
+}
 
 namespace tap::approvals {
+
+class TelegramPoller;
 
 // The Telegram approval bot (Bot API, https://core.telegram.org/bots/api). For every parked
 // request it posts the request details with [Approve] [Deny] buttons to the chat the
 // credential's policy, the team's Telegram channel or TAP_TELEGRAM_CHAT_ID names; button
 // clicks (callback queries, by long-polling getUpdates or through POST /telegram/webhook)
 // become ApprovalService::decide() calls, which enforce the policy's allowed approvers from
-// the database on every click; the message is edited to show the outcome.
+// the database on every click; the message is edited to show the outcome. A member links their
+// Telegram account by sending the bot "/start <code>" in a private chat (ChatLinkService).
 //
 // Lives on the main thread; the observer calls may come from any thread. The bot token is part
 // of every Bot API URL, so no URL and no Qt network error text (which quotes the URL) is ever
@@ -55,7 +61,7 @@ public:
         int leaseTtlMs = 15000;
     };
     TelegramBot(store::Database &db, store::Vault &vault, ApprovalService &approvals,
-                Settings settings, QObject *parent = nullptr);
+                admin::ChatLinkService &links, Settings settings, QObject *parent = nullptr);
     ~TelegramBot() override;
 
     // Starts long-polling (or registers the webhook) for the global bot and for the teams'
@@ -76,25 +82,11 @@ private:
         QString chatId;
         QByteArray token;
     };
-    struct Poller
-    {
-        QByteArray token;
-        QString label; // for logs: "global" or "team channel"
-        qint64 offset = 0;
-        int failures = 0;
-        QPointer<QNetworkReply> reply;
-        QTimer *retry = nullptr;
-        JobLease *lease = nullptr; // polling only while held
-    };
-    using ApiDone = std::function<void(core::Result<QJsonValue>)>;
-
-    void call(const QByteArray &token, const QString &method, const QJsonObject &params,
-              int timeoutMs, ApiDone done, QNetworkReply **replyOut = nullptr);
     void ensurePoller(const QByteArray &token, const QString &label);
     void refreshChannels();
-    void removePoller(Poller *p);
-    void poll(Poller *p);
     void handleUpdate(const QByteArray &token, const QJsonObject &update);
+    void handleMessage(const QByteArray &token, const QJsonObject &message);
+    void reply(const QByteArray &token, const QString &chatId, const QString &text);
     void handleCallback(const QByteArray &token, const QJsonObject &query, int attempt = 0);
     void answer(const QByteArray &token, const QString &queryId, const QString &text, bool alert);
 
@@ -110,9 +102,11 @@ private:
     store::Database &m_db;
     store::Vault &m_vault;
     ApprovalService &m_approvals;
+    admin::ChatLinkService &m_links;
     Settings m_settings;
-    QNetworkAccessManager *m_network;
-    QHash<QByteArray, Poller *> m_pollers;
+    channels::TelegramClient *m_client;
+    QHash<QByteArray, TelegramPoller *> m_pollers; // children
+
     QTimer m_refresh; // refreshChannels()
     QSet<QString> m_editing; // txn ids with an edit in flight
     QHash<QString, store::ApprovalRow> m_nextEdit; // the newest state to show after it

@@ -18,11 +18,16 @@ deleteWebhook, getMe.
 
 Matrix (Authorization: Bearer <token>; an unknown token gets 401 M_UNKNOWN_TOKEN): whoami,
 PUT rooms/<room>/send/<type>/<txn> (idempotent per txn), GET sync (since/next_batch, timeout in
-ms, rooms.join.<room>.timeline.events), directory/room/<alias>. Every room exists and is joined.
+ms, rooms.join.<room>.timeline.events), directory/room/<alias>, GET rooms/<room>/joined_members
+({"joined": {user_id: {"display_name"}}}: the bot and everyone who sent an event there). Every
+room exists and is joined, except that a room given members by /__mx/room (a direct message)
+is synced to and lists those members only.
 
 Control (for tests, JSON):
   POST /__tg/callback {token, from_id, chat_id, message_id, data[, queue=true]}
        → {update_id, callback_query_id, update}; queued for getUpdates unless queue is false
+  POST /__tg/message {token, from_id, text[, chat_type="private", chat_id=from_id]}
+       → {update_id}; a text message to the bot, queued for getUpdates
   GET  /__tg/messages[?token=T]  → {messages: [{token, chat_id, message_id, text, parse_mode,
                                     reply_markup, edits: [...]}]}
   GET  /__tg/answers              → {answers: [answerCallbackQuery parameters...]}
@@ -33,6 +38,7 @@ Control (for tests, JSON):
                                     webhooks: {token: {...}}}
   POST /__mx/event {room_id, sender, type, content} → {event_id}
   GET  /__mx/events?room_id=R     → {events: [...]}
+  POST /__mx/room {room_id, members: [user_id...]} → {}; only these are in the room
 """
 import argparse, http.server, itertools, json, re, select, socket, threading, time, urllib.parse
 
@@ -60,6 +66,7 @@ send_delay_ms = {}  # token → how long sendMessage waits before answering (see
 events = []       # every event, in stream order; since tokens are "s<len>"
 txns = {}         # (token, room, txn) → event_id
 mx_users = {t: "@tapbot%d:fake.test" % i for i, t in enumerate(args.matrix_token, 1)}
+room_members = {}  # room → [user_id]; rooms not listed are joined by everyone
 
 
 def chat_number(chat):
@@ -260,8 +267,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if m:
             alias = urllib.parse.unquote(m.group(1))
             return self.answer(200, {"room_id": "!" + alias[1:], "servers": ["fake.test"]})
+        m = re.fullmatch(r"/_matrix/client/v3/rooms/([^/]+)/joined_members", path)
+        if m and self.command == "GET":
+            room = urllib.parse.unquote(m.group(1))
+            with lock:
+                members = set(room_members.get(room, [])) or (
+                    {user} | {e["sender"] for e in events if e["room_id"] == room})
+            return self.answer(200, {"joined": {u: {"display_name": u[1:].split(":")[0]}
+                                                for u in sorted(members)}})
         if path == "/_matrix/client/v3/sync":
-            return self.sync(query)
+            return self.sync(query, user)
         return self.answer(404, {"errcode": "M_UNRECOGNIZED", "error": "Unrecognized request"})
 
     @staticmethod
@@ -273,7 +288,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         lock.notify_all()
         return event
 
-    def sync(self, query):
+    def sync(self, query, user):
         since = query.get("since", "")
         if since and not re.fullmatch(r"s\d+", since):
             return self.answer(400, {"errcode": "M_INVALID_PARAM", "error": "Bad since token"})
@@ -295,6 +310,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             end = len(events)
         join = {}
         for e in new:
+            if e["room_id"] in room_members and user not in room_members[e["room_id"]]:
+                continue
             room = join.setdefault(e["room_id"], {"timeline": {"events": [], "limited": False,
                                                                "prev_batch": "s%d" % start},
                                                   "state": {"events": []},
@@ -324,6 +341,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     lock.notify_all()
                 return self.answer(200, {"update_id": update["update_id"], "callback_query_id": qid,
                                          "update": update})
+            if path == "/__tg/message":
+                token = body["token"]
+                from_id = int(body["from_id"])
+                chat_type = body.get("chat_type", "private")
+                chat_id = chat_number(body.get("chat_id", from_id))
+                update = {"update_id": next(update_ids), "message": {
+                    "message_id": next(ids), "date": int(time.time()),
+                    "from": {"id": from_id, "is_bot": False, "first_name": "Tester"},
+                    "chat": {"id": chat_id, "type": chat_type}, "text": body["text"],
+                    "entities": [{"type": "bot_command", "offset": 0, "length": 6}]
+                    if body["text"].startswith("/start") else []}}
+                updates.setdefault(token, []).append(update)
+                lock.notify_all()
+                return self.answer(200, {"update_id": update["update_id"]})
             if path == "/__tg/messages":
                 token = query.get("token")
                 return self.answer(200, {"messages": [m for m in messages if not token or m["token"] == token]})
@@ -338,6 +369,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if path == "/__mx/event":
                 event = self.add_event(body["room_id"], body["sender"], body["type"], body["content"])
                 return self.answer(200, {"event_id": event["event_id"]})
+            if path == "/__mx/room":
+                room_members[body["room_id"]] = list(body["members"])
+                return self.answer(200, {})
             if path == "/__mx/events":
                 room = query.get("room_id")
                 return self.answer(200, {"events": [e for e in events if not room or e["room_id"] == room]})

@@ -85,6 +85,26 @@ public:
                         { u"queue"_s, queue } })
                 .json();
     }
+    // A text message from Telegram user `from` to the bot (a private chat unless `chatType`).
+    void sendText(const QString &token, const QString &from, const QString &text,
+                  const QString &chatType = u"private"_s) const
+    {
+        client().post("/__tg/message",
+                      { { u"token"_s, token },
+                        { u"from_id"_s, from.toLongLong() },
+                        { u"text"_s, text },
+                        { u"chat_type"_s, chatType } });
+    }
+    // The texts the bots sent to chat `chatId` (newest last).
+    QStringList textsTo(qint64 chatId) const
+    {
+        QStringList out;
+        for (const QJsonValue &v : messages()) {
+            if (v.toObject().value(u"chat_id"_s).toInteger() == chatId)
+                out << v.toObject().value(u"text"_s).toString();
+        }
+        return out;
+    }
     QJsonArray messages() const
     {
         return client().get("/__tg/messages").json().value(u"messages"_s).toArray();
@@ -121,6 +141,13 @@ public:
                 .json()
                 .value(u"event_id"_s)
                 .toString();
+    }
+    // Makes `room` hold these members only (a direct message): synced to them alone.
+    void mxRoom(const QString &room, const QStringList &members) const
+    {
+        client().post(
+                "/__mx/room",
+                { { u"room_id"_s, room }, { u"members"_s, QJsonArray::fromStringList(members) } });
     }
     QList<QJsonObject> mxEvents(const QString &room) const
     {
