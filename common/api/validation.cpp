@@ -21,6 +21,11 @@ Error invalid(const QString &message)
 
 } // namespace
 
+Error invalidField(const QString &field, const QString &message)
+{
+    return invalid(message).setField(field);
+}
+
 QString quoted(const QString &value)
 {
     constexpr qsizetype kMax = 64;
