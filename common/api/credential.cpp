@@ -240,6 +240,57 @@ CredentialUsage CredentialUsage::decode(const QJsonObject &o)
              o.value(key::kPolicy).toBool() };
 }
 
+QJsonObject CredentialList::encode() const
+{
+    QJsonArray array;
+    for (const Credential &c : items)
+        array.append(c.encode());
+    return { { key::kCredentials, array } };
+}
+
+CredentialList CredentialList::decode(const QJsonObject &o)
+{
+    CredentialList list;
+    const QJsonArray array = o.value(key::kCredentials).toArray();
+    for (const QJsonValue &v : array)
+        list.items << Credential::decode(v.toObject());
+    return list;
+}
+
+QJsonObject CredentialDetail::encode() const
+{
+    QJsonObject o = credential.encode();
+    o.insert(key::kUsedBy, usedBy.encode(false));
+    o.insert(key::kHasPolicy, usedBy.hasPolicy);
+    return o;
+}
+
+CredentialDetail CredentialDetail::decode(const QJsonObject &o)
+{
+    CredentialDetail d{ Credential::decode(o),
+                        CredentialUsage::decode(o.value(key::kUsedBy).toObject()) };
+    d.usedBy.hasPolicy = o.value(key::kHasPolicy).toBool();
+    return d;
+}
+
+QJsonObject CredentialDeleted::encode() const
+{
+    return { { key::kStatus, QStringLiteral("deleted") },
+             { key::kName, name },
+             { key::kRemovedFrom, removedFrom.encode(true) } };
+}
+
+CredentialDeleted CredentialDeleted::decode(const QJsonObject &o)
+{
+    return { o.value(key::kName).toString(),
+             CredentialUsage::decode(o.value(key::kRemovedFrom).toObject()) };
+}
+
+QJsonObject CredentialValueSet::encode() const
+{
+    return { { key::kName, name }, { key::kHasValue, true }, { key::kUpdatedAt, updatedAt } };
+}
+
 Result<CredentialInput> CredentialInput::decode(const QJsonObject &body, Mode mode,
                                                 const QString &currentName)
 {

@@ -44,10 +44,44 @@ struct CredentialUsage
     QStringList agents;
     bool hasPolicy = false;
 
-    // {"roles": [...], "agents": [...]}; `policyKey` adds {"policy": hasPolicy} (DELETE).
+    // {"roles": [...], "agents": [...]}; `withPolicy` adds {"policy": hasPolicy} (DELETE).
     QJsonObject encode(bool withPolicy) const;
     static CredentialUsage decode(const QJsonObject &object);
     bool operator==(const CredentialUsage &) const = default;
+};
+
+// GET /admin/credentials: the team's credentials.
+struct CredentialList
+{
+    QList<Credential> items;
+    QJsonObject encode() const; // {"credentials": [...]}
+    static CredentialList decode(const QJsonObject &object);
+};
+
+// GET /admin/credentials/{name}: the credential, where it is used, whether it has a policy.
+struct CredentialDetail
+{
+    Credential credential;
+    CredentialUsage usedBy;
+    QJsonObject encode() const;
+    static CredentialDetail decode(const QJsonObject &object);
+};
+
+// DELETE /admin/credentials/{name}: {"status": "deleted", "name", "removed_from"}.
+struct CredentialDeleted
+{
+    QString name;
+    CredentialUsage removedFrom;
+    QJsonObject encode() const;
+    static CredentialDeleted decode(const QJsonObject &object);
+};
+
+// PUT /admin/credentials/{name}/value answers {"name", "has_value": true, "updated_at"}.
+struct CredentialValueSet
+{
+    QString name;
+    QString updatedAt;
+    QJsonObject encode() const;
 };
 
 // The body of POST /admin/credentials (Create) or PATCH /admin/credentials/{name} (Update):
