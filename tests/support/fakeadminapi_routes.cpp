@@ -3,6 +3,11 @@
 #include "support/fakeadminapi.h"
 #include "support/fakeadminapi_p.h"
 
+#include "api/credential.h"
+#include "api/deleted.h"
+#include "api/errors.h"
+#include "api/keys.h"
+#include "api/policy.h"
 #include "api/validation.h"
 
 #include <QJsonDocument>
@@ -26,6 +31,12 @@ QJsonObject notFound(const QString &what)
 QJsonObject conflict(const QString &message)
 {
     return errorBody(QStringLiteral("conflict"), message);
+}
+
+// A decoding or validation error of the wire types, with the status tapd gives it.
+FakeAdminApi::Response failure(const core::Error &error)
+{
+    return { api::httpStatus(error.code()), api::errorObject(error), {} };
 }
 
 QJsonObject deleted(const QString &key, const QString &value)
@@ -84,85 +95,90 @@ FakeAdminApi::Response FakeAdminApi::teamRoute(const Request &r, const QStringLi
     return { 200, deleted(QStringLiteral("id"), parts.value(2)), {} };
 }
 
+FakeAdminApi::Response FakeAdminApi::policyRoute(const Request &r, const QString &name)
+{
+    if (indexOf(credentials, "name", name) < 0)
+        return { 404, notFound(QStringLiteral("credential named \"%1\"").arg(name)), {} };
+    if (r.method == "GET")
+        return { 200, policies.value(name, api::Policy::unconfigured(name).encode()), {} };
+    if (r.method == "DELETE") {
+        if (!policies.remove(name))
+            return { 404, notFound(QStringLiteral("policy")), {} };
+        return { 200, api::Deleted().encode(), {} };
+    }
+    auto p = api::Policy::decodeInput(r.body);
+    if (!p)
+        return failure(p.error());
+    p->credential = name;
+    p->updatedAt = now();
+    policies.insert(name, p->encode());
+    return { 200, policies.value(name), {} };
+}
+
 FakeAdminApi::Response FakeAdminApi::credentialRoute(const Request &r, const QStringList &parts)
 {
+    using Mode = api::CredentialInput::Mode;
     const QString name = parts.value(2);
     const qsizetype i = indexOf(credentials, "name", name);
-    if (parts.value(1) == u"policies") {
-        if (i < 0)
-            return { 404, notFound(QStringLiteral("credential named \"%1\"").arg(name)), {} };
-        if (r.method == "GET")
-            return { 200,
-                     policies.value(name,
-                                    { { QStringLiteral("credential"), name },
-                                      { QStringLiteral("configured"), false } }),
-                     {} };
-        if (r.method == "DELETE") {
-            if (!policies.remove(name))
-                return { 404, notFound(QStringLiteral("policy")), {} };
-            return { 200, { { QStringLiteral("status"), QStringLiteral("deleted") } }, {} };
-        }
-        QJsonObject p = r.body;
-        p.insert(QStringLiteral("credential"), name);
-        p.insert(QStringLiteral("configured"), true);
-        policies.insert(name, p);
-        return { 200, p, {} };
-    }
+    if (parts.value(1) == u"policies")
+        return policyRoute(r, name);
     if (parts.size() == 2 && r.method == "GET")
-        return { 200, { { QStringLiteral("credentials"), array(credentials) } }, {} };
+        return { 200, { { api::key::kCredentials, array(credentials) } }, {} };
     if (parts.size() == 2 && r.method == "POST") {
-        if (auto c = api::checkObjectName(QStringLiteral("name"), str(r.body, "name")); !c)
-            return { 400, invalid(c.error().message()), {} };
-        if (indexOf(credentials, "name", str(r.body, "name")) >= 0)
+        auto in = api::CredentialInput::decode(r.body, Mode::Create);
+        if (!in)
+            return failure(in.error());
+        if (indexOf(credentials, "name", *in->name) >= 0)
             return { 409,
                      conflict(QStringLiteral("A credential with this name already exists.")),
                      {} };
-        if (str(r.body, "connector") == u"sidecar" && str(r.body, "api_base").isEmpty())
-            return { 400, invalid(QStringLiteral("connector \"sidecar\" requires api_base.")), {} };
-        QJsonObject row = r.body;
-        row.insert(QStringLiteral("has_value"), !str(r.body, "value").isEmpty());
-        row.remove(QStringLiteral("value"));
-        credentials.append(row);
-        return { 201, row, {} };
+        api::Credential c;
+        if (auto applied = in->applyTo(c, Mode::Create); !applied)
+            return failure(applied.error());
+        c.hasValue = !in->value.value_or(QString()).isEmpty();
+        c.createdAt = c.updatedAt = now();
+        credentials.append(c.encode());
+        return { 201, c.encode(), {} };
     }
     if (i < 0)
         return { 404, notFound(QStringLiteral("credential named \"%1\"").arg(name)), {} };
-    QStringList roleNames, agentNames;
+    api::CredentialUsage usage;
     for (const QJsonObject &role : roles) {
         if (strings(role, "credentials").contains(name))
-            roleNames << str(role, "name");
+            usage.roles << str(role, "name");
     }
     for (const QJsonObject &agent : agents) {
         if (strings(agent, "credentials").contains(name))
-            agentNames << str(agent, "id");
+            usage.agents << str(agent, "id");
     }
-    const QJsonObject usage{ { QStringLiteral("roles"), QJsonArray::fromStringList(roleNames) },
-                             { QStringLiteral("agents"), QJsonArray::fromStringList(agentNames) } };
-    if (r.method == "GET") {
-        QJsonObject row = credentials.at(i);
-        row.insert(QStringLiteral("used_by"), usage);
-        row.insert(QStringLiteral("has_policy"), policies.contains(name));
-        return { 200, row, {} };
-    }
+    usage.hasPolicy = policies.contains(name);
+    if (r.method == "GET")
+        return {
+            200,
+            api::CredentialDetail{ api::Credential::decode(credentials.at(i)), usage }.encode(),
+            {}
+        };
     if (r.method == "PUT" && parts.value(3) == u"value") {
-        if (str(r.body, "value").isEmpty())
-            return { 400, invalid(QStringLiteral("value must not be empty.")), {} };
-        credentials[i].insert(QStringLiteral("has_value"), true);
-        return { 200,
-                 { { QStringLiteral("name"), name }, { QStringLiteral("has_value"), true } },
-                 {} };
+        auto in = api::CredentialValueInput::decode(r.body);
+        if (!in)
+            return failure(in.error());
+        credentials[i].insert(api::key::kHasValue, true);
+        return { 200, api::CredentialValueSet{ name, now() }.encode(), {} };
     }
     if (r.method == "PATCH") {
-        for (auto it = r.body.begin(); it != r.body.end(); ++it)
-            credentials[i].insert(it.key(), it.value());
+        auto in = api::CredentialInput::decode(r.body, Mode::Update, name);
+        if (!in)
+            return failure(in.error());
+        api::Credential c = api::Credential::decode(credentials.at(i));
+        if (auto applied = in->applyTo(c, Mode::Update); !applied)
+            return failure(applied.error());
+        c.updatedAt = now();
+        credentials[i] = c.encode();
         return { 200, credentials.at(i), {} };
     }
     credentials.removeAt(i);
-    QJsonObject removed = usage;
-    removed.insert(QStringLiteral("policy"), policies.remove(name) > 0);
-    QJsonObject out = deleted(QStringLiteral("name"), name);
-    out.insert(QStringLiteral("removed_from"), removed);
-    return { 200, out, {} };
+    policies.remove(name);
+    return { 200, api::CredentialDeleted{ name, usage }.encode(), {} };
 }
 
 FakeAdminApi::Response FakeAdminApi::agentRoute(const Request &r, const QStringList &parts)
