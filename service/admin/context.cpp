@@ -18,6 +18,18 @@ Result<void> Actor::requireConfigure() const
                                 "owners and admins can change it."));
 }
 
+Result<api::Deleted> Context::recordRemoval(const Actor &actor, const Result<bool> &removed,
+                                            const Error &notFound, const QString &action,
+                                            const QString &target, api::Deleted answer)
+{
+    if (!removed)
+        return removed.error();
+    if (!removed.value())
+        return notFound;
+    recordChange(actor, action, target);
+    return answer;
+}
+
 Outcome Context::finishRemoval(const Actor &actor, const Result<bool> &removed,
                                const Error &notFound, const QString &action, const QString &target,
                                const QJsonObject &extra)

@@ -195,6 +195,8 @@ void AdminApi::addCredentialRoutes(http::Router &router)
 
 void AdminApi::addAgentRoutes(http::Router &router)
 {
+    using AgentMode = api::AgentInput::Mode;
+    using RoleMode = api::RoleInput::Mode;
     auto &agents = m_agents;
     router.add("GET", QStringLiteral("/admin/agents"),
                authed([&agents](const Call &, const Actor &a) {
@@ -202,7 +204,11 @@ void AdminApi::addAgentRoutes(http::Router &router)
                }));
     router.add("POST", QStringLiteral("/admin/agents"),
                authedBody([&agents](const Call &, const Actor &a, const QJsonObject &b) {
-                   return toResponse(agents.createAgent(a, b));
+                   return withInput(api::AgentInput::decode(b, AgentMode::Create),
+                                    [&](const api::AgentInput &in) {
+                                        return toResponse(agents.createAgent(a, in),
+                                                          Success::Created);
+                                    });
                }));
     router.add("GET", QStringLiteral("/admin/agents/<arg>"),
                authed([&agents](const Call &c, const Actor &a) {
@@ -210,20 +216,23 @@ void AdminApi::addAgentRoutes(http::Router &router)
                }));
     router.add("PATCH", QStringLiteral("/admin/agents/<arg>"),
                authedBody([&agents](const Call &c, const Actor &a, const QJsonObject &b) {
-                   return toResponse(agents.updateAgent(a, c.arg(0), b));
+                   return withInput(api::AgentInput::decode(b, AgentMode::Update),
+                                    [&](const api::AgentInput &in) {
+                                        return toResponse(agents.updateAgent(a, c.arg(0), in));
+                                    });
                }));
     router.add("DELETE", QStringLiteral("/admin/agents/<arg>"),
                authed([&agents](const Call &c, const Actor &a) {
                    return toResponse(agents.removeAgent(a, c.arg(0)));
                }));
-    router.add("POST", QStringLiteral("/admin/agents/<arg>/enable"),
-               authed([&agents](const Call &c, const Actor &a) {
-                   return toResponse(agents.setEnabled(a, c.arg(0), true));
-               }));
-    router.add("POST", QStringLiteral("/admin/agents/<arg>/disable"),
-               authed([&agents](const Call &c, const Actor &a) {
-                   return toResponse(agents.setEnabled(a, c.arg(0), false));
-               }));
+    for (const bool enable : { true, false }) {
+        router.add("POST",
+                   enable ? QStringLiteral("/admin/agents/<arg>/enable")
+                          : QStringLiteral("/admin/agents/<arg>/disable"),
+                   authed([&agents, enable](const Call &c, const Actor &a) {
+                       return toResponse(agents.setEnabled(a, c.arg(0), enable));
+                   }));
+    }
     router.add("POST", QStringLiteral("/admin/agents/<arg>/rotate-key"),
                authed([&agents](const Call &c, const Actor &a) {
                    return toResponse(agents.rotateKey(a, c.arg(0)));
@@ -235,7 +244,11 @@ void AdminApi::addAgentRoutes(http::Router &router)
                }));
     router.add("POST", QStringLiteral("/admin/roles"),
                authedBody([&agents](const Call &, const Actor &a, const QJsonObject &b) {
-                   return toResponse(agents.createRole(a, b));
+                   return withInput(api::RoleInput::decode(b, RoleMode::Create),
+                                    [&](const api::RoleInput &in) {
+                                        return toResponse(agents.createRole(a, in),
+                                                          Success::Created);
+                                    });
                }));
     router.add("GET", QStringLiteral("/admin/roles/<arg>"),
                authed([&agents](const Call &c, const Actor &a) {
@@ -243,7 +256,10 @@ void AdminApi::addAgentRoutes(http::Router &router)
                }));
     router.add("PUT", QStringLiteral("/admin/roles/<arg>"),
                authedBody([&agents](const Call &c, const Actor &a, const QJsonObject &b) {
-                   return toResponse(agents.replaceRole(a, c.arg(0), b));
+                   return withInput(api::RoleInput::decode(b, RoleMode::Replace, c.arg(0)),
+                                    [&](const api::RoleInput &in) {
+                                        return toResponse(agents.replaceRole(a, in));
+                                    });
                }));
     router.add("DELETE", QStringLiteral("/admin/roles/<arg>"),
                authed([&agents](const Call &c, const Actor &a) {
@@ -256,7 +272,9 @@ void AdminApi::addAgentRoutes(http::Router &router)
                }));
     router.add("POST", QStringLiteral("/admin/agent-links"),
                authedBody([&agents](const Call &, const Actor &a, const QJsonObject &b) {
-                   return toResponse(agents.createLink(a, b));
+                   return withInput(api::LinkInput::decode(b), [&](const api::LinkInput &in) {
+                       return toResponse(agents.createLink(a, in), Success::Created);
+                   });
                }));
     router.add("DELETE", QStringLiteral("/admin/agent-links/<arg>/<arg>"),
                authed([&agents](const Call &c, const Actor &a) {

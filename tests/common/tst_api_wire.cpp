@@ -2,6 +2,7 @@
 // and per resource the decode → encode round trip, each validation error (code, the field it
 // names, the text the service has always answered), unknown and missing keys. No sockets.
 
+#include "api/agent.h"
 #include "api/credential.h"
 #include "api/enums.h"
 #include "api/keys.h"
@@ -38,6 +39,13 @@ private slots:
     void policyErrors_data();
     void policyErrors();
     void policyUnconfigured();
+
+    void agentRoundTrip();
+    void agentInputErrors_data();
+    void agentInputErrors();
+    void roleAndLinkInputs();
+    void roleAndLinkErrors_data();
+    void roleAndLinkErrors();
 };
 
 namespace {
@@ -374,6 +382,168 @@ void TestApiWire::policyUnconfigured()
     QVERIFY(!o.contains(u"updated_at"_s));
     QVERIFY(o.value(u"message"_s).toString().contains(u"every request requires approval"_s));
     QCOMPARE(o.value(u"auto_approve_methods"_s).toArray(), QJsonArray());
+}
+
+void TestApiWire::agentRoundTrip()
+{
+    const api::Agent a{ u"bot"_s,
+                        u"d"_s,
+                        false,
+                        10,
+                        { u"slack"_s },
+                        { u"reader"_s },
+                        { u"slack"_s, u"gh"_s },
+                        u"2026-01-01T00:00:00Z"_s,
+                        u"2026-01-02T00:00:00Z"_s };
+    QCOMPARE(api::Agent::decode(a.encode()), a);
+    api::Agent unlimited = a;
+    unlimited.rateLimitPerHour = -1;
+    QVERIFY(unlimited.encode().value(u"rate_limit_per_hour"_s).isNull());
+    QCOMPARE(api::Agent::decode(unlimited.encode()), unlimited);
+    const api::AgentList list{ { a, unlimited } };
+    QCOMPARE(api::AgentList::decode(list.encode()).items, list.items);
+
+    auto in = api::AgentInput::decode(json(R"({"id": "bot", "credentials": ["slack", "slack"],
+        "roles": ["reader"], "rate_limit_per_hour": 5})"),
+                                      api::AgentInput::Mode::Create);
+    QVERIFY2(in, in ? "" : qPrintable(in.error().message()));
+    QCOMPARE(*in->credentials, QStringList{ u"slack"_s });
+    QCOMPARE(*in->description, QString());
+    auto again = api::AgentInput::decode(in->encode(), api::AgentInput::Mode::Create);
+    QVERIFY(again);
+    QCOMPARE(again->encode(), in->encode());
+    // Update: only what was sent; null clears a list or the limit.
+    auto patch = api::AgentInput::decode(json(R"({"roles": null, "rate_limit_per_hour": null})"),
+                                         api::AgentInput::Mode::Update);
+    QVERIFY(patch);
+    QVERIFY(!patch->description && !patch->credentials);
+    QCOMPARE(*patch->roles, QStringList());
+    QCOMPARE(*patch->rateLimitPerHour, -1);
+    const api::AgentKey key{ u"bot"_s, u"tap_x"_s };
+    QCOMPARE(api::AgentKey::decode(key.encode()).apiKey, u"tap_x"_s);
+    QVERIFY(key.encode().value(u"message"_s).toString().contains(u"not be shown again"_s));
+}
+
+void TestApiWire::agentInputErrors_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<bool>("create");
+    QTest::addColumn<QString>("field");
+    QTest::addColumn<QString>("mentions");
+    const auto row = [](const char *name, const char *body, bool create, const char *field,
+                        const char *mentions) {
+        QTest::newRow(name) << QByteArray(body) << create << QString::fromLatin1(field)
+                            << QString::fromLatin1(mentions);
+    };
+    row("unknown key", R"({"id": "a", "colour": "blue"})", true, "", "colour");
+    row("id on update", R"({"id": "a"})", false, "", "\"id\"");
+    row("id missing", R"({})", true, "id", "id is required");
+    row("id bad", R"({"id": "a b"})", true, "id", "id must be 1-64");
+    row("description type", R"({"id": "a", "description": 1})", true, "description",
+        "must be a string");
+    row("credentials type", R"({"credentials": "slack"})", false, "credentials", "list of strings");
+    row("credential name bad", R"({"credentials": ["bad name"]})", false, "credentials",
+        "credentials must be 1-64");
+    row("role name too long",
+        R"({"roles": ["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"]})",
+        false, "roles", "at most 64 characters");
+    row("limit zero", R"({"rate_limit_per_hour": 0})", false, "rate_limit_per_hour",
+        "positive whole number");
+    row("limit fraction", R"({"rate_limit_per_hour": 1.5})", false, "rate_limit_per_hour",
+        "positive whole number");
+    // Several wrong fields: the first in the order tapd checks them.
+    row("first error wins", R"({"description": 1, "rate_limit_per_hour": 0})", false, "description",
+        "must be a string");
+}
+
+void TestApiWire::agentInputErrors()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(bool, create);
+    QFETCH(QString, field);
+    QFETCH(QString, mentions);
+    auto in = api::AgentInput::decode(QJsonDocument::fromJson(body).object(),
+                                      create ? api::AgentInput::Mode::Create
+                                             : api::AgentInput::Mode::Update);
+    QVERIFY(!in);
+    QCOMPARE(in.error().code(), ErrorCode::InvalidRequest);
+    QCOMPARE(in.error().field(), field);
+    QVERIFY2(in.error().message().contains(mentions), qPrintable(in.error().message()));
+}
+
+void TestApiWire::roleAndLinkInputs()
+{
+    auto role = api::RoleInput::decode(json(R"({"name": "reader", "credentials": ["slack"]})"),
+                                       api::RoleInput::Mode::Create);
+    QVERIFY(role);
+    QCOMPARE(api::RoleInput::decode(role->encode(), api::RoleInput::Mode::Create)->encode(),
+             role->encode());
+    // Replace: the path names the role; the body may repeat the name.
+    auto replaced = api::RoleInput::decode(json(R"({"name": "reader"})"),
+                                           api::RoleInput::Mode::Replace, u"reader"_s);
+    QVERIFY(replaced);
+    QCOMPARE(replaced->name, u"reader"_s);
+    QCOMPARE(replaced->credentials, QStringList());
+    const api::Role r{ u"reader"_s, u"d"_s, { u"slack"_s }, 3, u"2026-01-01T00:00:00Z"_s };
+    QCOMPARE(api::Role::decode(r.encode()), r);
+    QCOMPARE(api::RoleList::decode(api::RoleList{ { r } }.encode()).items.value(0), r);
+
+    auto link = api::LinkInput::decode(json(R"({"agent_home_team_id": "t2", "agent_id": "bot"})"));
+    QVERIFY(link);
+    QCOMPARE(link->role, QString());
+    QCOMPARE(api::LinkInput::decode(link->encode())->encode(), link->encode());
+    const api::Link l{ u"t1"_s, u"t2"_s, u"bot"_s, {}, {}, u"2026-01-01T00:00:00Z"_s };
+    QVERIFY(l.encode().value(u"role"_s).isNull());
+    QVERIFY(l.encode().value(u"created_by"_s).isNull());
+    QVERIFY(!l.encode().contains(u"warning"_s));
+    QVERIFY(api::CreatedLink{ l }.encode().contains(u"warning"_s));
+    api::Link withRole = l;
+    withRole.role = u"reader"_s;
+    QVERIFY(!api::CreatedLink{ withRole }.encode().contains(u"warning"_s));
+    QCOMPARE(api::Link::decode(withRole.encode()), withRole);
+    QCOMPARE(api::LinkList::decode(api::LinkList{ { l } }.encode()).items.value(0), l);
+}
+
+void TestApiWire::roleAndLinkErrors_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<QString>("field");
+    QTest::addRow("role unknown key")
+            << QByteArray(R"({"name": "r", "colour": 1})") << u"role"_s << QString();
+    QTest::addRow("role name missing") << QByteArray(R"({})") << u"role"_s << u"name"_s;
+    QTest::addRow("role renamed") << QByteArray(R"({"name": "other"})") << u"replace"_s
+                                  << u"name"_s;
+    QTest::addRow("role credentials bad")
+            << QByteArray(R"({"name": "r", "credentials": [1]})") << u"role"_s << u"credentials"_s;
+    QTest::addRow("role limit bad") << QByteArray(R"({"name": "r", "rate_limit_per_hour": -3})")
+                                    << u"role"_s << u"rate_limit_per_hour"_s;
+    QTest::addRow("link unknown key")
+            << QByteArray(R"({"agent_id": "a", "x": 1})") << u"link"_s << QString();
+    QTest::addRow("link home missing")
+            << QByteArray(R"({"agent_id": "a"})") << u"link"_s << u"agent_home_team_id"_s;
+    QTest::addRow("link agent missing")
+            << QByteArray(R"({"agent_home_team_id": "t"})") << u"link"_s << u"agent_id"_s;
+    QTest::addRow("link role type")
+            << QByteArray(R"({"agent_home_team_id": "t", "agent_id": "a", "role": 1})") << u"link"_s
+            << u"role"_s;
+}
+
+void TestApiWire::roleAndLinkErrors()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(QString, kind);
+    QFETCH(QString, field);
+    const QJsonObject object = QJsonDocument::fromJson(body).object();
+    const tap::core::Error error = kind == u"link"
+            ? api::LinkInput::decode(object).error()
+            : api::RoleInput::decode(object,
+                                     kind == u"role" ? api::RoleInput::Mode::Create
+                                                     : api::RoleInput::Mode::Replace,
+                                     u"reader"_s)
+                      .error();
+    QCOMPARE(error.code(), ErrorCode::InvalidRequest);
+    QCOMPARE(error.field(), field);
 }
 
 QTEST_APPLESS_MAIN(TestApiWire)
