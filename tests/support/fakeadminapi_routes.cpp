@@ -3,6 +3,7 @@
 #include "support/fakeadminapi.h"
 #include "support/fakeadminapi_p.h"
 
+#include "api/agent.h"
 #include "api/credential.h"
 #include "api/deleted.h"
 #include "api/errors.h"
@@ -183,29 +184,31 @@ FakeAdminApi::Response FakeAdminApi::credentialRoute(const Request &r, const QSt
 
 FakeAdminApi::Response FakeAdminApi::agentRoute(const Request &r, const QStringList &parts)
 {
+    using Mode = api::AgentInput::Mode;
     const auto keyReply = [this](const QString &id, int status) {
-        return Response{ status,
-                         { { QStringLiteral("id"), id },
-                           { QStringLiteral("api_key"),
-                             QStringLiteral("tap_fakekey%1").arg(m_nextKey++) },
-                           { QStringLiteral("message"),
-                             QStringLiteral("Save this API key — it will not be shown again.") } },
-                         {} };
+        return Response{
+            status,
+            api::AgentKey{ id, QStringLiteral("tap_fakekey%1").arg(m_nextKey++) }.encode(),
+            {}
+        };
     };
     if (parts.size() == 2 && r.method == "GET")
-        return { 200, { { QStringLiteral("agents"), array(agents) } }, {} };
+        return { 200, { { api::key::kAgents, array(agents) } }, {} };
     if (parts.size() == 2 && r.method == "POST") {
-        const QString id = str(r.body, "id");
-        if (auto c = api::checkObjectName(QStringLiteral("id"), id); !c)
-            return { 400, invalid(c.error().message()), {} };
-        if (indexOf(agents, "id", id) >= 0)
+        auto in = api::AgentInput::decode(r.body, Mode::Create);
+        if (!in)
+            return failure(in.error());
+        if (indexOf(agents, "id", in->id) >= 0)
             return { 409, conflict(QStringLiteral("An agent with this id already exists.")), {} };
-        QJsonObject row = r.body;
-        row.insert(QStringLiteral("enabled"), true);
-        row.insert(QStringLiteral("effective_credentials"),
-                   r.body.value(QStringLiteral("credentials")));
-        agents.append(row);
-        return keyReply(id, 201);
+        api::Agent agent;
+        agent.id = in->id;
+        agent.description = in->description.value_or(QString());
+        agent.credentials = agent.effectiveCredentials = in->credentials.value_or(QStringList());
+        agent.roles = in->roles.value_or(QStringList());
+        agent.rateLimitPerHour = in->rateLimitPerHour.value_or(-1);
+        agent.createdAt = agent.updatedAt = now();
+        agents.append(agent.encode());
+        return keyReply(agent.id, 201);
     }
     const QString id = parts.value(2);
     const qsizetype i = indexOf(agents, "id", id);
@@ -215,34 +218,46 @@ FakeAdminApi::Response FakeAdminApi::agentRoute(const Request &r, const QStringL
     if (r.method == "GET")
         return { 200, agents.at(i), {} };
     if (action == u"enable" || action == u"disable") {
-        agents[i].insert(QStringLiteral("enabled"), action == u"enable");
-        return { 200,
-                 { { QStringLiteral("id"), id },
-                   { QStringLiteral("enabled"), action == u"enable" } },
-                 {} };
+        const api::AgentEnabled state{ id, action == u"enable" };
+        agents[i].insert(api::key::kEnabled, state.enabled);
+        return { 200, state.encode(), {} };
     }
     if (action == u"rotate-key")
         return keyReply(id, 200);
     if (r.method == "PATCH") {
-        for (auto it = r.body.begin(); it != r.body.end(); ++it)
-            agents[i].insert(it.key(), it.value());
+        auto in = api::AgentInput::decode(r.body, Mode::Update);
+        if (!in)
+            return failure(in.error());
+        api::Agent agent = api::Agent::decode(agents.at(i));
+        agent.description = in->description.value_or(agent.description);
+        agent.credentials = in->credentials.value_or(agent.credentials);
+        agent.roles = in->roles.value_or(agent.roles);
+        agent.rateLimitPerHour = in->rateLimitPerHour.value_or(agent.rateLimitPerHour);
+        agent.updatedAt = now();
+        agents[i] = agent.encode();
         return { 200, agents.at(i), {} };
     }
     agents.removeAt(i);
-    return { 200, deleted(QStringLiteral("id"), id), {} };
+    return { 200, api::Deleted{ api::key::kId, id, {} }.encode(), {} };
 }
 
 FakeAdminApi::Response FakeAdminApi::roleRoute(const Request &r, const QStringList &parts)
 {
+    using Mode = api::RoleInput::Mode;
     if (parts.size() == 2 && r.method == "GET")
-        return { 200, { { QStringLiteral("roles"), array(roles) } }, {} };
+        return { 200, { { api::key::kRoles, array(roles) } }, {} };
+    const auto stored = [](const api::RoleInput &in) {
+        return api::Role{ in.name, in.description, in.credentials, in.rateLimitPerHour, now() }
+                .encode();
+    };
     if (parts.size() == 2 && r.method == "POST") {
-        if (auto c = api::checkObjectName(QStringLiteral("name"), str(r.body, "name")); !c)
-            return { 400, invalid(c.error().message()), {} };
-        if (indexOf(roles, "name", str(r.body, "name")) >= 0)
+        auto in = api::RoleInput::decode(r.body, Mode::Create);
+        if (!in)
+            return failure(in.error());
+        if (indexOf(roles, "name", in->name) >= 0)
             return { 409, conflict(QStringLiteral("A role with this name already exists.")), {} };
-        roles.append(r.body);
-        return { 201, r.body, {} };
+        roles.append(stored(*in));
+        return { 201, roles.last(), {} };
     }
     const qsizetype i = indexOf(roles, "name", parts.value(2));
     if (i < 0)
@@ -250,13 +265,14 @@ FakeAdminApi::Response FakeAdminApi::roleRoute(const Request &r, const QStringLi
     if (r.method == "GET")
         return { 200, roles.at(i), {} };
     if (r.method == "PUT") {
-        QJsonObject row = r.body;
-        row.insert(QStringLiteral("name"), parts.value(2));
-        roles[i] = row;
-        return { 200, row, {} };
+        auto in = api::RoleInput::decode(r.body, Mode::Replace, parts.value(2));
+        if (!in)
+            return failure(in.error());
+        roles[i] = stored(*in);
+        return { 200, roles.at(i), {} };
     }
     roles.removeAt(i);
-    return { 200, deleted(QStringLiteral("name"), parts.value(2)), {} };
+    return { 200, api::Deleted{ api::key::kName, parts.value(2), {} }.encode(), {} };
 }
 
 FakeAdminApi::Response FakeAdminApi::channelRoute(const Request &r, const QStringList &parts)
@@ -292,27 +308,27 @@ FakeAdminApi::Response FakeAdminApi::channelRoute(const Request &r, const QStrin
 FakeAdminApi::Response FakeAdminApi::linkRoute(const Request &r, const QStringList &parts)
 {
     if (parts.size() == 2 && r.method == "GET")
-        return { 200, { { QStringLiteral("links"), array(links) } }, {} };
+        return { 200, { { api::key::kLinks, array(links) } }, {} };
     if (parts.size() == 2 && r.method == "POST") {
-        if (str(r.body, "agent_home_team_id") == str(team, "id"))
+        auto in = api::LinkInput::decode(r.body);
+        if (!in)
+            return failure(in.error());
+        if (in->agentHomeTeamId == str(team, "id"))
             return { 400,
                      invalid(QStringLiteral("That agent already belongs to this team; assign "
                                             "credentials or roles to it directly.")),
                      {} };
-        QJsonObject row = r.body;
-        row.insert(QStringLiteral("team_id"), str(team, "id"));
-        links.append(row);
-        if (str(row, "role").isEmpty())
-            row.insert(QStringLiteral("warning"),
-                       QStringLiteral("The link has no role, so the agent can use no credentials "
-                                      "of this team until it gets one."));
-        return { 201, row, {} };
+        const api::Link link{
+            str(team, "id"), in->agentHomeTeamId, in->agentId, in->role, {}, now()
+        };
+        links.append(link.encode());
+        return { 201, api::CreatedLink{ link }.encode(), {} };
     }
     for (qsizetype i = 0; i < links.size(); ++i) {
         if (str(links.at(i), "agent_home_team_id") == parts.value(2)
             && str(links.at(i), "agent_id") == parts.value(3)) {
             links.removeAt(i);
-            return { 200, { { QStringLiteral("status"), QStringLiteral("deleted") } }, {} };
+            return { 200, api::Deleted().encode(), {} };
         }
     }
     return { 404, notFound(QStringLiteral("such agent link")), {} };
