@@ -291,7 +291,9 @@ void AdminApi::addChannelRoutes(http::Router &router)
                }));
     router.add("POST", QStringLiteral("/admin/notification-channels"),
                authedBody([&channels](const Call &, const Actor &a, const QJsonObject &b) {
-                   return toResponse(channels.create(a, b));
+                   return withInput(api::ChannelInput::decode(b), [&](const api::ChannelInput &in) {
+                       return toResponse(channels.create(a, in), Success::Created);
+                   });
                }));
     router.add("DELETE", QStringLiteral("/admin/notification-channels/<arg>"),
                authed([&channels](const Call &c, const Actor &a) {
@@ -299,13 +301,14 @@ void AdminApi::addChannelRoutes(http::Router &router)
                }));
     router.add("POST", QStringLiteral("/admin/notification-channels/<arg>/test"),
                [this](const Call &call) {
-                   auto actor = m_accounts.authenticate(call.request.header("authorization"),
-                                                        remoteAddr(call));
+                   auto actor = authenticate(call);
                    if (!actor)
                        return respond(call.responder, actor.error());
                    m_channels.test(
                            actor.value(), call.arg(0),
-                           [responder = call.responder](Outcome o) { respond(responder, o); });
+                           [responder = call.responder](core::Result<api::ChannelTestSent> sent) {
+                               responder.send(toResponse(sent));
+                           });
                });
 }
 

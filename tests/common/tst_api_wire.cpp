@@ -3,6 +3,7 @@
 // names, the text the service has always answered), unknown and missing keys. No sockets.
 
 #include "api/agent.h"
+#include "api/channel.h"
 #include "api/credential.h"
 #include "api/enums.h"
 #include "api/keys.h"
@@ -46,6 +47,10 @@ private slots:
     void roleAndLinkInputs();
     void roleAndLinkErrors_data();
     void roleAndLinkErrors();
+
+    void channelRoundTrip();
+    void channelErrors_data();
+    void channelErrors();
 };
 
 namespace {
@@ -544,6 +549,75 @@ void TestApiWire::roleAndLinkErrors()
                       .error();
     QCOMPARE(error.code(), ErrorCode::InvalidRequest);
     QCOMPARE(error.field(), field);
+}
+
+void TestApiWire::channelRoundTrip()
+{
+    auto in = api::ChannelInput::decode(json(R"({"name": "ops", "channel_type": "telegram",
+        "config": {"chat_id": -100123, "bot_token": "123:abc"}})"));
+    QVERIFY2(in, in ? "" : qPrintable(in.error().message()));
+    QCOMPARE(in->type, api::ChannelType::Telegram);
+    QCOMPARE(in->config, json(R"({"chat_id": "-100123"})")); // the token moved out
+    QCOMPARE(in->botToken, u"123:abc"_s);
+    auto again = api::ChannelInput::decode(in->encode());
+    QVERIFY(again);
+    QCOMPARE(again->encode(), in->encode());
+    auto desktop = api::ChannelInput::decode(json(R"({"name": "d", "channel_type": "desktop"})"));
+    QVERIFY(desktop);
+    QCOMPARE(desktop->config, QJsonObject());
+
+    const api::Channel c{ u"ops"_s, api::ChannelType::Telegram, json(R"({"chat_id": "-1"})"),
+                          true,     u"2026-01-01T00:00:00Z"_s,  true };
+    QCOMPARE(api::Channel::decode(c.encode()), c);
+    QCOMPARE(api::ChannelList::decode(api::ChannelList{ { c } }.encode()).items.value(0), c);
+    api::Channel matrix = c;
+    matrix.type = api::ChannelType::Matrix;
+    matrix.hasBotToken = false;
+    QVERIFY(!matrix.encode().contains(u"has_bot_token"_s)); // telegram only
+    QCOMPARE(api::ChannelTestSent{ u"ops"_s }.encode(),
+             json(R"({"status": "sent", "name": "ops"})"));
+}
+
+void TestApiWire::channelErrors_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QString>("field");
+    QTest::addColumn<QString>("mentions");
+    const auto row = [](const char *name, const char *body, const char *field,
+                        const char *mentions) {
+        QTest::newRow(name) << QByteArray(body) << QString::fromLatin1(field)
+                            << QString::fromLatin1(mentions);
+    };
+    row("unknown key", R"({"name": "c", "channel_type": "desktop", "x": 1})", "", "\"x\"");
+    row("name missing", R"({"channel_type": "desktop"})", "name", "name is required");
+    row("type missing", R"({"name": "c"})", "channel_type", "channel_type is required");
+    row("type unknown", R"({"name": "c", "channel_type": "pager"})", "channel_type",
+        "one of telegram, matrix, desktop");
+    row("config not object", R"({"name": "c", "channel_type": "desktop", "config": []})", "config",
+        "must be an object");
+    row("config key for desktop", R"({"name": "c", "channel_type": "desktop", "config": {"a": 1}})",
+        "config", "unknown field");
+    row("chat id bad", R"({"name": "c", "channel_type": "telegram", "config": {"chat_id": "x y"}})",
+        "config.chat_id", "config.chat_id");
+    row("chat id missing", R"({"name": "c", "channel_type": "telegram"})", "config.chat_id",
+        "config.chat_id");
+    row("bot token bad",
+        R"({"name": "c", "channel_type": "telegram", "config": {"chat_id": "1", "bot_token": "a b"}})",
+        "config.bot_token", "bot_token");
+    row("room bad", R"({"name": "c", "channel_type": "matrix", "config": {"room_id": "room"}})",
+        "config.room_id", "config.room_id");
+}
+
+void TestApiWire::channelErrors()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(QString, field);
+    QFETCH(QString, mentions);
+    auto in = api::ChannelInput::decode(QJsonDocument::fromJson(body).object());
+    QVERIFY(!in);
+    QCOMPARE(in.error().code(), ErrorCode::InvalidRequest);
+    QCOMPARE(in.error().field(), field);
+    QVERIFY2(in.error().message().contains(mentions), qPrintable(in.error().message()));
 }
 
 QTEST_APPLESS_MAIN(TestApiWire)

@@ -4,6 +4,7 @@
 #include "support/fakeadminapi_p.h"
 
 #include "api/agent.h"
+#include "api/channel.h"
 #include "api/credential.h"
 #include "api/deleted.h"
 #include "api/errors.h"
@@ -278,31 +279,23 @@ FakeAdminApi::Response FakeAdminApi::roleRoute(const Request &r, const QStringLi
 FakeAdminApi::Response FakeAdminApi::channelRoute(const Request &r, const QStringList &parts)
 {
     if (parts.size() == 2 && r.method == "GET")
-        return { 200, { { QStringLiteral("channels"), array(channels) } }, {} };
+        return { 200, { { api::key::kChannels, array(channels) } }, {} };
     if (parts.size() == 2 && r.method == "POST") {
-        if (auto c = api::checkObjectName(QStringLiteral("name"), str(r.body, "name")); !c)
-            return { 400, invalid(c.error().message()), {} };
-        QJsonObject row = r.body;
-        QJsonObject config = row.value(QStringLiteral("config")).toObject();
-        if (config.contains(QStringLiteral("bot_token"))) {
-            config.remove(QStringLiteral("bot_token"));
-            row.insert(QStringLiteral("has_bot_token"), true);
-        }
-        row.insert(QStringLiteral("config"), config);
-        row.insert(QStringLiteral("enabled"), true);
-        channels.append(row);
-        return { 201, row, {} };
+        auto in = api::ChannelInput::decode(r.body);
+        if (!in)
+            return failure(in.error());
+        const api::Channel channel{ in->name, in->type, in->config,
+                                    true,     now(),    !in->botToken.isEmpty() };
+        channels.append(channel.encode());
+        return { 201, channels.last(), {} };
     }
     const qsizetype i = indexOf(channels, "name", parts.value(2));
     if (i < 0)
         return { 404, notFound(QStringLiteral("notification channel")), {} };
     if (parts.value(3) == u"test")
-        return { 200,
-                 { { QStringLiteral("status"), QStringLiteral("sent") },
-                   { QStringLiteral("name"), parts.value(2) } },
-                 {} };
+        return { 200, api::ChannelTestSent{ parts.value(2) }.encode(), {} };
     channels.removeAt(i);
-    return { 200, deleted(QStringLiteral("name"), parts.value(2)), {} };
+    return { 200, api::Deleted{ api::key::kName, parts.value(2), {} }.encode(), {} };
 }
 
 FakeAdminApi::Response FakeAdminApi::linkRoute(const Request &r, const QStringList &parts)
