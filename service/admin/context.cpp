@@ -11,7 +11,7 @@ using core::Result;
 
 Result<void> Actor::requireConfigure() const
 {
-    if (role == u"owner" || role == u"admin")
+    if (api::canConfigure(memberRole()))
         return {};
     return Error(ErrorCode::Forbidden,
                  QStringLiteral("Approvers can view configuration and decide approvals, but only "

@@ -9,6 +9,7 @@
 #include "api/deleted.h"
 #include "api/errors.h"
 #include "api/keys.h"
+#include "api/member.h"
 #include "api/policy.h"
 #include "api/validation.h"
 
@@ -41,11 +42,6 @@ FakeAdminApi::Response failure(const core::Error &error)
     return { api::httpStatus(error.code()), api::errorObject(error), {} };
 }
 
-QJsonObject deleted(const QString &key, const QString &value)
-{
-    return { { QStringLiteral("status"), QStringLiteral("deleted") }, { key, value } };
-}
-
 QStringList strings(const QJsonObject &o, const char *key)
 {
     QStringList out;
@@ -67,34 +63,37 @@ FakeAdminApi::Response FakeAdminApi::teamRoute(const Request &r, const QStringLi
                    { QStringLiteral("pending_invites"), array(invites) } },
                  {} };
     if (r.method == "POST" && parts.value(2) == u"invite") {
-        const QString email = str(r.body, "email");
-        if (auto c = api::checkEmail(email); !c)
-            return { 400, invalid(c.error().message()), {} };
-        if (indexOf(members, "email", email) >= 0)
+        auto in = api::InviteInput::decode(r.body);
+        if (!in)
+            return failure(in.error());
+        if (indexOf(members, "email", in->email) >= 0)
             return { 409,
-                     conflict(QStringLiteral("%1 is already a member of this team.").arg(email)),
+                     conflict(
+                             QStringLiteral("%1 is already a member of this team.").arg(in->email)),
                      {} };
-        const QJsonObject invite{ { QStringLiteral("id"),
-                                    QStringLiteral("invite-%1").arg(invites.size() + 1) },
-                                  { QStringLiteral("email"), email },
-                                  { QStringLiteral("role"), str(r.body, "role") },
-                                  { QStringLiteral("expires_at"), now() } };
-        invites.append(invite);
-        m_lastInviteToken = addInvite(email, str(r.body, "role"));
-        return { 201, invite, {} };
+        const api::PendingInvite invite{ QStringLiteral("invite-%1").arg(invites.size() + 1),
+                                         in->email, in->role, now() };
+        invites.append(invite.encode());
+        m_lastInviteToken = addInvite(in->email, api::memberRoleName(in->role));
+        return { 201,
+                 api::Invited{ invite.id, invite.email, invite.role, invite.expiresAt }.encode(),
+                 {} };
     }
     const qsizetype i = indexOf(members, "id", parts.value(2));
     if (i < 0)
         return { 404, notFound(QStringLiteral("such member in this team")), {} };
     if (r.method == "PATCH") {
-        auto role = api::checkMemberRole(str(r.body, "role"));
-        if (!role)
-            return { 400, invalid(role.error().message()), {} };
-        members[i].insert(QStringLiteral("role"), role.value());
-        return { 200, members.at(i), {} };
+        auto in = api::MemberRoleInput::decode(r.body);
+        if (!in)
+            return failure(in.error());
+        members[i].insert(api::key::kRole, api::memberRoleName(in->role));
+        const api::Member m = api::Member::decode(members.at(i));
+        return { 200, api::MemberRoleChanged{ m.id, m.email, m.role }.encode(), {} };
     }
     members.removeAt(i);
-    return { 200, deleted(QStringLiteral("id"), parts.value(2)), {} };
+    return { 200,
+             api::Deleted{ api::key::kId, parts.value(2), {}, QStringLiteral("removed") }.encode(),
+             {} };
 }
 
 FakeAdminApi::Response FakeAdminApi::policyRoute(const Request &r, const QString &name)
