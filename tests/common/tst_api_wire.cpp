@@ -7,6 +7,7 @@
 #include "api/credential.h"
 #include "api/enums.h"
 #include "api/keys.h"
+#include "api/member.h"
 #include "api/policy.h"
 
 #include <QJsonArray>
@@ -51,6 +52,10 @@ private slots:
     void channelRoundTrip();
     void channelErrors_data();
     void channelErrors();
+
+    void membersRoundTrip();
+    void memberErrors_data();
+    void memberErrors();
 };
 
 namespace {
@@ -618,6 +623,68 @@ void TestApiWire::channelErrors()
     QCOMPARE(in.error().code(), ErrorCode::InvalidRequest);
     QCOMPARE(in.error().field(), field);
     QVERIFY2(in.error().message().contains(mentions), qPrintable(in.error().message()));
+}
+
+void TestApiWire::membersRoundTrip()
+{
+    auto invite = api::InviteInput::decode(json(R"({"email": " Bob@Example.COM "})"));
+    QVERIFY(invite);
+    QCOMPARE(invite->email, u"bob@example.com"_s);
+    QCOMPARE(invite->role, api::MemberRole::Approver); // the default
+    QCOMPARE(api::InviteInput::decode(invite->encode())->encode(), invite->encode());
+    auto change = api::MemberRoleInput::decode(json(R"({"role": "admin"})"));
+    QVERIFY(change);
+    QCOMPARE(change->role, api::MemberRole::Admin);
+    QCOMPARE(change->encode(), json(R"({"role": "admin"})"));
+
+    const api::MemberList list{ { { u"u1"_s, u"a@example.com"_s, api::MemberRole::Owner, true,
+                                    u"2026-01-01T00:00:00Z"_s } },
+                                { { u"i1"_s, u"b@example.com"_s, api::MemberRole::Admin,
+                                    u"2026-01-08T00:00:00Z"_s } } };
+    const api::MemberList back = api::MemberList::decode(list.encode());
+    QCOMPARE(back.members, list.members);
+    QCOMPARE(back.pendingInvites, list.pendingInvites);
+    const api::Team team{ u"t1"_s, u"my-team"_s, u"2026-01-01T00:00:00Z"_s,
+                          api::MemberRole::Admin };
+    QCOMPARE(team.encode().value(u"your_role"_s).toString(), u"admin"_s);
+    QCOMPARE(api::Team::decode(team.encode()).yourRole, api::MemberRole::Admin);
+    // An unknown role reads as the least privileged one.
+    QCOMPARE(api::Member::decode(json(R"({"role": "root"})")).role, api::MemberRole::Approver);
+}
+
+void TestApiWire::memberErrors_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<bool>("invite");
+    QTest::addColumn<QString>("field");
+    QTest::addRow("invite unknown key")
+            << QByteArray(R"({"email": "a@example.com", "x": 1})") << true << QString();
+    QTest::addRow("invite email missing") << QByteArray(R"({})") << true << u"email"_s;
+    QTest::addRow("invite email bad") << QByteArray(R"({"email": "nope"})") << true << u"email"_s;
+    QTest::addRow("invite role unknown")
+            << QByteArray(R"({"email": "a@example.com", "role": "superuser"})") << true
+            << u"role"_s;
+    QTest::addRow("change role missing") << QByteArray(R"({})") << false << u"role"_s;
+    QTest::addRow("change role unknown")
+            << QByteArray(R"({"role": "Owner"})") << false << u"role"_s;
+    QTest::addRow("change unknown key")
+            << QByteArray(R"({"role": "admin", "email": "x"})") << false << QString();
+}
+
+void TestApiWire::memberErrors()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(bool, invite);
+    QFETCH(QString, field);
+    const QJsonObject object = QJsonDocument::fromJson(body).object();
+    const tap::core::Error error = invite ? api::InviteInput::decode(object).error()
+                                          : api::MemberRoleInput::decode(object).error();
+    QCOMPARE(error.code(), ErrorCode::InvalidRequest);
+    QCOMPARE(error.field(), field);
+    if (field == u"role")
+        QVERIFY2(error.message() == u"role must be one of owner, admin, approver."_s
+                         || error.message() == u"role is required."_s,
+                 qPrintable(error.message()));
 }
 
 QTEST_APPLESS_MAIN(TestApiWire)
