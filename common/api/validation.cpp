@@ -1,5 +1,7 @@
 #include "api/validation.h"
 
+#include "api/enums.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -20,6 +22,11 @@ Error invalid(const QString &message)
 }
 
 } // namespace
+
+Error invalidField(const QString &field, const QString &message)
+{
+    return invalid(message).setField(field);
+}
 
 QString quoted(const QString &value)
 {
@@ -107,9 +114,10 @@ Result<void> checkObjectName(const QString &field, const QString &name)
 
 Result<QString> checkMemberRole(const QString &role)
 {
-    if (role == u"owner" || role == u"admin" || role == u"approver")
-        return role;
-    return invalid(QStringLiteral("role must be one of owner, admin, approver."));
+    if (const auto parsed = parseMemberRole(role))
+        return memberRoleName(*parsed);
+    return invalid(QStringLiteral("role must be one of %1.")
+                           .arg(allNames<MemberRole>().join(QStringLiteral(", "))));
 }
 
 Result<QUrl> checkHttpUrl(const QString &field, const QString &text)

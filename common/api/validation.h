@@ -18,6 +18,17 @@ inline constexpr int kMaxEntryLength = 2048;
 inline constexpr int kMaxJsonDepth = 32;
 inline constexpr int kMaxStringLength = 4096; // JsonFields::string()
 
+// An InvalidRequest error about `field` (Error::field()).
+core::Error invalidField(const QString &field, const QString &message);
+// `result` with its error (if any) tagged with `field`.
+template <typename T>
+core::Result<T> tagged(core::Result<T> result, const QString &field)
+{
+    if (!result)
+        return core::Error(result.error()).setField(field);
+    return result;
+}
+
 // A client's value as quoted in an error message: at most 64 characters (then "…").
 QString quoted(const QString &value);
 

@@ -49,6 +49,14 @@ public:
     ErrorCode code() const { return m_code; }
     const QString &message() const { return m_message; }
     int retryAfterSeconds() const { return m_retryAfter; }
+    // The request field an InvalidRequest error is about (wire key), empty when none; not
+    // sent on the wire, so a client can show its own text for it.
+    const QString &field() const { return m_field; }
+    Error &setField(QString field)
+    {
+        m_field = std::move(field);
+        return *this;
+    }
     Error &setRetryAfterSeconds(int seconds)
     {
         m_retryAfter = seconds;
@@ -59,6 +67,7 @@ private:
     ErrorCode m_code;
     QString m_message;
     int m_retryAfter = 0;
+    QString m_field;
 };
 
 } // namespace tap::core

@@ -1,5 +1,7 @@
 #include "pages/agentspage.h"
 
+#include "api/agent.h"
+#include "api/keys.h"
 #include "api/validation.h"
 #include "dialogs/formdialog.h"
 #include "dialogs/secretdialog.h"
@@ -21,13 +23,46 @@ QString path(const QString &id)
     return QStringLiteral("/admin/agents/") + apiclient::ApiClient::segment(id);
 }
 
-QString checkNames(const QStringList &names)
+namespace key = api::key;
+using Mode = api::AgentInput::Mode;
+
+// The entry of `names` that is not a valid name, in the console's words.
+QString badName(const QStringList &names)
 {
     for (const QString &n : names) {
         if (!api::checkObjectName(QStringLiteral("name"), n))
             return AgentsPage::tr("\"%1\" is not a valid name.").arg(n);
     }
     return {};
+}
+
+api::AgentInput formInput(FormDialog *d, int limit, bool creating)
+{
+    api::AgentInput in;
+    if (creating)
+        in.id = d->text(QStringLiteral("agentId"));
+    in.description = d->text(QStringLiteral("description"));
+    in.credentials = splitList(d->text(QStringLiteral("credentials")));
+    in.roles = splitList(d->text(QStringLiteral("roles")));
+    in.rateLimitPerHour = limit > 0 ? limit : -1;
+    return in;
+}
+
+// The server's rules (api::AgentInput::decode()), with the console's words.
+QString validate(FormDialog *d, int limit, bool creating)
+{
+    const api::AgentInput in = formInput(d, limit, creating);
+    auto decoded = api::AgentInput::decode(in.encode(), creating ? Mode::Create : Mode::Update);
+    if (decoded)
+        return {};
+    const QString field = decoded.error().field();
+    if (field == key::kId)
+        return AgentsPage::tr("ID: 1–64 letters, digits, '.', '_' or '-', starting with a letter "
+                              "or digit.");
+    const QString bad = field == key::kCredentials ? badName(*in.credentials)
+            : field == key::kRoles                 ? badName(*in.roles)
+                                                   : QString();
+    return bad.isEmpty() ? decoded.error().message() : bad;
 }
 
 } // namespace
@@ -66,28 +101,29 @@ void AgentsPage::clear()
 
 void AgentsPage::refresh()
 {
-    fetchList(QStringLiteral("/admin/agents"), QStringLiteral("agents"), [](const QJsonObject &a) {
-        const QJsonValue limit = a.value(QStringLiteral("rate_limit_per_hour"));
-        return QStringList{ a.value(QStringLiteral("id")).toString(),
-                            a.value(QStringLiteral("description")).toString(),
-                            a.value(QStringLiteral("enabled")).toBool() ? tr("enabled")
-                                                                        : tr("disabled"),
-                            limit.isDouble() ? QString::number(limit.toInt()) : tr("unlimited"),
-                            joined(a.value(QStringLiteral("credentials"))),
-                            joined(a.value(QStringLiteral("roles"))) };
+    fetchList(QStringLiteral("/admin/agents"), key::kAgents, [](const QJsonObject &o) {
+        const api::Agent a = api::Agent::decode(o);
+        return QStringList{ a.id,
+                            a.description,
+                            a.enabled ? tr("enabled") : tr("disabled"),
+                            a.rateLimitPerHour > 0 ? QString::number(a.rateLimitPerHour)
+                                                   : tr("unlimited"),
+                            a.credentials.join(QStringLiteral(", ")),
+                            a.roles.join(QStringLiteral(", ")) };
     });
 }
 
 void AgentsPage::showDetails()
 {
-    const QString id = selectedRow().value(QStringLiteral("id")).toString();
+    const QString id = selectedRow().value(key::kId).toString();
     m_details->clear();
     if (id.isEmpty())
         return;
     call("GET", path(id), {}, [this, id](const QJsonObject &a) {
-        if (selectedRow().value(QStringLiteral("id")).toString() != id)
+        if (selectedRow().value(key::kId).toString() != id)
             return;
-        const QString effective = joined(a.value(QStringLiteral("effective_credentials")));
+        const QString effective =
+                api::Agent::decode(a).effectiveCredentials.join(QStringLiteral(", "));
         m_details->setText(effective.isEmpty() ? tr("%1 can use no credential.").arg(id)
                                                : tr("%1 can use: %2").arg(id, effective));
     });
@@ -98,39 +134,20 @@ void AgentsPage::edit(bool creating)
     const QJsonObject row = creating ? QJsonObject() : selectedRow();
     if (!creating && row.isEmpty())
         return;
+    const api::Agent agent = api::Agent::decode(row);
     auto *d = new FormDialog(QStringLiteral("agentDialog"),
                              creating ? tr("New agent") : tr("Edit agent"), this);
-    d->addLine(QStringLiteral("agentId"), tr("&ID:"), row.value(QStringLiteral("id")).toString())
-            ->setEnabled(creating);
-    d->addLine(QStringLiteral("description"), tr("&Description:"),
-               row.value(QStringLiteral("description")).toString());
+    d->addLine(QStringLiteral("agentId"), tr("&ID:"), agent.id)->setEnabled(creating);
+    d->addLine(QStringLiteral("description"), tr("&Description:"), agent.description);
     d->addLine(QStringLiteral("credentials"), tr("&Credentials:"),
-               joined(row.value(QStringLiteral("credentials"))), tr("comma-separated"));
-    d->addLine(QStringLiteral("roles"), tr("&Roles:"), joined(row.value(QStringLiteral("roles"))),
+               agent.credentials.join(QStringLiteral(", ")), tr("comma-separated"));
+    d->addLine(QStringLiteral("roles"), tr("&Roles:"), agent.roles.join(QStringLiteral(", ")),
                tr("comma-separated"));
-    auto *limit =
-            d->addSpin(QStringLiteral("rateLimit"), tr("Requests per &hour:"),
-                       row.value(QStringLiteral("rate_limit_per_hour")).toInt(), tr("unlimited"));
-    d->setValidator([d, creating] {
-        if (creating
-            && !api::checkObjectName(QStringLiteral("id"), d->text(QStringLiteral("agentId"))))
-            return tr("ID: 1–64 letters, digits, '.', '_' or '-', starting with a letter or "
-                      "digit.");
-        if (const QString bad = checkNames(splitList(d->text(QStringLiteral("credentials"))));
-            !bad.isEmpty())
-            return bad;
-        return checkNames(splitList(d->text(QStringLiteral("roles"))));
-    });
+    auto *limit = d->addSpin(QStringLiteral("rateLimit"), tr("Requests per &hour:"),
+                             qMax(agent.rateLimitPerHour, 0), tr("unlimited"));
+    d->setValidator([d, limit, creating] { return validate(d, limit->value(), creating); });
     d->setSubmit([this, creating, limit](FormDialog *dialog) {
-        QJsonObject body{
-            { QStringLiteral("description"), dialog->text(QStringLiteral("description")) },
-            { QStringLiteral("credentials"),
-              QJsonArray::fromStringList(splitList(dialog->text(QStringLiteral("credentials")))) },
-            { QStringLiteral("roles"),
-              QJsonArray::fromStringList(splitList(dialog->text(QStringLiteral("roles")))) },
-            { QStringLiteral("rate_limit_per_hour"),
-              limit->value() > 0 ? QJsonValue(limit->value()) : QJsonValue() }
-        };
+        const QJsonObject body = formInput(dialog, limit->value(), creating).encode();
         const QString id = dialog->text(QStringLiteral("agentId"));
         const auto done = [this, dialog, creating](const Reply &r) {
             dialog->finish(r);
@@ -140,32 +157,32 @@ void AgentsPage::edit(bool creating)
             if (creating)
                 showKey(r.body);
         };
-        if (creating) {
-            body.insert(QStringLiteral("id"), id);
+        if (creating)
             api()->post(QStringLiteral("/admin/agents"), body, done);
-        } else {
+        else
             api()->patch(path(id), body, done);
-        }
     });
     d->open();
 }
 
 void AgentsPage::showKey(const QJsonObject &answer)
 {
+    const api::AgentKey key = api::AgentKey::decode(answer);
     auto *dialog = new SecretDialog(
-            tr("API key of %1").arg(answer.value(QStringLiteral("id")).toString()),
+            tr("API key of %1").arg(key.id),
             tr("Give this key to the agent (header X-TAP-Key). It will not be shown again."),
-            answer.value(QStringLiteral("api_key")).toString(), this);
+            key.apiKey, this);
     dialog->open();
 }
 
 void AgentsPage::toggle()
 {
     const QJsonObject row = selectedRow();
-    const QString id = row.value(QStringLiteral("id")).toString();
+    const api::Agent agent = api::Agent::decode(row);
+    const QString &id = agent.id;
     if (id.isEmpty())
         return;
-    const bool enable = !row.value(QStringLiteral("enabled")).toBool();
+    const bool enable = !agent.enabled;
     call("POST", path(id) + (enable ? QStringLiteral("/enable") : QStringLiteral("/disable")), {},
          [this, id, enable](const QJsonObject &) {
              showStatus(enable ? tr("%1 is enabled.").arg(id)
@@ -176,7 +193,7 @@ void AgentsPage::toggle()
 
 void AgentsPage::rotateKey()
 {
-    const QString id = selectedRow().value(QStringLiteral("id")).toString();
+    const QString id = selectedRow().value(key::kId).toString();
     if (id.isEmpty()
         || !confirm(tr("Rotate API key"),
                     tr("Give %1 a new API key? The old key stops working at once.").arg(id)))
@@ -187,7 +204,7 @@ void AgentsPage::rotateKey()
 
 void AgentsPage::removeSelected()
 {
-    const QString id = selectedRow().value(QStringLiteral("id")).toString();
+    const QString id = selectedRow().value(key::kId).toString();
     if (id.isEmpty()
         || !confirm(tr("Delete agent"),
                     tr("Delete the agent %1? Its API key stops working at once.").arg(id)))

@@ -1,12 +1,12 @@
 #include "pages/channelspage.h"
 
-#include "api/validation.h"
+#include "api/channel.h"
+#include "api/keys.h"
 #include "dialogs/formdialog.h"
 
 #include <QComboBox>
 #include <QJsonDocument>
 #include <QLineEdit>
-#include <QRegularExpression>
 
 namespace tap::console {
 
@@ -17,28 +17,38 @@ QString path(const QString &name)
     return QStringLiteral("/admin/notification-channels/") + apiclient::ApiClient::segment(name);
 }
 
-// The server's rules per channel type (service/admin/channels.cpp checkConfig).
+api::ChannelInput formInput(FormDialog *d)
+{
+    api::ChannelInput in;
+    in.name = d->text(QStringLiteral("channelName"));
+    in.type = api::parseChannelType(d->text(QStringLiteral("channelType")))
+                      .value_or(api::ChannelType::Desktop);
+    if (in.type == api::ChannelType::Telegram) {
+        in.config.insert(api::key::kChatId, d->text(QStringLiteral("chatId")));
+        in.botToken = d->findChild<QLineEdit *>(QStringLiteral("botToken"))->text();
+    } else if (in.type == api::ChannelType::Matrix) {
+        in.config.insert(api::key::kRoomId, d->text(QStringLiteral("roomId")));
+    }
+    return in;
+}
+
+// The server's rules per channel type (api::ChannelInput::decode()), in the console's words.
 QString validate(FormDialog *d)
 {
-    if (!api::checkObjectName(QStringLiteral("name"), d->text(QStringLiteral("channelName"))))
+    const auto decoded = api::ChannelInput::decode(formInput(d).encode());
+    if (decoded)
+        return {};
+    const QString field = decoded.error().field();
+    if (field == api::key::kName)
         return ChannelsPage::tr("Name: 1–64 letters, digits, '.', '_' or '-', starting with a "
                                 "letter or digit.");
-    const QString type = d->text(QStringLiteral("channelType"));
-    if (type == u"telegram") {
-        static const QRegularExpression chat(
-                QStringLiteral("^(-?[0-9]{1,20}|@[A-Za-z0-9_]{5,64})$"));
-        if (!chat.match(d->text(QStringLiteral("chatId"))).hasMatch())
-            return ChannelsPage::tr("The chat must be a Telegram chat id such as -100123456.");
-        static const QRegularExpression token(QStringLiteral("^[^\\s]{0,256}$"));
-        if (!token.match(d->findChild<QLineEdit *>(QStringLiteral("botToken"))->text()).hasMatch())
-            return ChannelsPage::tr("The bot token is one word of at most 256 characters.");
-    } else if (type == u"matrix") {
-        const QString room = d->text(QStringLiteral("roomId"));
-        if (!(room.startsWith(u'!') || room.startsWith(u'#')) || !room.contains(u':'))
-            return ChannelsPage::tr("The room must be a Matrix room id such as "
-                                    "!abc:example.org.");
-    }
-    return {};
+    if (field == u"config.chat_id")
+        return ChannelsPage::tr("The chat must be a Telegram chat id such as -100123456.");
+    if (field == u"config.bot_token")
+        return ChannelsPage::tr("The bot token is one word of at most 256 characters.");
+    if (field == u"config.room_id")
+        return ChannelsPage::tr("The room must be a Matrix room id such as !abc:example.org.");
+    return decoded.error().message();
 }
 
 } // namespace
@@ -59,19 +69,16 @@ ChannelsPage::ChannelsPage(Session *session, const Environment &env, QWidget *pa
 
 void ChannelsPage::refresh()
 {
-    fetchList(QStringLiteral("/admin/notification-channels"), QStringLiteral("channels"),
-              [](const QJsonObject &c) {
-                  QString settings = QString::fromUtf8(
-                          QJsonDocument(c.value(QStringLiteral("config")).toObject())
-                                  .toJson(QJsonDocument::Compact));
-                  if (c.value(QStringLiteral("has_bot_token")).toBool())
+    fetchList(QStringLiteral("/admin/notification-channels"), api::key::kChannels,
+              [](const QJsonObject &o) {
+                  const api::Channel c = api::Channel::decode(o);
+                  QString settings =
+                          QString::fromUtf8(QJsonDocument(c.config).toJson(QJsonDocument::Compact));
+                  if (c.hasBotToken)
                       settings += tr(" (bot token set)");
-                  return QStringList{ c.value(QStringLiteral("name")).toString(),
-                                      c.value(QStringLiteral("channel_type")).toString(), settings,
-                                      c.value(QStringLiteral("enabled")).toBool(true)
-                                              ? tr("enabled")
-                                              : tr("disabled"),
-                                      shortTime(c.value(QStringLiteral("created_at"))) };
+                  return QStringList{ c.name, api::channelTypeName(c.type), settings,
+                                      c.enabled ? tr("enabled") : tr("disabled"),
+                                      shortTime(c.createdAt) };
               });
 }
 
@@ -79,36 +86,24 @@ void ChannelsPage::create()
 {
     auto *d = new FormDialog(QStringLiteral("channelDialog"), tr("New notification channel"), this);
     d->addLine(QStringLiteral("channelName"), tr("&Name:"));
-    auto *type = d->addCombo(
-            QStringLiteral("channelType"), tr("&Type:"),
-            { QStringLiteral("telegram"), QStringLiteral("matrix"), QStringLiteral("desktop") });
+    auto *type = d->addCombo(QStringLiteral("channelType"), tr("&Type:"),
+                             api::allNames<api::ChannelType>());
     auto *chat = d->addLine(QStringLiteral("chatId"), tr("Telegram &chat:"), {},
                             QStringLiteral("-100123456"));
     auto *token = d->addSecret(QStringLiteral("botToken"), tr("&Bot token (optional):"));
     auto *room = d->addLine(QStringLiteral("roomId"), tr("Matrix &room:"), {},
                             QStringLiteral("!abc:example.org"));
     const auto enableFields = [chat, token, room](const QString &t) {
-        chat->setEnabled(t == u"telegram");
-        token->setEnabled(t == u"telegram");
-        room->setEnabled(t == u"matrix");
+        const auto parsed = api::parseChannelType(t);
+        chat->setEnabled(parsed == api::ChannelType::Telegram);
+        token->setEnabled(parsed == api::ChannelType::Telegram);
+        room->setEnabled(parsed == api::ChannelType::Matrix);
     };
     connect(type, &QComboBox::currentTextChanged, d, enableFields);
     enableFields(type->currentText());
     d->setValidator([d] { return validate(d); });
-    d->setSubmit([this, token](FormDialog *dialog) {
-        const QString t = dialog->text(QStringLiteral("channelType"));
-        QJsonObject config;
-        if (t == u"telegram") {
-            config.insert(QStringLiteral("chat_id"), dialog->text(QStringLiteral("chatId")));
-            if (!token->text().isEmpty())
-                config.insert(QStringLiteral("bot_token"), token->text());
-        } else if (t == u"matrix") {
-            config.insert(QStringLiteral("room_id"), dialog->text(QStringLiteral("roomId")));
-        }
-        api()->post(QStringLiteral("/admin/notification-channels"),
-                    { { QStringLiteral("name"), dialog->text(QStringLiteral("channelName")) },
-                      { QStringLiteral("channel_type"), t },
-                      { QStringLiteral("config"), config } },
+    d->setSubmit([this](FormDialog *dialog) {
+        api()->post(QStringLiteral("/admin/notification-channels"), formInput(dialog).encode(),
                     [this, dialog](const Reply &r) {
                         dialog->finish(r);
                         if (r.ok())
@@ -120,7 +115,7 @@ void ChannelsPage::create()
 
 void ChannelsPage::test()
 {
-    const QString name = selectedRow().value(QStringLiteral("name")).toString();
+    const QString name = selectedRow().value(api::key::kName).toString();
     if (name.isEmpty())
         return;
     showStatus(tr("Sending a test message to %1…").arg(name));
@@ -131,7 +126,7 @@ void ChannelsPage::test()
 
 void ChannelsPage::removeSelected()
 {
-    const QString name = selectedRow().value(QStringLiteral("name")).toString();
+    const QString name = selectedRow().value(api::key::kName).toString();
     if (name.isEmpty()
         || !confirm(tr("Delete channel"),
                     tr("Delete the notification channel %1? Policies that send approvals there "

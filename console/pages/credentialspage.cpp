@@ -1,6 +1,7 @@
 #include "pages/credentialspage.h"
 
-#include "api/validation.h"
+#include "api/credential.h"
+#include "api/keys.h"
 #include "dialogs/formdialog.h"
 
 #include <QCheckBox>
@@ -13,59 +14,62 @@ namespace tap::console {
 namespace {
 
 using apiclient::ApiClient;
+using Mode = api::CredentialInput::Mode;
+namespace key = api::key;
 
 QString path(const QString &name)
 {
     return QStringLiteral("/admin/credentials/") + ApiClient::segment(name);
 }
 
-// The server's rules for a credential (seed configuration.txt "Validation Rules").
-QString validate(FormDialog *d, bool creating)
+// What the form says, as the typed request body.
+api::CredentialInput formInput(FormDialog *d, bool creating)
 {
-    if (creating && !api::checkObjectName(QStringLiteral("name"), d->text(QStringLiteral("name"))))
+    api::CredentialInput in;
+    in.description = d->text(QStringLiteral("description"));
+    in.connector = api::parseConnector(d->text(QStringLiteral("connector")));
+    in.relativeTarget = d->findChild<QCheckBox *>(QStringLiteral("relativeTarget"))->isChecked();
+    in.authHeaderFormat = d->text(QStringLiteral("authHeaderFormat"));
+    in.apiBase = d->text(QStringLiteral("apiBase"));
+    const QStringList hosts = splitList(d->text(QStringLiteral("allowedHosts")));
+    if (!hosts.isEmpty() || !creating)
+        in.allowedHosts = hosts;
+    if (creating) {
+        in.name = d->text(QStringLiteral("name"));
+        const QString value = d->findChild<QLineEdit *>(QStringLiteral("value"))->text();
+        if (!value.isEmpty())
+            in.value = value;
+    }
+    return in;
+}
+
+// The server's rules (api::CredentialInput), with the console's words for each field. The form
+// holds a whole credential, so it is checked as one being created (a description is required),
+// then against the rules between fields.
+QString validate(FormDialog *d, bool creating, api::Credential current)
+{
+    QJsonObject body = formInput(d, creating).encode();
+    body.insert(key::kName, d->text(QStringLiteral("name")));
+    auto in = api::CredentialInput::decode(body, Mode::Create);
+    auto checked = in ? in->applyTo(current, Mode::Update) : core::Result<void>(in.error());
+    if (checked)
+        return {};
+    const QString field = checked.error().field();
+    if (field == key::kName)
         return CredentialsPage::tr(
                 "Name: 1–64 letters, digits, '.', '_' or '-', starting with a letter "
                 "or digit.");
-    if (d->text(QStringLiteral("description")).isEmpty())
+    if (field == key::kDescription)
         return CredentialsPage::tr("Enter a description.");
-    const QString base = d->text(QStringLiteral("apiBase"));
-    if (!base.isEmpty() && !api::checkHttpUrl(QStringLiteral("api_base"), base))
+    if (field == key::kApiBase)
         return CredentialsPage::tr("The API base must be an http:// or https:// URL.");
-    const bool sidecar = d->text(QStringLiteral("connector")) == u"sidecar";
-    if (sidecar && base.isEmpty())
+    if (field == key::kConnector)
         return CredentialsPage::tr("A sidecar connector needs an API base.");
-    if (d->findChild<QCheckBox *>(QStringLiteral("relativeTarget"))->isChecked() && !sidecar)
+    if (field == key::kRelativeTarget)
         return CredentialsPage::tr("Relative targets need the sidecar connector.");
-    if (d->text(QStringLiteral("authHeaderFormat")).count(QStringLiteral("{value}")) != 1)
+    if (field == key::kAuthHeaderFormat)
         return CredentialsPage::tr("The header format must contain {value} exactly once.");
-    const QStringList hosts = splitList(d->text(QStringLiteral("allowedHosts")));
-    for (const QString &h : hosts) {
-        if (!api::checkHostName(QStringLiteral("allowed_hosts"), h))
-            return CredentialsPage::tr("\"%1\" is not a host name such as api.example.com.").arg(h);
-    }
-    return {};
-}
-
-QJsonObject formBody(FormDialog *d, bool creating)
-{
-    QJsonObject body{
-        { QStringLiteral("description"), d->text(QStringLiteral("description")) },
-        { QStringLiteral("connector"), d->text(QStringLiteral("connector")) },
-        { QStringLiteral("relative_target"),
-          d->findChild<QCheckBox *>(QStringLiteral("relativeTarget"))->isChecked() },
-        { QStringLiteral("auth_header_format"), d->text(QStringLiteral("authHeaderFormat")) },
-        { QStringLiteral("api_base"), d->text(QStringLiteral("apiBase")) },
-    };
-    const QStringList hosts = splitList(d->text(QStringLiteral("allowedHosts")));
-    if (!hosts.isEmpty() || !creating)
-        body.insert(QStringLiteral("allowed_hosts"), QJsonArray::fromStringList(hosts));
-    if (creating) {
-        body.insert(QStringLiteral("name"), d->text(QStringLiteral("name")));
-        const QString value = d->findChild<QLineEdit *>(QStringLiteral("value"))->text();
-        if (!value.isEmpty())
-            body.insert(QStringLiteral("value"), value);
-    }
-    return body;
+    return checked.error().message(); // names the field and the entry
 }
 
 } // namespace
@@ -89,17 +93,16 @@ CredentialsPage::CredentialsPage(Session *session, const Environment &env, QWidg
 
 void CredentialsPage::refresh()
 {
-    fetchList(QStringLiteral("/admin/credentials"), QStringLiteral("credentials"),
-              [](const QJsonObject &c) {
-                  return QStringList{ c.value(QStringLiteral("name")).toString(),
-                                      c.value(QStringLiteral("description")).toString(),
-                                      c.value(QStringLiteral("connector")).toString(),
-                                      c.value(QStringLiteral("api_base")).toString(),
-                                      joined(c.value(QStringLiteral("allowed_hosts"))),
-                                      c.value(QStringLiteral("has_value")).toBool() ? tr("set")
-                                                                                    : tr("not set"),
-                                      shortTime(c.value(QStringLiteral("updated_at"))) };
-              });
+    fetchList(QStringLiteral("/admin/credentials"), key::kCredentials, [](const QJsonObject &o) {
+        const api::Credential c = api::Credential::decode(o);
+        return QStringList{ c.name,
+                            c.description,
+                            api::connectorName(c.connector),
+                            c.apiBase,
+                            c.allowedHosts.join(QStringLiteral(", ")),
+                            c.hasValue ? tr("set") : tr("not set"),
+                            shortTime(c.updatedAt) };
+    });
 }
 
 void CredentialsPage::edit(bool creating)
@@ -107,30 +110,25 @@ void CredentialsPage::edit(bool creating)
     const QJsonObject row = creating ? QJsonObject() : selectedRow();
     if (!creating && row.isEmpty())
         return;
-    const auto value = [&row](const char *key, const char *fallback = "") {
-        return row.value(QLatin1String(key)).toString(QString::fromLatin1(fallback));
-    };
+    const api::Credential current = api::Credential::decode(row);
     auto *d = new FormDialog(QStringLiteral("credentialDialog"),
                              creating ? tr("New credential") : tr("Edit credential"), this);
-    d->addLine(QStringLiteral("name"), tr("&Name:"), value("name"))->setEnabled(creating);
-    d->addLine(QStringLiteral("description"), tr("&Description:"), value("description"));
-    d->addCombo(QStringLiteral("connector"), tr("&Connector:"),
-                { QStringLiteral("direct"), QStringLiteral("sidecar") },
-                value("connector", "direct"));
-    d->addLine(QStringLiteral("apiBase"), tr("&API base:"), value("api_base"),
+    d->addLine(QStringLiteral("name"), tr("&Name:"), current.name)->setEnabled(creating);
+    d->addLine(QStringLiteral("description"), tr("&Description:"), current.description);
+    d->addCombo(QStringLiteral("connector"), tr("&Connector:"), api::allNames<api::Connector>(),
+                api::connectorName(current.connector));
+    d->addLine(QStringLiteral("apiBase"), tr("&API base:"), current.apiBase,
                QStringLiteral("https://api.example.com"));
     d->addCheck(QStringLiteral("relativeTarget"), tr("Targets are &paths under the API base"),
-                row.value(QStringLiteral("relative_target")).toBool());
-    d->addLine(QStringLiteral("authHeaderFormat"), tr("&Header format:"),
-               value("auth_header_format", "Bearer {value}"));
+                current.relativeTarget);
+    d->addLine(QStringLiteral("authHeaderFormat"), tr("&Header format:"), current.authHeaderFormat);
     d->addLine(QStringLiteral("allowedHosts"), tr("Allowed &hosts:"),
-               joined(row.value(QStringLiteral("allowed_hosts"))),
-               tr("default: the API base's host"));
+               current.allowedHosts.join(QStringLiteral(", ")), tr("default: the API base's host"));
     if (creating)
         d->addSecret(QStringLiteral("value"), tr("Secret &value:"));
-    d->setValidator([d, creating] { return validate(d, creating); });
+    d->setValidator([d, creating, current] { return validate(d, creating, current); });
     d->setSubmit([this, creating](FormDialog *dialog) {
-        const QJsonObject body = formBody(dialog, creating);
+        const QJsonObject body = formInput(dialog, creating).encode();
         const auto done = [this, dialog](const Reply &r) {
             dialog->finish(r);
             if (r.ok())
@@ -146,7 +144,7 @@ void CredentialsPage::edit(bool creating)
 
 void CredentialsPage::rotate()
 {
-    const QString name = selectedRow().value(QStringLiteral("name")).toString();
+    const QString name = selectedRow().value(key::kName).toString();
     if (name.isEmpty())
         return;
     auto *d = new FormDialog(QStringLiteral("rotateDialog"), tr("Rotate value of %1").arg(name),
@@ -157,15 +155,18 @@ void CredentialsPage::rotate()
     d->setValidator([value, again] {
         if (value->text().isEmpty())
             return tr("Enter the new value.");
-        if (value->text().toUtf8().size() > 64 * 1024)
-            return tr("The value is larger than 64 KiB.");
+        if (auto r = api::CredentialValueInput::decode(
+                    api::CredentialValueInput{ value->text() }.encode());
+            !r)
+            return r.error().message(); // the server's size limits
+
         if (value->text() != again->text())
             return tr("The two values differ.");
         return QString();
     });
     d->setSubmit([this, name, value](FormDialog *dialog) {
         api()->put(path(name) + QStringLiteral("/value"),
-                   { { QStringLiteral("value"), value->text() } },
+                   api::CredentialValueInput{ value->text() }.encode(),
                    [this, dialog, name](const Reply &r) {
                        dialog->finish(r);
                        if (r.ok()) {
@@ -179,18 +180,18 @@ void CredentialsPage::rotate()
 
 void CredentialsPage::removeSelected()
 {
-    const QString name = selectedRow().value(QStringLiteral("name")).toString();
+    const QString name = selectedRow().value(key::kName).toString();
     if (name.isEmpty())
         return;
     // Ask the server what goes with it, so the question names the cascade.
     call("GET", path(name), {}, [this, name](const QJsonObject &c) {
-        const QJsonObject used = c.value(QStringLiteral("used_by")).toObject();
+        const api::CredentialUsage used = api::CredentialDetail::decode(c).usedBy;
         QStringList parts;
-        if (const QString roles = joined(used.value(QStringLiteral("roles"))); !roles.isEmpty())
-            parts << tr("the roles %1").arg(roles);
-        if (const QString agents = joined(used.value(QStringLiteral("agents"))); !agents.isEmpty())
-            parts << tr("the agents %1").arg(agents);
-        if (c.value(QStringLiteral("has_policy")).toBool())
+        if (!used.roles.isEmpty())
+            parts << tr("the roles %1").arg(used.roles.join(QStringLiteral(", ")));
+        if (!used.agents.isEmpty())
+            parts << tr("the agents %1").arg(used.agents.join(QStringLiteral(", ")));
+        if (used.hasPolicy)
             parts << tr("its policy");
         const QString text = parts.isEmpty()
                 ? tr("Delete the credential %1? No role, agent or policy uses it.").arg(name)
@@ -199,15 +200,13 @@ void CredentialsPage::removeSelected()
         if (!confirm(tr("Delete credential"), text))
             return;
         call("DELETE", path(name), {}, [this, name](const QJsonObject &answer) {
-            const QJsonObject removed = answer.value(QStringLiteral("removed_from")).toObject();
+            const api::CredentialUsage removed = api::CredentialDeleted::decode(answer).removedFrom;
             QStringList what;
-            if (const QString roles = joined(removed.value(QStringLiteral("roles")));
-                !roles.isEmpty())
-                what << tr("roles: %1").arg(roles);
-            if (const QString agents = joined(removed.value(QStringLiteral("agents")));
-                !agents.isEmpty())
-                what << tr("agents: %1").arg(agents);
-            if (removed.value(QStringLiteral("policy")).toBool())
+            if (!removed.roles.isEmpty())
+                what << tr("roles: %1").arg(removed.roles.join(QStringLiteral(", ")));
+            if (!removed.agents.isEmpty())
+                what << tr("agents: %1").arg(removed.agents.join(QStringLiteral(", ")));
+            if (removed.hasPolicy)
                 what << tr("its policy");
             showStatus(what.isEmpty() ? tr("Deleted %1.").arg(name)
                                       : tr("Deleted %1 and removed it from %2.")

@@ -1,5 +1,7 @@
 #include "pages/linkspage.h"
 
+#include "api/agent.h"
+#include "api/keys.h"
 #include "api/validation.h"
 #include "dialogs/formdialog.h"
 #include "session/session.h"
@@ -8,6 +10,18 @@
 #include <QJsonArray>
 
 namespace tap::console {
+
+namespace {
+
+namespace key = api::key;
+
+api::LinkInput formInput(FormDialog *d)
+{
+    return { d->text(QStringLiteral("homeTeamId")), d->text(QStringLiteral("agentId")),
+             d->text(QStringLiteral("linkRole")) };
+}
+
+} // namespace
 
 LinksPage::LinksPage(Session *session, const Environment &env, QWidget *parent)
     : Page(session, env, parent)
@@ -23,15 +37,12 @@ LinksPage::LinksPage(Session *session, const Environment &env, QWidget *parent)
 
 void LinksPage::refresh()
 {
-    fetchList(QStringLiteral("/admin/agent-links"), QStringLiteral("links"),
-              [](const QJsonObject &l) {
-                  const QString role = l.value(QStringLiteral("role")).toString();
-                  return QStringList{ l.value(QStringLiteral("agent_id")).toString(),
-                                      l.value(QStringLiteral("agent_home_team_id")).toString(),
-                                      role.isEmpty() ? tr("(none: no credentials)") : role,
-                                      l.value(QStringLiteral("created_by")).toString(),
-                                      shortTime(l.value(QStringLiteral("created_at"))) };
-              });
+    fetchList(QStringLiteral("/admin/agent-links"), key::kLinks, [](const QJsonObject &o) {
+        const api::Link l = api::Link::decode(o);
+        return QStringList{ l.agentId, l.agentHomeTeamId,
+                            l.role.isEmpty() ? tr("(none: no credentials)") : l.role, l.createdBy,
+                            shortTime(l.createdAt) };
+    });
 }
 
 void LinksPage::create()
@@ -48,13 +59,16 @@ void LinksPage::create()
     api()->get(QStringLiteral("/admin/roles"), [role = QPointer<QComboBox>(role)](const Reply &r) {
         if (!role || !r.ok())
             return;
-        const QJsonArray roles = r.body.value(QStringLiteral("roles")).toArray();
-        for (const QJsonValue &v : roles)
-            role->addItem(v.toObject().value(QStringLiteral("name")).toString());
+        for (const api::Role &known : api::RoleList::decode(r.body).items)
+            role->addItem(known.name);
     });
     d->setValidator([this, d] {
-        if (d->text(QStringLiteral("homeTeamId")).isEmpty())
+        // The server's rules (api::LinkInput::decode()), then the console's own checks.
+        const auto decoded = api::LinkInput::decode(formInput(d).encode());
+        if (!decoded && decoded.error().field() == key::kAgentHomeTeamId)
             return tr("Enter the ID of the agent's home team.");
+        if (!decoded && decoded.error().field() != key::kAgentId)
+            return decoded.error().message();
         if (d->text(QStringLiteral("homeTeamId")) == session()->teamId())
             return tr("That agent already belongs to this team; give it credentials or roles "
                       "directly.");
@@ -63,16 +77,12 @@ void LinksPage::create()
         return QString();
     });
     d->setSubmit([this](FormDialog *dialog) {
-        QJsonObject body{ { QStringLiteral("agent_home_team_id"),
-                            dialog->text(QStringLiteral("homeTeamId")) },
-                          { QStringLiteral("agent_id"), dialog->text(QStringLiteral("agentId")) } };
-        if (!dialog->text(QStringLiteral("linkRole")).isEmpty())
-            body.insert(QStringLiteral("role"), dialog->text(QStringLiteral("linkRole")));
+        const QJsonObject body = formInput(dialog).encode();
         api()->post(QStringLiteral("/admin/agent-links"), body, [this, dialog](const Reply &r) {
             dialog->finish(r);
             if (!r.ok())
                 return;
-            showStatus(r.body.value(QStringLiteral("warning")).toString());
+            showStatus(r.body.value(key::kWarning).toString());
             refresh();
         });
     });
@@ -82,8 +92,9 @@ void LinksPage::create()
 void LinksPage::removeSelected()
 {
     const QJsonObject row = selectedRow();
-    const QString home = row.value(QStringLiteral("agent_home_team_id")).toString();
-    const QString agent = row.value(QStringLiteral("agent_id")).toString();
+    const api::Link link = api::Link::decode(row);
+    const QString &home = link.agentHomeTeamId;
+    const QString &agent = link.agentId;
     if (agent.isEmpty()
         || !confirm(tr("Remove link"),
                     tr("Remove the link to %1 (team %2)? It can no longer use this team's "

@@ -1,5 +1,7 @@
 #include "pages/policiespage.h"
 
+#include "api/credential.h"
+#include "api/keys.h"
 #include "dialogs/formdialog.h"
 
 #include <QCheckBox>
@@ -8,34 +10,13 @@
 #include <QJsonArray>
 #include <QLineEdit>
 #include <QPlainTextEdit>
-#include <QRegularExpression>
 #include <QVBoxLayout>
 
 namespace tap::console {
 
 namespace {
 
-const QStringList kMethods{ QStringLiteral("GET"),    QStringLiteral("HEAD"),
-                            QStringLiteral("POST"),   QStringLiteral("PUT"),
-                            QStringLiteral("PATCH"),  QStringLiteral("DELETE"),
-                            QStringLiteral("OPTIONS") };
-
-QStringList upper(const QStringList &list)
-{
-    QStringList out;
-    for (const QString &s : list)
-        out << s.toUpper();
-    return out;
-}
-
-QString lines(const QJsonValue &list)
-{
-    QStringList out;
-    const QJsonArray array = list.toArray();
-    for (const QJsonValue &v : array)
-        out << v.toString();
-    return out.join(u'\n');
-}
+namespace key = api::key;
 
 } // namespace
 
@@ -107,9 +88,8 @@ void PoliciesPage::refresh()
     const QString current = m_credential->currentText();
     call("GET", QStringLiteral("/admin/credentials"), {}, [this, current](const QJsonObject &b) {
         QStringList names;
-        const QJsonArray list = b.value(QStringLiteral("credentials")).toArray();
-        for (const QJsonValue &v : list)
-            names << v.toObject().value(QStringLiteral("name")).toString();
+        for (const api::Credential &c : api::CredentialList::decode(b).items)
+            names << c.name;
         const QSignalBlocker block(m_credential);
         m_credential->clear();
         m_credential->addItems(names);
@@ -121,9 +101,9 @@ void PoliciesPage::refresh()
         const QString channel = m_channel->currentText();
         m_channel->clear();
         m_channel->addItem(QString());
-        const QJsonArray list = b.value(QStringLiteral("channels")).toArray();
+        const QJsonArray list = b.value(key::kChannels).toArray();
         for (const QJsonValue &v : list)
-            m_channel->addItem(v.toObject().value(QStringLiteral("name")).toString());
+            m_channel->addItem(v.toObject().value(key::kName).toString());
         m_channel->setCurrentText(channel);
     });
 }
@@ -141,68 +121,58 @@ void PoliciesPage::load()
          });
 }
 
-void PoliciesPage::display(const QJsonObject &p)
+void PoliciesPage::display(const QJsonObject &object)
 {
-    m_autoMethods->setText(joined(p.value(QStringLiteral("auto_approve_methods"))));
-    m_requireMethods->setText(joined(p.value(QStringLiteral("require_approval_methods"))));
-    m_autoUrls->setPlainText(lines(p.value(QStringLiteral("auto_approve_urls"))));
-    m_approvers->setText(joined(p.value(QStringLiteral("allowed_approvers"))));
-    m_telegram->setText(p.value(QStringLiteral("telegram_chat_id")).toVariant().toString());
-    m_matrix->setText(p.value(QStringLiteral("matrix_room_id")).toString());
-    m_channel->setCurrentText(p.value(QStringLiteral("approval_channel")).toString());
-    m_passkey->setChecked(p.value(QStringLiteral("require_passkey")).toBool());
-    if (p.isEmpty())
+    const api::Policy p = api::Policy::decode(object);
+    m_autoMethods->setText(p.autoApproveMethods.join(QStringLiteral(", ")));
+    m_requireMethods->setText(p.requireApprovalMethods.join(QStringLiteral(", ")));
+    m_autoUrls->setPlainText(p.autoApproveUrls.join(u'\n'));
+    m_approvers->setText(p.allowedApprovers.join(QStringLiteral(", ")));
+    m_telegram->setText(p.telegramChatId);
+    m_matrix->setText(p.matrixRoomId);
+    m_channel->setCurrentText(p.approvalChannel);
+    m_passkey->setChecked(p.requirePasskey);
+    if (object.isEmpty())
         showStatus({});
-    else if (!p.value(QStringLiteral("configured")).toBool(true))
+    else if (!object.value(key::kConfigured).toBool(true))
         showStatus(tr("No policy is set for this credential, so every request needs approval."));
     else
         showStatus(tr("Policy in force."));
 }
 
-// The server's rules (service/admin/credentials.cpp putPolicy).
-QString PoliciesPage::validate() const
+api::Policy PoliciesPage::formPolicy() const
 {
-    const QStringList autoMethods = upper(splitList(m_autoMethods->text()));
-    const QStringList requireMethods = upper(splitList(m_requireMethods->text()));
-    for (const QString &m : autoMethods + requireMethods) {
-        if (!kMethods.contains(m))
-            return tr("\"%1\" is not one of %2.").arg(m, kMethods.join(QStringLiteral(", ")));
-    }
-    for (const QString &m : autoMethods) {
-        if (requireMethods.contains(m))
-            return tr("%1 cannot be both auto-approved and need approval.").arg(m);
-    }
-    static const QRegularExpression chatId(QStringLiteral("^(-?[0-9]{1,20}|@[A-Za-z0-9_]{5,64})$"));
-    const QString chat = m_telegram->text().trimmed();
-    if (!chat.isEmpty() && !chatId.match(chat).hasMatch())
+    api::Policy p;
+    p.autoApproveMethods = splitList(m_autoMethods->text());
+    p.requireApprovalMethods = splitList(m_requireMethods->text());
+    p.autoApproveUrls = splitList(m_autoUrls->toPlainText());
+    p.allowedApprovers = splitList(m_approvers->text());
+    p.telegramChatId = m_telegram->text().trimmed();
+    p.matrixRoomId = m_matrix->text().trimmed();
+    p.approvalChannel = m_channel->currentText().trimmed();
+    p.requirePasskey = m_passkey->isChecked();
+    return p;
+}
+
+// The server's rules (api::Policy::decodeInput()), with the console's words for the chat
+// fields; method errors name the method.
+QString PoliciesPage::problemText(const core::Error &error)
+{
+    if (error.field() == key::kTelegramChatId)
         return tr("The Telegram chat must be a numeric chat id or an @channel name.");
-    const QString room = m_matrix->text().trimmed();
-    if (!room.isEmpty() && !room.startsWith(u'!') && !room.startsWith(u'#'))
+    if (error.field() == key::kMatrixRoomId)
         return tr("The Matrix room must be a room id (!…) or an alias (#…).");
-    return {};
+    return error.message();
 }
 
 void PoliciesPage::save()
 {
-    if (const QString problem = validate(); !problem.isEmpty())
-        return showError(problem);
+    const auto policy = api::Policy::decodeInput(formPolicy().encodeInput());
+    if (!policy)
+        return showError(problemText(policy.error()));
     const QString name = m_credential->currentText();
-    const QJsonObject body{
-        { QStringLiteral("auto_approve_methods"),
-          QJsonArray::fromStringList(upper(splitList(m_autoMethods->text()))) },
-        { QStringLiteral("require_approval_methods"),
-          QJsonArray::fromStringList(upper(splitList(m_requireMethods->text()))) },
-        { QStringLiteral("auto_approve_urls"),
-          QJsonArray::fromStringList(splitList(m_autoUrls->toPlainText())) },
-        { QStringLiteral("allowed_approvers"),
-          QJsonArray::fromStringList(splitList(m_approvers->text())) },
-        { QStringLiteral("telegram_chat_id"), m_telegram->text().trimmed() },
-        { QStringLiteral("matrix_room_id"), m_matrix->text().trimmed() },
-        { QStringLiteral("approval_channel"), m_channel->currentText().trimmed() },
-        { QStringLiteral("require_passkey"), m_passkey->isChecked() }
-    };
-    call("PUT", QStringLiteral("/admin/policies/") + apiclient::ApiClient::segment(name), body,
-         [this, name](const QJsonObject &p) {
+    call("PUT", QStringLiteral("/admin/policies/") + apiclient::ApiClient::segment(name),
+         policy->encodeInput(), [this, name](const QJsonObject &p) {
              display(p);
              showStatus(tr("The policy of %1 was saved.").arg(name));
          });

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "api/policy.h"
 #include "pages/page.h"
 
 class QCheckBox;
@@ -25,7 +26,8 @@ public:
 private:
     void load();
     void display(const QJsonObject &policy);
-    QString validate() const;
+    api::Policy formPolicy() const;
+    static QString problemText(const core::Error &error);
     void save();
     void removePolicy();
     bool hasSelection() const override;

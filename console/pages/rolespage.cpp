@@ -1,5 +1,7 @@
 #include "pages/rolespage.h"
 
+#include "api/agent.h"
+#include "api/keys.h"
 #include "api/validation.h"
 #include "dialogs/formdialog.h"
 
@@ -14,6 +16,31 @@ namespace {
 QString path(const QString &name)
 {
     return QStringLiteral("/admin/roles/") + apiclient::ApiClient::segment(name);
+}
+
+api::RoleInput formInput(FormDialog *d, int limit)
+{
+    return { d->text(QStringLiteral("roleName")), d->text(QStringLiteral("description")),
+             splitList(d->text(QStringLiteral("credentials"))), limit > 0 ? limit : -1 };
+}
+
+// The server's rules (api::RoleInput::decode()), with the console's words.
+QString validate(FormDialog *d, int limit)
+{
+    const api::RoleInput in = formInput(d, limit);
+    auto decoded = api::RoleInput::decode(in.encode(), api::RoleInput::Mode::Create);
+    if (decoded)
+        return {};
+    if (decoded.error().field() == api::key::kName)
+        return RolesPage::tr("Name: 1–64 letters, digits, '.', '_' or '-', starting with a "
+                             "letter or digit.");
+    if (decoded.error().field() == api::key::kCredentials) {
+        for (const QString &c : in.credentials) {
+            if (!api::checkObjectName(api::key::kCredentials, c))
+                return RolesPage::tr("\"%1\" is not a valid credential name.").arg(c);
+        }
+    }
+    return decoded.error().message();
 }
 
 } // namespace
@@ -34,12 +61,11 @@ RolesPage::RolesPage(Session *session, const Environment &env, QWidget *parent)
 
 void RolesPage::refresh()
 {
-    fetchList(QStringLiteral("/admin/roles"), QStringLiteral("roles"), [](const QJsonObject &r) {
-        const QJsonValue limit = r.value(QStringLiteral("rate_limit_per_hour"));
-        return QStringList{ r.value(QStringLiteral("name")).toString(),
-                            r.value(QStringLiteral("description")).toString(),
-                            joined(r.value(QStringLiteral("credentials"))),
-                            limit.isDouble() ? QString::number(limit.toInt()) : tr("unlimited") };
+    fetchList(QStringLiteral("/admin/roles"), api::key::kRoles, [](const QJsonObject &o) {
+        const api::Role r = api::Role::decode(o);
+        return QStringList{ r.name, r.description, r.credentials.join(QStringLiteral(", ")),
+                            r.rateLimitPerHour > 0 ? QString::number(r.rateLimitPerHour)
+                                                   : tr("unlimited") };
     });
 }
 
@@ -48,55 +74,34 @@ void RolesPage::edit(bool creating)
     const QJsonObject row = creating ? QJsonObject() : selectedRow();
     if (!creating && row.isEmpty())
         return;
+    const api::Role role = api::Role::decode(row);
     auto *d = new FormDialog(QStringLiteral("roleDialog"),
                              creating ? tr("New role") : tr("Edit role"), this);
-    d->addLine(QStringLiteral("roleName"), tr("&Name:"),
-               row.value(QStringLiteral("name")).toString())
-            ->setEnabled(creating);
-    d->addLine(QStringLiteral("description"), tr("&Description:"),
-               row.value(QStringLiteral("description")).toString());
+    d->addLine(QStringLiteral("roleName"), tr("&Name:"), role.name)->setEnabled(creating);
+    d->addLine(QStringLiteral("description"), tr("&Description:"), role.description);
     d->addLine(QStringLiteral("credentials"), tr("&Credentials:"),
-               joined(row.value(QStringLiteral("credentials"))), tr("comma-separated"));
-    auto *limit =
-            d->addSpin(QStringLiteral("rateLimit"), tr("Requests per &hour:"),
-                       row.value(QStringLiteral("rate_limit_per_hour")).toInt(), tr("unlimited"));
-    d->setValidator([d] {
-        if (!api::checkObjectName(QStringLiteral("name"), d->text(QStringLiteral("roleName"))))
-            return tr("Name: 1–64 letters, digits, '.', '_' or '-', starting with a letter or "
-                      "digit.");
-        const QStringList credentials = splitList(d->text(QStringLiteral("credentials")));
-        for (const QString &c : credentials) {
-            if (!api::checkObjectName(QStringLiteral("credentials"), c))
-                return tr("\"%1\" is not a valid credential name.").arg(c);
-        }
-        return QString();
-    });
+               role.credentials.join(QStringLiteral(", ")), tr("comma-separated"));
+    auto *limit = d->addSpin(QStringLiteral("rateLimit"), tr("Requests per &hour:"),
+                             qMax(role.rateLimitPerHour, 0), tr("unlimited"));
+    d->setValidator([d, limit] { return validate(d, limit->value()); });
     d->setSubmit([this, creating, limit](FormDialog *dialog) {
-        const QString name = dialog->text(QStringLiteral("roleName"));
-        const QJsonObject body{
-            { QStringLiteral("name"), name },
-            { QStringLiteral("description"), dialog->text(QStringLiteral("description")) },
-            { QStringLiteral("credentials"),
-              QJsonArray::fromStringList(splitList(dialog->text(QStringLiteral("credentials")))) },
-            { QStringLiteral("rate_limit_per_hour"),
-              limit->value() > 0 ? QJsonValue(limit->value()) : QJsonValue() }
-        };
+        const api::RoleInput in = formInput(dialog, limit->value());
         const auto done = [this, dialog](const Reply &r) {
             dialog->finish(r);
             if (r.ok())
                 refresh();
         };
         if (creating)
-            api()->post(QStringLiteral("/admin/roles"), body, done);
+            api()->post(QStringLiteral("/admin/roles"), in.encode(), done);
         else
-            api()->put(path(name), body, done);
+            api()->put(path(in.name), in.encode(), done);
     });
     d->open();
 }
 
 void RolesPage::removeSelected()
 {
-    const QString name = selectedRow().value(QStringLiteral("name")).toString();
+    const QString name = selectedRow().value(api::key::kName).toString();
     if (name.isEmpty()
         || !confirm(tr("Delete role"),
                     tr("Delete the role %1? Agents and links that have it lose its "

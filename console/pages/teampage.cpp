@@ -1,6 +1,7 @@
 #include "pages/teampage.h"
 
-#include "api/validation.h"
+#include "api/keys.h"
+#include "api/member.h"
 #include "dialogs/formdialog.h"
 #include "session/session.h"
 
@@ -12,8 +13,7 @@ namespace tap::console {
 
 namespace {
 
-const QStringList kRoles{ QStringLiteral("owner"), QStringLiteral("admin"),
-                          QStringLiteral("approver") };
+namespace key = api::key;
 
 } // namespace
 
@@ -37,18 +37,18 @@ TeamPage::TeamPage(Session *session, const Environment &env, QWidget *parent)
 
 void TeamPage::refresh()
 {
-    call("GET", QStringLiteral("/admin/team"), {}, [this](const QJsonObject &t) {
+    call("GET", QStringLiteral("/admin/team"), {}, [this](const QJsonObject &object) {
+        const api::Team t = api::Team::decode(object);
         m_team->setText(tr("Team <b>%1</b> (%2) — you are %3")
-                                .arg(t.value(QStringLiteral("name")).toString().toHtmlEscaped(),
-                                     t.value(QStringLiteral("id")).toString().toHtmlEscaped(),
-                                     t.value(QStringLiteral("your_role")).toString()));
+                                .arg(t.name.toHtmlEscaped(), t.id.toHtmlEscaped(),
+                                     api::memberRoleName(t.yourRole)));
     });
     call("GET", QStringLiteral("/admin/members"), {}, [this](const QJsonObject &body) {
         QList<QJsonObject> rows;
-        const QJsonArray members = body.value(QStringLiteral("members")).toArray();
+        const QJsonArray members = body.value(key::kMembers).toArray();
         for (const QJsonValue &m : members)
             rows.append(m.toObject());
-        const QJsonArray invites = body.value(QStringLiteral("pending_invites")).toArray();
+        const QJsonArray invites = body.value(key::kPendingInvites).toArray();
         for (const QJsonValue &i : invites) {
             QJsonObject row = i.toObject();
             row.insert(QStringLiteral("invited"), true);
@@ -56,14 +56,15 @@ void TeamPage::refresh()
         }
         setRows(rows, [](const QJsonObject &r) {
             const bool invited = r.value(QStringLiteral("invited")).toBool();
-            const QString state = invited ? tr("Invited")
-                    : r.value(QStringLiteral("email_verified")).toBool()
-                    ? tr("Member")
-                    : tr("Member (email not verified)");
-            return QStringList{ r.value(QStringLiteral("email")).toString(),
-                                r.value(QStringLiteral("role")).toString(), state,
-                                shortTime(r.value(invited ? QStringLiteral("expires_at")
-                                                          : QStringLiteral("joined_at"))) };
+            if (invited) {
+                const api::PendingInvite i = api::PendingInvite::decode(r);
+                return QStringList{ i.email, api::memberRoleName(i.role), tr("Invited"),
+                                    shortTime(i.expiresAt) };
+            }
+            const api::Member m = api::Member::decode(r);
+            return QStringList{ m.email, api::memberRoleName(m.role),
+                                m.emailVerified ? tr("Member") : tr("Member (email not verified)"),
+                                shortTime(m.joinedAt) };
         });
     });
 }
@@ -72,24 +73,28 @@ void TeamPage::invite()
 {
     auto *dialog = new FormDialog(QStringLiteral("inviteDialog"), tr("Invite a member"), this);
     dialog->addLine(QStringLiteral("inviteEmail"), tr("&Email:"));
-    dialog->addCombo(QStringLiteral("inviteRole"), tr("&Role:"), kRoles,
-                     QStringLiteral("approver"));
+    dialog->addCombo(QStringLiteral("inviteRole"), tr("&Role:"), api::allNames<api::MemberRole>(),
+                     api::memberRoleName(api::MemberRole::Approver));
     dialog->addNote(tr("The invitation is mailed with a token to sign up or log in with; it "
                        "expires in 7 days."));
-    dialog->setValidator([dialog] {
-        if (!api::checkEmail(dialog->text(QStringLiteral("inviteEmail")).toLower()))
+    // The server's rules (api::InviteInput::decode()); the body is the decoded input.
+    const auto input = [](FormDialog *d) {
+        return api::InviteInput::decode({ { key::kEmail, d->text(QStringLiteral("inviteEmail")) },
+                                          { key::kRole, d->text(QStringLiteral("inviteRole")) } });
+    };
+    dialog->setValidator([dialog, input] {
+        const auto decoded = input(dialog);
+        if (!decoded && decoded.error().field() == key::kEmail)
             return tr("Enter a valid email address.");
-        return QString();
+        return decoded ? QString() : decoded.error().message();
     });
-    dialog->setSubmit([this](FormDialog *d) {
-        api()->post(QStringLiteral("/admin/members/invite"),
-                    { { QStringLiteral("email"), d->text(QStringLiteral("inviteEmail")).toLower() },
-                      { QStringLiteral("role"), d->text(QStringLiteral("inviteRole")) } },
+    dialog->setSubmit([this, input](FormDialog *d) {
+        api()->post(QStringLiteral("/admin/members/invite"), input(d)->encode(),
                     [this, d](const Reply &r) {
                         d->finish(r);
                         if (r.ok()) {
-                            showStatus(r.body.value(QStringLiteral("message"))
-                                               .toString(tr("Invitation sent.")));
+                            showStatus(
+                                    r.body.value(key::kMessage).toString(tr("Invitation sent.")));
                             refresh();
                         }
                     });
@@ -107,11 +112,11 @@ void TeamPage::changeRole()
     const QString id = row.value(QStringLiteral("id")).toString();
     auto *dialog = new FormDialog(QStringLiteral("roleDialog"), tr("Change role"), this);
     dialog->addNote(row.value(QStringLiteral("email")).toString());
-    dialog->addCombo(QStringLiteral("memberRole"), tr("&Role:"), kRoles,
-                     row.value(QStringLiteral("role")).toString());
+    dialog->addCombo(QStringLiteral("memberRole"), tr("&Role:"), api::allNames<api::MemberRole>(),
+                     api::memberRoleName(api::Member::decode(row).role));
     dialog->setSubmit([this, id](FormDialog *d) {
         api()->patch(QStringLiteral("/admin/members/") + apiclient::ApiClient::segment(id),
-                     { { QStringLiteral("role"), d->text(QStringLiteral("memberRole")) } },
+                     { { key::kRole, d->text(QStringLiteral("memberRole")) } },
                      [this, d](const Reply &r) {
                          d->finish(r);
                          if (r.ok())

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "api/enums.h"
+
 #include "apiclient/apiclient.h"
 #include "session/profilestore.h"
 
@@ -27,7 +29,11 @@ public:
     QString teamName() const { return m_teamName; }
     QString teamId() const { return m_teamId; }
     // Owners and admins change configuration; approvers read and decide.
-    bool canConfigure() const { return m_role == u"owner" || m_role == u"admin"; }
+    bool canConfigure() const
+    {
+        const auto role = api::parseMemberRole(m_role);
+        return role && api::canConfigure(*role);
+    }
     // False when the keychain refused the token: it lives in memory for this run only.
     bool tokenInKeychain() const { return m_tokenInKeychain; }
 

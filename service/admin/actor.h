@@ -1,5 +1,6 @@
 #pragma once
 
+#include "api/enums.h"
 #include "core/result.h"
 
 #include <QString>
@@ -26,12 +27,17 @@ struct Actor
     QString userId;
     QString teamId;
     QString email;
-    QString role; // owner | admin | approver
+    QString role; // the wire name of an api::MemberRole; read it through memberRole()
     QString remoteAddr;
     // The keyed hash of the session token (KeyRing::tokenHash()); empty outside a session.
     QString sessionKey;
 
-    bool isOwner() const { return role == u"owner"; }
+    // The role through its one parser; anything unknown counts as approver (least privilege).
+    api::MemberRole memberRole() const
+    {
+        return api::parseMemberRole(role).value_or(api::MemberRole::Approver);
+    }
+    bool isOwner() const { return memberRole() == api::MemberRole::Owner; }
     // Owners and admins change configuration; approvers only read and decide approvals.
     core::Result<void> requireConfigure() const;
 };

@@ -2,39 +2,41 @@
 
 #include "admin/actor.h"
 #include "admin/context.h"
-#include "admin/reply.h"
+#include "api/agent.h"
+#include "api/deleted.h"
 
 namespace tap::admin {
 
-// Agents with their API keys, roles (RBAC) and cross-team agent links (seed
-// configuration.txt "Agents", "Roles"; multi-account.txt).
+// Agents with their API keys, roles (RBAC) and cross-team agent links (README "Agents",
+// "Roles", "Teams"). Takes the typed inputs of common/api and answers typed results.
 class AgentService
 {
 public:
     explicit AgentService(Context &context) : m_ctx(context) { }
 
-    Outcome listAgents(const Actor &actor);
-    Outcome getAgent(const Actor &actor, const QString &id);
-    Outcome createAgent(const Actor &actor, const QJsonObject &body);
-    Outcome updateAgent(const Actor &actor, const QString &id, const QJsonObject &body);
-    Outcome setEnabled(const Actor &actor, const QString &id, bool enabled);
-    Outcome rotateKey(const Actor &actor, const QString &id);
-    Outcome removeAgent(const Actor &actor, const QString &id);
+    core::Result<api::AgentList> listAgents(const Actor &actor);
+    core::Result<api::Agent> getAgent(const Actor &actor, const QString &id);
+    core::Result<api::AgentKey> createAgent(const Actor &actor, const api::AgentInput &input);
+    core::Result<api::Agent> updateAgent(const Actor &actor, const QString &id,
+                                         const api::AgentInput &input);
+    core::Result<api::AgentEnabled> setEnabled(const Actor &actor, const QString &id, bool enabled);
+    core::Result<api::AgentKey> rotateKey(const Actor &actor, const QString &id);
+    core::Result<api::Deleted> removeAgent(const Actor &actor, const QString &id);
 
-    Outcome listRoles(const Actor &actor);
-    Outcome getRole(const Actor &actor, const QString &name);
-    Outcome createRole(const Actor &actor, const QJsonObject &body);
-    Outcome replaceRole(const Actor &actor, const QString &name, const QJsonObject &body);
-    Outcome removeRole(const Actor &actor, const QString &name);
+    core::Result<api::RoleList> listRoles(const Actor &actor);
+    core::Result<api::Role> getRole(const Actor &actor, const QString &name);
+    core::Result<api::Role> createRole(const Actor &actor, const api::RoleInput &input);
+    core::Result<api::Role> replaceRole(const Actor &actor, const api::RoleInput &input);
+    core::Result<api::Deleted> removeRole(const Actor &actor, const QString &name);
 
-    Outcome listLinks(const Actor &actor);
-    Outcome createLink(const Actor &actor, const QJsonObject &body);
-    Outcome removeLink(const Actor &actor, const QString &homeTeamId, const QString &agentId);
+    core::Result<api::LinkList> listLinks(const Actor &actor);
+    core::Result<api::CreatedLink> createLink(const Actor &actor, const api::LinkInput &input);
+    core::Result<api::Deleted> removeLink(const Actor &actor, const QString &homeTeamId,
+                                          const QString &agentId);
 
 private:
-    core::Result<QJsonObject> agentJson(const store::AgentRow &row);
-    static QJsonObject roleJson(const store::RoleRow &row);
-    Outcome newKeyReply(const QString &id, const QString &key, int status);
+    core::Result<api::Agent> toWire(const store::AgentRow &row);
+    static api::Role toWire(const store::RoleRow &row);
 
     Context &m_ctx;
 };

@@ -2,6 +2,8 @@
 
 #include "admin/actor.h"
 #include "admin/context.h"
+#include "api/channel.h"
+#include "api/deleted.h"
 #include "admin/reply.h"
 #include "core/secretbytes.h"
 
@@ -30,12 +32,15 @@ class ChannelService
 public:
     ChannelService(Context &context, ChannelTester &tester) : m_ctx(context), m_tester(tester) { }
 
-    Outcome list(const Actor &actor);
-    Outcome create(const Actor &actor, const QJsonObject &body);
-    Outcome remove(const Actor &actor, const QString &name);
-    void test(const Actor &actor, const QString &name, OutcomeCallback done);
+    using TestCallback = std::function<void(core::Result<api::ChannelTestSent>)>;
 
-    static QJsonObject toJson(const store::ChannelRow &row);
+    core::Result<api::ChannelList> list(const Actor &actor);
+    core::Result<api::Channel> create(const Actor &actor, const api::ChannelInput &input);
+    core::Result<api::Deleted> remove(const Actor &actor, const QString &name);
+    // `done` may run on any thread.
+    void test(const Actor &actor, const QString &name, TestCallback done);
+
+    static api::Channel toWire(const store::ChannelRow &row);
 
 private:
     Context &m_ctx;

@@ -11,11 +11,23 @@ using core::Result;
 
 Result<void> Actor::requireConfigure() const
 {
-    if (role == u"owner" || role == u"admin")
+    if (api::canConfigure(memberRole()))
         return {};
     return Error(ErrorCode::Forbidden,
                  QStringLiteral("Approvers can view configuration and decide approvals, but only "
                                 "owners and admins can change it."));
+}
+
+Result<api::Deleted> Context::recordRemoval(const Actor &actor, const Result<bool> &removed,
+                                            const Error &notFound, const QString &action,
+                                            const QString &target, api::Deleted answer)
+{
+    if (!removed)
+        return removed.error();
+    if (!removed.value())
+        return notFound;
+    recordChange(actor, action, target);
+    return answer;
 }
 
 Outcome Context::finishRemoval(const Actor &actor, const Result<bool> &removed,

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "admin/reply.h"
+#include "api/deleted.h"
 #include "core/clock.h"
 #include "core/random.h"
 #include "store/accountstore.h"
@@ -87,6 +88,10 @@ struct Context
     // audit record is logged; the change itself has already been committed.
     // The common end of a delete: NotFound when nothing was removed, else audited as `action`
     // and answered with {"status": "deleted"} plus `extra`.
+    // The typed form: answers `answer`.
+    core::Result<api::Deleted> recordRemoval(const Actor &actor, const core::Result<bool> &removed,
+                                             const core::Error &notFound, const QString &action,
+                                             const QString &target, api::Deleted answer);
     Outcome finishRemoval(const Actor &actor, const core::Result<bool> &removed,
                           const core::Error &notFound, const QString &action, const QString &target,
                           const QJsonObject &extra = {});

@@ -1,64 +1,80 @@
 #include "admin/credentials.h"
 
+#include "api/keys.h"
 #include "api/validation.h"
 #include "crypto/keyring.h"
 #include "store/vault.h"
 
 #include <QJsonArray>
-#include <QRegularExpression>
 
 namespace tap::admin {
 
 using core::Error;
 using core::ErrorCode;
 using core::Result;
+using Mode = api::CredentialInput::Mode;
 
 namespace {
 
-Error invalid(const QString &message)
+// The settings of a row as the wire type, and back (id, team and scope stay with the row).
+void fromWire(const api::Credential &c, store::CredentialRow &row)
 {
-    return Error(ErrorCode::InvalidRequest, message);
+    row.description = c.description;
+    row.connector = api::connectorName(c.connector);
+    row.apiBase = c.apiBase;
+    row.relativeTarget = c.relativeTarget;
+    row.authHeaderFormat = c.authHeaderFormat;
+    row.allowedHosts = c.allowedHosts;
+    row.bodyPlaceholderFields = c.bodyPlaceholderFields;
 }
 
-const QStringList kCredentialFields{ QStringLiteral("name"),
-                                     QStringLiteral("description"),
-                                     QStringLiteral("connector"),
-                                     QStringLiteral("api_base"),
-                                     QStringLiteral("relative_target"),
-                                     QStringLiteral("auth_header_format"),
-                                     QStringLiteral("value"),
-                                     QStringLiteral("allowed_hosts"),
-                                     QStringLiteral("body_placeholder_fields") };
-
-constexpr qsizetype kMaxValueBytes = 64 * 1024;
-// List caps (api::JsonFields::stringList() checks them before any other work). Every forwarded
-// request scans auto_approve_urls, so their total size stays small.
-constexpr int kMaxHosts = 100;
-constexpr int kMaxHostLength = 253;
-constexpr int kMaxPlaceholderFields = 100;
-constexpr int kMaxPlaceholderLength = 64;
-constexpr int kMaxApproveUrls = 1000;
-constexpr int kMaxApproveUrlLength = 1024;
-constexpr int kMaxApprovers = 1000;
-constexpr int kMaxApproverLength = 320;
+store::PolicyRow fromWire(const api::Policy &p)
+{
+    store::PolicyRow row;
+    row.autoApproveMethods = p.autoApproveMethods;
+    row.requireApprovalMethods = p.requireApprovalMethods;
+    row.autoApproveUrls = p.autoApproveUrls;
+    row.allowedApprovers = p.allowedApprovers;
+    row.telegramChatId = p.telegramChatId;
+    row.matrixRoomId = p.matrixRoomId;
+    row.approvalChannel = p.approvalChannel;
+    row.requirePasskey = p.requirePasskey;
+    return row;
+}
 
 } // namespace
 
-QJsonObject CredentialService::toJson(const store::CredentialRow &r)
+api::Credential CredentialService::toWire(const store::CredentialRow &r)
 {
-    return { { QStringLiteral("name"), r.name },
-             { QStringLiteral("description"), r.description },
-             { QStringLiteral("connector"), r.connector },
-             { QStringLiteral("api_base"),
-               r.apiBase.isEmpty() ? QJsonValue() : QJsonValue(r.apiBase) },
-             { QStringLiteral("relative_target"), r.relativeTarget },
-             { QStringLiteral("auth_header_format"), r.authHeaderFormat },
-             { QStringLiteral("allowed_hosts"), QJsonArray::fromStringList(r.allowedHosts) },
-             { QStringLiteral("body_placeholder_fields"),
-               QJsonArray::fromStringList(r.bodyPlaceholderFields) },
-             { QStringLiteral("has_value"), r.hasValue },
-             { QStringLiteral("created_at"), core::toRfc3339(r.createdAt) },
-             { QStringLiteral("updated_at"), core::toRfc3339(r.updatedAt) } };
+    api::Credential c;
+    c.name = r.name;
+    c.description = r.description;
+    c.connector = api::parseConnector(r.connector).value_or(api::Connector::Direct);
+    c.apiBase = r.apiBase;
+    c.relativeTarget = r.relativeTarget;
+    c.authHeaderFormat = r.authHeaderFormat;
+    c.allowedHosts = r.allowedHosts;
+    c.bodyPlaceholderFields = r.bodyPlaceholderFields;
+    c.hasValue = r.hasValue;
+    c.createdAt = core::toRfc3339(r.createdAt);
+    c.updatedAt = core::toRfc3339(r.updatedAt);
+    return c;
+}
+
+api::Policy CredentialService::toWire(const QString &credential, const store::PolicyRow &r)
+{
+    api::Policy p;
+    p.autoApproveMethods = r.autoApproveMethods;
+    p.requireApprovalMethods = r.requireApprovalMethods;
+    p.autoApproveUrls = r.autoApproveUrls;
+    p.allowedApprovers = r.allowedApprovers;
+    p.telegramChatId = r.telegramChatId;
+    p.matrixRoomId = r.matrixRoomId;
+    p.approvalChannel = r.approvalChannel;
+    p.requirePasskey = r.requirePasskey;
+    p.credential = credential;
+    p.updatedAt = core::toRfc3339(r.updatedAt);
+    return p;
 }
 
 Result<store::CredentialRow> CredentialService::find(const Actor &actor, const QString &name)
@@ -71,106 +87,26 @@ Result<store::CredentialRow> CredentialService::find(const Actor &actor, const Q
     return *row.value();
 }
 
-Result<void> CredentialService::apply(const QJsonObject &body, store::CredentialRow &row,
-                                      bool creating)
-{
-    api::JsonFields f(body);
-    if (auto r = f.onlyKnown(kCredentialFields); !r)
-        return r;
-    if (!creating && body.contains(QStringLiteral("name"))
-        && body.value(QStringLiteral("name")).toString() != row.name)
-        return invalid(QStringLiteral("A credential cannot be renamed; create a new one instead."));
-    if (!creating && body.contains(QStringLiteral("value")))
-        return invalid(QStringLiteral("Change the value with PUT /admin/credentials/%1/value.")
-                               .arg(row.name));
-    auto description = f.string(QStringLiteral("description"), creating, row.description);
-    if (!description)
-        return description.error();
-    row.description = *description;
-    auto connector = f.string(QStringLiteral("connector"), false, row.connector);
-    if (!connector)
-        return connector.error();
-    if (*connector != u"direct" && *connector != u"sidecar")
-        return invalid(QStringLiteral("connector must be \"direct\" or \"sidecar\"."));
-    row.connector = *connector;
-    if (body.contains(QStringLiteral("api_base"))) {
-        auto base = f.string(QStringLiteral("api_base"), false);
-        if (!base)
-            return base.error();
-        if (!base->isEmpty()) {
-            auto url = api::checkHttpUrl(QStringLiteral("api_base"), *base);
-            if (!url)
-                return url.error();
-        }
-        row.apiBase = *base;
-    }
-    auto relative = f.boolean(QStringLiteral("relative_target"), row.relativeTarget);
-    if (!relative)
-        return relative.error();
-    row.relativeTarget = *relative;
-    auto format = f.string(QStringLiteral("auth_header_format"), false, row.authHeaderFormat);
-    if (!format)
-        return format.error();
-    if (format->count(QStringLiteral("{value}")) != 1 || format->contains(u'\r')
-        || format->contains(u'\n') || format->size() > 512)
-        return invalid(QStringLiteral(
-                "auth_header_format must contain {value} exactly once, on one line."));
-    row.authHeaderFormat = *format;
-    if (body.contains(QStringLiteral("allowed_hosts"))) {
-        auto hosts = f.stringList(QStringLiteral("allowed_hosts"), kMaxHosts, kMaxHostLength);
-        if (!hosts)
-            return hosts.error();
-        row.allowedHosts.clear();
-        for (const QString &h : hosts.value()) {
-            auto host = api::checkHostName(QStringLiteral("allowed_hosts"), h);
-            if (!host)
-                return host.error();
-            row.allowedHosts << host.value();
-        }
-    } else if (creating && !row.apiBase.isEmpty()) {
-        row.allowedHosts = { QUrl(row.apiBase).host().toLower() }; // default: the host of api_base
-    }
-    if (body.contains(QStringLiteral("body_placeholder_fields"))) {
-        auto fields = f.stringList(QStringLiteral("body_placeholder_fields"), kMaxPlaceholderFields,
-                                   kMaxPlaceholderLength);
-        if (!fields)
-            return fields.error();
-        static const QRegularExpression fieldName(QStringLiteral("^[A-Za-z0-9_.-]{1,64}\\z"));
-        for (const QString &name : fields.value()) {
-            if (!fieldName.match(name).hasMatch())
-                return invalid(QStringLiteral(
-                        "body_placeholder_fields entries must be JSON or form field names."));
-        }
-        row.bodyPlaceholderFields = fields.value();
-    }
-    // Seed "Validation Rules".
-    if (row.connector == u"sidecar" && row.apiBase.isEmpty())
-        return invalid(QStringLiteral("connector \"sidecar\" requires api_base."));
-    if (row.relativeTarget && row.connector != u"sidecar")
-        return invalid(QStringLiteral("relative_target requires connector \"sidecar\"."));
-    return {};
-}
-
 Result<QByteArray> CredentialService::seal(const store::CredentialRow &row, const QString &value)
 {
     core::SecretBytes plain(value.toUtf8());
     return m_ctx.vault.seal(row.teamId, crypto::KeyRing::credentialAad(row.teamId, row.id), plain);
 }
 
-Outcome CredentialService::list(const Actor &actor)
+Result<api::CredentialList> CredentialService::list(const Actor &actor)
 {
     auto rows = m_ctx.credentials.list(actor.teamId);
     if (!rows)
         return rows.error();
-    QJsonArray out;
+    api::CredentialList out;
     for (const store::CredentialRow &r : rows.value()) {
-        if (r.scopeKind == u"team")
-            out.append(toJson(r));
+        if (api::parseScopeKind(r.scopeKind) == api::ScopeKind::Team)
+            out.items << toWire(r);
     }
-    return ok({ { QStringLiteral("credentials"), out } });
+    return out;
 }
 
-Outcome CredentialService::get(const Actor &actor, const QString &name)
+Result<api::CredentialDetail> CredentialService::get(const Actor &actor, const QString &name)
 {
     auto row = find(actor, name);
     if (!row)
@@ -178,42 +114,28 @@ Outcome CredentialService::get(const Actor &actor, const QString &name)
     auto usage = m_ctx.credentials.usage(actor.teamId, row->id);
     if (!usage)
         return usage.error();
-    QJsonObject o = toJson(row.value());
-    o.insert(
-            QStringLiteral("used_by"),
-            QJsonObject{ { QStringLiteral("roles"), QJsonArray::fromStringList(usage->roles) },
-                         { QStringLiteral("agents"), QJsonArray::fromStringList(usage->agents) } });
-    o.insert(QStringLiteral("has_policy"), usage->hasPolicy);
-    return ok(o);
+    return api::CredentialDetail{ toWire(row.value()),
+                                  { usage->roles, usage->agents, usage->hasPolicy } };
 }
 
-Outcome CredentialService::create(const Actor &actor, const QJsonObject &body)
+Result<api::Credential> CredentialService::create(const Actor &actor,
+                                                  const api::CredentialInput &input)
 {
     if (auto r = actor.requireConfigure(); !r)
         return r.error();
-    api::JsonFields f(body);
-    if (auto r = f.onlyKnown(kCredentialFields); !r)
-        return r.error();
-    auto name = f.string(QStringLiteral("name"), true);
-    if (!name)
-        return name.error();
-    if (auto r = api::checkObjectName(QStringLiteral("name"), *name); !r)
-        return r.error();
-    auto value = f.string(QStringLiteral("value"), false);
-    if (!value)
-        return value.error();
-    if (value->toUtf8().size() > kMaxValueBytes)
-        return invalid(QStringLiteral("value is larger than 64 KiB."));
+    Q_ASSERT(input.name); // CredentialInput::decode(Create) requires it
     store::CredentialRow row;
     row.id = m_ctx.random.uuid();
     row.teamId = actor.teamId;
-    row.name = *name;
+    row.name = input.name.value_or(QString());
     row.createdAt = row.updatedAt = m_ctx.clock.nowMs();
-    if (auto r = apply(body, row, true); !r)
+    api::Credential settings = toWire(row);
+    if (auto r = input.applyTo(settings, Mode::Create); !r)
         return r.error();
+    fromWire(settings, row);
     QByteArray sealed;
-    if (!value->isEmpty()) {
-        auto s = seal(row, *value);
+    if (!input.value.value_or(QString()).isEmpty()) {
+        auto s = seal(row, *input.value);
         if (!s)
             return s.error();
         sealed = s.value();
@@ -221,58 +143,53 @@ Outcome CredentialService::create(const Actor &actor, const QJsonObject &body)
     if (auto r = m_ctx.credentials.create(row, sealed); !r)
         return r.error();
     row.hasValue = !sealed.isEmpty();
-    m_ctx.recordChange(actor, QStringLiteral("credential.create"), row.name,
-                       { { QStringLiteral("connector"), row.connector },
-                         { QStringLiteral("has_value"), row.hasValue } });
-    return ok(toJson(row), 201);
+    m_ctx.recordChange(
+            actor, QStringLiteral("credential.create"), row.name,
+            { { api::key::kConnector, row.connector }, { api::key::kHasValue, row.hasValue } });
+    return toWire(row);
 }
 
-Outcome CredentialService::update(const Actor &actor, const QString &name, const QJsonObject &body)
+Result<api::Credential> CredentialService::update(const Actor &actor, const QString &name,
+                                                  const api::CredentialInput &input)
 {
     if (auto r = actor.requireConfigure(); !r)
         return r.error();
     auto row = find(actor, name);
     if (!row)
         return row.error();
-    if (auto r = apply(body, row.value(), false); !r)
+    api::Credential settings = toWire(row.value());
+    if (auto r = input.applyTo(settings, Mode::Update); !r)
         return r.error();
+    fromWire(settings, row.value());
     row->updatedAt = m_ctx.clock.nowMs();
     if (auto r = m_ctx.credentials.update(row.value()); !r)
         return r.error();
-    m_ctx.recordChange(actor, QStringLiteral("credential.update"), name,
-                       { { QStringLiteral("fields"), QJsonArray::fromStringList(body.keys()) } });
-    return ok(toJson(row.value()));
+    m_ctx.recordChange(
+            actor, QStringLiteral("credential.update"), name,
+            { { QStringLiteral("fields"), QJsonArray::fromStringList(input.encode().keys()) } });
+    return toWire(row.value());
 }
 
-Outcome CredentialService::rotateValue(const Actor &actor, const QString &name,
-                                       const QJsonObject &body)
+Result<api::CredentialValueSet>
+CredentialService::rotateValue(const Actor &actor, const QString &name,
+                               const api::CredentialValueInput &input)
 {
     if (auto r = actor.requireConfigure(); !r)
         return r.error();
-    api::JsonFields f(body);
-    if (auto r = f.onlyKnown({ QStringLiteral("value") }); !r)
-        return r.error();
-    auto value = f.string(QStringLiteral("value"), true);
-    if (!value)
-        return value.error();
-    if (value->toUtf8().size() > kMaxValueBytes)
-        return invalid(QStringLiteral("value is larger than 64 KiB."));
     auto row = find(actor, name);
     if (!row)
         return row.error();
-    auto sealed = seal(row.value(), *value);
+    auto sealed = seal(row.value(), input.value);
     if (!sealed)
         return sealed.error();
     const qint64 now = m_ctx.clock.nowMs();
     if (auto r = m_ctx.credentials.setSealedValue(actor.teamId, row->id, sealed.value(), now); !r)
         return r.error();
     m_ctx.recordChange(actor, QStringLiteral("credential.rotate"), name);
-    return ok({ { QStringLiteral("name"), name },
-                { QStringLiteral("has_value"), true },
-                { QStringLiteral("updated_at"), core::toRfc3339(now) } });
+    return api::CredentialValueSet{ name, core::toRfc3339(now) };
 }
 
-Outcome CredentialService::remove(const Actor &actor, const QString &name)
+Result<api::CredentialDeleted> CredentialService::remove(const Actor &actor, const QString &name)
 {
     if (auto r = actor.requireConfigure(); !r)
         return r.error();
@@ -284,40 +201,13 @@ Outcome CredentialService::remove(const Actor &actor, const QString &name)
         return usage.error();
     if (auto r = m_ctx.credentials.remove(actor.teamId, row->id); !r)
         return r.error();
-    const QJsonObject removed{
-        { QStringLiteral("roles"), QJsonArray::fromStringList(usage->roles) },
-        { QStringLiteral("agents"), QJsonArray::fromStringList(usage->agents) },
-        { QStringLiteral("policy"), usage->hasPolicy }
-    };
+    const api::CredentialDeleted deleted{ name, { usage->roles, usage->agents, usage->hasPolicy } };
     m_ctx.recordChange(actor, QStringLiteral("credential.delete"), name,
-                       { { QStringLiteral("removed_from"), removed } });
-    return ok({ { QStringLiteral("status"), QStringLiteral("deleted") },
-                { QStringLiteral("name"), name },
-                { QStringLiteral("removed_from"), removed } });
+                       { { api::key::kRemovedFrom, deleted.removedFrom.encode(true) } });
+    return deleted;
 }
 
-QJsonObject CredentialService::policyJson(const QString &credential, const store::PolicyRow &p)
-{
-    return { { QStringLiteral("credential"), credential },
-             { QStringLiteral("configured"), true },
-             { QStringLiteral("auto_approve_methods"),
-               QJsonArray::fromStringList(p.autoApproveMethods) },
-             { QStringLiteral("require_approval_methods"),
-               QJsonArray::fromStringList(p.requireApprovalMethods) },
-             { QStringLiteral("auto_approve_urls"), QJsonArray::fromStringList(p.autoApproveUrls) },
-             { QStringLiteral("allowed_approvers"),
-               QJsonArray::fromStringList(p.allowedApprovers) },
-             { QStringLiteral("telegram_chat_id"),
-               p.telegramChatId.isEmpty() ? QJsonValue() : QJsonValue(p.telegramChatId) },
-             { QStringLiteral("matrix_room_id"),
-               p.matrixRoomId.isEmpty() ? QJsonValue() : QJsonValue(p.matrixRoomId) },
-             { QStringLiteral("approval_channel"),
-               p.approvalChannel.isEmpty() ? QJsonValue() : QJsonValue(p.approvalChannel) },
-             { QStringLiteral("require_passkey"), p.requirePasskey },
-             { QStringLiteral("updated_at"), core::toRfc3339(p.updatedAt) } };
-}
-
-Outcome CredentialService::getPolicy(const Actor &actor, const QString &credential)
+Result<api::Policy> CredentialService::getPolicy(const Actor &actor, const QString &credential)
 {
     auto row = find(actor, credential);
     if (!row)
@@ -325,105 +215,39 @@ Outcome CredentialService::getPolicy(const Actor &actor, const QString &credenti
     auto policy = m_ctx.credentials.policy(actor.teamId, row->id);
     if (!policy)
         return policy.error();
-    if (!policy.value()) {
-        QJsonObject o = policyJson(credential, store::PolicyRow());
-        o.insert(QStringLiteral("configured"), false);
-        o.remove(QStringLiteral("updated_at"));
-        o.insert(QStringLiteral("message"),
-                 QStringLiteral("No policy is set for this credential, so every request requires "
-                                "approval."));
-        return ok(o);
-    }
-    return ok(policyJson(credential, *policy.value()));
+    if (!policy.value())
+        return api::Policy::unconfigured(credential);
+    return toWire(credential, *policy.value());
 }
 
-Outcome CredentialService::putPolicy(const Actor &actor, const QString &credential,
-                                     const QJsonObject &body)
+Result<api::Policy> CredentialService::putPolicy(const Actor &actor, const QString &credential,
+                                                 const api::Policy &input)
 {
     if (auto r = actor.requireConfigure(); !r)
         return r.error();
     auto row = find(actor, credential);
     if (!row)
         return row.error();
-    api::JsonFields f(body);
-    if (auto r = f.onlyKnown(
-                { QStringLiteral("auto_approve_methods"),
-                  QStringLiteral("require_approval_methods"), QStringLiteral("auto_approve_urls"),
-                  QStringLiteral("allowed_approvers"), QStringLiteral("telegram_chat_id"),
-                  QStringLiteral("matrix_room_id"), QStringLiteral("approval_channel"),
-                  QStringLiteral("require_passkey") });
-        !r)
-        return r.error();
-    store::PolicyRow p;
-    auto autoMethods = api::checkMethods(QStringLiteral("auto_approve_methods"),
-                                         body.value(QStringLiteral("auto_approve_methods")));
-    if (!autoMethods)
-        return autoMethods.error();
-    auto requireMethods = api::checkMethods(QStringLiteral("require_approval_methods"),
-                                            body.value(QStringLiteral("require_approval_methods")));
-    if (!requireMethods)
-        return requireMethods.error();
-    for (const QString &m : autoMethods.value()) {
-        if (requireMethods->contains(m))
-            return invalid(
-                    QStringLiteral("%1 cannot be both auto-approved and require approval.").arg(m));
-    }
-    p.autoApproveMethods = autoMethods.value();
-    p.requireApprovalMethods = requireMethods.value();
-    auto urls = f.stringList(QStringLiteral("auto_approve_urls"), kMaxApproveUrls,
-                             kMaxApproveUrlLength);
-    if (!urls)
-        return urls.error();
-    p.autoApproveUrls = urls.value();
-    auto approvers =
-            f.stringList(QStringLiteral("allowed_approvers"), kMaxApprovers, kMaxApproverLength);
-    if (!approvers)
-        return approvers.error();
-    p.allowedApprovers = approvers.value();
-    // Telegram chat ids are numbers; the seed writes them as strings, accept both.
-    const QJsonValue chat = body.value(QStringLiteral("telegram_chat_id"));
-    if (chat.isDouble())
-        p.telegramChatId = QString::number(qint64(chat.toDouble()));
-    else if (!chat.isUndefined() && !chat.isNull() && !chat.isString())
-        return invalid(QStringLiteral("telegram_chat_id must be a string or a number."));
-    else
-        p.telegramChatId = chat.toString();
-    static const QRegularExpression chatId(
-            QStringLiteral("^(-?[0-9]{1,20}|@[A-Za-z0-9_]{5,64})\\z"));
-    if (!p.telegramChatId.isEmpty() && !chatId.match(p.telegramChatId).hasMatch())
-        return invalid(
-                QStringLiteral("telegram_chat_id must be a numeric chat id or an @channel name."));
-    auto room = f.string(QStringLiteral("matrix_room_id"), false);
-    if (!room)
-        return room.error();
-    if (!room->isEmpty() && !room->startsWith(u'!') && !room->startsWith(u'#'))
-        return invalid(QStringLiteral("matrix_room_id must be a room id (!…) or alias (#…)."));
-    p.matrixRoomId = *room;
-    auto channel = f.string(QStringLiteral("approval_channel"), false);
-    if (!channel)
-        return channel.error();
-    if (!channel->isEmpty()) {
-        auto existing = m_ctx.channels.get(actor.teamId, *channel);
+    if (!input.approvalChannel.isEmpty()) {
+        auto existing = m_ctx.channels.get(actor.teamId, input.approvalChannel);
         if (!existing)
             return existing.error();
         if (!existing.value())
-            return invalid(QStringLiteral("approval_channel: no notification channel named \"%1\".")
-                                   .arg(*channel));
+            return api::invalidField(api::key::kApprovalChannel,
+                                     QStringLiteral("approval_channel: no notification channel "
+                                                    "named \"%1\".")
+                                             .arg(input.approvalChannel));
     }
-    p.approvalChannel = *channel;
-    auto passkey = f.boolean(QStringLiteral("require_passkey"), false);
-    if (!passkey)
-        return passkey.error();
-    p.requirePasskey = *passkey;
+    store::PolicyRow p = fromWire(input);
     p.updatedAt = m_ctx.clock.nowMs();
     if (auto r = m_ctx.credentials.putPolicy(actor.teamId, row->id, p); !r)
         return r.error();
-    const QJsonObject json = policyJson(credential, p);
-    m_ctx.recordChange(actor, QStringLiteral("policy.put"), credential, json);
-    return ok(json);
+    const api::Policy saved = toWire(credential, p);
+    m_ctx.recordChange(actor, QStringLiteral("policy.put"), credential, saved.encode());
+    return saved;
 }
 
-Outcome CredentialService::removePolicy(const Actor &actor, const QString &credential)
+Result<api::Deleted> CredentialService::removePolicy(const Actor &actor, const QString &credential)
 {
     if (auto r = actor.requireConfigure(); !r)
         return r.error();
@@ -437,10 +261,9 @@ Outcome CredentialService::removePolicy(const Actor &actor, const QString &crede
         return Error(ErrorCode::NotFound,
                      QStringLiteral("The credential \"%1\" has no policy.").arg(credential));
     m_ctx.recordChange(actor, QStringLiteral("policy.delete"), credential);
-    return ok({ { QStringLiteral("status"), QStringLiteral("deleted") },
-                { QStringLiteral("message"),
-                  QStringLiteral("Every request to \"%1\" now requires approval.")
-                          .arg(credential) } });
+    return api::Deleted{
+        {}, {}, QStringLiteral("Every request to \"%1\" now requires approval.").arg(credential)
+    };
 }
 
 } // namespace tap::admin

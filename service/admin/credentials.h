@@ -2,36 +2,40 @@
 
 #include "admin/actor.h"
 #include "admin/context.h"
-#include "admin/reply.h"
+#include "api/credential.h"
+#include "api/deleted.h"
+#include "api/policy.h"
 
 namespace tap::admin {
 
-// Credentials (seed configuration.txt "Credentials") and their policies ("Policies").
-// Values are write-only: sealed with the team key and the row's AAD on the way in, and never
-// part of any answer.
+// Credentials (README "Credentials") and their policies ("Policies"). Takes the typed inputs
+// of common/api and answers typed results; the HTTP adapter (app/AdminApi) decodes bodies and
+// picks statuses. Values are write-only: sealed with the team key and the row's AAD on the way
+// in, and never part of any answer.
 class CredentialService
 {
 public:
     explicit CredentialService(Context &context) : m_ctx(context) { }
 
-    Outcome list(const Actor &actor);
-    Outcome get(const Actor &actor, const QString &name);
-    Outcome create(const Actor &actor, const QJsonObject &body);
-    Outcome update(const Actor &actor, const QString &name, const QJsonObject &body);
-    Outcome rotateValue(const Actor &actor, const QString &name, const QJsonObject &body);
-    Outcome remove(const Actor &actor, const QString &name);
+    core::Result<api::CredentialList> list(const Actor &actor);
+    core::Result<api::CredentialDetail> get(const Actor &actor, const QString &name);
+    core::Result<api::Credential> create(const Actor &actor, const api::CredentialInput &input);
+    core::Result<api::Credential> update(const Actor &actor, const QString &name,
+                                         const api::CredentialInput &input);
+    core::Result<api::CredentialValueSet> rotateValue(const Actor &actor, const QString &name,
+                                                      const api::CredentialValueInput &input);
+    core::Result<api::CredentialDeleted> remove(const Actor &actor, const QString &name);
 
-    Outcome getPolicy(const Actor &actor, const QString &credential);
-    Outcome putPolicy(const Actor &actor, const QString &credential, const QJsonObject &body);
-    Outcome removePolicy(const Actor &actor, const QString &credential);
+    core::Result<api::Policy> getPolicy(const Actor &actor, const QString &credential);
+    core::Result<api::Policy> putPolicy(const Actor &actor, const QString &credential,
+                                        const api::Policy &input);
+    core::Result<api::Deleted> removePolicy(const Actor &actor, const QString &credential);
 
-    static QJsonObject toJson(const store::CredentialRow &row);
-    static QJsonObject policyJson(const QString &credential, const store::PolicyRow &policy);
+    static api::Credential toWire(const store::CredentialRow &row);
+    static api::Policy toWire(const QString &credential, const store::PolicyRow &policy);
 
 private:
     core::Result<store::CredentialRow> find(const Actor &actor, const QString &name);
-    // Applies the fields present in `body` to `row` and checks the seed's validation rules.
-    core::Result<void> apply(const QJsonObject &body, store::CredentialRow &row, bool creating);
     core::Result<QByteArray> seal(const store::CredentialRow &row, const QString &value);
 
     Context &m_ctx;

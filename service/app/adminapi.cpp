@@ -1,6 +1,7 @@
 #include "app/adminapi.h"
 
 #include "api/errors.h"
+#include "app/adminresponse.h"
 #include "api/validation.h"
 #include "http/router.h"
 
@@ -16,15 +17,6 @@ using core::Result;
 using http::Call;
 
 namespace {
-
-// Admin answers can carry tokens: never cache them.
-http::Response toResponse(const Outcome &outcome)
-{
-    http::Response r = outcome ? http::Response::json(outcome->status, outcome->body)
-                               : http::Response::error(outcome.error());
-    r.setHeader("Cache-Control", "no-store");
-    return r;
-}
 
 void respond(const http::Responder &responder, const Outcome &outcome)
 {
@@ -71,25 +63,28 @@ std::function<void(const Call &)> AdminApi::authed(AuthedHandler handler)
                 m_accounts.authenticate(call.request.header("authorization"), remoteAddr(call));
         if (!actor)
             return respond(call.responder, actor.error());
-        respond(call.responder, handler(call, actor.value()));
+        call.responder.send(handler(call, actor.value()));
     };
 }
 
 std::function<void(const Call &)> AdminApi::authedBody(AuthedBodyHandler handler)
 {
-    return authed([handler = std::move(handler)](const Call &call, const Actor &actor) -> Outcome {
-        auto body = jsonBody(call.request);
-        if (!body)
-            return body.error();
-        return handler(call, actor, body.value());
-    });
+    return authed(
+            [handler = std::move(handler)](const Call &call, const Actor &actor) -> http::Response {
+                auto body = jsonBody(call.request);
+                if (!body)
+                    return errorResponse(body.error());
+                return handler(call, actor, body.value());
+            });
 }
 
 void AdminApi::addRoutes(http::Router &router)
 {
     addAccountRoutes(router);
     addTeamRoutes(router);
-    addConfigRoutes(router);
+    addCredentialRoutes(router);
+    addAgentRoutes(router);
+    addChannelRoutes(router);
     addAuditRoutes(router);
     addApprovalRoutes(router);
 }
@@ -127,21 +122,23 @@ void AdminApi::addAccountRoutes(http::Router &router)
 
 void AdminApi::addTeamRoutes(http::Router &router)
 {
-    router.add("GET", QStringLiteral("/admin/team"),
-               authed([this](const Call &, const Actor &a) { return m_members.team(a); }));
-    router.add("GET", QStringLiteral("/admin/members"),
-               authed([this](const Call &, const Actor &a) { return m_members.list(a); }));
+    router.add("GET", QStringLiteral("/admin/team"), authed([this](const Call &, const Actor &a) {
+                   return toResponse(m_members.team(a));
+               }));
+    router.add(
+            "GET", QStringLiteral("/admin/members"),
+            authed([this](const Call &, const Actor &a) { return toResponse(m_members.list(a)); }));
     router.add("POST", QStringLiteral("/admin/members/invite"),
                authedBody([this](const Call &, const Actor &a, const QJsonObject &b) {
-                   return m_members.invite(a, b);
+                   return toResponse(m_members.invite(a, b));
                }));
     router.add("PATCH", QStringLiteral("/admin/members/<arg>"),
                authedBody([this](const Call &c, const Actor &a, const QJsonObject &b) {
-                   return m_members.update(a, c.arg(0), b);
+                   return toResponse(m_members.update(a, c.arg(0), b));
                }));
     router.add("DELETE", QStringLiteral("/admin/members/<arg>"),
                authed([this](const Call &c, const Actor &a) {
-                   return m_members.remove(a, c.arg(0));
+                   return toResponse(m_members.remove(a, c.arg(0)));
                }));
     router.add("POST", QStringLiteral("/admin/members/<arg>/chat-link"),
                authed([this](const Call &c, const Actor &a) {
@@ -149,130 +146,181 @@ void AdminApi::addTeamRoutes(http::Router &router)
                }));
 }
 
-void AdminApi::addConfigRoutes(http::Router &router)
+void AdminApi::addCredentialRoutes(http::Router &router)
 {
+    using Mode = api::CredentialInput::Mode;
     auto &creds = m_credentials;
-    router.add("GET", QStringLiteral("/admin/credentials"),
-               authed([&creds](const Call &, const Actor &a) { return creds.list(a); }));
+    router.add(
+            "GET", QStringLiteral("/admin/credentials"),
+            authed([&creds](const Call &, const Actor &a) { return toResponse(creds.list(a)); }));
     router.add("POST", QStringLiteral("/admin/credentials"),
                authedBody([&creds](const Call &, const Actor &a, const QJsonObject &b) {
-                   return creds.create(a, b);
+                   return withInput(api::CredentialInput::decode(b, Mode::Create),
+                                    [&](const api::CredentialInput &in) {
+                                        return toResponse(creds.create(a, in), Success::Created);
+                                    });
                }));
     router.add("GET", QStringLiteral("/admin/credentials/<arg>"),
-               authed([&creds](const Call &c, const Actor &a) { return creds.get(a, c.arg(0)); }));
+               authed([&creds](const Call &c, const Actor &a) {
+                   return toResponse(creds.get(a, c.arg(0)));
+               }));
     router.add("PATCH", QStringLiteral("/admin/credentials/<arg>"),
                authedBody([&creds](const Call &c, const Actor &a, const QJsonObject &b) {
-                   return creds.update(a, c.arg(0), b);
+                   return withInput(api::CredentialInput::decode(b, Mode::Update, c.arg(0)),
+                                    [&](const api::CredentialInput &in) {
+                                        return toResponse(creds.update(a, c.arg(0), in));
+                                    });
                }));
-    router.add(
-            "DELETE", QStringLiteral("/admin/credentials/<arg>"),
-            authed([&creds](const Call &c, const Actor &a) { return creds.remove(a, c.arg(0)); }));
+    router.add("DELETE", QStringLiteral("/admin/credentials/<arg>"),
+               authed([&creds](const Call &c, const Actor &a) {
+                   return toResponse(creds.remove(a, c.arg(0)));
+               }));
     router.add("PUT", QStringLiteral("/admin/credentials/<arg>/value"),
                authedBody([&creds](const Call &c, const Actor &a, const QJsonObject &b) {
-                   return creds.rotateValue(a, c.arg(0), b);
+                   return withInput(api::CredentialValueInput::decode(b),
+                                    [&](const api::CredentialValueInput &in) {
+                                        return toResponse(creds.rotateValue(a, c.arg(0), in));
+                                    });
                }));
     router.add("GET", QStringLiteral("/admin/policies/<arg>"),
                authed([&creds](const Call &c, const Actor &a) {
-                   return creds.getPolicy(a, c.arg(0));
+                   return toResponse(creds.getPolicy(a, c.arg(0)));
                }));
     router.add("PUT", QStringLiteral("/admin/policies/<arg>"),
                authedBody([&creds](const Call &c, const Actor &a, const QJsonObject &b) {
-                   return creds.putPolicy(a, c.arg(0), b);
+                   return withInput(api::Policy::decodeInput(b), [&](const api::Policy &in) {
+                       return toResponse(creds.putPolicy(a, c.arg(0), in));
+                   });
                }));
     router.add("DELETE", QStringLiteral("/admin/policies/<arg>"),
                authed([&creds](const Call &c, const Actor &a) {
-                   return creds.removePolicy(a, c.arg(0));
+                   return toResponse(creds.removePolicy(a, c.arg(0)));
                }));
+}
 
+void AdminApi::addAgentRoutes(http::Router &router)
+{
+    using AgentMode = api::AgentInput::Mode;
+    using RoleMode = api::RoleInput::Mode;
     auto &agents = m_agents;
     router.add("GET", QStringLiteral("/admin/agents"),
-               authed([&agents](const Call &, const Actor &a) { return agents.listAgents(a); }));
+               authed([&agents](const Call &, const Actor &a) {
+                   return toResponse(agents.listAgents(a));
+               }));
     router.add("POST", QStringLiteral("/admin/agents"),
                authedBody([&agents](const Call &, const Actor &a, const QJsonObject &b) {
-                   return agents.createAgent(a, b);
+                   return withInput(api::AgentInput::decode(b, AgentMode::Create),
+                                    [&](const api::AgentInput &in) {
+                                        return toResponse(agents.createAgent(a, in),
+                                                          Success::Created);
+                                    });
                }));
     router.add("GET", QStringLiteral("/admin/agents/<arg>"),
                authed([&agents](const Call &c, const Actor &a) {
-                   return agents.getAgent(a, c.arg(0));
+                   return toResponse(agents.getAgent(a, c.arg(0)));
                }));
     router.add("PATCH", QStringLiteral("/admin/agents/<arg>"),
                authedBody([&agents](const Call &c, const Actor &a, const QJsonObject &b) {
-                   return agents.updateAgent(a, c.arg(0), b);
+                   return withInput(api::AgentInput::decode(b, AgentMode::Update),
+                                    [&](const api::AgentInput &in) {
+                                        return toResponse(agents.updateAgent(a, c.arg(0), in));
+                                    });
                }));
     router.add("DELETE", QStringLiteral("/admin/agents/<arg>"),
                authed([&agents](const Call &c, const Actor &a) {
-                   return agents.removeAgent(a, c.arg(0));
+                   return toResponse(agents.removeAgent(a, c.arg(0)));
                }));
-    router.add("POST", QStringLiteral("/admin/agents/<arg>/enable"),
-               authed([&agents](const Call &c, const Actor &a) {
-                   return agents.setEnabled(a, c.arg(0), true);
-               }));
-    router.add("POST", QStringLiteral("/admin/agents/<arg>/disable"),
-               authed([&agents](const Call &c, const Actor &a) {
-                   return agents.setEnabled(a, c.arg(0), false);
-               }));
+    for (const bool enable : { true, false }) {
+        router.add("POST",
+                   enable ? QStringLiteral("/admin/agents/<arg>/enable")
+                          : QStringLiteral("/admin/agents/<arg>/disable"),
+                   authed([&agents, enable](const Call &c, const Actor &a) {
+                       return toResponse(agents.setEnabled(a, c.arg(0), enable));
+                   }));
+    }
     router.add("POST", QStringLiteral("/admin/agents/<arg>/rotate-key"),
                authed([&agents](const Call &c, const Actor &a) {
-                   return agents.rotateKey(a, c.arg(0));
+                   return toResponse(agents.rotateKey(a, c.arg(0)));
                }));
 
     router.add("GET", QStringLiteral("/admin/roles"),
-               authed([&agents](const Call &, const Actor &a) { return agents.listRoles(a); }));
+               authed([&agents](const Call &, const Actor &a) {
+                   return toResponse(agents.listRoles(a));
+               }));
     router.add("POST", QStringLiteral("/admin/roles"),
                authedBody([&agents](const Call &, const Actor &a, const QJsonObject &b) {
-                   return agents.createRole(a, b);
+                   return withInput(api::RoleInput::decode(b, RoleMode::Create),
+                                    [&](const api::RoleInput &in) {
+                                        return toResponse(agents.createRole(a, in),
+                                                          Success::Created);
+                                    });
                }));
     router.add("GET", QStringLiteral("/admin/roles/<arg>"),
                authed([&agents](const Call &c, const Actor &a) {
-                   return agents.getRole(a, c.arg(0));
+                   return toResponse(agents.getRole(a, c.arg(0)));
                }));
     router.add("PUT", QStringLiteral("/admin/roles/<arg>"),
                authedBody([&agents](const Call &c, const Actor &a, const QJsonObject &b) {
-                   return agents.replaceRole(a, c.arg(0), b);
+                   return withInput(api::RoleInput::decode(b, RoleMode::Replace, c.arg(0)),
+                                    [&](const api::RoleInput &in) {
+                                        return toResponse(agents.replaceRole(a, in));
+                                    });
                }));
     router.add("DELETE", QStringLiteral("/admin/roles/<arg>"),
                authed([&agents](const Call &c, const Actor &a) {
-                   return agents.removeRole(a, c.arg(0));
+                   return toResponse(agents.removeRole(a, c.arg(0)));
                }));
 
     router.add("GET", QStringLiteral("/admin/agent-links"),
-               authed([&agents](const Call &, const Actor &a) { return agents.listLinks(a); }));
+               authed([&agents](const Call &, const Actor &a) {
+                   return toResponse(agents.listLinks(a));
+               }));
     router.add("POST", QStringLiteral("/admin/agent-links"),
                authedBody([&agents](const Call &, const Actor &a, const QJsonObject &b) {
-                   return agents.createLink(a, b);
+                   return withInput(api::LinkInput::decode(b), [&](const api::LinkInput &in) {
+                       return toResponse(agents.createLink(a, in), Success::Created);
+                   });
                }));
     router.add("DELETE", QStringLiteral("/admin/agent-links/<arg>/<arg>"),
                authed([&agents](const Call &c, const Actor &a) {
-                   return agents.removeLink(a, c.arg(0), c.arg(1));
+                   return toResponse(agents.removeLink(a, c.arg(0), c.arg(1)));
                }));
+}
 
+void AdminApi::addChannelRoutes(http::Router &router)
+{
     auto &channels = m_channels;
     router.add("GET", QStringLiteral("/admin/notification-channels"),
-               authed([&channels](const Call &, const Actor &a) { return channels.list(a); }));
+               authed([&channels](const Call &, const Actor &a) {
+                   return toResponse(channels.list(a));
+               }));
     router.add("POST", QStringLiteral("/admin/notification-channels"),
                authedBody([&channels](const Call &, const Actor &a, const QJsonObject &b) {
-                   return channels.create(a, b);
+                   return withInput(api::ChannelInput::decode(b), [&](const api::ChannelInput &in) {
+                       return toResponse(channels.create(a, in), Success::Created);
+                   });
                }));
     router.add("DELETE", QStringLiteral("/admin/notification-channels/<arg>"),
                authed([&channels](const Call &c, const Actor &a) {
-                   return channels.remove(a, c.arg(0));
+                   return toResponse(channels.remove(a, c.arg(0)));
                }));
     router.add("POST", QStringLiteral("/admin/notification-channels/<arg>/test"),
                [this](const Call &call) {
-                   auto actor = m_accounts.authenticate(call.request.header("authorization"),
-                                                        remoteAddr(call));
+                   auto actor = authenticate(call);
                    if (!actor)
                        return respond(call.responder, actor.error());
                    m_channels.test(
                            actor.value(), call.arg(0),
-                           [responder = call.responder](Outcome o) { respond(responder, o); });
+                           [responder = call.responder](core::Result<api::ChannelTestSent> sent) {
+                               responder.send(toResponse(sent));
+                           });
                });
 }
 
 void AdminApi::addAuditRoutes(http::Router &router)
 {
     router.add("GET", QStringLiteral("/admin/audit"), authed([this](const Call &c, const Actor &a) {
-                   return m_audit.page(a, c.request.query());
+                   return toResponse(m_audit.page(a, c.request.query()));
                }));
     router.add("GET", QStringLiteral("/admin/audit/export"), [this](const Call &call) {
         auto actor =

@@ -7,6 +7,7 @@
 #include "admin/chatlinks.h"
 #include "admin/credentials.h"
 #include "admin/members.h"
+#include "http/response.h"
 
 namespace tap::approvals {
 class ApprovalService;
@@ -32,14 +33,16 @@ public:
     core::Result<admin::Actor> authenticate(const http::Call &call);
 
 private:
-    using AuthedHandler = std::function<admin::Outcome(const http::Call &, const admin::Actor &)>;
-    using AuthedBodyHandler = std::function<admin::Outcome(const http::Call &, const admin::Actor &,
+    using AuthedHandler = std::function<http::Response(const http::Call &, const admin::Actor &)>;
+    using AuthedBodyHandler = std::function<http::Response(const http::Call &, const admin::Actor &,
                                                            const QJsonObject &)>;
     std::function<void(const http::Call &)> authed(AuthedHandler handler);
     std::function<void(const http::Call &)> authedBody(AuthedBodyHandler handler);
     void addAccountRoutes(http::Router &router);
     void addTeamRoutes(http::Router &router);
-    void addConfigRoutes(http::Router &router);
+    void addCredentialRoutes(http::Router &router);
+    void addAgentRoutes(http::Router &router);
+    void addChannelRoutes(http::Router &router);
     void addAuditRoutes(http::Router &router);
     void addApprovalRoutes(http::Router &router); // adminapi_approvals.cpp
 

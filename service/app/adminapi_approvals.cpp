@@ -1,6 +1,7 @@
 // Approval routes of the admin API (CONTRACT.md): the approver inbox with its long-poll, and
 // decisions. The approval page's JSON calls (approvalpage.cpp) reuse the same service.
 #include "app/adminapi.h"
+#include "app/adminresponse.h"
 
 #include "approvals/approvalservice.h"
 #include "approvals/passkeys.h"
@@ -18,10 +19,7 @@ namespace {
 
 void respond(const http::Responder &responder, const Outcome &outcome)
 {
-    http::Response r = outcome ? http::Response::json(outcome->status, outcome->body)
-                               : http::Response::error(outcome.error());
-    r.setHeader("Cache-Control", "no-store");
-    responder.send(std::move(r));
+    responder.send(toResponse(outcome));
 }
 
 // The body as a JSON object; an empty body counts as {}.
@@ -77,18 +75,20 @@ void AdminApi::addApprovalRoutes(http::Router &router)
     }
 
     router.add("GET", QStringLiteral("/admin/passkeys"),
-               authed([this](const Call &, const Actor &a) { return m_passkeys.list(a); }));
+               authed([this](const Call &, const Actor &a) {
+                   return toResponse(m_passkeys.list(a));
+               }));
     router.add("POST", QStringLiteral("/admin/passkeys/register/begin"),
                authedBody([this](const Call &, const Actor &a, const QJsonObject &b) {
-                   return m_passkeys.registerBegin(a, b);
+                   return toResponse(m_passkeys.registerBegin(a, b));
                }));
     router.add("POST", QStringLiteral("/admin/passkeys/register/finish"),
                authedBody([this](const Call &, const Actor &a, const QJsonObject &b) {
-                   return m_passkeys.registerFinish(a, b);
+                   return toResponse(m_passkeys.registerFinish(a, b));
                }));
     router.add("DELETE", QStringLiteral("/admin/passkeys/<arg>"),
                authed([this](const Call &c, const Actor &a) {
-                   return m_passkeys.remove(a, c.arg(0));
+                   return toResponse(m_passkeys.remove(a, c.arg(0)));
                }));
 
     // Fresh proof on the session before passkeys are added or removed (issue #13 item 5).
@@ -104,10 +104,12 @@ void AdminApi::addApprovalRoutes(http::Router &router)
                 [responder = call.responder](Outcome o) { respond(responder, o); });
     });
     router.add("POST", QStringLiteral("/admin/reauth/passkey/begin"),
-               authed([this](const Call &, const Actor &a) { return m_passkeys.reauthBegin(a); }));
+               authed([this](const Call &, const Actor &a) {
+                   return toResponse(m_passkeys.reauthBegin(a));
+               }));
     router.add("POST", QStringLiteral("/admin/reauth/passkey/finish"),
                authedBody([this](const Call &, const Actor &a, const QJsonObject &b) {
-                   return m_passkeys.reauthFinish(a, b);
+                   return toResponse(m_passkeys.reauthFinish(a, b));
                }));
 }
 

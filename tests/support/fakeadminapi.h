@@ -79,13 +79,14 @@ public:
     QList<QJsonObject> members, invites, credentials, agents, roles, channels, links, audit;
     QHash<QString, QJsonObject> policies; // by credential name
 
-private:
     struct Response
     {
         int status = 200;
         QJsonObject body;
         QByteArray raw; // instead of body when set (JSON lines)
     };
+
+private:
     struct HeldPoll
     {
         QTcpSocket *socket;
@@ -101,6 +102,7 @@ private:
     Response invitedSignup(const Request &request, const QString &email);
     Response teamRoute(const Request &r, const QStringList &parts);
     Response credentialRoute(const Request &r, const QStringList &parts);
+    Response policyRoute(const Request &r, const QString &credential);
     Response agentRoute(const Request &r, const QStringList &parts);
     Response roleRoute(const Request &r, const QStringList &parts);
     Response channelRoute(const Request &r, const QStringList &parts);

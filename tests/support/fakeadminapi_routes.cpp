@@ -3,6 +3,14 @@
 #include "support/fakeadminapi.h"
 #include "support/fakeadminapi_p.h"
 
+#include "api/agent.h"
+#include "api/channel.h"
+#include "api/credential.h"
+#include "api/deleted.h"
+#include "api/errors.h"
+#include "api/keys.h"
+#include "api/member.h"
+#include "api/policy.h"
 #include "api/validation.h"
 
 #include <QJsonDocument>
@@ -28,9 +36,10 @@ QJsonObject conflict(const QString &message)
     return errorBody(QStringLiteral("conflict"), message);
 }
 
-QJsonObject deleted(const QString &key, const QString &value)
+// A decoding or validation error of the wire types, with the status tapd gives it.
+FakeAdminApi::Response failure(const core::Error &error)
 {
-    return { { QStringLiteral("status"), QStringLiteral("deleted") }, { key, value } };
+    return { api::httpStatus(error.code()), api::errorObject(error), {} };
 }
 
 QStringList strings(const QJsonObject &o, const char *key)
@@ -54,142 +63,152 @@ FakeAdminApi::Response FakeAdminApi::teamRoute(const Request &r, const QStringLi
                    { QStringLiteral("pending_invites"), array(invites) } },
                  {} };
     if (r.method == "POST" && parts.value(2) == u"invite") {
-        const QString email = str(r.body, "email");
-        if (auto c = api::checkEmail(email); !c)
-            return { 400, invalid(c.error().message()), {} };
-        if (indexOf(members, "email", email) >= 0)
+        auto in = api::InviteInput::decode(r.body);
+        if (!in)
+            return failure(in.error());
+        if (indexOf(members, "email", in->email) >= 0)
             return { 409,
-                     conflict(QStringLiteral("%1 is already a member of this team.").arg(email)),
+                     conflict(
+                             QStringLiteral("%1 is already a member of this team.").arg(in->email)),
                      {} };
-        const QJsonObject invite{ { QStringLiteral("id"),
-                                    QStringLiteral("invite-%1").arg(invites.size() + 1) },
-                                  { QStringLiteral("email"), email },
-                                  { QStringLiteral("role"), str(r.body, "role") },
-                                  { QStringLiteral("expires_at"), now() } };
-        invites.append(invite);
-        m_lastInviteToken = addInvite(email, str(r.body, "role"));
-        return { 201, invite, {} };
+        const api::PendingInvite invite{ QStringLiteral("invite-%1").arg(invites.size() + 1),
+                                         in->email, in->role, now() };
+        invites.append(invite.encode());
+        m_lastInviteToken = addInvite(in->email, api::memberRoleName(in->role));
+        return { 201,
+                 api::Invited{ invite.id, invite.email, invite.role, invite.expiresAt }.encode(),
+                 {} };
     }
     const qsizetype i = indexOf(members, "id", parts.value(2));
     if (i < 0)
         return { 404, notFound(QStringLiteral("such member in this team")), {} };
     if (r.method == "PATCH") {
-        auto role = api::checkMemberRole(str(r.body, "role"));
-        if (!role)
-            return { 400, invalid(role.error().message()), {} };
-        members[i].insert(QStringLiteral("role"), role.value());
-        return { 200, members.at(i), {} };
+        auto in = api::MemberRoleInput::decode(r.body);
+        if (!in)
+            return failure(in.error());
+        members[i].insert(api::key::kRole, api::memberRoleName(in->role));
+        const api::Member m = api::Member::decode(members.at(i));
+        return { 200, api::MemberRoleChanged{ m.id, m.email, m.role }.encode(), {} };
     }
     members.removeAt(i);
-    return { 200, deleted(QStringLiteral("id"), parts.value(2)), {} };
+    return { 200,
+             api::Deleted{ api::key::kId, parts.value(2), {}, QStringLiteral("removed") }.encode(),
+             {} };
+}
+
+FakeAdminApi::Response FakeAdminApi::policyRoute(const Request &r, const QString &name)
+{
+    if (indexOf(credentials, "name", name) < 0)
+        return { 404, notFound(QStringLiteral("credential named \"%1\"").arg(name)), {} };
+    if (r.method == "GET")
+        return { 200, policies.value(name, api::Policy::unconfigured(name).encode()), {} };
+    if (r.method == "DELETE") {
+        if (!policies.remove(name))
+            return { 404, notFound(QStringLiteral("policy")), {} };
+        return { 200, api::Deleted().encode(), {} };
+    }
+    auto p = api::Policy::decodeInput(r.body);
+    if (!p)
+        return failure(p.error());
+    p->credential = name;
+    p->updatedAt = now();
+    policies.insert(name, p->encode());
+    return { 200, policies.value(name), {} };
 }
 
 FakeAdminApi::Response FakeAdminApi::credentialRoute(const Request &r, const QStringList &parts)
 {
+    using Mode = api::CredentialInput::Mode;
     const QString name = parts.value(2);
     const qsizetype i = indexOf(credentials, "name", name);
-    if (parts.value(1) == u"policies") {
-        if (i < 0)
-            return { 404, notFound(QStringLiteral("credential named \"%1\"").arg(name)), {} };
-        if (r.method == "GET")
-            return { 200,
-                     policies.value(name,
-                                    { { QStringLiteral("credential"), name },
-                                      { QStringLiteral("configured"), false } }),
-                     {} };
-        if (r.method == "DELETE") {
-            if (!policies.remove(name))
-                return { 404, notFound(QStringLiteral("policy")), {} };
-            return { 200, { { QStringLiteral("status"), QStringLiteral("deleted") } }, {} };
-        }
-        QJsonObject p = r.body;
-        p.insert(QStringLiteral("credential"), name);
-        p.insert(QStringLiteral("configured"), true);
-        policies.insert(name, p);
-        return { 200, p, {} };
-    }
+    if (parts.value(1) == u"policies")
+        return policyRoute(r, name);
     if (parts.size() == 2 && r.method == "GET")
-        return { 200, { { QStringLiteral("credentials"), array(credentials) } }, {} };
+        return { 200, { { api::key::kCredentials, array(credentials) } }, {} };
     if (parts.size() == 2 && r.method == "POST") {
-        if (auto c = api::checkObjectName(QStringLiteral("name"), str(r.body, "name")); !c)
-            return { 400, invalid(c.error().message()), {} };
-        if (indexOf(credentials, "name", str(r.body, "name")) >= 0)
+        auto in = api::CredentialInput::decode(r.body, Mode::Create);
+        if (!in)
+            return failure(in.error());
+        if (indexOf(credentials, "name", *in->name) >= 0)
             return { 409,
                      conflict(QStringLiteral("A credential with this name already exists.")),
                      {} };
-        if (str(r.body, "connector") == u"sidecar" && str(r.body, "api_base").isEmpty())
-            return { 400, invalid(QStringLiteral("connector \"sidecar\" requires api_base.")), {} };
-        QJsonObject row = r.body;
-        row.insert(QStringLiteral("has_value"), !str(r.body, "value").isEmpty());
-        row.remove(QStringLiteral("value"));
-        credentials.append(row);
-        return { 201, row, {} };
+        api::Credential c;
+        if (auto applied = in->applyTo(c, Mode::Create); !applied)
+            return failure(applied.error());
+        c.hasValue = !in->value.value_or(QString()).isEmpty();
+        c.createdAt = c.updatedAt = now();
+        credentials.append(c.encode());
+        return { 201, c.encode(), {} };
     }
     if (i < 0)
         return { 404, notFound(QStringLiteral("credential named \"%1\"").arg(name)), {} };
-    QStringList roleNames, agentNames;
+    api::CredentialUsage usage;
     for (const QJsonObject &role : roles) {
         if (strings(role, "credentials").contains(name))
-            roleNames << str(role, "name");
+            usage.roles << str(role, "name");
     }
     for (const QJsonObject &agent : agents) {
         if (strings(agent, "credentials").contains(name))
-            agentNames << str(agent, "id");
+            usage.agents << str(agent, "id");
     }
-    const QJsonObject usage{ { QStringLiteral("roles"), QJsonArray::fromStringList(roleNames) },
-                             { QStringLiteral("agents"), QJsonArray::fromStringList(agentNames) } };
-    if (r.method == "GET") {
-        QJsonObject row = credentials.at(i);
-        row.insert(QStringLiteral("used_by"), usage);
-        row.insert(QStringLiteral("has_policy"), policies.contains(name));
-        return { 200, row, {} };
-    }
+    usage.hasPolicy = policies.contains(name);
+    if (r.method == "GET")
+        return {
+            200,
+            api::CredentialDetail{ api::Credential::decode(credentials.at(i)), usage }.encode(),
+            {}
+        };
     if (r.method == "PUT" && parts.value(3) == u"value") {
-        if (str(r.body, "value").isEmpty())
-            return { 400, invalid(QStringLiteral("value must not be empty.")), {} };
-        credentials[i].insert(QStringLiteral("has_value"), true);
-        return { 200,
-                 { { QStringLiteral("name"), name }, { QStringLiteral("has_value"), true } },
-                 {} };
+        auto in = api::CredentialValueInput::decode(r.body);
+        if (!in)
+            return failure(in.error());
+        credentials[i].insert(api::key::kHasValue, true);
+        return { 200, api::CredentialValueSet{ name, now() }.encode(), {} };
     }
     if (r.method == "PATCH") {
-        for (auto it = r.body.begin(); it != r.body.end(); ++it)
-            credentials[i].insert(it.key(), it.value());
+        auto in = api::CredentialInput::decode(r.body, Mode::Update, name);
+        if (!in)
+            return failure(in.error());
+        api::Credential c = api::Credential::decode(credentials.at(i));
+        if (auto applied = in->applyTo(c, Mode::Update); !applied)
+            return failure(applied.error());
+        c.updatedAt = now();
+        credentials[i] = c.encode();
         return { 200, credentials.at(i), {} };
     }
     credentials.removeAt(i);
-    QJsonObject removed = usage;
-    removed.insert(QStringLiteral("policy"), policies.remove(name) > 0);
-    QJsonObject out = deleted(QStringLiteral("name"), name);
-    out.insert(QStringLiteral("removed_from"), removed);
-    return { 200, out, {} };
+    policies.remove(name);
+    return { 200, api::CredentialDeleted{ name, usage }.encode(), {} };
 }
 
 FakeAdminApi::Response FakeAdminApi::agentRoute(const Request &r, const QStringList &parts)
 {
+    using Mode = api::AgentInput::Mode;
     const auto keyReply = [this](const QString &id, int status) {
-        return Response{ status,
-                         { { QStringLiteral("id"), id },
-                           { QStringLiteral("api_key"),
-                             QStringLiteral("tap_fakekey%1").arg(m_nextKey++) },
-                           { QStringLiteral("message"),
-                             QStringLiteral("Save this API key — it will not be shown again.") } },
-                         {} };
+        return Response{
+            status,
+            api::AgentKey{ id, QStringLiteral("tap_fakekey%1").arg(m_nextKey++) }.encode(),
+            {}
+        };
     };
     if (parts.size() == 2 && r.method == "GET")
-        return { 200, { { QStringLiteral("agents"), array(agents) } }, {} };
+        return { 200, { { api::key::kAgents, array(agents) } }, {} };
     if (parts.size() == 2 && r.method == "POST") {
-        const QString id = str(r.body, "id");
-        if (auto c = api::checkObjectName(QStringLiteral("id"), id); !c)
-            return { 400, invalid(c.error().message()), {} };
-        if (indexOf(agents, "id", id) >= 0)
+        auto in = api::AgentInput::decode(r.body, Mode::Create);
+        if (!in)
+            return failure(in.error());
+        if (indexOf(agents, "id", in->id) >= 0)
             return { 409, conflict(QStringLiteral("An agent with this id already exists.")), {} };
-        QJsonObject row = r.body;
-        row.insert(QStringLiteral("enabled"), true);
-        row.insert(QStringLiteral("effective_credentials"),
-                   r.body.value(QStringLiteral("credentials")));
-        agents.append(row);
-        return keyReply(id, 201);
+        api::Agent agent;
+        agent.id = in->id;
+        agent.description = in->description.value_or(QString());
+        agent.credentials = agent.effectiveCredentials = in->credentials.value_or(QStringList());
+        agent.roles = in->roles.value_or(QStringList());
+        agent.rateLimitPerHour = in->rateLimitPerHour.value_or(-1);
+        agent.createdAt = agent.updatedAt = now();
+        agents.append(agent.encode());
+        return keyReply(agent.id, 201);
     }
     const QString id = parts.value(2);
     const qsizetype i = indexOf(agents, "id", id);
@@ -199,34 +218,46 @@ FakeAdminApi::Response FakeAdminApi::agentRoute(const Request &r, const QStringL
     if (r.method == "GET")
         return { 200, agents.at(i), {} };
     if (action == u"enable" || action == u"disable") {
-        agents[i].insert(QStringLiteral("enabled"), action == u"enable");
-        return { 200,
-                 { { QStringLiteral("id"), id },
-                   { QStringLiteral("enabled"), action == u"enable" } },
-                 {} };
+        const api::AgentEnabled state{ id, action == u"enable" };
+        agents[i].insert(api::key::kEnabled, state.enabled);
+        return { 200, state.encode(), {} };
     }
     if (action == u"rotate-key")
         return keyReply(id, 200);
     if (r.method == "PATCH") {
-        for (auto it = r.body.begin(); it != r.body.end(); ++it)
-            agents[i].insert(it.key(), it.value());
+        auto in = api::AgentInput::decode(r.body, Mode::Update);
+        if (!in)
+            return failure(in.error());
+        api::Agent agent = api::Agent::decode(agents.at(i));
+        agent.description = in->description.value_or(agent.description);
+        agent.credentials = in->credentials.value_or(agent.credentials);
+        agent.roles = in->roles.value_or(agent.roles);
+        agent.rateLimitPerHour = in->rateLimitPerHour.value_or(agent.rateLimitPerHour);
+        agent.updatedAt = now();
+        agents[i] = agent.encode();
         return { 200, agents.at(i), {} };
     }
     agents.removeAt(i);
-    return { 200, deleted(QStringLiteral("id"), id), {} };
+    return { 200, api::Deleted{ api::key::kId, id, {} }.encode(), {} };
 }
 
 FakeAdminApi::Response FakeAdminApi::roleRoute(const Request &r, const QStringList &parts)
 {
+    using Mode = api::RoleInput::Mode;
     if (parts.size() == 2 && r.method == "GET")
-        return { 200, { { QStringLiteral("roles"), array(roles) } }, {} };
+        return { 200, { { api::key::kRoles, array(roles) } }, {} };
+    const auto stored = [](const api::RoleInput &in) {
+        return api::Role{ in.name, in.description, in.credentials, in.rateLimitPerHour, now() }
+                .encode();
+    };
     if (parts.size() == 2 && r.method == "POST") {
-        if (auto c = api::checkObjectName(QStringLiteral("name"), str(r.body, "name")); !c)
-            return { 400, invalid(c.error().message()), {} };
-        if (indexOf(roles, "name", str(r.body, "name")) >= 0)
+        auto in = api::RoleInput::decode(r.body, Mode::Create);
+        if (!in)
+            return failure(in.error());
+        if (indexOf(roles, "name", in->name) >= 0)
             return { 409, conflict(QStringLiteral("A role with this name already exists.")), {} };
-        roles.append(r.body);
-        return { 201, r.body, {} };
+        roles.append(stored(*in));
+        return { 201, roles.last(), {} };
     }
     const qsizetype i = indexOf(roles, "name", parts.value(2));
     if (i < 0)
@@ -234,69 +265,62 @@ FakeAdminApi::Response FakeAdminApi::roleRoute(const Request &r, const QStringLi
     if (r.method == "GET")
         return { 200, roles.at(i), {} };
     if (r.method == "PUT") {
-        QJsonObject row = r.body;
-        row.insert(QStringLiteral("name"), parts.value(2));
-        roles[i] = row;
-        return { 200, row, {} };
+        auto in = api::RoleInput::decode(r.body, Mode::Replace, parts.value(2));
+        if (!in)
+            return failure(in.error());
+        roles[i] = stored(*in);
+        return { 200, roles.at(i), {} };
     }
     roles.removeAt(i);
-    return { 200, deleted(QStringLiteral("name"), parts.value(2)), {} };
+    return { 200, api::Deleted{ api::key::kName, parts.value(2), {} }.encode(), {} };
 }
 
 FakeAdminApi::Response FakeAdminApi::channelRoute(const Request &r, const QStringList &parts)
 {
     if (parts.size() == 2 && r.method == "GET")
-        return { 200, { { QStringLiteral("channels"), array(channels) } }, {} };
+        return { 200, { { api::key::kChannels, array(channels) } }, {} };
     if (parts.size() == 2 && r.method == "POST") {
-        if (auto c = api::checkObjectName(QStringLiteral("name"), str(r.body, "name")); !c)
-            return { 400, invalid(c.error().message()), {} };
-        QJsonObject row = r.body;
-        QJsonObject config = row.value(QStringLiteral("config")).toObject();
-        if (config.contains(QStringLiteral("bot_token"))) {
-            config.remove(QStringLiteral("bot_token"));
-            row.insert(QStringLiteral("has_bot_token"), true);
-        }
-        row.insert(QStringLiteral("config"), config);
-        row.insert(QStringLiteral("enabled"), true);
-        channels.append(row);
-        return { 201, row, {} };
+        auto in = api::ChannelInput::decode(r.body);
+        if (!in)
+            return failure(in.error());
+        const api::Channel channel{ in->name, in->type, in->config,
+                                    true,     now(),    !in->botToken.isEmpty() };
+        channels.append(channel.encode());
+        return { 201, channels.last(), {} };
     }
     const qsizetype i = indexOf(channels, "name", parts.value(2));
     if (i < 0)
         return { 404, notFound(QStringLiteral("notification channel")), {} };
     if (parts.value(3) == u"test")
-        return { 200,
-                 { { QStringLiteral("status"), QStringLiteral("sent") },
-                   { QStringLiteral("name"), parts.value(2) } },
-                 {} };
+        return { 200, api::ChannelTestSent{ parts.value(2) }.encode(), {} };
     channels.removeAt(i);
-    return { 200, deleted(QStringLiteral("name"), parts.value(2)), {} };
+    return { 200, api::Deleted{ api::key::kName, parts.value(2), {} }.encode(), {} };
 }
 
 FakeAdminApi::Response FakeAdminApi::linkRoute(const Request &r, const QStringList &parts)
 {
     if (parts.size() == 2 && r.method == "GET")
-        return { 200, { { QStringLiteral("links"), array(links) } }, {} };
+        return { 200, { { api::key::kLinks, array(links) } }, {} };
     if (parts.size() == 2 && r.method == "POST") {
-        if (str(r.body, "agent_home_team_id") == str(team, "id"))
+        auto in = api::LinkInput::decode(r.body);
+        if (!in)
+            return failure(in.error());
+        if (in->agentHomeTeamId == str(team, "id"))
             return { 400,
                      invalid(QStringLiteral("That agent already belongs to this team; assign "
                                             "credentials or roles to it directly.")),
                      {} };
-        QJsonObject row = r.body;
-        row.insert(QStringLiteral("team_id"), str(team, "id"));
-        links.append(row);
-        if (str(row, "role").isEmpty())
-            row.insert(QStringLiteral("warning"),
-                       QStringLiteral("The link has no role, so the agent can use no credentials "
-                                      "of this team until it gets one."));
-        return { 201, row, {} };
+        const api::Link link{
+            str(team, "id"), in->agentHomeTeamId, in->agentId, in->role, {}, now()
+        };
+        links.append(link.encode());
+        return { 201, api::CreatedLink{ link }.encode(), {} };
     }
     for (qsizetype i = 0; i < links.size(); ++i) {
         if (str(links.at(i), "agent_home_team_id") == parts.value(2)
             && str(links.at(i), "agent_id") == parts.value(3)) {
             links.removeAt(i);
-            return { 200, { { QStringLiteral("status"), QStringLiteral("deleted") } }, {} };
+            return { 200, api::Deleted().encode(), {} };
         }
     }
     return { 404, notFound(QStringLiteral("such agent link")), {} };

@@ -1,0 +1,129 @@
+#pragma once
+
+#include "api/enums.h"
+#include "core/result.h"
+
+#include <QJsonObject>
+#include <QStringList>
+
+#include <optional>
+
+namespace tap::api {
+
+// A credential as the admin API shows it (GET /admin/credentials[/{name}]). Never its value:
+// only whether one is set. Timestamps are RFC 3339 text as on the wire.
+struct Credential
+{
+    QString name;
+    QString description;
+    Connector connector = Connector::Direct;
+    QString apiBase; // empty: none (null on the wire)
+    bool relativeTarget = false;
+    QString authHeaderFormat = QStringLiteral("Bearer {value}");
+    QStringList allowedHosts;
+    QStringList bodyPlaceholderFields;
+    bool hasValue = false;
+    QString createdAt;
+    QString updatedAt;
+
+    QJsonObject encode() const;
+    // Lenient (the client side of the contract): missing keys keep their defaults, an unknown
+    // connector reads as direct.
+    static Credential decode(const QJsonObject &object);
+    // The rules between fields (README "Credentials"): sidecar needs api_base, relative_target
+    // needs sidecar. Field-level rules are checked by CredentialInput::decode().
+    core::Result<void> validate() const;
+    bool operator==(const Credential &) const = default;
+};
+
+// GET /admin/credentials/{name} adds where the credential is used; DELETE answers with where it
+// was removed from.
+struct CredentialUsage
+{
+    QStringList roles;
+    QStringList agents;
+    bool hasPolicy = false;
+
+    // {"roles": [...], "agents": [...]}; `withPolicy` adds {"policy": hasPolicy} (DELETE).
+    QJsonObject encode(bool withPolicy) const;
+    static CredentialUsage decode(const QJsonObject &object);
+    bool operator==(const CredentialUsage &) const = default;
+};
+
+// GET /admin/credentials: the team's credentials.
+struct CredentialList
+{
+    QList<Credential> items;
+    QJsonObject encode() const; // {"credentials": [...]}
+    static CredentialList decode(const QJsonObject &object);
+};
+
+// GET /admin/credentials/{name}: the credential, where it is used, whether it has a policy.
+struct CredentialDetail
+{
+    Credential credential;
+    CredentialUsage usedBy;
+    QJsonObject encode() const;
+    static CredentialDetail decode(const QJsonObject &object);
+};
+
+// DELETE /admin/credentials/{name}: {"status": "deleted", "name", "removed_from"}.
+struct CredentialDeleted
+{
+    QString name;
+    CredentialUsage removedFrom;
+    QJsonObject encode() const;
+    static CredentialDeleted decode(const QJsonObject &object);
+};
+
+// PUT /admin/credentials/{name}/value answers {"name", "has_value": true, "updated_at"}.
+struct CredentialValueSet
+{
+    QString name;
+    QString updatedAt;
+    QJsonObject encode() const;
+};
+
+// The body of POST /admin/credentials (Create) or PATCH /admin/credentials/{name} (Update):
+// each field is set when the body has it.
+struct CredentialInput
+{
+    enum class Mode { Create, Update };
+
+    std::optional<QString> name;
+    std::optional<QString> description;
+    std::optional<Connector> connector;
+    std::optional<QString> apiBase; // "" clears it
+    std::optional<bool> relativeTarget;
+    std::optional<QString> authHeaderFormat;
+    std::optional<QStringList> allowedHosts; // lower-cased host names
+    std::optional<QStringList> bodyPlaceholderFields;
+    std::optional<QString> value; // Create only; the secret, never echoed
+
+    // Unknown keys, wrong types and every single-field rule are refused with InvalidRequest
+    // (error.field() names the key), in the order the fields are listed above. On Update
+    // `currentName` is the credential's name: a different "name" or any "value" is refused.
+    static core::Result<CredentialInput> decode(const QJsonObject &body, Mode mode,
+                                                const QString &currentName = {});
+    // Only the fields that are set.
+    QJsonObject encode() const;
+    // Applies the set fields to `credential` and checks the result (Credential::validate()).
+    // On Create without allowed_hosts the default is the host of api_base.
+    core::Result<void> applyTo(Credential &credential, Mode mode) const;
+};
+
+// PUT /admin/credentials/{name}/value.
+struct CredentialValueInput
+{
+    QString value;
+    static core::Result<CredentialValueInput> decode(const QJsonObject &body);
+    QJsonObject encode() const;
+};
+
+// A credential value is at most this many bytes of UTF-8.
+inline constexpr qsizetype kMaxCredentialValueBytes = 64 * 1024;
+core::Result<void> checkCredentialValue(const QString &value);
+// auth_header_format: {value} exactly once, on one line, at most 512 characters.
+core::Result<void> checkAuthHeaderFormat(const QString &format);
+
+} // namespace tap::api

@@ -1,0 +1,17 @@
+#include "api/deleted.h"
+
+#include "api/keys.h"
+
+namespace tap::api {
+
+QJsonObject Deleted::encode() const
+{
+    QJsonObject o{ { key::kStatus, status } };
+    if (!key.isEmpty())
+        o.insert(key, value);
+    if (!message.isEmpty())
+        o.insert(key::kMessage, message);
+    return o;
+}
+
+} // namespace tap::api

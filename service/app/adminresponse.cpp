@@ -1,0 +1,32 @@
+#include "app/adminresponse.h"
+
+namespace tap::app {
+
+int successStatus(Success success)
+{
+    switch (success) {
+    case Success::Ok:
+        return 200;
+    case Success::Created:
+        return 201;
+    }
+    Q_UNREACHABLE();
+}
+
+http::Response errorResponse(const core::Error &error)
+{
+    http::Response r = http::Response::error(error);
+    r.setHeader("Cache-Control", "no-store");
+    return r;
+}
+
+http::Response toResponse(const admin::Outcome &outcome)
+{
+    if (!outcome)
+        return errorResponse(outcome.error());
+    http::Response r = http::Response::json(outcome->status, outcome->body);
+    r.setHeader("Cache-Control", "no-store");
+    return r;
+}
+
+} // namespace tap::app
