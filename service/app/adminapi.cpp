@@ -142,7 +142,7 @@ void AdminApi::addTeamRoutes(http::Router &router)
                }));
     router.add("POST", QStringLiteral("/admin/members/<arg>/chat-link"),
                authed([this](const Call &c, const Actor &a) {
-                   return m_chatLinks.create(a, c.arg(0));
+                   return toResponse(m_chatLinks.create(a, c.arg(0)));
                }));
 }
 
