@@ -16,6 +16,9 @@ test_pkgs=(
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools
   chromium fonts-dejavu-core
   clang libclang-rt-14-dev  # tests/fuzz: libFuzzer, ASan and UBSan runtimes of Debian's clang 14
+  # tests/packaging: cpack's dpkg-shlibdeps, lintian, systemd-analyze, and what the packages
+  # depend on beyond the build packages (dpkg -i does not fetch dependencies)
+  dpkg-dev lintian systemd adduser qt6-translations-l10n
 )
 
 pkgs=("${build_pkgs[@]}")

@@ -1,5 +1,6 @@
 // tapd: the TAP credential proxy service.
 #include "app/app.h"
+#include "app/sdnotify.h"
 #include "core/logging.h"
 #include "crypto/process.h"
 
@@ -15,9 +16,9 @@ namespace {
 
 int s_signalPipe[2] = { -1, -1 };
 
-void onSignal(int)
+void onSignal(int signal)
 {
-    const char c = 1;
+    const char c = char(signal);
     (void)!::write(s_signalPipe[1], &c, 1); // async-signal-safe: the event loop does the rest
 }
 
@@ -31,6 +32,7 @@ void installSignalHandlers()
     sa.sa_flags = SA_RESTART;
     ::sigaction(SIGTERM, &sa, nullptr);
     ::sigaction(SIGINT, &sa, nullptr);
+    ::sigaction(SIGHUP, &sa, nullptr);
     ::signal(SIGPIPE, SIG_IGN);
 }
 
@@ -81,11 +83,26 @@ int main(int argc, char *argv[])
     std::printf("tapd listening on http://%s:%u\n",
                 qUtf8Printable(parsed->config.listenAddress.toString()), unsigned(app.port()));
     std::fflush(stdout);
+    // systemd (Type=notify): the database is open and migrated, the keys are loaded and the
+    // listeners accept connections.
+    const QByteArray ready = "READY=1\nSTATUS=listening on port " + QByteArray::number(app.port());
+    tap::app::sdNotify(ready);
 
     QSocketNotifier notifier(s_signalPipe[0], QSocketNotifier::Read);
     QObject::connect(&notifier, &QSocketNotifier::activated, &application, [&] {
         char c = 0;
-        while (::read(s_signalPipe[0], &c, 1) > 0) { }
+        bool stop = false;
+        while (::read(s_signalPipe[0], &c, 1) > 0)
+            stop = stop || c != SIGHUP;
+        if (!stop) {
+            // The configuration is read once at start (flags and environment, which a running
+            // process cannot re-read): SIGHUP changes nothing and must not stop the service.
+            tap::core::logEvent(tap::core::lcApp(), QtWarningMsg,
+                                QStringLiteral("SIGHUP ignored: configuration changes take effect "
+                                               "after a restart (systemctl restart tapd)"));
+            return;
+        }
+        tap::app::sdNotify("STOPPING=1");
         tap::core::logEvent(tap::core::lcApp(), QtInfoMsg, QStringLiteral("shutting down"));
         app.stop(10'000);
         QCoreApplication::quit();
