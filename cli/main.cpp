@@ -2,6 +2,7 @@
 #include "commands.h"
 #include "completion.h"
 #include "context.h"
+#include "migrate/migrate.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -22,7 +23,7 @@ int main(int argc, char *argv[])
         QTextStream(stdout) << "tap " << TAP_VERSION << '\n';
         return kOk;
     }
-    const QList<Command> commands = allCommands();
+    const QList<Command> commands = allCommands() + migrateCommands();
     // Generated from the command table (installed by the build: see cli/CMakeLists.txt).
     if (args == QStringList{ u"completion"_s, u"bash"_s }) {
         QTextStream(stdout) << bashCompletion(commands, allAliases());
