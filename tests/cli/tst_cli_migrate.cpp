@@ -268,7 +268,10 @@ void TestCliMigrate::badInput()
     // Generated from the command table: completion and man page know the command.
     const Run bash = w.tap({ u"completion"_s, u"bash"_s }, {}, false);
     QVERIFY(bash.out.contains("\"migrate\") opts=\"--from --to --data-dir --master-key-file"));
-    QVERIFY(w.tap({ u"--generate-man"_s }, {}, false).out.contains(".SS tap migrate"));
+    QVERIFY(bash.out.contains("--data-dir) COMPREPLY=($(compgen -d"));
+    const QByteArray man = w.tap({ u"--generate-man"_s }, {}, false).out;
+    QVERIFY(man.contains(".SS tap migrate"));
+    QVERIFY(man.contains(".B TAP_MIGRATE_TO"));
 }
 
 QTEST_GUILESS_MAIN(TestCliMigrate)
