@@ -11,6 +11,8 @@
 #include <QFileInfo>
 #include <QLoggingCategory>
 
+#include <memory>
+
 #include <unistd.h>
 
 namespace tap::cli {
@@ -112,12 +114,39 @@ int resolve(Context &ctx, const Invocation &inv, Settings *s)
     return kOk;
 }
 
-void printTable(Context &ctx, const migrate::TableResult &t)
+QString tableLine(const migrate::TableResult &t)
 {
-    ctx.print(u"  %1 %2 %3%4"_s.arg(t.name.leftJustified(24))
-                      .arg(t.rows, 9)
-                      .arg(t.rows == 1 ? u"row "_s : u"rows"_s)
-                      .arg(t.skipped ? u"  (copied before the interruption)"_s : QString()));
+    return u"  %1 %2 %3%4"_s.arg(t.name.leftJustified(24))
+            .arg(t.rows, 9)
+            .arg(t.rows == 1 ? u"row "_s : u"rows"_s)
+            .arg(t.skipped ? u"  (copied before the interruption)"_s : QString());
+}
+
+// Progress on stdout; nothing (not even the header) until the checks have passed and the copy
+// starts, so that a refusal prints only its one line on stderr.
+void showProgress(Context &ctx, migrate::Copier &copier, const QString &header)
+{
+    auto started = std::make_shared<bool>(false);
+    auto say = [&ctx, started, header](const QString &line) {
+        if (!std::exchange(*started, true))
+            ctx.print(header);
+        ctx.print(line);
+    };
+    copier.onTable = [say](const migrate::TableResult &t) { say(tableLine(t)); };
+    copier.onNote = say;
+}
+
+// A test hook (tests/cli/tst_cli_migrate.cpp): TAP_MIGRATE_TEST_ABORT_IN=<table> dies inside
+// that table's transaction, as a crash or a kill would, to prove that running again resumes.
+void installTestHook(migrate::Copier &copier)
+{
+    const QString table = qEnvironmentVariable("TAP_MIGRATE_TEST_ABORT_IN");
+    if (table.isEmpty())
+        return;
+    copier.beforeCommit = [table](const QString &current) {
+        if (current == table)
+            ::_exit(3);
+    };
 }
 
 QJsonObject toJson(const Settings &s, const migrate::Summary &sum)
@@ -135,6 +164,22 @@ QJsonObject toJson(const Settings &s, const migrate::Summary &sum)
              { u"rows"_s, sum.rows },
              { u"row_counts_match"_s, true },
              { u"sealed_values"_s, sum.sealedValues } };
+}
+
+void printSummary(Context &ctx, const Settings &s, const migrate::Summary &sum)
+{
+    if (ctx.json()) {
+        ctx.printJson(toJson(s, sum));
+        return;
+    }
+    ctx.print(u"Done: %1 tables, %2 rows (schema version %3); row counts match; %4 sealed values "
+              "open with the master key from %5."_s.arg(sum.tables.size())
+                      .arg(sum.rows)
+                      .arg(sum.schemaVersion)
+                      .arg(sum.sealedValues)
+                      .arg(s.keySource));
+    ctx.print(u"Next: start tapd with --database (or TAP_DATABASE_URL) set to the target and the "
+              "same master key."_s);
 }
 
 int run(Context &ctx, const Invocation &inv)
@@ -158,46 +203,13 @@ int run(Context &ctx, const Invocation &inv)
                 u"cannot open the target %1: %2"_s.arg(s.to.redacted(), target.error().message()));
     core::SystemClock clock;
     migrate::Copier copier(*source.value(), *target.value(), keys, clock);
-    // Nothing on stdout until the checks have passed and the copy starts.
-    bool started = false;
-    if (!ctx.json()) {
-        auto start = [&] {
-            if (!std::exchange(started, true))
-                ctx.print(u"Copying %1 → %2"_s.arg(s.from.redacted(), s.to.redacted()));
-        };
-        copier.onTable = [&, start](const migrate::TableResult &t) {
-            start();
-            printTable(ctx, t);
-        };
-        copier.onNote = [&, start](const QString &note) {
-            start();
-            ctx.print(note);
-        };
-    }
-    // A test hook (tests/cli/tst_cli_migrate.cpp): dies inside a table's transaction, as a
-    // crash or a kill would, to prove that running again resumes.
-    const QString abortIn = qEnvironmentVariable("TAP_MIGRATE_TEST_ABORT_IN");
-    if (!abortIn.isEmpty()) {
-        copier.beforeCommit = [&](const QString &table) {
-            if (table == abortIn)
-                ::_exit(3);
-        };
-    }
+    if (!ctx.json())
+        showProgress(ctx, copier, u"Copying %1 → %2"_s.arg(s.from.redacted(), s.to.redacted()));
+    installTestHook(copier);
     auto summary = copier.run(inv.has(u"force"_s));
     if (!summary)
         return ctx.error(summary.error().message());
-    if (ctx.json()) {
-        ctx.printJson(toJson(s, summary.value()));
-        return kOk;
-    }
-    ctx.print(u"Done: %1 tables, %2 rows (schema version %3); row counts match; %4 sealed values "
-              "open with the master key from %5."_s.arg(summary->tables.size())
-                      .arg(summary->rows)
-                      .arg(summary->schemaVersion)
-                      .arg(summary->sealedValues)
-                      .arg(s.keySource));
-    ctx.print(u"Next: start tapd with --database (or TAP_DATABASE_URL) set to the target and the "
-              "same master key."_s);
+    printSummary(ctx, s, summary.value());
     return kOk;
 }
 

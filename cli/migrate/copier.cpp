@@ -104,27 +104,8 @@ Result<void> Copier::prepareTarget(bool force, Summary &summary)
     if (!tables)
         return tables.error();
     if (tables->contains(kState) && !force) {
-        QSqlQuery q(m_target.connection());
-        if (!q.exec(u"SELECT table_name, rows, source FROM "_s + kState))
-            return Error(ErrorCode::Unavailable,
-                         u"reading the migration state: "_s + driverReason(q.lastError()));
-        QString source;
-        while (q.next()) {
-            if (q.value(0).toString().isEmpty())
-                source = q.value(2).toString();
-            else
-                m_done.insert(q.value(0).toString(), q.value(1).toLongLong());
-        }
-        if (source != identity())
-            return Error(ErrorCode::Conflict,
-                         u"the target holds an unfinished migration from another source (%1); "
-                         "--force starts over"_s.arg(source));
         summary.resumed = true;
-        if (onNote)
-            onNote(u"resuming an interrupted migration: %1 of %2 tables were copied"_s
-                           .arg(m_done.size())
-                           .arg(tableOrder().size()));
-        return {};
+        return resume();
     }
     QStringList filled;
     for (const QString &t : tableOrder()) {
@@ -140,6 +121,30 @@ Result<void> Copier::prepareTarget(bool force, Summary &summary)
                      "copies again"_s.arg(filled.join(u", ")));
     summary.forced = force && (!filled.isEmpty() || tables->contains(kState));
     return startFresh(force);
+}
+
+Result<void> Copier::resume()
+{
+    QSqlQuery q(m_target.connection());
+    if (!q.exec(u"SELECT table_name, rows, source FROM "_s + kState))
+        return Error(ErrorCode::Unavailable,
+                     u"reading the migration state: "_s + driverReason(q.lastError()));
+    QString source;
+    while (q.next()) {
+        if (q.value(0).toString().isEmpty())
+            source = q.value(2).toString();
+        else
+            m_done.insert(q.value(0).toString(), q.value(1).toLongLong());
+    }
+    if (source != identity())
+        return Error(ErrorCode::Conflict,
+                     u"the target holds an unfinished migration from another source (%1); "
+                     "--force starts over"_s.arg(source));
+    if (onNote)
+        onNote(u"resuming an interrupted migration: %1 of %2 tables were copied"_s
+                       .arg(m_done.size())
+                       .arg(tableOrder().size()));
+    return {};
 }
 
 Result<void> Copier::startFresh(bool emptyFirst)

@@ -63,6 +63,7 @@ public:
 private:
     core::Result<int> checkSource();
     core::Result<void> prepareTarget(bool force, Summary &summary);
+    core::Result<void> resume();
     core::Result<void> startFresh(bool emptyFirst);
     core::Result<void> copyAll(Summary &summary);
     core::Result<qint64> copyTable(const QString &table);

@@ -133,6 +133,7 @@ private slots:
     void copyServesTheTeam();
     void nonEmptyTargetAndResume();
     void wrongMasterKey();
+    void damagedSealedValue();
     void badInput();
 };
 
@@ -206,16 +207,33 @@ void TestCliMigrate::nonEmptyTargetAndResume()
     QProcessEnvironment crash;
     crash.insert(u"TAP_MIGRATE_TEST_ABORT_IN"_s, u"agents"_s);
     QCOMPARE(migrate(w, target, {}, crash).code, 3);
+    // Again, in human mode, killed inside "approvals": it resumed where the first run stopped.
+    crash.insert(u"TAP_MIGRATE_TEST_ABORT_IN"_s, u"approvals"_s);
+    w.extraEnv = crash;
+    w.extraEnv.insert(u"TAP_MIGRATE_TO"_s, target);
+    QStringList human = sourceArgs(w);
+    human.removeAll(u"--json"_s);
+    const Run second = w.tap(human, {}, false);
+    QCOMPARE(second.code, 3);
+    const QString out = text(second.out);
+    QVERIFY2(out.startsWith(u"Copying sqlite:"_s), qPrintable(out));
+    QVERIFY2(out.contains(u"resuming an interrupted migration: 10 of 24 tables were copied"_s),
+             qPrintable(out));
+    static const QRegularExpression teams(
+            u"\\n  teams +1 row +\\(copied before the interruption\\)\\n"_s);
+    static const QRegularExpression agents(u"\\n  agents +1 row *\\n"_s);
+    QVERIFY2(teams.match(out).hasMatch() && agents.match(out).hasMatch(), qPrintable(out));
+    QVERIFY2(!out.contains(u"approvals"_s), qPrintable(out));
 
     const Run resumed = migrate(w, target);
     TAP_OK(resumed);
     const QJsonObject summary = resumed.json();
     QCOMPARE(summary.value(u"resumed"_s).toBool(), true);
     QCOMPARE(tableEntry(summary, u"teams"_s).value(u"skipped"_s).toBool(), true);
-    QCOMPARE(tableEntry(summary, u"roles"_s).value(u"skipped"_s).toBool(), true);
-    QCOMPARE(tableEntry(summary, u"agents"_s).value(u"skipped"_s).toBool(), false);
+    QCOMPARE(tableEntry(summary, u"agents"_s).value(u"skipped"_s).toBool(), true);
+    QCOMPARE(tableEntry(summary, u"approvals"_s).value(u"skipped"_s).toBool(), false);
+    QCOMPARE(tableEntry(summary, u"approvals"_s).value(u"rows"_s).toInt(), 1);
     QCOMPARE(tableEntry(summary, u"agents"_s).value(u"rows"_s).toInt(), 1);
-    QCOMPARE(tableEntry(summary, u"teams"_s).value(u"rows"_s).toInt(), 1);
     QCOMPARE(summary.value(u"row_counts_match"_s).toBool(), true);
 
     // Finished: now the target is not empty, and only --force copies again.
@@ -245,6 +263,28 @@ void TestCliMigrate::wrongMasterKey()
     TAP_FAILS(migrate(w, target, {}, env), 1, "TAP_MASTER_KEY");
     // Nothing was written: the right key then copies without --force.
     TAP_OK(migrate(w, target));
+}
+
+void TestCliMigrate::damagedSealedValue()
+{
+    World w;
+    Team t;
+    QVERIFY(populate(w, t));
+    {
+        auto url = tap::store::DatabaseUrl::parse(u"sqlite:"_s + w.tapd.dataDir() + u"/tap.db"_s);
+        auto db = tap::store::Database::open(url.value());
+        QVERIFY(db);
+        auto q = db.value()->exec(u"SELECT sealed_request FROM approvals WHERE id = ?"_s,
+                                  { text(t.txn) });
+        QVERIFY(q && q->next());
+        QByteArray sealed = q->value(0).toByteArray();
+        sealed[sealed.size() - 1] = char(sealed.back() ^ 1);
+        QVERIFY(db.value()->exec(u"UPDATE approvals SET sealed_request = ? WHERE id = ?"_s,
+                                 { sealed, text(t.txn) }));
+    }
+    const QString target = freshTarget(w.home);
+    QVERIFY(!target.isEmpty());
+    TAP_FAILS(migrate(w, target), 1, QByteArray("approvals.sealed_request of " + t.txn));
 }
 
 void TestCliMigrate::badInput()
