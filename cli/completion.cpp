@@ -17,16 +17,18 @@ QString optionWords(const Command &c)
     return words.join(u' ');
 }
 
-QString fileOptions(const QList<Command> &commands)
+// The options whose value is a file (PATH) or a directory (DIR), as a case pattern.
+QString fileOptions(const QList<Command> &commands, const QString &valueName = u"PATH"_s)
 {
     QStringList names;
     for (const Command &c : commands) {
         for (const Option &o : c.options) {
-            if (o.valueName == u"PATH"_s && !names.contains(u"--"_s + o.name))
+            if (o.valueName == valueName && !names.contains(u"--"_s + o.name))
                 names << u"--"_s + o.name;
         }
     }
-    return names.join(u'|');
+    // An empty case pattern would be a syntax error: a word no option can be instead.
+    return names.isEmpty() ? u"--tap-none"_s : names.join(u'|');
 }
 
 // groff: a leading dot or quote, and backslashes, must be escaped.
@@ -63,9 +65,11 @@ QString bashCompletion(const QList<Command> &commands, const QList<Alias> &alias
             "    fi\n"
             "    case \"$prev\" in\n"
             "        %2) COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n"
+            "        %3) COMPREPLY=($(compgen -d -- \"$cur\")); return ;;\n"
             "    esac\n"
             "    key=\"${COMP_WORDS[1]}\"\n"
-            "    case \"$key\" in\n"_s.arg(nouns.join(u' '), fileOptions(commands));
+            "    case \"$key\" in\n"_s.arg(nouns.join(u' '), fileOptions(commands),
+                                           fileOptions(commands, u"DIR"_s));
     for (auto it = verbs.cbegin(); it != verbs.cend(); ++it)
         s += u"        %1)\n"
              "            if [[ $cword -eq 2 ]]; then\n"
@@ -98,6 +102,10 @@ QString manPage(const QList<Command> &commands, const QList<Alias> &aliases)
             "\\fI$XDG_CONFIG_HOME/tap/session.json\\fR (mode 0600). Secrets are never taken "
             "from the command line: they are read from a no\\-echo prompt, a file "
             "(\\fB\\-\\-value\\-file\\fR, \\fB\\-\\-password\\-file\\fR) or standard input.\n"
+            ".PP\nOn the machine where \\fBtapd\\fR runs, start with \\fBtap init\\fR (data "
+            "directory, master key, first account and session); \\fBtap test\\fR "
+            "\\fICREDENTIAL\\fR "
+            "then sends one request through /forward and shows the verdict of each step.\n"
             ".SH GLOBAL OPTIONS\n"
             ".TP\n.B \\-\\-json\nmachine\\-readable JSON output (JSON lines for \\fBtap logs\\fR)\n"
             ".TP\n.BI \\-\\-url \" URL\"\nthe server (default: TAP_URL, then the logged\\-in "

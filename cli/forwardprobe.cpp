@@ -35,10 +35,12 @@ QJsonObject tapdError(const QJsonObject &body)
 
 bool isApproval(const Answer &a, const QJsonObject &audit)
 {
+    const QString decision = audit.value(u"decision"_s).toString();
+    if (decision == u"auto"_s || decision == u"approved"_s || decision == u"rejected"_s)
+        return false; // an upstream's own 202
     if (audit.value(u"detail"_s).toObject().value(u"approval"_s).toString() == u"pending"_s)
         return true;
-    return audit.isEmpty() && a.status == 202
-            && a.body.value(u"status"_s).toString() == u"pending"_s
+    return a.status == 202 && a.body.value(u"status"_s).toString() == u"pending"_s
             && a.body.value(u"txn_id"_s).isString();
 }
 

@@ -35,11 +35,15 @@ QString mode(mode_t m)
 
 // Root creating tapd's files would leave them root's, which a tapd running as its own user
 // (packaging/tapd.service: User=tap) could not use.
-bool rootWouldOwn(const QString &parent)
+bool rootWouldOwn(const QString &path)
 {
+    if (::geteuid() != 0)
+        return false;
+    QString existing = QDir::cleanPath(QDir(path).absolutePath());
     struct stat st = {};
-    return ::geteuid() == 0
-            && (::stat(QFile::encodeName(parent).constData(), &st) != 0 || st.st_uid != 0);
+    while (::stat(QFile::encodeName(existing).constData(), &st) != 0 && existing != u"/"_s)
+        existing = QFileInfo(existing).absolutePath(); // the nearest existing ancestor
+    return st.st_uid != 0;
 }
 
 const QString kAsServiceUser = u"run 'tap init' as the user tapd runs as"_s;
