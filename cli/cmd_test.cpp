@@ -227,6 +227,12 @@ int Tester::run()
     const probe::Answer answer =
             probe::forward(m_ctx.url(), m_key, m_credential, m_target, m_method.toLatin1());
     m_key.fill('\0');
+    if (answer.interrupted) {
+        removeAgent();
+        return m_ctx.error(
+                u"interrupted; nothing was reported"_s
+                + (m_agentDeleted ? u" (the temporary agent was deleted)"_s : QString()));
+    }
     if (answer.status == 0) {
         removeAgent();
         return m_ctx.error(

@@ -6,7 +6,13 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QSet>
+#include <QSocketNotifier>
 #include <QUrl>
+
+#include <csignal>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace tap::cli::probe {
 
@@ -44,6 +50,54 @@ bool isApproval(const Answer &a, const QJsonObject &audit)
             && a.body.value(u"txn_id"_s).isString();
 }
 
+// Ctrl-C (or SIGTERM) while the request is out: the signal only writes to a pipe, and the
+// event loop aborts the request, so that the caller still deletes its temporary agent.
+int g_signalPipe[2] = { -1, -1 };
+
+extern "C" void onSignal(int)
+{
+    const char c = 1;
+    [[maybe_unused]] const ssize_t n = ::write(g_signalPipe[1], &c, 1);
+}
+
+class Interruptible
+{
+public:
+    explicit Interruptible(QNetworkReply *reply)
+    {
+        if (::pipe2(g_signalPipe, O_CLOEXEC | O_NONBLOCK) != 0)
+            return;
+        struct sigaction sa = {};
+        sa.sa_handler = onSignal;
+        sigemptyset(&sa.sa_mask);
+        ::sigaction(SIGINT, &sa, &m_oldInt);
+        ::sigaction(SIGTERM, &sa, &m_oldTerm);
+        m_notifier = std::make_unique<QSocketNotifier>(g_signalPipe[0], QSocketNotifier::Read);
+        QObject::connect(m_notifier.get(), &QSocketNotifier::activated, reply, [this, reply] {
+            m_interrupted = true;
+            reply->abort();
+        });
+    }
+    ~Interruptible()
+    {
+        if (!m_notifier)
+            return;
+        m_notifier.reset();
+        ::sigaction(SIGINT, &m_oldInt, nullptr);
+        ::sigaction(SIGTERM, &m_oldTerm, nullptr);
+        ::close(g_signalPipe[0]);
+        ::close(g_signalPipe[1]);
+    }
+    Q_DISABLE_COPY_MOVE(Interruptible)
+    bool interrupted() const { return m_interrupted; }
+
+private:
+    std::unique_ptr<QSocketNotifier> m_notifier;
+    struct sigaction m_oldInt = {};
+    struct sigaction m_oldTerm = {};
+    bool m_interrupted = false;
+};
+
 } // namespace
 
 Answer forward(const QString &baseUrl, const QByteArray &key, const QString &credential,
@@ -60,13 +114,16 @@ Answer forward(const QString &baseUrl, const QByteArray &key, const QString &cre
     request.setRawHeader("X-TAP-Method", method);
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("text/plain"));
     QNetworkReply *reply = network.post(request, QByteArray());
+    Interruptible interruptible(reply);
     QEventLoop loop;
     QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
     loop.exec();
     Answer a;
+    a.interrupted = interruptible.interrupted();
     a.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     a.requestId = reply->rawHeader("X-TAP-Request-Id");
-    a.body = QJsonDocument::fromJson(reply->read(1 << 20)).object();
+    if (reply->isOpen())
+        a.body = QJsonDocument::fromJson(reply->read(1 << 20)).object();
     if (a.status == 0)
         a.networkError = reply->errorString();
     delete reply;

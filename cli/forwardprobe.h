@@ -17,9 +17,11 @@ struct Answer
     QByteArray requestId; // X-TAP-Request-Id
     QJsonObject body; // when it is a JSON object (kept for the error shape and the 202)
     QString networkError;
+    bool interrupted = false; // by SIGINT or SIGTERM while waiting
 };
 
 // POST <baseUrl>/forward with no body, redirects not followed; the key is sent only there.
+// SIGINT and SIGTERM abort it (status 0, `interrupted`) instead of ending the process.
 Answer forward(const QString &baseUrl, const QByteArray &key, const QString &credential,
                const QString &target, const QByteArray &method);
 

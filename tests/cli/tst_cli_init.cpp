@@ -148,6 +148,26 @@ void TestCliInit::existingAccount()
     QCOMPARE(in.json().value(u"changed"_s).toBool(), true);
     QCOMPARE(outbox(w), mails);
     TAP_OK(w.tap({ u"whoami"_s }));
+
+    // Signed up earlier but never verified: init takes the code from the outbox, verifies and
+    // logs in.
+    const QString later = u"later@example.test"_s;
+    const QByteArray password = "a-later-password-long-enough";
+    const HttpResponse signup = w.tapd.client().post("/signup",
+                                                     { { u"team_name"_s, u"later-team"_s },
+                                                       { u"email"_s, later },
+                                                       { u"password"_s, text(password) } });
+    QCOMPARE(signup.status, 201);
+    const qsizetype mailsBefore = outbox(w).size();
+    const Run verified = w.tap({ u"init"_s, u"--data-dir"_s, w.tapd.dataDir(), u"--email"_s, later,
+                                 u"--password-stdin"_s, u"--json"_s },
+                               password + '\n');
+    TAP_OK(verified);
+    QCOMPARE(verified.json()[u"account"_s][u"status"_s].toString(), u"verified"_s);
+    QCOMPARE(verified.json()[u"account"_s][u"team_name"_s].toString(), u"later-team"_s);
+    QCOMPARE(outbox(w).size(), mailsBefore); // the code of the sign-up was still good
+    QVERIFY(!verified.out.contains(password) && !verified.err.contains(password));
+    QVERIFY(!verified.out.contains(w.tapd.verificationCode(later).toLatin1()));
 }
 
 // tapd not started yet: init makes the data directory and key as tapd would, then says to

@@ -4,6 +4,8 @@
 // the temporary agent is always deleted and no secret (credential value, agent key) is printed.
 #include "clitest.h"
 
+#include <csignal>
+
 using namespace Qt::Literals::StringLiterals;
 using namespace tap::test;
 using namespace tap::test::cli;
@@ -63,6 +65,7 @@ private slots:
     void forwardedAndRefused();
     void approvalGivenKeyAndRate();
     void unknownCredentialAndServerDown();
+    void interruptedStillDeletesAgent();
 
 private:
     bool prepare(World &w, Upstream &up, const QString &team);
@@ -198,6 +201,36 @@ void TestCliTest::unknownCredentialAndServerDown()
     const Run down = w.tap({ u"test"_s, u"echo"_s });
     TAP_FAILS(down, 1, "cannot reach the TAP server");
     QCOMPARE(down.err.count('\n'), 1);
+}
+
+// Ctrl-C while the request waits for a slow upstream: tap ends with one line, and the
+// temporary agent is deleted all the same.
+void TestCliTest::interruptedStillDeletesAgent()
+{
+    World w;
+    Upstream up;
+    QVERIFY(prepare(w, up, u"cli-test-int"_s));
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(u"HOME"_s, w.home.path());
+    env.insert(u"XDG_CONFIG_HOME"_s, w.home.path() + u"/config"_s);
+    env.insert(u"TAP_URL"_s, w.url());
+    env.remove(u"TAP_SESSION"_s);
+    p.setProcessEnvironment(env);
+    const int before = up.count();
+    p.start(qEnvironmentVariable("TAP_CLI_BINARY"),
+            { u"test"_s, u"echo"_s, u"--target"_s, text(up.url("/slow?ms=25000")) });
+    QVERIFY(p.waitForStarted(kCliTimeoutMs));
+    p.closeWriteChannel();
+    QTRY_VERIFY_WITH_TIMEOUT(up.count() > before, kCliTimeoutMs);
+    QCOMPARE(agentIds(w).size(), 1);
+    ::kill(pid_t(p.processId()), SIGINT);
+    QVERIFY(p.waitForFinished(kCliTimeoutMs));
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(p.exitCode(), 1);
+    const QByteArray err = p.readAllStandardError();
+    QVERIFY2(err.startsWith("tap: interrupted") && err.count('\n') == 1, err.constData());
+    QCOMPARE(agentIds(w), QStringList());
 }
 
 QTEST_GUILESS_MAIN(TestCliTest)
