@@ -323,21 +323,28 @@ bool Init::saveSession(const Context::Reply &login, const QString &status)
 
 void Init::nextSteps()
 {
-    const QStringList steps{
-        u"tap add NAME --api-base https://api.example.com   store a credential (value prompted)"_s,
-        u"tap agent create --name my-agent --credentials NAME   an agent (its key is shown once)"_s,
-        u"tap test NAME   one request through /forward, verdict of each step"_s,
-        u"tap status   health, counts and pending approvals"_s,
+    const QList<std::pair<QString, QString>> steps{
+        { u"tap add NAME --api-base https://api.example.com"_s,
+          u"store a credential (its value is prompted)"_s },
+        { u"tap policy set NAME --auto-approve-methods GET"_s,
+          u"what goes through without approval"_s },
+        { u"tap agent create --name my-agent --credentials NAME"_s,
+          u"an agent (its API key is shown once)"_s },
+        { u"tap test NAME"_s, u"one request through /forward, step by step"_s },
+        { u"tap status"_s, u"health, counts and pending approvals"_s },
     };
+    QJsonArray commands;
+    for (const auto &step : steps)
+        commands.append(step.first);
     m_out.insert(u"changed"_s, m_changed);
     m_out.insert(u"session_file"_s, SessionFile::path());
-    m_out.insert(u"next_steps"_s, QJsonArray::fromStringList(steps));
+    m_out.insert(u"next_steps"_s, commands);
     if (m_ctx.json())
         return m_ctx.printJson(m_out);
     m_ctx.print(m_changed ? QString() : u"\nEverything was already in place; nothing changed."_s);
     m_ctx.print(u"Next steps:"_s);
-    for (const QString &step : steps)
-        m_ctx.print(u"  "_s + step);
+    for (const auto &[command, what] : steps)
+        m_ctx.print(u"  "_s + command.leftJustified(54) + what);
 }
 
 int Init::run()

@@ -223,9 +223,12 @@ QString summary(const QJsonObject &o)
     const QString id = o.value(u"request_id"_s).toString();
     QString text;
     if (outcome == u"forwarded"_s) {
-        text = u"Forwarded: the upstream answered HTTP %1 (request %2)."_s
-                       .arg(o.value(u"upstream_status"_s).toInt())
-                       .arg(id);
+        const int status = o.value(u"upstream_status"_s).toInt();
+        text = u"Forwarded: the upstream answered HTTP %1 (request %2)."_s.arg(status).arg(id);
+        if (status == 401 || status == 403)
+            text += u" The upstream refused the credential: check its value ('tap credential "
+                    "set-value %1') and the API it is meant for."_s.arg(
+                            o.value(u"credential"_s).toString());
     } else if (outcome == u"approval_required"_s) {
         const QJsonObject a = o.value(u"approval"_s).toObject();
         text = a.value(u"cancelled"_s).toBool()
