@@ -379,7 +379,8 @@ QList<Command> initCommands()
               u"the new team's name (lowercase, digits, '-'; default: the host name)"_s },
             { u"password-stdin"_s, {}, u"read the password from stdin"_s },
             { u"password-file"_s, u"PATH"_s, u"read the password from PATH"_s } },
-          u"Run it as the user tapd runs as, after starting tapd; it is safe to run again.\n"
+          u"Run it after starting tapd, as the user tapd runs as (or root); it is safe to run "
+          u"again.\n"
           "The key file and mail outbox follow tapd's TAP_MASTER_KEY_FILE, TAP_MASTER_KEY and "
           "TAP_MAIL_OUTBOX.\n"
           "example: tap init --email me@example.com"_s,
