@@ -16,6 +16,8 @@ QList<Command> linkCommands();
 QList<Command> memberCommands();
 QList<Command> approvalCommands();
 QList<Command> statusCommands(); // status, logs
+QList<Command> initCommands(); // init
+QList<Command> testCommands(); // test
 
 QList<Command> allCommands();
 QList<Alias> allAliases();
