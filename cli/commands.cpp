@@ -7,9 +7,10 @@ using namespace Qt::StringLiterals;
 QList<Command> allCommands()
 {
     QList<Command> all;
-    for (const auto &group : { sessionCommands(), statusCommands(), credentialCommands(),
-                               agentCommands(), roleCommands(), policyCommands(), channelCommands(),
-                               linkCommands(), memberCommands(), approvalCommands() })
+    for (const auto &group :
+         { sessionCommands(), statusCommands(), credentialCommands(), agentCommands(),
+           roleCommands(), policyCommands(), channelCommands(), linkCommands(), memberCommands(),
+           approvalCommands(), configCommands() })
         all += group;
     return all;
 }

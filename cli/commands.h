@@ -16,6 +16,7 @@ QList<Command> linkCommands();
 QList<Command> memberCommands();
 QList<Command> approvalCommands();
 QList<Command> statusCommands(); // status, logs
+QList<Command> configCommands(); // export, apply
 
 QList<Command> allCommands();
 QList<Alias> allAliases();

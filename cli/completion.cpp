@@ -24,6 +24,8 @@ QString fileOptions(const QList<Command> &commands)
         for (const Option &o : c.options) {
             if (o.valueName == u"PATH"_s && !names.contains(u"--"_s + o.name))
                 names << u"--"_s + o.name;
+            if (o.name == u"file"_s && !names.contains(u"-f"_s))
+                names << u"-f"_s; // args.cpp's one-letter spelling
         }
     }
     return names.join(u'|');
