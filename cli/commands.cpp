@@ -7,11 +7,11 @@ using namespace Qt::StringLiterals;
 QList<Command> allCommands()
 {
     QList<Command> all;
-    for (const auto &group :
-         { sessionCommands(), statusCommands(), credentialCommands(), agentCommands(),
-           roleCommands(), policyCommands(), channelCommands(), linkCommands(), memberCommands(),
-           approvalCommands(), configCommands() })
+    for (const auto &group : { sessionCommands(), statusCommands(), credentialCommands(),
+                               agentCommands(), roleCommands(), policyCommands(), channelCommands(),
+                               linkCommands(), memberCommands(), approvalCommands() })
         all += group;
+    all += configCommands(); // export, apply
     return all;
 }
 

@@ -113,6 +113,7 @@ private:
     }
     bool section(Kind kind, const Node &list, State &out);
     bool item(Kind kind, const Node &n, Resource &r);
+    bool choices(Kind kind, const Node &n, const QJsonObject &values);
     bool value(const Field &f, const Node &n, QJsonValue &out);
     bool text(const Field &f, const Node &n, QString &out);
     bool list(const Field &f, const Node &n, QJsonValue &out);
@@ -291,11 +292,10 @@ bool Reader::item(Kind kind, const Node &n, Resource &r)
         return false;
     values.remove(secret);
     for (const Field &f : fields) {
-        if (f.def.isUndefined() || (f.def.isNull() && f.type == Type::Text)) {
-            const bool optional = f.key == u"description";
-            if (!optional && values.value(f.key).toString().isEmpty() && f.key != secret)
-                return fail(n, u"%1 without '%2'"_s.arg(kindName(kind), f.key));
-        }
+        const bool required = f.def.isUndefined() || (f.def.isNull() && f.type == Type::Text);
+        if (required && f.key != u"description" && f.key != secret
+            && values.value(f.key).toString().isEmpty())
+            return fail(n, u"%1 without '%2'"_s.arg(kindName(kind), f.key));
     }
     if (kind == Kind::Link)
         r.name = values.value(u"home_team"_s).toString() + u'/'
@@ -304,9 +304,38 @@ bool Reader::item(Kind kind, const Node &n, Resource &r)
         r.name = values.take(u"name"_s).toString();
     if (kind == Kind::Credential && values.value(u"description"_s).toString().isEmpty())
         values.insert(u"description"_s, r.name);
-    if (!secret.isEmpty())
-        values.remove(secret);
     r.fields = values;
+    return choices(kind, n, values);
+}
+
+// The closed sets the server would refuse midway: checked before anything is sent.
+bool Reader::choices(Kind kind, const Node &n, const QJsonObject &values)
+{
+    auto oneOf = [&](const QString &key, const QStringList &allowed) {
+        const QString v = values.value(key).toString();
+        if (allowed.contains(v))
+            return true;
+        const Node *at = n.get(key);
+        return fail(at ? *at : n,
+                    u"'%1' must be one of %2, not \"%3\""_s.arg(key, allowed.join(u", "_s), v));
+    };
+    if (kind == Kind::Credential)
+        return oneOf(u"connector"_s, { u"direct"_s, u"sidecar"_s });
+    if (kind != Kind::Channel)
+        return true;
+    if (!oneOf(u"type"_s, { u"telegram"_s, u"matrix"_s, u"desktop"_s }))
+        return false;
+    const QString type = values.value(u"type"_s).toString();
+    const QStringList keys = type == u"telegram" ? QStringList{ u"chat_id"_s }
+            : type == u"matrix"                  ? QStringList{ u"room_id"_s }
+                                                 : QStringList{};
+    const Node *config = n.get(u"config"_s);
+    for (const QString &k : values.value(u"config"_s).toObject().keys()) {
+        if (!keys.contains(k))
+            return fail(config ? *config : n,
+                        u"unknown key '%1' in the config of a %2 channel (known: %3)"_s.arg(
+                                k, type, keys.isEmpty() ? u"none"_s : keys.join(u", "_s)));
+    }
     return true;
 }
 

@@ -234,6 +234,15 @@ void TestCliConfig::badFilesChangeNothing()
         { "version: 1\ncredentials:\n  - name: c\n    value_from: {env: TAP_CFG_UNSET_VAR}\n",
           "line 4: credential c: environment variable TAP_CFG_UNSET_VAR is not set" },
         { "version: 1\n---\nversion: 1\n", "only one YAML document" },
+        { "version: 1\nchannels:\n  - name: p\n    type: pigeon\n",
+          "line 4: 'type' must be one of telegram, matrix, desktop" },
+        { "version: 1\nchannels:\n  - name: m\n    type: matrix\n    config: {chat_id: 1}\n",
+          "line 5: unknown key 'chat_id' in the config of a matrix channel" },
+        { "version: 1\ncredentials:\n  - name: c\n    connector: carrier-pigeon\n",
+          "line 4: 'connector' must be one of direct, sidecar" },
+        { "version: 1\nagents:\n  - name: a\n    rate_limit_per_hour: -5\n",
+          "line 4: 'rate_limit_per_hour' must be a positive whole number" },
+        { "version: 1\nlinks:\n  - agent: a\n", "line 3: link without 'home_team'" },
         { "", "empty" },
     };
     for (const auto &[content, needle] : cases) {
