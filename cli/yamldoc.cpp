@@ -212,7 +212,7 @@ QString quote(const QString &s)
 // A string that reads back as the same string when written without quotes.
 bool safePlain(const QString &s)
 {
-    static const QRegularExpression word(u"^[A-Za-z_./@][A-Za-z0-9_./@+-]*\\z"_s);
+    static const QRegularExpression word(u"^[A-Za-z_./][A-Za-z0-9_./@+-]*\\z"_s);
     static const QStringList reserved{ u"true"_s, u"false"_s, u"yes"_s, u"no"_s, u"on"_s,
                                        u"off"_s,  u"null"_s,  u"y"_s,   u"n"_s };
     return word.match(s).hasMatch() && !reserved.contains(s.toLower());
