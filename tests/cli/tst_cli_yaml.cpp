@@ -1,5 +1,8 @@
 // cli/yamldoc: what the writer emits reads back as the same strings (quoting of YAML's
 // special words and characters), and the reader's bounds and refusals carry a line number.
+// Also: `tap export` / `tap apply` in the command line grammar, completion and man page.
+#include "commands.h"
+#include "completion.h"
 #include "yamldoc.h"
 
 #include <QTest>
@@ -17,6 +20,7 @@ private slots:
     void typedValuesStayTyped();
     void refusals_data();
     void refusals();
+    void commandLine();
 };
 
 void TestCliYaml::stringsRoundTrip_data()
@@ -152,6 +156,30 @@ void TestCliYaml::refusals()
     QVERIFY(!yaml::parse(input, &err));
     QVERIFY2(err.message.contains(message, Qt::CaseInsensitive), qPrintable(err.message));
     QCOMPARE(err.line, line);
+}
+
+void TestCliYaml::commandLine()
+{
+    const ParseResult r = parse(allCommands(), allAliases(),
+                                { u"apply"_s, u"-f"_s, u"-"_s, u"--dry-run"_s, u"--prune"_s });
+    QCOMPARE(int(r.kind), int(ParseResult::Kind::Run));
+    QCOMPARE(r.invocation.value(u"file"_s), u"-"_s);
+    QVERIFY(r.invocation.has(u"dry-run"_s) && r.invocation.has(u"prune"_s));
+    QCOMPARE(parse(allCommands(), allAliases(), { u"apply"_s, u"--file=t.yaml"_s })
+                     .invocation.value(u"file"_s),
+             u"t.yaml"_s);
+    QCOMPARE(int(parse(allCommands(), allAliases(), { u"apply"_s, u"-x"_s }).kind),
+             int(ParseResult::Kind::Usage));
+    QCOMPARE(int(parse(allCommands(), allAliases(), { u"export"_s, u"x"_s }).kind),
+             int(ParseResult::Kind::Usage));
+
+    const QString bash = bashCompletion(allCommands(), allAliases());
+    QVERIFY(bash.contains(u"\"apply\") opts=\"--file --dry-run --prune --team"_s));
+    QVERIFY(bash.contains(u"\"export\") opts=\"--team"_s));
+    QVERIFY(bash.contains(u"|-f)"_s) || bash.contains(u"|-f|"_s));
+    const QString man = manPage(allCommands(), allAliases());
+    QVERIFY(man.contains(u".SS tap export\n"_s) && man.contains(u".SS tap apply\n"_s));
+    QVERIFY(man.contains(u".SH CONFIGURATION AS CODE"_s));
 }
 
 QTEST_APPLESS_MAIN(TestCliYaml)
