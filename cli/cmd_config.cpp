@@ -111,6 +111,8 @@ int refuse(Context &ctx, const QStringList &errors)
                              .arg(errors.size() == 1 ? QString() : u"s"_s));
 }
 
+void printApplied(Context &ctx, const config::ServerState &server, const config::Plan &plan);
+
 void report(Context &ctx, const config::ServerState &server, const config::Plan &plan,
             const QString &status, bool dryRun)
 {
@@ -151,8 +153,21 @@ void report(Context &ctx, const config::ServerState &server, const config::Plan 
         ctx.print(u"Dry run: %1 change%2 planned, nothing was changed."_s.arg(plan.changes.size())
                           .arg(plan.changes.size() == 1 ? QString() : u"s"_s));
     else
-        ctx.print(u"Applied %1 change%2 to team \"%3\"."_s.arg(plan.changes.size())
-                          .arg(plan.changes.size() == 1 ? QString() : u"s"_s, server.teamName));
+        printApplied(ctx, server, plan);
+}
+
+void printApplied(Context &ctx, const config::ServerState &server, const config::Plan &plan)
+{
+    QStringList agents;
+    for (const Change &c : plan.changes) {
+        if (c.kind == config::Kind::Agent && c.op == Change::Op::Create)
+            agents << c.name;
+    }
+    if (!agents.isEmpty())
+        ctx.print(u"New agents get their API key with 'tap agent rotate-key NAME' (apply shows "
+                  "no keys): %1"_s.arg(agents.join(u", "_s)));
+    ctx.print(u"Applied %1 change%2 to team \"%3\"."_s.arg(plan.changes.size())
+                      .arg(plan.changes.size() == 1 ? QString() : u"s"_s, server.teamName));
 }
 
 int apply(Context &ctx, const Invocation &inv)

@@ -106,6 +106,10 @@ void TestCliConfig::exportApplyRoundTrip()
     QVERIFY(a.indexOf("name: github") < a.indexOf("name: stripe"));
     QVERIFY(a.indexOf("name: my-agent") < a.indexOf("name: old"));
     QCOMPARE(w.tap({ u"export"_s, u"--team"_s, u"cfg-a"_s }).out, a); // stable
+    const QJsonObject asJson = w.tap({ u"export"_s, u"--json"_s }).json();
+    QCOMPARE(asJson.value(u"version"_s).toInt(), 1);
+    QCOMPARE(asJson.value(u"roles"_s)[0][u"rate_limit_per_hour"_s].toInt(), 50);
+    QCOMPARE(asJson.value(u"credentials"_s).toArray().size(), 3);
     const QString file = w.home.filePath(u"team.yaml"_s);
     QVERIFY(writeFile(file, a));
 
@@ -149,7 +153,10 @@ void TestCliConfig::exportApplyRoundTrip()
 
     const Run applied = w.tap({ u"apply"_s, u"-f"_s, file });
     TAP_OK(applied);
-    QVERIFY2(applied.out.contains("Applied 9 changes"), applied.out.constData());
+    QVERIFY2(applied.out.contains("Applied 9 changes")
+                     && applied.out.contains(
+                             "rotate-key NAME' (apply shows no keys): my-agent, old"),
+             applied.out.constData());
     QVERIFY2(!leaks(applied), applied.out.constData());
     const Run exportB = w.tap({ u"export"_s });
     TAP_OK(exportB);
@@ -197,6 +204,42 @@ void TestCliConfig::exportApplyRoundTrip()
     TAP_OK(prune);
     QVERIFY2(prune.out.contains("- agent old"), prune.out.constData());
     QCOMPARE(bCount(u"agent"_s, u"agents"_s), 1);
+
+    // A value for a credential that had none; a channel changed (recreated with its token).
+    QByteArray more = edited;
+    more.replace("  - name: extra-cred\n", "  - name: extra-cred\n    value_from: {env: TAP_X}\n");
+    more.replace("!ops:example.org", "!ops2:example.org");
+    more.replace("config: {chat_id: \"-100123456\"}", "config: {chat_id: \"-100999\"}");
+    QVERIFY(writeFile(file, more));
+    w.extraEnv.insert(u"TAP_X"_s, QString::fromLatin1(kStripeSecret));
+    const Run more1 = w.tap({ u"apply"_s, u"-f"_s, file });
+    TAP_OK(more1);
+    QVERIFY2(more1.out.contains("~ credential extra-cred: value set")
+                     && more1.out.contains("~ channel ops: config.room_id \"!ops:example.org\" -> "
+                                           "\"!ops2:example.org\" (replaced)")
+                     && more1.out.contains("~ channel tg: config.chat_id \"-100123456\" -> "
+                                           "\"-100999\"; bot token set (replaced)"),
+             more1.out.constData());
+    QVERIFY(!leaks(more1));
+    QVERIFY(w.tap({ u"apply"_s, u"-f"_s, file }).out.contains("No changes"));
+    const QJsonArray channelsB =
+            w.tap({ u"channel"_s, u"list"_s, u"--json"_s }).json().value(u"channels"_s).toArray();
+    QCOMPARE(byKey(channelsB, u"name"_s, u"tg"_s).value(u"has_bot_token"_s).toBool(), true);
+    // A policy left out of the file is removed.
+    const qsizetype policyAt = more.indexOf("    policy:\n");
+    const qsizetype policyEnd = more.indexOf("require_passkey: false\n", policyAt);
+    QVERIFY(policyAt > 0 && policyEnd > policyAt);
+    more.remove(policyAt, policyEnd + qsizetype(sizeof("require_passkey: false\n")) - 1 - policyAt);
+    QVERIFY(writeFile(file, more));
+    const Run noPolicy = w.tap({ u"apply"_s, u"-f"_s, file });
+    TAP_OK(noPolicy);
+    QVERIFY2(noPolicy.out.contains("~ credential github: policy removed"),
+             noPolicy.out.constData());
+    QCOMPARE(w.tap({ u"policy"_s, u"show"_s, u"github"_s, u"--json"_s })
+                     .json()
+                     .value(u"configured"_s)
+                     .toBool(),
+             false);
 
     // Team A did not move; no value reached tapd's log either.
     w.extraEnv.clear();
