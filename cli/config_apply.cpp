@@ -30,8 +30,15 @@ public:
     bool ok() const { return m_change.error.isEmpty(); }
     void check(const Context::Reply &r)
     {
-        if (!r.ok())
-            m_change.error = replyError(r);
+        if (r.ok()) {
+            ++m_done;
+            return;
+        }
+        m_change.error = replyError(r);
+        if (m_done > 0)
+            m_change.error +=
+                    u" (partly applied: %1 earlier step%2 of this change succeeded)"_s.arg(m_done)
+                            .arg(m_done == 1 ? QString() : u"s"_s);
     }
     void post(const QString &path, const QJsonObject &body = {})
     {
@@ -57,6 +64,7 @@ public:
 private:
     Context &m_ctx;
     Change &m_change;
+    int m_done = 0;
 };
 
 QString pathOf(Kind kind, const QString &name, const QJsonObject &fields)

@@ -341,6 +341,18 @@ void TestCliConfig::refusalMidwayIsReported()
                      .toArray()
                      .size(),
              1);
+
+    // Refused within one change: the credential was created, its policy was not.
+    QVERIFY(writeFile(file,
+                      "version: 1\ncredentials:\n  - name: half\n    policy: {matrix_room_id: "
+                      "nope}\n"));
+    const Run half = w.tap({ u"apply"_s, u"-f"_s, file });
+    QCOMPARE(half.code, 1);
+    QVERIFY2(half.err.contains("matrix_room_id")
+                     && half.err.contains("partly applied: 1 earlier step of this change "
+                                          "succeeded"),
+             half.err.constData());
+    QCOMPARE(w.tap({ u"credential"_s, u"show"_s, u"half"_s }).code, 0);
 }
 
 QTEST_MAIN(TestCliConfig)
