@@ -218,9 +218,16 @@ bool safePlain(const QString &s)
     return word.match(s).hasMatch() && !reserved.contains(s.toLower());
 }
 
+// A typed value written as is: a boolean, null or a whole number.
+bool typedLiteral(const QString &s)
+{
+    static const QRegularExpression literal(u"^(true|false|null|~|-?[0-9]{1,18})\\z"_s);
+    return literal.match(s).hasMatch();
+}
+
 QString scalarText(const Node &n)
 {
-    if (n.plain || safePlain(n.text))
+    if ((n.plain && typedLiteral(n.text)) || safePlain(n.text))
         return n.text;
     return quote(n.text);
 }
@@ -336,6 +343,8 @@ std::optional<Node> parse(const QByteArray &input, ParseError *error)
 
 QString write(const Node &root)
 {
+    if (inlineValue(root))
+        return flowText(root) + u'\n';
     QString out;
     writeBlock(root, {}, out);
     return out;

@@ -3,8 +3,10 @@
 // Also: `tap export` / `tap apply` in the command line grammar, completion and man page.
 #include "commands.h"
 #include "completion.h"
+#include "config.h"
 #include "yamldoc.h"
 
+#include <QRandomGenerator>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -21,6 +23,7 @@ private slots:
     void refusals_data();
     void refusals();
     void commandLine();
+    void mutatedDocuments();
 };
 
 void TestCliYaml::stringsRoundTrip_data()
@@ -180,6 +183,55 @@ void TestCliYaml::commandLine()
     const QString man = manPage(allCommands(), allAliases());
     QVERIFY(man.contains(u".SS tap export\n"_s) && man.contains(u".SS tap apply\n"_s));
     QVERIFY(man.contains(u".SH CONFIGURATION AS CODE"_s));
+}
+
+// A deterministic mini-fuzz: byte flips, insertions and cuts of a valid document never crash
+// the reader or the schema, and whatever parses writes back to something that parses again.
+void TestCliYaml::mutatedDocuments()
+{
+    const QByteArray valid =
+            "version: 1\nchannels:\n  - {name: tg, type: telegram, config: {chat_id: \"-1\"}}\n"
+            "credentials:\n  - name: gh\n    allowed_hosts: [a.example, b.example]\n"
+            "    policy:\n      auto_approve_methods: [GET]\n      approval_channel: tg\n"
+            "    value_from: {env: TAP_CRED_GH}\nroles:\n  - name: r\n    credentials: [gh]\n"
+            "    rate_limit_per_hour: 5\nagents:\n  - name: a\n    enabled: false\n"
+            "    roles: [r]\nlinks:\n  - {home_team: t, agent: x, role: r}\n";
+    yaml::ParseError err;
+    const auto root = yaml::parse(valid, &err);
+    QVERIFY2(root, qPrintable(err.message));
+    QString why;
+    QVERIFY2(config::fromYaml(*root, u"/tmp"_s, &why), qPrintable(why));
+    static const char alphabet[] = "-:[]{},#&*!|>'\"%@` \n\tab1~?";
+    QRandomGenerator rng(20261207);
+    int parsed = 0;
+    const int asked = qEnvironmentVariableIntValue("TAP_YAML_MUTATIONS");
+    for (int i = 0; i < (asked > 0 ? asked : 3000); ++i) {
+        QByteArray doc = valid;
+        for (int m = 0, n = 1 + int(rng.bounded(4)); m < n && !doc.isEmpty(); ++m) {
+            const qsizetype at = qsizetype(rng.bounded(int(doc.size())));
+            const char c = alphabet[rng.bounded(int(sizeof(alphabet) - 1))];
+            switch (rng.bounded(3)) {
+            case 0:
+                doc[at] = c;
+                break;
+            case 1:
+                doc.insert(at, c);
+                break;
+            default:
+                doc.truncate(at);
+            }
+        }
+        const auto node = yaml::parse(doc, &err);
+        if (!node) {
+            QVERIFY2(err.line >= 0 && !err.message.isEmpty(), doc.constData());
+            continue;
+        }
+        ++parsed;
+        if (const auto state = config::fromYaml(*node, u"/tmp"_s, &why))
+            QVERIFY(yaml::parse(yaml::write(config::toYaml(*state)).toUtf8(), &err));
+        QVERIFY2(yaml::parse(yaml::write(*node).toUtf8(), &err), doc.constData());
+    }
+    QVERIFY(parsed > 0);
 }
 
 QTEST_APPLESS_MAIN(TestCliYaml)
