@@ -233,7 +233,9 @@ static ParseResult parseOptions(const Command &c, Invocation inv, const QStringL
             inv.positionals << token;
             continue;
         }
-        QString name = token.mid(2);
+        // One-letter spellings of long options: -f FILE is --file FILE.
+        static const QHash<QString, QString> shortNames{ { u"-f"_s, u"file"_s } };
+        QString name = shortNames.value(token, token.mid(2));
         QString value;
         bool hasValue = false;
         if (const qsizetype eq = name.indexOf(u'='); eq >= 0) {

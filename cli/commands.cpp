@@ -12,6 +12,7 @@ QList<Command> allCommands()
            credentialCommands(), agentCommands(), roleCommands(), policyCommands(),
            channelCommands(), linkCommands(), memberCommands(), approvalCommands() })
         all += group;
+    all += configCommands(); // export, apply
     return all;
 }
 

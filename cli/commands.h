@@ -18,6 +18,7 @@ QList<Command> approvalCommands();
 QList<Command> statusCommands(); // status, logs
 QList<Command> initCommands(); // init
 QList<Command> testCommands(); // test
+QList<Command> configCommands(); // export, apply
 
 QList<Command> allCommands();
 QList<Alias> allAliases();

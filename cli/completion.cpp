@@ -25,6 +25,8 @@ QString fileOptions(const QList<Command> &commands, const QString &valueName = u
         for (const Option &o : c.options) {
             if (o.valueName == valueName && !names.contains(u"--"_s + o.name))
                 names << u"--"_s + o.name;
+            if (o.name == u"file"_s && !names.contains(u"-f"_s))
+                names << u"-f"_s; // args.cpp's one-letter spelling
         }
     }
     // An empty case pattern would be a syntax error: a word no option can be instead.
@@ -131,6 +133,19 @@ QString manPage(const QList<Command> &commands, const QList<Alias> &aliases)
     }
     for (const Alias &a : aliases)
         s += u".SS tap %1\nThe same as \\fBtap %2 %3\\fR.\n"_s.arg(a.word, a.noun, a.verb);
+    s += u".SH CONFIGURATION AS CODE\n"
+         "\\fBtap export\\fR prints the team's credentials (with their policies), roles, agents, "
+         "notification channels and links as YAML, sorted by name. Secret values are never "
+         "exported: a credential's value is a placeholder \\fBvalue_from: {env: "
+         "TAP_CRED_\\fR\\fINAME\\fR\\fB}\\fR, a Telegram channel's bot token \\fBbot_token_from: "
+         "{env: TAP_CHANNEL_\\fR\\fINAME\\fR\\fB_BOT_TOKEN}\\fR; \\fB{file: PATH}\\fR "
+         "reads a file instead (relative to the YAML file). Agents' API keys are not exported.\n"
+         ".PP\n"
+         "\\fBtap apply \\-f\\fR \\fIFILE\\fR prints the changes (\\fB+\\fR create, "
+         "\\fB~\\fR update, \\fB\\-\\fR delete) and makes them; \\fB\\-\\-dry\\-run\\fR only "
+         "prints them and \\fB\\-\\-prune\\fR also deletes what the file does not list. The "
+         "whole file, its references and the secret sources the changes need are checked "
+         "before anything is sent. A field left out of an item takes its default.\n"_s;
     s += u".SH ENVIRONMENT\n"
          ".TP\n.B TAP_URL\nthe server, when \\-\\-url is not given\n"
          ".TP\n.B TAP_SESSION\na session token (for scripts and CI); used instead of the saved "

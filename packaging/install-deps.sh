@@ -8,7 +8,7 @@ build_pkgs=(
   build-essential cmake ninja-build ccache pkg-config clang-format
   qt6-base-dev qt6-httpserver-dev qt6-websockets-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   libqt6sql6-sqlite libqt6sql6-psql qtkeychain-qt6-dev libsecret-1-0 libqt6svg6
-  libssl-dev libsodium-dev libcurl4-openssl-dev libsqlite3-dev curl ca-certificates
+  libssl-dev libsodium-dev libcurl4-openssl-dev libsqlite3-dev libyaml-dev curl ca-certificates
   zlib1g-dev libbrotli-dev libzstd-dev
 )
 test_pkgs=(
