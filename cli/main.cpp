@@ -38,11 +38,14 @@ int main(int argc, char *argv[])
         QTextStream(stdout) << parsed.text;
         return kOk;
     case ParseResult::Kind::Usage:
-        QTextStream(stderr) << "tap: " << parsed.text << '\n' << parsed.usage << '\n';
+        // One line: the message, then the usage of the command.
+        QTextStream(stderr) << "tap: " << parsed.text << "; " << parsed.usage << '\n';
         return kUsage;
     case ParseResult::Kind::Run:
         break;
     }
     Context context(parsed.invocation);
+    if (!context.setupError().isEmpty())
+        return context.error(context.setupError());
     return parsed.command->run(context, parsed.invocation);
 }
