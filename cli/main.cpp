@@ -28,6 +28,10 @@ int main(int argc, char *argv[])
         QTextStream(stdout) << bashCompletion(commands, allAliases());
         return kOk;
     }
+    if (args == QStringList{ u"completion"_s, u"zsh"_s }) {
+        QTextStream(stdout) << zshCompletion(commands, allAliases());
+        return kOk;
+    }
     if (args == QStringList{ u"--generate-man"_s }) {
         QTextStream(stdout) << manPage(commands, allAliases());
         return kOk;
