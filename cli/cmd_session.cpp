@@ -74,12 +74,18 @@ int logout(Context &ctx, const Invocation &)
         ctx.client().logout([&loop](const Context::Reply &) { loop.quit(); });
         loop.exec();
     }
+    // TAP_SESSION: that session ended, the saved login left alone.
+    if (ctx.sessionFromEnvironment()) {
+        if (!ctx.json())
+            ctx.print(u"Logged out (the session of TAP_SESSION)."_s);
+        return kOk;
+    }
     Profile profile = ctx.profile();
     if (!profile.isValid() || profile.url != ctx.url())
         profile = Profile{ ctx.stored().url, ctx.stored().email };
     const bool had = forgetSession(profile);
-    if (QFile::exists(SessionFile::path())
-        && Profile{ SessionFile::load().url, SessionFile::load().email } == profile)
+    const StoredSession left = SessionFile::load();
+    if (!left.token.isEmpty() && Profile{ left.url, left.email } == profile)
         return ctx.error(u"cannot remove %1"_s.arg(SessionFile::path()));
     if (!ctx.json())
         ctx.print(had ? u"Logged out."_s : u"Not logged in."_s);

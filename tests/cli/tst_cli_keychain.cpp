@@ -206,7 +206,11 @@ void TestCliKeychain::environmentOverridesAndRevokedSession()
     Run who = w.tap({ u"whoami"_s, u"--json"_s });
     TAP_OK(who);
     QCOMPARE(who.json().value(u"team_id"_s).toString(), other.teamId);
+    // Logging out of TAP_SESSION's session leaves the saved login alone.
+    TAP_OK(w.tap({ u"logout"_s }));
     w.extraEnv.remove(u"TAP_SESSION"_s);
+    QVERIFY(!m_keychain.lookup(u"tap-console"_s, profileKey(w)).isEmpty());
+    TAP_OK(w.tap({ u"whoami"_s }));
     // The kept session ended elsewhere (the console, another tap): one line, exit 1.
     const QByteArray token = m_keychain.lookup(u"tap-console"_s, profileKey(w));
     QVERIFY(!token.isEmpty());
