@@ -13,6 +13,9 @@ namespace {
 const QList<Option> kGlobalOptions{
     { u"json"_s, {}, u"machine-readable JSON output"_s },
     { u"url"_s, u"URL"_s, u"the TAP server (default: TAP_URL, then the logged-in server)"_s },
+    { u"profile"_s, u"NAME"_s,
+      u"the saved login to use: its email, server URL or host, or URL|EMAIL (default: the "
+      "latest, for the server of --url/TAP_URL)"_s },
     { u"help"_s, {}, u"show help"_s },
 };
 
@@ -249,12 +252,13 @@ static ParseResult parseOptions(const Command &c, Invocation inv, const QStringL
         }
         const Option *opt = findOption(c.options, name);
         const bool isUrl = name == u"url"_s;
-        if (!opt && !isUrl) {
+        const bool isProfile = name == u"profile"_s;
+        if (!opt && !isUrl && !isProfile) {
             if (kSecretOptionNames.contains(name))
                 return usageError(secretRefusal(name, value), usage);
             return usageError(u"unknown option %1 for 'tap %2'"_s.arg(token, c.path()), usage);
         }
-        const bool takesValue = isUrl || !opt->valueName.isEmpty();
+        const bool takesValue = isUrl || isProfile || !opt->valueName.isEmpty();
         if (!takesValue) {
             if (hasValue)
                 return usageError(u"--%1 takes no value"_s.arg(name), usage);
@@ -270,6 +274,8 @@ static ParseResult parseOptions(const Command &c, Invocation inv, const QStringL
             return usageError(why, usage);
         if (isUrl)
             inv.url = value;
+        else if (isProfile)
+            inv.profile = value;
         else
             inv.values.insert(name, value);
     }
@@ -306,6 +312,12 @@ ParseResult parse(const QList<Command> &commands, const QList<Alias> &aliases,
             w.rest.remove(0, 2);
         } else if (first.startsWith(u"--url="_s)) {
             inv.url = first.mid(6);
+            w.rest.removeFirst();
+        } else if (first == u"--profile"_s && w.rest.size() > 1) {
+            inv.profile = w.rest.at(1);
+            w.rest.remove(0, 2);
+        } else if (first.startsWith(u"--profile="_s)) {
+            inv.profile = first.mid(10);
             w.rest.removeFirst();
         } else {
             break;

@@ -29,6 +29,7 @@ struct Invocation
     QSet<QString> flags;
     bool json = false;
     QString url; // --url
+    QString profile; // --profile
 
     bool has(const QString &name) const { return values.contains(name) || flags.contains(name); }
     QString value(const QString &name, const QString &fallback = {}) const

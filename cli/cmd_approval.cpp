@@ -84,6 +84,7 @@ QList<Command> approvalCommands()
           {},
           {},
           [](Context &c, const Invocation &i) { return decide(c, i, false); } },
+        approvalWatchCommand(),
     };
 }
 

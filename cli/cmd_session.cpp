@@ -1,5 +1,6 @@
-// login, logout, whoami. Wire: POST /login {email, password[, team_id]} → {session_token,
-// team_id, …}; POST /logout; GET /admin/team → {id, name, your_role}.
+// login, logout, whoami, profile list. Wire: POST /login {email, password[, team_id]} →
+// {session_token, team_id, …}; POST /logout; GET /admin/team → {id, name, your_role}.
+// Where the session is kept: session.h (the keychain, shared with tap-console).
 #include "commands.h"
 #include "context.h"
 
@@ -15,6 +16,8 @@ namespace {
 int login(Context &ctx, const Invocation &inv)
 {
     QString email = inv.value(u"email"_s);
+    if (email.isEmpty() && !inv.profile.isEmpty())
+        email = ctx.profile().email;
     if (email.isEmpty())
         email = ctx.promptLine(u"Email: "_s);
     if (email.isEmpty())
@@ -42,17 +45,25 @@ int login(Context &ctx, const Invocation &inv)
         return ctx.fail(r);
     StoredSession s{ ctx.url(), email, r.body.value(u"team_id"_s).toString(),
                      r.body.value(u"session_token"_s).toString() };
-    if (const QString why = SessionFile::save(s); !why.isEmpty())
-        return ctx.error(why);
+    const SaveOutcome kept = saveSession(s);
+    if (!kept.error.isEmpty())
+        return ctx.error(kept.error);
+    if (!kept.inKeychain)
+        ctx.warn(u"no system keychain is reachable (%1); the session is kept in %2 (readable by "
+                 "you only)"_s.arg(kept.keychainError.simplified(), SessionFile::path()));
+    const QString where = kept.inKeychain ? u"the system keychain"_s : SessionFile::path();
     if (ctx.json()) {
-        ctx.printJson(QJsonObject{ { u"url"_s, s.url },
-                                   { u"email"_s, s.email },
-                                   { u"team_id"_s, s.teamId },
-                                   { u"session_file"_s, SessionFile::path() } });
+        ctx.printJson(QJsonObject{
+                { u"url"_s, s.url },
+                { u"email"_s, s.email },
+                { u"team_id"_s, s.teamId },
+                { u"profile"_s, Profile{ s.url, s.email }.key() },
+                { u"keychain"_s, kept.inKeychain },
+                { u"session_file"_s, kept.inKeychain ? QJsonValue() : SessionFile::path() } });
         return kOk;
     }
     ctx.print(u"Logged in to %1 as %2 (team %3)."_s.arg(s.url, s.email, s.teamId));
-    ctx.print(u"Session saved in %1 (readable by you only)."_s.arg(SessionFile::path()));
+    ctx.print(u"Session saved in %1."_s.arg(where));
     return kOk;
 }
 
@@ -63,11 +74,45 @@ int logout(Context &ctx, const Invocation &)
         ctx.client().logout([&loop](const Context::Reply &) { loop.quit(); });
         loop.exec();
     }
-    const bool hadFile = QFile::exists(SessionFile::path());
-    if (!SessionFile::remove())
+    // TAP_SESSION: that session ended, the saved login left alone.
+    if (ctx.sessionFromEnvironment()) {
+        if (!ctx.json())
+            ctx.print(u"Logged out (the session of TAP_SESSION)."_s);
+        return kOk;
+    }
+    Profile profile = ctx.profile();
+    if (!profile.isValid() || profile.url != ctx.url())
+        profile = Profile{ ctx.stored().url, ctx.stored().email };
+    const bool had = forgetSession(profile);
+    const StoredSession left = SessionFile::load();
+    if (!left.token.isEmpty() && Profile{ left.url, left.email } == profile)
         return ctx.error(u"cannot remove %1"_s.arg(SessionFile::path()));
     if (!ctx.json())
-        ctx.print(hadFile ? u"Logged out."_s : u"Not logged in."_s);
+        ctx.print(had ? u"Logged out."_s : u"Not logged in."_s);
+    return kOk;
+}
+
+// The saved logins (shared with tap-console), the one in use first.
+int profileList(Context &ctx, const Invocation &)
+{
+    QJsonArray rows;
+    for (const Profile &p : ProfileList::load()) {
+        rows.append(QJsonObject{ { u"profile"_s, p.key() },
+                                 { u"email"_s, p.email },
+                                 { u"url"_s, p.url },
+                                 { u"current"_s, p == ctx.profile() } });
+    }
+    if (ctx.json()) {
+        ctx.printJson(QJsonObject{ { u"items"_s, rows } });
+        return kOk;
+    }
+    if (rows.isEmpty()) {
+        ctx.print(u"(none: 'tap login' saves one)"_s);
+        return kOk;
+    }
+    ctx.printTable(
+            rows,
+            { { u"current"_s, u"CURRENT"_s }, { u"email"_s, u"EMAIL"_s }, { u"url"_s, u"URL"_s } });
     return kOk;
 }
 
@@ -108,10 +153,19 @@ QList<Command> sessionCommands()
             { u"password-file"_s, u"PATH"_s,
               u"read the password from PATH ('-' = stdin); default: prompt, or stdin"_s },
             { u"team"_s, u"TEAM_ID"_s, u"the team, for a member of several"_s } },
-          u"The session token is saved in $XDG_CONFIG_HOME/tap/session.json (mode 0600).\n"
+          u"The session token is kept in the system keychain (Secret Service, KWallet), shared "
+          "with tap-console; only when no keychain is reachable in "
+          "$XDG_CONFIG_HOME/tap/session.json (mode 0600).\n"
           "example: tap login --url https://tap.example.com --email me@example.com"_s,
           login },
         { u"logout"_s, {}, u"end the session and forget it"_s, {}, {}, {}, logout },
+        { u"profile"_s,
+          u"list"_s,
+          u"list the saved logins (shared with tap-console); select one with --profile"_s,
+          {},
+          {},
+          u"example: tap --profile me@example.com whoami"_s,
+          profileList },
         { u"whoami"_s,
           {},
           u"show the account, team and server of the session"_s,

@@ -15,6 +15,7 @@ QList<Command> channelCommands();
 QList<Command> linkCommands();
 QList<Command> memberCommands();
 QList<Command> approvalCommands();
+Command approvalWatchCommand(); // cmd_approval_watch.cpp, part of approvalCommands()
 QList<Command> statusCommands(); // status, logs
 QList<Command> initCommands(); // init
 QList<Command> testCommands(); // test

@@ -1,5 +1,6 @@
-// Generated from the command table, so they never drift: the bash completion script
-// (`tap completion bash`, installed as share/bash-completion/completions/tap) and the man page
+// Generated from the command table, so they never drift: the bash and zsh completion scripts
+// (`tap completion bash|zsh`, installed as share/bash-completion/completions/tap and
+// share/zsh/vendor-completions/_tap) and the man page
 // (tap.1, generated at build time).
 #pragma once
 
@@ -8,6 +9,8 @@
 namespace tap::cli {
 
 QString bashCompletion(const QList<Command> &commands, const QList<Alias> &aliases);
+// zsh: `tap completion zsh`, installed as share/zsh/vendor-completions/_tap.
+QString zshCompletion(const QList<Command> &commands, const QList<Alias> &aliases);
 QString manPage(const QList<Command> &commands, const QList<Alias> &aliases);
 
 } // namespace tap::cli

@@ -36,25 +36,60 @@ QString chopNewline(QString s)
 
 } // namespace
 
-Context::Context(const Invocation &inv)
-    : m_json(inv.json), m_stored(SessionFile::load()), m_out(stdout), m_err(stderr)
+Context::Context(const Invocation &inv) : m_json(inv.json), m_out(stdout), m_err(stderr)
 {
     m_url = inv.url;
     if (m_url.isEmpty())
         m_url = qEnvironmentVariable("TAP_URL");
+    const bool urlGiven = !m_url.isEmpty();
+    if (urlGiven)
+        m_url = QUrl(m_url).toString(QUrl::StripTrailingSlash);
+    QString token = qEnvironmentVariable("TAP_SESSION");
+    m_tokenFromEnv = !token.isEmpty();
+    selectProfile(inv, urlGiven);
     if (m_url.isEmpty())
         m_url = m_stored.url;
     if (m_url.isEmpty())
         m_url = kDefaultUrl;
     while (m_url.endsWith(u'/'))
         m_url.chop(1);
-    QString token = qEnvironmentVariable("TAP_SESSION");
-    m_tokenFromEnv = !token.isEmpty();
     // A stored token belongs to the server it was issued by.
-    if (token.isEmpty() && m_stored.url == m_url)
+    if (token.isEmpty() && QUrl(m_stored.url).toString(QUrl::StripTrailingSlash) == m_url)
         token = m_stored.token;
     m_client.setBaseUrl(QUrl(m_url));
     m_client.setSessionToken(token);
+}
+
+void Context::selectProfile(const Invocation &inv, bool urlGiven)
+{
+    if (!inv.profile.isEmpty()) {
+        const QList<Profile> hits = ProfileList::match(inv.profile);
+        if (hits.size() != 1) {
+            QStringList keys;
+            for (const Profile &p : hits)
+                keys << p.key();
+            m_setupError = hits.isEmpty()
+                    ? u"no saved login matches --profile %1 (see 'tap profile list')"_s.arg(
+                            inv.profile)
+                    : u"--profile %1 matches several saved logins (%2): give URL|EMAIL"_s.arg(
+                            inv.profile, keys.join(u", "_s));
+            return;
+        }
+        m_profile = hits.first();
+    } else {
+        for (const Profile &p : ProfileList::load()) {
+            if (!urlGiven || p.url == m_url) {
+                m_profile = p;
+                break;
+            }
+        }
+    }
+    if (m_profile.isValid() && !urlGiven)
+        m_url = m_profile.url;
+    if (m_tokenFromEnv)
+        return; // TAP_SESSION: the keychain is not asked
+    // Without a profile: a fallback file of its own (or of an older tap).
+    m_stored = m_profile.isValid() ? loadSession(m_profile) : SessionFile::load();
 }
 
 int Context::error(const QString &message)
@@ -62,6 +97,11 @@ int Context::error(const QString &message)
     m_out.flush();
     m_err << "tap: " << message << Qt::endl;
     return kError;
+}
+
+void Context::warn(const QString &message)
+{
+    error(message);
 }
 
 int Context::usage(const QString &message)
@@ -74,7 +114,7 @@ bool Context::requireSession()
 {
     if (m_client.hasSession())
         return true;
-    if (!m_stored.token.isEmpty() && m_stored.url != m_url)
+    if (!m_stored.token.isEmpty() && QUrl(m_stored.url).toString(QUrl::StripTrailingSlash) != m_url)
         error(u"not logged in to %1 (the saved session is for %2): run 'tap login --url %1'"_s.arg(
                 m_url, m_stored.url));
     else

@@ -1,4 +1,5 @@
-// What every command needs: the server and session (flags, environment, session file), one
+// What every command needs: the server and session (flags, environment, the profile's token in
+// the keychain or the fallback file: session.h), one
 // synchronous call over the shared ApiClient, output (tables or JSON) and secret input.
 #pragma once
 
@@ -24,11 +25,17 @@ public:
     bool json() const { return m_json; }
     QString url() const { return m_url; }
     const StoredSession &stored() const { return m_stored; }
+    // The saved login in use (--profile, else the latest for the server); may be invalid.
+    const Profile &profile() const { return m_profile; }
+    // Why the command cannot run (an unknown or ambiguous --profile); empty when fine.
+    QString setupError() const { return m_setupError; }
     bool sessionFromEnvironment() const { return m_tokenFromEnv; }
     apiclient::ApiClient &client() { return m_client; }
 
     // Prints "tap: <message>" on stderr; returns kError.
     int error(const QString &message);
+    // Prints "tap: <message>" on stderr (a notice on success).
+    void warn(const QString &message);
     // Prints "tap: <message>" on stderr; returns kUsage.
     int usage(const QString &message);
     // Fails unless a session token is known (flag/env/file), with what to do.
@@ -59,12 +66,15 @@ public:
     static bool stdinIsTerminal();
 
 private:
+    void selectProfile(const Invocation &inv, bool urlGiven);
     Reply call(const QByteArray &verb, const QString &path, const QJsonObject &body,
                const QUrlQuery &query);
 
     bool m_json = false;
     QString m_url;
     bool m_tokenFromEnv = false;
+    Profile m_profile;
+    QString m_setupError;
     StoredSession m_stored;
     apiclient::ApiClient m_client;
     QTextStream m_out;

@@ -29,6 +29,10 @@ int main(int argc, char *argv[])
         QTextStream(stdout) << bashCompletion(commands, allAliases());
         return kOk;
     }
+    if (args == QStringList{ u"completion"_s, u"zsh"_s }) {
+        QTextStream(stdout) << zshCompletion(commands, allAliases());
+        return kOk;
+    }
     if (args == QStringList{ u"--generate-man"_s }) {
         QTextStream(stdout) << manPage(commands, allAliases());
         return kOk;
@@ -39,11 +43,14 @@ int main(int argc, char *argv[])
         QTextStream(stdout) << parsed.text;
         return kOk;
     case ParseResult::Kind::Usage:
-        QTextStream(stderr) << "tap: " << parsed.text << '\n' << parsed.usage << '\n';
+        // One line: the message, then the usage of the command.
+        QTextStream(stderr) << "tap: " << parsed.text << "; " << parsed.usage << '\n';
         return kUsage;
     case ParseResult::Kind::Run:
         break;
     }
     Context context(parsed.invocation);
+    if (!context.setupError().isEmpty())
+        return context.error(context.setupError());
     return parsed.command->run(context, parsed.invocation);
 }

@@ -14,6 +14,7 @@ build_pkgs=(
 test_pkgs=(
   postgresql postgresql-client python3 python3-aiosmtpd python3-brotli nginx
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools
+  zsh  # tests/cli: the generated zsh completion is parsed and exercised
   chromium fonts-dejavu-core
   clang libclang-rt-14-dev  # tests/fuzz: libFuzzer, ASan and UBSan runtimes of Debian's clang 14
   # tests/packaging: cpack's dpkg-shlibdeps, lintian, systemd-analyze, and what the packages

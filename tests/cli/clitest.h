@@ -31,7 +31,8 @@ struct Run
     }
 };
 
-// A tapd with a signed-up owner and a private configuration directory for `tap`.
+// A tapd with a signed-up owner and a private configuration directory for `tap` (and no
+// keychain: the session lives in the fallback file unless extraEnv names a session bus).
 struct World
 {
     Tapd tapd;
@@ -44,9 +45,9 @@ struct World
     QString sessionFile() const { return home.path() + u"/config/tap/session.json"_s; }
     HttpClient admin() const { return tapd.client(owner.token); }
 
-    Run tap(const QStringList &args, const QByteArray &input = {}, bool withUrl = true) const
+    // The environment of `tap`: no TAP_* of the caller, this world's configuration and server.
+    QProcessEnvironment environment(bool withUrl = true) const
     {
-        QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         for (const QString &key : env.keys()) {
             if (key.startsWith(u"TAP_"_s))
@@ -54,11 +55,20 @@ struct World
         }
         env.insert(u"HOME"_s, home.path());
         env.insert(u"XDG_CONFIG_HOME"_s, home.path() + u"/config"_s);
+        // No keychain unless a test brings its own (secretservice.h): never the developer's
+        // session bus, and the fallback file is what these tests see.
+        env.insert(u"DBUS_SESSION_BUS_ADDRESS"_s, u"unix:path="_s + home.path() + u"/no-bus"_s);
         if (withUrl && tapd.port() != 0)
             env.insert(u"TAP_URL"_s, url());
         for (const QString &key : extraEnv.keys())
             env.insert(key, extraEnv.value(key));
-        p.setProcessEnvironment(env);
+        return env;
+    }
+
+    Run tap(const QStringList &args, const QByteArray &input = {}, bool withUrl = true) const
+    {
+        QProcess p;
+        p.setProcessEnvironment(environment(withUrl));
         p.start(qEnvironmentVariable("TAP_CLI_BINARY"), args);
         Run r;
         if (!p.waitForStarted(kCliTimeoutMs))

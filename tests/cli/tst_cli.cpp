@@ -1,5 +1,5 @@
 // The real `tap` binary (TAP_CLI_BINARY) driven through QProcess against a real tapd on both
-// backends: log-in and the session file, expired and invalid sessions, status and logs
+// backends: log-in and the session (fallback) file, expired and invalid sessions, status and logs
 // (filters, JSON lines, --follow), and bad input (unknown options, missing arguments, secrets
 // on the command line, server down). The admin verbs: tst_cli_admin.cpp.
 #include "clitest.h"
@@ -42,8 +42,13 @@ void TestCli::loginWhoamiLogout()
     QCOMPARE(wrong.err.count('\n'), 1);
     QVERIFY(!QFile::exists(w.sessionFile()));
 
-    // The password on stdin (no terminal): logged in, the token in a 0600 file.
-    QVERIFY(logIn(w));
+    // The password on stdin (no terminal), no keychain reachable (clitest.h): logged in, the
+    // token in a 0600 file, and one line on stderr says so.
+    const Run login =
+            w.tap({ u"login"_s, u"--email"_s, w.owner.email }, w.password.toUtf8() + '\n');
+    TAP_OK(login);
+    QVERIFY2(login.err.contains("no system keychain is reachable"), login.err.constData());
+    QCOMPARE(login.err.count('\n'), 1);
     QVERIFY(QFile::exists(w.sessionFile()));
     QCOMPARE(QFile::permissions(w.sessionFile()) & 0x0FFF, QFile::ReadUser | QFile::WriteUser);
     QFile file(w.sessionFile());
@@ -187,7 +192,13 @@ void TestCli::badInput()
     Run r = w.tap({ u"role"_s, u"create"_s, u"--name"_s, u"x"_s, u"--colour"_s, u"red"_s });
     TAP_FAILS(r, 2, "unknown option --colour");
     QVERIFY(r.err.contains("usage: tap role create"));
-    TAP_FAILS(w.tap({ u"agent"_s, u"delete"_s }), 2, "missing argument NAME");
+    QCOMPARE(r.err.count('\n'), 1); // one line: the message and the usage
+    r = w.tap({ u"agent"_s, u"delete"_s });
+    TAP_FAILS(r, 2, "missing argument NAME");
+    QCOMPARE(r.err.count('\n'), 1);
+    r = w.tap({ u"--frob"_s, u"agent"_s, u"list"_s });
+    TAP_FAILS(r, 2, "unknown option --frob");
+    QCOMPARE(r.err.count('\n'), 1);
     TAP_FAILS(w.tap({ u"frobnicate"_s }), 2, "unknown command 'frobnicate'");
     TAP_FAILS(w.tap({}), 2, "no command given");
     TAP_FAILS(w.tap({ u"role"_s, u"create"_s, u"--name"_s }), 2, "--name needs a value");

@@ -8,6 +8,7 @@
 
 #include <QFile>
 #include <QProcess>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -248,7 +249,7 @@ void TestCliArgs::completionAndManPage()
     const QString bash = bashCompletion(allCommands(), allAliases());
     QVERIFY(bash.contains(u"complete -F _tap tap"_s));
     QVERIFY(bash.contains(u"\"role create\") opts=\"--name --description --credentials "
-                          "--rate-limit --json --url --help\""_s));
+                          "--rate-limit --json --url --profile --help\""_s));
     QVERIFY(bash.contains(u"add) key=\"credential create\""_s));
     QVERIFY(bash.contains(u"--value-file|"_s));
     QProcess sh;
@@ -259,6 +260,50 @@ void TestCliArgs::completionAndManPage()
     QVERIFY(sh.waitForFinished());
     QCOMPARE(sh.readAllStandardError(), QByteArray());
     QCOMPARE(sh.exitCode(), 0);
+
+    // zsh: every noun, verb and option, and a script zsh parses (when zsh is installed).
+    const QString zsh = zshCompletion(allCommands(), allAliases());
+    QVERIFY(zsh.startsWith(u"#compdef tap\n"_s));
+    QVERIFY(zsh.contains(
+            u"'add:same as \\'tap credential create\\''"_s.replace(u"\\'"_s, u"'\\''"_s)));
+    QVERIFY(zsh.contains(u"--value-file|"_s));
+    for (const Command &c : allCommands()) {
+        QVERIFY2(zsh.contains(u"\""_s + c.path() + u"\") entries=("_s), qPrintable(c.path()));
+        for (const Option &o : c.options)
+            QVERIFY2(zsh.contains(u"'--"_s + o.name + u':'), qPrintable(o.name));
+    }
+    if (!QStandardPaths::findExecutable(u"zsh"_s).isEmpty()) {
+        QProcess z;
+        z.start(u"zsh"_s, { u"-n"_s });
+        QVERIFY(z.waitForStarted());
+        z.write(zsh.toUtf8());
+        z.closeWriteChannel();
+        QVERIFY(z.waitForFinished());
+        QCOMPARE(z.readAllStandardError(), QByteArray());
+        QCOMPARE(z.exitCode(), 0);
+        // What it offers, with zsh's completion functions stubbed to print their entries.
+        QTemporaryDir dir;
+        QFile script(dir.filePath(u"_tap"_s));
+        QVERIFY(script.open(QIODevice::WriteOnly));
+        script.write(zsh.toUtf8());
+        script.close();
+        z.start(u"zsh"_s,
+                { u"-f"_s, u"-c"_s,
+                  u"_describe() { shift 3; print -rl -- ${(P)1} }; "
+                  "_files() { print FILES }; _message() { print VALUE }; "
+                  "source %1 >/dev/null; "
+                  "words=(tap appr); CURRENT=2; _tap; "
+                  "words=(tap approval w); CURRENT=3; _tap; "
+                  "words=(tap approval watch --t); CURRENT=4; _tap; "
+                  "words=(tap add x --value-file ''); CURRENT=5; _tap; "
+                  "words=(tap --url ''); CURRENT=3; _tap"_s.arg(script.fileName()) });
+        QVERIFY(z.waitForFinished());
+        const QByteArray offered = z.readAllStandardOutput();
+        for (const char *expected :
+             { "approval:(approval commands)", "watch:print pending approval requests",
+               "--timeout:stop after SECONDS", "--profile:the saved login", "FILES", "VALUE" })
+            QVERIFY2(offered.contains(expected), offered.constData());
+    }
 
     const QString man = manPage(allCommands(), allAliases());
     QVERIFY(man.startsWith(u".TH TAP 1"_s));

@@ -99,8 +99,22 @@ done
 for dep in libqt6svg6 qt6-translations-l10n libqt6keychain1 libqt6widgets6; do
   grep -q "\b$dep\b" <<<"$console_depends" || fail "tap-console does not depend on $dep"
 done
+# tap-cli: the tool, both completions and the man page; Qt Core, Network and the keychain only.
+cli_depends=""
+for d in "$out"/tap-cli_*.deb; do
+  [[ -f "$d" ]] || continue
+  cli_files="$(dpkg-deb -c "$d")"
+  for f in ./usr/bin/tap ./usr/share/bash-completion/completions/tap \
+           ./usr/share/zsh/vendor-completions/_tap ./usr/share/man/man1/tap.1.gz; do
+    grep -q " $f\$" <<<"$cli_files" && ok "tap-cli ships ${f#.}" || fail "tap-cli does not ship ${f#.}"
+  done
+  cli_depends="$(dpkg-deb -f "$d" Depends)"
+  echo "tap-cli Depends: $cli_depends"
+  grep -q '\blibqt6keychain1\b' <<<"$cli_depends" || fail "tap-cli does not depend on libqt6keychain1"
+  grep -Eq 'libqt6(gui|widgets|svg)|libx|libgl' <<<"$cli_depends" && fail "tap-cli depends on a GUI library"
+done
 missing=()
-for dep in $(sed 's/([^)]*)//g; s/|[^,]*//g; s/,/ /g' <<<"$tapd_depends, $console_depends"); do
+for dep in $(sed 's/([^)]*)//g; s/|[^,]*//g; s/,/ /g' <<<"$tapd_depends, $console_depends${cli_depends:+, $cli_depends}"); do
   dpkg-query -W -f='${db:Status-Status}' "$dep" 2>/dev/null | grep -q '^installed$' || missing+=("$dep")
 done
 if ((${#missing[@]})); then
@@ -120,6 +134,18 @@ expect_stat() { # PATH "owner:group mode"
 }
 expect_stat /usr/bin/tapd "root:root 755"
 expect_stat /usr/bin/tap-console "root:root 755"
+if [[ -n "$cli_depends" ]]; then
+  expect_stat /usr/bin/tap "root:root 755"
+  /usr/bin/tap --version | grep -q '^tap ' && ok "tap --version" || fail "tap --version"
+  bash -n /usr/share/bash-completion/completions/tap && ok "bash completion parses" ||
+    fail "bash completion does not parse"
+  if command -v zsh >/dev/null; then
+    zsh -n /usr/share/zsh/vendor-completions/_tap && ok "zsh completion parses" ||
+      fail "zsh completion does not parse"
+  fi
+  zcat /usr/share/man/man1/tap.1.gz | grep -q '^\.TH TAP 1' && ok "tap(1) is installed" ||
+    fail "tap(1) is not a man page"
+fi
 expect_stat /usr/lib/systemd/system/tapd.service "root:root 644"
 expect_stat /etc/tap/tapd.env "root:tap 640"
 expect_stat /var/lib/tap "tap:tap 700"
@@ -196,7 +222,7 @@ fi
 # --- Remove and purge ---------------------------------------------------------------------------
 echo "== dpkg -r / dpkg -P"
 dpkg -r "${names[@]}" > "$work/remove.log" 2>&1 || { cat "$work/remove.log"; fail "dpkg -r"; }
-[[ ! -e /usr/bin/tapd && ! -e /usr/bin/tap-console ]] && ok "remove: programs gone" || fail "remove left programs"
+[[ ! -e /usr/bin/tapd && ! -e /usr/bin/tap-console && ! -e /usr/bin/tap ]] && ok "remove: programs gone" || fail "remove left programs"
 [[ -f /var/lib/tap/master.key && -f /etc/tap/tapd.env ]] && ok "remove keeps /var/lib/tap and /etc/tap/tapd.env" ||
   fail "remove deleted data or configuration"
 dpkg -P "${names[@]}" > "$work/purge.log" 2>&1 || { cat "$work/purge.log"; fail "dpkg -P"; }
