@@ -3,6 +3,8 @@
 #include "commands.h"
 #include "context.h"
 
+#include "api/account.h"
+
 #include <QEventLoop>
 #include <QFile>
 
@@ -40,8 +42,8 @@ int login(Context &ctx, const Invocation &inv)
     }();
     if (!r.ok())
         return ctx.fail(r);
-    StoredSession s{ ctx.url(), email, r.body.value(u"team_id"_s).toString(),
-                     r.body.value(u"session_token"_s).toString() };
+    const api::Session session = api::Session::decode(r.body);
+    StoredSession s{ ctx.url(), email, session.teamId, session.sessionToken };
     if (const QString why = SessionFile::save(s); !why.isEmpty())
         return ctx.error(why);
     if (ctx.json()) {
