@@ -19,6 +19,8 @@
 #include <QTimer>
 #include <QWidget>
 
+#include <memory>
+
 namespace tap::console::test {
 
 inline constexpr int kTimeout = 5000;
@@ -110,6 +112,38 @@ inline bool signIn(Session &session, const testsupport::FakeAdminApi &fake,
                   [&done](const Session::Reply &) { done = true; });
     return QTest::qWaitFor([&done] { return done; }, kTimeout) && session.isSignedIn();
 }
+
+// The set-up the console widget tests share (a test class derives from QObject and this):
+// settings in a temporary directory, the fake admin API with the account admin@example.com
+// ("correct horse"), an in-memory keychain and a session using it, not yet signed in. init()
+// starts with QVERIFY(startRig()); cleanup() ends with stopRig() (after the test's windows).
+class ConsoleRig
+{
+protected:
+    bool startRig()
+    {
+        if (!m_dir.isValid())
+            return false;
+        isolateSettings(m_dir);
+        m_fake = std::make_unique<testsupport::FakeAdminApi>();
+        if (!m_fake->listen())
+            return false;
+        m_fake->addAccount(QStringLiteral("admin@example.com"), QStringLiteral("correct horse"));
+        m_secrets = std::make_unique<FakeSecretStore>();
+        m_session = std::make_unique<Session>(m_secrets.get());
+        return true;
+    }
+    void stopRig()
+    {
+        m_session.reset();
+        m_fake.reset();
+    }
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<testsupport::FakeAdminApi> m_fake;
+    std::unique_ptr<FakeSecretStore> m_secrets;
+    std::unique_ptr<Session> m_session;
+};
 
 template <typename T = QWidget>
 T *child(const QObject *parent, const char *name)

@@ -33,25 +33,19 @@ QJsonObject credential(const QString &name)
 
 } // namespace
 
-class TestPages : public QObject
+class TestPages : public QObject, public ConsoleRig
 {
     Q_OBJECT
 
 private slots:
     void init()
     {
-        QVERIFY(m_dir.isValid());
-        isolateSettings(m_dir);
-        m_fake = std::make_unique<FakeAdminApi>();
-        QVERIFY(m_fake->listen());
-        m_fake->addAccount(QStringLiteral("admin@example.com"), QStringLiteral("correct horse"));
-        m_session = std::make_unique<Session>(&m_secrets);
+        QVERIFY(startRig());
         QVERIFY(signIn(*m_session, *m_fake));
     }
     void cleanup()
     {
-        m_session.reset();
-        m_fake.reset();
+        stopRig();
         m_desktop = {};
     }
 
@@ -293,11 +287,7 @@ private:
         return false;
     }
 
-    QTemporaryDir m_dir;
     FakeDesktop m_desktop;
-    FakeSecretStore m_secrets;
-    std::unique_ptr<FakeAdminApi> m_fake;
-    std::unique_ptr<Session> m_session;
 };
 
 QTEST_MAIN(TestPages)
