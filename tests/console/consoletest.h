@@ -14,6 +14,7 @@
 #include <QHash>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -149,6 +150,26 @@ template <typename T = QWidget>
 T *child(const QObject *parent, const char *name)
 {
     return parent->findChild<T *>(QString::fromLatin1(name));
+}
+
+// The rows of the table view `table` on `page` (-1 without one).
+inline int rows(QWidget *page, const char *table)
+{
+    auto *view = child<QTableView>(page, table);
+    return view ? view->model()->rowCount() : -1;
+}
+
+// Selects the row of `table` whose first column reads `text`; false if there is none.
+inline bool selectText(QWidget *page, const char *table, const QString &text)
+{
+    auto *view = child<QTableView>(page, table);
+    for (int row = 0; view && row < view->model()->rowCount(); ++row) {
+        if (view->model()->index(row, 0).data().toString() == text) {
+            view->selectRow(row);
+            return true;
+        }
+    }
+    return false;
 }
 
 inline void click(const QObject *parent, const char *name)

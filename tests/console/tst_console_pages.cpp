@@ -270,22 +270,6 @@ private:
         }
         return {};
     }
-    static int rows(QWidget *page, const char *table)
-    {
-        auto *view = child<QTableView>(page, table);
-        return view ? view->model()->rowCount() : -1;
-    }
-    static bool selectText(QWidget *page, const char *table, const QString &text)
-    {
-        auto *view = child<QTableView>(page, table);
-        for (int row = 0; view && row < view->model()->rowCount(); ++row) {
-            if (view->model()->index(row, 0).data().toString() == text) {
-                view->selectRow(row);
-                return true;
-            }
-        }
-        return false;
-    }
 
     FakeDesktop m_desktop;
 };
