@@ -123,7 +123,7 @@ QString ApprovalService::approvalUrl(const QString &id) const
     return url.toString();
 }
 
-api::Approval ApprovalService::view(const store::ApprovalRow &a, bool canDecide) const
+api::Approval ApprovalService::approval(const store::ApprovalRow &a, bool canDecide) const
 {
     api::Approval v;
     v.id = a.id;
@@ -219,7 +219,7 @@ Result<api::ApprovalList> ApprovalService::listNow(const Actor &actor,
         auto may = row.status == u"pending" ? mayDecide(row, me) : Result<bool>(false);
         if (!may)
             return may.error();
-        out.items.append(view(row, may.value()));
+        out.items.append(approval(row, may.value()));
     }
     out.cursor = QString::number(cursor.value());
     return out;
@@ -250,7 +250,7 @@ Result<api::Approval> ApprovalService::get(const Actor &actor, const QString &id
     auto may = mayDecide(*row.value(), me);
     if (!may)
         return may.error();
-    return view(*row.value(), may.value());
+    return approval(*row.value(), may.value());
 }
 
 Result<store::ApprovalRow> ApprovalService::decide(const QString &id, bool approve,
@@ -327,7 +327,7 @@ Result<api::Approval> ApprovalService::decideAsMember(const Actor &actor, const 
     auto decided = decide(id, approve, me);
     if (!decided)
         return decided.error();
-    return view(decided.value(), false);
+    return approval(decided.value(), false);
 }
 
 Result<QString> ApprovalService::agentGone(const store::ApprovalRow &row)

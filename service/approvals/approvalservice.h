@@ -89,7 +89,11 @@ public:
                                                bool approve, api::ApprovalChannel via);
 
     // What an approver sees of a request (no secret: the request never holds one).
-    api::Approval view(const store::ApprovalRow &row, bool canDecide) const;
+    api::Approval approval(const store::ApprovalRow &row, bool canDecide) const;
+    QJsonObject view(const store::ApprovalRow &row, bool canDecide) const
+    {
+        return approval(row, canDecide).encode();
+    }
     QString approvalUrl(const QString &id) const override;
     // May this approver decide on this request (policy allowed_approvers)?
     core::Result<bool> mayDecide(const store::ApprovalRow &row, const Approver &who);

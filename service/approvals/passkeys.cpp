@@ -339,7 +339,7 @@ Result<api::Approval> PasskeyService::approveFinish(const Actor &actor, const QS
     auto decided = m_approvals.decide(txnId, true, me);
     if (!decided)
         return decided.error();
-    return m_approvals.view(decided.value(), false);
+    return m_approvals.approval(decided.value(), false);
 }
 
 } // namespace tap::approvals
