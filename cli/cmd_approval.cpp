@@ -3,26 +3,30 @@
 #include "commands.h"
 #include "helpers.h"
 
+#include "api/keys.h"
+
 namespace tap::cli {
 
 using namespace Qt::StringLiterals;
 
 namespace {
 
-const Columns kColumns{ { u"id"_s, u"ID"_s },
-                        { u"status"_s, u"STATUS"_s },
-                        { u"agent_id"_s, u"AGENT"_s },
-                        { u"credential"_s, u"CREDENTIAL"_s },
-                        { u"method"_s, u"METHOD"_s },
-                        { u"target"_s, u"TARGET"_s },
-                        { u"expires_at"_s, u"EXPIRES"_s } };
+namespace key = api::key;
+
+const Columns kColumns{ { key::kId, u"ID"_s },
+                        { key::kStatus, u"STATUS"_s },
+                        { key::kAgentId, u"AGENT"_s },
+                        { key::kCredential, u"CREDENTIAL"_s },
+                        { key::kMethod, u"METHOD"_s },
+                        { key::kTarget, u"TARGET"_s },
+                        { key::kExpiresAt, u"EXPIRES"_s } };
 
 int list(Context &ctx, const Invocation &inv)
 {
     QUrlQuery query;
     const QString status = inv.value(u"status"_s, u"pending"_s);
-    query.addQueryItem(u"status"_s, status);
-    return listCommand(ctx, u"/admin/approvals"_s, u"items"_s, kColumns, query);
+    query.addQueryItem(key::kStatus, status);
+    return listCommand(ctx, u"/admin/approvals"_s, key::kItems, kColumns, query);
 }
 
 int show(Context &ctx, const Invocation &inv)
@@ -37,9 +41,9 @@ int show(Context &ctx, const Invocation &inv)
     else
         printFields(ctx, r.body,
                     kColumns
-                            + Columns{ { u"body_preview"_s, u"BODY"_s },
-                                       { u"decided_by"_s, u"DECIDED BY"_s },
-                                       { u"decided_at"_s, u"DECIDED AT"_s } });
+                            + Columns{ { key::kBodyPreview, u"BODY"_s },
+                                       { key::kDecidedBy, u"DECIDED BY"_s },
+                                       { key::kDecidedAt, u"DECIDED AT"_s } });
     return kOk;
 }
 

@@ -4,6 +4,8 @@
 #include "commands.h"
 #include "context.h"
 
+#include "api/account.h"
+
 #include <QEventLoop>
 #include <QFile>
 
@@ -43,8 +45,8 @@ int login(Context &ctx, const Invocation &inv)
     }();
     if (!r.ok())
         return ctx.fail(r);
-    StoredSession s{ ctx.url(), email, r.body.value(u"team_id"_s).toString(),
-                     r.body.value(u"session_token"_s).toString() };
+    const api::Session session = api::Session::decode(r.body);
+    StoredSession s{ ctx.url(), email, session.teamId, session.sessionToken };
     const SaveOutcome kept = saveSession(s);
     if (!kept.error.isEmpty())
         return ctx.error(kept.error);

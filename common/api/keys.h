@@ -24,6 +24,14 @@ inline constexpr QLatin1String kEnabled{ "enabled" };
 inline constexpr QLatin1String kEmail{ "email" };
 inline constexpr QLatin1String kTeamId{ "team_id" };
 
+// Accounts and sessions.
+inline constexpr QLatin1String kTeamName{ "team_name" };
+inline constexpr QLatin1String kPassword{ "password" };
+inline constexpr QLatin1String kInviteToken{ "invite_token" };
+inline constexpr QLatin1String kCode{ "code" };
+inline constexpr QLatin1String kAdminId{ "admin_id" };
+inline constexpr QLatin1String kSessionToken{ "session_token" };
+
 // Credentials.
 inline constexpr QLatin1String kConnector{ "connector" };
 inline constexpr QLatin1String kApiBase{ "api_base" };
@@ -88,5 +96,20 @@ inline constexpr QLatin1String kDecidedBy{ "decided_by" };
 inline constexpr QLatin1String kDecidedVia{ "decided_via" };
 inline constexpr QLatin1String kDecidedAt{ "decided_at" };
 inline constexpr QLatin1String kApprovalUrl{ "approval_url" };
+inline constexpr QLatin1String kTxnId{ "txn_id" };
+inline constexpr QLatin1String kResponseStatus{ "response_status" };
+inline constexpr QLatin1String kCancelReason{ "cancel_reason" };
+inline constexpr QLatin1String kWait{ "wait" }; // query parameter
+inline constexpr QLatin1String kAll{ "all" }; // ?status=all
+
+// The audit trail (GET /admin/audit's filters and page).
+inline constexpr QLatin1String kKind{ "kind" };
+inline constexpr QLatin1String kAction{ "action" };
+inline constexpr QLatin1String kActor{ "actor" };
+inline constexpr QLatin1String kDecision{ "decision" };
+inline constexpr QLatin1String kSince{ "since" };
+inline constexpr QLatin1String kUntil{ "until" };
+inline constexpr QLatin1String kLimit{ "limit" };
+inline constexpr QLatin1String kNextCursor{ "next_cursor" };
 
 } // namespace tap::api::key

@@ -1,5 +1,8 @@
 #include "apiclient/apiclient.h"
 
+#include "api/account.h"
+#include "api/keys.h"
+
 #include <QJsonDocument>
 #include <QNetworkReply>
 
@@ -130,24 +133,19 @@ void ApiClient::signup(const QString &email, const QString &password, const QStr
 void ApiClient::signup(const QString &email, const QString &password, const QString &teamName,
                        const QString &inviteToken, Callback done)
 {
-    QJsonObject body{ { QStringLiteral("email"), email },
-                      { QStringLiteral("password"), password } };
-    if (!teamName.isEmpty() || inviteToken.isEmpty())
-        body.insert(QStringLiteral("team_name"), teamName);
-    if (!inviteToken.isEmpty())
-        body.insert(QStringLiteral("invite_token"), inviteToken);
-    post(QStringLiteral("/signup"), body, std::move(done));
+    post(QStringLiteral("/signup"),
+         api::SignupInput{ teamName, email, password, inviteToken }.encode(), std::move(done));
 }
 
 void ApiClient::verifyEmail(const QString &email, const QString &code, Callback done)
 {
-    post(QStringLiteral("/verify-email"),
-         { { QStringLiteral("email"), email }, { QStringLiteral("code"), code } }, std::move(done));
+    post(QStringLiteral("/verify-email"), api::VerifyEmailInput{ email, code }.encode(),
+         std::move(done));
 }
 
 void ApiClient::resendVerification(const QString &email, Callback done)
 {
-    post(QStringLiteral("/resend-verification"), { { QStringLiteral("email"), email } },
+    post(QStringLiteral("/resend-verification"), api::ResendVerificationInput{ email }.encode(),
          std::move(done));
 }
 
@@ -160,15 +158,10 @@ void ApiClient::login(const QString &email, const QString &password, const QStri
                       const QString &inviteToken, Callback done)
 {
     m_token.clear();
-    QJsonObject body{ { QStringLiteral("email"), email },
-                      { QStringLiteral("password"), password } };
-    if (!teamId.isEmpty())
-        body.insert(QStringLiteral("team_id"), teamId);
-    if (!inviteToken.isEmpty())
-        body.insert(QStringLiteral("invite_token"), inviteToken);
-    post(QStringLiteral("/login"), body, [this, done = std::move(done)](const Reply &r) {
+    const api::LoginInput body{ email, password, teamId, inviteToken };
+    post(QStringLiteral("/login"), body.encode(), [this, done = std::move(done)](const Reply &r) {
         if (r.ok())
-            m_token = r.body.value(QStringLiteral("session_token")).toString();
+            m_token = api::Session::decode(r.body).sessionToken;
         if (done)
             done(r);
     });

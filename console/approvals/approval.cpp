@@ -4,37 +4,44 @@ namespace tap::console {
 
 namespace {
 
-QDateTime time(const QJsonObject &o, const QString &key)
+QDateTime time(const QString &rfc3339)
 {
-    const QDateTime t = QDateTime::fromString(o.value(key).toString(), Qt::ISODateWithMs);
+    const QDateTime t = QDateTime::fromString(rfc3339, Qt::ISODateWithMs);
     return t.isValid() ? t.toLocalTime() : QDateTime();
 }
 
 } // namespace
 
-Approval Approval::fromJson(const QJsonObject &o)
+Approval Approval::fromWire(const api::Approval &w)
 {
-    const auto text = [&o](const char *key) { return o.value(QLatin1String(key)).toString(); };
     Approval a;
-    a.id = text("id");
-    a.status = text("status");
-    a.teamId = text("team_id");
-    a.agentId = text("agent_id");
-    a.agentName = text("agent_name");
-    a.agentHomeTeamId = text("agent_home_team_id");
-    a.credential = text("credential");
-    a.method = text("method");
-    a.target = text("target");
-    a.bodyPreview = text("body_preview");
-    a.requirePasskey = o.value(QStringLiteral("require_passkey")).toBool();
-    a.canDecide = o.value(QStringLiteral("can_decide")).toBool();
-    a.createdAt = time(o, QStringLiteral("created_at"));
-    a.expiresAt = time(o, QStringLiteral("expires_at"));
-    a.decidedBy = text("decided_by");
-    a.decidedVia = text("decided_via");
-    a.decidedAt = time(o, QStringLiteral("decided_at"));
-    a.approvalUrl = text("approval_url");
+    a.id = w.id;
+    a.status = api::approvalStatusName(w.status);
+    a.teamId = w.teamId;
+    a.agentId = w.agentId;
+    a.agentName = w.agentName;
+    a.agentHomeTeamId = w.agentHomeTeamId;
+    a.credential = w.credential;
+    a.method = w.method;
+    a.target = w.target;
+    a.bodyPreview = w.bodyPreview;
+    a.requirePasskey = w.requirePasskey;
+    a.canDecide = w.canDecide;
+    a.createdAt = time(w.createdAt);
+    a.expiresAt = time(w.expiresAt);
+    a.decidedBy = w.decidedBy;
+    a.decidedVia = w.decidedVia;
+    a.decidedAt = time(w.decidedAt);
+    a.approvalUrl = w.approvalUrl;
     return a;
+}
+
+QList<Approval> Approval::listFromJson(const QJsonObject &o)
+{
+    QList<Approval> out;
+    for (const api::Approval &w : api::ApprovalList::decode(o).items)
+        out.append(fromWire(w));
+    return out;
 }
 
 } // namespace tap::console

@@ -1,12 +1,14 @@
 #pragma once
 
+#include "api/approval.h"
+
 #include <QDateTime>
 #include <QJsonObject>
 #include <QString>
 
 namespace tap::console {
 
-// One approval request as GET /admin/approvals returns it.
+// One approval request as the console shows it: api::Approval (the wire type) with local times.
 struct Approval
 {
     QString id;
@@ -32,7 +34,10 @@ struct Approval
     // Something the signed-in member can act on now.
     bool needsMe() const { return isPending() && canDecide; }
     QString agentLabel() const { return agentName.isEmpty() ? agentId : agentName; }
-    static Approval fromJson(const QJsonObject &o);
+    static Approval fromWire(const api::Approval &wire);
+    static Approval fromJson(const QJsonObject &o) { return fromWire(api::Approval::decode(o)); }
+    // The items of GET /admin/approvals.
+    static QList<Approval> listFromJson(const QJsonObject &o);
 };
 
 } // namespace tap::console

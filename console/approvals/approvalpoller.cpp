@@ -1,8 +1,7 @@
 #include "approvals/approvalpoller.h"
 
+#include "api/keys.h"
 #include "apiclient/apiclient.h"
-
-#include <QJsonArray>
 
 namespace tap::console {
 
@@ -38,12 +37,13 @@ void ApprovalPoller::poll()
         return;
     apiclient::ApiClient::Options options;
     options.background = true;
-    options.query.addQueryItem(QStringLiteral("status"), QStringLiteral("pending"));
+    api::ApprovalQuery query; // pending ones
     if (!m_cursor.isEmpty()) {
-        options.query.addQueryItem(QStringLiteral("wait"), QString::number(m_waitSeconds));
-        options.query.addQueryItem(QStringLiteral("cursor"), m_cursor);
+        query.since = m_cursor.toLongLong();
+        query.waitS = m_waitSeconds;
         options.timeoutMs = (m_waitSeconds + 15) * 1000; // the server may hold it that long
     }
+    options.query = query.encode();
     const int generation = m_generation;
     m_reply = m_api->get(
             QStringLiteral("/admin/approvals"),
@@ -59,12 +59,8 @@ void ApprovalPoller::poll()
                     m_retry.start();
                     return;
                 }
-                QList<Approval> items;
-                const QJsonArray array = r.body.value(QStringLiteral("items")).toArray();
-                for (const QJsonValue &v : array)
-                    items.append(Approval::fromJson(v.toObject()));
-                m_pending = items;
-                m_cursor = r.body.value(QStringLiteral("cursor")).toString();
+                m_pending = Approval::listFromJson(r.body);
+                m_cursor = r.body.value(api::key::kCursor).toString();
                 const bool first = std::exchange(m_first, false);
                 Q_EMIT updated(m_pending, first);
                 // An answer without a cursor cannot be waited on: ask again later, not at once.

@@ -1,5 +1,6 @@
 #include "dialogs/signindialog.h"
 
+#include "api/account.h"
 #include "api/validation.h"
 #include "session/session.h"
 
@@ -257,8 +258,7 @@ void SignInDialog::signupInvited(const Profile &profile)
                                  m_newPassword->clear();
                                  m_confirm->clear();
                                  m_invite->clear();
-                                 m_loginTeam->setText(
-                                         r.body.value(QStringLiteral("team_id")).toString());
+                                 m_loginTeam->setText(api::SignedUp::decode(r.body).teamId);
                                  setMode(Login);
                                  showInfo(tr("Account created and invitation accepted. You can "
                                              "log in now."));

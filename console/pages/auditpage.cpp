@@ -1,5 +1,8 @@
 #include "pages/auditpage.h"
 
+#include "api/audit.h"
+#include "api/keys.h"
+
 #include <QComboBox>
 #include <QDateTime>
 #include <QFile>
@@ -100,18 +103,18 @@ QString AuditPage::validate() const
 QUrlQuery AuditPage::filters() const
 {
     QUrlQuery q;
-    const auto add = [&q](const char *key, const QString &value) {
+    const auto add = [&q](QLatin1String key, const QString &value) {
         if (!value.trimmed().isEmpty())
-            q.addQueryItem(QString::fromLatin1(key), value.trimmed());
+            q.addQueryItem(key, value.trimmed());
     };
-    add("kind", m_kind->currentData().toString());
-    add("decision", m_decision->currentData().toString());
-    add("action", m_action->text());
-    add("actor", m_actor->text());
-    add("agent_id", m_agent->text());
-    add("credential", m_credential->text());
-    add("since", m_since->text());
-    add("until", m_until->text());
+    add(api::key::kKind, m_kind->currentData().toString());
+    add(api::key::kDecision, m_decision->currentData().toString());
+    add(api::key::kAction, m_action->text());
+    add(api::key::kActor, m_actor->text());
+    add(api::key::kAgentId, m_agent->text());
+    add(api::key::kCredential, m_credential->text());
+    add(api::key::kSince, m_since->text());
+    add(api::key::kUntil, m_until->text());
     return q;
 }
 
@@ -122,7 +125,7 @@ void AuditPage::load(bool more)
     apiclient::ApiClient::Options options;
     options.query = filters();
     if (more && !m_cursor.isEmpty())
-        options.query.addQueryItem(QStringLiteral("cursor"), m_cursor);
+        options.query.addQueryItem(api::key::kCursor, m_cursor);
     api()->get(
             QStringLiteral("/admin/audit"),
             [this, more](const Reply &r) {
@@ -131,10 +134,9 @@ void AuditPage::load(bool more)
                 showError({});
                 if (!more)
                     m_rows.clear();
-                const QJsonArray items = r.body.value(QStringLiteral("items")).toArray();
-                for (const QJsonValue &v : items)
-                    m_rows.append(v.toObject());
-                m_cursor = r.body.value(QStringLiteral("next_cursor")).toString();
+                const api::AuditPage page = api::AuditPage::decode(r.body);
+                m_rows += page.items;
+                m_cursor = page.nextCursor;
                 m_more->setVisible(!m_cursor.isEmpty());
                 setRows(m_rows, [](const QJsonObject &a) {
                     const QString who =

@@ -1,5 +1,6 @@
 #include "pages/inboxpage.h"
 
+#include "api/keys.h"
 #include "approvals/approvalpoller.h"
 #include "approvals/approvalsmodel.h"
 
@@ -110,7 +111,7 @@ void InboxPage::fetch()
     if (status == u"pending")
         return setApprovals(m_poller->pending());
     apiclient::ApiClient::Options options;
-    options.query.addQueryItem(QStringLiteral("status"), status);
+    options.query.addQueryItem(api::key::kStatus, status);
     api()->get(
             QStringLiteral("/admin/approvals"),
             [this, status](const Reply &r) {
@@ -118,11 +119,7 @@ void InboxPage::fetch()
                     return;
                 if (!r.ok())
                     return showError(r.errorMessage());
-                QList<Approval> items;
-                const QJsonArray array = r.body.value(QStringLiteral("items")).toArray();
-                for (const QJsonValue &v : array)
-                    items.append(Approval::fromJson(v.toObject()));
-                setApprovals(items);
+                setApprovals(Approval::listFromJson(r.body));
             },
             options);
 }

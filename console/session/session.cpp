@@ -1,5 +1,6 @@
 #include "session/session.h"
 
+#include "api/account.h"
 #include "session/secretstore.h"
 
 namespace tap::console {
@@ -61,7 +62,7 @@ void Session::login(const Profile &profile, const QString &password, const QStri
                 [this, done = std::move(done)](const Reply &r) {
                     if (!r.ok())
                         return done(r);
-                    m_role = r.body.value(QStringLiteral("role")).toString();
+                    m_role = api::memberRoleName(api::Session::decode(r.body).role);
                     m_tokenInKeychain = false;
                     const QString token = m_api.sessionToken();
                     m_secrets->write(m_profile.key(), token,

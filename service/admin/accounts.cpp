@@ -36,7 +36,7 @@ Error badLogin()
 
 QString normalizedEmail(const QString &email)
 {
-    return email.trimmed().toLower();
+    return api::normalizedEmail(email);
 }
 
 // The pending invitation behind `inviteToken`, if `user` may accept it now.
@@ -92,22 +92,9 @@ Result<void> AccountService::sendVerificationCode(const store::UserRow &user)
                       .arg(code) });
 }
 
-Outcome AccountService::verifyEmail(const QJsonObject &body)
+Result<api::Notice> AccountService::verifyEmail(const api::VerifyEmailInput &in)
 {
-    api::JsonFields f(body);
-    if (auto r = f.onlyKnown({ QStringLiteral("email"), QStringLiteral("code") }); !r)
-        return r.error();
-    auto email = f.string(QStringLiteral("email"), true);
-    if (!email)
-        return email.error();
-    auto code = f.string(QStringLiteral("code"), true);
-    if (!code)
-        return code.error();
-    static const QRegularExpression sixDigits(QStringLiteral("^[0-9]{6}\\z"));
-    if (!sixDigits.match(*code).hasMatch())
-        return Error(ErrorCode::InvalidRequest,
-                     QStringLiteral("code must be the 6 digits from the email."));
-    auto user = m_ctx.accounts.userByEmail(normalizedEmail(*email));
+    auto user = m_ctx.accounts.userByEmail(in.email);
     if (!user)
         return user.error();
     if (!user.value() || signupExpired(*user.value()))
@@ -138,33 +125,22 @@ Outcome AccountService::verifyEmail(const QJsonObject &body)
         return taken.error();
     if (!taken.value())
         return tooManyCodes();
-    if (!core::constantTimeEquals(codeHash(user.value()->id, *code).toLatin1(),
+    if (!core::constantTimeEquals(codeHash(user.value()->id, in.code).toLatin1(),
                                   v.codeHash.toLatin1()))
         return invalidCode();
     if (auto r = m_ctx.accounts.markEmailVerified(user.value()->id, m_ctx.clock.nowMs()); !r)
         return r.error();
     if (auto r = m_ctx.accounts.deleteVerification(user.value()->id); !r)
         return r.error();
-    return ok({ { QStringLiteral("email_verified"), true },
-                { QStringLiteral("message"), QStringLiteral("Email verified; you can log in.") } });
+    return api::Notice{ QStringLiteral("Email verified; you can log in."), true };
 }
 
-Outcome AccountService::resendVerification(const QJsonObject &body)
+Result<api::Notice> AccountService::resendVerification(const api::ResendVerificationInput &in)
 {
-    api::JsonFields f(body);
-    if (auto r = f.onlyKnown({ QStringLiteral("email") }); !r)
-        return r.error();
-    auto email = f.string(QStringLiteral("email"), true);
-    if (!email)
-        return email.error();
     // The answer is the same whether or not the account exists, so it reveals nothing.
-    const Reply generic{
-        200,
-        { { QStringLiteral("message"),
-            QStringLiteral(
-                    "If that address has an unverified account, a new code is on its way.") } }
-    };
-    auto user = m_ctx.accounts.userByEmail(normalizedEmail(*email));
+    const api::Notice generic{ QStringLiteral(
+            "If that address has an unverified account, a new code is on its way.") };
+    auto user = m_ctx.accounts.userByEmail(in.email);
     if (!user)
         return user.error();
     if (!user.value() || user.value()->emailVerified || signupExpired(*user.value()))
@@ -179,24 +155,10 @@ Outcome AccountService::resendVerification(const QJsonObject &body)
     return generic;
 }
 
-void AccountService::login(const QJsonObject &body, const QString &remoteAddr, QObject *context,
-                           OutcomeCallback done)
+void AccountService::login(const api::LoginInput &in, const QString &remoteAddr, QObject *context,
+                           LoginCallback done)
 {
-    api::JsonFields f(body);
-    if (auto r = f.onlyKnown({ QStringLiteral("email"), QStringLiteral("password"),
-                               QStringLiteral("team_id"), QStringLiteral("invite_token") });
-        !r)
-        return done(r.error());
-    auto email = f.string(QStringLiteral("email"), true);
-    auto password = f.string(QStringLiteral("password"), true);
-    auto teamId = f.string(QStringLiteral("team_id"), false);
-    auto invite = f.string(QStringLiteral("invite_token"), false);
-    if (!email || !password || !teamId || !invite)
-        return done(!email              ? email.error()
-                            : !password ? password.error()
-                            : !teamId   ? teamId.error()
-                                        : invite.error());
-    const QString address = normalizedEmail(*email);
+    const QString &address = in.email;
     const qint64 now = m_ctx.clock.nowMs();
     const QString emailKey = QStringLiteral("email:") + m_ctx.keys.tokenHash(address.toUtf8());
     const QString addressKey = QStringLiteral("addr:") + remoteAddr;
@@ -227,25 +189,26 @@ void AccountService::login(const QJsonObject &body, const QString &remoteAddr, Q
     }
     // Unknown addresses are checked against a dummy hash so both cases take the same time.
     const QString hash = user.value() ? user.value()->passwordHash : m_ctx.hasher.dummyHash();
-    m_ctx.hasher.verifyAsync(hash, core::SecretBytes(password->toUtf8()), context,
-                             [this, user = user.value(), body, remoteAddr, emailKey, addressKey,
+    m_ctx.hasher.verifyAsync(hash, core::SecretBytes(in.password.toUtf8()), context,
+                             [this, user = user.value(), in, remoteAddr, emailKey, addressKey,
                               addressSlot = addressSlot.value(), done](bool matches) {
                                  if (!matches || !user)
                                      return done(badLogin()); // both failures stay counted
                                  (void)m_ctx.accounts.clearFailures(emailKey);
                                  (void)m_ctx.accounts.giveBackAttempt(addressKey, addressSlot);
-                                 done(finishLogin(*user, body, remoteAddr));
+                                 done(finishLogin(*user, in, remoteAddr));
                              });
 }
 
-Outcome AccountService::finishLogin(const store::UserRow &user, const QJsonObject &body,
-                                    const QString &remoteAddr)
+Result<api::Session> AccountService::finishLogin(const store::UserRow &user,
+                                                 const api::LoginInput &in,
+                                                 const QString &remoteAddr)
 {
     if (!user.emailVerified)
         return Error(ErrorCode::Forbidden,
                      QStringLiteral("Verify your email address first (POST /verify-email)."));
-    QString teamId = body.value(QStringLiteral("team_id")).toString();
-    const QString inviteToken = body.value(QStringLiteral("invite_token")).toString();
+    QString teamId = in.teamId;
+    const QString &inviteToken = in.inviteToken;
     if (!inviteToken.isEmpty()) {
         auto accepted = acceptInvite(user, inviteToken, &teamId);
         if (!accepted)
@@ -273,15 +236,15 @@ Outcome AccountService::finishLogin(const store::UserRow &user, const QJsonObjec
                                               now, expires, remoteAddr);
         !r)
         return r.error();
-    return ok({ { QStringLiteral("session_token"), token },
-                { QStringLiteral("admin_id"), user.id },
-                { QStringLiteral("team_id"), teamId },
-                { QStringLiteral("role"), member.value()->role },
-                { QStringLiteral("expires_at"), core::toRfc3339(expires) } });
+    return api::Session{
+        token, user.id, teamId,
+        api::parseMemberRole(member.value()->role).value_or(api::MemberRole::Approver),
+        core::toRfc3339(expires)
+    };
 }
 
-Outcome AccountService::acceptInvite(const store::UserRow &user, const QString &inviteToken,
-                                     QString *teamId)
+Result<void> AccountService::acceptInvite(const store::UserRow &user, const QString &inviteToken,
+                                          QString *teamId)
 {
     const qint64 now = m_ctx.clock.nowMs();
     auto invite = usableInvite(m_ctx, user, inviteToken, now);
@@ -296,7 +259,7 @@ Outcome AccountService::acceptInvite(const store::UserRow &user, const QString &
     m_ctx.recordChange(Actor{ user.id, i.teamId, user.email, i.role, QString() },
                        QStringLiteral("member.join"), user.email,
                        { { QStringLiteral("role"), i.role } });
-    return ok({});
+    return {};
 }
 
 Outcome AccountService::logout(const QByteArray &authorization)
@@ -307,7 +270,51 @@ Outcome AccountService::logout(const QByteArray &authorization)
     const QByteArray token = authorization.mid(7).trimmed();
     if (auto r = m_ctx.accounts.deleteSession(m_ctx.keys.tokenHash(token)); !r)
         return r.error();
-    return ok({ { QStringLiteral("status"), QStringLiteral("logged_out") } });
+    return ok(api::LoggedOut{}.encode());
+}
+
+namespace {
+
+// A typed answer as the admin API sends it (sign-ups are created: 201).
+template <typename T>
+Outcome reply(const Result<T> &result, int status = 200)
+{
+    if (!result)
+        return result.error();
+    return ok(result->encode(), status);
+}
+
+} // namespace
+
+void AccountService::signup(const QJsonObject &body, const QString &remoteAddr, QObject *context,
+                            OutcomeCallback done)
+{
+    auto in = api::SignupInput::decode(body);
+    if (!in)
+        return done(in.error());
+    signup(in.value(), remoteAddr, context,
+           [done](Result<api::SignedUp> r) { done(reply(r, 201)); });
+}
+
+Outcome AccountService::verifyEmail(const QJsonObject &body)
+{
+    auto in = api::VerifyEmailInput::decode(body);
+    return in ? reply(verifyEmail(in.value())) : Outcome(in.error());
+}
+
+Outcome AccountService::resendVerification(const QJsonObject &body)
+{
+    auto in = api::ResendVerificationInput::decode(body);
+    return in ? reply(resendVerification(in.value())) : Outcome(in.error());
+}
+
+void AccountService::login(const QJsonObject &body, const QString &remoteAddr, QObject *context,
+                           OutcomeCallback done)
+{
+    auto in = api::LoginInput::decode(body);
+    if (!in)
+        return done(in.error());
+    login(in.value(), remoteAddr, context, [done](Result<api::Session> r) { done(reply(r)); });
 }
 
 Result<Actor> AccountService::authenticate(const QByteArray &authorization,

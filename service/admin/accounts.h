@@ -3,6 +3,7 @@
 #include "admin/actor.h"
 #include "admin/context.h"
 #include "admin/reply.h"
+#include "api/account.h"
 
 #include <QJsonObject>
 
@@ -30,13 +31,25 @@ public:
 
     explicit AccountService(Context &context) : m_ctx(context) { }
 
+    using SignupCallback = std::function<void(core::Result<api::SignedUp>)>;
+    using LoginCallback = std::function<void(core::Result<api::Session>)>;
+    void signup(const api::SignupInput &in, const QString &remoteAddr, QObject *context,
+                SignupCallback done);
+    core::Result<api::Notice> verifyEmail(const api::VerifyEmailInput &in);
+    core::Result<api::Notice> resendVerification(const api::ResendVerificationInput &in);
+    void login(const api::LoginInput &in, const QString &remoteAddr, QObject *context,
+               LoginCallback done);
+    Outcome logout(const QByteArray &authorization); // {"status": "logged_out"}
+
+    // The same operations on JSON bodies, answered as the admin API answers them: for in-process
+    // callers that speak the wire format (the service's tests). The HTTP adapter decodes the
+    // body itself and calls the typed forms.
     void signup(const QJsonObject &body, const QString &remoteAddr, QObject *context,
                 OutcomeCallback done);
     Outcome verifyEmail(const QJsonObject &body);
     Outcome resendVerification(const QJsonObject &body);
     void login(const QJsonObject &body, const QString &remoteAddr, QObject *context,
                OutcomeCallback done);
-    Outcome logout(const QByteArray &authorization);
 
     // Resolves "Bearer taps_…" to the member it belongs to (401 otherwise).
     core::Result<Actor> authenticate(const QByteArray &authorization, const QString &remoteAddr);
@@ -44,14 +57,16 @@ public:
 private:
     core::Result<void> sendVerificationCode(const store::UserRow &user);
     QString codeHash(const QString &userId, const QString &code) const;
-    Outcome finishSignup(const QJsonObject &body, const QString &passwordHash);
-    Outcome finishInvitedSignup(const store::UserRow &user, const QString &inviteToken);
+    core::Result<api::SignedUp> finishSignup(const api::SignupInput &in,
+                                             const QString &passwordHash);
+    core::Result<api::SignedUp> finishInvitedSignup(const store::UserRow &user,
+                                                    const QString &inviteToken);
     core::Result<void> admitSignup(const QString &remoteAddr);
-    core::Result<void> checkSignupFields(const QJsonObject &body);
     bool signupExpired(const store::UserRow &user) const;
-    Outcome finishLogin(const store::UserRow &user, const QJsonObject &body,
-                        const QString &remoteAddr);
-    Outcome acceptInvite(const store::UserRow &user, const QString &inviteToken, QString *teamId);
+    core::Result<api::Session> finishLogin(const store::UserRow &user, const api::LoginInput &in,
+                                           const QString &remoteAddr);
+    core::Result<void> acceptInvite(const store::UserRow &user, const QString &inviteToken,
+                                    QString *teamId);
 
     Context &m_ctx;
 };

@@ -3,6 +3,7 @@
 #include "admin/actor.h"
 #include "admin/context.h"
 #include "admin/reply.h"
+#include "api/audit.h"
 
 #include <QUrlQuery>
 
@@ -12,17 +13,12 @@ namespace tap::admin {
 class AuditService
 {
 public:
-    static constexpr int kDefaultPage = 100;
-    static constexpr int kMaxPage = 1000;
-
     explicit AuditService(Context &context) : m_ctx(context) { }
 
-    // Filters: kind, action, actor, agent_id, credential, decision, since, until (RFC 3339),
-    // limit (1–1000), cursor (from next_cursor).
-    core::Result<store::AuditQuery> parseQuery(const Actor &actor, const QUrlQuery &query) const;
-    Outcome page(const Actor &actor, const QUrlQuery &query);
+    // One page of `actor`'s team's trail.
+    core::Result<api::AuditPage> page(const Actor &actor, const api::AuditFilter &filter);
     // Runs `sink` for each page of records (for streaming the export).
-    core::Result<int> exportAll(const Actor &actor, const QUrlQuery &query,
+    core::Result<int> exportAll(const Actor &actor, const api::AuditFilter &filter,
                                 const std::function<void(const QList<store::AuditRecord> &)> &sink);
 
 private:

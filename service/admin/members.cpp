@@ -26,6 +26,19 @@ Error noSuchMember()
     return Error(ErrorCode::NotFound, QStringLiteral("No such member in this team."));
 }
 
+// Refuses to leave `teamId` without an owner (the caller takes one away).
+Result<void> keepsAnOwner(Context &ctx, const QString &teamId)
+{
+    auto owners = ctx.accounts.ownerCount(teamId);
+    if (!owners)
+        return owners.error();
+    if (owners.value() <= 1)
+        return Error(
+                ErrorCode::Conflict,
+                QStringLiteral("A team needs at least one owner; make someone else owner first."));
+    return {};
+}
+
 } // namespace
 
 Outcome MemberService::team(const Actor &actor)
@@ -134,14 +147,8 @@ Outcome MemberService::update(const Actor &actor, const QString &userId, const Q
         return Error(ErrorCode::Forbidden,
                      QStringLiteral("Only owners can grant or take away the owner role."));
     if (wasOwner && role != api::MemberRole::Owner) {
-        auto owners = m_ctx.accounts.ownerCount(actor.teamId);
-        if (!owners)
-            return owners.error();
-        if (owners.value() <= 1)
-            return Error(
-                    ErrorCode::Conflict,
-                    QStringLiteral(
-                            "A team needs at least one owner; make someone else owner first."));
+        if (auto r = keepsAnOwner(m_ctx, actor.teamId); !r)
+            return r.error();
     }
     const QString roleName = api::memberRoleName(role);
     if (auto r = m_ctx.accounts.setMemberRole(actor.teamId, userId, roleName); !r)
@@ -164,14 +171,8 @@ Outcome MemberService::remove(const Actor &actor, const QString &userId)
     if (storedRole(member.value()->role) == api::MemberRole::Owner) {
         if (!actor.isOwner())
             return Error(ErrorCode::Forbidden, QStringLiteral("Only owners can remove an owner."));
-        auto owners = m_ctx.accounts.ownerCount(actor.teamId);
-        if (!owners)
-            return owners.error();
-        if (owners.value() <= 1)
-            return Error(
-                    ErrorCode::Conflict,
-                    QStringLiteral(
-                            "A team needs at least one owner; make someone else owner first."));
+        if (auto r = keepsAnOwner(m_ctx, actor.teamId); !r)
+            return r.error();
     }
     if (auto r = m_ctx.accounts.removeMember(actor.teamId, userId); !r)
         return r.error();

@@ -66,64 +66,36 @@ Result<void> AccountService::admitSignup(const QString &remoteAddr)
     return {};
 }
 
-Result<void> AccountService::checkSignupFields(const QJsonObject &body)
+void AccountService::signup(const api::SignupInput &in, const QString &remoteAddr, QObject *context,
+                            SignupCallback done)
 {
-    api::JsonFields f(body);
-    auto known = f.onlyKnown({ QStringLiteral("team_name"), QStringLiteral("email"),
-                               QStringLiteral("password"), QStringLiteral("invite_token") });
-    auto email = f.string(QStringLiteral("email"), true);
-    auto password = f.string(QStringLiteral("password"), true);
-    auto invite = f.string(QStringLiteral("invite_token"), false);
-    auto teamName = f.string(QStringLiteral("team_name"), invite.ok() && invite->isEmpty());
-    for (const Result<void> &r : { known, email ? Result<void>() : Result<void>(email.error()),
-                                   password ? Result<void>() : Result<void>(password.error()),
-                                   invite ? Result<void>() : Result<void>(invite.error()),
-                                   teamName ? Result<void>() : Result<void>(teamName.error()) }) {
-        if (!r)
-            return r;
-    }
-    if (auto r = api::checkEmail(normalizedEmail(*email)); !r)
-        return r;
-    if (auto r = api::checkPassword(*password); !r)
-        return r;
-    if (invite->isEmpty())
-        return api::checkTeamName(*teamName);
-    return {};
-}
-
-void AccountService::signup(const QJsonObject &body, const QString &remoteAddr, QObject *context,
-                            OutcomeCallback done)
-{
-    if (auto r = checkSignupFields(body); !r)
-        return done(r.error());
     // Cheap checks first, so a doomed sign-up does not cost a password hash.
     if (auto r = admitSignup(remoteAddr); !r)
         return done(r.error());
     // Expired sign-ups give their address and team name back.
     if (auto r = m_ctx.signups.purgeUnverified(m_ctx.clock.nowMs() - kUnverifiedLifetimeMs); !r)
         return done(r.error());
-    const QString address = normalizedEmail(body.value(QStringLiteral("email")).toString());
-    auto existing = m_ctx.accounts.userByEmail(address);
+    auto existing = m_ctx.accounts.userByEmail(in.email);
     if (!existing)
         return done(existing.error());
     if (existing.value() && existing.value()->emailVerified)
         return done(accountExists()); // an unverified one is taken over in finishSignup()
-    QJsonObject normalized = body;
-    normalized.insert(QStringLiteral("email"), address);
-    const QString password = body.value(QStringLiteral("password")).toString();
+    api::SignupInput kept = in;
+    kept.password.clear(); // hashed from here on
     m_ctx.hasher.hashAsync(
-            core::SecretBytes(password.toUtf8()), context,
-            [this, normalized, done](const QString &hash) {
+            core::SecretBytes(in.password.toUtf8()), context,
+            [this, kept, done](const QString &hash) {
                 if (hash.isEmpty())
                     return done(
                             Error(ErrorCode::Unavailable,
                                   QStringLiteral(
                                           "The server is too busy to create accounts right now.")));
-                done(finishSignup(normalized, hash));
+                done(finishSignup(kept, hash));
             });
 }
 
-Outcome AccountService::finishInvitedSignup(const store::UserRow &user, const QString &inviteToken)
+Result<api::SignedUp> AccountService::finishInvitedSignup(const store::UserRow &user,
+                                                          const QString &inviteToken)
 {
     const qint64 now = user.createdAt;
     auto invite = usableInvite(m_ctx, user, inviteToken, now);
@@ -145,30 +117,27 @@ Outcome AccountService::finishInvitedSignup(const store::UserRow &user, const QS
     m_ctx.recordChange(Actor{ user.id, teamId, user.email, invite->role, QString() },
                        QStringLiteral("member.join"), user.email,
                        { { QStringLiteral("role"), invite->role } });
-    return ok({ { QStringLiteral("admin_id"), user.id },
-                { QStringLiteral("team_id"), teamId },
-                { QStringLiteral("email"), user.email },
-                { QStringLiteral("email_verified"), true },
-                { QStringLiteral("message"),
-                  QStringLiteral("Account created and invitation accepted; you can log in.") } },
-              201);
+    return api::SignedUp{
+        teamId,  QString(),
+        user.id, user.email,
+        true,    QStringLiteral("Account created and invitation accepted; you can log in.")
+    };
 }
 
-Outcome AccountService::finishSignup(const QJsonObject &body, const QString &passwordHash)
+Result<api::SignedUp> AccountService::finishSignup(const api::SignupInput &in,
+                                                   const QString &passwordHash)
 {
     const qint64 now = m_ctx.clock.nowMs();
     store::UserRow user;
     user.id = m_ctx.random.uuid();
-    user.email = body.value(QStringLiteral("email")).toString();
+    user.email = in.email;
     user.passwordHash = passwordHash;
     user.createdAt = now;
-    const QString inviteToken = body.value(QStringLiteral("invite_token")).toString();
-    if (!inviteToken.isEmpty()) {
+    if (!in.inviteToken.isEmpty()) {
         user.emailVerified = true; // the invitation reached this address
-        return finishInvitedSignup(user, inviteToken);
+        return finishInvitedSignup(user, in.inviteToken);
     }
-    store::TeamRow team{ m_ctx.random.uuid(), body.value(QStringLiteral("team_name")).toString(),
-                         now };
+    store::TeamRow team{ m_ctx.random.uuid(), in.teamName, now };
     if (auto r = m_ctx.accounts.createTeamWithOwner(team, user, false, true); !r) {
         if (r.error().code() != ErrorCode::Conflict)
             return r.error();
@@ -185,13 +154,7 @@ Outcome AccountService::finishSignup(const QJsonObject &body, const QString &pas
         message = QStringLiteral(
                 "The account was created, but the verification code could not be sent; "
                 "ask for a new one with /resend-verification.");
-    return ok({ { QStringLiteral("team_id"), team.id },
-                { QStringLiteral("team_name"), team.name },
-                { QStringLiteral("admin_id"), user.id },
-                { QStringLiteral("email"), user.email },
-                { QStringLiteral("email_verified"), false },
-                { QStringLiteral("message"), message } },
-              201);
+    return api::SignedUp{ team.id, team.name, user.id, user.email, false, message };
 }
 
 } // namespace tap::admin

@@ -18,17 +18,6 @@ using http::Call;
 
 namespace {
 
-void respond(const http::Responder &responder, const Outcome &outcome)
-{
-    responder.send(toResponse(outcome));
-}
-
-// The body as a JSON object; an empty body counts as {}. Depth-checked before it is parsed.
-Result<QJsonObject> jsonBody(const http::Request &request)
-{
-    return api::parseJsonObject(request.body);
-}
-
 QString remoteAddr(const Call &call)
 {
     return call.request.peerAddress.toString();
@@ -56,26 +45,39 @@ Result<Actor> AdminApi::authenticate(const Call &call)
     return m_accounts.authenticate(call.request.header("authorization"), remoteAddr(call));
 }
 
-std::function<void(const Call &)> AdminApi::authed(AuthedHandler handler)
+AdminApi::Handler AdminApi::authedAsync(AsyncHandler handler)
 {
     return [this, handler = std::move(handler)](const Call &call) {
-        auto actor =
-                m_accounts.authenticate(call.request.header("authorization"), remoteAddr(call));
+        auto actor = authenticate(call);
         if (!actor)
             return respond(call.responder, actor.error());
-        call.responder.send(handler(call, actor.value()));
+        handler(call, actor.value());
     };
 }
 
-std::function<void(const Call &)> AdminApi::authedBody(AuthedBodyHandler handler)
+AdminApi::Handler AdminApi::authedBodyAsync(AsyncBodyHandler handler)
 {
-    return authed(
-            [handler = std::move(handler)](const Call &call, const Actor &actor) -> http::Response {
-                auto body = jsonBody(call.request);
-                if (!body)
-                    return errorResponse(body.error());
-                return handler(call, actor, body.value());
-            });
+    return authedAsync([handler = std::move(handler)](const Call &call, const Actor &actor) {
+        auto body = jsonBody(call.request);
+        if (!body)
+            return respond(call.responder, body.error());
+        handler(call, actor, body.value());
+    });
+}
+
+AdminApi::Handler AdminApi::authed(AuthedHandler handler)
+{
+    return authedAsync([handler = std::move(handler)](const Call &call, const Actor &actor) {
+        call.responder.send(handler(call, actor));
+    });
+}
+
+AdminApi::Handler AdminApi::authedBody(AuthedBodyHandler handler)
+{
+    return authedBodyAsync([handler = std::move(handler)](const Call &call, const Actor &actor,
+                                                          const QJsonObject &body) {
+        call.responder.send(handler(call, actor, body));
+    });
 }
 
 void AdminApi::addRoutes(http::Router &router)
@@ -89,32 +91,52 @@ void AdminApi::addRoutes(http::Router &router)
     addApprovalRoutes(router);
 }
 
+namespace {
+
+// An unauthenticated route of the account service: the body decoded as `In`, else its error.
+template <typename In, typename F>
+AdminApi::Handler withBody(F handle)
+{
+    return [handle = std::move(handle)](const Call &call) {
+        auto body = jsonBody(call.request);
+        if (!body)
+            return respond(call.responder, body.error());
+        auto in = In::decode(body.value());
+        if (!in)
+            return respond(call.responder, in.error());
+        handle(call, in.value());
+    };
+}
+
+} // namespace
+
 void AdminApi::addAccountRoutes(http::Router &router)
 {
-    router.add("POST", QStringLiteral("/signup"), [this](const Call &call) {
-        auto body = jsonBody(call.request);
-        if (!body)
-            return respond(call.responder, body.error());
-        m_accounts.signup(body.value(), remoteAddr(call), call.responder.threadContext(),
-                          [responder = call.responder](Outcome o) { respond(responder, o); });
-    });
-    router.add("POST", QStringLiteral("/verify-email"), [this](const Call &call) {
-        auto body = jsonBody(call.request);
-        respond(call.responder,
-                body ? m_accounts.verifyEmail(body.value()) : Outcome(body.error()));
-    });
-    router.add("POST", QStringLiteral("/resend-verification"), [this](const Call &call) {
-        auto body = jsonBody(call.request);
-        respond(call.responder,
-                body ? m_accounts.resendVerification(body.value()) : Outcome(body.error()));
-    });
-    router.add("POST", QStringLiteral("/login"), [this](const Call &call) {
-        auto body = jsonBody(call.request);
-        if (!body)
-            return respond(call.responder, body.error());
-        m_accounts.login(body.value(), remoteAddr(call), call.responder.threadContext(),
-                         [responder = call.responder](Outcome o) { respond(responder, o); });
-    });
+    auto &accounts = m_accounts;
+    router.add("POST", QStringLiteral("/signup"),
+               withBody<api::SignupInput>([&accounts](const Call &c, const api::SignupInput &in) {
+                   accounts.signup(in, remoteAddr(c), c.responder.threadContext(),
+                                   [responder = c.responder](Result<api::SignedUp> r) {
+                                       responder.send(toResponse(r, Success::Created));
+                                   });
+               }));
+    router.add("POST", QStringLiteral("/verify-email"),
+               withBody<api::VerifyEmailInput>(
+                       [&accounts](const Call &c, const api::VerifyEmailInput &in) {
+                           respond(c.responder, accounts.verifyEmail(in));
+                       }));
+    router.add("POST", QStringLiteral("/resend-verification"),
+               withBody<api::ResendVerificationInput>(
+                       [&accounts](const Call &c, const api::ResendVerificationInput &in) {
+                           respond(c.responder, accounts.resendVerification(in));
+                       }));
+    router.add("POST", QStringLiteral("/login"),
+               withBody<api::LoginInput>([&accounts](const Call &c, const api::LoginInput &in) {
+                   accounts.login(in, remoteAddr(c), c.responder.threadContext(),
+                                  [responder = c.responder](Result<api::Session> r) {
+                                      respond(responder, r);
+                                  });
+               }));
     router.add("POST", QStringLiteral("/logout"), [this](const Call &call) {
         respond(call.responder, m_accounts.logout(call.request.header("authorization")));
     });
@@ -305,53 +327,52 @@ void AdminApi::addChannelRoutes(http::Router &router)
                    return toResponse(channels.remove(a, c.arg(0)));
                }));
     router.add("POST", QStringLiteral("/admin/notification-channels/<arg>/test"),
-               [this](const Call &call) {
-                   auto actor = authenticate(call);
-                   if (!actor)
-                       return respond(call.responder, actor.error());
-                   m_channels.test(
-                           actor.value(), call.arg(0),
+               authedAsync([&channels](const Call &call, const Actor &a) {
+                   channels.test(
+                           a, call.arg(0),
                            [responder = call.responder](core::Result<api::ChannelTestSent> sent) {
-                               responder.send(toResponse(sent));
+                               respond(responder, sent);
                            });
-               });
+               }));
 }
 
 void AdminApi::addAuditRoutes(http::Router &router)
 {
     router.add("GET", QStringLiteral("/admin/audit"), authed([this](const Call &c, const Actor &a) {
-                   return toResponse(m_audit.page(a, c.request.query()));
+                   return withInput(api::AuditFilter::decode(c.request.query()),
+                                    [&](const api::AuditFilter &f) {
+                                        return toResponse(m_audit.page(a, f));
+                                    });
                }));
-    router.add("GET", QStringLiteral("/admin/audit/export"), [this](const Call &call) {
-        auto actor =
-                m_accounts.authenticate(call.request.header("authorization"), remoteAddr(call));
-        if (!actor)
-            return respond(call.responder, actor.error());
-        auto query = m_audit.parseQuery(actor.value(), call.request.query());
-        if (!query)
-            return respond(call.responder, query.error());
-        // Streamed page by page: the export of a long trail never sits in memory whole.
-        const http::Responder responder = call.responder;
-        responder.begin(
-                200,
-                { { QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/x-ndjson") },
-                  { QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-store") },
-                  { QByteArrayLiteral("Content-Disposition"),
-                    QByteArrayLiteral("attachment; filename=\"tap-audit.jsonl\"") } });
-        auto done = m_audit.exportAll(
-                actor.value(), call.request.query(),
-                [&responder](const QList<store::AuditRecord> &rows) {
-                    QByteArray chunk;
-                    for (const store::AuditRecord &r : rows)
-                        chunk += QJsonDocument(r.toJson()).toJson(QJsonDocument::Compact) + '\n';
-                    responder.write(chunk);
-                });
-        if (!done) // the status line is gone already: say so in the stream itself
-            responder.write(
-                    QJsonDocument(api::errorObject(done.error())).toJson(QJsonDocument::Compact)
-                    + '\n');
-        responder.end();
-    });
+    router.add("GET", QStringLiteral("/admin/audit/export"),
+               authedAsync(
+                       [this](const Call &call, const Actor &actor) { exportAudit(call, actor); }));
+}
+
+void AdminApi::exportAudit(const Call &call, const Actor &actor)
+{
+    auto filter = api::AuditFilter::decode(call.request.query());
+    if (!filter)
+        return respond(call.responder, filter.error());
+    // Streamed page by page: the export of a long trail never sits in memory whole.
+    const http::Responder responder = call.responder;
+    responder.begin(
+            200,
+            { { QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/x-ndjson") },
+              { QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-store") },
+              { QByteArrayLiteral("Content-Disposition"),
+                QByteArrayLiteral("attachment; filename=\"tap-audit.jsonl\"") } });
+    auto done = m_audit.exportAll(
+            actor, filter.value(), [&responder](const QList<store::AuditRecord> &rows) {
+                QByteArray chunk;
+                for (const store::AuditRecord &r : rows)
+                    chunk += QJsonDocument(r.toJson()).toJson(QJsonDocument::Compact) + '\n';
+                responder.write(chunk);
+            });
+    if (!done) // the status line is gone already: say so in the stream itself
+        responder.write(QJsonDocument(api::errorObject(done.error())).toJson(QJsonDocument::Compact)
+                        + '\n');
+    responder.end();
 }
 
 } // namespace tap::app

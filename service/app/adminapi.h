@@ -29,21 +29,32 @@ public:
     AdminApi(admin::Context &context, admin::ChannelTester &tester,
              approvals::ApprovalService &approvals, approvals::PasskeyService &passkeys);
     void addRoutes(http::Router &router);
-    // The session's member, from an Authorization: Bearer header (also used by the approval page).
-    core::Result<admin::Actor> authenticate(const http::Call &call);
-
-private:
+    // The one prologue of every route behind a session (also the approval page's): the
+    // session's member, else its error answered; with a body, the body parsed by jsonBody(),
+    // else its error answered. A synchronous handler returns the response; an asynchronous one
+    // answers through call.responder itself.
+    using Handler = std::function<void(const http::Call &)>;
     using AuthedHandler = std::function<http::Response(const http::Call &, const admin::Actor &)>;
     using AuthedBodyHandler = std::function<http::Response(const http::Call &, const admin::Actor &,
                                                            const QJsonObject &)>;
-    std::function<void(const http::Call &)> authed(AuthedHandler handler);
-    std::function<void(const http::Call &)> authedBody(AuthedBodyHandler handler);
+    using AsyncHandler = std::function<void(const http::Call &, const admin::Actor &)>;
+    using AsyncBodyHandler =
+            std::function<void(const http::Call &, const admin::Actor &, const QJsonObject &)>;
+    Handler authed(AuthedHandler handler);
+    Handler authedBody(AuthedBodyHandler handler);
+    Handler authedAsync(AsyncHandler handler);
+    Handler authedBodyAsync(AsyncBodyHandler handler);
+
+private:
+    // The session's member, from an Authorization: Bearer header.
+    core::Result<admin::Actor> authenticate(const http::Call &call);
     void addAccountRoutes(http::Router &router);
     void addTeamRoutes(http::Router &router);
     void addCredentialRoutes(http::Router &router);
     void addAgentRoutes(http::Router &router);
     void addChannelRoutes(http::Router &router);
     void addAuditRoutes(http::Router &router);
+    void exportAudit(const http::Call &call, const admin::Actor &actor);
     void addApprovalRoutes(http::Router &router); // adminapi_approvals.cpp
 
     admin::Context &m_ctx;

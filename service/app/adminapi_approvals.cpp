@@ -7,71 +7,37 @@
 #include "approvals/passkeys.h"
 #include "http/router.h"
 
-#include <QJsonDocument>
-
 namespace tap::app {
 
 using admin::Actor;
 using admin::Outcome;
 using http::Call;
 
-namespace {
-
-void respond(const http::Responder &responder, const Outcome &outcome)
-{
-    responder.send(toResponse(outcome));
-}
-
-// The body as a JSON object; an empty body counts as {}.
-core::Result<QJsonObject> bodyObject(const http::Request &request)
-{
-    if (request.body.trimmed().isEmpty())
-        return QJsonObject();
-    const QJsonDocument doc = QJsonDocument::fromJson(request.body);
-    if (!doc.isObject())
-        return core::Error(core::ErrorCode::InvalidRequest,
-                           QStringLiteral("The request body must be a JSON object."));
-    return doc.object();
-}
-
-} // namespace
-
 void AdminApi::addApprovalRoutes(http::Router &router)
 {
-    router.add("GET", QStringLiteral("/admin/approvals"), [this](const Call &call) {
-        auto actor = authenticate(call);
-        if (!actor)
-            return respond(call.responder, actor.error());
-        const QUrlQuery q = call.request.query();
-        bool ok = true;
-        const QString waitText = q.queryItemValue(QStringLiteral("wait"));
-        const int wait = waitText.isEmpty() ? 0 : waitText.toInt(&ok);
-        if (!ok)
-            return respond(call.responder,
-                           core::Error(core::ErrorCode::InvalidRequest,
-                                       QStringLiteral("wait must be a number of seconds.")));
-        m_approvals.list(actor.value(), q.queryItemValue(QStringLiteral("status")),
-                         q.queryItemValue(QStringLiteral("cursor")), wait,
-                         [responder = call.responder](Outcome o) { respond(responder, o); });
-    });
-    router.add("GET", QStringLiteral("/admin/approvals/<arg>"), [this](const Call &call) {
-        auto actor = authenticate(call);
-        if (!actor)
-            return respond(call.responder, actor.error());
-        respond(call.responder, m_approvals.get(actor.value(), call.arg(0)));
-    });
+    router.add("GET", QStringLiteral("/admin/approvals"),
+               authedAsync([this](const Call &call, const Actor &a) {
+                   auto query = api::ApprovalQuery::decode(call.request.query());
+                   if (!query)
+                       return respond(call.responder, query.error());
+                   m_approvals.list(
+                           a, query.value(),
+                           [responder = call.responder](core::Result<api::ApprovalList> list) {
+                               respond(responder, list);
+                           });
+               }));
+    router.add("GET", QStringLiteral("/admin/approvals/<arg>"),
+               authed([this](const Call &c, const Actor &a) {
+                   return toResponse(m_approvals.get(a, c.arg(0)));
+               }));
     for (const bool approve : { true, false }) {
         router.add("POST",
                    approve ? QStringLiteral("/admin/approvals/<arg>/approve")
                            : QStringLiteral("/admin/approvals/<arg>/deny"),
-                   [this, approve](const Call &call) {
-                       auto actor = authenticate(call);
-                       if (!actor)
-                           return respond(call.responder, actor.error());
-                       respond(call.responder,
-                               m_approvals.decideAsMember(actor.value(), call.arg(0), approve,
-                                                          QStringLiteral("admin")));
-                   });
+                   authed([this, approve](const Call &c, const Actor &a) {
+                       return toResponse(m_approvals.decideAsMember(a, c.arg(0), approve,
+                                                                    api::ApprovalChannel::Admin));
+                   }));
     }
 
     router.add("GET", QStringLiteral("/admin/passkeys"),
@@ -92,17 +58,12 @@ void AdminApi::addApprovalRoutes(http::Router &router)
                }));
 
     // Fresh proof on the session before passkeys are added or removed (issue #13 item 5).
-    router.add("POST", QStringLiteral("/admin/reauth"), [this](const Call &call) {
-        auto actor = authenticate(call);
-        if (!actor)
-            return respond(call.responder, actor.error());
-        auto body = bodyObject(call.request);
-        if (!body)
-            return respond(call.responder, body.error());
-        m_passkeys.reauthPassword(
-                actor.value(), body.value(), call.responder.threadContext(),
-                [responder = call.responder](Outcome o) { respond(responder, o); });
-    });
+    router.add("POST", QStringLiteral("/admin/reauth"),
+               authedBodyAsync([this](const Call &c, const Actor &a, const QJsonObject &b) {
+                   m_passkeys.reauthPassword(
+                           a, b, c.responder.threadContext(),
+                           [responder = c.responder](Outcome o) { respond(responder, o); });
+               }));
     router.add("POST", QStringLiteral("/admin/reauth/passkey/begin"),
                authed([this](const Call &, const Actor &a) {
                    return toResponse(m_passkeys.reauthBegin(a));

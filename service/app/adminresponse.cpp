@@ -1,5 +1,7 @@
 #include "app/adminresponse.h"
 
+#include "api/validation.h"
+
 namespace tap::app {
 
 int successStatus(Success success)
@@ -27,6 +29,11 @@ http::Response toResponse(const admin::Outcome &outcome)
     http::Response r = http::Response::json(outcome->status, outcome->body);
     r.setHeader("Cache-Control", "no-store");
     return r;
+}
+
+core::Result<QJsonObject> jsonBody(const http::Request &request)
+{
+    return api::parseJsonObject(request.body);
 }
 
 } // namespace tap::app

@@ -1,6 +1,8 @@
 #pragma once
 
 #include "admin/reply.h"
+#include "http/request.h"
+#include "http/responder.h"
 #include "http/response.h"
 
 namespace tap::app {
@@ -25,6 +27,22 @@ http::Response toResponse(const core::Result<T> &result, Success success = Succe
 // The services that still answer a status and a JSON object (accounts, audit, approvals,
 // passkeys).
 http::Response toResponse(const admin::Outcome &outcome);
+
+// Answers `result` (a typed Result<T> or an Outcome) on `responder`.
+template <typename R>
+void respond(const http::Responder &responder, const R &result)
+{
+    responder.send(toResponse(result));
+}
+inline void respond(const http::Responder &responder, const core::Error &error)
+{
+    responder.send(errorResponse(error));
+}
+
+// The request body as a JSON object; an empty body counts as {}. Every admin route reads its
+// body through this: the nesting depth is checked before the body is parsed
+// (api::parseJsonObject()).
+core::Result<QJsonObject> jsonBody(const http::Request &request);
 
 // Runs `f` on a decoded input, or answers the decoding error.
 template <typename In, typename F>

@@ -1,7 +1,7 @@
 #include "app/approvalpage.h"
 
 #include "app/adminapi.h"
-#include "api/validation.h"
+#include "app/adminresponse.h"
 #include "approvals/approvalservice.h"
 #include "approvals/passkeys.h"
 #include "http/router.h"
@@ -11,7 +11,6 @@
 
 namespace tap::app {
 
-using admin::Outcome;
 using core::Error;
 using core::ErrorCode;
 using http::Call;
@@ -44,14 +43,6 @@ http::Response page(int status, QByteArray body, QByteArray type)
     return r;
 }
 
-void respond(const http::Responder &responder, const Outcome &outcome)
-{
-    http::Response r = outcome ? http::Response::json(outcome->status, outcome->body)
-                               : http::Response::error(outcome.error());
-    r.setHeader("Cache-Control", "no-store");
-    responder.send(std::move(r));
-}
-
 const Error kNoSuch(ErrorCode::NotFound, QStringLiteral("No such approval request."));
 
 } // namespace
@@ -77,45 +68,28 @@ void addApprovalPageRoutes(http::Router &router, AdminApi &admin,
                                  QByteArrayLiteral("text/css; charset=utf-8")));
     });
     router.add("GET", QStringLiteral("/approve/<arg>/details"),
-               [&admin, &approvals](const Call &call) {
-                   auto actor = admin.authenticate(call);
-                   if (!actor)
-                       return respond(call.responder, actor.error());
-                   respond(call.responder, approvals.get(actor.value(), call.arg(0)));
-               });
+               admin.authed([&approvals](const Call &c, const admin::Actor &a) {
+                   return toResponse(approvals.get(a, c.arg(0)));
+               }));
     for (const bool approve : { true, false }) {
         router.add("POST",
                    approve ? QStringLiteral("/approve/<arg>/approve")
                            : QStringLiteral("/approve/<arg>/deny"),
-                   [&admin, &approvals, approve](const Call &call) {
-                       auto actor = admin.authenticate(call);
-                       if (!actor)
-                           return respond(call.responder, actor.error());
-                       respond(call.responder,
-                               approvals.decideAsMember(actor.value(), call.arg(0), approve,
-                                                        QStringLiteral("link")));
-                   });
+                   admin.authed([&approvals, approve](const Call &c, const admin::Actor &a) {
+                       return toResponse(approvals.decideAsMember(a, c.arg(0), approve,
+                                                                  api::ApprovalChannel::Link));
+                   }));
     }
     // Passkey step-up: a WebAuthn assertion bound to this transaction approves it.
     router.add("POST", QStringLiteral("/approve/<arg>/passkey/begin"),
-               [&admin, &passkeys](const Call &call) {
-                   auto actor = admin.authenticate(call);
-                   if (!actor)
-                       return respond(call.responder, actor.error());
-                   respond(call.responder, passkeys.approveBegin(actor.value(), call.arg(0)));
-               });
+               admin.authed([&passkeys](const Call &c, const admin::Actor &a) {
+                   return toResponse(passkeys.approveBegin(a, c.arg(0)));
+               }));
     router.add("POST", QStringLiteral("/approve/<arg>/passkey/finish"),
-               [&admin, &passkeys](const Call &call) {
-                   auto actor = admin.authenticate(call);
-                   if (!actor)
-                       return respond(call.responder, actor.error());
-                   // Depth-checked before it is parsed (api::parseJsonObject()).
-                   auto body = api::parseJsonObject(call.request.body);
-                   if (!body)
-                       return respond(call.responder, body.error());
-                   respond(call.responder,
-                           passkeys.approveFinish(actor.value(), call.arg(0), body.value()));
-               });
+               admin.authedBody(
+                       [&passkeys](const Call &c, const admin::Actor &a, const QJsonObject &b) {
+                           return toResponse(passkeys.approveFinish(a, c.arg(0), b));
+                       }));
 }
 
 } // namespace tap::app

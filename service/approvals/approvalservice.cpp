@@ -22,20 +22,10 @@ using core::Result;
 namespace {
 
 constexpr int kListLimit = 200;
-constexpr int kMaxWaitS = 60;
 
-const QStringList kStatuses{ QStringLiteral("pending"),   QStringLiteral("approved"),
-                             QStringLiteral("forwarded"), QStringLiteral("denied"),
-                             QStringLiteral("expired"),   QStringLiteral("failed") };
-
-QJsonValue time(qint64 ms)
+QString time(qint64 ms)
 {
-    return ms > 0 ? QJsonValue(core::toRfc3339(ms)) : QJsonValue(QJsonValue::Null);
-}
-
-QJsonValue text(const QString &s)
-{
-    return s.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(s);
+    return ms > 0 ? core::toRfc3339(ms) : QString();
 }
 
 bool isTelegramId(const QString &s)
@@ -133,33 +123,32 @@ QString ApprovalService::approvalUrl(const QString &id) const
     return url.toString();
 }
 
-QJsonObject ApprovalService::view(const store::ApprovalRow &a, bool canDecide) const
+api::Approval ApprovalService::approval(const store::ApprovalRow &a, bool canDecide) const
 {
-    QString status = a.status;
-    if (status == u"pending" && a.expiresAt <= m_clock.nowMs())
-        status = QStringLiteral("expired");
-    return { { QStringLiteral("id"), a.id },
-             { QStringLiteral("txn_id"), a.id },
-             { QStringLiteral("status"), status },
-             { QStringLiteral("team_id"), a.teamId },
-             { QStringLiteral("agent_id"), a.agentId },
-             { QStringLiteral("agent_name"), a.agentId },
-             { QStringLiteral("agent_home_team_id"), a.agentHomeTeamId },
-             { QStringLiteral("credential"), a.credentialName },
-             { QStringLiteral("method"), a.method },
-             { QStringLiteral("target"), a.target },
-             { QStringLiteral("body_preview"), text(a.bodyPreview) },
-             { QStringLiteral("require_passkey"), a.requirePasskey },
-             { QStringLiteral("can_decide"), canDecide && status == u"pending" },
-             { QStringLiteral("created_at"), time(a.createdAt) },
-             { QStringLiteral("expires_at"), time(a.expiresAt) },
-             { QStringLiteral("decided_by"), text(a.decidedBy) },
-             { QStringLiteral("decided_via"), text(a.decidedVia) },
-             { QStringLiteral("decided_at"), time(a.decidedAt) },
-             { QStringLiteral("response_status"),
-               a.responseStatus > 0 ? QJsonValue(a.responseStatus) : QJsonValue() },
-             { QStringLiteral("cancel_reason"), text(a.cancelReason) },
-             { QStringLiteral("approval_url"), approvalUrl(a.id) } };
+    api::Approval v;
+    v.id = a.id;
+    v.status = api::parseApprovalStatus(a.status).value_or(api::ApprovalStatus::Failed);
+    if (v.status == api::ApprovalStatus::Pending && a.expiresAt <= m_clock.nowMs())
+        v.status = api::ApprovalStatus::Expired;
+    v.teamId = a.teamId;
+    v.agentId = a.agentId;
+    v.agentName = a.agentId;
+    v.agentHomeTeamId = a.agentHomeTeamId;
+    v.credential = a.credentialName;
+    v.method = a.method;
+    v.target = a.target;
+    v.bodyPreview = a.bodyPreview;
+    v.requirePasskey = a.requirePasskey;
+    v.canDecide = canDecide && v.status == api::ApprovalStatus::Pending;
+    v.createdAt = time(a.createdAt);
+    v.expiresAt = time(a.expiresAt);
+    v.decidedBy = a.decidedBy;
+    v.decidedVia = a.decidedVia;
+    v.decidedAt = time(a.decidedAt);
+    v.responseStatus = a.responseStatus;
+    v.cancelReason = a.cancelReason;
+    v.approvalUrl = approvalUrl(a.id);
+    return v;
 }
 
 Result<bool> ApprovalService::mayDecide(const store::ApprovalRow &row, const Approver &who)
@@ -212,57 +201,45 @@ Result<bool> ApprovalService::mayDecide(const store::ApprovalRow &row, const App
     return true;
 }
 
-admin::Outcome ApprovalService::listNow(const Actor &actor, const QString &status)
+Result<api::ApprovalList> ApprovalService::listNow(const Actor &actor,
+                                                   std::optional<api::ApprovalStatus> status)
 {
     store::ApprovalStore approvals(m_db);
     // The cursor is read first: a change racing with the list shows up in the next poll.
     auto cursor = approvals.lastChange(actor.teamId);
     if (!cursor)
         return cursor.error();
-    auto rows = approvals.list(actor.teamId, status == u"all" ? QString() : status, kListLimit);
+    auto rows = approvals.list(actor.teamId, status ? api::approvalStatusName(*status) : QString(),
+                               kListLimit);
     if (!rows)
         return rows.error();
     const Approver me{ QStringLiteral("admin"), actor.teamId, actor.userId, actor.email, {}, {} };
-    QJsonArray items;
+    api::ApprovalList out;
     for (const store::ApprovalRow &row : rows.value()) {
         auto may = row.status == u"pending" ? mayDecide(row, me) : Result<bool>(false);
         if (!may)
             return may.error();
-        items.append(view(row, may.value()));
+        out.items.append(approval(row, may.value()));
     }
-    return admin::ok({ { QStringLiteral("items"), items },
-                       { QStringLiteral("cursor"), QString::number(cursor.value()) } });
+    out.cursor = QString::number(cursor.value());
+    return out;
 }
 
-void ApprovalService::list(const Actor &actor, const QString &status, const QString &cursor,
-                           int waitS, admin::OutcomeCallback done)
+void ApprovalService::list(const Actor &actor, const api::ApprovalQuery &query, ListCallback done)
 {
-    const QString wanted = status.isEmpty() ? QStringLiteral("pending") : status;
-    if (wanted != u"all" && !kStatuses.contains(wanted))
-        return done(Error(ErrorCode::InvalidRequest,
-                          QStringLiteral("status must be one of %1 or all.")
-                                  .arg(kStatuses.join(QStringLiteral(", ")))));
-    if (waitS < 0 || waitS > kMaxWaitS)
-        return done(Error(ErrorCode::InvalidRequest,
-                          QStringLiteral("wait must be between 0 and %1 seconds.").arg(kMaxWaitS)));
-    bool ok = true;
-    const qint64 since = cursor.isEmpty() ? -1 : cursor.toLongLong(&ok);
-    if (!ok || (!cursor.isEmpty() && since < 0))
-        return done(
-                Error(ErrorCode::InvalidRequest,
-                      QStringLiteral("cursor must be the value of a previous answer's cursor.")));
-    if (waitS == 0 || since < 0)
-        return done(listNow(actor, wanted));
+    const auto status = query.status;
+    if (query.waitS == 0 || query.since < 0)
+        return done(listNow(actor, status));
     auto last = store::ApprovalStore(m_db).lastChange(actor.teamId);
     if (!last)
         return done(last.error());
-    if (last.value() > since)
-        return done(listNow(actor, wanted));
-    m_hub.wait(actor.teamId, since, waitS * 1000,
-               [this, actor, wanted, done] { done(listNow(actor, wanted)); });
+    if (last.value() > query.since)
+        return done(listNow(actor, status));
+    m_hub.wait(actor.teamId, query.since, query.waitS * 1000,
+               [this, actor, status, done] { done(listNow(actor, status)); });
 }
 
-admin::Outcome ApprovalService::get(const Actor &actor, const QString &id)
+Result<api::Approval> ApprovalService::get(const Actor &actor, const QString &id)
 {
     auto row = store::ApprovalStore(m_db).get(id);
     if (!row)
@@ -273,7 +250,7 @@ admin::Outcome ApprovalService::get(const Actor &actor, const QString &id)
     auto may = mayDecide(*row.value(), me);
     if (!may)
         return may.error();
-    return admin::ok(view(*row.value(), may.value()));
+    return approval(*row.value(), may.value());
 }
 
 Result<store::ApprovalRow> ApprovalService::decide(const QString &id, bool approve,
@@ -341,14 +318,16 @@ Result<store::ApprovalRow> ApprovalService::decide(const QString &id, bool appro
     return after;
 }
 
-admin::Outcome ApprovalService::decideAsMember(const Actor &actor, const QString &id, bool approve,
-                                               const QString &via)
+Result<api::Approval> ApprovalService::decideAsMember(const Actor &actor, const QString &id,
+                                                      bool approve, api::ApprovalChannel via)
 {
-    const Approver me{ via, actor.teamId, actor.userId, actor.email, {}, {} };
+    const Approver me{
+        api::approvalChannelName(via), actor.teamId, actor.userId, actor.email, {}, {}
+    };
     auto decided = decide(id, approve, me);
     if (!decided)
         return decided.error();
-    return admin::ok(view(decided.value(), false));
+    return approval(decided.value(), false);
 }
 
 Result<QString> ApprovalService::agentGone(const store::ApprovalRow &row)
@@ -416,7 +395,8 @@ void ApprovalService::audit(const store::ApprovalRow &row, const QString &decisi
     r.approver = row.decidedBy;
     r.status = status;
     r.detail = { { QStringLiteral("txn_id"), row.id },
-                 { QStringLiteral("via"), text(row.decidedVia) } };
+                 { QStringLiteral("via"),
+                   row.decidedVia.isEmpty() ? QJsonValue() : QJsonValue(row.decidedVia) } };
     if (auto w = m_audit.write(r); !w)
         core::logEvent(core::lcAudit(), QtCriticalMsg,
                        QStringLiteral("approval audit record not written"),

@@ -2,6 +2,7 @@
 
 #include "admin/actor.h"
 #include "admin/reply.h"
+#include "api/approval.h"
 #include "core/clock.h"
 #include "core/random.h"
 #include "forward/approvalgate.h"
@@ -77,18 +78,22 @@ public:
                                           const forward::ReviewedRequest &request) override;
     void announce(const store::ApprovalRow &row) override;
 
-    // GET /admin/approvals: answers at once unless `waitS` > 0 and `cursor` is given, then when
+    // GET /admin/approvals: answers at once unless the query waits and names a cursor, then when
     // something changed after the cursor (or the wait ends).
-    void list(const admin::Actor &actor, const QString &status, const QString &cursor, int waitS,
-              admin::OutcomeCallback done);
-    admin::Outcome get(const admin::Actor &actor, const QString &id);
+    using ListCallback = std::function<void(core::Result<api::ApprovalList>)>;
+    void list(const admin::Actor &actor, const api::ApprovalQuery &query, ListCallback done);
+    core::Result<api::Approval> get(const admin::Actor &actor, const QString &id);
     // Approve or deny. `done` runs when the decision is recorded (sending continues after).
     core::Result<store::ApprovalRow> decide(const QString &id, bool approve, const Approver &who);
-    admin::Outcome decideAsMember(const admin::Actor &actor, const QString &id, bool approve,
-                                  const QString &via);
+    core::Result<api::Approval> decideAsMember(const admin::Actor &actor, const QString &id,
+                                               bool approve, api::ApprovalChannel via);
 
     // What an approver sees of a request (no secret: the request never holds one).
-    QJsonObject view(const store::ApprovalRow &row, bool canDecide) const;
+    api::Approval approval(const store::ApprovalRow &row, bool canDecide) const;
+    QJsonObject view(const store::ApprovalRow &row, bool canDecide) const
+    {
+        return approval(row, canDecide).encode();
+    }
     QString approvalUrl(const QString &id) const override;
     // May this approver decide on this request (policy allowed_approvers)?
     core::Result<bool> mayDecide(const store::ApprovalRow &row, const Approver &who);
@@ -103,7 +108,8 @@ public:
     void housekeeping();
 
 private:
-    admin::Outcome listNow(const admin::Actor &actor, const QString &status);
+    core::Result<api::ApprovalList> listNow(const admin::Actor &actor,
+                                            std::optional<api::ApprovalStatus> status);
     void changed(const store::ApprovalRow &row);
     void audit(const store::ApprovalRow &row, const QString &decision, const QString &reason,
                int status, const QString &actor = {});

@@ -328,8 +328,8 @@ Result<store::PasskeyRow> PasskeyService::checkAssertion(const Actor &actor,
     return p;
 }
 
-Outcome PasskeyService::approveFinish(const Actor &actor, const QString &txnId,
-                                      const QJsonObject &body)
+Result<api::Approval> PasskeyService::approveFinish(const Actor &actor, const QString &txnId,
+                                                    const QJsonObject &body)
 {
     auto used = checkAssertion(actor, body, QStringLiteral("approve"), txnId);
     if (!used)
@@ -339,7 +339,7 @@ Outcome PasskeyService::approveFinish(const Actor &actor, const QString &txnId,
     auto decided = m_approvals.decide(txnId, true, me);
     if (!decided)
         return decided.error();
-    return admin::ok(m_approvals.view(decided.value(), false));
+    return m_approvals.approval(decided.value(), false);
 }
 
 } // namespace tap::approvals

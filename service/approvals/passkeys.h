@@ -2,6 +2,7 @@
 
 #include "admin/actor.h"
 #include "admin/reply.h"
+#include "api/approval.h"
 
 #include <QUrl>
 
@@ -46,8 +47,8 @@ public:
     admin::Outcome remove(const admin::Actor &actor, const QString &id);
 
     admin::Outcome approveBegin(const admin::Actor &actor, const QString &txnId);
-    admin::Outcome approveFinish(const admin::Actor &actor, const QString &txnId,
-                                 const QJsonObject &body);
+    core::Result<api::Approval> approveFinish(const admin::Actor &actor, const QString &txnId,
+                                              const QJsonObject &body);
 
     // Re-authentication of the session (passkeyproof.cpp). The password is checked on the
     // hasher's pool; `done` is called on `context`'s thread.

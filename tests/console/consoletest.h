@@ -14,10 +14,13 @@
 #include <QHash>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 #include <QWidget>
+
+#include <memory>
 
 namespace tap::console::test {
 
@@ -111,10 +114,62 @@ inline bool signIn(Session &session, const testsupport::FakeAdminApi &fake,
     return QTest::qWaitFor([&done] { return done; }, kTimeout) && session.isSignedIn();
 }
 
+// The set-up the console widget tests share (a test class derives from QObject and this):
+// settings in a temporary directory, the fake admin API with the account admin@example.com
+// ("correct horse"), an in-memory keychain and a session using it, not yet signed in. init()
+// starts with QVERIFY(startRig()); cleanup() ends with stopRig() (after the test's windows).
+class ConsoleRig
+{
+protected:
+    bool startRig()
+    {
+        if (!m_dir.isValid())
+            return false;
+        isolateSettings(m_dir);
+        m_fake = std::make_unique<testsupport::FakeAdminApi>();
+        if (!m_fake->listen())
+            return false;
+        m_fake->addAccount(QStringLiteral("admin@example.com"), QStringLiteral("correct horse"));
+        m_secrets = std::make_unique<FakeSecretStore>();
+        m_session = std::make_unique<Session>(m_secrets.get());
+        return true;
+    }
+    void stopRig()
+    {
+        m_session.reset();
+        m_fake.reset();
+    }
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<testsupport::FakeAdminApi> m_fake;
+    std::unique_ptr<FakeSecretStore> m_secrets;
+    std::unique_ptr<Session> m_session;
+};
+
 template <typename T = QWidget>
 T *child(const QObject *parent, const char *name)
 {
     return parent->findChild<T *>(QString::fromLatin1(name));
+}
+
+// The rows of the table view `table` on `page` (-1 without one).
+inline int rows(QWidget *page, const char *table)
+{
+    auto *view = child<QTableView>(page, table);
+    return view ? view->model()->rowCount() : -1;
+}
+
+// Selects the row of `table` whose first column reads `text`; false if there is none.
+inline bool selectText(QWidget *page, const char *table, const QString &text)
+{
+    auto *view = child<QTableView>(page, table);
+    for (int row = 0; view && row < view->model()->rowCount(); ++row) {
+        if (view->model()->index(row, 0).data().toString() == text) {
+            view->selectRow(row);
+            return true;
+        }
+    }
+    return false;
 }
 
 inline void click(const QObject *parent, const char *name)

@@ -19,20 +19,14 @@ using namespace tap::console;
 using namespace tap::console::test;
 using tap::testsupport::FakeAdminApi;
 
-class TestInbox : public QObject
+class TestInbox : public QObject, public ConsoleRig
 {
     Q_OBJECT
 
 private slots:
     void init()
     {
-        QVERIFY(m_dir.isValid());
-        isolateSettings(m_dir);
-        m_fake = std::make_unique<FakeAdminApi>();
-        QVERIFY(m_fake->listen());
-        m_fake->addAccount(QStringLiteral("admin@example.com"), QStringLiteral("correct horse"));
-        m_secrets = std::make_unique<FakeSecretStore>();
-        m_session = std::make_unique<Session>(m_secrets.get());
+        QVERIFY(startRig());
         m_window = std::make_unique<MainWindow>(m_session.get(), m_desktop.environment());
         m_window->show();
         QVERIFY(signIn(*m_session, *m_fake));
@@ -41,8 +35,7 @@ private slots:
     void cleanup()
     {
         m_window.reset();
-        m_session.reset();
-        m_fake.reset();
+        stopRig();
         m_desktop = {};
     }
 
@@ -225,11 +218,7 @@ private:
         view->selectRow(row);
     }
 
-    QTemporaryDir m_dir;
     FakeDesktop m_desktop;
-    std::unique_ptr<FakeAdminApi> m_fake;
-    std::unique_ptr<FakeSecretStore> m_secrets;
-    std::unique_ptr<Session> m_session;
     std::unique_ptr<MainWindow> m_window;
 };
 

@@ -17,26 +17,16 @@ using namespace tap::console;
 using namespace tap::console::test;
 using tap::testsupport::FakeAdminApi;
 
-class TestMainWindow : public QObject
+class TestMainWindow : public QObject, public ConsoleRig
 {
     Q_OBJECT
 
 private slots:
-    void init()
-    {
-        QVERIFY(m_dir.isValid());
-        isolateSettings(m_dir);
-        m_fake = std::make_unique<FakeAdminApi>();
-        QVERIFY(m_fake->listen());
-        m_fake->addAccount(QStringLiteral("admin@example.com"), QStringLiteral("correct horse"));
-        m_secrets = std::make_unique<FakeSecretStore>();
-        m_session = std::make_unique<Session>(m_secrets.get());
-    }
+    void init() { QVERIFY(startRig()); }
     void cleanup()
     {
         m_window.reset();
-        m_session.reset();
-        m_fake.reset();
+        stopRig();
     }
 
     void firstStartAsksToSignIn()
@@ -203,11 +193,7 @@ private:
                                       { u"target"_qs, u"slack"_qs } };
     }
 
-    QTemporaryDir m_dir;
     FakeDesktop m_desktop;
-    std::unique_ptr<FakeAdminApi> m_fake;
-    std::unique_ptr<FakeSecretStore> m_secrets;
-    std::unique_ptr<Session> m_session;
     std::unique_ptr<MainWindow> m_window;
 };
 

@@ -33,25 +33,19 @@ QJsonObject credential(const QString &name)
 
 } // namespace
 
-class TestPages : public QObject
+class TestPages : public QObject, public ConsoleRig
 {
     Q_OBJECT
 
 private slots:
     void init()
     {
-        QVERIFY(m_dir.isValid());
-        isolateSettings(m_dir);
-        m_fake = std::make_unique<FakeAdminApi>();
-        QVERIFY(m_fake->listen());
-        m_fake->addAccount(QStringLiteral("admin@example.com"), QStringLiteral("correct horse"));
-        m_session = std::make_unique<Session>(&m_secrets);
+        QVERIFY(startRig());
         QVERIFY(signIn(*m_session, *m_fake));
     }
     void cleanup()
     {
-        m_session.reset();
-        m_fake.reset();
+        stopRig();
         m_desktop = {};
     }
 
@@ -276,28 +270,8 @@ private:
         }
         return {};
     }
-    static int rows(QWidget *page, const char *table)
-    {
-        auto *view = child<QTableView>(page, table);
-        return view ? view->model()->rowCount() : -1;
-    }
-    static bool selectText(QWidget *page, const char *table, const QString &text)
-    {
-        auto *view = child<QTableView>(page, table);
-        for (int row = 0; view && row < view->model()->rowCount(); ++row) {
-            if (view->model()->index(row, 0).data().toString() == text) {
-                view->selectRow(row);
-                return true;
-            }
-        }
-        return false;
-    }
 
-    QTemporaryDir m_dir;
     FakeDesktop m_desktop;
-    FakeSecretStore m_secrets;
-    std::unique_ptr<FakeAdminApi> m_fake;
-    std::unique_ptr<Session> m_session;
 };
 
 QTEST_MAIN(TestPages)

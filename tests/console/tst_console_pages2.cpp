@@ -19,25 +19,19 @@ using namespace tap::console;
 using namespace tap::console::test;
 using tap::testsupport::FakeAdminApi;
 
-class TestPages2 : public QObject
+class TestPages2 : public QObject, public ConsoleRig
 {
     Q_OBJECT
 
 private slots:
     void init()
     {
-        QVERIFY(m_dir.isValid());
-        isolateSettings(m_dir);
-        m_fake = std::make_unique<FakeAdminApi>();
-        QVERIFY(m_fake->listen());
-        m_fake->addAccount(QStringLiteral("admin@example.com"), QStringLiteral("correct horse"));
-        m_session = std::make_unique<Session>(&m_secrets);
+        QVERIFY(startRig());
         QVERIFY(signIn(*m_session, *m_fake));
     }
     void cleanup()
     {
-        m_session.reset();
-        m_fake.reset();
+        stopRig();
         m_desktop = {};
     }
 
@@ -194,7 +188,7 @@ private slots:
     {
         m_fake->addAccount(QStringLiteral("ann@example.com"), QStringLiteral("correct horse"),
                            QStringLiteral("approver"));
-        Session approver(&m_secrets);
+        Session approver(m_secrets.get());
         QVERIFY(signIn(approver, *m_fake, QStringLiteral("ann@example.com")));
         QVERIFY(!approver.canConfigure());
         m_fake->credentials << QJsonObject{ { u"name"_qs, u"github"_qs } };
@@ -208,28 +202,7 @@ private slots:
     }
 
 private:
-    static int rows(QWidget *page, const char *table)
-    {
-        auto *view = child<QTableView>(page, table);
-        return view ? view->model()->rowCount() : -1;
-    }
-    static bool selectText(QWidget *page, const char *table, const QString &text)
-    {
-        auto *view = child<QTableView>(page, table);
-        for (int row = 0; view && row < view->model()->rowCount(); ++row) {
-            if (view->model()->index(row, 0).data().toString() == text) {
-                view->selectRow(row);
-                return true;
-            }
-        }
-        return false;
-    }
-
-    QTemporaryDir m_dir;
     FakeDesktop m_desktop;
-    FakeSecretStore m_secrets;
-    std::unique_ptr<FakeAdminApi> m_fake;
-    std::unique_ptr<Session> m_session;
 };
 
 QTEST_MAIN(TestPages2)

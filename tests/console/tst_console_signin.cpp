@@ -11,26 +11,13 @@ using namespace tap::console;
 using namespace tap::console::test;
 using tap::testsupport::FakeAdminApi;
 
-class TestSignIn : public QObject
+class TestSignIn : public QObject, public ConsoleRig
 {
     Q_OBJECT
 
 private slots:
-    void init()
-    {
-        QVERIFY(m_dir.isValid());
-        isolateSettings(m_dir);
-        m_fake = std::make_unique<FakeAdminApi>();
-        QVERIFY(m_fake->listen());
-        m_fake->addAccount(QStringLiteral("admin@example.com"), QStringLiteral("correct horse"));
-        m_secrets = std::make_unique<FakeSecretStore>();
-        m_session = std::make_unique<Session>(m_secrets.get());
-    }
-    void cleanup()
-    {
-        m_session.reset();
-        m_fake.reset();
-    }
+    void init() { QVERIFY(startRig()); }
+    void cleanup() { stopRig(); }
 
     void signupVerifyLogin()
     {
@@ -326,11 +313,6 @@ private:
         QVERIFY2(edit, name);
         edit->setText(text);
     }
-
-    QTemporaryDir m_dir;
-    std::unique_ptr<FakeAdminApi> m_fake;
-    std::unique_ptr<FakeSecretStore> m_secrets;
-    std::unique_ptr<Session> m_session;
 };
 
 QTEST_MAIN(TestSignIn)

@@ -51,6 +51,7 @@ private slots:
     }
 
     void hugeBodiesDoNotStallHealthz();
+    void everyBodyIsDepthChecked();
     void signupsThrottledPerAddress();
 };
 
@@ -129,6 +130,41 @@ void TestAdminLimits::hugeBodiesDoNotStallHealthz()
             admin.put("/admin/policies/slack", { { u"auto_approve_urls"_s, atCap } });
     EXPECT_STATUS(put1000, 200);
     QCOMPARE(put1000.json().value(u"auto_approve_urls"_s).toArray().size(), 500);
+    EXPECT_CLEAN_STOP(tapd);
+}
+
+// Every route that reads a JSON body reads it through the one depth-checked parser: a body nested
+// 40 levels deep (Qt's own parser would take it) is refused before any handler looks at it.
+void TestAdminLimits::everyBodyIsDepthChecked()
+{
+    AdminTapd tapd;
+    QVERIFY(tapd.start());
+    Account owner;
+    signUp(tapd, u"depth-team"_s, u"depth@example.com"_s, u"owner-password"_s, &owner);
+    RETURN_IF_FAILED();
+    HttpClient admin = tapd.client(owner.token);
+    const QByteArray deep = R"({"password": )" + QByteArray(40, '[') + QByteArray(40, ']') + "}";
+    const char *const paths[] = {
+        "/signup",
+        "/login",
+        "/verify-email",
+        "/resend-verification",
+        "/admin/members/invite",
+        "/admin/credentials",
+        "/admin/reauth",
+        "/admin/reauth/passkey/finish",
+        "/admin/passkeys/register/begin",
+        "/admin/passkeys/register/finish",
+        "/approve/00000000-0000-0000-0000-000000000000/passkey/finish",
+    };
+    for (const char *path : paths) {
+        const HttpResponse r = sendRaw(admin, "POST", path, deep);
+        EXPECT_ERROR(r, 400, u"invalid_request"_s);
+        const QString message =
+                r.json().value(u"error"_s).toObject().value(u"message"_s).toString();
+        QVERIFY2(message.contains(u"nested"_s),
+                 qPrintable(QString::fromLatin1(path) + u": "_s + message));
+    }
     EXPECT_CLEAN_STOP(tapd);
 }
 

@@ -4,6 +4,7 @@
 // other teams, other agents), passkey-protected requests refused outside the page, the approver
 // inbox long-poll, re-checks before sending, a restart between the 202 and the approval, two
 // tapd processes racing for one approval, and the short life of stored results.
+#include "support/approvalfixture.h"
 #include "support/httpclient.h"
 #include "support/tapdharness.h"
 #include "support/testdatabases.h"
@@ -18,64 +19,6 @@ using namespace Qt::Literals::StringLiterals;
 using namespace tap::test;
 
 namespace {
-
-constexpr int kSettleMs = 20000;
-
-struct Parked
-{
-    QByteArray txn;
-    QByteArray requestId;
-    QJsonObject body;
-};
-
-// A /forward that needs approval; the 202's shape is checked.
-Parked park(quint16 port, const QByteArray &key, const QByteArray &credential,
-            const QByteArray &target, const QByteArray &method = "POST",
-            const QByteArray &body = "{\"text\":\"hello\"}")
-{
-    Parked p;
-    const HttpResponse r = forward(port,
-                                   Call(key, credential, target, method,
-                                        { { "Content-Type", "application/json" },
-                                          { "Authorization", "Bearer agent-own" } },
-                                        body));
-    if (!verifyForward(r, 202, QString(), "park", __FILE__, __LINE__))
-        return p;
-    p.body = r.json();
-    p.txn = p.body.value(u"txn_id"_s).toString().toLatin1();
-    p.requestId = r.header("X-TAP-Request-Id");
-    return p;
-}
-
-QJsonObject poll(quint16 port, const QByteArray &key, const QByteArray &txn, int *status = nullptr)
-{
-    HttpClient c(port);
-    c.setTimeoutMs(kRequestTimeoutMs);
-    const HttpResponse r =
-            c.request("GET", "/agent/approvals/" + txn, {}, { { "X-TAP-Key", key } });
-    if (status)
-        *status = r.status;
-    return r.json();
-}
-
-// Polls until the state is final (or the time is up); returns the last answer.
-QJsonObject pollUntilFinal(quint16 port, const QByteArray &key, const QByteArray &txn,
-                           qint64 *elapsedMs = nullptr)
-{
-    QElapsedTimer t;
-    t.start();
-    QJsonObject last;
-    while (t.elapsed() < kSettleMs) {
-        last = poll(port, key, txn);
-        const QString s = last.value(u"status"_s).toString();
-        if (s != u"pending"_s && !s.isEmpty())
-            break;
-        QThread::msleep(5);
-    }
-    if (elapsedMs)
-        *elapsedMs = t.elapsed();
-    return last;
-}
 
 struct World
 {
@@ -97,19 +40,9 @@ bool setUp(World &w, const QString &team)
     if (w.owner.token.isEmpty())
         return false;
     w.admin = w.tapd.client(w.owner.token);
-    const HttpResponse c = w.admin.post("/admin/credentials",
-                                        { { u"name"_s, u"api"_s },
-                                          { u"description"_s, u"test API"_s },
-                                          { u"value"_s, text(w.secret) },
-                                          { u"allowed_hosts"_s, strings({ u"127.0.0.1"_s }) } });
-    if (!verifyStatus(c, 201, "POST /admin/credentials", __FILE__, __LINE__))
-        return false;
-    const HttpResponse pk = w.admin.post("/admin/credentials",
-                                         { { u"name"_s, u"guarded"_s },
-                                           { u"description"_s, u"passkey-guarded API"_s },
-                                           { u"value"_s, u"sk-guarded-value-987654321"_s },
-                                           { u"allowed_hosts"_s, strings({ u"127.0.0.1"_s }) } });
-    if (!verifyStatus(pk, 201, "POST /admin/credentials guarded", __FILE__, __LINE__))
+    if (!addApiCredential(w.admin, u"api"_s, text(w.secret))
+        || !addApiCredential(w.admin, u"guarded"_s, u"sk-guarded-value-987654321"_s,
+                             u"passkey-guarded API"_s))
         return false;
     if (!setPolicy(w.admin, u"guarded"_s, { { u"require_passkey"_s, true } }))
         return false;
@@ -126,12 +59,7 @@ class TestApprovals : public QObject
 
 private slots:
     void initTestCase_data() { addBackendRows(); }
-    void init()
-    {
-        if (currentIsPostgres() && qEnvironmentVariableIsEmpty("TAP_TEST_PG_URL")
-            && !qEnvironmentVariableIntValue("TAP_REQUIRE_PG"))
-            QSKIP("PostgreSQL not configured (set TAP_TEST_PG_URL or run tests/run.sh)");
-    }
+    void init() { skipUnconfiguredBackend(); }
 
     void approveThroughAdminApi();
     void denyThroughAdminApi();

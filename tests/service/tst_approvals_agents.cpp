@@ -3,6 +3,7 @@
 // cancels its pending requests in every team (final, with a reason, in the trail, never sent);
 // enabling it again does not bring them back; and an agent created again under the same id is
 // another agent: the old requests' results are not its to read.
+#include "support/approvalfixture.h"
 #include "support/httpclient.h"
 #include "support/tapdharness.h"
 #include "support/testdatabases.h"
@@ -14,61 +15,6 @@ using namespace Qt::Literals::StringLiterals;
 using namespace tap::test;
 
 namespace {
-
-constexpr int kSettleMs = 20000;
-
-struct Parked
-{
-    QByteArray txn;
-    QByteArray requestId;
-};
-
-// A /forward that needs approval (the credentials here have no policy: everything does).
-Parked park(quint16 port, const QByteArray &key, const QByteArray &credential,
-            const QByteArray &target, const HttpHeaders &extra = {})
-{
-    HttpHeaders headers{ { "Content-Type", "application/json" } };
-    headers += extra;
-    Parked p;
-    const HttpResponse r =
-            forward(port, Call(key, credential, target, "POST", headers, "{\"text\":\"hi\"}"));
-    if (!verifyForward(r, 202, QString(), "park", __FILE__, __LINE__))
-        return p;
-    p.txn = r.json().value(u"txn_id"_s).toString().toLatin1();
-    p.requestId = r.header("X-TAP-Request-Id");
-    return p;
-}
-
-HttpResponse poll(quint16 port, const QByteArray &key, const QByteArray &txn)
-{
-    HttpClient c(port);
-    c.setTimeoutMs(kRequestTimeoutMs);
-    return c.request("GET", "/agent/approvals/" + txn, {}, { { "X-TAP-Key", key } });
-}
-
-QString pollUntilFinal(quint16 port, const QByteArray &key, const QByteArray &txn)
-{
-    QElapsedTimer t;
-    t.start();
-    QString status;
-    while (t.elapsed() < kSettleMs) {
-        status = poll(port, key, txn).json().value(u"status"_s).toString();
-        if (!status.isEmpty() && status != u"pending"_s)
-            break;
-        QThread::msleep(20);
-    }
-    return status;
-}
-
-bool addApiCredential(const HttpClient &admin, const QString &name, const QString &value)
-{
-    return verifyStatus(admin.post("/admin/credentials",
-                                   { { u"name"_s, name },
-                                     { u"description"_s, u"test API"_s },
-                                     { u"value"_s, value },
-                                     { u"allowed_hosts"_s, strings({ u"127.0.0.1"_s }) } }),
-                        201, "POST /admin/credentials", __FILE__, __LINE__);
-}
 
 // The request's record of TAP's cancellation: rejected, for `reason`, by the admin.
 bool cancellationAudited(const HttpClient &admin, const Parked &p, const QString &reason,
@@ -125,12 +71,7 @@ class TestApprovalsAgents : public QObject
 
 private slots:
     void initTestCase_data() { addBackendRows(); }
-    void init()
-    {
-        if (currentIsPostgres() && qEnvironmentVariableIsEmpty("TAP_TEST_PG_URL")
-            && !qEnvironmentVariableIntValue("TAP_REQUIRE_PG"))
-            QSKIP("PostgreSQL not configured (set TAP_TEST_PG_URL or run tests/run.sh)");
-    }
+    void init() { skipUnconfiguredBackend(); }
 
     void deletingCancels();
     void disablingCancels();
@@ -154,8 +95,8 @@ void TestApprovalsAgents::deletingCancels()
                   201);
     const quint16 port = w.tapd.port();
     const Parked home = park(port, w.key, "api", w.upstream.url("/echo/home"));
-    const Parked linked = park(port, w.key, "shared", w.upstream.url("/echo/company"),
-                               { { "X-TAP-Team", utf8(company.teamId) } });
+    const Parked linked = park(port, w.key, "shared", w.upstream.url("/echo/company"), "POST",
+                               kParkedBody, { { "X-TAP-Team", utf8(company.teamId) } });
     RETURN_IF_FAILED();
 
     EXPECT_STATUS(w.admin.del("/admin/agents/bot"), 200);
@@ -174,7 +115,7 @@ void TestApprovalsAgents::deletingCancels()
     QVERIFY(cancellationAudited(companyAdmin, linked, u"agent_deleted"_s,
                                 u"team:"_s + w.owner.teamId));
     // The deleted agent's key opens nothing.
-    EXPECT_ERROR(poll(port, w.key, home.txn), 401, u"unauthorized"_s);
+    EXPECT_ERROR(pollResponse(port, w.key, home.txn), 401, u"unauthorized"_s);
 
     // The same id again, with the same credentials: another agent.
     const QByteArray again = addAgent(w.admin, u"bot"_s, { u"api"_s });
@@ -184,9 +125,9 @@ void TestApprovalsAgents::deletingCancels()
                                       { u"agent_id"_s, u"bot"_s },
                                       { u"role"_s, u"helper"_s } }),
                   201);
-    EXPECT_ERROR(poll(port, again, home.txn), 404, u"not_found"_s);
-    EXPECT_ERROR(poll(port, again, linked.txn), 404, u"not_found"_s);
-    EXPECT_ERROR(poll(port, w.key, home.txn), 401, u"unauthorized"_s);
+    EXPECT_ERROR(pollResponse(port, again, home.txn), 404, u"not_found"_s);
+    EXPECT_ERROR(pollResponse(port, again, linked.txn), 404, u"not_found"_s);
+    EXPECT_ERROR(pollResponse(port, w.key, home.txn), 401, u"unauthorized"_s);
     EXPECT_FWD(forward(port, Call(w.key, "api", w.upstream.url("/echo/home"), "POST")), 401,
                u"unauthorized"_s);
     // Still nothing to decide and nothing sent.
@@ -199,7 +140,7 @@ void TestApprovalsAgents::deletingCancels()
     const Parked fresh = park(port, again, "api", w.upstream.url("/echo/fresh"));
     RETURN_IF_FAILED();
     EXPECT_STATUS(w.admin.post("/admin/approvals/" + fresh.txn + "/approve"), 200);
-    QCOMPARE(pollUntilFinal(port, again, fresh.txn), u"forwarded"_s);
+    QCOMPARE(finalStatus(port, again, fresh.txn), u"forwarded"_s);
     QCOMPARE(w.upstream.count(), 1);
     QCOMPARE(w.upstream.since(0).first().toObject().value(u"path"_s).toString(), u"/echo/fresh"_s);
     EXPECT_CLEAN_STOP(w.tapd);
@@ -219,12 +160,12 @@ void TestApprovalsAgents::disablingCancels()
     expectCancelled(w.admin, p, u"agent_disabled"_s);
     RETURN_IF_FAILED();
     QVERIFY(cancellationAudited(w.admin, p, u"agent_disabled"_s, w.owner.email));
-    EXPECT_ERROR(poll(port, w.key, p.txn), 403, u"forbidden"_s);
+    EXPECT_ERROR(pollResponse(port, w.key, p.txn), 403, u"forbidden"_s);
 
     EXPECT_STATUS(w.admin.post("/admin/agents/bot/enable"), 200);
     expectCancelled(w.admin, p, u"agent_disabled"_s);
     RETURN_IF_FAILED();
-    const HttpResponse seen = poll(port, w.key, p.txn);
+    const HttpResponse seen = pollResponse(port, w.key, p.txn);
     EXPECT_STATUS(seen, 200);
     QCOMPARE(seen.json().value(u"status"_s).toString(), u"failed"_s);
     const QJsonObject error = seen.json().value(u"error"_s).toObject();
@@ -236,7 +177,7 @@ void TestApprovalsAgents::disablingCancels()
     const Parked next = park(port, w.key, "api", w.upstream.url("/echo/enabled"));
     RETURN_IF_FAILED();
     EXPECT_STATUS(w.admin.post("/admin/approvals/" + next.txn + "/approve"), 200);
-    QCOMPARE(pollUntilFinal(port, w.key, next.txn), u"forwarded"_s);
+    QCOMPARE(finalStatus(port, w.key, next.txn), u"forwarded"_s);
     QCOMPARE(w.upstream.count(), 1);
     QCOMPARE(w.upstream.since(0).first().toObject().value(u"path"_s).toString(),
              u"/echo/enabled"_s);

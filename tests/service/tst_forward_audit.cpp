@@ -40,20 +40,9 @@ class TestForwardAudit : public QObject, public ForwardSuite
 
 private slots:
     void initTestCase_data() { tap::test::addBackendRows(); }
-    void initTestCase()
-    {
-        QVERIFY2(QFileInfo(qEnvironmentVariable("TAPD_BINARY")).isExecutable(),
-                 "TAPD_BINARY must point at tapd");
-        QVERIFY(m_upstream.start());
-    }
+    void initTestCase() { startSuite(); }
     // The last word on this file's tapds: no secret in any trail, and a clean stop.
-    void cleanupTestCase()
-    {
-        for (const auto &entry : m_fixtures)
-            verifyNoSecretInTrails(*entry.second, 0);
-        m_fixtures.clear();
-        m_upstream.stop();
-    }
+    void cleanupTestCase() { finishSuite(); }
 
     void auditRecords();
     void durability();

@@ -221,12 +221,7 @@ class TestForwardBombs : public QObject
 
 private slots:
     void initTestCase_data() { addBackendRows(); }
-    void init()
-    {
-        if (currentIsPostgres() && qEnvironmentVariableIsEmpty("TAP_TEST_PG_URL")
-            && !qEnvironmentVariableIntValue("TAP_REQUIRE_PG"))
-            QSKIP("PostgreSQL not configured (set TAP_TEST_PG_URL or run tests/run.sh)");
-    }
+    void init() { skipUnconfiguredBackend(); }
 
     void forwardedBomb_data();
     void forwardedBomb();

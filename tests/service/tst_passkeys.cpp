@@ -16,30 +16,6 @@ namespace {
 
 const QString kPublicUrl = kPasskeyPublicUrl;
 
-struct Begun
-{
-    QString challengeId;
-    QByteArray challenge;
-};
-
-Begun approveBegin(const HttpClient &admin, const QByteArray &txn)
-{
-    const HttpResponse r = admin.post("/approve/" + txn + "/passkey/begin", {});
-    verifyStatus(r, 200, "passkey/begin", __FILE__, __LINE__);
-    return { r.json().value(u"challenge_id"_s).toString(), unb64(r.json().value(u"challenge"_s)) };
-}
-
-HttpResponse approveFinish(const HttpClient &admin, const QByteArray &txn, const Begun &b,
-                           const SoftAuthenticator::Assertion &a)
-{
-    return admin.post("/approve/" + txn + "/passkey/finish",
-                      { { u"challenge_id"_s, b.challengeId },
-                        { u"credential_id"_s, b64(a.credentialId) },
-                        { u"client_data_json"_s, b64(a.clientDataJSON) },
-                        { u"authenticator_data"_s, b64(a.authenticatorData) },
-                        { u"signature"_s, b64(a.signature) } });
-}
-
 } // namespace
 
 class TestPasskeys : public QObject
@@ -48,12 +24,7 @@ class TestPasskeys : public QObject
 
 private slots:
     void initTestCase_data() { addBackendRows(); }
-    void init()
-    {
-        if (currentIsPostgres() && qEnvironmentVariableIsEmpty("TAP_TEST_PG_URL")
-            && !qEnvironmentVariableIntValue("TAP_REQUIRE_PG"))
-            QSKIP("PostgreSQL not configured (set TAP_TEST_PG_URL or run tests/run.sh)");
-    }
+    void init() { skipUnconfiguredBackend(); }
     void registrationAndStepUp();
 };
 
@@ -61,11 +32,10 @@ void TestPasskeys::registrationAndStepUp()
 {
     Upstream upstream;
     QVERIFY(upstream.start());
-    Tapd tapd(true, passkeyEnv());
-    QVERIFY(tapd.start());
-    const Account owner = signUp(tapd, u"pk1"_s, u"pk1@example.test"_s);
-    QVERIFY(!owner.token.isEmpty());
-    const HttpClient admin = tapd.client(owner.token);
+    PasskeyTeam w;
+    QVERIFY(w.start(u"pk1"_s));
+    Tapd &tapd = w.tapd;
+    const HttpClient &admin = w.admin;
 
     // The relying party comes from --public-url.
     const HttpResponse empty = admin.get("/admin/passkeys");
@@ -103,14 +73,7 @@ void TestPasskeys::registrationAndStepUp()
     }
 
     // A credential whose policy requires a passkey, and a pending request for it.
-    QVERIFY(admin.post("/admin/credentials",
-                       { { u"name"_s, u"vault"_s },
-                         { u"description"_s, u"passkey-guarded"_s },
-                         { u"value"_s, u"sk-vault-secret-424242424242"_s },
-                         { u"allowed_hosts"_s, strings({ u"127.0.0.1"_s }) } })
-                    .status
-            == 201);
-    QVERIFY(setPolicy(admin, u"vault"_s, { { u"require_passkey"_s, true } }));
+    QVERIFY(addPasskeyCredential(admin, u"vault"_s, u"sk-vault-secret-424242424242"_s));
     const QByteArray key = addAgent(admin, u"bot"_s, { u"vault"_s });
     QVERIFY(!key.isEmpty());
     auto parkOne = [&]() -> QByteArray {

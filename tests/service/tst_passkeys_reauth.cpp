@@ -51,12 +51,7 @@ class TestPasskeysReauth : public QObject
 
 private slots:
     void initTestCase_data() { addBackendRows(); }
-    void init()
-    {
-        if (currentIsPostgres() && qEnvironmentVariableIsEmpty("TAP_TEST_PG_URL")
-            && !qEnvironmentVariableIntValue("TAP_REQUIRE_PG"))
-            QSKIP("PostgreSQL not configured (set TAP_TEST_PG_URL or run tests/run.sh)");
-    }
+    void init() { skipUnconfiguredBackend(); }
     void registrationNeedsFreshProof();
     void removalNeedsFreshProofAndIsMailed();
     void passwordConfirmationIsLimited();
@@ -65,164 +60,145 @@ private slots:
 
 void TestPasskeysReauth::registrationNeedsFreshProof()
 {
-    Tapd tapd(true, passkeyEnv());
-    QVERIFY(tapd.start());
-    const QString password = signUpPassword(u"ra1"_s);
-    const Account owner = signUp(tapd, u"ra1"_s, u"ra1@example.test"_s);
-    QVERIFY(!owner.token.isEmpty());
-    const HttpClient admin = tapd.client(owner.token);
+    PasskeyTeam w;
+    QVERIFY(w.start(u"ra1"_s));
     SoftAuthenticator first;
     SoftAuthenticator second(SoftAuthenticator::Algorithm::EdDSA);
 
     // Without a proof: neither begin nor finish.
-    EXPECT_ERROR(registerPasskey(admin, first, u"laptop"_s), 403, u"reauth_required"_s);
-    EXPECT_ERROR(admin.post("/admin/passkeys/register/finish",
-                            { { u"challenge_id"_s, u"x"_s },
-                              { u"client_data_json"_s, u"eA"_s },
-                              { u"attestation_object"_s, u"eA"_s } }),
+    EXPECT_ERROR(registerPasskey(w.admin, first, u"laptop"_s), 403, u"reauth_required"_s);
+    EXPECT_ERROR(w.admin.post("/admin/passkeys/register/finish",
+                              { { u"challenge_id"_s, u"x"_s },
+                                { u"client_data_json"_s, u"eA"_s },
+                                { u"attestation_object"_s, u"eA"_s } }),
                  403, u"reauth_required"_s);
-    QCOMPARE(reauthState(admin).value(u"with"_s).toString(), u"password"_s);
-    QVERIFY(reauthState(admin).value(u"fresh_until"_s).isNull());
+    QCOMPARE(reauthState(w.admin).value(u"with"_s).toString(), u"password"_s);
+    QVERIFY(reauthState(w.admin).value(u"fresh_until"_s).isNull());
 
     // A wrong password is refused; the right one makes the session fresh.
-    EXPECT_ERROR(confirmPassword(admin, u"not-the-password"_s), 403, u"forbidden"_s);
-    EXPECT_ERROR(registerPasskey(admin, first, u"laptop"_s), 403, u"reauth_required"_s);
-    EXPECT_ERROR(admin.post("/admin/reauth", { { u"password"_s, 42 } }), 400, u"invalid_request"_s);
-    EXPECT_ERROR(admin.post("/admin/reauth", { { u"pass"_s, password } }), 400,
+    EXPECT_ERROR(confirmPassword(w.admin, u"not-the-password"_s), 403, u"forbidden"_s);
+    EXPECT_ERROR(registerPasskey(w.admin, first, u"laptop"_s), 403, u"reauth_required"_s);
+    EXPECT_ERROR(w.admin.post("/admin/reauth", { { u"password"_s, 42 } }), 400,
                  u"invalid_request"_s);
-    const HttpResponse confirmed = confirmPassword(admin, password);
+    EXPECT_ERROR(w.admin.post("/admin/reauth", { { u"pass"_s, w.password } }), 400,
+                 u"invalid_request"_s);
+    const HttpResponse confirmed = confirmPassword(w.admin, w.password);
     EXPECT_STATUS(confirmed, 200);
     QCOMPARE(confirmed.json().value(u"method"_s).toString(), u"password"_s);
-    QVERIFY(reauthState(admin).value(u"fresh_until"_s).isString());
+    QVERIFY(reauthState(w.admin).value(u"fresh_until"_s).isString());
 
     // Five minutes later the proof is stale.
-    QVERIFY(ageProof(tapd, 6));
-    EXPECT_ERROR(registerPasskey(admin, first, u"laptop"_s), 403, u"reauth_required"_s);
-    EXPECT_STATUS(confirmPassword(admin, password), 200);
-    QVERIFY(ageProof(tapd, 4)); // still within the five minutes
-    EXPECT_STATUS(registerPasskey(admin, first, u"laptop"_s), 201);
-    QCOMPARE(passkeyCount(admin), 1);
+    QVERIFY(ageProof(w.tapd, 6));
+    EXPECT_ERROR(registerPasskey(w.admin, first, u"laptop"_s), 403, u"reauth_required"_s);
+    EXPECT_STATUS(confirmPassword(w.admin, w.password), 200);
+    QVERIFY(ageProof(w.tapd, 4)); // still within the five minutes
+    EXPECT_STATUS(registerPasskey(w.admin, first, u"laptop"_s), 201);
+    QCOMPARE(passkeyCount(w.admin), 1);
 
     // With a passkey, the password is no longer enough: neither the proof already on the session
     // nor a new password confirmation adds a second one.
-    QCOMPARE(reauthState(admin).value(u"with"_s).toString(), u"passkey"_s);
-    EXPECT_ERROR(registerPasskey(admin, second, u"key"_s), 403, u"reauth_required"_s);
-    EXPECT_ERROR(confirmPassword(admin, password), 403, u"passkey_required"_s);
-    EXPECT_ERROR(registerPasskey(admin, second, u"key"_s), 403, u"reauth_required"_s);
+    QCOMPARE(reauthState(w.admin).value(u"with"_s).toString(), u"passkey"_s);
+    EXPECT_ERROR(registerPasskey(w.admin, second, u"key"_s), 403, u"reauth_required"_s);
+    EXPECT_ERROR(confirmPassword(w.admin, w.password), 403, u"passkey_required"_s);
+    EXPECT_ERROR(registerPasskey(w.admin, second, u"key"_s), 403, u"reauth_required"_s);
     // An assertion of a passkey that is not the member's proves nothing.
-    EXPECT_ERROR(confirmPasskey(admin, second), 403, u"forbidden"_s);
-    EXPECT_ERROR(confirmPasskey(admin, first, u"https://evil.example"_s), 403, u"forbidden"_s);
-    EXPECT_ERROR(registerPasskey(admin, second, u"key"_s), 403, u"reauth_required"_s);
+    EXPECT_ERROR(confirmPasskey(w.admin, second), 403, u"forbidden"_s);
+    EXPECT_ERROR(confirmPasskey(w.admin, first, u"https://evil.example"_s), 403, u"forbidden"_s);
+    EXPECT_ERROR(registerPasskey(w.admin, second, u"key"_s), 403, u"reauth_required"_s);
     // An assertion of the first passkey does.
-    const HttpResponse byPasskey = confirmPasskey(admin, first);
+    const HttpResponse byPasskey = confirmPasskey(w.admin, first);
     EXPECT_STATUS(byPasskey, 200);
     QCOMPARE(byPasskey.json().value(u"method"_s).toString(), u"passkey"_s);
-    EXPECT_STATUS(registerPasskey(admin, second, u"key"_s), 201);
-    QCOMPARE(passkeyCount(admin), 2);
-    QVERIFY(ageProof(tapd, 6));
+    EXPECT_STATUS(registerPasskey(w.admin, second, u"key"_s), 201);
+    QCOMPARE(passkeyCount(w.admin), 2);
+    QVERIFY(ageProof(w.tapd, 6));
     SoftAuthenticator third;
-    EXPECT_ERROR(registerPasskey(admin, third, u"third"_s), 403, u"reauth_required"_s);
-    QCOMPARE(passkeyCount(admin), 2);
+    EXPECT_ERROR(registerPasskey(w.admin, third, u"third"_s), 403, u"reauth_required"_s);
+    QCOMPARE(passkeyCount(w.admin), 2);
 
     // Each addition was mailed to the member: which passkey, when, from where; no secret.
-    const QStringList added = mailsWith(outboxMailsTo(tapd, owner.email), u"A passkey was added"_s);
+    const QStringList added =
+            mailsWith(outboxMailsTo(w.tapd, w.owner.email), u"A passkey was added"_s);
     QCOMPARE(added.size(), 2);
     QVERIFY(added.at(0).contains(u"Passkey: laptop (created "_s));
     QVERIFY(added.at(1).contains(u"Passkey: key (created "_s));
     for (const QString &mail : added) {
         QVERIFY(mail.contains(u"From: 127.0.0.1"_s));
         QVERIFY(mail.contains(u"When: "_s));
-        QVERIFY(mailHasNoSecret(mail, { password, text(owner.token) }));
+        QVERIFY(mailHasNoSecret(mail, { w.password, text(w.owner.token) }));
     }
-    EXPECT_CLEAN_STOP(tapd);
+    EXPECT_CLEAN_STOP(w.tapd);
 }
 
 void TestPasskeysReauth::removalNeedsFreshProofAndIsMailed()
 {
-    Tapd tapd(true, passkeyEnv());
-    QVERIFY(tapd.start());
-    const QString password = signUpPassword(u"ra2"_s);
-    const Account owner = signUp(tapd, u"ra2"_s, u"ra2@example.test"_s);
-    QVERIFY(!owner.token.isEmpty());
-    const HttpClient admin = tapd.client(owner.token);
+    PasskeyTeam w;
+    QVERIFY(w.start(u"ra2"_s));
     SoftAuthenticator mine;
-    EXPECT_STATUS(confirmPassword(admin, password), 200);
-    EXPECT_STATUS(registerPasskey(admin, mine, u"phone"_s), 201);
-    const QByteArray id = admin.get("/admin/passkeys")
-                                  .json()
-                                  .value(u"items"_s)
-                                  .toArray()
-                                  .at(0)
-                                  .toObject()
-                                  .value(u"id"_s)
-                                  .toString()
-                                  .toLatin1();
+    QVERIFY(addFirstPasskey(w.admin, w.password, mine, u"phone"_s));
+    const QByteArray id = firstPasskeyId(w.admin);
 
     // The password proof on the session was made before the member had a passkey: not enough.
-    EXPECT_ERROR(admin.del("/admin/passkeys/" + id), 403, u"reauth_required"_s);
-    EXPECT_STATUS(confirmPasskey(admin, mine), 200);
-    QVERIFY(ageProof(tapd, 6));
-    EXPECT_ERROR(admin.del("/admin/passkeys/" + id), 403, u"reauth_required"_s);
-    QCOMPARE(passkeyCount(admin), 1);
-    EXPECT_STATUS(confirmPasskey(admin, mine), 200);
-    EXPECT_ERROR(admin.del("/admin/passkeys/nope"), 404, u"not_found"_s);
-    EXPECT_STATUS(admin.del("/admin/passkeys/" + id), 200);
-    QCOMPARE(passkeyCount(admin), 0);
+    EXPECT_ERROR(w.admin.del("/admin/passkeys/" + id), 403, u"reauth_required"_s);
+    EXPECT_STATUS(confirmPasskey(w.admin, mine), 200);
+    QVERIFY(ageProof(w.tapd, 6));
+    EXPECT_ERROR(w.admin.del("/admin/passkeys/" + id), 403, u"reauth_required"_s);
+    QCOMPARE(passkeyCount(w.admin), 1);
+    EXPECT_STATUS(confirmPasskey(w.admin, mine), 200);
+    EXPECT_ERROR(w.admin.del("/admin/passkeys/nope"), 404, u"not_found"_s);
+    EXPECT_STATUS(w.admin.del("/admin/passkeys/" + id), 200);
+    QCOMPARE(passkeyCount(w.admin), 0);
 
     const QStringList removed =
-            mailsWith(outboxMailsTo(tapd, owner.email), u"A passkey was removed"_s);
+            mailsWith(outboxMailsTo(w.tapd, w.owner.email), u"A passkey was removed"_s);
     QCOMPARE(removed.size(), 1);
     QVERIFY(removed.at(0).contains(u"Passkey: phone (created "_s));
     QVERIFY(removed.at(0).contains(u"From: 127.0.0.1"_s));
-    QVERIFY(mailHasNoSecret(removed.at(0), { password, text(owner.token), text(id) }));
+    QVERIFY(mailHasNoSecret(removed.at(0), { w.password, text(w.owner.token), text(id) }));
 
     // Without passkeys the password counts again (and adds the member's next first passkey).
-    QCOMPARE(reauthState(admin).value(u"with"_s).toString(), u"password"_s);
-    EXPECT_STATUS(confirmPassword(admin, password), 200);
+    QCOMPARE(reauthState(w.admin).value(u"with"_s).toString(), u"password"_s);
+    EXPECT_STATUS(confirmPassword(w.admin, w.password), 200);
     SoftAuthenticator next;
-    EXPECT_STATUS(registerPasskey(admin, next, u"next"_s), 201);
-    EXPECT_CLEAN_STOP(tapd);
+    EXPECT_STATUS(registerPasskey(w.admin, next, u"next"_s), 201);
+    EXPECT_CLEAN_STOP(w.tapd);
 }
 
 void TestPasskeysReauth::passwordConfirmationIsLimited()
 {
-    Tapd tapd(true, passkeyEnv());
-    QVERIFY(tapd.start());
-    const QString password = signUpPassword(u"ra3"_s);
-    const Account owner = signUp(tapd, u"ra3"_s, u"ra3@example.test"_s);
-    QVERIFY(!owner.token.isEmpty());
-    const HttpClient admin = tapd.client(owner.token);
+    PasskeyTeam w;
+    QVERIFY(w.start(u"ra3"_s));
 
     // Five wrong passwords lock this session's confirmations: then the right one is refused too.
     for (int i = 0; i < 5; ++i)
-        EXPECT_ERROR(confirmPassword(admin, u"guess-%1"_s.arg(i)), 403, u"forbidden"_s);
-    const HttpResponse locked = confirmPassword(admin, password);
+        EXPECT_ERROR(confirmPassword(w.admin, u"guess-%1"_s.arg(i)), 403, u"forbidden"_s);
+    const HttpResponse locked = confirmPassword(w.admin, w.password);
     EXPECT_ERROR(locked, 429, u"rate_limited"_s);
     QVERIFY(locked.header("Retry-After").toInt() > 600);
     SoftAuthenticator auth;
-    EXPECT_ERROR(registerPasskey(admin, auth, u"x"_s), 403, u"reauth_required"_s);
+    EXPECT_ERROR(registerPasskey(w.admin, auth, u"x"_s), 403, u"reauth_required"_s);
     // The member was told.
     const QStringList notices =
-            mailsWith(outboxMailsTo(tapd, owner.email), u"Wrong passwords on a TAP session"_s);
+            mailsWith(outboxMailsTo(w.tapd, w.owner.email), u"Wrong passwords on a TAP session"_s);
     QCOMPARE(notices.size(), 1);
-    QVERIFY(mailHasNoSecret(notices.at(0), { password, u"guess-4"_s, text(owner.token) }));
+    QVERIFY(mailHasNoSecret(notices.at(0), { w.password, u"guess-4"_s, text(w.owner.token) }));
 
     // The lock is the session's: the member's other session still confirms.
-    const HttpResponse login = tapd.client().post(
-            "/login", { { u"email"_s, owner.email }, { u"password"_s, password } });
+    const HttpResponse login = w.tapd.client().post(
+            "/login", { { u"email"_s, w.owner.email }, { u"password"_s, w.password } });
     EXPECT_STATUS(login, 200);
     const HttpClient other =
-            tapd.client(login.json().value(u"session_token"_s).toString().toLatin1());
-    EXPECT_STATUS(confirmPassword(other, password), 200);
-    EXPECT_ERROR(confirmPassword(admin, password), 429, u"rate_limited"_s);
+            w.tapd.client(login.json().value(u"session_token"_s).toString().toLatin1());
+    EXPECT_STATUS(confirmPassword(other, w.password), 200);
+    EXPECT_ERROR(confirmPassword(w.admin, w.password), 429, u"rate_limited"_s);
 
     // After the lock time, the locked session may try again.
-    QVERIFY(execOnTapd(tapd,
+    QVERIFY(execOnTapd(w.tapd,
                        u"UPDATE login_throttle SET locked_until = 1, window_start = 1 "
                        u"WHERE key LIKE 'reauth:%'"_s));
-    EXPECT_STATUS(confirmPassword(admin, password), 200);
-    EXPECT_STATUS(registerPasskey(admin, auth, u"x"_s), 201);
-    EXPECT_CLEAN_STOP(tapd);
+    EXPECT_STATUS(confirmPassword(w.admin, w.password), 200);
+    EXPECT_STATUS(registerPasskey(w.admin, auth, u"x"_s), 201);
+    EXPECT_CLEAN_STOP(w.tapd);
 }
 
 // The threat of issue #13 item 5: someone holds a copy of the member's session token, and nothing
@@ -231,69 +207,43 @@ void TestPasskeysReauth::stolenSessionAddsNoPasskey()
 {
     Upstream upstream;
     QVERIFY(upstream.start());
-    Tapd tapd(true, passkeyEnv());
-    QVERIFY(tapd.start());
-    const QString password = signUpPassword(u"ra4"_s);
-    const Account owner = signUp(tapd, u"ra4"_s, u"ra4@example.test"_s);
-    QVERIFY(!owner.token.isEmpty());
-    const HttpClient member = tapd.client(owner.token);
+    PasskeyTeam w;
+    QVERIFY(w.start(u"ra4"_s));
     SoftAuthenticator memberKey;
-    EXPECT_STATUS(confirmPassword(member, password), 200);
-    EXPECT_STATUS(registerPasskey(member, memberKey, u"member"_s), 201);
-    QVERIFY(ageProof(tapd, 6)); // the member's own proof is long gone when the thief comes
+    QVERIFY(addFirstPasskey(w.admin, w.password, memberKey, u"member"_s));
+    QVERIFY(ageProof(w.tapd, 6)); // the member's own proof is long gone when the thief comes
 
-    QVERIFY(member.post("/admin/credentials",
-                        { { u"name"_s, u"bank"_s },
-                          { u"description"_s, u"passkey-guarded"_s },
-                          { u"value"_s, u"sk-bank-secret-5151515151515151"_s },
-                          { u"allowed_hosts"_s, strings({ u"127.0.0.1"_s }) } })
-                    .status
-            == 201);
-    QVERIFY(setPolicy(member, u"bank"_s, { { u"require_passkey"_s, true } }));
-    const QByteArray key = addAgent(member, u"bot"_s, { u"bank"_s });
-    const HttpResponse parked = forward(tapd.port(), Call(key, "bank", upstream.url("/echo")));
+    QVERIFY(addPasskeyCredential(w.admin, u"bank"_s, u"sk-bank-secret-5151515151515151"_s));
+    const QByteArray key = addAgent(w.admin, u"bot"_s, { u"bank"_s });
+    const HttpResponse parked = forward(w.tapd.port(), Call(key, "bank", upstream.url("/echo")));
     EXPECT_STATUS(parked, 202);
     const QByteArray txn = parked.json().value(u"txn_id"_s).toString().toLatin1();
 
     // The thief: the same token, their own authenticator, no password, no member passkey.
-    const HttpClient thief = tapd.client(owner.token);
+    const HttpClient thief = w.tapd.client(w.owner.token);
     SoftAuthenticator thiefKey;
     EXPECT_ERROR(registerPasskey(thief, thiefKey, u"totally mine"_s), 403, u"reauth_required"_s);
     EXPECT_ERROR(confirmPasskey(thief, thiefKey), 403, u"forbidden"_s);
     EXPECT_ERROR(registerPasskey(thief, thiefKey, u"totally mine"_s), 403, u"reauth_required"_s);
     for (int i = 0; i < 5; ++i)
         EXPECT_ERROR(confirmPassword(thief, u"hunter%1"_s.arg(i)), 403, u"passkey_required"_s);
-    const QString memberPasskey = thief.get("/admin/passkeys")
-                                          .json()
-                                          .value(u"items"_s)
-                                          .toArray()
-                                          .at(0)
-                                          .toObject()
-                                          .value(u"id"_s)
-                                          .toString();
-    EXPECT_ERROR(thief.del("/admin/passkeys/" + memberPasskey.toLatin1()), 403,
-                 u"reauth_required"_s);
+    const QByteArray memberPasskey = firstPasskeyId(thief);
+    EXPECT_ERROR(thief.del("/admin/passkeys/" + memberPasskey), 403, u"reauth_required"_s);
     QCOMPARE(passkeyCount(thief), 1);
 
     // The step-up still stops the thief: their assertion approves nothing, nor does the API.
     EXPECT_ERROR(thief.post("/admin/approvals/" + txn + "/approve"), 403, u"passkey_required"_s);
-    const HttpResponse begin = thief.post("/approve/" + txn + "/passkey/begin", {});
-    EXPECT_STATUS(begin, 200);
-    const auto a = thiefKey.get(unb64(begin.json().value(u"challenge"_s)), kPasskeyPublicUrl,
-                                kPasskeyRpId);
-    EXPECT_ERROR(thief.post("/approve/" + txn + "/passkey/finish",
-                            { { u"challenge_id"_s, begin.json().value(u"challenge_id"_s) },
-                              { u"credential_id"_s, b64(a.credentialId) },
-                              { u"client_data_json"_s, b64(a.clientDataJSON) },
-                              { u"authenticator_data"_s, b64(a.authenticatorData) },
-                              { u"signature"_s, b64(a.signature) } }),
+    const Begun begun = approveBegin(thief, txn);
+    RETURN_IF_FAILED();
+    EXPECT_ERROR(approveFinish(thief, txn, begun,
+                               thiefKey.get(begun.challenge, kPasskeyPublicUrl, kPasskeyRpId)),
                  403, u"forbidden"_s);
     QCOMPARE(thief.get("/admin/approvals/" + txn).json().value(u"status"_s).toString(),
              u"pending"_s);
     QCOMPARE(upstream.count(), 0);
     // Only the member's own addition was ever mailed.
-    QCOMPARE(mailsWith(outboxMailsTo(tapd, owner.email), u"A passkey was added"_s).size(), 1);
-    EXPECT_CLEAN_STOP(tapd);
+    QCOMPARE(mailsWith(outboxMailsTo(w.tapd, w.owner.email), u"A passkey was added"_s).size(), 1);
+    EXPECT_CLEAN_STOP(w.tapd);
 }
 
 QTEST_GUILESS_MAIN(TestPasskeysReauth)

@@ -1,6 +1,8 @@
 #include "support/fakeadminapi.h"
 #include "support/fakeadminapi_p.h"
 
+#include "api/account.h"
+#include "api/keys.h"
 #include "api/validation.h"
 
 #include <QDateTime>
@@ -130,14 +132,13 @@ void FakeAdminApi::handle(QTcpSocket *socket, const Request &request)
                                  QStringLiteral("Missing, invalid or expired session token.")),
                        {} });
     const QString email = m_sessions.value(token);
-    if (request.path == u"/admin/approvals" && request.query.hasQueryItem(QStringLiteral("wait"))
-        && request.query.queryItemValue(QStringLiteral("cursor"))
-                == QString::number(m_approvalVersion)) {
+    if (request.path == u"/admin/approvals" && request.query.hasQueryItem(api::key::kWait)
+        && request.query.queryItemValue(api::key::kCursor) == QString::number(m_approvalVersion)) {
         auto *timer = new QTimer(this);
         timer->setSingleShot(true);
         connect(timer, &QTimer::timeout, this, [this, socket] { answerHeld(socket); });
-        timer->start(request.query.queryItemValue(QStringLiteral("wait")).toInt() * 1000);
-        m_held.append({ socket, request.query.queryItemValue(QStringLiteral("status")), timer });
+        timer->start(request.query.queryItemValue(api::key::kWait).toInt() * 1000);
+        m_held.append({ socket, request.query.queryItemValue(api::key::kStatus), timer });
         return;
     }
     const QStringList parts = request.path.split(u'/', Qt::SkipEmptyParts);
@@ -160,81 +161,95 @@ void FakeAdminApi::write(QTcpSocket *socket, const Response &response)
 FakeAdminApi::Response FakeAdminApi::accountRoute(const Request &r, bool *handled)
 {
     *handled = true;
-    const QString email = str(r.body, "email").trimmed().toLower();
     const auto fail = [](int status, const char *code, const QString &message) {
         return Response{ status, errorBody(QString::fromLatin1(code), message), {} };
     };
-    const QString inviteToken = str(r.body, "invite_token");
-    if (r.method == "POST" && r.path == u"/signup" && !inviteToken.isEmpty())
-        return invitedSignup(r, email);
-    if (r.method == "POST" && r.path == u"/signup") {
-        for (const core::Result<void> &check :
-             { api::checkEmail(email), api::checkPassword(str(r.body, "password")),
-               api::checkTeamName(str(r.body, "team_name")) }) {
-            if (!check)
-                return fail(400, "invalid_request", check.error().message());
-        }
-        if (m_accounts.contains(email))
+    const auto invalid = [&fail](const core::Error &e) {
+        return fail(400, "invalid_request", e.message());
+    };
+    if (r.method != "POST") {
+        *handled = false;
+        return {};
+    }
+    if (r.path == u"/signup" && !str(r.body, "invite_token").isEmpty())
+        return invitedSignup(r, api::normalizedEmail(str(r.body, "email")));
+    if (r.path == u"/signup") {
+        const auto in = api::SignupInput::decode(r.body);
+        if (!in)
+            return invalid(in.error());
+        if (m_accounts.contains(in->email))
             return fail(409, "conflict",
                         QStringLiteral("An account with this email already exists; log in "
                                        "instead."));
-        team.insert(QStringLiteral("name"), str(r.body, "team_name"));
-        addAccount(email, str(r.body, "password"), QStringLiteral("owner"), false);
-        return { 201,
-                 { { QStringLiteral("email"), email },
-                   { QStringLiteral("email_verified"), false },
-                   { QStringLiteral("message"),
-                     QStringLiteral("A 6-digit verification code was sent to %1.").arg(email) } },
-                 {} };
+        team.insert(api::key::kName, in->teamName);
+        addAccount(in->email, in->password, QStringLiteral("owner"), false);
+        const api::SignedUp out{
+            str(team, "id"),
+            in->teamName,
+            m_accounts.value(in->email).id,
+            in->email,
+            false,
+            QStringLiteral("A 6-digit verification code was sent to %1.").arg(in->email)
+        };
+        return { 201, out.encode(), {} };
     }
-    if (r.method == "POST" && r.path == u"/verify-email") {
-        if (!m_accounts.contains(email) || str(r.body, "code") != QLatin1String(kVerificationCode))
+    if (r.path == u"/verify-email") {
+        const auto in = api::VerifyEmailInput::decode(r.body);
+        if (!in || !m_accounts.contains(in->email) || in->code != QLatin1String(kVerificationCode))
             return fail(400, "invalid_request",
                         QStringLiteral("The code is invalid or has expired."));
-        m_accounts[email].verified = true;
-        return { 200, { { QStringLiteral("email_verified"), true } }, {} };
+        m_accounts[in->email].verified = true;
+        return { 200, api::Notice{ QStringLiteral("Email verified."), true }.encode(), {} };
     }
-    if (r.method == "POST" && r.path == u"/resend-verification")
-        return { 200,
-                 { { QStringLiteral("message"), QStringLiteral("A new code is on its way.") } },
-                 {} };
-    if (r.method == "POST" && r.path == u"/login") {
-        const Account a = m_accounts.value(email);
-        if (!m_accounts.contains(email) || a.password != str(r.body, "password"))
-            return fail(401, "unauthorized", QStringLiteral("Invalid email or password."));
-        if (!a.verified)
-            return fail(403, "forbidden",
-                        QStringLiteral("Verify your email address first (POST /verify-email)."));
-        if (!inviteToken.isEmpty()) {
-            if (str(m_inviteTokens.value(inviteToken), "email") != email)
-                return fail(400, "invalid_request",
-                            QStringLiteral("The invitation is invalid or has expired."));
-            m_accounts[email].role = str(m_inviteTokens.take(inviteToken), "role");
-        } else if (!str(r.body, "team_id").isEmpty() && str(r.body, "team_id") != str(team, "id")) {
-            return fail(403, "forbidden", QStringLiteral("You are not a member of that team."));
-        }
-        const QString token = QStringLiteral("taps_fake%1").arg(m_nextToken++);
-        m_sessions.insert(token, email);
-        return { 200,
-                 { { QStringLiteral("session_token"), token },
-                   { QStringLiteral("admin_id"), a.id },
-                   { QStringLiteral("team_id"), str(team, "id") },
-                   { QStringLiteral("role"), m_accounts.value(email).role },
-                   { QStringLiteral("expires_at"), now() } },
-                 {} };
-    }
-    if (r.method == "POST" && r.path == u"/logout") {
+    if (r.path == u"/resend-verification")
+        return { 200, api::Notice{ QStringLiteral("A new code is on its way.") }.encode(), {} };
+    if (r.path == u"/login")
+        return login(r);
+    if (r.path == u"/logout") {
         m_sessions.remove(QString::fromLatin1(r.authorization.mid(7)));
-        return { 200, { { QStringLiteral("status"), QStringLiteral("logged_out") } }, {} };
+        return { 200, api::LoggedOut{}.encode(), {} };
     }
     *handled = false;
     return {};
 }
 
+FakeAdminApi::Response FakeAdminApi::login(const Request &r)
+{
+    const auto fail = [](int status, const char *code, const QString &message) {
+        return Response{ status, errorBody(QString::fromLatin1(code), message), {} };
+    };
+    const auto in = api::LoginInput::decode(r.body);
+    if (!in)
+        return fail(400, "invalid_request", in.error().message());
+    const Account a = m_accounts.value(in->email);
+    if (!m_accounts.contains(in->email) || a.password != in->password)
+        return fail(401, "unauthorized", QStringLiteral("Invalid email or password."));
+    if (!a.verified)
+        return fail(403, "forbidden",
+                    QStringLiteral("Verify your email address first (POST /verify-email)."));
+    if (!in->inviteToken.isEmpty()) {
+        if (str(m_inviteTokens.value(in->inviteToken), "email") != in->email)
+            return fail(400, "invalid_request",
+                        QStringLiteral("The invitation is invalid or has expired."));
+        m_accounts[in->email].role = str(m_inviteTokens.take(in->inviteToken), "role");
+    } else if (!in->teamId.isEmpty() && in->teamId != str(team, "id")) {
+        return fail(403, "forbidden", QStringLiteral("You are not a member of that team."));
+    }
+    const QString token = QStringLiteral("taps_fake%1").arg(m_nextToken++);
+    m_sessions.insert(token, in->email);
+    const api::Session session{
+        token, a.id, str(team, "id"),
+        api::parseMemberRole(m_accounts.value(in->email).role).value_or(api::MemberRole::Approver),
+        now()
+    };
+    return { 200, session.encode(), {} };
+}
+
 // POST /signup with an invitation: the account joins the team verified, with the invited role.
 FakeAdminApi::Response FakeAdminApi::invitedSignup(const Request &r, const QString &email)
 {
-    const QJsonObject invite = m_inviteTokens.value(str(r.body, "invite_token"));
+    const QString token = str(r.body, "invite_token");
+    const QJsonObject invite = m_inviteTokens.value(token);
     if (invite.isEmpty())
         return { 400,
                  errorBody(QStringLiteral("invalid_request"),
@@ -245,18 +260,19 @@ FakeAdminApi::Response FakeAdminApi::invitedSignup(const Request &r, const QStri
                  errorBody(QStringLiteral("forbidden"),
                            QStringLiteral("This invitation was sent to another address.")),
                  {} };
-    if (auto check = api::checkPassword(str(r.body, "password")); !check)
-        return { 400, errorBody(QStringLiteral("invalid_request"), check.error().message()), {} };
-    m_inviteTokens.remove(str(r.body, "invite_token"));
-    addAccount(email, str(r.body, "password"), str(invite, "role"), true);
-    return { 201,
-             { { QStringLiteral("admin_id"), m_accounts.value(email).id },
-               { QStringLiteral("team_id"), str(team, "id") },
-               { QStringLiteral("email"), email },
-               { QStringLiteral("email_verified"), true },
-               { QStringLiteral("message"),
-                 QStringLiteral("Account created and invitation accepted; you can log in.") } },
-             {} };
+    const auto in = api::SignupInput::decode(r.body);
+    if (!in)
+        return { 400, errorBody(QStringLiteral("invalid_request"), in.error().message()), {} };
+    m_inviteTokens.remove(token);
+    addAccount(email, in->password, str(invite, "role"), true);
+    const api::SignedUp out{ str(team, "id"),
+                             QString(),
+                             m_accounts.value(email).id,
+                             email,
+                             true,
+                             QStringLiteral(
+                                     "Account created and invitation accepted; you can log in.") };
+    return { 201, out.encode(), {} };
 }
 
 QString FakeAdminApi::addInvite(const QString &email, const QString &role)
@@ -304,56 +320,64 @@ FakeAdminApi::Response FakeAdminApi::route(const Request &r, const QString &role
 QJsonObject FakeAdminApi::addApproval(const QString &id, const QString &credential, bool canDecide,
                                       bool requirePasskey)
 {
-    const QJsonObject a{ { QStringLiteral("id"), id },
-                         { QStringLiteral("status"), QStringLiteral("pending") },
-                         { QStringLiteral("team_id"), str(team, "id") },
-                         { QStringLiteral("agent_id"), QString(QStringLiteral("agent-") + id) },
-                         { QStringLiteral("agent_name"), QString(QStringLiteral("Agent ") + id) },
-                         { QStringLiteral("agent_home_team_id"), str(team, "id") },
-                         { QStringLiteral("credential"), credential },
-                         { QStringLiteral("method"), QStringLiteral("POST") },
-                         { QStringLiteral("target"),
-                           QString(QStringLiteral("https://api.example.com/") + id) },
-                         { QStringLiteral("body_preview"), QStringLiteral("{\"text\":\"hello\"}") },
-                         { QStringLiteral("require_passkey"), requirePasskey },
-                         { QStringLiteral("can_decide"), canDecide },
-                         { QStringLiteral("created_at"), now() },
-                         { QStringLiteral("expires_at"),
-                           QDateTime::currentDateTimeUtc().addSecs(3600).toString(Qt::ISODate) },
-                         { QStringLiteral("decided_by"), QJsonValue() },
-                         { QStringLiteral("decided_via"), QJsonValue() },
-                         { QStringLiteral("decided_at"), QJsonValue() },
-                         { QStringLiteral("approval_url"),
-                           QString(url().toString() + QStringLiteral("/approve/") + id) } };
+    api::Approval a;
+    a.id = id;
+    a.teamId = str(team, "id");
+    a.agentId = QStringLiteral("agent-") + id;
+    a.agentName = QStringLiteral("Agent ") + id;
+    a.agentHomeTeamId = a.teamId;
+    a.credential = credential;
+    a.method = QStringLiteral("POST");
+    a.target = QStringLiteral("https://api.example.com/") + id;
+    a.bodyPreview = QStringLiteral("{\"text\":\"hello\"}");
+    a.requirePasskey = requirePasskey;
+    a.canDecide = canDecide;
+    a.createdAt = now();
+    a.expiresAt = QDateTime::currentDateTimeUtc().addSecs(3600).toString(Qt::ISODate);
+    a.approvalUrl = url().toString() + QStringLiteral("/approve/") + id;
     m_approvals.append(a);
     approvalsChanged();
-    return a;
+    return a.encode();
 }
+
+namespace {
+
+qsizetype indexOfApproval(const QList<api::Approval> &approvals, const QString &id)
+{
+    for (qsizetype i = 0; i < approvals.size(); ++i) {
+        if (approvals.at(i).id == id)
+            return i;
+    }
+    return -1;
+}
+
+} // namespace
 
 void FakeAdminApi::setApprovalStatus(const QString &id, const QString &status)
 {
-    const qsizetype i = indexOf(m_approvals, "id", id);
+    const qsizetype i = indexOfApproval(m_approvals, id);
     if (i < 0)
         return;
-    m_approvals[i].insert(QStringLiteral("status"), status);
+    m_approvals[i].status = api::parseApprovalStatus(status).value_or(api::ApprovalStatus::Failed);
     approvalsChanged();
 }
 
 QJsonObject FakeAdminApi::approval(const QString &id) const
 {
-    const qsizetype i = indexOf(m_approvals, "id", id);
-    return i < 0 ? QJsonObject() : m_approvals.at(i);
+    const qsizetype i = indexOfApproval(m_approvals, id);
+    return i < 0 ? QJsonObject() : m_approvals.at(i).encode();
 }
 
 QJsonObject FakeAdminApi::approvalList(const QString &status) const
 {
-    QList<QJsonObject> items;
-    for (const QJsonObject &a : m_approvals) {
-        if (status.isEmpty() || status == u"all" || str(a, "status") == status)
-            items.append(a);
+    api::ApprovalList list;
+    for (const api::Approval &a : m_approvals) {
+        if (status.isEmpty() || status == api::key::kAll
+            || api::approvalStatusName(a.status) == status)
+            list.items.append(a);
     }
-    return { { QStringLiteral("items"), array(items) },
-             { QStringLiteral("cursor"), QString::number(m_approvalVersion) } };
+    list.cursor = QString::number(m_approvalVersion);
+    return list.encode();
 }
 
 void FakeAdminApi::approvalsChanged()
@@ -380,38 +404,38 @@ FakeAdminApi::Response FakeAdminApi::approvalRoute(const Request &r, const QStri
                                                    const QString &email)
 {
     if (parts.size() == 2 && r.method == "GET")
-        return { 200, approvalList(r.query.queryItemValue(QStringLiteral("status"))), {} };
-    const qsizetype i = indexOf(m_approvals, "id", parts.value(2));
+        return { 200, approvalList(r.query.queryItemValue(api::key::kStatus)), {} };
+    const qsizetype i = indexOfApproval(m_approvals, parts.value(2));
     if (i < 0)
         return { 404,
                  errorBody(QStringLiteral("not_found"), QStringLiteral("No such approval.")),
                  {} };
     if (parts.size() == 3 && r.method == "GET")
-        return { 200, m_approvals.at(i), {} };
-    QJsonObject &a = m_approvals[i];
-    if (str(a, "status") != u"pending")
+        return { 200, m_approvals.at(i).encode(), {} };
+    api::Approval &a = m_approvals[i];
+    if (a.status != api::ApprovalStatus::Pending)
         return { 409,
                  errorBody(QStringLiteral("conflict"),
                            QStringLiteral("This request was already decided or has expired.")),
                  {} };
-    if (!a.value(QStringLiteral("can_decide")).toBool())
+    if (!a.canDecide)
         return { 403,
                  errorBody(QStringLiteral("forbidden"),
                            QStringLiteral("You are not an allowed approver for this credential.")),
                  {} };
     // Like tapd: only approving needs the passkey page; a deny is taken here.
-    if (parts.value(3) == u"approve" && a.value(QStringLiteral("require_passkey")).toBool())
+    const bool approve = parts.value(3) == u"approve";
+    if (approve && a.requirePasskey)
         return { 403,
                  errorBody(QStringLiteral("passkey_required"),
                            QStringLiteral("This credential requires a passkey; approve it in "
                                           "the browser.")),
                  {} };
-    a.insert(QStringLiteral("status"),
-             parts.value(3) == u"approve" ? QStringLiteral("approved") : QStringLiteral("denied"));
-    a.insert(QStringLiteral("decided_by"), email);
-    a.insert(QStringLiteral("decided_via"), QStringLiteral("admin"));
-    a.insert(QStringLiteral("decided_at"), now());
-    const QJsonObject decided = a;
+    a.status = approve ? api::ApprovalStatus::Approved : api::ApprovalStatus::Denied;
+    a.decidedBy = email;
+    a.decidedVia = api::approvalChannelName(api::ApprovalChannel::Admin);
+    a.decidedAt = now();
+    const QJsonObject decided = a.encode();
     approvalsChanged();
     return { 200, decided, {} };
 }

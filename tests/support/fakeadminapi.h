@@ -1,5 +1,7 @@
 #pragma once
 
+#include "api/approval.h"
+
 #include <QHash>
 #include <QJsonObject>
 #include <QList>
@@ -100,6 +102,7 @@ private:
     Response route(const Request &request, const QString &role);
     Response accountRoute(const Request &request, bool *handled);
     Response invitedSignup(const Request &request, const QString &email);
+    Response login(const Request &request);
     Response teamRoute(const Request &r, const QStringList &parts);
     Response credentialRoute(const Request &r, const QStringList &parts);
     Response policyRoute(const Request &r, const QString &credential);
@@ -122,7 +125,7 @@ private:
     QStringList m_stalled;
     QHash<QTcpSocket *, QByteArray> m_buffers;
     QList<HeldPoll> m_held;
-    QList<QJsonObject> m_approvals;
+    QList<api::Approval> m_approvals;
     int m_approvalVersion = 1;
     int m_nextToken = 1;
     int m_nextKey = 1;

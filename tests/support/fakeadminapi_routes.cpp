@@ -4,6 +4,7 @@
 #include "support/fakeadminapi_p.h"
 
 #include "api/agent.h"
+#include "api/audit.h"
 #include "api/channel.h"
 #include "api/credential.h"
 #include "api/deleted.h"
@@ -328,13 +329,21 @@ FakeAdminApi::Response FakeAdminApi::linkRoute(const Request &r, const QStringLi
 
 FakeAdminApi::Response FakeAdminApi::auditRoute(const Request &r, const QStringList &parts)
 {
+    const auto filter = api::AuditFilter::decode(r.query);
+    if (!filter)
+        return { 400, errorBody(QStringLiteral("invalid_request"), filter.error().message()), {} };
+    const std::pair<QString, QLatin1String> exact[] = { { filter->kind, api::key::kKind },
+                                                        { filter->action, api::key::kAction },
+                                                        { filter->actor, api::key::kActor },
+                                                        { filter->agentId, api::key::kAgentId },
+                                                        { filter->credential,
+                                                          api::key::kCredential },
+                                                        { filter->decision, api::key::kDecision } };
     QList<QJsonObject> matching;
     for (const QJsonObject &row : audit) {
         bool keep = true;
-        for (const char *key : { "kind", "action", "actor", "agent_id", "credential", "decision" })
-            keep = keep
-                    && (!r.query.hasQueryItem(QString::fromLatin1(key))
-                        || r.query.queryItemValue(QString::fromLatin1(key)) == str(row, key));
+        for (const auto &[wanted, key] : exact)
+            keep = keep && (wanted.isEmpty() || row.value(key).toString() == wanted);
         if (keep)
             matching.append(row);
     }
@@ -344,17 +353,13 @@ FakeAdminApi::Response FakeAdminApi::auditRoute(const Request &r, const QStringL
             lines += QJsonDocument(row).toJson(QJsonDocument::Compact) + '\n';
         return { 200, {}, lines };
     }
-    const int start = r.query.queryItemValue(QStringLiteral("cursor")).toInt();
-    const int limit = r.query.hasQueryItem(QStringLiteral("limit"))
-            ? r.query.queryItemValue(QStringLiteral("limit")).toInt()
-            : 100;
-    const QList<QJsonObject> page = matching.mid(start, limit);
-    const bool more = start + limit < matching.size();
-    return { 200,
-             { { QStringLiteral("items"), array(page) },
-               { QStringLiteral("next_cursor"),
-                 more ? QJsonValue(QString::number(start + limit)) : QJsonValue() } },
-             {} };
+    // The fake's cursor is simply the index of the next row.
+    const qsizetype start = qsizetype(filter->afterSeq);
+    api::AuditPage page;
+    page.items = matching.mid(start, filter->limit);
+    if (start + filter->limit < matching.size())
+        page.nextCursor = QString::number(start + filter->limit);
+    return { 200, page.encode(), {} };
 }
 
 } // namespace tap::testsupport

@@ -1,5 +1,6 @@
-// Helpers of the passkey tests (tst_passkeys, tst_passkeys_reauth): WebAuthn ceremonies through
-// tapd's admin API with the software authenticator, re-authentication of a session, SQL on
+// Helpers of the passkey tests (tst_passkeys, tst_passkeys_reauth): a tapd with a team owner,
+// WebAuthn ceremonies through tapd's admin API and the approval page with the software
+// authenticator, re-authentication of a session, SQL on
 // tapd's own database (to age stored timestamps instead of waiting) and the mail outbox.
 #pragma once
 
@@ -82,6 +83,89 @@ inline HttpResponse registerPasskey(const HttpClient &admin, SoftAuthenticator &
                         { u"name"_s, name },
                         { u"client_data_json"_s, b64(att.clientDataJSON) },
                         { u"attestation_object"_s, b64(att.attestationObject) } });
+}
+
+// A tapd with the passkey tests' public URL and the owner of a team signed up on it.
+struct PasskeyTeam
+{
+    Tapd tapd{ true, passkeyEnv() };
+    QString password;
+    Account owner;
+    HttpClient admin{ 0 }; // the owner's session
+
+    bool start(const QString &team)
+    {
+        if (!tapd.start())
+            return false;
+        password = signUpPassword(team);
+        owner = signUp(tapd, team, team + u"@example.test"_s);
+        if (owner.token.isEmpty())
+            return false;
+        admin = tapd.client(owner.token);
+        return true;
+    }
+};
+
+// The first passkey of a member without one: the password confirms the session, then `auth`
+// registers as `name`.
+inline bool addFirstPasskey(const HttpClient &admin, const QString &password,
+                            SoftAuthenticator &auth, const QString &name)
+{
+    return verifyStatus(confirmPassword(admin, password), 200, "POST /admin/reauth", __FILE__,
+                        __LINE__)
+            && verifyStatus(registerPasskey(admin, auth, name), 201, "register a passkey", __FILE__,
+                            __LINE__);
+}
+
+// The id of the first passkey GET /admin/passkeys lists.
+inline QByteArray firstPasskeyId(const HttpClient &admin)
+{
+    return admin.get("/admin/passkeys")
+            .json()
+            .value(u"items"_s)
+            .toArray()
+            .at(0)
+            .toObject()
+            .value(u"id"_s)
+            .toString()
+            .toLatin1();
+}
+
+// The approval page's passkey step: begin gives a challenge, finish answers it with an assertion.
+struct Begun
+{
+    QString challengeId;
+    QByteArray challenge;
+};
+
+inline Begun approveBegin(const HttpClient &admin, const QByteArray &txn)
+{
+    const HttpResponse r = admin.post("/approve/" + txn + "/passkey/begin", {});
+    verifyStatus(r, 200, "passkey/begin", __FILE__, __LINE__);
+    return { r.json().value(u"challenge_id"_s).toString(), unb64(r.json().value(u"challenge"_s)) };
+}
+
+inline HttpResponse approveFinish(const HttpClient &admin, const QByteArray &txn, const Begun &b,
+                                  const SoftAuthenticator::Assertion &a)
+{
+    return admin.post("/approve/" + txn + "/passkey/finish",
+                      { { u"challenge_id"_s, b.challengeId },
+                        { u"credential_id"_s, b64(a.credentialId) },
+                        { u"client_data_json"_s, b64(a.clientDataJSON) },
+                        { u"authenticator_data"_s, b64(a.authenticatorData) },
+                        { u"signature"_s, b64(a.signature) } });
+}
+
+// A credential for the fake upstream whose policy requires a passkey for every request.
+inline bool addPasskeyCredential(const HttpClient &admin, const QString &name, const QString &value)
+{
+    return verifyStatus(admin.post("/admin/credentials",
+                                   { { u"name"_s, name },
+                                     { u"description"_s, u"passkey-guarded"_s },
+                                     { u"value"_s, value },
+                                     { u"allowed_hosts"_s, strings({ u"127.0.0.1"_s }) } }),
+                        201, "POST /admin/credentials", __FILE__, __LINE__)
+            && setPolicy(admin, name, { { u"require_passkey"_s, true } });
 }
 
 // Runs `sql` on tapd's database (either backend) while tapd runs; false on an error.

@@ -31,6 +31,14 @@ bool currentIsPostgres()
     return backend == u"postgres";
 }
 
+void skipUnconfiguredBackend()
+{
+    if (currentIsPostgres() && qEnvironmentVariableIsEmpty("TAP_TEST_PG_URL")
+        && !qEnvironmentVariableIntValue("TAP_REQUIRE_PG"))
+        QTest::qSkip("PostgreSQL not configured (set TAP_TEST_PG_URL or run tests/run.sh)",
+                     __FILE__, __LINE__);
+}
+
 std::shared_ptr<store::Database> freshDatabase()
 {
     static QAtomicInt counter;

@@ -20,6 +20,10 @@ void addBackendRows();
 // True if the current global data row is the PostgreSQL one.
 bool currentIsPostgres();
 
+// For the init() of tests that start tapd on the current row's backend: skips the PostgreSQL
+// row when TAP_TEST_PG_URL is not set (unless TAP_REQUIRE_PG=1: then tapd's start fails it).
+void skipUnconfiguredBackend();
+
 // An empty database of the current row's backend: a new SQLite file in a temporary directory,
 // or a new PostgreSQL database (created through TAP_TEST_PG_URL's server). Returns null and
 // records a skip/failure if the backend is not available.

@@ -1,0 +1,136 @@
+#include "api/approval.h"
+
+#include "api/keys.h"
+#include "api/validation.h"
+
+#include <QJsonArray>
+
+namespace tap::api {
+
+using core::Result;
+
+namespace {
+
+QJsonValue orNull(const QString &s)
+{
+    return s.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(s);
+}
+
+// The query's errors say what the parameter must be, as tapd has always worded them.
+core::Error invalidQuery(const QString &message)
+{
+    return core::Error(core::ErrorCode::InvalidRequest, message);
+}
+
+} // namespace
+
+QJsonObject Approval::encode() const
+{
+    return { { key::kId, id },
+             { key::kTxnId, id },
+             { key::kStatus, approvalStatusName(status) },
+             { key::kTeamId, teamId },
+             { key::kAgentId, agentId },
+             { key::kAgentName, agentName },
+             { key::kAgentHomeTeamId, agentHomeTeamId },
+             { key::kCredential, credential },
+             { key::kMethod, method },
+             { key::kTarget, target },
+             { key::kBodyPreview, orNull(bodyPreview) },
+             { key::kRequirePasskey, requirePasskey },
+             { key::kCanDecide, canDecide },
+             { key::kCreatedAt, orNull(createdAt) },
+             { key::kExpiresAt, orNull(expiresAt) },
+             { key::kDecidedBy, orNull(decidedBy) },
+             { key::kDecidedVia, orNull(decidedVia) },
+             { key::kDecidedAt, orNull(decidedAt) },
+             { key::kResponseStatus,
+               responseStatus > 0 ? QJsonValue(responseStatus) : QJsonValue() },
+             { key::kCancelReason, orNull(cancelReason) },
+             { key::kApprovalUrl, approvalUrl } };
+}
+
+Approval Approval::decode(const QJsonObject &o)
+{
+    const auto str = [&o](QLatin1String k) { return o.value(k).toString(); };
+    Approval a;
+    a.id = str(key::kId);
+    a.status = parseApprovalStatus(str(key::kStatus)).value_or(ApprovalStatus::Failed);
+    a.teamId = str(key::kTeamId);
+    a.agentId = str(key::kAgentId);
+    a.agentName = str(key::kAgentName);
+    a.agentHomeTeamId = str(key::kAgentHomeTeamId);
+    a.credential = str(key::kCredential);
+    a.method = str(key::kMethod);
+    a.target = str(key::kTarget);
+    a.bodyPreview = str(key::kBodyPreview);
+    a.requirePasskey = o.value(key::kRequirePasskey).toBool();
+    a.canDecide = o.value(key::kCanDecide).toBool();
+    a.createdAt = str(key::kCreatedAt);
+    a.expiresAt = str(key::kExpiresAt);
+    a.decidedBy = str(key::kDecidedBy);
+    a.decidedVia = str(key::kDecidedVia);
+    a.decidedAt = str(key::kDecidedAt);
+    a.responseStatus = o.value(key::kResponseStatus).toInt();
+    a.cancelReason = str(key::kCancelReason);
+    a.approvalUrl = str(key::kApprovalUrl);
+    return a;
+}
+
+QJsonObject ApprovalList::encode() const
+{
+    QJsonArray array;
+    for (const Approval &a : items)
+        array.append(a.encode());
+    return { { key::kItems, array }, { key::kCursor, cursor } };
+}
+
+ApprovalList ApprovalList::decode(const QJsonObject &o)
+{
+    ApprovalList list;
+    for (const QJsonValue &v : o.value(key::kItems).toArray())
+        list.items.append(Approval::decode(v.toObject()));
+    list.cursor = o.value(key::kCursor).toString();
+    return list;
+}
+
+Result<ApprovalQuery> ApprovalQuery::decode(const QUrlQuery &q)
+{
+    ApprovalQuery out;
+    bool ok = true;
+    const QString waitText = q.queryItemValue(key::kWait);
+    out.waitS = waitText.isEmpty() ? 0 : waitText.toInt(&ok);
+    if (!ok)
+        return invalidQuery(QStringLiteral("wait must be a number of seconds."));
+    const QString status = q.queryItemValue(key::kStatus);
+    if (status == key::kAll) {
+        out.status.reset();
+    } else if (!status.isEmpty()) {
+        out.status = parseApprovalStatus(status);
+        if (!out.status)
+            return invalidQuery(QStringLiteral("status must be one of %1 or all.")
+                                        .arg(allNames<ApprovalStatus>().join(u", ")));
+    }
+    if (out.waitS < 0 || out.waitS > kMaxWaitS)
+        return invalidQuery(
+                QStringLiteral("wait must be between 0 and %1 seconds.").arg(kMaxWaitS));
+    const QString cursor = q.queryItemValue(key::kCursor);
+    out.since = cursor.isEmpty() ? -1 : cursor.toLongLong(&ok);
+    if (!ok || (!cursor.isEmpty() && out.since < 0))
+        return invalidQuery(
+                QStringLiteral("cursor must be the value of a previous answer's cursor."));
+    return out;
+}
+
+QUrlQuery ApprovalQuery::encode() const
+{
+    QUrlQuery q;
+    q.addQueryItem(key::kStatus, status ? approvalStatusName(*status) : QString(key::kAll));
+    if (since >= 0)
+        q.addQueryItem(key::kCursor, QString::number(since));
+    if (waitS > 0)
+        q.addQueryItem(key::kWait, QString::number(waitS));
+    return q;
+}
+
+} // namespace tap::api
