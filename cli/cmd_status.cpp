@@ -1,8 +1,10 @@
-// status and logs. Wire: GET /healthz, /readyz, /metrics (tap_build_info), /admin/team, the
-// list endpoints for counts; GET /admin/audit?filters&cursor → {items: [{seq, ts, …}],
+// status and logs. Wire: GET /healthz, /readyz, /metrics (tap_build_info), /admin/team,
+// /admin/server (backend, schema, master-key fingerprint), the list endpoints for counts; GET /admin/audit?filters&cursor → {items: [{seq, ts, …}],
 // next_cursor} (ascending by seq; the cursor is the last seq seen).
 #include "commands.h"
 #include "helpers.h"
+
+#include "api/server.h"
 
 #include <QJsonDocument>
 #include <QRegularExpression>
@@ -49,6 +51,12 @@ int status(Context &ctx, const Invocation &)
             out.insert(u"team"_s, team.body.value(u"name"_s));
             out.insert(u"team_id"_s, team.body.value(u"id"_s));
             out.insert(u"role"_s, team.body.value(u"your_role"_s));
+            if (const Context::Reply server = ctx.get(u"/admin/server"_s); server.ok()) {
+                const api::ServerInfo info = api::ServerInfo::decode(server.body);
+                out.insert(u"database"_s, info.database);
+                out.insert(u"schema_version"_s, info.schemaVersion);
+                out.insert(u"master_key_fingerprint"_s, info.masterKeyFingerprint);
+            }
             QJsonObject counts{
                 { u"credentials"_s, count(ctx, u"/admin/credentials"_s, u"credentials"_s) },
                 { u"agents"_s, count(ctx, u"/admin/agents"_s, u"agents"_s) },
@@ -77,6 +85,11 @@ int status(Context &ctx, const Invocation &)
             ctx.print(u"team:     %1 (%2), you are %3"_s.arg(Context::cell(out.value(u"team"_s)),
                                                              Context::cell(out.value(u"team_id"_s)),
                                                              Context::cell(out.value(u"role"_s))));
+            ctx.print(u"database: %1 (schema %2)"_s.arg(
+                    Context::cell(out.value(u"database"_s)),
+                    Context::cell(out.value(u"schema_version"_s))));
+            ctx.print(
+                    u"master key: %1"_s.arg(Context::cell(out.value(u"master_key_fingerprint"_s))));
             const QJsonObject counts = out.value(u"counts"_s).toObject();
             QStringList parts;
             for (const QString &k : counts.keys())
@@ -185,7 +198,8 @@ QList<Command> statusCommands()
     return {
         { u"status"_s,
           {},
-          u"server health, version, counts and pending approvals"_s,
+          u"server health, version, database, master-key fingerprint, counts and pending "
+          "approvals"_s,
           {},
           {},
           {},

@@ -112,4 +112,10 @@ inline constexpr QLatin1String kUntil{ "until" };
 inline constexpr QLatin1String kLimit{ "limit" };
 inline constexpr QLatin1String kNextCursor{ "next_cursor" };
 
+// GET /admin/server (server.h)
+inline constexpr QLatin1String kVersion{ "version" };
+inline constexpr QLatin1String kDatabase{ "database" };
+inline constexpr QLatin1String kSchemaVersion{ "schema_version" };
+inline constexpr QLatin1String kMasterKeyFingerprint{ "master_key_fingerprint" };
+
 } // namespace tap::api::key

@@ -29,6 +29,11 @@ KeyRing::KeyRing(SecretBytes masterKey)
 {
 }
 
+QString KeyRing::fingerprint() const
+{
+    return QStringLiteral("sha256:") + QString::fromLatin1(sha256(m_kek.view()).toHex().left(16));
+}
+
 SecretBytes KeyRing::newDataKey(core::Random &random) const
 {
     return SecretBytes::adopt(random.bytes(Aead::KeySize));

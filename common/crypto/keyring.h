@@ -38,6 +38,11 @@ public:
     core::Result<QByteArray> makeKeyCheck(core::Random &random) const;
     bool verifyKeyCheck(QByteArrayView blob) const;
 
+    // Names the master key without revealing it: "sha256:" and the first 16 hex digits of
+    // SHA-256 over its 32 bytes (what `tap init` prints from the key file, and `tap status`
+    // from GET /admin/server).
+    QString fingerprint() const;
+
     // Keyed hash of a token, hex encoded (64 characters).
     QString tokenHash(QByteArrayView token) const;
 

@@ -1,9 +1,12 @@
 #include "app/adminapi.h"
 
 #include "api/errors.h"
+#include "api/server.h"
 #include "app/adminresponse.h"
 #include "api/validation.h"
+#include "crypto/keyring.h"
 #include "http/router.h"
+#include "store/migrator.h"
 
 #include <QJsonDocument>
 
@@ -147,6 +150,9 @@ void AdminApi::addTeamRoutes(http::Router &router)
     router.add("GET", QStringLiteral("/admin/team"), authed([this](const Call &, const Actor &a) {
                    return toResponse(m_members.team(a));
                }));
+    // Any member may see which server answers: version, backend, schema, key fingerprint.
+    router.add("GET", QStringLiteral("/admin/server"),
+               authed([this](const Call &, const Actor &) { return toResponse(serverInfo()); }));
     router.add(
             "GET", QStringLiteral("/admin/members"),
             authed([this](const Call &, const Actor &a) { return toResponse(m_members.list(a)); }));
@@ -166,6 +172,18 @@ void AdminApi::addTeamRoutes(http::Router &router)
                authed([this](const Call &c, const Actor &a) {
                    return toResponse(m_chatLinks.create(a, c.arg(0)));
                }));
+}
+
+core::Result<api::ServerInfo> AdminApi::serverInfo()
+{
+    auto schema = store::Migrator(m_ctx.db, m_ctx.clock).currentVersion();
+    if (!schema)
+        return schema.error();
+    return api::ServerInfo{ QStringLiteral(TAP_VERSION),
+                            m_ctx.db.backend() == store::Backend::Postgres
+                                    ? QStringLiteral("postgres")
+                                    : QStringLiteral("sqlite"),
+                            schema.value(), m_ctx.keys.fingerprint() };
 }
 
 void AdminApi::addCredentialRoutes(http::Router &router)

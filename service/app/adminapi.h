@@ -7,6 +7,7 @@
 #include "admin/chatlinks.h"
 #include "admin/credentials.h"
 #include "admin/members.h"
+#include "api/server.h"
 #include "http/response.h"
 
 namespace tap::approvals {
@@ -50,6 +51,7 @@ private:
     core::Result<admin::Actor> authenticate(const http::Call &call);
     void addAccountRoutes(http::Router &router);
     void addTeamRoutes(http::Router &router);
+    core::Result<api::ServerInfo> serverInfo();
     void addCredentialRoutes(http::Router &router);
     void addAgentRoutes(http::Router &router);
     void addChannelRoutes(http::Router &router);

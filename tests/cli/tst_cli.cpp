@@ -4,6 +4,8 @@
 // on the command line, server down). The admin verbs: tst_cli_admin.cpp.
 #include "clitest.h"
 
+#include <QCryptographicHash>
+
 using namespace Qt::Literals::StringLiterals;
 using namespace tap::test;
 using namespace tap::test::cli;
@@ -133,9 +135,23 @@ void TestCli::statusAndLogs()
     QCOMPARE(s.value(u"counts"_s)[u"agents"_s].toInt(), 1);
     QCOMPARE(s.value(u"counts"_s)[u"members"_s].toInt(), 1);
     QCOMPARE(s.value(u"pending_approvals"_s).toInt(), 0);
+    // The backend, the schema and the master key's fingerprint (GET /admin/server): the same
+    // fingerprint `tap init` computes from the key file, never the key.
+    QCOMPARE(s.value(u"database"_s).toString(), w.tapd.isPostgres() ? u"postgres"_s : u"sqlite"_s);
+    QVERIFY(s.value(u"schema_version"_s).toInt() >= 6);
+    QFile keyFile(w.tapd.dataDir() + u"/master.key"_s);
+    QVERIFY(keyFile.open(QIODevice::ReadOnly));
+    const QByteArray keyHex = keyFile.readAll().trimmed();
+    const QByteArray digest =
+            QCryptographicHash::hash(QByteArray::fromHex(keyHex), QCryptographicHash::Sha256);
+    QCOMPARE(s.value(u"master_key_fingerprint"_s).toString(),
+             u"sha256:"_s + QString::fromLatin1(digest.toHex().left(16)));
     status = w.tap({ u"status"_s });
     TAP_OK(status);
     QVERIFY2(status.out.contains("pending approvals: 0"), status.out.constData());
+    QVERIFY2(status.out.contains("master key: sha256:") && status.out.contains("database: "),
+             status.out.constData());
+    QVERIFY(!status.out.contains(keyHex) && !status.err.contains(keyHex));
 
     // JSON lines, filters, --limit.
     Run logs = w.tap({ u"logs"_s, u"--json"_s, u"--kind"_s, u"admin"_s });

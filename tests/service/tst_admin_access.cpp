@@ -120,7 +120,7 @@ void TestAdminAccess::approverRole()
            QByteArrayLiteral("/admin/roles/reader"),
            QByteArrayLiteral("/admin/notification-channels"),
            QByteArrayLiteral("/admin/agent-links"), QByteArrayLiteral("/admin/audit"),
-           QByteArrayLiteral("/admin/audit/export") }) {
+           QByteArrayLiteral("/admin/audit/export"), QByteArrayLiteral("/admin/server") }) {
         const HttpResponse r = bob.get(path);
         if (!verifyStatus(r, 200, path.constData(), __FILE__, __LINE__))
             return;

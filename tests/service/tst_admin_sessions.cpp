@@ -70,7 +70,7 @@ void TestAdminSessions::sessions()
                 : HttpHeaders{ { QByteArrayLiteral("Authorization"), authorization } };
         for (const QByteArray &path :
              { QByteArrayLiteral("/admin/team"), QByteArrayLiteral("/admin/credentials"),
-               QByteArrayLiteral("/admin/audit/export") }) {
+               QByteArrayLiteral("/admin/audit/export"), QByteArrayLiteral("/admin/server") }) {
             const HttpResponse r = anon.request("GET", path, {}, headers);
             if (!verifyError(r, 401, u"unauthorized"_s, what, __FILE__, __LINE__))
                 return;
