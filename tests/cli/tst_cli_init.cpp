@@ -252,9 +252,9 @@ void TestCliInit::completionAndManPage()
     const Run bash = w.tap({ u"completion"_s, u"bash"_s }, {}, false);
     TAP_OK(bash);
     QVERIFY(bash.out.contains("\"init\") opts=\"--data-dir --email --team --password-stdin "
-                              "--password-file --json --url --help\""));
+                              "--password-file --json --url --profile --help\""));
     QVERIFY(bash.out.contains("\"test\") opts=\"--target --method --agent-key-file --json --url "
-                              "--help\""));
+                              "--profile --help\""));
     QVERIFY(bash.out.contains("--data-dir) COMPREPLY=($(compgen -d"));
     QVERIFY(bash.out.contains("|--agent-key-file"));
     QVERIFY(bash.out.contains(" init ") && bash.out.contains(" test "));
