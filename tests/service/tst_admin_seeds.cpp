@@ -1,5 +1,5 @@
-// HTTP-level acceptance tests of tapd's admin API: the seeds configuration.txt and
-// multi-account.txt step by step, curl example by curl example.
+// HTTP-level acceptance tests of tapd's admin API: the product's configuration and
+// multi-account walk-throughs step by step, curl example by curl example.
 // Every test runs against a real tapd binary (TAPD_BINARY) on both backends (global rows
 // "sqlite" and "postgres"); the fixture is support/adminfixture.h.
 #include "support/adminfixture.h"
