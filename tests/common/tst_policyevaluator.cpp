@@ -50,7 +50,7 @@ void TestPolicyEvaluator::evaluate_data()
     const char *convList = "https://slack.com/api/conversations.list";
     const char *postMsg = "https://slack.com/api/chat.postMessage";
 
-    // Seed example policy.
+    // The example policy.
     add("seed: GET auto", slack, "GET", postMsg, Verdict::AutoApprove, "auto_approve_method");
     add("seed: POST requires", slack, "POST", postMsg, Verdict::RequireApproval,
         "require_approval_method");
