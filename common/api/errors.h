@@ -10,7 +10,7 @@ namespace tap::api {
 // The HTTP status for each error code: the one place that maps them.
 int httpStatus(core::ErrorCode code);
 
-// {"error": {"code": "snake_case", "message": "plain sentence"}} (CONTRACT.md "Shapes").
+// {"error": {"code": "snake_case", "message": "plain sentence"}}: the one error shape of the API.
 QJsonObject errorObject(const core::Error &error);
 QByteArray errorBody(const core::Error &error);
 

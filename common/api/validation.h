@@ -42,10 +42,10 @@ core::Result<QJsonObject> parseJsonObject(const QByteArray &body);
 // validate forms exactly as the server does. Each check returns an InvalidRequest error whose
 // message names the field and the rule.
 
-// Team names: 3–64 characters, lowercase letters, digits and hyphens (seed configuration.txt).
+// Team names: 3–64 characters, lowercase letters, digits and hyphens.
 core::Result<void> checkTeamName(const QString &name);
 core::Result<void> checkEmail(const QString &email);
-// At least 8 characters (seed); at most 1024 so hashing cost stays bounded.
+// At least 8 characters; at most 1024 so hashing cost stays bounded.
 core::Result<void> checkPassword(const QString &password);
 // Credential, agent, role and channel names: 1–64 of letters, digits, '.', '_', '-',
 // starting with a letter or digit.

@@ -71,11 +71,11 @@ public:
     // Cancels every request in flight; their callbacks run with status 0.
     void abortAll();
 
-    // Account calls (seed configuration.txt "Admin Authentication"). login() keeps the
+    // Account calls (sign-up, verification, log-in, log-out). login() keeps the
     // returned session token; logout() forgets it whatever the server says.
     void signup(const QString &email, const QString &password, const QString &teamName,
                 Callback done);
-    // Sign-up with an invitation (seed multi-account.txt; tapd's invitation mail): the account
+    // Sign-up with an invitation (the token of tapd's invitation mail): the account
     // joins the inviting team, needs no team name and no emailed code.
     void signup(const QString &email, const QString &password, const QString &teamName,
                 const QString &inviteToken, Callback done);

@@ -19,7 +19,7 @@ public:
     qint64 nowMs() const override;
 };
 
-// RFC 3339 in UTC with a Z suffix, e.g. 2026-04-03T12:00:00Z (what the seeds show).
+// RFC 3339 in UTC with a Z suffix, e.g. 2026-04-03T12:00:00Z (the API's timestamps).
 QString toRfc3339(qint64 epochMs);
 
 } // namespace tap::core

@@ -7,7 +7,7 @@
 namespace tap::crypto {
 
 // Bearer tokens: a fixed prefix and 256 random bits in unpadded base64url.
-// Agent API keys start with "tap_", session tokens with "taps_" (CONTRACT.md).
+// Agent API keys start with "tap_", session tokens with "taps_" (README "Security design").
 enum class TokenKind { AgentKey, Session, Invite };
 
 QString newToken(TokenKind kind, core::Random &random);

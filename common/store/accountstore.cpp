@@ -127,24 +127,6 @@ Result<void> AccountStore::markEmailVerified(const QString &userId, qint64 now)
     return r ? Result<void>() : Result<void>(r.error());
 }
 
-Result<void> AccountStore::setPasswordHash(const QString &userId, const QString &hash, qint64 now)
-{
-    auto r = m_db.exec(
-            QStringLiteral("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?"),
-            { hash, now, userId });
-    return r ? Result<void>() : Result<void>(r.error());
-}
-
-Result<void> AccountStore::setChatIdentities(const QString &userId, const QString &telegram,
-                                             const QString &matrix, qint64 now)
-{
-    auto r = m_db.exec(QStringLiteral("UPDATE users SET telegram_user_id = ?, matrix_user_id = ?, "
-                                      "updated_at = ? WHERE id = ?"),
-                       { telegram.isEmpty() ? QVariant() : telegram,
-                         matrix.isEmpty() ? QVariant() : matrix, now, userId });
-    return r ? Result<void>() : Result<void>(r.error());
-}
-
 Result<void> AccountStore::putVerification(const QString &userId, const QString &codeHash,
                                            qint64 expiresAt, qint64 now)
 {
@@ -222,13 +204,6 @@ Result<std::optional<SessionRow>> AccountStore::session(const QString &tokenHash
 Result<void> AccountStore::deleteSession(const QString &tokenHash)
 {
     auto r = m_db.exec(QStringLiteral("DELETE FROM sessions WHERE token_hash = ?"), { tokenHash });
-    return r ? Result<void>() : Result<void>(r.error());
-}
-
-Result<void> AccountStore::deleteSessions(const QString &userId, const QString &teamId)
-{
-    auto r = m_db.exec(QStringLiteral("DELETE FROM sessions WHERE user_id = ? AND team_id = ?"),
-                       { userId, teamId });
     return r ? Result<void>() : Result<void>(r.error());
 }
 

@@ -28,9 +28,6 @@ public:
     core::Result<std::optional<UserRow>> userByEmail(const QString &email);
     core::Result<std::optional<UserRow>> userById(const QString &userId);
     core::Result<void> markEmailVerified(const QString &userId, qint64 now);
-    core::Result<void> setPasswordHash(const QString &userId, const QString &hash, qint64 now);
-    core::Result<void> setChatIdentities(const QString &userId, const QString &telegram,
-                                         const QString &matrix, qint64 now);
 
     struct Verification
     {
@@ -51,7 +48,6 @@ public:
                                      const QString &remoteAddr);
     core::Result<std::optional<SessionRow>> session(const QString &tokenHash, qint64 now);
     core::Result<void> deleteSession(const QString &tokenHash);
-    core::Result<void> deleteSessions(const QString &userId, const QString &teamId);
 
     core::Result<QList<MemberRow>> members(const QString &teamId);
     core::Result<std::optional<MemberRow>> member(const QString &teamId, const QString &userId);

@@ -272,13 +272,6 @@ Result<void> ApprovalStore::setMatrixEvent(const QString &id, const QString &roo
     return {};
 }
 
-Result<std::optional<ApprovalRow>> ApprovalStore::byTelegramMessage(const QString &chatId,
-                                                                    const QString &messageId)
-{
-    return one(QStringLiteral("telegram_chat_id = ? AND telegram_message_id = ?"),
-               { chatId, messageId });
-}
-
 Result<std::optional<ApprovalRow>> ApprovalStore::byMatrixEvent(const QString &roomId,
                                                                 const QString &eventId)
 {

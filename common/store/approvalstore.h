@@ -89,8 +89,6 @@ public:
                                           const QString &messageId);
     core::Result<void> setMatrixEvent(const QString &id, const QString &roomId,
                                       const QString &eventId);
-    core::Result<std::optional<ApprovalRow>> byTelegramMessage(const QString &chatId,
-                                                               const QString &messageId);
     core::Result<std::optional<ApprovalRow>> byMatrixEvent(const QString &roomId,
                                                            const QString &eventId);
 

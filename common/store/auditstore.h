@@ -7,7 +7,7 @@
 
 namespace tap::store {
 
-// One audit record (CONTRACT.md "Audit record"), for /forward requests (kind "forward") and
+// One audit record (README "The data plane"), for /forward requests (kind "forward") and
 // for changes made through the admin API (kind "admin"). Never holds a secret value.
 struct AuditRecord
 {

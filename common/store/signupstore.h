@@ -7,7 +7,7 @@
 
 namespace tap::store {
 
-// Sign-ups whose address was never verified (issue #13). They hold neither an address nor a
+// Sign-ups never verified (README "Hardening"). They hold neither an address nor a
 // team name for long: they expire, and a new sign-up or an invited sign-up for the same address
 // replaces them. A verified account is never touched here.
 class SignupStore

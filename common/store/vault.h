@@ -38,8 +38,6 @@ public:
     core::Result<core::SecretBytes> open(const QString &teamId, QByteArrayView aad,
                                          QByteArrayView sealed);
 
-    const crypto::KeyRing &keyRing() const { return m_keys; }
-
 private:
     core::Result<core::SecretBytes> teamKey(const QString &teamId);
 

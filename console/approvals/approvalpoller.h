@@ -27,8 +27,6 @@ public:
     void start();
     void stop();
     bool isRunning() const { return m_running; }
-    void setWaitSeconds(int seconds) { m_waitSeconds = seconds; }
-    void setRetryDelayMs(int ms) { m_retry.setInterval(ms); }
     const QList<Approval> &pending() const { return m_pending; }
 
 signals:

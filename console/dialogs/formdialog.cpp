@@ -6,7 +6,6 @@
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
-#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSpinBox>
@@ -100,16 +99,6 @@ QSpinBox *FormDialog::addSpin(const QString &name, const QString &label, int val
     return spin;
 }
 
-QPlainTextEdit *FormDialog::addText(const QString &name, const QString &label, const QString &text)
-{
-    auto *edit = new QPlainTextEdit(text, this);
-    edit->setObjectName(name);
-    edit->setTabChangesFocus(true);
-    edit->setMaximumHeight(90);
-    m_form->addRow(label, edit);
-    return edit;
-}
-
 void FormDialog::addNote(const QString &text)
 {
     auto *note = new QLabel(text, this);
@@ -123,8 +112,6 @@ QString FormDialog::text(const QString &name) const
         return edit->text().trimmed();
     if (auto *combo = findChild<QComboBox *>(name))
         return combo->currentText().trimmed();
-    if (auto *plain = findChild<QPlainTextEdit *>(name))
-        return plain->toPlainText().trimmed();
     return {};
 }
 

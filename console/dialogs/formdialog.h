@@ -12,7 +12,6 @@ class QDialogButtonBox;
 class QFormLayout;
 class QLabel;
 class QLineEdit;
-class QPlainTextEdit;
 class QSpinBox;
 
 namespace tap::console {
@@ -38,7 +37,6 @@ public:
     // 0 shows `zeroText` (e.g. "unlimited").
     QSpinBox *addSpin(const QString &name, const QString &label, int value,
                       const QString &zeroText);
-    QPlainTextEdit *addText(const QString &name, const QString &label, const QString &text = {});
     void addNote(const QString &text);
 
     void setValidator(Validator validator) { m_validator = std::move(validator); }

@@ -11,7 +11,7 @@ class QObject;
 
 namespace tap::admin {
 
-// Human accounts (seed configuration.txt "Admin Authentication"): sign-up with a team, email
+// Human accounts (routes in app/adminapi.cpp addAccountRoutes): sign-up with a team, email
 // verification by 6-digit code, log-in with a 24 h session, log-out, invitations.
 //
 // Password hashing runs on the hasher's pool; operations that need it take a `context`

@@ -25,7 +25,7 @@ public:
                           std::function<void(core::Result<void>)> done) = 0;
 };
 
-// Notification channels (seed configuration.txt "Notification Channels"): telegram (chat id,
+// Notification channels (wire type: api/channel.h): telegram (chat id,
 // optional bot token override stored sealed), matrix (room id), desktop (console notifications).
 class ChannelService
 {

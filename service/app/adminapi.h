@@ -22,7 +22,7 @@ struct Call;
 
 namespace tap::app {
 
-// The admin API's routes (CONTRACT.md "Endpoints"): each handler parses the call, resolves the
+// The admin API's routes (wire types: common/api): each handler parses the call, resolves the
 // session and hands over to an admin service; the services decide.
 class AdminApi
 {

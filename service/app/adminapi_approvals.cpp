@@ -1,4 +1,4 @@
-// Approval routes of the admin API (CONTRACT.md): the approver inbox with its long-poll, and
+// Approval routes of the admin API (README "Human approval"): the approver inbox, long-poll and
 // decisions. The approval page's JSON calls (approvalpage.cpp) reuse the same service.
 #include "app/adminapi.h"
 #include "app/adminresponse.h"
@@ -57,7 +57,7 @@ void AdminApi::addApprovalRoutes(http::Router &router)
                    return toResponse(m_passkeys.remove(a, c.arg(0)));
                }));
 
-    // Fresh proof on the session before passkeys are added or removed (issue #13 item 5).
+    // Fresh proof on the session before passkeys are added or removed (approvals/passkeyproof.cpp).
     router.add("POST", QStringLiteral("/admin/reauth"),
                authedBodyAsync([this](const Call &c, const Actor &a, const QJsonObject &b) {
                    m_passkeys.reauthPassword(

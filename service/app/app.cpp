@@ -172,7 +172,8 @@ Result<void> App::start()
     options.workers = m_config.workers;
     options.limits.maxBodyBytes = m_config.maxBodyBytes;
     options.limits.maxConnectionsPerClient = m_config.maxConnectionsPerClient;
-    // CONTRACT.md: every /forward answer carries X-TAP-Request-Id, also the HTTP layer's 413/431.
+    // README "The data plane": every /forward answer carries X-TAP-Request-Id, also the HTTP
+    // layer's 413/431.
     // Large /forward bodies (named credential, no placeholders to substitute) go on to the
     // upstream as they arrive instead of being buffered whole.
     options.limits.streamBody = [](const http::Request &r) {
@@ -277,8 +278,8 @@ void App::createServices()
     m_cleanup->start(m_config.housekeepingMs);
 }
 
-// Telegram and Matrix approval bots (issue #5), when their tokens are configured. A Telegram
-// bot also runs without a global token: teams' channels may bring their own.
+// Telegram and Matrix approval bots (README "Human approval"), when their tokens are configured.
+// A Telegram bot also runs without a global token: teams' channels may bring their own.
 void App::createChatBots()
 {
     approvals::TelegramBot::Settings telegram;

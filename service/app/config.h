@@ -9,7 +9,7 @@
 
 namespace tap::app {
 
-// tapd's configuration (CONTRACT.md "tapd configuration"): every option is a flag and an
+// tapd's configuration (option table in config.cpp; `tapd --help`): every option is a flag and an
 // environment variable, and flags win. Secrets (the master key, bot tokens) are taken from the
 // environment or a file only, never from flags, which any local user can read in /proc.
 struct Config

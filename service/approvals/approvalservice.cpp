@@ -181,7 +181,7 @@ Result<bool> ApprovalService::mayDecide(const store::ApprovalRow &row, const App
         if (!policy)
             return policy.error();
         if (!policy.value() || policy.value()->allowedApprovers.isEmpty())
-            continue; // seeds: "Empty = anyone"
+            continue; // an empty allowed_approvers list: anyone in the team may decide
         bool allowed = false;
         for (const QString &entry : std::as_const(policy.value()->allowedApprovers)) {
             const QString e = entry.trimmed();

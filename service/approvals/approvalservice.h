@@ -52,7 +52,7 @@ public:
     virtual void approvalChanged(const store::ApprovalRow &row) = 0;
 };
 
-// The human-approval flow (seeds "Human approval"): parking requests for review (the
+// The human-approval flow (README "Human approval"): parking requests for review (the
 // forwarder's ApprovalGate), lists for approvers, decisions with the policy's allowed
 // approvers and passkey step-up enforced, sending what was approved exactly once (through an
 // ApprovedSender), expiry and clean-up. Thread-safe.

@@ -1,4 +1,4 @@
-// Fresh proof for passkey changes (issue #13 item 5): re-authentication of a session with the
+// Fresh proof for passkey changes (README "Hardening"): re-authentication of a session with the
 // password or a passkey assertion, the five-minute freshness check that registering and removing
 // a passkey make, and the mails that tell the member about a change.
 #include "approvals/passkeys.h"

@@ -19,13 +19,13 @@ namespace tap::approvals {
 
 class ApprovalService;
 
-// Passkey step-up (issue #6): members register WebAuthn passkeys (relying party id and origin
+// Passkey step-up (README "Human approval"): members register WebAuthn passkeys (RP id and origin
 // from --public-url), and approvals whose credential policy says require_passkey are approved
 // only with an assertion from an eligible approver's passkey, on the approval page. Challenges
 // are random, short-lived, bound to the user (and for approvals to the transaction) and used
 // once. Verification is crypto/webauthn.h (W3C WebAuthn Level 2 §7.1/§7.2).
 //
-// Adding or removing a passkey needs fresh proof on the session (issue #13 item 5), so that a
+// Adding or removing a passkey needs fresh proof on the session (README "Hardening"), so that a
 // stolen session token cannot add the thief's own passkey: within kReauthWindowMs before, the
 // member confirmed on this session their password (members without a passkey) or an assertion
 // of one of their passkeys (members with one: the password alone is not enough). Password

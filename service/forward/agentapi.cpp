@@ -63,8 +63,8 @@ void Forwarder::park(const std::shared_ptr<Exchange> &x)
     a.requestId = q.requestId;
     a.method = QString::fromLatin1(q.method);
     a.target = p.target;
-    // Approvers are semi-trusted (seed trust model): whatever the agent sent, no value of a
-    // credential of this request reaches them, not even one the agent somehow had.
+    // Approvers are semi-trusted (they see a preview, never secrets): whatever the agent sent,
+    // no value of a credential of this request reaches them, not even one the agent had.
     QByteArray preview = bodyPreview(q.body).toUtf8();
     for (const auto &c : std::as_const(p.credentials))
         preview = sanitizer::Scrubber(*c->scrubber).scrubAll(preview);
@@ -101,7 +101,7 @@ void Forwarder::approvalStatus(const http::Request &request, const QString &txnI
     auto agent = authenticate(request);
     if (!agent)
         return responder.send(withRequestId(http::Response::error(agent.error()), requestId));
-    if (!agent->enabled) // the seed: disabling an agent "blocks all requests"
+    if (!agent->enabled) // a disabled agent is refused every request
         return responder.send(withRequestId(
                 http::Response::error(
                         Error(ErrorCode::Forbidden, QStringLiteral("This agent is disabled."))),
@@ -181,7 +181,7 @@ void Forwarder::services(const http::Request &request, const http::Responder &re
     auto agent = authenticate(request);
     if (!agent)
         return responder.send(withRequestId(http::Response::error(agent.error()), requestId));
-    if (!agent->enabled) // the seed: disabling an agent "blocks all requests"
+    if (!agent->enabled) // a disabled agent is refused every request
         return responder.send(withRequestId(
                 http::Response::error(
                         Error(ErrorCode::Forbidden, QStringLiteral("This agent is disabled."))),

@@ -12,8 +12,7 @@ using core::Result;
 AuditSink::AuditSink(store::Database &db, const QString &filePath) : m_db(db), m_file(filePath)
 {
     if (!filePath.isEmpty()) {
-        m_fileOk = m_file.open(QIODevice::WriteOnly | QIODevice::Append | QIODevice::Unbuffered);
-        if (m_fileOk)
+        if (m_file.open(QIODevice::WriteOnly | QIODevice::Append | QIODevice::Unbuffered))
             m_file.setPermissions(QFile::ReadOwner | QFile::WriteOwner);
         else
             core::logEvent(core::lcAudit(), QtCriticalMsg,

@@ -30,7 +30,6 @@ public:
     void writeAsync(const store::AuditRecord &record, QObject *context,
                     std::function<void(core::Result<qint64>)> done) override;
     void complete(store::AuditRecord record) override;
-    bool fileOk() const { return m_fileOk; }
 
 private:
     struct Pending
@@ -45,7 +44,6 @@ private:
     store::Database &m_db;
     QMutex m_fileMutex;
     QFile m_file;
-    bool m_fileOk = true;
 
     std::mutex m_queueMutex;
     std::condition_variable m_queueReady;

@@ -88,7 +88,6 @@ public:
     void resume(const TransferPtr &transfer);
     // More of a streamed request body is there (or it ended): continue sending.
     void bodyReady(const TransferPtr &transfer);
-    int activeTransfers() const { return int(m_transfers.size()); }
 
     ~CurlClient() override;
 

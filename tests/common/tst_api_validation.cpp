@@ -1,6 +1,6 @@
 // The shared field validation of the admin API and the console (common/api/validation.h):
 // the caps on list fields and request bodies that keep client-controlled work linear and
-// bounded (issue #13). Behaviour only, no timing: a list over its cap is refused with the cap
+// bounded (README "Hardening"). Behaviour, no timing: a list over its cap is refused with the cap
 // in the message, an over-long entry likewise, duplicates are still dropped, bodies nested
 // deeper than the cap are refused before parsing, and no error message echoes a huge value.
 

@@ -120,7 +120,7 @@ void TestPlaceholders::validate_data()
     const QByteArray json = "application/json";
     const QByteArray form = "application/x-www-form-urlencoded";
 
-    // Seed how-it-works-v1, "Legacy Placeholder Mode" (its body is not even valid JSON).
+    // The legacy placeholder example (README "The data plane"; its body is not even valid JSON).
     ok("seed example",
        "X-TAP-Key: tap_agentkey\nX-TAP-Target: https://api.openai.com/v1/chat/completions\n"
        "Authorization: Bearer <CREDENTIAL:openai-key>\nContent-Type: application/json",

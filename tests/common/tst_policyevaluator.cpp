@@ -8,7 +8,7 @@ using tap::policy::Verdict;
 
 namespace {
 
-// The example policy of seed configuration.txt, "Set a Policy".
+// An example policy: GET auto-approved, two Slack URLs auto-approved, the rest needs approval.
 Rules slackPolicy()
 {
     return { { QStringLiteral("GET") },
@@ -50,7 +50,7 @@ void TestPolicyEvaluator::evaluate_data()
     const char *convList = "https://slack.com/api/conversations.list";
     const char *postMsg = "https://slack.com/api/chat.postMessage";
 
-    // Seed example policy.
+    // The example policy.
     add("seed: GET auto", slack, "GET", postMsg, Verdict::AutoApprove, "auto_approve_method");
     add("seed: POST requires", slack, "POST", postMsg, Verdict::RequireApproval,
         "require_approval_method");
@@ -134,8 +134,7 @@ void TestPolicyEvaluator::noPolicyAlwaysNeedsApproval_data()
         QTest::addRow("%s", method) << QString::fromLatin1(method);
 }
 
-// Seed configuration.txt: "If a credential has no policy configured, all requests require
-// approval."
+// A credential without a policy: every request requires approval.
 void TestPolicyEvaluator::noPolicyAlwaysNeedsApproval()
 {
     QFETCH(QString, method);

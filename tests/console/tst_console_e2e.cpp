@@ -1,9 +1,9 @@
 // End-to-end: the real console widgets (offscreen, or xcb under Xvfb for the screenshots) against
 // a real tapd process (tests/support/tapdharness.h, SQLite) and the fake upstream. One person
-// does the seeds' setup flows from the console alone — sign up, verify with the mailed code, log
+// does the setup flows from the console alone — sign up, verify with the mailed code, log
 // in, create credentials, set policies, create an agent, invite a member, link another team's
 // agent with a role, add a notification channel — then approves an agent's request from the
-// desktop notification, and a passkey-protected request is sent to the browser (issue #7).
+// desktop notification, and a passkey-protected request is sent to the browser.
 // The test functions run in order and share one tapd and one console window.
 #include "app/mainwindow.h"
 #include "approvals/approvalpoller.h"
@@ -191,7 +191,7 @@ QString TestConsoleE2E::agentPoll(const QByteArray &txn) const
     return r.json().value(u"status"_s).toString();
 }
 
-// Seed configuration.txt "Admin Authentication": sign up, verify the mailed code, log in.
+// Accounts: sign up, verify the mailed code, log in.
 void TestConsoleE2E::signUpVerifyAndLogIn()
 {
     m_upstream = std::make_unique<Upstream>();
@@ -233,7 +233,7 @@ void TestConsoleE2E::signUpVerifyAndLogIn()
     QVERIFY(m_window->poller()->isRunning());
 }
 
-// Seed configuration.txt "Credentials": one plain, one whose approvals need a passkey.
+// Credentials: one plain, one whose approvals need a passkey.
 void TestConsoleE2E::createCredentials()
 {
     QVERIFY(m_session->isSignedIn());
@@ -256,7 +256,7 @@ void TestConsoleE2E::createCredentials()
     QVERIFY(!list.body.contains(kSecret));
 }
 
-// Seed configuration.txt "Policies": GET auto-approved, POST needs approval; "guarded" needs a
+// Policies: GET auto-approved, POST needs approval; "guarded" needs a
 // passkey.
 void TestConsoleE2E::setPolicies()
 {
@@ -287,7 +287,7 @@ void TestConsoleE2E::setPolicies()
     QCOMPARE(policy.value(u"auto_approve_methods"_s).toArray().size(), 2);
 }
 
-// Seed configuration.txt "Agents": the key is shown once, in the dialog.
+// Agents: the key is shown once, in the dialog.
 void TestConsoleE2E::createAgent()
 {
     QVERIFY(m_session->isSignedIn());
@@ -311,7 +311,7 @@ void TestConsoleE2E::createAgent()
     QVERIFY2(r.status == 200, qPrintable(r.describe()));
 }
 
-// Seeds how-it-works "Human approval": the agent's POST waits; the long poll brings it to the
+// Human approval (README "Human approval"): the agent's POST waits; the long poll brings it to the
 // inbox, the tray notifies; clicking the notification opens it; approving sends it on.
 void TestConsoleE2E::approveFromNotification()
 {
@@ -380,7 +380,7 @@ void TestConsoleE2E::passkeyApprovalOpensBrowser()
     QCOMPARE(m_desktop.opened.size(), 1);
 }
 
-// Seed configuration.txt team members / the invitation mail: the owner invites from the Team
+// Team members and the invitation mail: the owner invites from the Team
 // page; the invitee signs up in their own console with the mailed token and joins as approver.
 void TestConsoleE2E::inviteMemberWhoSignsUpWithToken()
 {
@@ -422,7 +422,7 @@ void TestConsoleE2E::inviteMemberWhoSignsUpWithToken()
     QTRY_COMPARE_WITH_TIMEOUT(table->model()->rowCount(), 2, kSlow); // owner + approver
 }
 
-// Seed multi-account.txt: a role of this team's credentials, and another team's agent linked in
+// Multi-account: a role of this team's credentials, and another team's agent linked in
 // with it; the agent then uses this team's credential with X-TAP-Team.
 void TestConsoleE2E::linkAgentOfAnotherTeam()
 {
@@ -461,7 +461,7 @@ void TestConsoleE2E::linkAgentOfAnotherTeam()
     QVERIFY2(r.status == 200, qPrintable(r.describe()));
 }
 
-// Seed configuration.txt "Notification Channels".
+// Notification channels.
 void TestConsoleE2E::notificationChannel()
 {
     QVERIFY(m_session->isSignedIn());

@@ -55,7 +55,7 @@ private slots:
         QCOMPARE(ProfileStore().last()->email, QStringLiteral("new@example.com"));
     }
 
-    // Seed multi-account.txt / the invitation mail: an invited person signs up with the token,
+    // The invitation mail: an invited person signs up with the token,
     // joins the inviting team with the invited role, and needs no emailed code.
     void signupWithInvitation()
     {

@@ -1,8 +1,8 @@
 // End-to-end: a member registers a passkey on tapd's approval page (confirming the password
-// first, issue #13 item 5) and approves a pending /forward request with it, in Debian's Chromium
+// first, README "Hardening") and approves a pending /forward request with it, in Debian's Chromium
 // (headless, DevTools virtual authenticator), driven by playwright-core; the agent's poll then
 // sees "forwarded". Then the member removes the passkey on the page, confirming with it. Each
-// change is mailed to the member. Issue #6.
+// change is mailed to the member.
 //
 //   TAPD_BINARY=build/service/tapd node tests/e2e/passkey_approval.mjs [--artifacts DIR]
 import { spawn } from 'node:child_process';

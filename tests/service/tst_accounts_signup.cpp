@@ -1,4 +1,4 @@
-// Sign-up squatting (issue #13), against a real migrated database on SQLite and PostgreSQL with
+// Sign-up squatting (README "Hardening"), on a real migrated database on SQLite and PostgreSQL with
 // a fake clock: an unverified sign-up is taken over by a new sign-up or an invited sign-up for
 // its address (the old code stops working, the new one goes to the address), a verified account
 // is never taken over, unverified sign-ups expire after 24 h (address and team name free again),

@@ -1,4 +1,4 @@
-// Client-controlled work on the admin API is bounded before it starts (issue #13), end to end
+// Client-controlled admin API work is bounded before it starts (README "Hardening"): end to end
 // against a real tapd binary (TAPD_BINARY) on both backends: ~1 MB policy bodies and a deeply
 // nested body are refused with 400 while /healthz on other connections keeps answering (before
 // the fix, list fields were de-duplicated quadratically before their size cap: each such body

@@ -1,5 +1,5 @@
-// HTTP-level acceptance tests of tapd's admin API: the seeds configuration.txt and
-// multi-account.txt step by step, curl example by curl example.
+// HTTP-level acceptance tests of tapd's admin API: the product's configuration and
+// multi-account walk-throughs step by step, curl example by curl example.
 // Every test runs against a real tapd binary (TAPD_BINARY) on both backends (global rows
 // "sqlite" and "postgres"); the fixture is support/adminfixture.h.
 #include "support/adminfixture.h"
@@ -36,7 +36,7 @@ private slots:
 };
 
 // ---------------------------------------------------------------------------------------------
-// 1. The seeds, curl example by curl example.
+// 1. The walk-throughs, curl example by curl example.
 
 void TestAdminSeeds::seedFlow()
 {
@@ -66,7 +66,7 @@ void TestAdminSeeds::seedConfiguration(const AdminTapd &tapd)
     QCOMPARE(signup.json().value(u"team_name"_s).toString(), u"my-team"_s);
     QVERIFY(!signup.body.contains("your-password"));
 
-    // Verify Email: the seed's example code is (almost surely) not the mailed one.
+    // Verify Email: the walk-through's example code is (almost surely) not the mailed one.
     const QString code = tapd.verificationCode(u"admin@example.com"_s);
     QVERIFY2(code.size() == 6, "the outbox has no verification code for admin@example.com");
     if (code != u"123456"_s) {
@@ -132,7 +132,7 @@ void TestAdminSeeds::seedConfiguration(const AdminTapd &tapd)
         QVERIFY(!one.body.contains("xoxb-your-slack-token"));
     }
 
-    // The role and the agent of the seed name github and twitter too.
+    // The role and the agent of the walk-through name github and twitter too.
     const HttpResponse github = sendRaw(admin, "POST", "/admin/credentials",
                                         R"({"name": "github", "description": "GitHub token",
                                             "api_base": "https://api.github.com",
@@ -404,7 +404,7 @@ void TestAdminSeeds::seedMultiAccount(const AdminTapd &tapd)
                     R"({"name": "twitter", "description": "Company Twitter", "value": "bearer-token"})"),
             201);
     {
-        // No connector and no api_base in the seed: direct, without a base.
+        // No connector and no api_base in the walk-through: direct, without a base.
         const QJsonObject slack = companyApi.get("/admin/credentials/slack").json();
         QCOMPARE(slack.value(u"connector"_s).toString(), u"direct"_s);
         QVERIFY(slack.value(u"api_base"_s).isNull());

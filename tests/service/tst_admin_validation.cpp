@@ -184,7 +184,7 @@ void TestAdminValidation::validation_data()
     scenario("resend-verification answers alike");
     scenario("parallel wrong codes");
 
-    // Credentials (seed "Validation Rules").
+    // Credentials (validation rules: api/credential.cpp).
     row("sidecar without api_base", "POST", "/admin/credentials",
         R"({"name": "sc", "description": "d", "connector": "sidecar", "value": "v"})", true, 400,
         invalid, u"api_base"_s, "/admin/credentials/sc");

@@ -1,4 +1,4 @@
-// Chat approvals end to end (issue #5 items 5 and 6; seeds configuration.txt "Policies":
+// Chat approvals end to end (README "Human approval"; policy fields
 // allowed_approvers, telegram_chat_id): a real tapd (TAPD_BINARY), the fake upstream and a fake
 // Telegram Bot API + Matrix homeserver (tests/support/fake_chat.py), on both backends. A parked
 // request is posted with [Approve] [Deny]; clicks and Matrix replies/reactions decide it, the

@@ -1,5 +1,5 @@
-// Several tapd processes on one database with one Telegram bot and one Matrix account (issue
-// #5: "Telegram approver checks live in one process's memory" is a reference bug; any process
+// Several tapd processes on one database with one Telegram bot and one Matrix account (approver
+// checks must not live in one process's memory, as they did in the reference; any process
 // may take any decision). Telegram allows one getUpdates at a time per bot: a second one cuts
 // the first off with 409 Conflict (tests/support/fake_chat.py does the same); two processes
 // following one Matrix account's /sync would each answer a refused reply. So exactly one process

@@ -1,4 +1,4 @@
-// Tests for tapd's configuration parsing (CONTRACT.md "tapd configuration").
+// Tests for tapd's configuration parsing (service/app/config.cpp).
 #include "app/config.h"
 
 #include <QTest>

@@ -1,4 +1,4 @@
-// The HTTP layer's framing end to end through tapd's /forward relay (issue #13 item 7), against
+// The HTTP layer's framing end to end through tapd's /forward relay (README "Hardening"), against
 // the real tapd binary and the fake upstream (tests/support/fake_upstream.py), on both backends:
 // an upstream answer without a body (204 or 304 without Content-Length, the answer to a HEAD)
 // reaches the agent without a body, chunk or terminating chunk, and the agent's keep-alive

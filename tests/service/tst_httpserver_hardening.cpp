@@ -1,5 +1,5 @@
 // The owned HTTP/1.1 layer (service/http) under hostile or unusual clients, over raw sockets
-// (issue #13): answers without a body (HEAD, 1xx, 204, 304) framed without one, half-closed
+// (README "Hardening"): answers with no body (HEAD, 1xx, 204, 304) framed without one, half-closed
 // clients answered, errors the client can read while it is still sending (lingering close),
 // and connection exhaustion (first-byte, head and body deadlines, the per-address cap, and
 // accept() out of file descriptors).

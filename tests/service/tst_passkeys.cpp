@@ -1,4 +1,4 @@
-// Passkey step-up through tapd's HTTP API (issue #6), with the software authenticator in
+// Passkey step-up via tapd's HTTP API (README "Human approval"), with the software authenticator in
 // tests/support producing real WebAuthn responses, on both backends: registration (ES256, EdDSA,
 // RS256; replayed challenges refused), approving a require_passkey request with an assertion, and
 // every way an assertion must be refused (wrong origin or relying party, replayed challenge,

@@ -1,4 +1,4 @@
-// Passkey changes need fresh proof (issue #13 item 5), on both backends: registering or removing
+// Passkey changes need fresh proof (README "Hardening"), on both backends: registering or removing
 // a passkey is refused (403 reauth_required) unless the session confirmed, within the last five
 // minutes, the password (members without a passkey) or an assertion of one of the member's
 // passkeys (members with one: the password is then not enough); wrong passwords are counted per
@@ -201,7 +201,7 @@ void TestPasskeysReauth::passwordConfirmationIsLimited()
     EXPECT_CLEAN_STOP(w.tapd);
 }
 
-// The threat of issue #13 item 5: someone holds a copy of the member's session token, and nothing
+// The threat fresh proof answers: someone holds a copy of the member's session token, and nothing
 // else. They cannot add their own software passkey, remove the member's, or approve with either.
 void TestPasskeysReauth::stolenSessionAddsNoPasskey()
 {

@@ -1,7 +1,8 @@
-// Large request bodies through POST /forward (issue #4 "streaming both ways"): a body of a named
-// credential's request goes on to the upstream as it arrives — tapd's peak memory stays far
-// below the body's size — with Content-Length or chunked framing, arriving slowly, and with a
-// refusal before the body is complete leaving the connection usable. Both backends.
+// Large request bodies through POST /forward (streamed both ways, README "The data plane"): a
+// body of a named credential's request goes on to the upstream as it arrives — tapd's peak
+// memory stays far below the body's size — with Content-Length or chunked framing, arriving
+// slowly, and with a refusal before the body is complete leaving the connection usable. Both
+// backends.
 #include "support/httpclient.h"
 #include "support/tapdharness.h"
 #include "support/testdatabases.h"

@@ -15,7 +15,7 @@ class QTimer;
 
 namespace tap::testsupport {
 
-// An in-process stand-in for tapd's admin API (CONTRACT.md "Endpoints"): an HTTP/1.1 server on
+// An in-process stand-in for tapd's admin API (service/app/adminapi.cpp): an HTTP/1.1 server on
 // 127.0.0.1:<port 0> that answers from canned JSON state the test can seed and inspect. It
 // follows the real shapes (lists under "credentials", "agents", …; errors as
 // {"error":{"code","message"}}) and the rules the console relies on, not every rule of tapd.

@@ -45,7 +45,7 @@ inline bool verifyStatus(const HttpResponse &r, int expected, const char *what, 
     return false;
 }
 
-// CONTRACT.md "Shapes": {"error": {"code": "snake_case", "message": "plain sentence"}}.
+// The error shape (api/errors.h): {"error": {"code": "snake_case", "message": "plain sentence"}}.
 inline bool verifyError(const HttpResponse &r, int status, const QString &code, const char *what,
                         const char *file, int line)
 {
@@ -70,8 +70,8 @@ inline bool verifyError(const HttpResponse &r, int status, const QString &code, 
     return true;
 }
 
-// A /forward answer: status, error code (when given) and an X-TAP-Request-Id (CONTRACT.md:
-// "Every /forward answer carries X-TAP-Request-Id").
+// A /forward answer: status, error code (when given) and an X-TAP-Request-Id (README "The data
+// plane": every /forward answer carries one).
 inline bool verifyForward(const HttpResponse &r, int status, const QString &code, const char *what,
                           const char *file, int line)
 {

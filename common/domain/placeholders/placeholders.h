@@ -12,14 +12,14 @@
 
 namespace tap::placeholders {
 
-// Legacy placeholder mode (seed how-it-works-v1, "Legacy Placeholder Mode"): the agent writes
+// Legacy placeholder mode (README "The data plane"): the agent writes
 // `<CREDENTIAL:name>` where the secret must go, and TAP substitutes it after approval.
 //
 // Syntax: "<CREDENTIAL:" NAME ">" with NAME = [A-Za-z0-9][A-Za-z0-9._-]{0,63}. Anything that
 // starts like a placeholder ("<credential:" in any case) but is not exactly that is malformed
 // and refused wherever it appears, so a typo never reaches the target as literal text.
 //
-// Allowed positions (seed: "only ... authentication-related positions"):
+// Allowed positions (authentication-related ones only):
 //   - anywhere inside the value of an Authorization or X-Api-Key header (names case-insensitive);
 //   - inside the body when bodyFieldsFor(name) is non-empty and the content type is
 //       application/json: inside a string that is the value of an object member whose key is

@@ -13,8 +13,8 @@ bool listsMethod(const QStringList &methods, QStringView method)
     return false;
 }
 
-// Seed configuration.txt: "HEAD follows GET" — a HEAD request is covered by a GET entry
-// (it reads the same resource without the body) as well as by an explicit HEAD entry.
+// HEAD follows GET: a HEAD request is covered by a GET entry (it reads the same resource without
+// the body) as well as by an explicit HEAD entry.
 bool coversMethod(const QStringList &methods, QStringView method)
 {
     if (listsMethod(methods, method))
@@ -38,12 +38,12 @@ bool matchesAutoApproveUrl(const QStringList &urls, QStringView policyUrl)
 
 Decision evaluate(const std::optional<Rules> &rules, QStringView method, QStringView policyUrl)
 {
-    // Seed configuration.txt: "If a credential has no policy configured, all requests
-    // require approval."
+    // A credential without a policy: every request needs approval (fail closed).
     if (!rules)
         return { Verdict::RequireApproval, QStringLiteral("no_policy") };
     const QStringView verb = method.trimmed();
-    // Seed: auto_approve_urls are "URL substrings that skip approval regardless of method".
+    // auto_approve_urls: URL substrings that skip approval whatever the method; see
+    // README "One URL: what the policy sees is what is sent".
     if (matchesAutoApproveUrl(rules->autoApproveUrls, policyUrl))
         return { Verdict::AutoApprove, QStringLiteral("auto_approve_url") };
     if (!verb.isEmpty() && coversMethod(rules->autoApproveMethods, verb))

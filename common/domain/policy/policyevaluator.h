@@ -8,7 +8,7 @@
 
 namespace tap::policy {
 
-// A credential's approval policy (seed configuration.txt, "Policies"). Methods are compared
+// A credential's approval policy (wire type: api/policy.h). Methods are compared
 // case-insensitively; URL entries are plain substrings of the request's policy view of its
 // target: the normalised scheme://host[:port]/path that is also what gets sent, never the query
 // (proxy::Target::policyView). An empty view (a path with parameters) matches no URL entry.
@@ -36,7 +36,7 @@ struct Decision
 //   3. method in autoApproveMethods               → AutoApprove "auto_approve_method"
 //   4. method in requireApprovalMethods           → RequireApproval "require_approval_method"
 //   5. otherwise                                  → RequireApproval "not_auto_approved"
-// HEAD follows GET in steps 3 and 4 (seed: "HEAD follows GET"). Anything not explicitly
+// HEAD follows GET in steps 3 and 4 (see coversMethod()). Anything not explicitly
 // auto-approved needs approval: the evaluator fails closed.
 Decision evaluate(const std::optional<Rules> &rules, QStringView method, QStringView policyUrl);
 

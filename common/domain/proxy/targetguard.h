@@ -10,7 +10,7 @@
 
 namespace tap::proxy {
 
-// The SSRF guard for /forward (CONTRACT.md: TAP_ALLOW_PRIVATE_TARGETS lets /forward reach
+// The SSRF guard for /forward (README "The data plane": TAP_ALLOW_PRIVATE_TARGETS lets it reach
 // loopback and private addresses; cloud metadata addresses stay blocked).
 //
 // Private: loopback (127/8, ::1), RFC 1918, CGNAT 100.64/10, link-local 169.254/16 and

@@ -354,7 +354,7 @@ Result<Destination> resolveDestination(QStringView connector, const QString &api
     const bool direct = connector == u"direct";
     if (!sidecar && !direct)
         return Error(ErrorCode::Internal, QStringLiteral("The credential's connector is unknown."));
-    // Seed configuration.txt: "relative_target: true requires connector: sidecar".
+    // relative_target needs the sidecar connector (README "The data plane").
     if (relativeTarget && !sidecar)
         return Error(ErrorCode::Internal,
                      QStringLiteral("The credential has relative_target without the sidecar "

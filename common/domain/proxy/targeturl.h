@@ -35,8 +35,8 @@ struct Target
 // "..;x") — such a path names one resource here and another there.
 [[nodiscard]] core::Result<Target> normalizeTarget(QStringView text);
 
-// Where a /forward request goes and what it is about (seed how-it-works-v1, "Connector
-// Types"), decided once by resolveDestination().
+// Where a /forward request goes and what it is about (connector direct or sidecar, README
+// "The sidecar protocol"), decided once by resolveDestination().
 struct Destination
 {
     QUrl connectTo; // what tapd's upstream client requests

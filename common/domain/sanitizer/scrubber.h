@@ -19,8 +19,8 @@ struct Secret
     core::SecretBytes value;
 };
 
-// Removes credential values from text that leaves the process (seed how-it-works-v1,
-// "Response Sanitization": exact, base64 and URL-encoded variants become
+// Removes credential values from text that leaves the process (README "Hardening",
+// "Response scrubbing": exact, base64 and URL-encoded variants become
 // "[REDACTED:credential-name]").
 //
 // The stream is read through four views at once (views.h), each with its own Aho-Corasick
