@@ -88,6 +88,13 @@ struct World
     }
 };
 
+// The initTestCase() of every CLI test program: the tap under test exists.
+inline void requireTapBinary()
+{
+    QVERIFY2(QFileInfo(qEnvironmentVariable("TAP_CLI_BINARY")).isExecutable(),
+             "TAP_CLI_BINARY must point at tap");
+}
+
 inline bool setUp(World &w, const QString &team)
 {
     if (!w.home.isValid() || !w.tapd.start())

@@ -49,18 +49,9 @@ class TestCliTest : public QObject
     Q_OBJECT
 
 private slots:
-    void initTestCase()
-    {
-        const QString binary = qEnvironmentVariable("TAP_CLI_BINARY");
-        QVERIFY2(QFileInfo(binary).isExecutable(), "TAP_CLI_BINARY must point at tap");
-    }
+    void initTestCase() { requireTapBinary(); }
     void initTestCase_data() { addBackendRows(); }
-    void init()
-    {
-        if (currentIsPostgres() && qEnvironmentVariableIsEmpty("TAP_TEST_PG_URL")
-            && !qEnvironmentVariableIntValue("TAP_REQUIRE_PG"))
-            QSKIP("PostgreSQL not configured (set TAP_TEST_PG_URL or run tests/run.sh)");
-    }
+    void init() { skipUnconfiguredBackend(); }
 
     void forwardedAndRefused();
     void approvalGivenKeyAndRate();
