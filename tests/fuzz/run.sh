@@ -37,7 +37,7 @@ fi
 
 if [[ ! -f "$BUILD/CMakeCache.txt" ]]; then
   cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_CXX_COMPILER="$CXX" -DCMAKE_BUILD_TYPE=Debug \
-    "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g" -DTAP_FUZZ=ON -DTAP_BUILD_TESTS=OFF -DTAP_BUILD_CONSOLE=OFF
+    "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" -DTAP_FUZZ=ON -DTAP_BUILD_TESTS=OFF -DTAP_BUILD_CONSOLE=OFF
 fi
 cmake --build "$BUILD" -j"${FUZZ_JOBS:-2}" --target "${targets[@]/#/fuzz_}"
 
