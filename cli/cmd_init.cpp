@@ -4,6 +4,8 @@
 // in when tapd mails through SMTP; POST /verify-email {email, code}), logs in (POST /login,
 // saved like `tap login`) and prints what it did and what to do next. Idempotent: with a valid
 // session nothing is read, written or sent beyond the checks.
+#include "api/account.h"
+#include "api/keys.h"
 #include "commands.h"
 #include "context.h"
 #include "localsetup.h"
@@ -140,15 +142,15 @@ int Init::existingSession()
     m_email = email;
     m_out.insert(u"account"_s,
                  QJsonObject{ { u"email"_s, email.isEmpty() ? QJsonValue() : email },
-                              { u"team_id"_s, team.body.value(u"id"_s) },
-                              { u"team_name"_s, team.body.value(u"name"_s) },
-                              { u"role"_s, team.body.value(u"your_role"_s) },
+                              { u"team_id"_s, team.body.value(api::key::kId) },
+                              { u"team_name"_s, team.body.value(api::key::kName) },
+                              { u"role"_s, team.body.value(api::key::kYourRole) },
                               { u"status"_s, u"in_place"_s } });
     report(u"account"_s,
            u"%1%2 of team \"%3\" (already in place)"_s.arg(
                    email.isEmpty() ? QString() : email + u", "_s,
-                   team.body.value(u"your_role"_s).toString(),
-                   team.body.value(u"name"_s).toString()));
+                   team.body.value(api::key::kYourRole).toString(),
+                   team.body.value(api::key::kName).toString()));
     report(u"session"_s,
            u"logged in (%1)"_s.arg(m_ctx.sessionFromEnvironment() ? u"TAP_SESSION"_s
                                                                   : SessionFile::path()));
@@ -184,7 +186,7 @@ bool Init::account()
     if (password.isEmpty())
         return bad(u"no password given (type it at the prompt, or use --password-stdin "
                    "or --password-file PATH)"_s);
-    const QJsonObject credentials{ { u"email"_s, m_email }, { u"password"_s, password } };
+    const QJsonObject credentials = api::LoginInput{ m_email, password, {}, {} }.encode();
     Context::Reply r = m_ctx.post(u"/login"_s, credentials);
     QString status = u"logged_in"_s;
     if (r.status == 401) { // no such account (a wrong password shows at sign-up)
@@ -215,9 +217,8 @@ bool Init::signUp(const QString &password)
     const QString team = m_inv.value(u"team"_s, defaultTeamName());
     QString unused;
     const QString before = local::latestCode(local::outboxDir(m_dir), m_email, &unused).file;
-    const Context::Reply r = m_ctx.post(
-            u"/signup"_s,
-            { { u"team_name"_s, team }, { u"email"_s, m_email }, { u"password"_s, password } });
+    const Context::Reply r =
+            m_ctx.post(u"/signup"_s, api::SignupInput{ team, m_email, password, {} }.encode());
     if (r.status == 409 && r.errorMessage().contains(u"already exists"_s))
         return bad(u"%1 already has an account and this is not its password (try again, "
                    "or 'tap login')"_s.arg(m_email));
@@ -261,7 +262,7 @@ bool Init::verifyEarlierSignup()
         return bad(error);
     if (!mail.code.isEmpty()) {
         const Context::Reply r = m_ctx.post(u"/verify-email"_s,
-                                            { { u"email"_s, m_email }, { u"code"_s, mail.code } });
+                                            api::VerifyEmailInput{ m_email, mail.code }.encode());
         if (r.ok()) {
             m_changed = true;
             report(u"email"_s, u"verified with the code from tapd's mail outbox"_s);
@@ -270,8 +271,8 @@ bool Init::verifyEarlierSignup()
         if (r.status != 400) // an old code is 400; anything else is worth telling
             return bad(r);
     }
-    if (const Context::Reply again =
-                m_ctx.post(u"/resend-verification"_s, { { u"email"_s, m_email } });
+    if (const Context::Reply again = m_ctx.post(u"/resend-verification"_s,
+                                                api::ResendVerificationInput{ m_email }.encode());
         !again.ok())
         return bad(again);
     return verify(mail.file);
@@ -291,7 +292,7 @@ bool Init::verify(const QString &olderThan)
                    "run 'tap init' again on a terminal and type the code from the mail"_s.arg(
                            m_email, local::outboxDir(m_dir)));
     const Context::Reply r =
-            m_ctx.post(u"/verify-email"_s, { { u"email"_s, m_email }, { u"code"_s, code } });
+            m_ctx.post(u"/verify-email"_s, api::VerifyEmailInput{ m_email, code }.encode());
     if (!r.ok())
         return bad(r);
     m_changed = true;
@@ -302,8 +303,8 @@ bool Init::verify(const QString &olderThan)
 
 bool Init::saveSession(const Context::Reply &login, const QString &status)
 {
-    const StoredSession s{ m_ctx.url(), m_email, login.body.value(u"team_id"_s).toString(),
-                           login.body.value(u"session_token"_s).toString() };
+    const api::Session session = api::Session::decode(login.body);
+    const StoredSession s{ m_ctx.url(), m_email, session.teamId, session.sessionToken };
     if (const QString why = SessionFile::save(s); !why.isEmpty())
         return bad(why);
     m_changed = true;
@@ -312,8 +313,8 @@ bool Init::saveSession(const Context::Reply &login, const QString &status)
     m_out.insert(u"account"_s,
                  QJsonObject{ { u"email"_s, m_email },
                               { u"team_id"_s, s.teamId },
-                              { u"team_name"_s, team.body.value(u"name"_s) },
-                              { u"role"_s, team.body.value(u"your_role"_s) },
+                              { u"team_name"_s, team.body.value(api::key::kName) },
+                              { u"role"_s, team.body.value(api::key::kYourRole) },
                               { u"status"_s, status } });
     report(u"session"_s,
            u"logged in as %1; saved in %2 (readable by you only)"_s.arg(m_email,

@@ -1,6 +1,8 @@
 // member list|invite|remove|set-role. Wire: GET /admin/members → {members: [{id, email, role,
 // …}], pending_invites: […]}; POST /admin/members/invite {email, role}; PATCH/DELETE
 // /admin/members/{id}.
+#include "api/keys.h"
+#include "api/member.h"
 #include "commands.h"
 #include "helpers.h"
 
@@ -9,6 +11,8 @@ namespace tap::cli {
 using namespace Qt::StringLiterals;
 
 namespace {
+
+namespace key = api::key;
 
 int list(Context &ctx, const Invocation &)
 {
@@ -21,19 +25,19 @@ int list(Context &ctx, const Invocation &)
         ctx.printJson(r.body);
         return kOk;
     }
-    ctx.printTable(r.body.value(u"members"_s).toArray(),
-                   { { u"id"_s, u"ID"_s },
-                     { u"email"_s, u"EMAIL"_s },
-                     { u"role"_s, u"ROLE"_s },
-                     { u"joined_at"_s, u"JOINED"_s } });
-    const QJsonArray invites = r.body.value(u"pending_invites"_s).toArray();
+    ctx.printTable(r.body.value(key::kMembers).toArray(),
+                   { { key::kId, u"ID"_s },
+                     { key::kEmail, u"EMAIL"_s },
+                     { key::kRole, u"ROLE"_s },
+                     { key::kJoinedAt, u"JOINED"_s } });
+    const QJsonArray invites = r.body.value(key::kPendingInvites).toArray();
     if (!invites.isEmpty()) {
         ctx.print({});
         ctx.print(u"pending invitations:"_s);
         ctx.printTable(invites,
-                       { { u"email"_s, u"EMAIL"_s },
-                         { u"role"_s, u"ROLE"_s },
-                         { u"expires_at"_s, u"EXPIRES"_s } });
+                       { { key::kEmail, u"EMAIL"_s },
+                         { key::kRole, u"ROLE"_s },
+                         { key::kExpiresAt, u"EXPIRES"_s } });
     }
     return kOk;
 }
@@ -45,13 +49,14 @@ int invite(Context &ctx, const Invocation &inv)
         return ctx.usage(u"'tap member invite' needs --email ADDRESS"_s);
     if (!ctx.requireSession())
         return kError;
-    QJsonObject body{ { u"email"_s, email } };
+    // Sent as typed: tapd checks the address and the role (and answers why not).
+    QJsonObject body{ { key::kEmail, email } };
     if (inv.has(u"role"_s))
-        body.insert(u"role"_s, inv.value(u"role"_s));
+        body.insert(key::kRole, inv.value(u"role"_s));
     const Context::Reply r = ctx.post(u"/admin/members/invite"_s, body);
-    return changed(
-            ctx, r,
-            u"Invitation mailed to %1 (role %2)."_s.arg(email, r.body.value(u"role"_s).toString()));
+    return changed(ctx, r,
+                   u"Invitation mailed to %1 (role %2)."_s.arg(
+                           email, api::memberRoleName(api::Invited::decode(r.body).role)));
 }
 
 // A member's id from an id or an email address.
@@ -66,9 +71,10 @@ QString memberId(Context &ctx, const QString &who, bool *ok)
         ctx.fail(r);
         return {};
     }
-    for (const QJsonValue &m : r.body.value(u"members"_s).toArray()) {
-        if (m[u"email"_s].toString().compare(who, Qt::CaseInsensitive) == 0)
-            return m[u"id"_s].toString();
+    const api::MemberList list = api::MemberList::decode(r.body);
+    for (const api::Member &m : list.members) {
+        if (m.email.compare(who, Qt::CaseInsensitive) == 0)
+            return m.id;
     }
     *ok = false;
     ctx.error(u"no member with the email %1 (see 'tap member list')"_s.arg(who));
@@ -96,7 +102,7 @@ int setRole(Context &ctx, const Invocation &inv)
     if (!ok)
         return kError;
     const Context::Reply r =
-            ctx.patch(u"/admin/members/"_s + seg(id), { { u"role"_s, inv.positionals.at(1) } });
+            ctx.patch(u"/admin/members/"_s + seg(id), { { key::kRole, inv.positionals.at(1) } });
     return changed(ctx, r, u"%1 is now %2."_s.arg(inv.positionals.at(0), inv.positionals.at(1)));
 }
 

@@ -5,6 +5,7 @@
 #include "context.h"
 
 #include "api/account.h"
+#include "api/keys.h"
 
 #include <QEventLoop>
 #include <QFile>
@@ -128,17 +129,18 @@ int whoami(Context &ctx, const Invocation &)
     const QString email = ctx.sessionFromEnvironment() ? QString() : ctx.stored().email;
     if (ctx.json()) {
         QJsonObject o{ { u"url"_s, ctx.url() },
-                       { u"team_id"_s, r.body.value(u"id"_s) },
-                       { u"team_name"_s, r.body.value(u"name"_s) },
-                       { u"role"_s, r.body.value(u"your_role"_s) } };
+                       { u"team_id"_s, r.body.value(api::key::kId) },
+                       { u"team_name"_s, r.body.value(api::key::kName) },
+                       { u"role"_s, r.body.value(api::key::kYourRole) } };
         if (!email.isEmpty())
             o.insert(u"email"_s, email);
         ctx.printJson(o);
         return kOk;
     }
     ctx.print(u"%1%2 of team \"%3\" (%4) on %5"_s.arg(
-            email.isEmpty() ? QString() : email + u", "_s, r.body.value(u"your_role"_s).toString(),
-            r.body.value(u"name"_s).toString(), r.body.value(u"id"_s).toString(), ctx.url()));
+            email.isEmpty() ? QString() : email + u", "_s,
+            r.body.value(api::key::kYourRole).toString(), r.body.value(api::key::kName).toString(),
+            r.body.value(api::key::kId).toString(), ctx.url()));
     return kOk;
 }
 

@@ -83,6 +83,34 @@ inline constexpr QLatin1String kYourRole{ "your_role" };
 inline constexpr QLatin1String kEmailVerified{ "email_verified" };
 inline constexpr QLatin1String kJoinedAt{ "joined_at" };
 inline constexpr QLatin1String kExpiresAt{ "expires_at" };
+inline constexpr QLatin1String kInviteId{ "invite_id" };
+inline constexpr QLatin1String kTelegram{ "telegram" }; // a chat-link code's /start command
+
+// Passkeys and re-authentication (passkey.h).
+inline constexpr QLatin1String kChallengeId{ "challenge_id" };
+inline constexpr QLatin1String kChallenge{ "challenge" };
+inline constexpr QLatin1String kRp{ "rp" };
+inline constexpr QLatin1String kRpId{ "rp_id" };
+inline constexpr QLatin1String kOrigin{ "origin" };
+inline constexpr QLatin1String kUser{ "user" };
+inline constexpr QLatin1String kDisplayName{ "display_name" };
+inline constexpr QLatin1String kPubKeyCredParams{ "pub_key_cred_params" };
+inline constexpr QLatin1String kTimeoutMs{ "timeout_ms" };
+inline constexpr QLatin1String kAttestation{ "attestation" };
+inline constexpr QLatin1String kUserVerification{ "user_verification" };
+inline constexpr QLatin1String kExcludeCredentials{ "exclude_credentials" };
+inline constexpr QLatin1String kAllowCredentials{ "allow_credentials" };
+inline constexpr QLatin1String kAlgorithm{ "algorithm" };
+inline constexpr QLatin1String kLastUsedAt{ "last_used_at" };
+inline constexpr QLatin1String kReauth{ "reauth" };
+inline constexpr QLatin1String kWith{ "with" };
+inline constexpr QLatin1String kFreshUntil{ "fresh_until" };
+inline constexpr QLatin1String kClientDataJson{ "client_data_json" };
+inline constexpr QLatin1String kAttestationObject{ "attestation_object" };
+inline constexpr QLatin1String kCredentialId{ "credential_id" };
+inline constexpr QLatin1String kAuthenticatorData{ "authenticator_data" };
+inline constexpr QLatin1String kSignature{ "signature" };
+inline constexpr QLatin1String kUserHandle{ "user_handle" };
 
 // Approvals.
 inline constexpr QLatin1String kItems{ "items" };

@@ -121,11 +121,17 @@ QJsonObject InviteInput::encode() const
 
 QJsonObject Invited::encode() const
 {
-    return { { QStringLiteral("invite_id"), inviteId },
+    return { { key::kInviteId, inviteId },
              { key::kEmail, email },
              { key::kRole, memberRoleName(role) },
              { key::kExpiresAt, expiresAt },
              { key::kMessage, QStringLiteral("Invitation sent to %1.").arg(email) } };
+}
+
+Invited Invited::decode(const QJsonObject &o)
+{
+    return { o.value(key::kInviteId).toString(), o.value(key::kEmail).toString(), roleOf(o),
+             o.value(key::kExpiresAt).toString() };
 }
 
 Result<MemberRoleInput> MemberRoleInput::decode(const QJsonObject &body)
@@ -147,6 +153,33 @@ QJsonObject MemberRoleInput::encode() const
 QJsonObject MemberRoleChanged::encode() const
 {
     return { { key::kId, id }, { key::kEmail, email }, { key::kRole, memberRoleName(role) } };
+}
+
+MemberRoleChanged MemberRoleChanged::decode(const QJsonObject &o)
+{
+    return { o.value(key::kId).toString(), o.value(key::kEmail).toString(), roleOf(o) };
+}
+
+QString ChatLinkCode::instructions(const QString &code, qint64 minutes)
+{
+    return QStringLiteral("Send the TAP Telegram bot \"/start %1\", or send %1 to the TAP Matrix "
+                          "bot in a direct message, within %2 minutes. The code works once.")
+            .arg(code)
+            .arg(minutes);
+}
+
+QJsonObject ChatLinkCode::encode() const
+{
+    return { { key::kCode, code },
+             { key::kExpiresAt, expiresAt },
+             { key::kTelegram, telegramCommand() },
+             { key::kMessage, message } };
+}
+
+ChatLinkCode ChatLinkCode::decode(const QJsonObject &o)
+{
+    return { o.value(key::kCode).toString(), o.value(key::kExpiresAt).toString(),
+             o.value(key::kMessage).toString() };
 }
 
 } // namespace tap::api

@@ -72,7 +72,8 @@ struct Invited
     QString email;
     MemberRole role = MemberRole::Approver;
     QString expiresAt;
-    QJsonObject encode() const;
+    QJsonObject encode() const; // with a "message" naming the address
+    static Invited decode(const QJsonObject &object);
 };
 
 // PATCH /admin/members/{id}: the new role (required). The answer is {"id", "email", "role"}.
@@ -89,6 +90,23 @@ struct MemberRoleChanged
     QString email;
     MemberRole role = MemberRole::Approver;
     QJsonObject encode() const;
+    static MemberRoleChanged decode(const QJsonObject &object);
+};
+
+// The answer of POST /admin/members/{id}/chat-link: a one-time code that links the member's
+// Telegram or Matrix account, when it expires, and what to send ("telegram" is the bot command
+// "/start <code>", derived from the code).
+struct ChatLinkCode
+{
+    QString code;
+    QString expiresAt;
+    QString message;
+
+    // The sentence telling the member where to send `code` within `minutes`.
+    static QString instructions(const QString &code, qint64 minutes);
+    QString telegramCommand() const { return QStringLiteral("/start ") + code; }
+    QJsonObject encode() const;
+    static ChatLinkCode decode(const QJsonObject &object);
 };
 
 } // namespace tap::api

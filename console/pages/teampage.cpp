@@ -15,6 +15,9 @@ namespace {
 
 namespace key = api::key;
 
+// Marks the rows of pending invitations in the table (not a wire key).
+const QString kInvited = QStringLiteral("invited");
+
 } // namespace
 
 TeamPage::TeamPage(Session *session, const Environment &env, QWidget *parent)
@@ -51,11 +54,11 @@ void TeamPage::refresh()
         const QJsonArray invites = body.value(key::kPendingInvites).toArray();
         for (const QJsonValue &i : invites) {
             QJsonObject row = i.toObject();
-            row.insert(QStringLiteral("invited"), true);
+            row.insert(kInvited, true);
             rows.append(row);
         }
         setRows(rows, [](const QJsonObject &r) {
-            const bool invited = r.value(QStringLiteral("invited")).toBool();
+            const bool invited = r.value(kInvited).toBool();
             if (invited) {
                 const api::PendingInvite i = api::PendingInvite::decode(r);
                 return QStringList{ i.email, api::memberRoleName(i.role), tr("Invited"),
@@ -107,13 +110,14 @@ void TeamPage::changeRole()
     const QJsonObject row = selectedRow();
     if (row.isEmpty())
         return;
-    if (row.value(QStringLiteral("invited")).toBool())
+    if (row.value(kInvited).toBool())
         return showError(tr("Invitations cannot be changed; invite again instead."));
-    const QString id = row.value(QStringLiteral("id")).toString();
+    const api::Member member = api::Member::decode(row);
+    const QString id = member.id;
     auto *dialog = new FormDialog(QStringLiteral("roleDialog"), tr("Change role"), this);
-    dialog->addNote(row.value(QStringLiteral("email")).toString());
+    dialog->addNote(member.email);
     dialog->addCombo(QStringLiteral("memberRole"), tr("&Role:"), api::allNames<api::MemberRole>(),
-                     api::memberRoleName(api::Member::decode(row).role));
+                     api::memberRoleName(member.role));
     dialog->setSubmit([this, id](FormDialog *d) {
         api()->patch(QStringLiteral("/admin/members/") + apiclient::ApiClient::segment(id),
                      { { key::kRole, d->text(QStringLiteral("memberRole")) } },
@@ -131,16 +135,15 @@ void TeamPage::removeMember()
     const QJsonObject row = selectedRow();
     if (row.isEmpty())
         return;
-    if (row.value(QStringLiteral("invited")).toBool())
+    if (row.value(kInvited).toBool())
         return showError(tr("Pending invitations expire on their own."));
-    const QString email = row.value(QStringLiteral("email")).toString();
+    const api::Member member = api::Member::decode(row);
+    const QString email = member.email;
     if (!confirm(tr("Remove member"),
                  tr("Remove %1 from the team? Their sessions end at once.").arg(email)))
         return;
-    call("DELETE",
-         QStringLiteral("/admin/members/")
-                 + apiclient::ApiClient::segment(row.value(QStringLiteral("id")).toString()),
-         {}, [this, email](const QJsonObject &) {
+    call("DELETE", QStringLiteral("/admin/members/") + apiclient::ApiClient::segment(member.id), {},
+         [this, email](const QJsonObject &) {
              showStatus(tr("%1 was removed from the team.").arg(email));
              refresh();
          });

@@ -1,6 +1,7 @@
 #include "session/session.h"
 
 #include "api/account.h"
+#include "api/keys.h"
 #include "session/secretstore.h"
 
 namespace tap::console {
@@ -108,9 +109,9 @@ void Session::loadTeam(Callback done)
             QStringLiteral("/admin/team"),
             [this, done = std::move(done)](const Reply &r) {
                 if (r.ok()) {
-                    m_teamName = r.body.value(QStringLiteral("name")).toString();
-                    m_teamId = r.body.value(QStringLiteral("id")).toString();
-                    m_role = r.body.value(QStringLiteral("your_role")).toString(m_role);
+                    m_teamName = r.body.value(api::key::kName).toString();
+                    m_teamId = r.body.value(api::key::kId).toString();
+                    m_role = r.body.value(api::key::kYourRole).toString(m_role);
                     m_signedIn = true;
                     m_profiles.remember(m_profile);
                     Q_EMIT signedIn();

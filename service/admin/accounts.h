@@ -2,10 +2,9 @@
 
 #include "admin/actor.h"
 #include "admin/context.h"
-#include "admin/reply.h"
 #include "api/account.h"
 
-#include <QJsonObject>
+#include <functional>
 
 class QObject;
 
@@ -39,17 +38,7 @@ public:
     core::Result<api::Notice> resendVerification(const api::ResendVerificationInput &in);
     void login(const api::LoginInput &in, const QString &remoteAddr, QObject *context,
                LoginCallback done);
-    Outcome logout(const QByteArray &authorization); // {"status": "logged_out"}
-
-    // The same operations on JSON bodies, answered as the admin API answers them: for in-process
-    // callers that speak the wire format (the service's tests). The HTTP adapter decodes the
-    // body itself and calls the typed forms.
-    void signup(const QJsonObject &body, const QString &remoteAddr, QObject *context,
-                OutcomeCallback done);
-    Outcome verifyEmail(const QJsonObject &body);
-    Outcome resendVerification(const QJsonObject &body);
-    void login(const QJsonObject &body, const QString &remoteAddr, QObject *context,
-               OutcomeCallback done);
+    core::Result<api::LoggedOut> logout(const QByteArray &authorization);
 
     // Resolves "Bearer taps_…" to the member it belongs to (401 otherwise).
     core::Result<Actor> authenticate(const QByteArray &authorization, const QString &remoteAddr);

@@ -2,7 +2,6 @@
 
 #include "admin/actor.h"
 #include "admin/context.h"
-#include "admin/reply.h"
 #include "api/audit.h"
 
 #include <QUrlQuery>

@@ -4,7 +4,6 @@
 #include "admin/context.h"
 #include "api/channel.h"
 #include "api/deleted.h"
-#include "admin/reply.h"
 #include "core/secretbytes.h"
 
 #include <functional>

@@ -39,7 +39,7 @@ bool ChatLinkService::isCodeShaped(const QString &text)
     return re.match(text).hasMatch();
 }
 
-Outcome ChatLinkService::create(const Actor &actor, const QString &userId)
+core::Result<api::ChatLinkCode> ChatLinkService::create(const Actor &actor, const QString &userId)
 {
     if (userId != actor.userId) {
         if (auto r = actor.requireConfigure(); !r)
@@ -61,16 +61,8 @@ Outcome ChatLinkService::create(const Actor &actor, const QString &userId)
         !r)
         return r.error();
     m_ctx.recordChange(actor, QStringLiteral("member.chat_link_code"), member.value()->email);
-    return ok({ { QStringLiteral("code"), code },
-                { QStringLiteral("expires_at"), core::toRfc3339(expiresAt) },
-                { QStringLiteral("telegram"), QString(QStringLiteral("/start ") + code) },
-                { QStringLiteral("message"),
-                  QStringLiteral("Send the TAP Telegram bot \"/start %1\", or send %1 to the "
-                                 "TAP Matrix bot in a direct message, within %2 minutes. The "
-                                 "code works once.")
-                          .arg(code)
-                          .arg(kCodeLifetimeMs / 60000) } },
-              201);
+    return api::ChatLinkCode{ code, core::toRfc3339(expiresAt),
+                              api::ChatLinkCode::instructions(code, kCodeLifetimeMs / 60000) };
 }
 
 QString ChatLinkService::redeem(Network network, const QString &code, const QString &senderId)

@@ -2,7 +2,8 @@
 
 #include "admin/actor.h"
 #include "admin/context.h"
-#include "admin/reply.h"
+#include "api/member.h"
+#include "core/result.h"
 #include "store/chatstore.h"
 
 namespace tap::admin {
@@ -24,7 +25,7 @@ public:
 
     explicit ChatLinkService(Context &context) : m_ctx(context) { }
 
-    Outcome create(const Actor &actor, const QString &userId);
+    core::Result<api::ChatLinkCode> create(const Actor &actor, const QString &userId);
     // The answer for the sender of `code` (any text; its shape is checked here).
     QString redeem(store::ChatStore::Network network, const QString &code, const QString &senderId);
     // Whether `text` has the shape of a link code (case-insensitive).

@@ -30,20 +30,6 @@ Result<api::Deleted> Context::recordRemoval(const Actor &actor, const Result<boo
     return answer;
 }
 
-Outcome Context::finishRemoval(const Actor &actor, const Result<bool> &removed,
-                               const Error &notFound, const QString &action, const QString &target,
-                               const QJsonObject &extra)
-{
-    if (!removed)
-        return removed.error();
-    if (!removed.value())
-        return notFound;
-    recordChange(actor, action, target);
-    QJsonObject body = extra;
-    body.insert(QStringLiteral("status"), QStringLiteral("deleted"));
-    return ok(body);
-}
-
 void Context::recordChange(const Actor &actor, const QString &action, const QString &target,
                            const QJsonObject &detail)
 {

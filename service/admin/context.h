@@ -1,9 +1,9 @@
 #pragma once
 
-#include "admin/reply.h"
 #include "api/deleted.h"
 #include "core/clock.h"
 #include "core/random.h"
+#include "core/result.h"
 #include "store/accountstore.h"
 #include "store/agentstore.h"
 #include "store/auditstore.h"
@@ -12,6 +12,7 @@
 #include "store/forwardstore.h"
 #include "store/signupstore.h"
 
+#include <QJsonObject>
 #include <QUrl>
 
 #include <atomic>
@@ -84,18 +85,14 @@ struct Context
     std::function<void(const Actor &actor, const QString &agentId, const QString &reason)>
             agentRetired;
 
-    // Appends an admin audit record for a change made by `actor`. A failure to write the
-    // audit record is logged; the change itself has already been committed.
     // The common end of a delete: NotFound when nothing was removed, else audited as `action`
-    // and answered with {"status": "deleted"} plus `extra`.
-    // The typed form: answers `answer`.
+    // and answered with `answer`.
     core::Result<api::Deleted> recordRemoval(const Actor &actor, const core::Result<bool> &removed,
                                              const core::Error &notFound, const QString &action,
                                              const QString &target, api::Deleted answer);
-    Outcome finishRemoval(const Actor &actor, const core::Result<bool> &removed,
-                          const core::Error &notFound, const QString &action, const QString &target,
-                          const QJsonObject &extra = {});
 
+    // Appends an admin audit record for a change made by `actor`. A failure to write the
+    // audit record is logged; the change itself has already been committed.
     void recordChange(const Actor &actor, const QString &action, const QString &target,
                       const QJsonObject &detail = {});
 };

@@ -1,8 +1,6 @@
 #include "admin/members.h"
 
-#include "api/deleted.h"
 #include "api/keys.h"
-#include "api/member.h"
 #include "channels/mailer.h"
 #include "crypto/keyring.h"
 #include "crypto/tokens.h"
@@ -41,19 +39,18 @@ Result<void> keepsAnOwner(Context &ctx, const QString &teamId)
 
 } // namespace
 
-Outcome MemberService::team(const Actor &actor)
+Result<api::Team> MemberService::team(const Actor &actor)
 {
     auto t = m_ctx.accounts.team(actor.teamId);
     if (!t)
         return t.error();
     if (!t.value())
         return Error(ErrorCode::NotFound, QStringLiteral("No such team."));
-    return ok(api::Team{ t.value()->id, t.value()->name, core::toRfc3339(t.value()->createdAt),
-                         actor.memberRole() }
-                      .encode());
+    return api::Team{ t.value()->id, t.value()->name, core::toRfc3339(t.value()->createdAt),
+                      actor.memberRole() };
 }
 
-Outcome MemberService::list(const Actor &actor)
+Result<api::MemberList> MemberService::list(const Actor &actor)
 {
     auto members = m_ctx.accounts.members(actor.teamId);
     if (!members)
@@ -68,20 +65,16 @@ Outcome MemberService::list(const Actor &actor)
     for (const store::InviteRow &i : invites.value())
         out.pendingInvites << api::PendingInvite{ i.id, i.email, storedRole(i.role),
                                                   core::toRfc3339(i.expiresAt) };
-    return ok(out.encode());
+    return out;
 }
 
-// The answer keeps its status here: tests drive this service directly (tst_accounts_members).
-Outcome MemberService::invite(const Actor &actor, const QJsonObject &body)
+Result<api::Invited> MemberService::invite(const Actor &actor, const api::InviteInput &in)
 {
     if (auto r = actor.requireConfigure(); !r)
         return r.error();
-    auto input = api::InviteInput::decode(body);
-    if (!input)
-        return input.error();
-    const QString &address = input->email;
-    const QString roleName = api::memberRoleName(input->role);
-    if (input->role == api::MemberRole::Owner && !actor.isOwner())
+    const QString &address = in.email;
+    const QString roleName = api::memberRoleName(in.role);
+    if (in.role == api::MemberRole::Owner && !actor.isOwner())
         return Error(ErrorCode::Forbidden, QStringLiteral("Only owners can invite owners."));
     auto members = m_ctx.accounts.members(actor.teamId);
     if (!members)
@@ -123,19 +116,15 @@ Outcome MemberService::invite(const Actor &actor, const QJsonObject &body)
         return r.error();
     m_ctx.recordChange(actor, QStringLiteral("member.invite"), address,
                        { { api::key::kRole, roleName } });
-    return ok(api::Invited{ invite.id, address, input->role, core::toRfc3339(invite.expiresAt) }
-                      .encode(),
-              201);
+    return api::Invited{ invite.id, address, in.role, core::toRfc3339(invite.expiresAt) };
 }
 
-Outcome MemberService::update(const Actor &actor, const QString &userId, const QJsonObject &body)
+Result<api::MemberRoleChanged> MemberService::update(const Actor &actor, const QString &userId,
+                                                     const api::MemberRoleInput &in)
 {
     if (auto r = actor.requireConfigure(); !r)
         return r.error();
-    auto input = api::MemberRoleInput::decode(body);
-    if (!input)
-        return input.error();
-    const api::MemberRole role = input->role;
+    const api::MemberRole role = in.role;
     auto member = m_ctx.accounts.member(actor.teamId, userId);
     if (!member)
         return member.error();
@@ -156,10 +145,10 @@ Outcome MemberService::update(const Actor &actor, const QString &userId, const Q
     m_ctx.recordChange(
             actor, QStringLiteral("member.update"), member.value()->email,
             { { QStringLiteral("from"), previous }, { QStringLiteral("to"), roleName } });
-    return ok(api::MemberRoleChanged{ userId, member.value()->email, role }.encode());
+    return api::MemberRoleChanged{ userId, member.value()->email, role };
 }
 
-Outcome MemberService::remove(const Actor &actor, const QString &userId)
+Result<api::Deleted> MemberService::remove(const Actor &actor, const QString &userId)
 {
     if (auto r = actor.requireConfigure(); !r)
         return r.error();
@@ -177,7 +166,7 @@ Outcome MemberService::remove(const Actor &actor, const QString &userId)
     if (auto r = m_ctx.accounts.removeMember(actor.teamId, userId); !r)
         return r.error();
     m_ctx.recordChange(actor, QStringLiteral("member.remove"), member.value()->email);
-    return ok(api::Deleted{ api::key::kId, userId, {}, QStringLiteral("removed") }.encode());
+    return api::Deleted{ api::key::kId, userId, {}, QStringLiteral("removed") };
 }
 
 } // namespace tap::admin

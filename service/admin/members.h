@@ -2,7 +2,9 @@
 
 #include "admin/actor.h"
 #include "admin/context.h"
-#include "admin/reply.h"
+#include "api/deleted.h"
+#include "api/member.h"
+#include "core/result.h"
 
 namespace tap::admin {
 
@@ -15,11 +17,12 @@ public:
 
     explicit MemberService(Context &context) : m_ctx(context) { }
 
-    Outcome team(const Actor &actor);
-    Outcome list(const Actor &actor);
-    Outcome invite(const Actor &actor, const QJsonObject &body);
-    Outcome update(const Actor &actor, const QString &userId, const QJsonObject &body);
-    Outcome remove(const Actor &actor, const QString &userId);
+    core::Result<api::Team> team(const Actor &actor);
+    core::Result<api::MemberList> list(const Actor &actor);
+    core::Result<api::Invited> invite(const Actor &actor, const api::InviteInput &in);
+    core::Result<api::MemberRoleChanged> update(const Actor &actor, const QString &userId,
+                                                const api::MemberRoleInput &in);
+    core::Result<api::Deleted> remove(const Actor &actor, const QString &userId);
 
 private:
     Context &m_ctx;

@@ -13,7 +13,6 @@
 namespace tap::app {
 
 using admin::Actor;
-using admin::Outcome;
 using core::Error;
 using core::ErrorCode;
 using core::Result;
@@ -158,11 +157,16 @@ void AdminApi::addTeamRoutes(http::Router &router)
             authed([this](const Call &, const Actor &a) { return toResponse(m_members.list(a)); }));
     router.add("POST", QStringLiteral("/admin/members/invite"),
                authedBody([this](const Call &, const Actor &a, const QJsonObject &b) {
-                   return toResponse(m_members.invite(a, b));
+                   return withInput(api::InviteInput::decode(b), [&](const api::InviteInput &in) {
+                       return toResponse(m_members.invite(a, in), Success::Created);
+                   });
                }));
     router.add("PATCH", QStringLiteral("/admin/members/<arg>"),
                authedBody([this](const Call &c, const Actor &a, const QJsonObject &b) {
-                   return toResponse(m_members.update(a, c.arg(0), b));
+                   return withInput(api::MemberRoleInput::decode(b),
+                                    [&](const api::MemberRoleInput &in) {
+                                        return toResponse(m_members.update(a, c.arg(0), in));
+                                    });
                }));
     router.add("DELETE", QStringLiteral("/admin/members/<arg>"),
                authed([this](const Call &c, const Actor &a) {
@@ -170,7 +174,7 @@ void AdminApi::addTeamRoutes(http::Router &router)
                }));
     router.add("POST", QStringLiteral("/admin/members/<arg>/chat-link"),
                authed([this](const Call &c, const Actor &a) {
-                   return toResponse(m_chatLinks.create(a, c.arg(0)));
+                   return toResponse(m_chatLinks.create(a, c.arg(0)), Success::Created);
                }));
 }
 

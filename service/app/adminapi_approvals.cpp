@@ -10,7 +10,6 @@
 namespace tap::app {
 
 using admin::Actor;
-using admin::Outcome;
 using http::Call;
 
 void AdminApi::addApprovalRoutes(http::Router &router)
@@ -46,11 +45,18 @@ void AdminApi::addApprovalRoutes(http::Router &router)
                }));
     router.add("POST", QStringLiteral("/admin/passkeys/register/begin"),
                authedBody([this](const Call &, const Actor &a, const QJsonObject &b) {
-                   return toResponse(m_passkeys.registerBegin(a, b));
+                   return withInput(api::RegistrationBeginInput::decode(b),
+                                    [&](const api::RegistrationBeginInput &in) {
+                                        return toResponse(m_passkeys.registerBegin(a, in));
+                                    });
                }));
     router.add("POST", QStringLiteral("/admin/passkeys/register/finish"),
                authedBody([this](const Call &, const Actor &a, const QJsonObject &b) {
-                   return toResponse(m_passkeys.registerFinish(a, b));
+                   return withInput(api::RegistrationInput::decode(b),
+                                    [&](const api::RegistrationInput &in) {
+                                        return toResponse(m_passkeys.registerFinish(a, in),
+                                                          Success::Created);
+                                    });
                }));
     router.add("DELETE", QStringLiteral("/admin/passkeys/<arg>"),
                authed([this](const Call &c, const Actor &a) {
@@ -60,9 +66,14 @@ void AdminApi::addApprovalRoutes(http::Router &router)
     // Fresh proof on the session before passkeys are added or removed (approvals/passkeyproof.cpp).
     router.add("POST", QStringLiteral("/admin/reauth"),
                authedBodyAsync([this](const Call &c, const Actor &a, const QJsonObject &b) {
+                   auto in = api::ReauthPasswordInput::decode(b);
+                   if (!in)
+                       return respond(c.responder, in.error());
                    m_passkeys.reauthPassword(
-                           a, b, c.responder.threadContext(),
-                           [responder = c.responder](Outcome o) { respond(responder, o); });
+                           a, in.value(), c.responder.threadContext(),
+                           [responder = c.responder](core::Result<api::Reauthenticated> r) {
+                               respond(responder, r);
+                           });
                }));
     router.add("POST", QStringLiteral("/admin/reauth/passkey/begin"),
                authed([this](const Call &, const Actor &a) {
@@ -70,7 +81,10 @@ void AdminApi::addApprovalRoutes(http::Router &router)
                }));
     router.add("POST", QStringLiteral("/admin/reauth/passkey/finish"),
                authedBody([this](const Call &, const Actor &a, const QJsonObject &b) {
-                   return toResponse(m_passkeys.reauthFinish(a, b));
+                   return withInput(api::AssertionInput::decode(b),
+                                    [&](const api::AssertionInput &in) {
+                                        return toResponse(m_passkeys.reauthFinish(a, in));
+                                    });
                }));
 }
 

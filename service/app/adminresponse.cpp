@@ -22,15 +22,6 @@ http::Response errorResponse(const core::Error &error)
     return r;
 }
 
-http::Response toResponse(const admin::Outcome &outcome)
-{
-    if (!outcome)
-        return errorResponse(outcome.error());
-    http::Response r = http::Response::json(outcome->status, outcome->body);
-    r.setHeader("Cache-Control", "no-store");
-    return r;
-}
-
 core::Result<QJsonObject> jsonBody(const http::Request &request)
 {
     return api::parseJsonObject(request.body);

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "admin/reply.h"
+#include "core/result.h"
 #include "http/request.h"
 #include "http/responder.h"
 #include "http/response.h"
@@ -24,11 +24,8 @@ http::Response toResponse(const core::Result<T> &result, Success success = Succe
     r.setHeader("Cache-Control", "no-store");
     return r;
 }
-// The services that still answer a status and a JSON object (accounts, audit, approvals,
-// passkeys).
-http::Response toResponse(const admin::Outcome &outcome);
 
-// Answers `result` (a typed Result<T> or an Outcome) on `responder`.
+// Answers a typed `result` on `responder` (200 on success).
 template <typename R>
 void respond(const http::Responder &responder, const R &result)
 {

@@ -86,10 +86,13 @@ void addApprovalPageRoutes(http::Router &router, AdminApi &admin,
                    return toResponse(passkeys.approveBegin(a, c.arg(0)));
                }));
     router.add("POST", QStringLiteral("/approve/<arg>/passkey/finish"),
-               admin.authedBody(
-                       [&passkeys](const Call &c, const admin::Actor &a, const QJsonObject &b) {
-                           return toResponse(passkeys.approveFinish(a, c.arg(0), b));
-                       }));
+               admin.authedBody([&passkeys](const Call &c, const admin::Actor &a,
+                                            const QJsonObject &b) {
+                   return withInput(api::AssertionInput::decode(b),
+                                    [&](const api::AssertionInput &in) {
+                                        return toResponse(passkeys.approveFinish(a, c.arg(0), in));
+                                    });
+               }));
 }
 
 } // namespace tap::app

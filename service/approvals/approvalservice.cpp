@@ -14,7 +14,6 @@
 namespace tap::approvals {
 
 using admin::Actor;
-using admin::Outcome;
 using core::Error;
 using core::ErrorCode;
 using core::Result;

@@ -1,7 +1,6 @@
 #pragma once
 
 #include "admin/actor.h"
-#include "admin/reply.h"
 #include "api/approval.h"
 #include "core/clock.h"
 #include "core/random.h"

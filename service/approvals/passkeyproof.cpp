@@ -4,7 +4,6 @@
 #include "approvals/passkeys.h"
 
 #include "admin/context.h"
-#include "api/validation.h"
 #include "channels/mailer.h"
 #include "core/clock.h"
 #include "core/logging.h"
@@ -14,25 +13,22 @@
 namespace tap::approvals {
 
 using admin::Actor;
-using admin::Outcome;
+using api::ReauthMethod;
 using core::Error;
 using core::ErrorCode;
 using core::Result;
 
 namespace {
 
-const QString kPassword = QStringLiteral("password");
-const QString kPasskey = QStringLiteral("passkey");
-
 QString throttleKey(const Actor &actor)
 {
     return QStringLiteral("reauth:") + actor.sessionKey;
 }
 
-Error reauthRequired(const QString &needed)
+Error reauthRequired(ReauthMethod needed)
 {
     return Error(ErrorCode::ReauthRequired,
-                 needed == kPasskey
+                 needed == ReauthMethod::Passkey
                          ? QStringLiteral("Adding or removing a passkey needs a fresh "
                                           "confirmation with one of your passkeys (POST "
                                           "/admin/reauth/passkey/begin and /finish; your password "
@@ -46,14 +42,14 @@ Error reauthRequired(const QString &needed)
 
 } // namespace
 
-QString PasskeyService::proofNeeded(qsizetype passkeyCount)
+ReauthMethod PasskeyService::proofNeeded(qsizetype passkeyCount)
 {
-    return passkeyCount > 0 ? kPasskey : kPassword;
+    return passkeyCount > 0 ? ReauthMethod::Passkey : ReauthMethod::Password;
 }
 
 Result<void> PasskeyService::requireFreshProof(const Actor &actor, qsizetype passkeyCount)
 {
-    const QString needed = proofNeeded(passkeyCount);
+    const ReauthMethod needed = proofNeeded(passkeyCount);
     if (actor.sessionKey.isEmpty())
         return reauthRequired(needed);
     auto proof = store::PasskeyStore(m_ctx.db).sessionProof(actor.sessionKey);
@@ -63,35 +59,26 @@ Result<void> PasskeyService::requireFreshProof(const Actor &actor, qsizetype pas
     // A passkey assertion also stands for the password; the password never for a passkey.
     if (!proof.value() || proof.value()->at <= 0 || proof.value()->at > now
         || now - proof.value()->at > kReauthWindowMs
-        || (needed == kPasskey && proof.value()->method != kPasskey))
+        || (needed == ReauthMethod::Passkey
+            && proof.value()->method != api::reauthMethodName(ReauthMethod::Passkey)))
         return reauthRequired(needed);
     return {};
 }
 
-QJsonObject PasskeyService::proofState(const Actor &actor, qsizetype passkeyCount)
+api::ReauthState PasskeyService::proofState(const Actor &actor, qsizetype passkeyCount)
 {
-    QJsonObject state{ { QStringLiteral("with"), proofNeeded(passkeyCount) },
-                       { QStringLiteral("fresh_until"), QJsonValue() } };
+    api::ReauthState state{ proofNeeded(passkeyCount), {} };
     if (requireFreshProof(actor, passkeyCount)) {
         auto proof = store::PasskeyStore(m_ctx.db).sessionProof(actor.sessionKey);
         if (proof && proof.value())
-            state.insert(QStringLiteral("fresh_until"),
-                         core::toRfc3339(proof.value()->at + kReauthWindowMs));
+            state.freshUntil = core::toRfc3339(proof.value()->at + kReauthWindowMs);
     }
     return state;
 }
 
-void PasskeyService::reauthPassword(const Actor &actor, const QJsonObject &body, QObject *context,
-                                    admin::OutcomeCallback done)
+void PasskeyService::reauthPassword(const Actor &actor, const api::ReauthPasswordInput &in,
+                                    QObject *context, ReauthCallback done)
 {
-    api::JsonFields f(body);
-    if (auto r = f.onlyKnown({ kPassword }); !r)
-        return done(r.error());
-    auto password = f.string(kPassword, true);
-    if (!password)
-        return done(password.error());
-    if (password->isEmpty())
-        return done(Error(ErrorCode::InvalidRequest, QStringLiteral("password is required.")));
     auto mine = store::PasskeyStore(m_ctx.db).forUser(actor.userId);
     if (!mine)
         return done(mine.error());
@@ -118,7 +105,7 @@ void PasskeyService::reauthPassword(const Actor &actor, const QJsonObject &body,
                                          "later, or sign in again."))
                             .setRetryAfterSeconds(int((slot->refusedUntil - now + 999) / 1000)));
     m_ctx.hasher.verifyAsync(
-            user.value()->passwordHash, core::SecretBytes(password->toUtf8()), context,
+            user.value()->passwordHash, core::SecretBytes(in.password.toUtf8()), context,
             [this, actor, key, lockedByThis = slot->lockedByThis, done](bool matches) {
                 if (!matches) {
                     if (lockedByThis)
@@ -127,36 +114,37 @@ void PasskeyService::reauthPassword(const Actor &actor, const QJsonObject &body,
                             Error(ErrorCode::Forbidden, QStringLiteral("The password is wrong.")));
                 }
                 (void)m_ctx.accounts.clearFailures(key);
-                done(finishProof(actor, kPassword));
+                done(finishProof(actor, ReauthMethod::Password));
             });
 }
 
-Outcome PasskeyService::reauthBegin(const Actor &actor)
+Result<api::AssertionOptions> PasskeyService::reauthBegin(const Actor &actor)
 {
     return beginAssertion(actor, QStringLiteral("reauth"), QString());
 }
 
-Outcome PasskeyService::reauthFinish(const Actor &actor, const QJsonObject &body)
+Result<api::Reauthenticated> PasskeyService::reauthFinish(const Actor &actor,
+                                                          const api::AssertionInput &in)
 {
-    auto used = checkAssertion(actor, body, QStringLiteral("reauth"), QString());
+    auto used = checkAssertion(actor, in, QStringLiteral("reauth"), QString());
     if (!used)
         return used.error();
-    return finishProof(actor, kPasskey);
+    return finishProof(actor, ReauthMethod::Passkey);
 }
 
-Outcome PasskeyService::finishProof(const Actor &actor, const QString &method)
+Result<api::Reauthenticated> PasskeyService::finishProof(const Actor &actor, ReauthMethod method)
 {
+    const QString methodName = api::reauthMethodName(method);
     const qint64 now = m_ctx.clock.nowMs();
-    auto marked = store::PasskeyStore(m_ctx.db).markSessionProof(actor.sessionKey, method, now);
+    auto marked = store::PasskeyStore(m_ctx.db).markSessionProof(actor.sessionKey, methodName, now);
     if (!marked)
         return marked.error();
     if (!marked.value())
         return Error(ErrorCode::Unauthorized,
                      QStringLiteral("The session has ended; log in again."));
     m_ctx.recordChange(actor, QStringLiteral("session.reauth"), actor.email,
-                       { { QStringLiteral("method"), method } });
-    return admin::ok({ { QStringLiteral("method"), method },
-                       { QStringLiteral("fresh_until"), core::toRfc3339(now + kReauthWindowMs) } });
+                       { { QStringLiteral("method"), methodName } });
+    return api::Reauthenticated{ method, core::toRfc3339(now + kReauthWindowMs) };
 }
 
 Result<void> PasskeyService::notifyChange(const Actor &actor, const store::PasskeyRow &passkey,

@@ -1,21 +1,17 @@
 #include "approvals/passkeys.h"
 
 #include "admin/context.h"
-#include "api/validation.h"
 #include "core/logging.h"
 #include "approvals/approvalservice.h"
 #include "crypto/webauthn.h"
 #include "store/approvalstore.h"
 #include "store/passkeystore.h"
 
-#include <QJsonArray>
-
 #include <algorithm>
 
 namespace tap::approvals {
 
 using admin::Actor;
-using admin::Outcome;
 using core::Error;
 using core::ErrorCode;
 using core::Result;
@@ -26,27 +22,10 @@ namespace {
 constexpr int kChallengeBytes = 32;
 constexpr int kTimeoutMs = 120000;
 
-QJsonObject passkeyJson(const store::PasskeyRow &p)
+api::Passkey passkeyOf(const store::PasskeyRow &p)
 {
-    return { { QStringLiteral("id"), p.id },
-             { QStringLiteral("name"), p.name },
-             { QStringLiteral("algorithm"), p.algorithm },
-             { QStringLiteral("created_at"), core::toRfc3339(p.createdAt) },
-             { QStringLiteral("last_used_at"),
-               p.lastUsedAt > 0 ? QJsonValue(core::toRfc3339(p.lastUsedAt)) : QJsonValue() } };
-}
-
-// A required base64url field, decoded.
-Result<QByteArray> bytesField(const QJsonObject &body, const QString &key)
-{
-    const QJsonValue v = body.value(key);
-    if (!v.isString() || v.toString().isEmpty())
-        return Error(ErrorCode::InvalidRequest, QStringLiteral("%1 is required.").arg(key));
-    auto decoded = webauthn::base64UrlDecode(v.toString());
-    if (!decoded)
-        return Error(ErrorCode::InvalidRequest,
-                     QStringLiteral("%1 must be base64url without padding.").arg(key));
-    return decoded.value();
+    return { p.id, p.name, p.algorithm, core::toRfc3339(p.createdAt),
+             p.lastUsedAt > 0 ? core::toRfc3339(p.lastUsedAt) : QString() };
 }
 
 const Error kBadChallenge(ErrorCode::Forbidden,
@@ -71,24 +50,24 @@ QString PasskeyService::origin() const
                                     | QUrl::RemoveUserInfo);
 }
 
-Outcome PasskeyService::list(const Actor &actor)
+Result<api::PasskeyList> PasskeyService::list(const Actor &actor)
 {
     auto rows = store::PasskeyStore(m_ctx.db).forUser(actor.userId);
     if (!rows)
         return rows.error();
-    QJsonArray items;
+    api::PasskeyList out;
     for (const store::PasskeyRow &p : rows.value())
-        items.append(passkeyJson(p));
-    return admin::ok({ { QStringLiteral("items"), items },
-                       { QStringLiteral("rp_id"), rpId() },
-                       { QStringLiteral("origin"), origin() },
-                       { QStringLiteral("reauth"), proofState(actor, rows->size()) } });
+        out.items << passkeyOf(p);
+    out.rpId = rpId();
+    out.origin = origin();
+    out.reauth = proofState(actor, rows->size());
+    return out;
 }
 
-Outcome PasskeyService::registerBegin(const Actor &actor, const QJsonObject &body)
+Result<api::RegistrationOptions>
+PasskeyService::registerBegin(const Actor &actor, const api::RegistrationBeginInput &in)
 {
-    if (auto r = api::JsonFields(body).onlyKnown({ QStringLiteral("name") }); !r)
-        return r.error();
+    Q_UNUSED(in);
     store::PasskeyStore passkeys(m_ctx.db);
     auto existing = passkeys.forUser(actor.userId);
     if (!existing)
@@ -104,53 +83,23 @@ Outcome PasskeyService::registerBegin(const Actor &actor, const QJsonObject &bod
     c.expiresAt = now + kChallengeTtlMs;
     if (auto r = passkeys.addChallenge(c, now); !r)
         return r.error();
-    QJsonArray exclude;
+    api::RegistrationOptions out;
+    out.challengeId = c.id;
+    out.challenge = c.challenge;
+    out.rpId = rpId();
+    out.userHandle = actor.userId.toUtf8();
+    out.userName = actor.email;
+    out.algorithms = { int(webauthn::Algorithm::ES256), int(webauthn::Algorithm::EdDSA),
+                       int(webauthn::Algorithm::RS256) };
+    out.timeoutMs = kTimeoutMs;
     for (const store::PasskeyRow &p : existing.value())
-        exclude.append(p.id);
-    return admin::ok(
-            { { QStringLiteral("challenge_id"), c.id },
-              { QStringLiteral("challenge"),
-                QString::fromLatin1(webauthn::base64UrlEncode(c.challenge)) },
-              { QStringLiteral("rp"),
-                QJsonObject{ { QStringLiteral("id"), rpId() },
-                             { QStringLiteral("name"), QStringLiteral("TAP") } } },
-              { QStringLiteral("user"),
-                QJsonObject{
-                        { QStringLiteral("id"),
-                          QString::fromLatin1(webauthn::base64UrlEncode(actor.userId.toUtf8())) },
-                        { QStringLiteral("name"), actor.email },
-                        { QStringLiteral("display_name"), actor.email } } },
-              { QStringLiteral("pub_key_cred_params"),
-                QJsonArray{ int(webauthn::Algorithm::ES256), int(webauthn::Algorithm::EdDSA),
-                            int(webauthn::Algorithm::RS256) } },
-              { QStringLiteral("timeout_ms"), kTimeoutMs },
-              { QStringLiteral("attestation"), QStringLiteral("none") },
-              { QStringLiteral("user_verification"), QStringLiteral("required") },
-              { QStringLiteral("exclude_credentials"), exclude } });
+        out.excludeCredentials << p.id;
+    return out;
 }
 
-Outcome PasskeyService::registerFinish(const Actor &actor, const QJsonObject &body)
+Result<api::Passkey> PasskeyService::registerFinish(const Actor &actor,
+                                                    const api::RegistrationInput &in)
 {
-    api::JsonFields f(body);
-    if (auto r = f.onlyKnown({ QStringLiteral("challenge_id"), QStringLiteral("name"),
-                               QStringLiteral("client_data_json"),
-                               QStringLiteral("attestation_object") });
-        !r)
-        return r.error();
-    auto challengeId = f.string(QStringLiteral("challenge_id"), true);
-    if (!challengeId)
-        return challengeId.error();
-    auto name = f.string(QStringLiteral("name"), false, QStringLiteral("Passkey"));
-    if (!name)
-        return name.error();
-    if (name->trimmed().isEmpty() || name->size() > 64)
-        return Error(ErrorCode::InvalidRequest, QStringLiteral("name must be 1 to 64 characters."));
-    auto clientData = bytesField(body, QStringLiteral("client_data_json"));
-    if (!clientData)
-        return clientData.error();
-    auto attestation = bytesField(body, QStringLiteral("attestation_object"));
-    if (!attestation)
-        return attestation.error();
     store::PasskeyStore passkeys(m_ctx.db);
     // Checked again at the end of the ceremony: the proof may have gone stale since begin, or
     // the member may have added a first passkey meanwhile (then the password is not enough).
@@ -160,21 +109,21 @@ Outcome PasskeyService::registerFinish(const Actor &actor, const QJsonObject &bo
     if (auto r = requireFreshProof(actor, existing->size()); !r)
         return r.error();
     const qint64 now = m_ctx.clock.nowMs();
-    auto challenge = passkeys.takeChallenge(challengeId.value(), actor.userId,
-                                            QStringLiteral("register"), now);
+    auto challenge =
+            passkeys.takeChallenge(in.challengeId, actor.userId, QStringLiteral("register"), now);
     if (!challenge)
         return challenge.error();
     if (!challenge.value())
         return kBadChallenge;
     auto registered =
-            webauthn::verifyRegistration(clientData.value(), attestation.value(),
+            webauthn::verifyRegistration(in.clientDataJson, in.attestationObject,
                                          { challenge.value()->challenge, origin(), rpId(), true });
     if (!registered)
         return registered.error();
     store::PasskeyRow p;
     p.id = QString::fromLatin1(webauthn::base64UrlEncode(registered->credentialId));
     p.userId = actor.userId;
-    p.name = name->trimmed();
+    p.name = in.name;
     p.publicKeySpki = registered->publicKeySpki;
     p.algorithm = registered->algorithm;
     p.signCount = registered->signCount;
@@ -190,10 +139,10 @@ Outcome PasskeyService::registerFinish(const Actor &actor, const QJsonObject &bo
     }
     m_ctx.recordChange(actor, QStringLiteral("passkey.register"), p.name,
                        { { QStringLiteral("passkey_id"), p.id } });
-    return admin::ok(passkeyJson(p), 201);
+    return passkeyOf(p);
 }
 
-Outcome PasskeyService::remove(const Actor &actor, const QString &id)
+Result<api::Deleted> PasskeyService::remove(const Actor &actor, const QString &id)
 {
     store::PasskeyStore passkeys(m_ctx.db);
     auto mine = passkeys.forUser(actor.userId);
@@ -210,12 +159,12 @@ Outcome PasskeyService::remove(const Actor &actor, const QString &id)
                            QStringLiteral("passkey removal notice not sent"),
                            { { QStringLiteral("team_id"), actor.teamId } });
     }
-    return m_ctx.finishRemoval(actor, removed,
+    return m_ctx.recordRemoval(actor, removed,
                                Error(ErrorCode::NotFound, QStringLiteral("No such passkey.")),
-                               QStringLiteral("passkey.delete"), id);
+                               QStringLiteral("passkey.delete"), id, api::Deleted{});
 }
 
-Outcome PasskeyService::approveBegin(const Actor &actor, const QString &txnId)
+Result<api::AssertionOptions> PasskeyService::approveBegin(const Actor &actor, const QString &txnId)
 {
     auto row = store::ApprovalStore(m_ctx.db).get(txnId);
     if (!row)
@@ -235,8 +184,9 @@ Outcome PasskeyService::approveBegin(const Actor &actor, const QString &txnId)
     return beginAssertion(actor, QStringLiteral("approve"), txnId);
 }
 
-Outcome PasskeyService::beginAssertion(const Actor &actor, const QString &purpose,
-                                       const QString &approvalId)
+Result<api::AssertionOptions> PasskeyService::beginAssertion(const Actor &actor,
+                                                             const QString &purpose,
+                                                             const QString &approvalId)
 {
     store::PasskeyStore passkeys(m_ctx.db);
     auto mine = passkeys.forUser(actor.userId);
@@ -259,55 +209,26 @@ Outcome PasskeyService::beginAssertion(const Actor &actor, const QString &purpos
     c.expiresAt = now + kChallengeTtlMs;
     if (auto r = passkeys.addChallenge(c, now); !r)
         return r.error();
-    QJsonArray allow;
+    api::AssertionOptions out{ c.id, c.challenge, rpId(), kTimeoutMs, {} };
     for (const store::PasskeyRow &p : mine.value())
-        allow.append(p.id);
-    return admin::ok({ { QStringLiteral("challenge_id"), c.id },
-                       { QStringLiteral("challenge"),
-                         QString::fromLatin1(webauthn::base64UrlEncode(c.challenge)) },
-                       { QStringLiteral("rp_id"), rpId() },
-                       { QStringLiteral("timeout_ms"), kTimeoutMs },
-                       { QStringLiteral("user_verification"), QStringLiteral("required") },
-                       { QStringLiteral("allow_credentials"), allow } });
+        out.allowCredentials << p.id;
+    return out;
 }
 
 Result<store::PasskeyRow> PasskeyService::checkAssertion(const Actor &actor,
-                                                         const QJsonObject &body,
+                                                         const api::AssertionInput &in,
                                                          const QString &purpose,
                                                          const QString &approvalId)
 {
-    api::JsonFields f(body);
-    if (auto r = f.onlyKnown({ QStringLiteral("challenge_id"), QStringLiteral("credential_id"),
-                               QStringLiteral("client_data_json"),
-                               QStringLiteral("authenticator_data"), QStringLiteral("signature"),
-                               QStringLiteral("user_handle") });
-        !r)
-        return r.error();
-    auto challengeId = f.string(QStringLiteral("challenge_id"), true);
-    if (!challengeId)
-        return challengeId.error();
-    auto credentialId = f.string(QStringLiteral("credential_id"), true);
-    if (!credentialId)
-        return credentialId.error();
-    auto clientData = bytesField(body, QStringLiteral("client_data_json"));
-    if (!clientData)
-        return clientData.error();
-    auto authData = bytesField(body, QStringLiteral("authenticator_data"));
-    if (!authData)
-        return authData.error();
-    auto signature = bytesField(body, QStringLiteral("signature"));
-    if (!signature)
-        return signature.error();
-
     store::PasskeyStore passkeys(m_ctx.db);
     const qint64 now = m_ctx.clock.nowMs();
-    auto challenge = passkeys.takeChallenge(challengeId.value(), actor.userId, purpose, now);
+    auto challenge = passkeys.takeChallenge(in.challengeId, actor.userId, purpose, now);
     if (!challenge)
         return challenge.error();
     // Bound to this transaction: a challenge issued for another request does not approve this one.
     if (!challenge.value() || challenge.value()->approvalId != approvalId)
         return kBadChallenge;
-    auto passkey = passkeys.get(credentialId.value());
+    auto passkey = passkeys.get(in.credentialId);
     if (!passkey)
         return passkey.error();
     if (!passkey.value() || passkey.value()->userId != actor.userId)
@@ -315,7 +236,7 @@ Result<store::PasskeyRow> PasskeyService::checkAssertion(const Actor &actor,
                      QStringLiteral("This passkey is not registered to your account."));
     const store::PasskeyRow &p = *passkey.value();
     auto counter = webauthn::verifyAssertion(
-            clientData.value(), authData.value(), signature.value(), p.publicKeySpki, p.algorithm,
+            in.clientDataJson, in.authenticatorData, in.signature, p.publicKeySpki, p.algorithm,
             quint32(p.signCount), { challenge.value()->challenge, origin(), rpId(), true });
     if (!counter)
         return counter.error();
@@ -329,9 +250,9 @@ Result<store::PasskeyRow> PasskeyService::checkAssertion(const Actor &actor,
 }
 
 Result<api::Approval> PasskeyService::approveFinish(const Actor &actor, const QString &txnId,
-                                                    const QJsonObject &body)
+                                                    const api::AssertionInput &in)
 {
-    auto used = checkAssertion(actor, body, QStringLiteral("approve"), txnId);
+    auto used = checkAssertion(actor, in, QStringLiteral("approve"), txnId);
     if (!used)
         return used.error();
     Approver me{ QStringLiteral("passkey"), actor.teamId, actor.userId, actor.email, {}, {} };

@@ -1,8 +1,12 @@
 #pragma once
 
 #include "admin/actor.h"
-#include "admin/reply.h"
 #include "api/approval.h"
+#include "api/deleted.h"
+#include "api/passkey.h"
+#include "core/result.h"
+
+#include <functional>
 
 #include <QUrl>
 
@@ -41,21 +45,27 @@ public:
 
     PasskeyService(admin::Context &context, ApprovalService &approvals);
 
-    admin::Outcome list(const admin::Actor &actor);
-    admin::Outcome registerBegin(const admin::Actor &actor, const QJsonObject &body);
-    admin::Outcome registerFinish(const admin::Actor &actor, const QJsonObject &body);
-    admin::Outcome remove(const admin::Actor &actor, const QString &id);
+    core::Result<api::PasskeyList> list(const admin::Actor &actor);
+    // `in` carries nothing the ceremony needs yet (the name is given at the finish).
+    core::Result<api::RegistrationOptions> registerBegin(const admin::Actor &actor,
+                                                         const api::RegistrationBeginInput &in);
+    core::Result<api::Passkey> registerFinish(const admin::Actor &actor,
+                                              const api::RegistrationInput &in);
+    core::Result<api::Deleted> remove(const admin::Actor &actor, const QString &id);
 
-    admin::Outcome approveBegin(const admin::Actor &actor, const QString &txnId);
+    core::Result<api::AssertionOptions> approveBegin(const admin::Actor &actor,
+                                                     const QString &txnId);
     core::Result<api::Approval> approveFinish(const admin::Actor &actor, const QString &txnId,
-                                              const QJsonObject &body);
+                                              const api::AssertionInput &in);
 
     // Re-authentication of the session (passkeyproof.cpp). The password is checked on the
     // hasher's pool; `done` is called on `context`'s thread.
-    void reauthPassword(const admin::Actor &actor, const QJsonObject &body, QObject *context,
-                        admin::OutcomeCallback done);
-    admin::Outcome reauthBegin(const admin::Actor &actor);
-    admin::Outcome reauthFinish(const admin::Actor &actor, const QJsonObject &body);
+    using ReauthCallback = std::function<void(core::Result<api::Reauthenticated>)>;
+    void reauthPassword(const admin::Actor &actor, const api::ReauthPasswordInput &in,
+                        QObject *context, ReauthCallback done);
+    core::Result<api::AssertionOptions> reauthBegin(const admin::Actor &actor);
+    core::Result<api::Reauthenticated> reauthFinish(const admin::Actor &actor,
+                                                    const api::AssertionInput &in);
 
     QString rpId() const;
     QString origin() const;
@@ -64,10 +74,11 @@ private:
     // Forbidden (reauth_required) unless the session carries a fresh enough proof of the kind
     // a member with `passkeyCount` passkeys needs.
     core::Result<void> requireFreshProof(const admin::Actor &actor, qsizetype passkeyCount);
-    // "password" or "passkey": what a member with `passkeyCount` passkeys confirms with.
-    static QString proofNeeded(qsizetype passkeyCount);
-    QJsonObject proofState(const admin::Actor &actor, qsizetype passkeyCount);
-    admin::Outcome finishProof(const admin::Actor &actor, const QString &method);
+    // What a member with `passkeyCount` passkeys confirms with.
+    static api::ReauthMethod proofNeeded(qsizetype passkeyCount);
+    api::ReauthState proofState(const admin::Actor &actor, qsizetype passkeyCount);
+    core::Result<api::Reauthenticated> finishProof(const admin::Actor &actor,
+                                                   api::ReauthMethod method);
     // Mails the member that `passkey` was added (or removed).
     core::Result<void> notifyChange(const admin::Actor &actor, const store::PasskeyRow &passkey,
                                     bool added);
@@ -76,10 +87,11 @@ private:
     // A WebAuthn assertion ceremony with the member's passkeys: the options, and the check of
     // the answer (single-use challenge of `purpose`, bound to `approvalId` when not empty;
     // counter stored). Returns the passkey that signed.
-    admin::Outcome beginAssertion(const admin::Actor &actor, const QString &purpose,
-                                  const QString &approvalId);
+    core::Result<api::AssertionOptions>
+    beginAssertion(const admin::Actor &actor, const QString &purpose, const QString &approvalId);
     core::Result<store::PasskeyRow> checkAssertion(const admin::Actor &actor,
-                                                   const QJsonObject &body, const QString &purpose,
+                                                   const api::AssertionInput &in,
+                                                   const QString &purpose,
                                                    const QString &approvalId);
 
     admin::Context &m_ctx;

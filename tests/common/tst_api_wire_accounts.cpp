@@ -1,10 +1,12 @@
 // The typed wire contract of accounts and sessions (common/api/account.h): the bodies of
 // /signup, /verify-email, /resend-verification and /login decoded in the order tapd has always
 // checked them (the first problem is answered, with tapd's words), addresses normalised, and
-// the answers' decode → encode round trips with the exact keys tapd writes. No sockets.
+// the answers' decode → encode round trips with the exact keys tapd writes. Also the answers of
+// the member operations and of a chat-link code (common/api/member.h). No sockets.
 
 #include "api/account.h"
 #include "api/keys.h"
+#include "api/member.h"
 
 #include <QJsonDocument>
 #include <QTest>
@@ -44,6 +46,8 @@ private slots:
     void loginErrors_data();
     void loginErrors();
     void answers();
+    void memberAnswers();
+    void chatLinkCode();
 };
 
 void TestApiWireAccounts::signupRoundTrip()
@@ -218,6 +222,48 @@ void TestApiWireAccounts::answers()
     QCOMPARE((api::Notice{ u"m"_s, true }.encode()),
              json(R"({"message": "m", "email_verified": true})"));
     QCOMPARE(api::LoggedOut{}.encode(), json(R"({"status": "logged_out"})"));
+}
+
+// The answers of an invitation and a role change, with the keys tapd has always written.
+void TestApiWireAccounts::memberAnswers()
+{
+    const api::Invited invited{ u"i1"_s, u"bob@example.com"_s, api::MemberRole::Admin,
+                                u"2026-01-08T00:00:00.000Z"_s };
+    const QJsonObject expected = json(R"({"invite_id": "i1", "email": "bob@example.com",
+        "role": "admin", "expires_at": "2026-01-08T00:00:00.000Z",
+        "message": "Invitation sent to bob@example.com."})");
+    QCOMPARE(invited.encode(), expected);
+    QCOMPARE(api::Invited::decode(expected).encode(), expected);
+
+    const api::MemberRoleChanged changed{ u"u2"_s, u"bob@example.com"_s, api::MemberRole::Owner };
+    const QJsonObject changedJson =
+            json(R"({"id": "u2", "email": "bob@example.com", "role": "owner"})");
+    QCOMPARE(changed.encode(), changedJson);
+    QCOMPARE(api::MemberRoleChanged::decode(changedJson).encode(), changedJson);
+    // An unknown role reads as the least privileged one.
+    QCOMPARE(api::MemberRoleChanged::decode(json(R"({"role": "root"})")).role,
+             api::MemberRole::Approver);
+}
+
+// The answer of POST /admin/members/<id>/chat-link, word for word as tapd has always sent it.
+void TestApiWireAccounts::chatLinkCode()
+{
+    const QString code = u"ABCDEFGHJKLMNPQR"_s;
+    const api::ChatLinkCode link{ code, u"2026-01-01T00:10:00.000Z"_s,
+                                  api::ChatLinkCode::instructions(code, 10) };
+    const QJsonObject expected{
+        { u"code"_s, code },
+        { u"expires_at"_s, u"2026-01-01T00:10:00.000Z"_s },
+        { u"telegram"_s, u"/start ABCDEFGHJKLMNPQR"_s },
+        { u"message"_s,
+          u"Send the TAP Telegram bot \"/start ABCDEFGHJKLMNPQR\", or send ABCDEFGHJKLMNPQR to "
+          "the TAP Matrix bot in a direct message, within 10 minutes. The code works once."_s }
+    };
+    QCOMPARE(link.encode(), expected);
+    const api::ChatLinkCode back = api::ChatLinkCode::decode(expected);
+    QCOMPARE(back.code, code);
+    QCOMPARE(back.telegramCommand(), u"/start ABCDEFGHJKLMNPQR"_s);
+    QCOMPARE(back.encode(), expected);
 }
 
 QTEST_APPLESS_MAIN(TestApiWireAccounts)

@@ -1,7 +1,8 @@
 // The shared fixture of the account logic tests (tests/service/tst_accounts*.cpp): one fresh
 // migrated database per test function and a real admin::Context around it (SQLite and
 // PostgreSQL, a fake clock), async calls awaited, and the mails of the outbox directory read as
-// a user would. Builds on testdatabases.h and fakeclock.h.
+// a user would. The services are driven in the wire format through accountcalls.h. Builds on
+// testdatabases.h and fakeclock.h.
 #pragma once
 
 #include "admin/accounts.h"
@@ -14,6 +15,7 @@
 #include "store/database.h"
 #include "store/migrator.h"
 #include "store/vault.h"
+#include "support/accountcalls.h"
 #include "support/fakeclock.h"
 #include "support/testdatabases.h"
 
@@ -39,8 +41,6 @@ using namespace std::chrono_literals;
 using tap::admin::AccountService;
 using tap::admin::Actor;
 using tap::admin::MemberService;
-using tap::admin::Outcome;
-using tap::admin::OutcomeCallback;
 using tap::core::ErrorCode;
 using tap::core::Result;
 
@@ -95,8 +95,10 @@ struct Env
     QTemporaryDir outbox;
     std::unique_ptr<tap::channels::Mailer> mailer;
     std::unique_ptr<tap::admin::Context> ctx;
-    std::unique_ptr<AccountService> accounts;
-    std::unique_ptr<MemberService> members;
+    std::unique_ptr<AccountService> accountService;
+    std::unique_ptr<MemberService> memberService;
+    std::unique_ptr<AccountCalls> accounts; // the services in the wire format
+    std::unique_ptr<MemberCalls> members;
     QSet<QString> seenMail;
     // Receives the async callbacks; declared last so it dies first (callbacks for a dead
     // context are dropped by the hasher).
@@ -197,8 +199,10 @@ inline void AccountsSuite::initEnv()
                                                      env->random, QUrl(u"http://tap.test"_s));
     env->ctx->signupsPerHour =
             100000; // every sign-up comes from one address; see tst_accounts_signup
-    env->accounts = std::make_unique<AccountService>(*env->ctx);
-    env->members = std::make_unique<MemberService>(*env->ctx);
+    env->accountService = std::make_unique<AccountService>(*env->ctx);
+    env->memberService = std::make_unique<MemberService>(*env->ctx);
+    env->accounts = std::make_unique<AccountCalls>(*env->accountService);
+    env->members = std::make_unique<MemberCalls>(*env->memberService);
     m_env = std::move(env);
 }
 

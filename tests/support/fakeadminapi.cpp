@@ -3,6 +3,7 @@
 
 #include "api/account.h"
 #include "api/keys.h"
+#include "api/member.h"
 #include "api/validation.h"
 
 #include <QDateTime>
@@ -17,9 +18,10 @@ using namespace fake;
 
 FakeAdminApi::FakeAdminApi(QObject *parent) : QObject(parent)
 {
-    team = { { QStringLiteral("id"), QStringLiteral("team-1") },
-             { QStringLiteral("name"), QStringLiteral("my-team") },
-             { QStringLiteral("created_at"), now() } };
+    // As GET /admin/team answers it, less your_role (the console keeps the role of the log-in).
+    team = { { api::key::kId, QStringLiteral("team-1") },
+             { api::key::kName, QStringLiteral("my-team") },
+             { api::key::kCreatedAt, now() } };
     connect(&m_server, &QTcpServer::newConnection, this, [this] {
         while (QTcpSocket *socket = m_server.nextPendingConnection()) {
             connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onReadyRead(socket); });
@@ -57,13 +59,12 @@ void FakeAdminApi::addAccount(const QString &email, const QString &password, con
                               bool verified)
 {
     m_accounts.insert(email,
-                      { password, str(team, "name"), role, verified,
+                      { password, str(team, api::key::kName), role, verified,
                         QStringLiteral("user-%1").arg(m_accounts.size() + 1) });
-    members.append({ { QStringLiteral("id"), m_accounts.value(email).id },
-                     { QStringLiteral("email"), email },
-                     { QStringLiteral("role"), role },
-                     { QStringLiteral("email_verified"), verified },
-                     { QStringLiteral("joined_at"), now() } });
+    members.append(api::Member{ m_accounts.value(email).id, email,
+                                api::parseMemberRole(role).value_or(api::MemberRole::Approver),
+                                verified, now() }
+                           .encode());
 }
 
 void FakeAdminApi::failNext(const QByteArray &method, const QString &path, int status,
@@ -171,8 +172,8 @@ FakeAdminApi::Response FakeAdminApi::accountRoute(const Request &r, bool *handle
         *handled = false;
         return {};
     }
-    if (r.path == u"/signup" && !str(r.body, "invite_token").isEmpty())
-        return invitedSignup(r, api::normalizedEmail(str(r.body, "email")));
+    if (r.path == u"/signup" && !str(r.body, api::key::kInviteToken).isEmpty())
+        return invitedSignup(r, api::normalizedEmail(str(r.body, api::key::kEmail)));
     if (r.path == u"/signup") {
         const auto in = api::SignupInput::decode(r.body);
         if (!in)
@@ -184,7 +185,7 @@ FakeAdminApi::Response FakeAdminApi::accountRoute(const Request &r, bool *handle
         team.insert(api::key::kName, in->teamName);
         addAccount(in->email, in->password, QStringLiteral("owner"), false);
         const api::SignedUp out{
-            str(team, "id"),
+            str(team, api::key::kId),
             in->teamName,
             m_accounts.value(in->email).id,
             in->email,
@@ -228,17 +229,17 @@ FakeAdminApi::Response FakeAdminApi::login(const Request &r)
         return fail(403, "forbidden",
                     QStringLiteral("Verify your email address first (POST /verify-email)."));
     if (!in->inviteToken.isEmpty()) {
-        if (str(m_inviteTokens.value(in->inviteToken), "email") != in->email)
+        if (str(m_inviteTokens.value(in->inviteToken), api::key::kEmail) != in->email)
             return fail(400, "invalid_request",
                         QStringLiteral("The invitation is invalid or has expired."));
-        m_accounts[in->email].role = str(m_inviteTokens.take(in->inviteToken), "role");
-    } else if (!in->teamId.isEmpty() && in->teamId != str(team, "id")) {
+        m_accounts[in->email].role = str(m_inviteTokens.take(in->inviteToken), api::key::kRole);
+    } else if (!in->teamId.isEmpty() && in->teamId != str(team, api::key::kId)) {
         return fail(403, "forbidden", QStringLiteral("You are not a member of that team."));
     }
     const QString token = QStringLiteral("taps_fake%1").arg(m_nextToken++);
     m_sessions.insert(token, in->email);
     const api::Session session{
-        token, a.id, str(team, "id"),
+        token, a.id, str(team, api::key::kId),
         api::parseMemberRole(m_accounts.value(in->email).role).value_or(api::MemberRole::Approver),
         now()
     };
@@ -248,14 +249,14 @@ FakeAdminApi::Response FakeAdminApi::login(const Request &r)
 // POST /signup with an invitation: the account joins the team verified, with the invited role.
 FakeAdminApi::Response FakeAdminApi::invitedSignup(const Request &r, const QString &email)
 {
-    const QString token = str(r.body, "invite_token");
+    const QString token = str(r.body, api::key::kInviteToken);
     const QJsonObject invite = m_inviteTokens.value(token);
     if (invite.isEmpty())
         return { 400,
                  errorBody(QStringLiteral("invalid_request"),
                            QStringLiteral("The invitation is invalid or has expired.")),
                  {} };
-    if (str(invite, "email") != email)
+    if (str(invite, api::key::kEmail) != email)
         return { 403,
                  errorBody(QStringLiteral("forbidden"),
                            QStringLiteral("This invitation was sent to another address.")),
@@ -264,8 +265,8 @@ FakeAdminApi::Response FakeAdminApi::invitedSignup(const Request &r, const QStri
     if (!in)
         return { 400, errorBody(QStringLiteral("invalid_request"), in.error().message()), {} };
     m_inviteTokens.remove(token);
-    addAccount(email, in->password, str(invite, "role"), true);
-    const api::SignedUp out{ str(team, "id"),
+    addAccount(email, in->password, str(invite, api::key::kRole), true);
+    const api::SignedUp out{ str(team, api::key::kId),
                              QString(),
                              m_accounts.value(email).id,
                              email,
@@ -278,8 +279,7 @@ FakeAdminApi::Response FakeAdminApi::invitedSignup(const Request &r, const QStri
 QString FakeAdminApi::addInvite(const QString &email, const QString &role)
 {
     const QString token = QStringLiteral("tapi_fake%1").arg(m_inviteTokens.size() + 1);
-    m_inviteTokens.insert(token,
-                          { { QStringLiteral("email"), email }, { QStringLiteral("role"), role } });
+    m_inviteTokens.insert(token, { { api::key::kEmail, email }, { api::key::kRole, role } });
     return token;
 }
 
@@ -322,7 +322,7 @@ QJsonObject FakeAdminApi::addApproval(const QString &id, const QString &credenti
 {
     api::Approval a;
     a.id = id;
-    a.teamId = str(team, "id");
+    a.teamId = str(team, api::key::kId);
     a.agentId = QStringLiteral("agent-") + id;
     a.agentName = QStringLiteral("Agent ") + id;
     a.agentHomeTeamId = a.teamId;

@@ -21,6 +21,20 @@ inline QString str(const QJsonObject &o, const char *key)
     return o.value(QString::fromLatin1(key)).toString();
 }
 
+inline QString str(const QJsonObject &o, QLatin1String key) // key: an api::key constant
+{
+    return o.value(key).toString();
+}
+
+inline qsizetype indexOf(const QList<QJsonObject> &rows, QLatin1String key, const QString &value)
+{
+    for (qsizetype i = 0; i < rows.size(); ++i) {
+        if (str(rows.at(i), key) == value)
+            return i;
+    }
+    return -1;
+}
+
 inline qsizetype indexOf(const QList<QJsonObject> &rows, const char *key, const QString &value)
 {
     for (qsizetype i = 0; i < rows.size(); ++i) {

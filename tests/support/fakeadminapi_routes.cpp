@@ -60,14 +60,14 @@ FakeAdminApi::Response FakeAdminApi::teamRoute(const Request &r, const QStringLi
         return { 200, team, {} };
     if (r.method == "GET")
         return { 200,
-                 { { QStringLiteral("members"), array(members) },
-                   { QStringLiteral("pending_invites"), array(invites) } },
+                 { { api::key::kMembers, array(members) },
+                   { api::key::kPendingInvites, array(invites) } },
                  {} };
     if (r.method == "POST" && parts.value(2) == u"invite") {
         auto in = api::InviteInput::decode(r.body);
         if (!in)
             return failure(in.error());
-        if (indexOf(members, "email", in->email) >= 0)
+        if (indexOf(members, api::key::kEmail, in->email) >= 0)
             return { 409,
                      conflict(
                              QStringLiteral("%1 is already a member of this team.").arg(in->email)),
@@ -80,7 +80,7 @@ FakeAdminApi::Response FakeAdminApi::teamRoute(const Request &r, const QStringLi
                  api::Invited{ invite.id, invite.email, invite.role, invite.expiresAt }.encode(),
                  {} };
     }
-    const qsizetype i = indexOf(members, "id", parts.value(2));
+    const qsizetype i = indexOf(members, api::key::kId, parts.value(2));
     if (i < 0)
         return { 404, notFound(QStringLiteral("such member in this team")), {} };
     if (r.method == "PATCH") {
