@@ -182,8 +182,11 @@ void Forwarder::forward(const http::Request &request, const http::Responder &res
     q.teamHeader = QString::fromUtf8(request.header("x-tap-team")).trimmed();
     q.credentialHeader = QString::fromUtf8(request.header("x-tap-credential")).trimmed();
     q.method = request.header("x-tap-method").trimmed().toUpper();
+    // Without X-TAP-Method: GET, but a legacy placeholder request with a body is a POST (the
+    // chat-completions example of how-it-works-v1). Placeholder bodies are never streamed.
     if (q.method.isEmpty())
-        q.method = QByteArrayLiteral("GET");
+        q.method = q.credentialHeader.isEmpty() && !q.body.isEmpty() ? QByteArrayLiteral("POST")
+                                                                     : QByteArrayLiteral("GET");
     x->plan.target = q.target;
 
     auto agent = authenticate(request);
