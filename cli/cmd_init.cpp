@@ -10,6 +10,8 @@
 #include "context.h"
 #include "localsetup.h"
 
+#include "api/validation.h"
+
 #include <QDir>
 #include <QElapsedTimer>
 #include <QRegularExpression>
@@ -29,10 +31,12 @@ QString defaultTeamName()
     QString name = QSysInfo::machineHostName().section(u'.', 0, 0).toLower();
     static const QRegularExpression other(u"[^a-z0-9-]+"_s);
     name.replace(other, u"-"_s);
+    name = name.left(64);
     while (name.startsWith(u'-'))
         name.remove(0, 1);
-    name = name.left(64);
-    return name.size() < 3 ? u"my-team"_s : name;
+    while (name.endsWith(u'-'))
+        name.chop(1);
+    return api::checkTeamName(name) ? name : u"my-team"_s;
 }
 
 class Init

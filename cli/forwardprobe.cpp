@@ -199,11 +199,15 @@ QJsonArray steps(const Verdicts &v)
             reached = false;
         } else if (v.outcome == u"refused"_s && v.refusedAt == u"request"_s) {
             s.insert(u"verdict"_s, u"unknown"_s);
-        } else if (name == u"policy"_s && v.outcome == u"approval_required"_s) {
+        } else if (v.outcome == u"approval_required"_s
+                   && name == (v.policyReason == u"new_host"_s ? u"host"_s : u"policy"_s)) {
+            // A host outside allowed_hosts waits for a person whatever the policy says.
             s.insert(u"verdict"_s, u"approval required"_s);
+            const QString pending = v.approvalCancelled ? u"the test request was denied at once"_s
+                                                        : u"left pending as "_s + v.approvalId;
             s.insert(u"detail"_s,
-                     v.approvalCancelled ? u"the test request was denied at once"_s
-                                         : u"left pending as "_s + v.approvalId);
+                     name == u"host"_s ? QString(u"a new host for this credential; "_s + pending)
+                                       : pending);
             reached = false;
         } else if (name == u"upstream"_s) {
             s.insert(u"verdict"_s, QString::number(v.upstreamStatus));

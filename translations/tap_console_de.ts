@@ -1535,8 +1535,8 @@
     </message>
     <message>
         <location filename="../console/dialogs/signindialog.cpp" line="223"/>
-        <source>Team names are 3–64 characters: lowercase letters, digits and hyphens.</source>
-        <translation>Teamnamen haben 3–64 Zeichen: Kleinbuchstaben, Ziffern und Bindestriche.</translation>
+        <source>Team names are 3–64 characters: lowercase letters, digits and hyphens, starting and ending with a letter or digit.</source>
+        <translation>Teamnamen haben 3–64 Zeichen: Kleinbuchstaben, Ziffern und Bindestriche, am Anfang und am Ende ein Buchstabe oder eine Ziffer.</translation>
     </message>
     <message>
         <location filename="../console/dialogs/signindialog.cpp" line="226"/>

@@ -24,7 +24,28 @@ core::Error invalidQuery(const QString &message)
 
 } // namespace
 
+QString Approval::notice() const
+{
+    QStringList out;
+    for (const QString &entry : newHosts)
+        out << QStringLiteral("First use of host %1 with credential %2.")
+                        .arg(entry.section(u' ', 1), entry.section(u' ', 0, 0));
+    return out.join(u' ');
+}
+
 QJsonObject Approval::encode() const
+{
+    QJsonArray hosts;
+    for (const QString &entry : newHosts)
+        hosts.append(QJsonObject{ { key::kCredential, entry.section(u' ', 0, 0) },
+                                  { QLatin1String("host"), entry.section(u' ', 1) } });
+    QJsonObject o = encodeFields();
+    o.insert(QLatin1String("new_hosts"), hosts);
+    o.insert(QLatin1String("notice"), orNull(notice()));
+    return o;
+}
+
+QJsonObject Approval::encodeFields() const
 {
     return { { key::kId, id },
              { key::kTxnId, id },
@@ -74,6 +95,8 @@ Approval Approval::decode(const QJsonObject &o)
     a.responseStatus = o.value(key::kResponseStatus).toInt();
     a.cancelReason = str(key::kCancelReason);
     a.approvalUrl = str(key::kApprovalUrl);
+    for (const QJsonValue &v : o.value(QLatin1String("new_hosts")).toArray())
+        a.newHosts << v[key::kCredential].toString() + u' ' + v[QLatin1String("host")].toString();
     return a;
 }
 

@@ -36,11 +36,19 @@ struct Approval
     int responseStatus = 0; // the upstream's status once forwarded; 0: none
     QString cancelReason;
     QString approvalUrl;
+    // "credential host" per host outside that credential's allowed_hosts: the first use of a
+    // host, which a human approves (once, or with allow_host for good). Encoded as new_hosts
+    // [{credential, host}] and the notice "First use of host X with credential C."
+    QStringList newHosts;
 
+    QString notice() const;
     QJsonObject encode() const;
     // Lenient (the console reads what tapd wrote): an unknown status reads as failed.
     static Approval decode(const QJsonObject &object);
     bool operator==(const Approval &) const = default;
+
+private:
+    QJsonObject encodeFields() const;
 };
 
 // GET /admin/approvals: the requests and the cursor to pass back with ?wait=.

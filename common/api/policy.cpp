@@ -117,7 +117,13 @@ Result<Policy> Policy::decodeInput(const QJsonObject &body)
                             key::kAllowedApprovers);
     if (!approvers)
         return approvers.error();
-    p.allowedApprovers = approvers.value();
+    for (const QString &entry : std::as_const(approvers.value())) {
+        auto approver = checkApprover(key::kAllowedApprovers, entry);
+        if (!approver)
+            return approver.error();
+        if (!p.allowedApprovers.contains(approver.value()))
+            p.allowedApprovers << approver.value();
+    }
     if (auto r = decodeChannels(f, body, p); !r)
         return r.error();
     auto passkey = tagged(f.boolean(key::kRequirePasskey, false), key::kRequirePasskey);

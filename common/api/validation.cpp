@@ -1,6 +1,7 @@
 #include "api/validation.h"
 
 #include "api/enums.h"
+#include "api/keys.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -78,10 +79,12 @@ Result<QJsonObject> parseJsonObject(const QByteArray &body)
 
 Result<void> checkTeamName(const QString &name)
 {
-    static const QRegularExpression re(QStringLiteral("^[a-z0-9-]{3,64}\\z"));
+    static const QRegularExpression re(QStringLiteral("^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]\\z"));
     if (!re.match(name).hasMatch())
-        return invalid(QStringLiteral("team_name must be 3-64 characters of lowercase letters, "
-                                      "digits and hyphens."));
+        return invalidField(QString(key::kTeamName),
+                            QStringLiteral("team_name must be 3-64 characters of lowercase "
+                                           "letters, digits and hyphens, starting and ending "
+                                           "with a letter or digit."));
     return {};
 }
 
@@ -118,6 +121,25 @@ Result<QString> checkMemberRole(const QString &role)
         return memberRoleName(*parsed);
     return invalid(QStringLiteral("role must be one of %1.")
                            .arg(allNames<MemberRole>().join(QStringLiteral(", "))));
+}
+
+Result<QString> checkApprover(const QString &field, const QString &entry)
+{
+    static const QRegularExpression telegram(QStringLiteral("^[0-9]{1,20}\\z"));
+    // Localpart: printable ASCII but ':'; server name: a host name or [IPv6], optional port.
+    static const QRegularExpression matrix(
+            QStringLiteral("^@[\\x21-\\x39\\x3b-\\x7e]+:([A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\])"
+                           "(:[0-9]{1,5})?\\z"));
+    const QString e = entry.trimmed();
+    const bool ok = telegram.match(e).hasMatch()
+            || (e.startsWith(u'@') && e.size() <= 255 && matrix.match(e).hasMatch())
+            || (!e.startsWith(u'@') && checkEmail(e).ok());
+    if (!ok)
+        return invalidField(field,
+                            QStringLiteral("%1: \"%2\" is not a Telegram user id (digits), a "
+                                           "Matrix id (@user:server) or an email address.")
+                                    .arg(field, quoted(entry)));
+    return e;
 }
 
 Result<QUrl> checkHttpUrl(const QString &field, const QString &text)

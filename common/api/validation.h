@@ -42,7 +42,8 @@ core::Result<QJsonObject> parseJsonObject(const QByteArray &body);
 // validate forms exactly as the server does. Each check returns an InvalidRequest error whose
 // message names the field and the rule.
 
-// Team names: 3–64 characters, lowercase letters, digits and hyphens.
+// Team names: 3–64 characters, lowercase letters, digits and hyphens, starting and ending with
+// a letter or digit (seed configuration.txt: "lowercase alphanumeric with hyphens").
 core::Result<void> checkTeamName(const QString &name);
 core::Result<void> checkEmail(const QString &email);
 // At least 8 characters; at most 1024 so hashing cost stays bounded.
@@ -51,6 +52,10 @@ core::Result<void> checkPassword(const QString &password);
 // starting with a letter or digit.
 core::Result<void> checkObjectName(const QString &field, const QString &name);
 core::Result<QString> checkMemberRole(const QString &role); // owner | admin | approver
+// One allowed_approvers entry (seed configuration.txt, "Set a Policy"): a Telegram user id
+// (digits), a Matrix user id (@user:server) or a member's email address. Returns it trimmed;
+// anything else is refused naming the entry, since it could never match anyone.
+core::Result<QString> checkApprover(const QString &field, const QString &entry);
 core::Result<QUrl> checkHttpUrl(const QString &field, const QString &url);
 core::Result<QString> checkHostName(const QString &field, const QString &host);
 // A list of HTTP methods (at most kMaxMethodEntries entries), upper-cased, duplicates dropped.

@@ -116,11 +116,12 @@ Result<void> AgentStore::createAgent(const AgentRow &a, const QString &apiKeyHas
     return m_db.transaction([&]() -> Result<void> {
         auto r = m_db.exec(QStringLiteral("INSERT INTO agents (team_id, id, description, "
                                           "api_key_hash, enabled, rate_limit_per_hour, "
-                                          "instance_id, created_at, updated_at) "
-                                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                                          "instance_id, created_by, created_at, updated_at) "
+                                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
                            { a.teamId, a.id, a.description, apiKeyHash, a.enabled ? 1 : 0,
-                             limitValue(a.rateLimitPerHour), a.instanceId, a.createdAt,
-                             a.updatedAt });
+                             limitValue(a.rateLimitPerHour), a.instanceId,
+                             a.createdBy.isEmpty() ? QVariant() : QVariant(a.createdBy),
+                             a.createdAt, a.updatedAt });
         if (!r)
             return r.error().code() == ErrorCode::Conflict
                     ? Error(ErrorCode::Conflict,
@@ -152,7 +153,8 @@ Result<QList<AgentRow>> AgentStore::agents(const QString &teamId)
 Result<std::optional<AgentRow>> AgentStore::agent(const QString &teamId, const QString &agentId)
 {
     auto q = m_db.exec(QStringLiteral("SELECT description, enabled, rate_limit_per_hour, "
-                                      "created_at, updated_at, instance_id FROM agents "
+                                      "created_at, updated_at, instance_id, created_by "
+                                      "FROM agents "
                                       "WHERE team_id = ? AND id = ?"),
                        { teamId, agentId });
     if (!q)
@@ -168,6 +170,7 @@ Result<std::optional<AgentRow>> AgentStore::agent(const QString &teamId, const Q
     a.createdAt = q->value(3).toLongLong();
     a.updatedAt = q->value(4).toLongLong();
     a.instanceId = q->value(5).toString();
+    a.createdBy = q->value(6).toString();
     auto creds = strings(QStringLiteral("SELECT c.name FROM agent_credentials ac JOIN credentials "
                                         "c ON c.team_id = ac.team_id "
                                         "AND c.id = ac.credential_id WHERE ac.team_id = ? AND "

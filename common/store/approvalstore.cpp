@@ -11,7 +11,7 @@ const QString kColumns = QStringLiteral(
         "target, body_preview, require_passkey, decided_by, decided_via, decided_at, claimed_by, "
         "response_status, response_read_at, telegram_chat_id, telegram_message_id, "
         "matrix_room_id, matrix_event_id, created_at, expires_at, updated_at, "
-        "agent_instance_id, cancel_reason");
+        "agent_instance_id, cancel_reason, new_hosts");
 const QString kPayloadColumns = QStringLiteral(", sealed_request, sealed_response");
 
 ApprovalRow readRow(const QSqlQuery &q, bool withPayloads)
@@ -44,6 +44,7 @@ ApprovalRow readRow(const QSqlQuery &q, bool withPayloads)
     a.updatedAt = q.value(i++).toLongLong();
     a.agentInstanceId = q.value(i++).toString();
     a.cancelReason = q.value(i++).toString();
+    a.newHosts = q.value(i++).toString().split(u'\n', Qt::SkipEmptyParts);
     if (withPayloads) {
         a.sealedRequest = q.value(i++).toByteArray();
         a.sealedResponse = q.value(i++).toByteArray();
@@ -58,12 +59,13 @@ Result<void> ApprovalStore::create(const ApprovalRow &a)
     auto q = m_db.exec(QStringLiteral("INSERT INTO approvals (id, team_id, agent_home_team_id, "
                                       "agent_id, agent_instance_id, credential_name, request_id, "
                                       "status, method, target, body_preview, sealed_request, "
-                                      "require_passkey, created_at, expires_at, updated_at) "
-                                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                                      "require_passkey, created_at, expires_at, updated_at, "
+                                      "new_hosts) "
+                                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
                        { a.id, a.teamId, a.agentHomeTeamId, a.agentId, a.agentInstanceId,
                          a.credentialName, a.requestId, a.status, a.method, a.target, a.bodyPreview,
                          a.sealedRequest, a.requirePasskey ? 1 : 0, a.createdAt, a.expiresAt,
-                         a.createdAt });
+                         a.createdAt, a.newHosts.join(u'\n') });
     if (!q)
         return q.error();
     return {};

@@ -39,6 +39,8 @@ struct ApprovalRow
     qint64 expiresAt = 0;
     qint64 updatedAt = 0;
     QString cancelReason; // TAP ended it while pending: agent_deleted, agent_disabled
+    // "credential host" per host outside that credential's allowed_hosts (first use of a host).
+    QStringList newHosts;
 
     bool isFinal() const
     {

@@ -98,6 +98,7 @@ struct AgentRow
     int rateLimitPerHour = -1; // -1: unlimited
     // Made when the agent is created: the same id deleted and created again is another agent.
     QString instanceId;
+    QString createdBy; // the member (users.id) who created it; empty: unknown or removed
     QStringList credentials; // direct assignments (credential names)
     QStringList roles;
     qint64 createdAt = 0;

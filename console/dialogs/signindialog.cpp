@@ -222,7 +222,7 @@ void SignInDialog::signup()
     const bool invited = !m_invite->text().trimmed().isEmpty();
     if (!invited && !api::checkTeamName(m_teamName->text().trimmed()))
         return showError(tr("Team names are 3–64 characters: lowercase letters, digits and "
-                            "hyphens."));
+                            "hyphens, starting and ending with a letter or digit."));
     if (!api::checkPassword(m_newPassword->text()))
         return showError(tr("Passwords must be 8 to 1024 characters long."));
     if (m_newPassword->text() != m_confirm->text())

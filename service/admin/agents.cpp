@@ -35,7 +35,39 @@ Error noRole(const QString &name)
     return Error(ErrorCode::NotFound, QStringLiteral("No role named \"%1\".").arg(name));
 }
 
+// how-it-works-v2.txt: "Approver-created agents use direct assignments only".
+Result<void> approverWithoutRoles(const Actor &actor, const api::AgentInput &input)
+{
+    if (actor.memberRole() != api::MemberRole::Approver
+        || input.roles.value_or(QStringList()).isEmpty())
+        return {};
+    return Error(ErrorCode::Forbidden,
+                 QStringLiteral("Approvers create agents with direct credential assignments only; "
+                                "roles are assigned by owners and admins."));
+}
+
 } // namespace
+
+// Owners and admins manage every agent of the team. An approver manages the agents they
+// created themselves, as long as those hold no role (one created while the member was an
+// admin may); any other agent is theirs to read only.
+Result<void> AgentService::requireManage(const Actor &actor, const QString &id)
+{
+    if (api::canConfigure(actor.memberRole()))
+        return {};
+    auto row = m_ctx.agents.agent(actor.teamId, id);
+    if (!row)
+        return row.error();
+    if (!row.value())
+        return noAgent(id);
+    if (row.value()->createdBy.isEmpty() || row.value()->createdBy != actor.userId
+        || !row.value()->roles.isEmpty())
+        return Error(ErrorCode::Forbidden,
+                     QStringLiteral("Approvers can manage only the agents they created (with "
+                                    "direct credential assignments); \"%1\" is not one of them.")
+                             .arg(id));
+    return {};
+}
 
 Result<api::Agent> AgentService::toWire(const store::AgentRow &a)
 {
@@ -80,10 +112,11 @@ Result<api::Agent> AgentService::getAgent(const Actor &actor, const QString &id)
 
 Result<api::AgentKey> AgentService::createAgent(const Actor &actor, const api::AgentInput &input)
 {
-    if (auto r = actor.requireConfigure(); !r)
+    if (auto r = approverWithoutRoles(actor, input); !r)
         return r.error();
     store::AgentRow a;
     a.teamId = actor.teamId;
+    a.createdBy = actor.userId;
     a.id = input.id;
     a.description = input.description.value_or(QString());
     a.credentials = input.credentials.value_or(QStringList());
@@ -104,7 +137,9 @@ Result<api::AgentKey> AgentService::createAgent(const Actor &actor, const api::A
 Result<api::Agent> AgentService::updateAgent(const Actor &actor, const QString &id,
                                              const api::AgentInput &input)
 {
-    if (auto r = actor.requireConfigure(); !r)
+    if (auto r = requireManage(actor, id); !r)
+        return r.error();
+    if (auto r = approverWithoutRoles(actor, input); !r)
         return r.error();
     auto row = m_ctx.agents.agent(actor.teamId, id);
     if (!row)
@@ -130,7 +165,7 @@ Result<api::Agent> AgentService::updateAgent(const Actor &actor, const QString &
 Result<api::AgentEnabled> AgentService::setEnabled(const Actor &actor, const QString &id,
                                                    bool enabled)
 {
-    if (auto r = actor.requireConfigure(); !r)
+    if (auto r = requireManage(actor, id); !r)
         return r.error();
     auto changed = m_ctx.agents.setAgentEnabled(actor.teamId, id, enabled, m_ctx.clock.nowMs());
     if (!changed)
@@ -147,7 +182,7 @@ Result<api::AgentEnabled> AgentService::setEnabled(const Actor &actor, const QSt
 
 Result<api::AgentKey> AgentService::rotateKey(const Actor &actor, const QString &id)
 {
-    if (auto r = actor.requireConfigure(); !r)
+    if (auto r = requireManage(actor, id); !r)
         return r.error();
     const QString key = crypto::newToken(crypto::TokenKind::AgentKey, m_ctx.random);
     auto changed = m_ctx.agents.setAgentKeyHash(
@@ -162,7 +197,7 @@ Result<api::AgentKey> AgentService::rotateKey(const Actor &actor, const QString 
 
 Result<api::Deleted> AgentService::removeAgent(const Actor &actor, const QString &id)
 {
-    if (auto r = actor.requireConfigure(); !r)
+    if (auto r = requireManage(actor, id); !r)
         return r.error();
     const Result<bool> removed = m_ctx.agents.removeAgent(actor.teamId, id);
     auto outcome = m_ctx.recordRemoval(actor, removed, noAgent(id), QStringLiteral("agent.delete"),

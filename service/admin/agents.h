@@ -35,6 +35,7 @@ public:
                                           const QString &agentId);
 
 private:
+    core::Result<void> requireManage(const Actor &actor, const QString &id);
     core::Result<api::Agent> toWire(const store::AgentRow &row);
     static api::Role toWire(const store::RoleRow &row);
 

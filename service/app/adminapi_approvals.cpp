@@ -3,6 +3,7 @@
 #include "app/adminapi.h"
 #include "app/adminresponse.h"
 
+#include "api/validation.h"
 #include "approvals/approvalservice.h"
 #include "approvals/passkeys.h"
 #include "http/router.h"
@@ -29,15 +30,25 @@ void AdminApi::addApprovalRoutes(http::Router &router)
                authed([this](const Call &c, const Actor &a) {
                    return toResponse(m_approvals.get(a, c.arg(0)));
                }));
-    for (const bool approve : { true, false }) {
-        router.add("POST",
-                   approve ? QStringLiteral("/admin/approvals/<arg>/approve")
-                           : QStringLiteral("/admin/approvals/<arg>/deny"),
-                   authed([this, approve](const Call &c, const Actor &a) {
-                       return toResponse(m_approvals.decideAsMember(a, c.arg(0), approve,
-                                                                    api::ApprovalChannel::Admin));
-                   }));
-    }
+    // approve takes an optional {"allow_host": true} (a request to a new host: allow it for good).
+    router.add(
+            "POST", QStringLiteral("/admin/approvals/<arg>/approve"),
+            authedBody([this](const Call &c, const Actor &a, const QJsonObject &b) {
+                const api::JsonFields fields(b);
+                if (auto r = fields.onlyKnown({ QStringLiteral("allow_host") }); !r)
+                    return toResponse(core::Result<api::Approval>(r.error()));
+                auto allowHost = fields.boolean(QStringLiteral("allow_host"), false);
+                if (!allowHost)
+                    return toResponse(core::Result<api::Approval>(
+                            core::Error(allowHost.error()).setField(QStringLiteral("allow_host"))));
+                return toResponse(m_approvals.decideAsMember(
+                        a, c.arg(0), true, api::ApprovalChannel::Admin, allowHost.value()));
+            }));
+    router.add("POST", QStringLiteral("/admin/approvals/<arg>/deny"),
+               authed([this](const Call &c, const Actor &a) {
+                   return toResponse(m_approvals.decideAsMember(a, c.arg(0), false,
+                                                                api::ApprovalChannel::Admin));
+               }));
 
     router.add("GET", QStringLiteral("/admin/passkeys"),
                authed([this](const Call &, const Actor &a) {

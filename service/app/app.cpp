@@ -269,6 +269,10 @@ void App::createServices()
                                      const QString &reason) {
         m_approvals->agentRetired(actor.teamId, agentId, reason, actor.email);
     };
+    m_approvals->configChanged = [this](const admin::Actor &actor, const QString &action,
+                                        const QString &target, const QJsonObject &detail) {
+        m_context->recordChange(actor, action, target, detail);
+    };
     m_passkeys = std::make_unique<approvals::PasskeyService>(*m_context, *m_approvals);
     m_admin = std::make_unique<AdminApi>(*m_context, *m_chat, *m_approvals, *m_passkeys);
     createChatBots();

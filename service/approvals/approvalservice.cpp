@@ -147,6 +147,7 @@ api::Approval ApprovalService::approval(const store::ApprovalRow &a, bool canDec
     v.responseStatus = a.responseStatus;
     v.cancelReason = a.cancelReason;
     v.approvalUrl = approvalUrl(a.id);
+    v.newHosts = a.newHosts;
     return v;
 }
 
@@ -318,15 +319,70 @@ Result<store::ApprovalRow> ApprovalService::decide(const QString &id, bool appro
 }
 
 Result<api::Approval> ApprovalService::decideAsMember(const Actor &actor, const QString &id,
-                                                      bool approve, api::ApprovalChannel via)
+                                                      bool approve, api::ApprovalChannel via,
+                                                      bool allowHost)
 {
     const Approver me{
         api::approvalChannelName(via), actor.teamId, actor.userId, actor.email, {}, {}
     };
+    if (allowHost) {
+        if (!approve)
+            return Error(ErrorCode::InvalidRequest,
+                         QStringLiteral("allow_host goes with approve, not deny."));
+        if (auto r = checkAllowHost(actor, id); !r)
+            return r.error();
+    }
     auto decided = decide(id, approve, me);
     if (!decided)
         return decided.error();
+    if (allowHost)
+        allowHosts(actor, decided.value());
     return approval(decided.value(), false);
+}
+
+// Allowing a host changes a credential: owners and admins only, and only for a request that
+// asks about a new host.
+Result<void> ApprovalService::checkAllowHost(const Actor &actor, const QString &id)
+{
+    if (auto r = actor.requireConfigure(); !r)
+        return r.error();
+    auto found = store::ApprovalStore(m_db).get(id);
+    if (!found)
+        return found.error();
+    if (!found.value() || found.value()->teamId != actor.teamId)
+        return Error(ErrorCode::NotFound, QStringLiteral("No such approval request."));
+    if (found.value()->newHosts.isEmpty())
+        return Error(ErrorCode::InvalidRequest,
+                     QStringLiteral("This request goes to no new host; approve it without "
+                                    "allow_host."));
+    return {};
+}
+
+void ApprovalService::allowHosts(const Actor &actor, const store::ApprovalRow &row)
+{
+    store::CredentialStore credentials(m_db);
+    for (const QString &entry : std::as_const(row.newHosts)) {
+        const QString name = entry.section(u' ', 0, 0);
+        const QString host = entry.section(u' ', 1);
+        auto credential = credentials.byName(row.teamId, name);
+        if (!credential || !credential.value()
+            || credential.value()->allowedHosts.contains(host, Qt::CaseInsensitive))
+            continue;
+        store::CredentialRow changed = *credential.value();
+        changed.allowedHosts << host;
+        changed.updatedAt = m_clock.nowMs();
+        if (auto r = credentials.update(changed); !r) {
+            core::logEvent(core::lcApp(), QtWarningMsg, QStringLiteral("allow_host not saved"),
+                           { { QStringLiteral("txn_id"), row.id } });
+            continue;
+        }
+        if (configChanged)
+            configChanged(actor, QStringLiteral("credential.allow_host"), name,
+                          { { QStringLiteral("host"), host },
+                            { QStringLiteral("txn_id"), row.id },
+                            { QStringLiteral("allowed_hosts"),
+                              QJsonArray::fromStringList(changed.allowedHosts) } });
+    }
 }
 
 Result<QString> ApprovalService::agentGone(const store::ApprovalRow &row)

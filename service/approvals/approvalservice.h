@@ -84,8 +84,16 @@ public:
     core::Result<api::Approval> get(const admin::Actor &actor, const QString &id);
     // Approve or deny. `done` runs when the decision is recorded (sending continues after).
     core::Result<store::ApprovalRow> decide(const QString &id, bool approve, const Approver &who);
+    // With `allowHost` (approve only; owners and admins): the request's new hosts are added to
+    // their credentials' allowed_hosts, each change recorded through configChanged.
     core::Result<api::Approval> decideAsMember(const admin::Actor &actor, const QString &id,
-                                               bool approve, api::ApprovalChannel via);
+                                               bool approve, api::ApprovalChannel via,
+                                               bool allowHost = false);
+    // A configuration change made by a decision (admin::Context::recordChange: audit record,
+    // caches invalidated). Set by the composition root.
+    std::function<void(const admin::Actor &actor, const QString &action, const QString &target,
+                       const QJsonObject &detail)>
+            configChanged;
 
     // What an approver sees of a request (no secret: the request never holds one).
     api::Approval approval(const store::ApprovalRow &row, bool canDecide) const;
@@ -112,6 +120,8 @@ private:
     void changed(const store::ApprovalRow &row);
     void audit(const store::ApprovalRow &row, const QString &decision, const QString &reason,
                int status, const QString &actor = {});
+    core::Result<void> checkAllowHost(const admin::Actor &actor, const QString &id);
+    void allowHosts(const admin::Actor &actor, const store::ApprovalRow &row);
     // Empty when the agent that asked still exists and is enabled, else why it cannot be sent.
     core::Result<QString> agentGone(const store::ApprovalRow &row);
     // pending → failed for `reason`, audited and announced; false if it was no longer pending.

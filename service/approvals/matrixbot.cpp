@@ -419,6 +419,11 @@ void MatrixBot::post(const store::ApprovalRow &row)
                     .arg(row.agentId.toHtmlEscaped(), team.toHtmlEscaped(),
                          row.credentialName.toHtmlEscaped(), row.method.toHtmlEscaped(),
                          row.target.left(kMaxTargetChars).toHtmlEscaped());
+    if (!row.newHosts.isEmpty()) { // #15 item 4: the first use of a host is a human's decision
+        const QString notice = m_approvals.approval(row, false).notice();
+        body += QStringLiteral("⚠️ %1\n").arg(notice);
+        html += QStringLiteral("⚠️ %1<br>").arg(notice.toHtmlEscaped());
+    }
     if (!row.bodyPreview.isEmpty()) {
         body += QStringLiteral("Body: %1\n").arg(row.bodyPreview);
         html += QStringLiteral("Body:<pre>%1</pre>").arg(row.bodyPreview.toHtmlEscaped());

@@ -434,6 +434,8 @@ QString TelegramBot::messageText(const store::ApprovalRow &row)
     text += QStringLiteral("Credential: <code>%1</code>\n").arg(html(row.credentialName));
     text += QStringLiteral("Request: <b>%1</b> <code>%2</code>\n")
                     .arg(html(row.method), html(row.target.left(kMaxTargetChars)));
+    if (!row.newHosts.isEmpty()) // #15 item 4: the first use of a host is a human's decision
+        text += QStringLiteral("⚠️ %1\n").arg(html(m_approvals.approval(row, false).notice()));
     if (!row.bodyPreview.isEmpty())
         text += QStringLiteral("Body:\n<pre>%1</pre>\n").arg(html(row.bodyPreview));
     if (row.requirePasskey)

@@ -69,6 +69,7 @@ void Forwarder::park(const std::shared_ptr<Exchange> &x)
     for (const auto &c : std::as_const(p.credentials))
         preview = sanitizer::Scrubber(*c->scrubber).scrubAll(preview);
     a.bodyPreview = QString::fromUtf8(preview);
+    a.newHosts = p.newHosts;
     for (const auto &c : std::as_const(p.credentials))
         a.requirePasskey = a.requirePasskey || c->requirePasskey;
     auto parked = m_gate->park(

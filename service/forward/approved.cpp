@@ -121,6 +121,15 @@ void Forwarder::sendReviewed(const std::shared_ptr<Exchange> &x, const store::Ap
         return reject(*x, r.error(), p.reason.isEmpty() ? errorName(r.error().code()) : p.reason);
     if (auto r = buildUpstream(x->request, p); !r)
         return reject(*x, r.error(), errorName(r.error().code()));
+    // Hosts outside allowed_hosts only as the approver saw them (and allowed nothing else).
+    for (const QString &entry : std::as_const(p.newHosts)) {
+        if (!row.newHosts.contains(entry))
+            return reject(*x,
+                          Error(ErrorCode::TargetNotAllowed,
+                                QStringLiteral("The credential \"%1\" may not be sent to %2.")
+                                        .arg(entry.section(u' ', 0, 0), entry.section(u' ', 1))),
+                          QStringLiteral("target_not_allowed"));
+    }
     p.reason = QStringLiteral("approved");
     send(x);
 }

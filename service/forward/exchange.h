@@ -44,6 +44,9 @@ struct Plan
     QString target; // the normalised target once the destination is resolved
     QString policyUrl; // what auto_approve_urls are matched against (proxy::Target::policyView)
     QString reason;
+    // "credential host" per host outside that credential's allowed_hosts: the request waits
+    // for a human whatever the policy says (store::ApprovalRow::newHosts).
+    QStringList newHosts;
     bool needsApproval = false;
     QString decision = QStringLiteral("auto");
     QString approver;

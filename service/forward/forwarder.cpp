@@ -182,8 +182,11 @@ void Forwarder::forward(const http::Request &request, const http::Responder &res
     q.teamHeader = QString::fromUtf8(request.header("x-tap-team")).trimmed();
     q.credentialHeader = QString::fromUtf8(request.header("x-tap-credential")).trimmed();
     q.method = request.header("x-tap-method").trimmed().toUpper();
+    // Without X-TAP-Method: GET, but a legacy placeholder request with a body is a POST (the
+    // chat-completions example of how-it-works-v1). Placeholder bodies are never streamed.
     if (q.method.isEmpty())
-        q.method = QByteArrayLiteral("GET");
+        q.method = q.credentialHeader.isEmpty() && !q.body.isEmpty() ? QByteArrayLiteral("POST")
+                                                                     : QByteArrayLiteral("GET");
     x->plan.target = q.target;
 
     auto agent = authenticate(request);
@@ -247,6 +250,10 @@ void Forwarder::decide(const std::shared_ptr<Exchange> &x)
             break;
         }
         p.reason = d.reason;
+    }
+    if (!p.newHosts.isEmpty()) {
+        p.needsApproval = true;
+        p.reason = QStringLiteral("new_host");
     }
     if (!p.needsApproval)
         return send(x);
@@ -391,12 +398,19 @@ Result<void> Forwarder::buildUpstream(const AgentRequest &q, Plan &x)
                          QStringLiteral("The target address may not be reached."));
         hosts << realHost;
     }
+    // A host outside a credential's allowed_hosts is neither sent to nor refused: a human
+    // decides (decide()). An address that may never be reached is refused at once.
+    x.newHosts.clear();
     for (const auto &c : std::as_const(x.credentials)) {
         for (const QString &host : std::as_const(hosts)) {
-            if (!proxy::isHostAllowed(host, c->grant.credential.allowedHosts))
+            if (proxy::isHostAllowed(host, c->grant.credential.allowedHosts))
+                continue;
+            const QHostAddress literal(host.startsWith(u'[') ? host.mid(1, host.size() - 2) : host);
+            if (!literal.isNull()
+                && !proxy::isAddressAllowed(literal, m_settings.allowPrivateTargets))
                 return Error(ErrorCode::TargetNotAllowed,
-                             QStringLiteral("The credential \"%1\" may not be sent to %2.")
-                                     .arg(c->grant.credential.name, host));
+                             QStringLiteral("The target address may not be reached."));
+            x.newHosts << c->grant.credential.name + u' ' + host;
         }
     }
     upstream::Request &u = x.upstream;

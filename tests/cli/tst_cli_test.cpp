@@ -106,20 +106,22 @@ void TestCliTest::forwardedAndRefused()
     QCOMPARE(json.json()[u"agent"_s][u"deleted"_s].toBool(), true);
     QVERIFY(json.json()[u"agent"_s][u"id"_s].toString().startsWith(u"tap-test-"_s));
 
-    // A host the credential may not go to: refused at host, exit 1, nothing sent.
+    // A host outside the credential's allowed_hosts: it waits for a person at the host step
+    // (#15 item 4), the test request is denied at once, nothing is sent.
     const int sent = up.count();
     const Run host =
             w.tap({ u"test"_s, u"echo"_s, u"--target"_s, u"https://elsewhere.example/x"_s });
-    QCOMPARE(host.code, 1);
+    QCOMPARE(host.code, 0);
     QVERIFY(clean(host));
-    QVERIFY2(host.out.contains("host      refused") && host.out.contains("rate      not reached"),
+    QVERIFY2(host.out.contains("host      approval required")
+                     && host.out.contains("rate      not reached"),
              host.out.constData());
-    QVERIFY2(host.err == "tap: the request was refused at the host step\n", host.err.constData());
     const Run hostJson = w.tap(
             { u"test"_s, u"echo"_s, u"--json"_s, u"--target"_s, u"https://elsewhere.example/x"_s });
-    QCOMPARE(hostJson.code, 1);
-    QCOMPARE(hostJson.json().value(u"refused_at"_s).toString(), u"host"_s);
-    QCOMPARE(hostJson.json()[u"error"_s][u"code"_s].toString(), u"target_not_allowed"_s);
+    QCOMPARE(hostJson.code, 0);
+    QCOMPARE(hostJson.json().value(u"outcome"_s).toString(), u"approval_required"_s);
+    QCOMPARE(hostJson.json()[u"approval"_s][u"cancelled"_s].toBool(), true);
+    QCOMPARE(step(hostJson, u"host"_s).value(u"verdict"_s).toString(), u"approval required"_s);
     QCOMPARE(step(hostJson, u"grant"_s).value(u"verdict"_s).toString(), u"ok"_s);
     QCOMPARE(up.count(), sent);
     // Every temporary agent is gone.

@@ -29,6 +29,10 @@ private slots:
     void jsonDepthCap();
     void parseJsonObjectRefusesDeepBodies();
     void namesEndAtTheEnd();
+    void teamNames_data();
+    void teamNames();
+    void approvers_data();
+    void approvers();
 };
 
 namespace {
@@ -210,6 +214,75 @@ void TestApiValidation::namesEndAtTheEnd()
     QVERIFY(!api::checkObjectName(QStringLiteral("name"), QStringLiteral("slack\n")).ok());
     QVERIFY(api::checkEmail(QStringLiteral("a@example.com")).ok());
     QVERIFY(!api::checkEmail(QStringLiteral("a@example.com\n")).ok());
+}
+
+// configuration.txt: team names are "lowercase alphanumeric with hyphens"; a hyphen joins, so
+// it neither starts nor ends a name.
+void TestApiValidation::teamNames_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<bool>("valid");
+    QTest::newRow("plain") << u"my-team"_s << true;
+    QTest::newRow("three characters") << u"a-1"_s << true;
+    QTest::newRow("digits") << u"123"_s << true;
+    QTest::newRow("64 characters") << QString(64, u'a') << true;
+    QTest::newRow("inner hyphens") << u"a--b"_s << true;
+    QTest::newRow("only hyphens") << u"---"_s << false;
+    QTest::newRow("leading hyphen") << u"-ab"_s << false;
+    QTest::newRow("trailing hyphen") << u"ab-"_s << false;
+    QTest::newRow("both ends") << u"-abc-"_s << false;
+    QTest::newRow("65 characters") << QString(65, u'a') << false;
+    QTest::newRow("two characters") << u"ab"_s << false;
+    QTest::newRow("upper case") << u"Team"_s << false;
+}
+
+void TestApiValidation::teamNames()
+{
+    QFETCH(QString, name);
+    QFETCH(bool, valid);
+    const auto r = api::checkTeamName(name);
+    QCOMPARE(r.ok(), valid);
+    if (!valid) {
+        QCOMPARE(r.error().field(), u"team_name"_s);
+        QVERIFY2(r.error().message().contains(u"starting and ending with a letter or digit"_s),
+                 qPrintable(r.error().message()));
+    }
+}
+
+void TestApiValidation::approvers_data()
+{
+    QTest::addColumn<QString>("entry");
+    QTest::addColumn<QString>("stored"); // empty: refused
+    QTest::newRow("telegram user id") << u"123456789"_s << u"123456789"_s;
+    QTest::newRow("trimmed") << u" 4242 "_s << u"4242"_s;
+    QTest::newRow("matrix id") << u"@alice:matrix.example.org"_s << u"@alice:matrix.example.org"_s;
+    QTest::newRow("matrix id with port")
+            << u"@bob.x_y=z/1:example.org:8448"_s << u"@bob.x_y=z/1:example.org:8448"_s;
+    QTest::newRow("matrix id on IPv6") << u"@c:[::1]:8448"_s << u"@c:[::1]:8448"_s;
+    QTest::newRow("email") << u"Bob@Example.com"_s << u"Bob@Example.com"_s;
+    QTest::newRow("not an email!!") << u"not an email!!"_s << QString();
+    QTest::newRow("negative id (a chat, not a user)") << u"-100123"_s << QString();
+    QTest::newRow("matrix without server") << u"@alice"_s << QString();
+    QTest::newRow("matrix with empty localpart") << u"@:example.org"_s << QString();
+    QTest::newRow("matrix with a bad port") << u"@a:example.org:http"_s << QString();
+    QTest::newRow("email without domain") << u"bob@localhost"_s << QString();
+    QTest::newRow("telegram @username") << u"@someone"_s << QString();
+    QTest::newRow("blank") << u"  "_s << QString();
+    QTest::newRow("newline") << u"123\n456"_s << QString();
+}
+
+void TestApiValidation::approvers()
+{
+    QFETCH(QString, entry);
+    QFETCH(QString, stored);
+    const auto r = api::checkApprover(u"allowed_approvers"_s, entry);
+    QCOMPARE(r.ok(), !stored.isEmpty());
+    if (r.ok()) {
+        QCOMPARE(r.value(), stored);
+        return;
+    }
+    QCOMPARE(r.error().field(), u"allowed_approvers"_s);
+    QVERIFY2(r.error().message().contains(entry), qPrintable(r.error().message()));
 }
 
 QTEST_GUILESS_MAIN(TestApiValidation)

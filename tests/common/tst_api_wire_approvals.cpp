@@ -96,7 +96,9 @@ void TestApiWireApprovals::approvalShape()
                             u"decided_at"_s,
                             u"response_status"_s,
                             u"cancel_reason"_s,
-                            u"approval_url"_s };
+                            u"approval_url"_s,
+                            u"new_hosts"_s, // #15 item 4
+                            u"notice"_s };
     QStringList sorted = keys;
     sorted.sort();
     QCOMPARE(full.keys(), sorted);
@@ -106,8 +108,23 @@ void TestApiWireApprovals::approvalShape()
     const QJsonObject empty = bare.encode();
     QCOMPARE(empty.keys(), sorted);
     for (const char *k : { "body_preview", "created_at", "expires_at", "decided_by", "decided_via",
-                           "decided_at", "response_status", "cancel_reason" })
+                           "decided_at", "response_status", "cancel_reason", "notice" })
         QVERIFY2(empty.value(QLatin1String(k)).isNull(), k);
+    QCOMPARE(empty.value(u"new_hosts"_s).toArray(), QJsonArray());
+
+    // A request to hosts outside allowed_hosts: each named, with the approver's notice.
+    api::Approval fresh = bare;
+    fresh.newHosts = { u"slack slack.com"_s, u"gh api.github.com"_s };
+    const QJsonObject withHosts = fresh.encode();
+    QCOMPARE(withHosts.value(u"new_hosts"_s).toArray(),
+             (QJsonArray{
+                     QJsonObject{ { u"credential"_s, u"slack"_s }, { u"host"_s, u"slack.com"_s } },
+                     QJsonObject{ { u"credential"_s, u"gh"_s },
+                                  { u"host"_s, u"api.github.com"_s } } }));
+    QCOMPARE(withHosts.value(u"notice"_s).toString(),
+             u"First use of host slack.com with credential slack. First use of host "
+             "api.github.com with credential gh."_s);
+    QCOMPARE(api::Approval::decode(withHosts), fresh);
     QCOMPARE(empty.value(u"status"_s).toString(), u"pending"_s);
     QCOMPARE(empty.value(u"can_decide"_s).toBool(true), false);
 }

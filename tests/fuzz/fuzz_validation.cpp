@@ -42,7 +42,9 @@ bool nameChar(char16_t c)
 
 void checkString(const QString &s)
 {
-    if (api::checkTeamName(s).ok() && (s.size() < 3 || s.size() > 64 || !allOf(s, teamChar)))
+    if (api::checkTeamName(s).ok()
+        && (s.size() < 3 || s.size() > 64 || !allOf(s, teamChar) || s.front() == u'-'
+            || s.back() == u'-'))
         fail("checkTeamName", s);
     if (api::checkObjectName(QStringLiteral("name"), s).ok()
         && (s.isEmpty() || s.size() > 64 || !allOf(s, nameChar) || s.at(0) == u'.'

@@ -27,8 +27,32 @@ private slots:
     }
 
     void approverRole();
+    void approverAgents();
     void isolation();
 };
+
+namespace {
+
+// `email` invited into the owner's team as `role`, signed up with the mailed token and logged in.
+HttpClient joinAs(const AdminTapd &tapd, const HttpClient &owner, const QString &email,
+                  const QString &role)
+{
+    const QString password = u"password-of-"_s + email;
+    verifyStatus(
+            owner.post("/admin/members/invite", { { u"email"_s, email }, { u"role"_s, role } }),
+            201, "invite", __FILE__, __LINE__);
+    verifyStatus(tapd.client().post("/signup",
+                                    { { u"email"_s, email },
+                                      { u"password"_s, password },
+                                      { u"invite_token"_s, tapd.inviteToken(email) } }),
+                 201, "sign-up with the invitation", __FILE__, __LINE__);
+    const HttpResponse login =
+            tapd.client().post("/login", { { u"email"_s, email }, { u"password"_s, password } });
+    verifyStatus(login, 200, "login", __FILE__, __LINE__);
+    return tapd.client(login.json().value(u"session_token"_s).toString().toLatin1());
+}
+
+} // namespace
 
 // ---------------------------------------------------------------------------------------------
 // 4. Approvers read everything and change nothing.
@@ -138,7 +162,7 @@ void TestAdminAccess::approverRole()
         { "PUT", "/admin/credentials/slack/value", R"({"value": "xoxb-bob"})" },
         { "PUT", "/admin/policies/slack", R"({"auto_approve_methods": ["GET", "POST"]})" },
         { "DELETE", "/admin/policies/slack", {} },
-        { "POST", "/admin/agents", R"({"id": "bobs-agent"})" },
+        { "POST", "/admin/agents", R"({"id": "bobs-agent", "roles": ["reader"]})" },
         { "PATCH", "/admin/agents/bot", R"({"description": "changed by bob"})" },
         { "DELETE", "/admin/agents/bot", {} },
         { "POST", "/admin/agents/bot/enable", {} },
@@ -253,6 +277,125 @@ void TestAdminAccess::approverRole()
             403, u"forbidden"_s);
     QCOMPARE(column(bob.get("/admin/members").json().value(u"members"_s), u"email"_s),
              QStringList{ u"bob@example.com"_s });
+}
+
+// ---------------------------------------------------------------------------------------------
+// how-it-works-v2.txt: "Owner/admin-managed agents can use roles plus direct assignments.
+// Approver-created agents use direct assignments only." An approver creates agents with direct
+// credential assignments, manages those (and only those), and never roles.
+
+void TestAdminAccess::approverAgents()
+{
+    AdminTapd tapd;
+    if (!tapd.start())
+        return;
+    Account owner;
+    signUp(tapd, u"approver-agents"_s, u"owner@example.com"_s, u"owner-password"_s, &owner);
+    RETURN_IF_FAILED();
+    const HttpClient own = tapd.client(owner.token);
+    createAll(own, "/admin/credentials",
+              { { { u"name"_s, u"slack"_s },
+                  { u"description"_s, u"Slack"_s },
+                  { u"value"_s, u"x"_s } },
+                { { u"name"_s, u"github"_s },
+                  { u"description"_s, u"GitHub"_s },
+                  { u"value"_s, u"y"_s } } });
+    createAll(own, "/admin/roles",
+              { { { u"name"_s, u"reader"_s }, { u"credentials"_s, QJsonArray{ u"slack"_s } } } });
+    createAll(own, "/admin/agents",
+              { { { u"id"_s, u"bot"_s }, { u"credentials"_s, QJsonArray{ u"slack"_s } } } });
+    RETURN_IF_FAILED();
+    const HttpClient bob = joinAs(tapd, own, u"bob@example.com"_s, u"approver"_s);
+    const HttpClient carol = joinAs(tapd, own, u"carol@example.com"_s, u"approver"_s);
+    RETURN_IF_FAILED();
+
+    // Direct assignments: created, with a key that works.
+    const HttpResponse created = bob.post(
+            "/admin/agents",
+            { { u"id"_s, u"bobs-agent"_s }, { u"credentials"_s, QJsonArray{ u"slack"_s } } });
+    EXPECT_STATUS(created, 201);
+    const QByteArray firstKey = created.json().value(u"api_key"_s).toString().toLatin1();
+    QCOMPARE(servicesByTeam(agentServices(tapd, firstKey)).value(owner.teamId),
+             QStringList{ u"slack"_s });
+    EXPECT_STATUS(bob.post("/admin/agents", { { u"id"_s, u"bobs-second"_s } }), 201);
+
+    // Roles: refused, naming the rule; nothing is made.
+    for (const QJsonObject &body : { QJsonObject{ { u"id"_s, u"bobs-role-agent"_s },
+                                                  { u"roles"_s, QJsonArray{ u"reader"_s } } },
+                                     QJsonObject{ { u"id"_s, u"bobs-role-agent"_s },
+                                                  { u"credentials"_s, QJsonArray{ u"github"_s } },
+                                                  { u"roles"_s, QJsonArray{ u"reader"_s } } } }) {
+        const HttpResponse r = bob.post("/admin/agents", body);
+        EXPECT_ERROR(r, 403, u"forbidden"_s);
+        QVERIFY2(r.errorMessage().contains(u"direct credential assignments"_s), r.body.constData());
+    }
+    EXPECT_ERROR(own.get("/admin/agents/bobs-role-agent"), 404, u"not_found"_s);
+
+    // Bob manages his own agent: update, disable/enable, rotate its key.
+    const HttpResponse patched = bob.patch(
+            "/admin/agents/bobs-agent",
+            { { u"description"_s, u"bob's"_s }, { u"credentials"_s, QJsonArray{ u"github"_s } } });
+    EXPECT_STATUS(patched, 200);
+    QCOMPARE(stringList(patched.json().value(u"credentials"_s)), QStringList{ u"github"_s });
+    EXPECT_ERROR(
+            bob.patch("/admin/agents/bobs-agent", { { u"roles"_s, QJsonArray{ u"reader"_s } } }),
+            403, u"forbidden"_s);
+    QVERIFY(stringList(own.get("/admin/agents/bobs-agent").json().value(u"roles"_s)).isEmpty());
+    EXPECT_STATUS(bob.post("/admin/agents/bobs-agent/disable"), 200);
+    QCOMPARE(own.get("/admin/agents/bobs-agent").json().value(u"enabled"_s), QJsonValue(false));
+    EXPECT_STATUS(bob.post("/admin/agents/bobs-agent/enable"), 200);
+    const HttpResponse rotated = bob.post("/admin/agents/bobs-agent/rotate-key");
+    EXPECT_STATUS(rotated, 200);
+    const QByteArray newKey = rotated.json().value(u"api_key"_s).toString().toLatin1();
+    EXPECT_ERROR(agentServices(tapd, firstKey), 401, u"unauthorized"_s);
+    QCOMPARE(servicesByTeam(agentServices(tapd, newKey)).value(owner.teamId),
+             QStringList{ u"github"_s });
+    EXPECT_STATUS(bob.del("/admin/agents/bobs-second"), 200);
+
+    // Not the owner's agent, not another approver's, not roles.
+    const QList<Op> refused{
+        { "PATCH", "/admin/agents/bot", R"({"description": "changed by bob"})" },
+        { "POST", "/admin/agents/bot/disable", {} },
+        { "POST", "/admin/agents/bot/enable", {} },
+        { "POST", "/admin/agents/bot/rotate-key", {} },
+        { "DELETE", "/admin/agents/bot", {} },
+        { "POST", "/admin/roles", R"({"name": "bobs-role"})" },
+        { "PUT", "/admin/roles/reader", R"({"credentials": ["github"]})" },
+        { "DELETE", "/admin/roles/reader", {} },
+    };
+    for (const Op &op : refused) {
+        if (!verifyError(perform(bob, op), 403, u"forbidden"_s, qPrintable(describeOp(op)),
+                         __FILE__, __LINE__))
+            return;
+    }
+    for (const Op &op :
+         QList<Op>{ { "PATCH", "/admin/agents/bobs-agent", R"({"description": "c"})" },
+                    { "POST", "/admin/agents/bobs-agent/rotate-key", {} },
+                    { "DELETE", "/admin/agents/bobs-agent", {} } }) {
+        if (!verifyError(perform(carol, op), 403, u"forbidden"_s, qPrintable(describeOp(op)),
+                         __FILE__, __LINE__))
+            return;
+    }
+    const QJsonObject bot = own.get("/admin/agents/bot").json();
+    QCOMPARE(bot.value(u"enabled"_s), QJsonValue(true));
+    QCOMPARE(bot.value(u"description"_s).toString(), QString());
+    QCOMPARE(stringList(own.get("/admin/roles/reader").json().value(u"credentials"_s)),
+             QStringList{ u"slack"_s });
+
+    // Once an owner gives it a role, it is no longer an approver-managed agent.
+    EXPECT_STATUS(
+            own.patch("/admin/agents/bobs-agent", { { u"roles"_s, QJsonArray{ u"reader"_s } } }),
+            200);
+    EXPECT_ERROR(bob.patch("/admin/agents/bobs-agent", { { u"description"_s, u"again"_s } }), 403,
+                 u"forbidden"_s);
+
+    // The trail names bob for what he did.
+    const QJsonArray items =
+            own.get("/admin/audit?actor=bob@example.com").json().value(u"items"_s).toArray();
+    const QStringList actions = column(items, u"action"_s);
+    for (const QString &action : { u"agent.create"_s, u"agent.update"_s, u"agent.disable"_s,
+                                   u"agent.enable"_s, u"agent.rotate_key"_s, u"agent.delete"_s })
+        QVERIFY2(actions.contains(action), qPrintable(actions.join(u", "_s)));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -135,6 +135,18 @@ void TestAdminValidation::validation_data()
         R"({"team_name": ")" + QByteArray(65, 'a')
                 + R"(", "email": "v4@example.com", "password": "password-1"})",
         false, 400, invalid, u"team_name"_s);
+    // configuration.txt: "lowercase alphanumeric with hyphens" — a hyphen joins, it does not
+    // start or end a name.
+    const QString edges = u"starting and ending with a letter or digit"_s;
+    row("team name only hyphens", "POST", "/signup",
+        R"({"team_name": "---", "email": "h1@example.com", "password": "password-1"})", false, 400,
+        invalid, edges);
+    row("team name leading hyphen", "POST", "/signup",
+        R"({"team_name": "-ab", "email": "h2@example.com", "password": "password-1"})", false, 400,
+        invalid, edges);
+    row("team name trailing hyphen", "POST", "/signup",
+        R"({"team_name": "ab-", "email": "h3@example.com", "password": "password-1"})", false, 400,
+        invalid, edges);
     row("team name 64 chars accepted", "POST", "/signup",
         R"({"team_name": ")" + QByteArray(64, 'b')
                 + R"(", "email": "v5@example.com", "password": "password-1"})",
@@ -255,6 +267,20 @@ void TestAdminValidation::validation_data()
         R"({"auto_approve_methods": ["FETCH"]})", true, 400, invalid, u"FETCH"_s);
     row("policy with unknown field", "PUT", "/admin/policies/slack",
         R"({"auto_approve_method": ["GET"]})", true, 400, invalid, u"auto_approve_method"_s);
+    // allowed_approvers: a Telegram user id, a Matrix id or an email address; anything else
+    // could never match anyone, and the credential would be stuck.
+    row("approver neither id nor email", "PUT", "/admin/policies/slack",
+        R"({"allowed_approvers": ["123456789", "not an email!!"]})", true, 400, invalid,
+        u"not an email!!"_s);
+    row("approver negative telegram id", "PUT", "/admin/policies/slack",
+        R"({"allowed_approvers": ["-100123"]})", true, 400, invalid, u"-100123"_s);
+    row("approver matrix id without server", "PUT", "/admin/policies/slack",
+        R"({"allowed_approvers": ["@alice"]})", true, 400, invalid, u"@alice"_s);
+    row("approver email without domain", "PUT", "/admin/policies/slack",
+        R"({"allowed_approvers": ["bob@localhost"]})", true, 400, invalid, u"bob@localhost"_s);
+    row("approvers of every kind accepted", "PUT", "/admin/policies/slack",
+        R"({"allowed_approvers": ["123456789", "@alice:matrix.example.org", "bob@example.com"]})",
+        true, 200, QString(), QString());
     row("policy for unknown credential", "PUT", "/admin/policies/nope-cred",
         R"({"auto_approve_methods": ["GET"]})", true, 404, u"not_found"_s, u"nope-cred"_s);
 

@@ -71,6 +71,7 @@ private slots:
     void expiry();
     void restartBetweenParkAndApproval();
     void twoProcessesForwardOnce();
+    void newHostNeedsApproval();
 };
 
 void TestApprovals::approveThroughAdminApi()
@@ -447,6 +448,90 @@ void TestApprovals::twoProcessesForwardOnce()
     }
     EXPECT_CLEAN_STOP(second);
     EXPECT_CLEAN_STOP(w.tapd);
+}
+
+// #15 item 4, destinations approved by a human: a credential created without api_base or
+// allowed_hosts (every example of multi-account.txt) is neither sent to a host automatically
+// nor refused: the first use of a host waits for a human whatever the policy says. Approved
+// once, the host stays new; approved with allow_host, it joins allowed_hosts (an admin audit
+// record) and the next request goes through under the policy. Metadata addresses stay refused.
+void TestApprovals::newHostNeedsApproval()
+{
+    World w;
+    QVERIFY(setUp(w, u"appr-host"_s));
+    EXPECT_STATUS(w.admin.post("/admin/credentials",
+                               { { u"name"_s, u"fresh"_s },
+                                 { u"description"_s, u"no hosts yet"_s },
+                                 { u"value"_s, u"sk-fresh-value-0123456789"_s } }),
+                  201);
+    QVERIFY(autoApprove(w.admin, u"fresh"_s)); // the policy alone would send everything
+    const QByteArray key = addAgent(w.admin, u"host-bot"_s, { u"fresh"_s, u"api"_s });
+    RETURN_IF_FAILED();
+    const quint16 port = w.tapd.port();
+    const QByteArray target = w.upstream.url("/echo");
+
+    const Parked once = park(port, key, "fresh", target, "GET", {});
+    RETURN_IF_FAILED();
+    QCOMPARE(w.upstream.count(), 0);
+    const QJsonObject view = w.admin.get("/admin/approvals/" + once.txn).json();
+    QCOMPARE(view.value(u"notice"_s).toString(),
+             u"First use of host 127.0.0.1 with credential fresh."_s);
+    const QJsonArray hosts = view.value(u"new_hosts"_s).toArray();
+    QCOMPARE(hosts.size(), 1);
+    QCOMPARE(hosts.first()[u"credential"_s].toString(), u"fresh"_s);
+    QCOMPARE(hosts.first()[u"host"_s].toString(), u"127.0.0.1"_s);
+
+    // Approved once: sent, and the host is still new.
+    EXPECT_STATUS(w.admin.post("/admin/approvals/" + once.txn + "/approve"), 200);
+    QCOMPARE(pollUntilFinal(port, key, once.txn).value(u"status"_s).toString(), u"forwarded"_s);
+    QCOMPARE(w.upstream.count(), 1);
+    QVERIFY(w.admin.get("/admin/credentials/fresh").json()[u"allowed_hosts"_s].toArray().isEmpty());
+
+    // Approved with allow_host: sent, the host joins allowed_hosts, the change is audited.
+    const Parked again = park(port, key, "fresh", target, "GET", {});
+    RETURN_IF_FAILED();
+    EXPECT_ERROR(w.admin.post("/admin/approvals/" + again.txn + "/approve",
+                              { { u"allow_hosts"_s, true } }),
+                 400, u"invalid_request"_s);
+    EXPECT_ERROR(w.admin.post("/admin/approvals/" + again.txn + "/approve",
+                              { { u"allow_host"_s, u"yes"_s } }),
+                 400, u"invalid_request"_s);
+    QCOMPARE(poll(port, key, again.txn).value(u"status"_s).toString(), u"pending"_s);
+    EXPECT_STATUS(w.admin.post("/admin/approvals/" + again.txn + "/approve",
+                               { { u"allow_host"_s, true } }),
+                  200);
+    QCOMPARE(pollUntilFinal(port, key, again.txn).value(u"status"_s).toString(), u"forwarded"_s);
+    QCOMPARE(w.upstream.count(), 2);
+    const QJsonArray allowed =
+            w.admin.get("/admin/credentials/fresh").json()[u"allowed_hosts"_s].toArray();
+    QCOMPARE(allowed, QJsonArray{ u"127.0.0.1"_s });
+    const QList<QJsonObject> changes =
+            auditItems(w.admin, "kind=admin&action=credential.allow_host");
+    QCOMPARE(changes.size(), 1);
+    QCOMPARE(changes.first().value(u"target"_s).toString(), u"fresh"_s);
+    QCOMPARE(changes.first().value(u"actor"_s).toString(), w.owner.email);
+    QCOMPARE(changes.first()[u"detail"_s][u"host"_s].toString(), u"127.0.0.1"_s);
+
+    // Now the policy decides alone.
+    EXPECT_FWD(forward(port, { key, "fresh", target, "GET" }), 200, QString());
+    QCOMPARE(w.upstream.count(), 3);
+
+    // allow_host on a request that goes to no new host: refused, still pending.
+    const Parked known = park(port, key, "api", target);
+    RETURN_IF_FAILED();
+    QVERIFY(w.admin.get("/admin/approvals/" + known.txn)
+                    .json()[u"new_hosts"_s]
+                    .toArray()
+                    .isEmpty());
+    EXPECT_ERROR(w.admin.post("/admin/approvals/" + known.txn + "/approve",
+                              { { u"allow_host"_s, true } }),
+                 400, u"invalid_request"_s);
+    QCOMPARE(poll(port, key, known.txn).value(u"status"_s).toString(), u"pending"_s);
+
+    // Cloud metadata is never a new host to approve: refused at once.
+    EXPECT_FWD(forward(port, { key, "fresh", "http://169.254.169.254/latest/meta-data/", "GET" }),
+               403, u"target_not_allowed"_s);
+    QCOMPARE(w.upstream.count(), 3);
 }
 
 QTEST_GUILESS_MAIN(TestApprovals)

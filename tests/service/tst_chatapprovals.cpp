@@ -104,7 +104,8 @@ private:
     }
 
     // A credential needing approval for POST, with `policy` merged in, and an agent using it.
-    bool prepare(Fixture &f, const QString &credential, QJsonObject policy)
+    bool prepare(Fixture &f, const QString &credential, QJsonObject policy,
+                 const QStringList &allowedHosts = { u"127.0.0.1"_s })
     {
         if (f.prepared.contains(credential))
             return true;
@@ -113,7 +114,7 @@ private:
                                           { { u"name"_s, credential },
                                             { u"description"_s, u"chat approvals"_s },
                                             { u"value"_s, u"sk-upstream-LEAK-CANARY"_s },
-                                            { u"allowed_hosts"_s, strings({ u"127.0.0.1"_s }) } });
+                                            { u"allowed_hosts"_s, strings(allowedHosts) } });
         if (!verifyStatus(r, 201, "POST /admin/credentials", __FILE__, __LINE__))
             return false;
         policy.insert(u"auto_approve_methods"_s, strings({ u"GET"_s }));
@@ -265,6 +266,7 @@ private slots:
     void expiry();
     void webhook();
     void chatUnreachable();
+    void newHostNotice();
     void noTokenLeaks();
 };
 
@@ -504,6 +506,37 @@ void TestChatApprovals::matrixUnauthorized()
 }
 
 // TAP_APPROVAL_TIMEOUT_S=2: the message (in TAP_TELEGRAM_CHAT_ID's chat) shows the expiry.
+// #15 item 4: a request to a host outside the credential's allowed_hosts says so in chat.
+void TestChatApprovals::newHostNotice()
+{
+    FIXTURE(f, u"MAIN"_s);
+    const QString room = matrixRoom();
+    const QStringList elsewhere{ u"api.example.com"_s };
+    QVERIFY(prepare(*f, u"tg-new"_s,
+                    { { u"telegram_chat_id"_s, u"-100777"_s },
+                      { u"allowed_approvers"_s, strings({ kApprover }) } },
+                    elsewhere));
+    QVERIFY(prepare(
+            *f, u"mx-new"_s,
+            { { u"matrix_room_id"_s, room }, { u"allowed_approvers"_s, strings({ kAlice }) } },
+            elsewhere));
+    const QString tg = park(*f, u"tg-new"_s);
+    QVERIFY(!tg.isEmpty());
+    const QString text = waitMessage(tg).value(u"text"_s).toString();
+    QVERIFY2(text.contains(u"First use of host 127.0.0.1 with credential tg-new."_s),
+             qPrintable(text));
+    const QString mx = park(*f, u"mx-new"_s);
+    QVERIFY(!mx.isEmpty());
+    const QJsonObject content = waitPosted(room, mx).value(u"content"_s).toObject();
+    for (const QString &field : { u"body"_s, u"formatted_body"_s })
+        QVERIFY2(content.value(field).toString().contains(
+                         u"First use of host 127.0.0.1 with credential mx-new."_s),
+                 qPrintable(content.value(field).toString()));
+    // Denied, so that nothing waits behind this test.
+    QCOMPARE(click(waitMessage(tg), kApprover, u"d:"_s + tg).value(u"text"_s).toString(),
+             u"Denied."_s);
+}
+
 void TestChatApprovals::expiry()
 {
     FIXTURE(f, u"EXPIRY"_s);

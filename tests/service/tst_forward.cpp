@@ -101,12 +101,13 @@ void TestForward::rejections_data()
             << u"credential_not_allowed"_s << QStringList{ u"rej-ungranted"_s };
     QTest::newRow("unknown credential") << k << "no-such-credential"_ba << echo << get << none
                                         << none << 403 << u"credential_not_allowed"_s << nothing;
-    QTest::newRow("host not in allowed_hosts") << k << "rej-narrow"_ba << echo << get << none
-                                               << none << 403 << u"target_not_allowed"_s << nothing;
+    // A host outside allowed_hosts is not sent to: it waits for a human (#15 item 4).
+    QTest::newRow("host not in allowed_hosts")
+            << k << "rej-narrow"_ba << echo << get << none << none << 202 << QString() << nothing;
     QTest::newRow("another host") << k << cred << "http://example.org/echo"_ba << get << none
-                                  << none << 403 << u"target_not_allowed"_s << nothing;
+                                  << none << 202 << QString() << nothing;
     QTest::newRow("look-alike host") << k << cred << "http://127.0.0.1.example.org/echo"_ba << get
-                                     << none << none << 403 << u"target_not_allowed"_s << nothing;
+                                     << none << none << 202 << QString() << nothing;
     // Refused by the HTTP layer before the pipeline runs: the request id is there too.
     QTest::newRow("headers too large")
             << k << cred << echo << get << "X-Filler: " + QByteArray(40000, 'f') << none << 431
@@ -281,7 +282,7 @@ void TestForward::adminChangesApplyAtOnce()
     EXPECT_STATUS(admin.patch("/admin/credentials/chg-cred",
                               { { u"allowed_hosts"_s, strings({ u"api.example.com"_s }) } }),
                   200);
-    EXPECT_FWD(forward(port, call), 403, u"target_not_allowed"_s);
+    EXPECT_FWD(forward(port, call), 202, QString()); // a new host: a human decides
     EXPECT_STATUS(admin.patch("/admin/credentials/chg-cred",
                               { { u"allowed_hosts"_s, strings({ u"127.0.0.1"_s }) } }),
                   200);
@@ -409,12 +410,14 @@ void TestForward::sidecar()
     QCOMPARE(findLeak(received(abs), f->secrets), QString());
     QCOMPARE(abs.json().value(u"oauth"_s).toObject().value(u"X-OAuth-Credential"_s).toString(),
              u"side-abs"_s);
-    // A real target outside allowed_hosts (or a metadata address) is refused before the sidecar.
+    // A real target outside allowed_hosts waits for a human, a metadata address is refused;
+    // neither reaches the sidecar.
     before = m_upstream.count();
-    for (const QByteArray &elsewhere :
-         { "https://evil.example/collect"_ba, "http://169.254.169.254/latest/meta-data/"_ba })
-        EXPECT_FWD(forward(port, { key, "side-abs", elsewhere, "POST" }), 403,
-                   u"target_not_allowed"_s);
+    EXPECT_FWD(forward(port, { key, "side-abs", "https://evil.example/collect", "POST" }), 202,
+               QString());
+    EXPECT_FWD(
+            forward(port, { key, "side-abs", "http://169.254.169.254/latest/meta-data/", "POST" }),
+            403, u"target_not_allowed"_s);
     QCOMPARE(m_upstream.count(), before);
 
     before = m_upstream.count();

@@ -177,6 +177,36 @@ void TestForwardPolicy::placeholders()
                   R"(["<CREDENTIAL:ph-body>"])" });
     EXPECT_FWD(r, 400, u"placeholder_not_allowed"_s);
     QCOMPARE(m_upstream.count(), before);
+
+    // Without X-TAP-Method: the seed's chat-completions example (a body) is sent as POST, a
+    // request without a body as GET.
+    before = m_upstream.count();
+    r = forward(port,
+                { key,
+                  {},
+                  up("/echo"),
+                  {},
+                  { { "Authorization", "Bearer <CREDENTIAL:ph-auth>" },
+                    { "Content-Type", "application/json" } },
+                  R"({"model": "gpt-4", "messages": [{"role": "user", "content": "hi"}]})" });
+    EXPECT_FWD(r, 200, QString());
+    const QByteArray postId = r.header("X-TAP-Request-Id");
+    seen = upstreamSince(before, 1);
+    RETURN_IF_FAILED();
+    QCOMPARE(seen.first().toObject().value(u"method"_s).toString(), u"POST"_s);
+    QCOMPARE(seen.first().toObject().value(u"body"_s).toString(),
+             uR"({"model": "gpt-4", "messages": [{"role": "user", "content": "hi"}]})"_s);
+    before = m_upstream.count();
+    r = forward(
+            port,
+            { key, {}, up("/echo"), {}, { { "Authorization", "Bearer <CREDENTIAL:ph-auth>" } } });
+    EXPECT_FWD(r, 200, QString());
+    seen = upstreamSince(before, 1);
+    RETURN_IF_FAILED();
+    QCOMPARE(seen.first().toObject().value(u"method"_s).toString(), u"GET"_s);
+    const QList<QJsonObject> trail = withRequestId(auditItems(admin), postId);
+    QCOMPARE(trail.size(), 1);
+    QCOMPARE(trail.first().value(u"method"_s).toString(), u"POST"_s); // what was sent
 }
 
 // ---------------------------------------------------------------------------------------------
