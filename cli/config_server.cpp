@@ -132,7 +132,8 @@ std::optional<QJsonArray> listOf(Context &ctx, const QString &path, const QStrin
 
 bool fetchCredentials(Context &ctx, State &out)
 {
-    const auto creds = listOf(ctx, u"/admin/credentials"_s, u"credentials"_s);
+    // Team rows only: the config file has no scopes yet (issue #15), and scoped rows share names.
+    const auto creds = listOf(ctx, u"/admin/credentials?scope_kind=team"_s, u"credentials"_s);
     if (!creds)
         return false;
     for (const QJsonValue &v : *creds) {
