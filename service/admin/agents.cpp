@@ -178,10 +178,11 @@ Result<api::Deleted> AgentService::removeWithScope(const Actor &actor,
         if (r.teamId == actor.teamId)
             names << r.name;
     }
-    if (!removed)
-        return removed.error();
-    if (!removed.value())
-        return notFound;
+    if (!removed || !removed.value()) {
+        if (!rows->isEmpty())
+            ++m_ctx.configGeneration; // the rows are gone: no cached lookup may still use them
+        return removed ? notFound : removed.error();
+    }
     answer.deletedCredentials = names;
     m_ctx.recordChange(actor, action, target,
                        { { api::key::kDeletedCredentials, QJsonArray::fromStringList(names) } });
