@@ -205,9 +205,11 @@ void TestCredentialScopeStore::policyFollowsTheName()
     QVERIFY(team && team.value() && own && own.value());
     tap::store::PolicyRow p;
     p.autoApproveMethods = { u"GET"_s };
-    QVERIFY(credentials.putPolicy(u"t1"_s, team.value()->id, p));
+    QVERIFY(credentials.putPolicy(u"t1"_s, own.value()->id, p));
     p.autoApproveMethods = { u"POST"_s };
-    QVERIFY(credentials.putPolicy(u"t1"_s, own.value()->id, p)); // replaces, does not add
+    // Through another row of the name: replaces, does not add; now held by the team row.
+    QVERIFY(credentials.putPolicy(u"t1"_s, team.value()->id, p));
+    QCOMPARE(count(*db, "policies", "credential_id = ?", { team.value()->id }), qint64(1));
     QCOMPARE(count(*db, "policies"), qint64(1));
     QVERIFY(credentials.remove(u"t1"_s, team.value()->id));
     auto moved = credentials.policy(u"t1"_s, own.value()->id);
