@@ -105,7 +105,7 @@ struct CredentialDeleted
 {
     QString name;
     CredentialUsage removedFrom;
-    CredentialScope scope;
+    CredentialScope scope = {};
     QJsonObject encode() const;
     static CredentialDeleted decode(const QJsonObject &object);
 };
@@ -116,7 +116,7 @@ struct CredentialValueSet
 {
     QString name;
     QString updatedAt;
-    CredentialScope scope;
+    CredentialScope scope = {};
     QJsonObject encode() const;
 };
 
