@@ -120,9 +120,10 @@ Resource linkOf(const QJsonObject &o)
 }
 
 // GET `path` → body[`key`] as objects; nullopt after printing the failure.
-std::optional<QJsonArray> listOf(Context &ctx, const QString &path, const QString &key)
+std::optional<QJsonArray> listOf(Context &ctx, const QString &path, const QString &key,
+                                 const QUrlQuery &query = {})
 {
-    const Context::Reply r = ctx.get(path);
+    const Context::Reply r = ctx.get(path, query);
     if (!r.ok()) {
         ctx.fail(r);
         return std::nullopt;
@@ -132,7 +133,9 @@ std::optional<QJsonArray> listOf(Context &ctx, const QString &path, const QStrin
 
 bool fetchCredentials(Context &ctx, State &out)
 {
-    const auto creds = listOf(ctx, u"/admin/credentials"_s, u"credentials"_s);
+    // Team rows only: the config file has no scopes yet (README "Credential scopes"), and scoped rows share names.
+    const auto creds =
+            listOf(ctx, u"/admin/credentials"_s, u"credentials"_s, QUrlQuery(u"scope_kind=team"_s));
     if (!creds)
         return false;
     for (const QJsonValue &v : *creds) {

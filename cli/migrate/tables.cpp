@@ -60,6 +60,7 @@ const QStringList &tableOrder()
         u"agent_credentials"_s,
         u"agent_roles"_s,
         u"agent_team_links"_s,
+        u"link_credentials"_s,
         u"policies"_s,
         u"notification_channels"_s,
         u"approvals"_s,

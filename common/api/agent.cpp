@@ -296,11 +296,12 @@ QJsonObject Link::encode(bool withWarning) const
                    { key::kAgentId, agentId },
                    { key::kRole, nullIfEmpty(role) },
                    { key::kCreatedBy, nullIfEmpty(createdBy) },
-                   { key::kCreatedAt, createdAt } };
-    if (withWarning && role.isEmpty())
+                   { key::kCreatedAt, createdAt },
+                   { key::kCredentials, QJsonArray::fromStringList(credentials) } };
+    if (withWarning && role.isEmpty() && credentials.isEmpty())
         o.insert(key::kWarning,
                  QStringLiteral("The link has no role, so the agent can use no credentials of "
-                                "this team until it gets one."));
+                                "this team until it gets one or is assigned some directly."));
     return o;
 }
 
@@ -308,7 +309,8 @@ Link Link::decode(const QJsonObject &o)
 {
     return { o.value(key::kTeamId).toString(),    o.value(key::kAgentHomeTeamId).toString(),
              o.value(key::kAgentId).toString(),   o.value(key::kRole).toString(),
-             o.value(key::kCreatedBy).toString(), o.value(key::kCreatedAt).toString() };
+             o.value(key::kCreatedBy).toString(), o.value(key::kCreatedAt).toString(),
+             strings(o.value(key::kCredentials)) };
 }
 
 QJsonObject LinkList::encode() const
@@ -324,7 +326,9 @@ LinkList LinkList::decode(const QJsonObject &o)
 Result<LinkInput> LinkInput::decode(const QJsonObject &body)
 {
     const JsonFields f(body);
-    if (auto r = f.onlyKnown({ key::kAgentHomeTeamId, key::kAgentId, key::kRole }); !r)
+    if (auto r = f.onlyKnown(
+                { key::kAgentHomeTeamId, key::kAgentId, key::kRole, key::kCredentials });
+        !r)
         return r.error();
     auto home = tagged(f.string(key::kAgentHomeTeamId, true), key::kAgentHomeTeamId);
     auto agentId = tagged(f.string(key::kAgentId, true), key::kAgentId);
@@ -335,7 +339,29 @@ Result<LinkInput> LinkInput::decode(const QJsonObject &body)
         return agentId.error();
     if (!role)
         return role.error();
-    return LinkInput{ *home, *agentId, *role };
+    LinkInput in{ *home, *agentId, *role };
+    if (body.contains(key::kCredentials)) {
+        auto names = tagged(f.stringList(key::kCredentials, kMaxListEntries, kMaxNameLength),
+                            key::kCredentials);
+        if (!names)
+            return names.error();
+        in.credentials = names.value();
+    }
+    return in;
+}
+
+Result<LinkCredentialsInput> LinkCredentialsInput::decode(const QJsonObject &body)
+{
+    const JsonFields f(body);
+    if (auto r = f.onlyKnown({ key::kCredentials }); !r)
+        return r.error();
+    if (!body.contains(key::kCredentials))
+        return invalidField(key::kCredentials, QStringLiteral("credentials is required."));
+    auto names = tagged(f.stringList(key::kCredentials, kMaxListEntries, kMaxNameLength),
+                        key::kCredentials);
+    if (!names)
+        return names.error();
+    return LinkCredentialsInput{ names.value() };
 }
 
 QJsonObject LinkInput::encode() const
@@ -343,6 +369,8 @@ QJsonObject LinkInput::encode() const
     QJsonObject o{ { key::kAgentHomeTeamId, agentHomeTeamId }, { key::kAgentId, agentId } };
     if (!role.isEmpty())
         o.insert(key::kRole, role);
+    if (credentials)
+        o.insert(key::kCredentials, QJsonArray::fromStringList(*credentials));
     return o;
 }
 

@@ -115,6 +115,8 @@ struct Link
     QString role; // empty: none (null)
     QString createdBy; // email; empty: unknown (null)
     QString createdAt;
+    // Team credentials assigned to the linked agent directly in this team (README "Credential scopes").
+    QStringList credentials = {};
 
     // `withWarning`: the create answer says what a link without a role means.
     QJsonObject encode(bool withWarning = false) const;
@@ -142,9 +144,18 @@ struct LinkInput
     QString agentHomeTeamId;
     QString agentId;
     QString role;
+    std::optional<QStringList> credentials = std::nullopt; // direct assignments (names)
 
     static core::Result<LinkInput> decode(const QJsonObject &body);
     QJsonObject encode() const;
+};
+
+// PUT /admin/agent-links/{home team}/{agent}/credentials: {"credentials": [name, ...]}, the
+// team credentials the linked agent gets directly in this team (replacing the previous ones).
+struct LinkCredentialsInput
+{
+    QStringList credentials;
+    static core::Result<LinkCredentialsInput> decode(const QJsonObject &body);
 };
 
 } // namespace tap::api

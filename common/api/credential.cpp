@@ -23,9 +23,10 @@ constexpr int kMaxPlaceholderLength = 64;
 const QStringList &credentialFields()
 {
     static const QStringList fields{
-        key::kName,    key::kDescription,    key::kConnector,
-        key::kApiBase, key::kRelativeTarget, key::kAuthHeaderFormat,
-        key::kValue,   key::kAllowedHosts,   key::kBodyPlaceholderFields
+        key::kName,      key::kDescription,    key::kConnector,
+        key::kApiBase,   key::kRelativeTarget, key::kAuthHeaderFormat,
+        key::kValue,     key::kAllowedHosts,   key::kBodyPlaceholderFields,
+        key::kScopeKind, key::kScopeId
     };
     return fields;
 }
@@ -163,7 +164,128 @@ Result<void> decodeSettings(const JsonFields &f, const QJsonObject &body,
     return {};
 }
 
+// scope_kind / scope_id of a body: absent means team.
+Result<CredentialScope> decodeScope(const JsonFields &f, const QJsonObject &body)
+{
+    auto kind = tagged(f.string(key::kScopeKind, false, QStringLiteral("team")), key::kScopeKind);
+    if (!kind)
+        return kind.error();
+    QString id;
+    if (body.contains(key::kScopeId) && !body.value(key::kScopeId).isNull()) {
+        auto text = tagged(f.string(key::kScopeId, false), key::kScopeId);
+        if (!text)
+            return text.error();
+        id = *text;
+    }
+    return CredentialScope::make(*kind, id);
+}
+
+void insertScope(QJsonObject &o, const CredentialScope &scope)
+{
+    o.insert(key::kScopeKind, scopeKindName(scope.kind));
+    o.insert(key::kScopeId, scope.id.isEmpty() ? QJsonValue() : QJsonValue(scope.id));
+}
+
+CredentialScope readScope(const QJsonObject &o)
+{
+    return { parseScopeKind(o.value(key::kScopeKind).toString()).value_or(ScopeKind::Team),
+             o.value(key::kScopeId).toString() };
+}
+
 } // namespace
+
+Result<CredentialScope> CredentialScope::make(const QString &kind, const QString &id)
+{
+    const auto parsed = parseScopeKind(kind);
+    if (!parsed)
+        return invalidField(key::kScopeKind,
+                            QStringLiteral("scope_kind must be \"team\", \"role\" or \"agent\"."));
+    if (*parsed == ScopeKind::Team) {
+        if (!id.isEmpty())
+            return invalidField(key::kScopeId,
+                                QStringLiteral("scope_id must be empty for scope_kind \"team\"."));
+        return CredentialScope{};
+    }
+    if (id.isEmpty())
+        return invalidField(
+                key::kScopeId,
+                QStringLiteral("scope_id is required for scope_kind \"%1\".").arg(kind));
+    // An agent linked in from another team is "<home team id>/<agent id>".
+    const QStringList parts = id.split(u'/');
+    const bool shaped = *parsed == ScopeKind::Role ? parts.size() == 1 : parts.size() <= 2;
+    bool valid = shaped;
+    for (const QString &part : parts)
+        valid = valid && checkObjectName(key::kScopeId, part).ok();
+    if (!valid)
+        return invalidField(key::kScopeId,
+                            *parsed == ScopeKind::Role
+                                    ? QStringLiteral("scope_id must be a role name.")
+                                    : QStringLiteral("scope_id must be an agent id, or "
+                                                     "\"<team id>/<agent id>\" for an agent "
+                                                     "linked into this team."));
+    return CredentialScope{ *parsed, id };
+}
+
+Result<CredentialScope> CredentialScope::fromQuery(const QUrlQuery &query)
+{
+    for (const auto &[name, value] : query.queryItems(QUrl::FullyDecoded)) {
+        if (name != key::kScopeKind && name != key::kScopeId)
+            return invalidField(name,
+                                QStringLiteral("Unknown query parameter \"%1\"; accepted: "
+                                               "scope_kind, scope_id.")
+                                        .arg(quoted(name)));
+    }
+    const QString kind = query.queryItemValue(key::kScopeKind, QUrl::FullyDecoded);
+    return make(kind.isEmpty() ? QStringLiteral("team") : kind,
+                query.queryItemValue(key::kScopeId, QUrl::FullyDecoded));
+}
+
+QUrlQuery CredentialScope::toQuery() const
+{
+    QUrlQuery q;
+    if (kind != ScopeKind::Team) {
+        q.addQueryItem(key::kScopeKind, scopeKindName(kind));
+        q.addQueryItem(key::kScopeId, QString::fromUtf8(QUrl::toPercentEncoding(id)));
+    }
+    return q;
+}
+
+QString CredentialScope::label() const
+{
+    return kind == ScopeKind::Team ? scopeKindName(kind) : scopeKindName(kind) + u' ' + id;
+}
+
+Result<CredentialFilter> CredentialFilter::fromQuery(const QUrlQuery &query)
+{
+    CredentialFilter f;
+    for (const auto &[name, value] : query.queryItems(QUrl::FullyDecoded)) {
+        if (name == key::kScopeKind) {
+            f.kind = parseScopeKind(value);
+            if (!f.kind)
+                return invalidField(key::kScopeKind,
+                                    QStringLiteral("scope_kind must be \"team\", "
+                                                   "\"role\" or \"agent\"."));
+        } else if (name == key::kScopeId) {
+            f.id = value;
+        } else {
+            return invalidField(name,
+                                QStringLiteral("Unknown filter \"%1\"; accepted: "
+                                               "scope_kind, scope_id.")
+                                        .arg(quoted(name)));
+        }
+    }
+    return f;
+}
+
+QUrlQuery CredentialFilter::toQuery() const
+{
+    QUrlQuery q;
+    if (kind)
+        q.addQueryItem(key::kScopeKind, scopeKindName(*kind));
+    if (id)
+        q.addQueryItem(key::kScopeId, QString::fromUtf8(QUrl::toPercentEncoding(*id)));
+    return q;
+}
 
 Result<void> checkCredentialValue(const QString &value)
 {
@@ -184,23 +306,27 @@ Result<void> checkAuthHeaderFormat(const QString &format)
 
 QJsonObject Credential::encode() const
 {
-    return { { key::kName, name },
-             { key::kDescription, description },
-             { key::kConnector, connectorName(connector) },
-             { key::kApiBase, apiBase.isEmpty() ? QJsonValue() : QJsonValue(apiBase) },
-             { key::kRelativeTarget, relativeTarget },
-             { key::kAuthHeaderFormat, authHeaderFormat },
-             { key::kAllowedHosts, QJsonArray::fromStringList(allowedHosts) },
-             { key::kBodyPlaceholderFields, QJsonArray::fromStringList(bodyPlaceholderFields) },
-             { key::kHasValue, hasValue },
-             { key::kCreatedAt, createdAt },
-             { key::kUpdatedAt, updatedAt } };
+    QJsonObject o{ { key::kName, name },
+                   { key::kDescription, description },
+                   { key::kConnector, connectorName(connector) },
+                   { key::kApiBase, apiBase.isEmpty() ? QJsonValue() : QJsonValue(apiBase) },
+                   { key::kRelativeTarget, relativeTarget },
+                   { key::kAuthHeaderFormat, authHeaderFormat },
+                   { key::kAllowedHosts, QJsonArray::fromStringList(allowedHosts) },
+                   { key::kBodyPlaceholderFields,
+                     QJsonArray::fromStringList(bodyPlaceholderFields) },
+                   { key::kHasValue, hasValue },
+                   { key::kCreatedAt, createdAt },
+                   { key::kUpdatedAt, updatedAt } };
+    insertScope(o, scope);
+    return o;
 }
 
 Credential Credential::decode(const QJsonObject &o)
 {
     Credential c;
     c.name = o.value(key::kName).toString();
+    c.scope = readScope(o);
     c.description = o.value(key::kDescription).toString();
     c.connector = parseConnector(o.value(key::kConnector).toString()).value_or(Connector::Direct);
     c.apiBase = o.value(key::kApiBase).toString();
@@ -275,24 +401,29 @@ CredentialDetail CredentialDetail::decode(const QJsonObject &o)
 
 QJsonObject CredentialDeleted::encode() const
 {
-    return { { key::kStatus, QStringLiteral("deleted") },
-             { key::kName, name },
-             { key::kRemovedFrom, removedFrom.encode(true) } };
+    QJsonObject o{ { key::kStatus, QStringLiteral("deleted") },
+                   { key::kName, name },
+                   { key::kRemovedFrom, removedFrom.encode(true) } };
+    insertScope(o, scope);
+    return o;
 }
 
 CredentialDeleted CredentialDeleted::decode(const QJsonObject &o)
 {
     return { o.value(key::kName).toString(),
-             CredentialUsage::decode(o.value(key::kRemovedFrom).toObject()) };
+             CredentialUsage::decode(o.value(key::kRemovedFrom).toObject()), readScope(o) };
 }
 
 QJsonObject CredentialValueSet::encode() const
 {
-    return { { key::kName, name }, { key::kHasValue, true }, { key::kUpdatedAt, updatedAt } };
+    QJsonObject o{ { key::kName, name }, { key::kHasValue, true }, { key::kUpdatedAt, updatedAt } };
+    insertScope(o, scope);
+    return o;
 }
 
 Result<CredentialInput> CredentialInput::decode(const QJsonObject &body, Mode mode,
-                                                const QString &currentName)
+                                                const QString &currentName,
+                                                const CredentialScope &currentScope)
 {
     const JsonFields f(body);
     if (auto r = f.onlyKnown(credentialFields()); !r)
@@ -300,6 +431,18 @@ Result<CredentialInput> CredentialInput::decode(const QJsonObject &body, Mode mo
     CredentialInput in;
     if (auto r = decodeIdentity(f, body, mode, currentName, in); !r)
         return r.error();
+    if (body.contains(key::kScopeKind) || body.contains(key::kScopeId)) {
+        auto scope = decodeScope(f, body);
+        if (!scope)
+            return scope.error();
+        if (mode == Mode::Update && scope.value() != currentScope)
+            return invalidField(key::kScopeKind,
+                                QStringLiteral("A credential's scope cannot change; address the "
+                                               "row with ?scope_kind=&scope_id= or create one "
+                                               "in the other scope."));
+        if (mode == Mode::Create)
+            in.scope = scope.value();
+    }
     if (auto r = decodeSettings(f, body, mode, in); !r)
         return r.error();
     return in;
@@ -310,6 +453,8 @@ QJsonObject CredentialInput::encode() const
     QJsonObject o;
     if (name)
         o.insert(key::kName, *name);
+    if (scope)
+        insertScope(o, *scope);
     if (description)
         o.insert(key::kDescription, *description);
     if (connector)
@@ -333,6 +478,8 @@ Result<void> CredentialInput::applyTo(Credential &c, Mode mode) const
 {
     if (name && mode == Mode::Create)
         c.name = *name;
+    if (scope && mode == Mode::Create)
+        c.scope = *scope;
     c.description = description.value_or(c.description);
     c.connector = connector.value_or(c.connector);
     c.apiBase = apiBase.value_or(c.apiBase);

@@ -5,16 +5,48 @@
 
 #include <QJsonObject>
 #include <QStringList>
+#include <QUrlQuery>
 
 #include <optional>
 
 namespace tap::api {
+
+// Which row of a name (README "Credential scopes"): the team's, a role's or an
+// agent's. In bodies and answers the keys scope_kind / scope_id (null for team); to address a
+// non-team row, the same two query parameters.
+struct CredentialScope
+{
+    ScopeKind kind = ScopeKind::Team;
+    // A role name, an agent id, or "<home team id>/<agent id>" for an agent linked into the
+    // team; empty for team.
+    QString id;
+
+    // The shape only (existence is the service's check): team has no id, role a name, agent an
+    // id or "<team id>/<agent id>". Errors name `scope_id` or `scope_kind`.
+    static core::Result<CredentialScope> make(const QString &kind, const QString &id);
+    // ?scope_kind=&scope_id= (both absent: the team row); any other parameter is refused.
+    static core::Result<CredentialScope> fromQuery(const QUrlQuery &query);
+    QUrlQuery toQuery() const; // empty for team
+    QString label() const; // "team", "role cfo", "agent bot"
+    bool operator==(const CredentialScope &) const = default;
+};
+
+// GET /admin/credentials?scope_kind=&scope_id=: either, both or none.
+struct CredentialFilter
+{
+    std::optional<ScopeKind> kind;
+    std::optional<QString> id;
+
+    static core::Result<CredentialFilter> fromQuery(const QUrlQuery &query);
+    QUrlQuery toQuery() const;
+};
 
 // A credential as the admin API shows it (GET /admin/credentials[/{name}]). Never its value:
 // only whether one is set. Timestamps are RFC 3339 text as on the wire.
 struct Credential
 {
     QString name;
+    CredentialScope scope;
     QString description;
     Connector connector = Connector::Direct;
     QString apiBase; // empty: none (null on the wire)
@@ -67,20 +99,24 @@ struct CredentialDetail
     static CredentialDetail decode(const QJsonObject &object);
 };
 
-// DELETE /admin/credentials/{name}: {"status": "deleted", "name", "removed_from"}.
+// DELETE /admin/credentials/{name}: {"status": "deleted", "name", "scope_kind", "scope_id",
+// "removed_from"}.
 struct CredentialDeleted
 {
     QString name;
     CredentialUsage removedFrom;
+    CredentialScope scope = {};
     QJsonObject encode() const;
     static CredentialDeleted decode(const QJsonObject &object);
 };
 
-// PUT /admin/credentials/{name}/value answers {"name", "has_value": true, "updated_at"}.
+// PUT /admin/credentials/{name}/value answers {"name", "scope_kind", "scope_id",
+// "has_value": true, "updated_at"}.
 struct CredentialValueSet
 {
     QString name;
     QString updatedAt;
+    CredentialScope scope = {};
     QJsonObject encode() const;
 };
 
@@ -91,6 +127,7 @@ struct CredentialInput
     enum class Mode { Create, Update };
 
     std::optional<QString> name;
+    std::optional<CredentialScope> scope; // Create only (default: team)
     std::optional<QString> description;
     std::optional<Connector> connector;
     std::optional<QString> apiBase; // "" clears it
@@ -102,9 +139,11 @@ struct CredentialInput
 
     // Unknown keys, wrong types and every single-field rule are refused with InvalidRequest
     // (error.field() names the key), in the order the fields are listed above. On Update
-    // `currentName` is the credential's name: a different "name" or any "value" is refused.
+    // `currentName` and `currentScope` are the row's: a different "name" or scope, or any
+    // "value" is refused.
     static core::Result<CredentialInput> decode(const QJsonObject &body, Mode mode,
-                                                const QString &currentName = {});
+                                                const QString &currentName = {},
+                                                const CredentialScope &currentScope = {});
     // Only the fields that are set.
     QJsonObject encode() const;
     // Applies the set fields to `credential` and checks the result (Credential::validate()).

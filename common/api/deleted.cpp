@@ -2,6 +2,8 @@
 
 #include "api/keys.h"
 
+#include <QJsonArray>
+
 namespace tap::api {
 
 QJsonObject Deleted::encode() const
@@ -11,6 +13,8 @@ QJsonObject Deleted::encode() const
         o.insert(key, value);
     if (!message.isEmpty())
         o.insert(key::kMessage, message);
+    if (deletedCredentials)
+        o.insert(key::kDeletedCredentials, QJsonArray::fromStringList(*deletedCredentials));
     return o;
 }
 

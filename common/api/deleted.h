@@ -3,6 +3,9 @@
 #include <QJsonObject>
 #include <QLatin1String>
 #include <QString>
+#include <QStringList>
+
+#include <optional>
 
 namespace tap::api {
 
@@ -14,6 +17,9 @@ struct Deleted
     QString value;
     QString message;
     QString status = QStringLiteral("deleted");
+    // Deleting an agent, role or agent link: its scoped credential rows, deleted with it
+    // ("deleted_credentials": [name, ...]).
+    std::optional<QStringList> deletedCredentials = std::nullopt;
 
     QJsonObject encode() const;
 };

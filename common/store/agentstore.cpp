@@ -350,6 +350,57 @@ Result<bool> AgentStore::removeRole(const QString &teamId, const QString &name)
 
 Result<void> AgentStore::createLink(const LinkRow &l)
 {
+    return m_db.transaction([&]() -> Result<void> {
+        if (auto r = insertLink(l); !r)
+            return r;
+        return writeLinkCredentials(l.teamId, l.agentHomeTeamId, l.agentId, l.credentials);
+    });
+}
+
+Result<void> AgentStore::writeLinkCredentials(const QString &teamId, const QString &homeTeamId,
+                                              const QString &agentId, const QStringList &names)
+{
+    auto clear = m_db.exec(QStringLiteral("DELETE FROM link_credentials WHERE team_id = ? AND "
+                                          "agent_home_team_id = ? AND agent_id = ?"),
+                           { teamId, homeTeamId, agentId });
+    if (!clear)
+        return clear.error();
+    for (const QString &name : names) {
+        auto id = credentialId(teamId, name);
+        if (!id)
+            return id.error();
+        auto r = m_db.exec(QStringLiteral("INSERT INTO link_credentials (team_id, "
+                                          "agent_home_team_id, agent_id, credential_id) VALUES "
+                                          "(?, ?, ?, ?) ON CONFLICT DO NOTHING"),
+                           { teamId, homeTeamId, agentId, id.value() });
+        if (!r)
+            return r.error();
+    }
+    return {};
+}
+
+Result<bool> AgentStore::setLinkCredentials(const QString &teamId, const QString &homeTeamId,
+                                            const QString &agentId, const QStringList &names)
+{
+    bool found = false;
+    auto r = m_db.transaction([&]() -> Result<void> {
+        auto link = m_db.exec(QStringLiteral("SELECT 1 FROM agent_team_links WHERE team_id = ? "
+                                             "AND agent_home_team_id = ? AND agent_id = ?"),
+                              { teamId, homeTeamId, agentId });
+        if (!link)
+            return link.error();
+        found = link->next();
+        if (!found)
+            return {};
+        return writeLinkCredentials(teamId, homeTeamId, agentId, names);
+    });
+    if (!r)
+        return r.error();
+    return found;
+}
+
+Result<void> AgentStore::insertLink(const LinkRow &l)
+{
     auto r = m_db.exec(QStringLiteral("INSERT INTO agent_team_links (team_id, agent_home_team_id, "
                                       "agent_id, role_name, created_by, "
                                       "created_at) VALUES (?, ?, ?, ?, ?, ?)"),
@@ -376,6 +427,17 @@ Result<QList<LinkRow>> AgentStore::links(const QString &teamId)
     while (q->next())
         out.append({ teamId, q->value(0).toString(), q->value(1).toString(), q->value(2).toString(),
                      q->value(3).toString(), q->value(4).toLongLong() });
+    for (LinkRow &l : out) {
+        auto names = strings(QStringLiteral("SELECT c.name FROM link_credentials lc JOIN "
+                                            "credentials c ON c.team_id = lc.team_id AND c.id = "
+                                            "lc.credential_id WHERE lc.team_id = ? AND "
+                                            "lc.agent_home_team_id = ? AND lc.agent_id = ? "
+                                            "ORDER BY c.name"),
+                             { teamId, l.agentHomeTeamId, l.agentId });
+        if (!names)
+            return names.error();
+        l.credentials = names.value();
+    }
     return out;
 }
 

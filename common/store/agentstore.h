@@ -44,12 +44,19 @@ public:
     core::Result<void> replaceRole(const QString &teamId, const RoleRow &row);
     core::Result<bool> removeRole(const QString &teamId, const QString &name);
 
+    // Also assigns row.credentials (team credentials of the linked team) directly.
     core::Result<void> createLink(const LinkRow &row);
+    // Replaces the linked agent's direct assignments in the linked team; false: no such link.
+    core::Result<bool> setLinkCredentials(const QString &teamId, const QString &homeTeamId,
+                                          const QString &agentId, const QStringList &names);
     core::Result<QList<LinkRow>> links(const QString &teamId);
     core::Result<bool> removeLink(const QString &teamId, const QString &homeTeamId,
                                   const QString &agentId);
 
 private:
+    core::Result<void> insertLink(const LinkRow &row);
+    core::Result<void> writeLinkCredentials(const QString &teamId, const QString &homeTeamId,
+                                            const QString &agentId, const QStringList &names);
     core::Result<QString> credentialId(const QString &teamId, const QString &name);
     core::Result<void> replaceCredentialGrants(const QString &table, const QString &ownerColumn,
                                                const QString &teamId, const QString &owner,

@@ -79,6 +79,14 @@ QVariant nullIfEmpty(const QByteArray &b)
     return b.isEmpty() ? QVariant(QMetaType(QMetaType::QByteArray)) : QVariant(b);
 }
 
+// The ids of every row with the same name as the row (team_id, id) bound after it: policies
+// are per name. Binds: team id, credential id.
+QString sameName()
+{
+    return QStringLiteral("(SELECT n.id FROM credentials n JOIN credentials c ON c.team_id = "
+                          "n.team_id AND c.name = n.name WHERE c.team_id = ? AND c.id = ?)");
+}
+
 } // namespace
 
 Result<void> CredentialStore::create(const CredentialRow &r, const QByteArray &sealedValue)
@@ -96,17 +104,34 @@ Result<void> CredentialStore::create(const CredentialRow &r, const QByteArray &s
     if (!q)
         return q.error().code() == ErrorCode::Conflict
                 ? Error(ErrorCode::Conflict,
-                        QStringLiteral("A credential named \"%1\" already exists.").arg(r.name))
+                        r.scopeKind == u"team"
+                                ? QStringLiteral("A credential named \"%1\" already exists.")
+                                          .arg(r.name)
+                                : QStringLiteral("A credential named \"%1\" already exists for "
+                                                 "%2 \"%3\".")
+                                          .arg(r.name, r.scopeKind, r.scopeId))
                 : q.error();
     return {};
 }
 
-Result<QList<CredentialRow>> CredentialStore::list(const QString &teamId)
+Result<QList<CredentialRow>> CredentialStore::list(const QString &teamId,
+                                                   const std::optional<QString> &scopeKind,
+                                                   const std::optional<QString> &scopeId)
 {
+    QString where;
+    QVariantList binds{ teamId };
+    if (scopeKind) {
+        where += QStringLiteral(" AND scope_kind = ?");
+        binds << *scopeKind;
+    }
+    if (scopeId) {
+        where += QStringLiteral(" AND scope_id = ?");
+        binds << *scopeId;
+    }
     auto q = m_db.exec(QStringLiteral("SELECT ") + credentialColumns(QString())
-                               + QStringLiteral(" FROM credentials WHERE team_id = ? ORDER BY "
-                                                "name, scope_kind, scope_id"),
-                       { teamId });
+                               + QStringLiteral(" FROM credentials WHERE team_id = ?") + where
+                               + QStringLiteral(" ORDER BY name, scope_kind, scope_id"),
+                       binds);
     if (!q)
         return q.error();
     QList<CredentialRow> out;
@@ -169,13 +194,81 @@ Result<QByteArray> CredentialStore::sealedValue(const QString &teamId, const QSt
     return q->value(0).toByteArray();
 }
 
-Result<void> CredentialStore::remove(const QString &teamId, const QString &credentialId)
+// Deletes one row. Policies belong to the name (README "Credentials": one policy covers every
+// scope of a name in the team) but are stored with one of its rows: when that row goes and
+// another row of the name stays, the policy moves to it. Run inside a transaction.
+Result<void> CredentialStore::removeRow(const QString &teamId, const QString &credentialId)
 {
+    auto other = m_db.exec(QStringLiteral("SELECT o.id FROM credentials c JOIN credentials o ON "
+                                          "o.team_id = c.team_id AND o.name = c.name AND o.id <> "
+                                          "c.id WHERE c.team_id = ? AND c.id = ? ORDER BY "
+                                          "o.created_at, o.id"),
+                           { teamId, credentialId });
+    if (!other)
+        return other.error();
+    if (other->next()) {
+        auto moved = m_db.exec(QStringLiteral("UPDATE policies SET credential_id = ? WHERE "
+                                              "team_id = ? AND credential_id = ?"),
+                               { other->value(0).toString(), teamId, credentialId });
+        if (!moved)
+            return moved.error();
+    }
     auto q = m_db.exec(QStringLiteral("DELETE FROM credentials WHERE team_id = ? AND id = ?"),
                        { teamId, credentialId });
     if (!q)
         return q.error();
     return {};
+}
+
+Result<void> CredentialStore::remove(const QString &teamId, const QString &credentialId)
+{
+    return m_db.transaction([&] { return removeRow(teamId, credentialId); });
+}
+
+Result<QList<CredentialRow>> CredentialStore::removeScope(const QString &teamId,
+                                                          const QString &scopeKind,
+                                                          const QString &scopeId)
+{
+    QList<CredentialRow> removed;
+    auto r = m_db.transaction([&]() -> Result<void> {
+        auto rows = list(teamId, scopeKind, scopeId);
+        if (!rows)
+            return rows.error();
+        for (const CredentialRow &row : rows.value()) {
+            if (auto d = removeRow(teamId, row.id); !d)
+                return d;
+        }
+        removed = rows.value();
+        return {};
+    });
+    if (!r)
+        return r.error();
+    return removed;
+}
+
+Result<QList<CredentialRow>> CredentialStore::removeAgentScopes(const QString &homeTeamId,
+                                                                const QString &agentId)
+{
+    auto home = removeScope(homeTeamId, QStringLiteral("agent"), agentId);
+    if (!home)
+        return home.error();
+    // Its rows in the teams it is linked into (scope id "<home team>/<agent>").
+    auto linked = m_db.exec(QStringLiteral("SELECT DISTINCT team_id FROM credentials WHERE "
+                                           "scope_kind = 'agent' AND scope_id = ?"),
+                            { QString(homeTeamId + u'/' + agentId) });
+    if (!linked)
+        return linked.error();
+    QStringList teams;
+    while (linked->next())
+        teams << linked->value(0).toString();
+    QList<CredentialRow> out = home.value();
+    for (const QString &team : std::as_const(teams)) {
+        auto rows = removeScope(team, QStringLiteral("agent"), homeTeamId + u'/' + agentId);
+        if (!rows)
+            return rows.error();
+        out += rows.value();
+    }
+    return out;
 }
 
 Result<CredentialStore::Usage> CredentialStore::usage(const QString &teamId,
@@ -198,9 +291,10 @@ Result<CredentialStore::Usage> CredentialStore::usage(const QString &teamId,
         return agents.error();
     while (agents->next())
         u.agents << agents->value(0).toString();
-    auto policy = m_db.exec(
-            QStringLiteral("SELECT 1 FROM policies WHERE team_id = ? AND credential_id = ?"),
-            { teamId, credentialId });
+    auto policy = m_db.exec(QStringLiteral("SELECT 1 FROM policies WHERE team_id = ? AND "
+                                           "credential_id IN ")
+                                    + sameName(),
+                            { teamId, teamId, credentialId });
     if (!policy)
         return policy.error();
     u.hasPolicy = policy->next();
@@ -210,6 +304,19 @@ Result<CredentialStore::Usage> CredentialStore::usage(const QString &teamId,
 Result<void> CredentialStore::putPolicy(const QString &teamId, const QString &credentialId,
                                         const PolicyRow &p)
 {
+    return m_db.transaction([&] { return writePolicy(teamId, credentialId, p); });
+}
+
+// One policy per name: the name's previous one (on whichever row) is replaced.
+Result<void> CredentialStore::writePolicy(const QString &teamId, const QString &credentialId,
+                                          const PolicyRow &p)
+{
+    auto drop = m_db.exec(QStringLiteral("DELETE FROM policies WHERE team_id = ? AND "
+                                         "credential_id IN ")
+                                  + sameName(),
+                          { teamId, teamId, credentialId });
+    if (!drop)
+        return drop.error();
     auto q = m_db.exec(
             QStringLiteral("INSERT INTO policies (team_id, credential_id, auto_approve_methods, "
                            "require_approval_methods, "
@@ -243,8 +350,9 @@ Result<std::optional<PolicyRow>> CredentialStore::policy(const QString &teamId,
                                       "auto_approve_urls, allowed_approvers, "
                                       "telegram_chat_id, matrix_room_id, approval_channel, "
                                       "require_passkey, updated_at "
-                                      "FROM policies WHERE team_id = ? AND credential_id = ?"),
-                       { teamId, credentialId });
+                                      "FROM policies WHERE team_id = ? AND credential_id IN ")
+                               + sameName(),
+                       { teamId, teamId, credentialId });
     if (!q)
         return q.error();
     if (!q->next())
@@ -264,9 +372,10 @@ Result<std::optional<PolicyRow>> CredentialStore::policy(const QString &teamId,
 
 Result<bool> CredentialStore::removePolicy(const QString &teamId, const QString &credentialId)
 {
-    auto q = m_db.exec(
-            QStringLiteral("DELETE FROM policies WHERE team_id = ? AND credential_id = ?"),
-            { teamId, credentialId });
+    auto q = m_db.exec(QStringLiteral("DELETE FROM policies WHERE team_id = ? AND "
+                                      "credential_id IN ")
+                               + sameName(),
+                       { teamId, teamId, credentialId });
     if (!q)
         return q.error();
     return q->numRowsAffected() > 0;

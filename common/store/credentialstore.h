@@ -16,7 +16,10 @@ public:
     explicit CredentialStore(Database &db) : m_db(db) { }
 
     core::Result<void> create(const CredentialRow &row, const QByteArray &sealedValue);
-    core::Result<QList<CredentialRow>> list(const QString &teamId);
+    // Every scope, optionally only one scope kind and/or scope id.
+    core::Result<QList<CredentialRow>> list(const QString &teamId,
+                                            const std::optional<QString> &scopeKind = {},
+                                            const std::optional<QString> &scopeId = {});
     // Looks a credential up by name and scope (team scope by default).
     core::Result<std::optional<CredentialRow>>
     byName(const QString &teamId, const QString &name,
@@ -25,7 +28,14 @@ public:
     core::Result<void> setSealedValue(const QString &teamId, const QString &credentialId,
                                       const QByteArray &sealed, qint64 now);
     core::Result<QByteArray> sealedValue(const QString &teamId, const QString &credentialId);
+    // Deletes one row; the name's policy moves to another row of the name if one stays.
     core::Result<void> remove(const QString &teamId, const QString &credentialId);
+    // Deletes every row of one scope (a role's or an agent's), answering what was deleted.
+    core::Result<QList<CredentialRow>> removeScope(const QString &teamId, const QString &scopeKind,
+                                                   const QString &scopeId);
+    // An agent's rows: in its home team and, as "<home>/<agent>", in every team it is linked to.
+    core::Result<QList<CredentialRow>> removeAgentScopes(const QString &homeTeamId,
+                                                         const QString &agentId);
 
     struct Usage
     {
@@ -35,6 +45,8 @@ public:
     };
     core::Result<Usage> usage(const QString &teamId, const QString &credentialId);
 
+    // Policies are per name (one covers every scope of the name); `credentialId` is any row of
+    // the name.
     core::Result<void> putPolicy(const QString &teamId, const QString &credentialId,
                                  const PolicyRow &policy);
     core::Result<std::optional<PolicyRow>> policy(const QString &teamId,
@@ -42,6 +54,10 @@ public:
     core::Result<bool> removePolicy(const QString &teamId, const QString &credentialId);
 
 private:
+    core::Result<void> removeRow(const QString &teamId, const QString &credentialId);
+    core::Result<void> writePolicy(const QString &teamId, const QString &credentialId,
+                                   const PolicyRow &policy);
+
     Database &m_db;
 };
 

@@ -22,98 +22,101 @@ ForwardStore::link(const QString &teamId, const QString &homeTeamId, const QStri
     return std::optional<Link>(Link{ q->value(0).toString() });
 }
 
-Result<QList<Grant>> ForwardStore::grants(const QString &sql, const QVariantList &binds,
-                                          const QString &roleSql, const QVariantList &roleBinds,
-                                          bool directFromQuery)
+Result<QStringList> ForwardStore::strings(const QString &sql, const QVariantList &binds)
 {
     auto q = m_db.exec(sql, binds);
+    if (!q)
+        return q.error();
+    QStringList out;
+    while (q->next())
+        out << q->value(0).toString();
+    return out;
+}
+
+Result<QList<QPair<QString, int>>> ForwardStore::heldRoles(const QString &teamId,
+                                                           const Asker &asker)
+{
+    QList<QPair<QString, int>> out;
+    if (asker.linkRole && asker.linkRole->isEmpty())
+        return out;
+    auto q = asker.linkRole
+            ? m_db.exec(QStringLiteral("SELECT name, rate_limit_per_hour FROM roles WHERE "
+                                       "team_id = ? AND name = ?"),
+                        { teamId, *asker.linkRole })
+            : m_db.exec(QStringLiteral("SELECT r.name, r.rate_limit_per_hour FROM roles r JOIN "
+                                       "agent_roles ar ON ar.team_id = r.team_id AND "
+                                       "ar.role_name = r.name WHERE ar.team_id = ? AND "
+                                       "ar.agent_id = ? ORDER BY r.name"),
+                        { teamId, asker.agentId });
+    if (!q)
+        return q.error();
+    while (q->next())
+        out.append({ q->value(0).toString(), q->value(1).isNull() ? -1 : q->value(1).toInt() });
+    return out;
+}
+
+Result<QList<Grant>> ForwardStore::candidates(const QString &teamId, const Asker &asker,
+                                              const QString &name)
+{
+    auto held = heldRoles(teamId, asker);
+    if (!held)
+        return held.error();
+    QHash<QString, int> limits;
+    for (const auto &[role, limit] : held.value())
+        limits.insert(role, limit);
+    const bool linked = asker.linkRole.has_value();
+    auto direct = linked ? strings(QStringLiteral("SELECT credential_id FROM link_credentials "
+                                                  "WHERE team_id = ? AND agent_home_team_id = ? "
+                                                  "AND agent_id = ?"),
+                                   { teamId, asker.homeTeamId, asker.agentId })
+                         : strings(QStringLiteral("SELECT credential_id FROM agent_credentials "
+                                                  "WHERE team_id = ? AND agent_id = ?"),
+                                   { teamId, asker.agentId });
+    if (!direct)
+        return direct.error();
+    QMultiHash<QString, QString> roleGrants; // credential id -> held role granting it
+    auto rc = m_db.exec(QStringLiteral("SELECT credential_id, role_name FROM role_credentials "
+                                       "WHERE team_id = ? ORDER BY role_name"),
+                        { teamId });
+    if (!rc)
+        return rc.error();
+    while (rc->next()) {
+        if (limits.contains(rc->value(1).toString()))
+            roleGrants.insert(rc->value(0).toString(), rc->value(1).toString());
+    }
+    const QString agentScope = linked ? asker.homeTeamId + u'/' + asker.agentId : asker.agentId;
+    QVariantList binds{ teamId, agentScope };
+    if (!name.isEmpty())
+        binds << name;
+    auto q = m_db.exec(QStringLiteral("SELECT ") + credentialColumns(QString())
+                               + QStringLiteral(" FROM credentials WHERE team_id = ? AND "
+                                                "(scope_kind <> 'agent' OR scope_id = ?)")
+                               + (name.isEmpty() ? QString() : QStringLiteral(" AND name = ?"))
+                               + QStringLiteral(" ORDER BY name, scope_kind, scope_id"),
+                       binds);
     if (!q)
         return q.error();
     QList<Grant> out;
     while (q->next()) {
         Grant g;
         g.credential = readCredentialRow(*q);
-        g.direct = directFromQuery && q->value(15).toInt() != 0;
+        const QString &kind = g.credential.scopeKind;
+        if (kind == u"role") {
+            if (!limits.contains(g.credential.scopeId))
+                continue; // a role the agent does not hold
+            g.roles.append({ g.credential.scopeId, limits.value(g.credential.scopeId) });
+        } else if (kind == u"agent") {
+            g.direct = true;
+        } else {
+            g.direct = direct->contains(g.credential.id);
+            QStringList granting = roleGrants.values(g.credential.id);
+            granting.sort();
+            for (const QString &role : std::as_const(granting))
+                g.roles.append({ role, limits.value(role) });
+        }
         out.append(g);
     }
-    for (Grant &g : out) {
-        QVariantList b = roleBinds;
-        b << g.credential.id;
-        auto r = m_db.exec(roleSql, b);
-        if (!r)
-            return r.error();
-        while (r->next())
-            g.roles.append(
-                    { r->value(0).toString(), r->value(1).isNull() ? -1 : r->value(1).toInt() });
-    }
     return out;
-}
-
-Result<QList<Grant>> ForwardStore::homeGrants(const QString &teamId, const QString &agentId)
-{
-    return grants(QStringLiteral("SELECT ") + credentialColumns(QStringLiteral("c"))
-                          + QStringLiteral(", (SELECT COUNT(*) FROM agent_credentials ac WHERE "
-                                           "ac.team_id = c.team_id AND "
-                                           "ac.agent_id = ? AND ac.credential_id = c.id) FROM "
-                                           "credentials c WHERE c.team_id = ? "
-                                           "AND c.scope_kind = 'team' AND (c.id IN (SELECT "
-                                           "credential_id FROM agent_credentials "
-                                           "WHERE team_id = ? AND agent_id = ?) OR c.id IN (SELECT "
-                                           "rc.credential_id FROM "
-                                           "role_credentials rc JOIN agent_roles ar ON ar.team_id "
-                                           "= rc.team_id AND ar.role_name = "
-                                           "rc.role_name WHERE ar.team_id = ? AND ar.agent_id = "
-                                           "?)) ORDER BY c.name"),
-                  { agentId, teamId, teamId, agentId, teamId, agentId },
-                  QStringLiteral("SELECT r.name, r.rate_limit_per_hour FROM roles r JOIN "
-                                 "agent_roles ar ON ar.team_id = r.team_id "
-                                 "AND ar.role_name = r.name JOIN role_credentials rc ON rc.team_id "
-                                 "= r.team_id AND rc.role_name = "
-                                 "r.name WHERE r.team_id = ? AND ar.agent_id = ? AND "
-                                 "rc.credential_id = ? ORDER BY r.name"),
-                  { teamId, agentId }, true);
-}
-
-Result<std::optional<Grant>> ForwardStore::homeGrant(const QString &teamId, const QString &agentId,
-                                                     const QString &credential)
-{
-    auto all = homeGrants(teamId, agentId);
-    if (!all)
-        return all.error();
-    for (const Grant &g : all.value()) {
-        if (g.credential.name == credential)
-            return std::optional<Grant>(g);
-    }
-    return std::optional<Grant>();
-}
-
-Result<QList<Grant>> ForwardStore::roleGrants(const QString &teamId, const QString &role)
-{
-    return grants(QStringLiteral("SELECT ") + credentialColumns(QStringLiteral("c"))
-                          + QStringLiteral(", 0 FROM credentials c JOIN role_credentials rc ON "
-                                           "rc.team_id = c.team_id AND "
-                                           "rc.credential_id = c.id WHERE c.team_id = ? AND "
-                                           "rc.role_name = ? AND c.scope_kind = "
-                                           "'team' ORDER BY c.name"),
-                  { teamId, role },
-                  QStringLiteral("SELECT r.name, r.rate_limit_per_hour FROM roles r JOIN "
-                                 "role_credentials rc ON rc.team_id = "
-                                 "r.team_id AND rc.role_name = r.name WHERE r.team_id = ? AND "
-                                 "r.name = ? AND rc.credential_id = ?"),
-                  { teamId, role }, false);
-}
-
-Result<std::optional<Grant>> ForwardStore::roleGrant(const QString &teamId, const QString &role,
-                                                     const QString &credential)
-{
-    auto all = roleGrants(teamId, role);
-    if (!all)
-        return all.error();
-    for (const Grant &g : all.value()) {
-        if (g.credential.name == credential)
-            return std::optional<Grant>(g);
-    }
-    return std::optional<Grant>();
 }
 
 Result<QList<QPair<QString, QString>>> ForwardStore::linkedTeams(const QString &homeTeamId,

@@ -8,12 +8,23 @@
 
 namespace tap::store {
 
-// A credential an agent may use in a team, and how it got it.
+// A credential row an agent may use in a team, and how it got it.
 struct Grant
 {
     CredentialRow credential;
-    bool direct = false; // assigned to the agent directly
-    QList<QPair<QString, int>> roles; // roles granting it, with their hourly limits (-1: none)
+    // Assigned to the agent directly (team rows), or the agent's own row (agent rows).
+    bool direct = false;
+    // Team rows: the agent's roles granting it; role rows: the row's role. With their hourly
+    // limits (-1: none).
+    QList<QPair<QString, int>> roles;
+};
+
+// Who asks in a team: an agent, at home or linked in.
+struct Asker
+{
+    QString homeTeamId;
+    QString agentId;
+    std::optional<QString> linkRole; // set: a linked team (empty: linked without a role)
 };
 
 // The reads /forward and /agent/services need, all scoped by team.
@@ -29,24 +40,20 @@ public:
     core::Result<std::optional<Link>> link(const QString &teamId, const QString &homeTeamId,
                                            const QString &agentId);
 
-    // Home team: direct assignments ∪ the agent's roles. Team-scoped credentials only.
-    core::Result<std::optional<Grant>> homeGrant(const QString &teamId, const QString &agentId,
-                                                 const QString &credential);
-    // Linked team: only what the link's role grants.
-    core::Result<std::optional<Grant>> roleGrant(const QString &teamId, const QString &role,
-                                                 const QString &credential);
-
-    core::Result<QList<Grant>> homeGrants(const QString &teamId, const QString &agentId);
-    core::Result<QList<Grant>> roleGrants(const QString &teamId, const QString &role);
+    // Every row of `teamId` named `name` (empty: every name) that the asker may reach, by name:
+    // team rows (granted or not: see Grant), role rows of the roles it holds there (at home its
+    // roles, in a linked team the link's role), its own agent rows. Which one it uses is
+    // policy::chooseScope()'s decision, not the store's.
+    core::Result<QList<Grant>> candidates(const QString &teamId, const Asker &asker,
+                                          const QString &name = QString());
     // Teams that linked this agent in, with the link's role.
     core::Result<QList<QPair<QString, QString>>> linkedTeams(const QString &homeTeamId,
                                                              const QString &agentId);
     core::Result<QString> teamName(const QString &teamId);
 
 private:
-    core::Result<QList<Grant>> grants(const QString &sql, const QVariantList &binds,
-                                      const QString &roleSql, const QVariantList &roleBinds,
-                                      bool directFromQuery);
+    core::Result<QList<QPair<QString, int>>> heldRoles(const QString &teamId, const Asker &asker);
+    core::Result<QStringList> strings(const QString &sql, const QVariantList &binds);
 
     Database &m_db;
 };

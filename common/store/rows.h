@@ -122,6 +122,7 @@ struct LinkRow
     QString role; // empty: no role scope
     QString createdBy;
     qint64 createdAt = 0;
+    QStringList credentials = {}; // direct assignments in the linked team (names)
 };
 
 struct ChannelRow

@@ -7,6 +7,8 @@
 
 #include <QJsonArray>
 
+#include <algorithm>
+
 namespace tap::admin {
 
 using core::Error;
@@ -195,13 +197,48 @@ Result<api::AgentKey> AgentService::rotateKey(const Actor &actor, const QString 
     return api::AgentKey{ id, key };
 }
 
+// Scoped credential rows go with their agent or role (README "Credential scopes"), and first: an agent or role
+// created later under the same name must not inherit them, and if the owner cannot be deleted
+// afterwards it has only lost its rows (fail closed). The answer lists them.
+Result<api::Deleted> AgentService::removeWithScope(const Actor &actor,
+                                                   const Result<QList<store::CredentialRow>> &rows,
+                                                   const Result<bool> &removed,
+                                                   const Error &notFound, const QString &action,
+                                                   const QString &target, api::Deleted answer)
+{
+    if (!rows)
+        return rows.error();
+    QStringList names;
+    for (const store::CredentialRow &r : rows.value()) {
+        if (r.teamId == actor.teamId)
+            names << r.name;
+    }
+    if (!removed || !removed.value()) {
+        if (!rows->isEmpty())
+            ++m_ctx.configGeneration; // the rows are gone: no cached lookup may still use them
+        return removed ? notFound : removed.error();
+    }
+    answer.deletedCredentials = names;
+    m_ctx.recordChange(actor, action, target,
+                       { { api::key::kDeletedCredentials, QJsonArray::fromStringList(names) } });
+    return answer;
+}
+
 Result<api::Deleted> AgentService::removeAgent(const Actor &actor, const QString &id)
 {
     if (auto r = requireManage(actor, id); !r)
         return r.error();
-    const Result<bool> removed = m_ctx.agents.removeAgent(actor.teamId, id);
-    auto outcome = m_ctx.recordRemoval(actor, removed, noAgent(id), QStringLiteral("agent.delete"),
-                                       id, api::Deleted{ api::key::kId, id, {} });
+    auto exists = m_ctx.agents.agent(actor.teamId, id);
+    if (!exists)
+        return exists.error();
+    if (!exists.value())
+        return noAgent(id);
+    const auto rows = m_ctx.credentials.removeAgentScopes(actor.teamId, id);
+    const Result<bool> removed =
+            rows ? m_ctx.agents.removeAgent(actor.teamId, id) : Result<bool>(false);
+    auto outcome =
+            removeWithScope(actor, rows, removed, noAgent(id), QStringLiteral("agent.delete"), id,
+                            api::Deleted{ api::key::kId, id, {} });
     if (removed && removed.value() && m_ctx.agentRetired)
         m_ctx.agentRetired(actor, id, QStringLiteral("agent_deleted"));
     return outcome;
@@ -271,9 +308,16 @@ Result<api::Deleted> AgentService::removeRole(const Actor &actor, const QString 
 {
     if (auto r = actor.requireConfigure(); !r)
         return r.error();
-    return m_ctx.recordRemoval(actor, m_ctx.agents.removeRole(actor.teamId, name), noRole(name),
-                               QStringLiteral("role.delete"), name,
-                               api::Deleted{ api::key::kName, name, {} });
+    auto exists = m_ctx.agents.role(actor.teamId, name);
+    if (!exists)
+        return exists.error();
+    if (!exists.value())
+        return noRole(name);
+    const auto rows = m_ctx.credentials.removeScope(actor.teamId, QStringLiteral("role"), name);
+    const Result<bool> removed =
+            rows ? m_ctx.agents.removeRole(actor.teamId, name) : Result<bool>(false);
+    return removeWithScope(actor, rows, removed, noRole(name), QStringLiteral("role.delete"), name,
+                           api::Deleted{ api::key::kName, name, {} });
 }
 
 Result<api::LinkList> AgentService::listLinks(const Actor &actor)
@@ -289,8 +333,9 @@ Result<api::LinkList> AgentService::listLinks(const Actor &actor)
             if (user && user.value())
                 createdBy = user.value()->email;
         }
-        out.items << api::Link{ l.teamId, l.agentHomeTeamId, l.agentId,
-                                l.role,   createdBy,         core::toRfc3339(l.createdAt) };
+        out.items << api::Link{ l.teamId,     l.agentHomeTeamId, l.agentId,
+                                l.role,       createdBy,         core::toRfc3339(l.createdAt),
+                                l.credentials };
     }
     return out;
 }
@@ -316,15 +361,20 @@ Result<api::CreatedLink> AgentService::createLink(const Actor &actor, const api:
         return Error(ErrorCode::NotFound,
                      QStringLiteral("No agent \"%1\" in team %2.")
                              .arg(input.agentId, input.agentHomeTeamId));
-    store::LinkRow link{ actor.teamId, input.agentHomeTeamId, input.agentId,
-                         input.role,   actor.userId,          m_ctx.clock.nowMs() };
+    store::LinkRow link{ actor.teamId,
+                         input.agentHomeTeamId,
+                         input.agentId,
+                         input.role,
+                         actor.userId,
+                         m_ctx.clock.nowMs(),
+                         input.credentials.value_or(QStringList()) };
     if (auto r = m_ctx.agents.createLink(link); !r)
         return r.error();
     m_ctx.recordChange(
             actor, QStringLiteral("link.create"), input.agentHomeTeamId + u'/' + input.agentId,
             { { api::key::kRole, input.role.isEmpty() ? QJsonValue() : QJsonValue(input.role) } });
     return api::CreatedLink{ { link.teamId, link.agentHomeTeamId, link.agentId, link.role,
-                               actor.email, core::toRfc3339(link.createdAt) } };
+                               actor.email, core::toRfc3339(link.createdAt), link.credentials } };
 }
 
 Result<api::Deleted> AgentService::removeLink(const Actor &actor, const QString &homeTeamId,
@@ -332,10 +382,46 @@ Result<api::Deleted> AgentService::removeLink(const Actor &actor, const QString 
 {
     if (auto r = actor.requireConfigure(); !r)
         return r.error();
-    return m_ctx.recordRemoval(actor, m_ctx.agents.removeLink(actor.teamId, homeTeamId, agentId),
-                               Error(ErrorCode::NotFound, QStringLiteral("No such agent link.")),
-                               QStringLiteral("link.delete"), homeTeamId + u'/' + agentId,
-                               api::Deleted());
+    const Error notFound(ErrorCode::NotFound, QStringLiteral("No such agent link."));
+    auto links = m_ctx.agents.links(actor.teamId);
+    if (!links)
+        return links.error();
+    if (std::none_of(links->cbegin(), links->cend(), [&](const store::LinkRow &l) {
+            return l.agentHomeTeamId == homeTeamId && l.agentId == agentId;
+        }))
+        return notFound;
+    // The linked agent's own rows in this team go with the link.
+    const auto rows = m_ctx.credentials.removeScope(actor.teamId, QStringLiteral("agent"),
+                                                    homeTeamId + u'/' + agentId);
+    const Result<bool> removed =
+            rows ? m_ctx.agents.removeLink(actor.teamId, homeTeamId, agentId) : Result<bool>(false);
+    return removeWithScope(actor, rows, removed, notFound, QStringLiteral("link.delete"),
+                           homeTeamId + u'/' + agentId, api::Deleted());
+}
+
+Result<api::Link> AgentService::setLinkCredentials(const Actor &actor, const QString &homeTeamId,
+                                                   const QString &agentId,
+                                                   const api::LinkCredentialsInput &input)
+{
+    if (auto r = actor.requireConfigure(); !r)
+        return r.error();
+    auto set =
+            m_ctx.agents.setLinkCredentials(actor.teamId, homeTeamId, agentId, input.credentials);
+    if (!set)
+        return set.error();
+    if (!set.value())
+        return Error(ErrorCode::NotFound, QStringLiteral("No such agent link."));
+    m_ctx.recordChange(
+            actor, QStringLiteral("link.credentials"), homeTeamId + u'/' + agentId,
+            { { api::key::kCredentials, QJsonArray::fromStringList(input.credentials) } });
+    auto links = listLinks(actor);
+    if (!links)
+        return links.error();
+    for (const api::Link &l : links->items) {
+        if (l.agentHomeTeamId == homeTeamId && l.agentId == agentId)
+            return l;
+    }
+    return Error(ErrorCode::NotFound, QStringLiteral("No such agent link."));
 }
 
 } // namespace tap::admin

@@ -33,9 +33,17 @@ public:
     core::Result<api::CreatedLink> createLink(const Actor &actor, const api::LinkInput &input);
     core::Result<api::Deleted> removeLink(const Actor &actor, const QString &homeTeamId,
                                           const QString &agentId);
+    // A linked agent's direct assignments in this team (README "Credential scopes").
+    core::Result<api::Link> setLinkCredentials(const Actor &actor, const QString &homeTeamId,
+                                               const QString &agentId,
+                                               const api::LinkCredentialsInput &input);
 
 private:
     core::Result<void> requireManage(const Actor &actor, const QString &id);
+    core::Result<api::Deleted>
+    removeWithScope(const Actor &actor, const core::Result<QList<store::CredentialRow>> &rows,
+                    const core::Result<bool> &removed, const core::Error &notFound,
+                    const QString &action, const QString &target, api::Deleted answer);
     core::Result<api::Agent> toWire(const store::AgentRow &row);
     static api::Role toWire(const store::RoleRow &row);
 

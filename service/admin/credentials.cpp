@@ -48,6 +48,7 @@ api::Credential CredentialService::toWire(const store::CredentialRow &r)
 {
     api::Credential c;
     c.name = r.name;
+    c.scope = { api::parseScopeKind(r.scopeKind).value_or(api::ScopeKind::Team), r.scopeId };
     c.description = r.description;
     c.connector = api::parseConnector(r.connector).value_or(api::Connector::Direct);
     c.apiBase = r.apiBase;
@@ -77,14 +78,73 @@ api::Policy CredentialService::toWire(const QString &credential, const store::Po
     return p;
 }
 
-Result<store::CredentialRow> CredentialService::find(const Actor &actor, const QString &name)
+Result<store::CredentialRow> CredentialService::find(const Actor &actor, const QString &name,
+                                                     const api::CredentialScope &scope)
 {
-    auto row = m_ctx.credentials.byName(actor.teamId, name);
+    auto row =
+            m_ctx.credentials.byName(actor.teamId, name, api::scopeKindName(scope.kind), scope.id);
     if (!row)
         return row.error();
     if (!row.value())
-        return Error(ErrorCode::NotFound, QStringLiteral("No credential named \"%1\".").arg(name));
+        return Error(ErrorCode::NotFound,
+                     scope.kind == api::ScopeKind::Team
+                             ? QStringLiteral("No credential named \"%1\".").arg(name)
+                             : QStringLiteral("No credential named \"%1\" for %2.")
+                                       .arg(name, scope.label()));
     return *row.value();
+}
+
+// Policies are per name (README "Credentials"): any row of the name will do.
+Result<store::CredentialRow> CredentialService::findAnyScope(const Actor &actor,
+                                                             const QString &name)
+{
+    auto rows = m_ctx.credentials.list(actor.teamId);
+    if (!rows)
+        return rows.error();
+    for (const store::CredentialRow &r : rows.value()) {
+        if (r.name == name)
+            return r;
+    }
+    return Error(ErrorCode::NotFound, QStringLiteral("No credential named \"%1\".").arg(name));
+}
+
+// A role row needs the role in this team; an agent row an agent of this team, or an agent
+// linked into it ("<home team>/<agent>": README "Credential scopes").
+Result<void> CredentialService::checkScope(const Actor &actor, const api::CredentialScope &scope)
+{
+    const auto unknown = [](const QString &message) {
+        return api::invalidField(api::key::kScopeId, message);
+    };
+    if (scope.kind == api::ScopeKind::Role) {
+        auto role = m_ctx.agents.role(actor.teamId, scope.id);
+        if (!role)
+            return role.error();
+        if (!role.value())
+            return unknown(QStringLiteral("No role named \"%1\" in this team.").arg(scope.id));
+    } else if (scope.kind == api::ScopeKind::Agent && !scope.id.contains(u'/')) {
+        auto agent = m_ctx.agents.agent(actor.teamId, scope.id);
+        if (!agent)
+            return agent.error();
+        if (!agent.value())
+            return unknown(QStringLiteral("No agent named \"%1\" in this team.").arg(scope.id));
+    } else if (scope.kind == api::ScopeKind::Agent) {
+        auto links = m_ctx.agents.links(actor.teamId);
+        if (!links)
+            return links.error();
+        for (const store::LinkRow &l : links.value()) {
+            if (l.agentHomeTeamId + u'/' + l.agentId == scope.id)
+                return {};
+        }
+        return unknown(QStringLiteral("No agent \"%1\" is linked into this team.").arg(scope.id));
+    }
+    return {};
+}
+
+QJsonObject CredentialService::scopeDetail(const store::CredentialRow &row)
+{
+    return { { api::key::kScopeKind, row.scopeKind },
+             { api::key::kScopeId,
+               row.scopeId.isEmpty() ? QJsonValue() : QJsonValue(row.scopeId) } };
 }
 
 Result<QByteArray> CredentialService::seal(const store::CredentialRow &row, const QString &value)
@@ -93,22 +153,25 @@ Result<QByteArray> CredentialService::seal(const store::CredentialRow &row, cons
     return m_ctx.vault.seal(row.teamId, crypto::KeyRing::credentialAad(row.teamId, row.id), plain);
 }
 
-Result<api::CredentialList> CredentialService::list(const Actor &actor)
+Result<api::CredentialList> CredentialService::list(const Actor &actor,
+                                                    const api::CredentialFilter &filter)
 {
-    auto rows = m_ctx.credentials.list(actor.teamId);
+    auto rows = m_ctx.credentials.list(
+            actor.teamId,
+            filter.kind ? std::optional<QString>(api::scopeKindName(*filter.kind)) : std::nullopt,
+            filter.id);
     if (!rows)
         return rows.error();
     api::CredentialList out;
-    for (const store::CredentialRow &r : rows.value()) {
-        if (api::parseScopeKind(r.scopeKind) == api::ScopeKind::Team)
-            out.items << toWire(r);
-    }
+    for (const store::CredentialRow &r : rows.value())
+        out.items << toWire(r);
     return out;
 }
 
-Result<api::CredentialDetail> CredentialService::get(const Actor &actor, const QString &name)
+Result<api::CredentialDetail> CredentialService::get(const Actor &actor, const QString &name,
+                                                     const api::CredentialScope &scope)
 {
-    auto row = find(actor, name);
+    auto row = find(actor, name, scope);
     if (!row)
         return row.error();
     auto usage = m_ctx.credentials.usage(actor.teamId, row->id);
@@ -128,6 +191,11 @@ Result<api::Credential> CredentialService::create(const Actor &actor,
     row.id = m_ctx.random.uuid();
     row.teamId = actor.teamId;
     row.name = input.name.value_or(QString());
+    const api::CredentialScope scope = input.scope.value_or(api::CredentialScope());
+    if (auto r = checkScope(actor, scope); !r)
+        return r.error();
+    row.scopeKind = api::scopeKindName(scope.kind);
+    row.scopeId = scope.id;
     row.createdAt = row.updatedAt = m_ctx.clock.nowMs();
     api::Credential settings = toWire(row);
     if (auto r = input.applyTo(settings, Mode::Create); !r)
@@ -143,18 +211,20 @@ Result<api::Credential> CredentialService::create(const Actor &actor,
     if (auto r = m_ctx.credentials.create(row, sealed); !r)
         return r.error();
     row.hasValue = !sealed.isEmpty();
-    m_ctx.recordChange(
-            actor, QStringLiteral("credential.create"), row.name,
-            { { api::key::kConnector, row.connector }, { api::key::kHasValue, row.hasValue } });
+    QJsonObject detail = scopeDetail(row);
+    detail.insert(api::key::kConnector, row.connector);
+    detail.insert(api::key::kHasValue, row.hasValue);
+    m_ctx.recordChange(actor, QStringLiteral("credential.create"), row.name, detail);
     return toWire(row);
 }
 
 Result<api::Credential> CredentialService::update(const Actor &actor, const QString &name,
+                                                  const api::CredentialScope &scope,
                                                   const api::CredentialInput &input)
 {
     if (auto r = actor.requireConfigure(); !r)
         return r.error();
-    auto row = find(actor, name);
+    auto row = find(actor, name, scope);
     if (!row)
         return row.error();
     api::Credential settings = toWire(row.value());
@@ -164,19 +234,20 @@ Result<api::Credential> CredentialService::update(const Actor &actor, const QStr
     row->updatedAt = m_ctx.clock.nowMs();
     if (auto r = m_ctx.credentials.update(row.value()); !r)
         return r.error();
-    m_ctx.recordChange(
-            actor, QStringLiteral("credential.update"), name,
-            { { QStringLiteral("fields"), QJsonArray::fromStringList(input.encode().keys()) } });
+    QJsonObject detail = scopeDetail(row.value());
+    detail.insert(QStringLiteral("fields"), QJsonArray::fromStringList(input.encode().keys()));
+    m_ctx.recordChange(actor, QStringLiteral("credential.update"), name, detail);
     return toWire(row.value());
 }
 
 Result<api::CredentialValueSet>
 CredentialService::rotateValue(const Actor &actor, const QString &name,
+                               const api::CredentialScope &scope,
                                const api::CredentialValueInput &input)
 {
     if (auto r = actor.requireConfigure(); !r)
         return r.error();
-    auto row = find(actor, name);
+    auto row = find(actor, name, scope);
     if (!row)
         return row.error();
     auto sealed = seal(row.value(), input.value);
@@ -185,15 +256,16 @@ CredentialService::rotateValue(const Actor &actor, const QString &name,
     const qint64 now = m_ctx.clock.nowMs();
     if (auto r = m_ctx.credentials.setSealedValue(actor.teamId, row->id, sealed.value(), now); !r)
         return r.error();
-    m_ctx.recordChange(actor, QStringLiteral("credential.rotate"), name);
-    return api::CredentialValueSet{ name, core::toRfc3339(now) };
+    m_ctx.recordChange(actor, QStringLiteral("credential.rotate"), name, scopeDetail(row.value()));
+    return api::CredentialValueSet{ name, core::toRfc3339(now), scope };
 }
 
-Result<api::CredentialDeleted> CredentialService::remove(const Actor &actor, const QString &name)
+Result<api::CredentialDeleted> CredentialService::remove(const Actor &actor, const QString &name,
+                                                         const api::CredentialScope &scope)
 {
     if (auto r = actor.requireConfigure(); !r)
         return r.error();
-    auto row = find(actor, name);
+    auto row = find(actor, name, scope);
     if (!row)
         return row.error();
     auto usage = m_ctx.credentials.usage(actor.teamId, row->id);
@@ -201,15 +273,21 @@ Result<api::CredentialDeleted> CredentialService::remove(const Actor &actor, con
         return usage.error();
     if (auto r = m_ctx.credentials.remove(actor.teamId, row->id); !r)
         return r.error();
-    const api::CredentialDeleted deleted{ name, { usage->roles, usage->agents, usage->hasPolicy } };
-    m_ctx.recordChange(actor, QStringLiteral("credential.delete"), name,
-                       { { api::key::kRemovedFrom, deleted.removedFrom.encode(true) } });
+    // The policy is the name's: it is gone only with the name's last row.
+    auto left = findAnyScope(actor, name);
+    const bool policyGone = usage->hasPolicy && !left;
+    const api::CredentialDeleted deleted{ name,
+                                          { usage->roles, usage->agents, policyGone },
+                                          scope };
+    QJsonObject detail = scopeDetail(row.value());
+    detail.insert(api::key::kRemovedFrom, deleted.removedFrom.encode(true));
+    m_ctx.recordChange(actor, QStringLiteral("credential.delete"), name, detail);
     return deleted;
 }
 
 Result<api::Policy> CredentialService::getPolicy(const Actor &actor, const QString &credential)
 {
-    auto row = find(actor, credential);
+    auto row = findAnyScope(actor, credential);
     if (!row)
         return row.error();
     auto policy = m_ctx.credentials.policy(actor.teamId, row->id);
@@ -225,7 +303,7 @@ Result<api::Policy> CredentialService::putPolicy(const Actor &actor, const QStri
 {
     if (auto r = actor.requireConfigure(); !r)
         return r.error();
-    auto row = find(actor, credential);
+    auto row = findAnyScope(actor, credential);
     if (!row)
         return row.error();
     if (!input.approvalChannel.isEmpty()) {
@@ -251,7 +329,7 @@ Result<api::Deleted> CredentialService::removePolicy(const Actor &actor, const Q
 {
     if (auto r = actor.requireConfigure(); !r)
         return r.error();
-    auto row = find(actor, credential);
+    auto row = findAnyScope(actor, credential);
     if (!row)
         return row.error();
     auto removed = m_ctx.credentials.removePolicy(actor.teamId, row->id);

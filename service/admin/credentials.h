@@ -17,14 +17,20 @@ class CredentialService
 public:
     explicit CredentialService(Context &context) : m_ctx(context) { }
 
-    core::Result<api::CredentialList> list(const Actor &actor);
-    core::Result<api::CredentialDetail> get(const Actor &actor, const QString &name);
+    // Rows are addressed by name and scope (README "Credential scopes"; the team row by default).
+    core::Result<api::CredentialList> list(const Actor &actor,
+                                           const api::CredentialFilter &filter = {});
+    core::Result<api::CredentialDetail> get(const Actor &actor, const QString &name,
+                                            const api::CredentialScope &scope = {});
     core::Result<api::Credential> create(const Actor &actor, const api::CredentialInput &input);
     core::Result<api::Credential> update(const Actor &actor, const QString &name,
+                                         const api::CredentialScope &scope,
                                          const api::CredentialInput &input);
     core::Result<api::CredentialValueSet> rotateValue(const Actor &actor, const QString &name,
+                                                      const api::CredentialScope &scope,
                                                       const api::CredentialValueInput &input);
-    core::Result<api::CredentialDeleted> remove(const Actor &actor, const QString &name);
+    core::Result<api::CredentialDeleted> remove(const Actor &actor, const QString &name,
+                                                const api::CredentialScope &scope = {});
 
     core::Result<api::Policy> getPolicy(const Actor &actor, const QString &credential);
     core::Result<api::Policy> putPolicy(const Actor &actor, const QString &credential,
@@ -35,7 +41,11 @@ public:
     static api::Policy toWire(const QString &credential, const store::PolicyRow &policy);
 
 private:
-    core::Result<store::CredentialRow> find(const Actor &actor, const QString &name);
+    core::Result<store::CredentialRow> find(const Actor &actor, const QString &name,
+                                            const api::CredentialScope &scope = {});
+    core::Result<store::CredentialRow> findAnyScope(const Actor &actor, const QString &name);
+    core::Result<void> checkScope(const Actor &actor, const api::CredentialScope &scope);
+    static QJsonObject scopeDetail(const store::CredentialRow &row);
     core::Result<QByteArray> seal(const store::CredentialRow &row, const QString &value);
 
     Context &m_ctx;

@@ -194,9 +194,15 @@ void AdminApi::addCredentialRoutes(http::Router &router)
 {
     using Mode = api::CredentialInput::Mode;
     auto &creds = m_credentials;
-    router.add(
-            "GET", QStringLiteral("/admin/credentials"),
-            authed([&creds](const Call &, const Actor &a) { return toResponse(creds.list(a)); }));
+    // A non-team row is addressed with ?scope_kind=&scope_id= (README "Credential scopes").
+    using Scope = api::CredentialScope;
+    router.add("GET", QStringLiteral("/admin/credentials"),
+               authed([&creds](const Call &c, const Actor &a) {
+                   return withInput(api::CredentialFilter::fromQuery(c.request.query()),
+                                    [&](const api::CredentialFilter &filter) {
+                                        return toResponse(creds.list(a, filter));
+                                    });
+               }));
     router.add("POST", QStringLiteral("/admin/credentials"),
                authedBody([&creds](const Call &, const Actor &a, const QJsonObject &b) {
                    return withInput(api::CredentialInput::decode(b, Mode::Create),
@@ -206,25 +212,35 @@ void AdminApi::addCredentialRoutes(http::Router &router)
                }));
     router.add("GET", QStringLiteral("/admin/credentials/<arg>"),
                authed([&creds](const Call &c, const Actor &a) {
-                   return toResponse(creds.get(a, c.arg(0)));
+                   return withInput(Scope::fromQuery(c.request.query()), [&](const Scope &scope) {
+                       return toResponse(creds.get(a, c.arg(0), scope));
+                   });
                }));
     router.add("PATCH", QStringLiteral("/admin/credentials/<arg>"),
                authedBody([&creds](const Call &c, const Actor &a, const QJsonObject &b) {
-                   return withInput(api::CredentialInput::decode(b, Mode::Update, c.arg(0)),
-                                    [&](const api::CredentialInput &in) {
-                                        return toResponse(creds.update(a, c.arg(0), in));
-                                    });
+                   return withInput(Scope::fromQuery(c.request.query()), [&](const Scope &scope) {
+                       return withInput(
+                               api::CredentialInput::decode(b, Mode::Update, c.arg(0), scope),
+                               [&](const api::CredentialInput &in) {
+                                   return toResponse(creds.update(a, c.arg(0), scope, in));
+                               });
+                   });
                }));
     router.add("DELETE", QStringLiteral("/admin/credentials/<arg>"),
                authed([&creds](const Call &c, const Actor &a) {
-                   return toResponse(creds.remove(a, c.arg(0)));
+                   return withInput(Scope::fromQuery(c.request.query()), [&](const Scope &scope) {
+                       return toResponse(creds.remove(a, c.arg(0), scope));
+                   });
                }));
     router.add("PUT", QStringLiteral("/admin/credentials/<arg>/value"),
                authedBody([&creds](const Call &c, const Actor &a, const QJsonObject &b) {
-                   return withInput(api::CredentialValueInput::decode(b),
-                                    [&](const api::CredentialValueInput &in) {
-                                        return toResponse(creds.rotateValue(a, c.arg(0), in));
-                                    });
+                   return withInput(Scope::fromQuery(c.request.query()), [&](const Scope &scope) {
+                       return withInput(api::CredentialValueInput::decode(b),
+                                        [&](const api::CredentialValueInput &in) {
+                                            return toResponse(
+                                                    creds.rotateValue(a, c.arg(0), scope, in));
+                                        });
+                   });
                }));
     router.add("GET", QStringLiteral("/admin/policies/<arg>"),
                authed([&creds](const Call &c, const Actor &a) {
@@ -324,6 +340,14 @@ void AdminApi::addAgentRoutes(http::Router &router)
                    return withInput(api::LinkInput::decode(b), [&](const api::LinkInput &in) {
                        return toResponse(agents.createLink(a, in), Success::Created);
                    });
+               }));
+    router.add("PUT", QStringLiteral("/admin/agent-links/<arg>/<arg>/credentials"),
+               authedBody([&agents](const Call &c, const Actor &a, const QJsonObject &b) {
+                   return withInput(api::LinkCredentialsInput::decode(b),
+                                    [&](const api::LinkCredentialsInput &in) {
+                                        return toResponse(agents.setLinkCredentials(a, c.arg(0),
+                                                                                    c.arg(1), in));
+                                    });
                }));
     router.add("DELETE", QStringLiteral("/admin/agent-links/<arg>/<arg>"),
                authed([&agents](const Call &c, const Actor &a) {

@@ -188,9 +188,10 @@ void Forwarder::services(const http::Request &request, const http::Responder &re
                         Error(ErrorCode::Forbidden, QStringLiteral("This agent is disabled."))),
                 requestId));
     store::ForwardStore store(m_db);
-    auto describe = [](const store::Grant &g, const std::optional<store::PolicyRow> &policy) {
-        const store::CredentialRow &c = g.credential;
+    auto describe = [](const ScopedGrant &scoped, const std::optional<store::PolicyRow> &policy) {
+        const store::CredentialRow &c = scoped.grant->credential;
         QJsonObject o{ { QStringLiteral("name"), c.name },
+                       { QStringLiteral("scope"), scoped.scope },
                        { QStringLiteral("description"), c.description },
                        { QStringLiteral("connector"), c.connector },
                        { QStringLiteral("target"),
@@ -213,17 +214,33 @@ void Forwarder::services(const http::Request &request, const http::Responder &re
                                     QStringLiteral("every request requires approval") } });
         return o;
     };
+    // Per name, the row the agent would use (README "Credential scopes": "/agent/services shows, per credential,
+    // which scope it resolves to"); a name in conflict between two roles says so.
     auto teamEntry = [&](const QString &teamId, const QString &relation,
-                         const Result<QList<store::Grant>> &grants) -> Result<QJsonObject> {
-        if (!grants)
-            return grants.error();
+                         const store::Asker &asker) -> Result<QJsonObject> {
+        auto rows = store.candidates(teamId, asker);
+        if (!rows)
+            return rows.error();
         store::CredentialStore credentials(m_db);
         QJsonArray list;
-        for (const store::Grant &g : grants.value()) {
-            auto policy = credentials.policy(teamId, g.credential.id);
+        for (qsizetype i = 0; i < rows->size();) {
+            QList<store::Grant> named;
+            const QString name = rows->at(i).credential.name;
+            for (; i < rows->size() && rows->at(i).credential.name == name; ++i)
+                named << rows->at(i);
+            auto scoped = pickGrant(named, teamId, asker);
+            if (!scoped) {
+                list.append(QJsonObject{ { QStringLiteral("name"), name },
+                                         { QStringLiteral("scope"), QStringLiteral("conflict") },
+                                         { QStringLiteral("error"), scoped.error().message() } });
+                continue;
+            }
+            if (!scoped->grant)
+                continue;
+            auto policy = credentials.policy(teamId, scoped->grant->credential.id);
             if (!policy)
                 return policy.error();
-            list.append(describe(g, policy.value()));
+            list.append(describe(scoped.value(), policy.value()));
         }
         auto name = store.teamName(teamId);
         return QJsonObject{ { QStringLiteral("team_id"), teamId },
@@ -233,7 +250,7 @@ void Forwarder::services(const http::Request &request, const http::Responder &re
     };
     QJsonArray teams;
     auto home = teamEntry(agent->homeTeamId, QStringLiteral("home"),
-                          store.homeGrants(agent->homeTeamId, agent->agentId));
+                          store::Asker{ agent->homeTeamId, agent->agentId, std::nullopt });
     if (!home)
         return responder.send(withRequestId(http::Response::error(home.error()), requestId));
     teams.append(home.value());
@@ -242,8 +259,7 @@ void Forwarder::services(const http::Request &request, const http::Responder &re
         return responder.send(withRequestId(http::Response::error(links.error()), requestId));
     for (const auto &[teamId, role] : links.value()) {
         auto entry = teamEntry(teamId, QStringLiteral("linked"),
-                               role.isEmpty() ? Result<QList<store::Grant>>(QList<store::Grant>())
-                                              : store.roleGrants(teamId, role));
+                               store::Asker{ agent->homeTeamId, agent->agentId, role });
         if (!entry)
             return responder.send(withRequestId(http::Response::error(entry.error()), requestId));
         teams.append(entry.value());

@@ -1,6 +1,7 @@
 #include "forward/directory.h"
 
 #include "crypto/keyring.h"
+#include "policy/credentialscope.h"
 #include "store/agentstore.h"
 #include "store/credentialstore.h"
 #include "store/vault.h"
@@ -16,6 +17,42 @@ namespace {
 constexpr qsizetype kMaxEntries = 50000;
 
 } // namespace
+
+Result<ScopedGrant> pickGrant(const QList<store::Grant> &candidates, const QString &teamId,
+                              const store::Asker &asker)
+{
+    QList<policy::ScopeCandidate> rows;
+    for (const store::Grant &g : candidates) {
+        const QString &kind = g.credential.scopeKind;
+        rows.append({ kind == u"agent"          ? policy::CredentialScope::Agent
+                              : kind == u"role" ? policy::CredentialScope::Role
+                                                : policy::CredentialScope::Team,
+                      g.credential.scopeId, g.direct || !g.roles.isEmpty() });
+    }
+    policy::ScopeSubject subject{ policy::agentScopeId(teamId, asker.homeTeamId, asker.agentId),
+                                  {},
+                                  asker.linkRole.has_value() };
+    for (const store::Grant &g : candidates) {
+        if (g.credential.scopeKind == u"role")
+            subject.roles << g.credential.scopeId; // candidates() keeps the held roles' rows only
+    }
+    const policy::ScopeChoice choice = policy::chooseScope(rows, subject);
+    switch (choice.outcome) {
+    case policy::ScopeOutcome::Found:
+        return ScopedGrant{ candidates.at(choice.index), choice.label };
+    case policy::ScopeOutcome::NotFound:
+        return ScopedGrant{};
+    case policy::ScopeOutcome::Conflict:
+        return Error(ErrorCode::Conflict,
+                     QStringLiteral("The credential \"%1\" is defined for several of this agent's "
+                                    "roles (%2); an admin must keep one of them or give the "
+                                    "agent its own.")
+                             .arg(candidates.first().credential.name,
+                                  choice.conflictingRoles.join(QStringLiteral(", "))));
+    }
+    Q_UNREACHABLE();
+    return ScopedGrant{};
+}
 
 Directory::Directory(store::Database &db, store::Vault &vault, const core::Clock &clock,
                      const std::atomic<quint64> &generation)
@@ -90,18 +127,18 @@ Result<std::shared_ptr<const Resolved>> Directory::resolve(const AgentIdentity &
     if (lookup(m_grants, key, &cached))
         return cached;
     const quint64 generation = m_generation.load();
-    store::ForwardStore forward(m_db);
-    auto grant = linkRole
-            ? (linkRole->isEmpty()
-                       ? Result<std::optional<store::Grant>>(std::optional<store::Grant>())
-                       : forward.roleGrant(teamId, *linkRole, credential))
-            : forward.homeGrant(teamId, agent.agentId, credential);
+    const store::Asker asker{ agent.homeTeamId, agent.agentId, linkRole };
+    auto candidates = store::ForwardStore(m_db).candidates(teamId, asker, credential);
+    if (!candidates)
+        return candidates.error();
+    auto grant = pickGrant(candidates.value(), teamId, asker);
     if (!grant)
         return grant.error();
     std::shared_ptr<Resolved> resolved;
-    if (grant.value()) {
+    if (grant->grant) {
         resolved = std::make_shared<Resolved>();
-        resolved->grant = *grant.value();
+        resolved->grant = *grant->grant;
+        resolved->scope = grant->scope;
         store::CredentialStore credentials(m_db);
         auto policy = credentials.policy(teamId, resolved->grant.credential.id);
         if (!policy)

@@ -35,6 +35,8 @@ struct AgentIdentity
 struct Resolved
 {
     store::Grant grant;
+    // The row used, for the audit trail: "agent:<id>", "role:<name>", "link:<role>" or "team".
+    QString scope;
     std::optional<policy::Rules> rules; // no value: the credential has no policy
     bool requirePasskey = false;
     core::SecretBytes secret; // empty when the credential has no value
@@ -42,6 +44,17 @@ struct Resolved
     // each request scrubs with a copy, which shares the immutable tables.
     std::shared_ptr<const sanitizer::Scrubber> scrubber;
 };
+
+// Which of `candidates` (rows of one name, from ForwardStore::candidates()) `asker` uses in
+// `teamId`: policy::chooseScope() over the rows. No grant: none it may use. Conflict (409) when
+// two of its roles define the name and it has no row of its own.
+struct ScopedGrant
+{
+    std::optional<store::Grant> grant;
+    QString scope; // see Resolved::scope
+};
+core::Result<ScopedGrant> pickGrant(const QList<store::Grant> &candidates, const QString &teamId,
+                                    const store::Asker &asker);
 
 // Read-through caches in front of the store for the /forward hot path. Entries die when any
 // admin change bumps `generation` (so disable, delete and rotate apply to the very next

@@ -98,9 +98,13 @@ store::AuditRecord Forwarder::auditRecord(const Exchange &x) const
     r.agentId = p.agent.agentId;
     r.agentHomeTeamId = p.agent.homeTeamId;
     r.credential = p.credentials.isEmpty() ? q.credentialHeader : p.credentialNames();
-    if (!p.credentials.isEmpty())
-        r.credentialScope = p.linkRole ? QStringLiteral("link:") + p.linkRole.value()
-                                       : p.credentials.first()->grant.credential.scopeKind;
+    if (!p.credentials
+                 .isEmpty()) { // the rows used (README "Credential scopes"): agent:<id>, role:<name>, ...
+        QStringList scopes;
+        for (const auto &c : std::as_const(p.credentials))
+            scopes << c->scope;
+        r.credentialScope = scopes.join(u',');
+    }
     r.method = QString::fromLatin1(q.method);
     r.target = p.target.left(2048);
     r.reason = p.reason;

@@ -160,7 +160,8 @@ void TestApiWire::credentialInputErrors_data()
     };
     row("unknown key", R"({"name": "a", "description": "d", "colour": "blue"})", true, "",
         u"Unknown field \"colour\"; accepted fields: name, description, connector, api_base, "
-        "relative_target, auth_header_format, value, allowed_hosts, body_placeholder_fields."_s);
+        "relative_target, auth_header_format, value, allowed_hosts, body_placeholder_fields, "
+        "scope_kind, scope_id."_s);
     row("name missing", R"({"description": "d"})", true, "name", u"name is required."_s);
     row("name wrong type", R"({"name": 5, "description": "d"})", true, "name",
         u"name must be a string."_s);
@@ -291,8 +292,13 @@ void TestApiWire::credentialOutputRoundTrip()
     c.updatedAt = u"2026-01-02T00:00:00Z"_s;
     const QJsonObject o = c.encode();
     QCOMPARE(o.value(u"connector"_s).toString(), u"sidecar"_s);
-    QCOMPARE(o.keys().size(), 11);
+    QCOMPARE(o.keys().size(), 13);
+    QCOMPARE(o.value(u"scope_kind"_s).toString(), u"team"_s);
+    QVERIFY(o.value(u"scope_id"_s).isNull()); // team rows have no scope id
     QCOMPARE(api::Credential::decode(o), c);
+    c.scope = { api::ScopeKind::Agent, u"t1/bot"_s };
+    QCOMPARE(api::Credential::decode(c.encode()), c);
+    c.scope = {};
     // No api_base is null on the wire.
     c.apiBase.clear();
     QVERIFY(c.encode().value(u"api_base"_s).isNull());
