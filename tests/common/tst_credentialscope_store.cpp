@@ -43,10 +43,10 @@ bool setUp(Database &db, const QString &linkRole)
         if (!agents.createRole(team, { role, {}, {}, -1, 1 }))
             return false;
     }
-    tap::store::AgentRow bot{ u"t1"_s, u"bot"_s, {}, true, -1, u"i1"_s, {}, { u"cfo"_s } };
-    tap::store::AgentRow both{
-        u"t1"_s, u"both"_s, {}, true, -1, u"i2"_s, {}, { u"cfo"_s, u"ceo"_s }
-    };
+    tap::store::AgentRow bot{ u"t1"_s, u"bot"_s, {}, true, -1, u"i1"_s, {}, {}, { u"cfo"_s } };
+    tap::store::AgentRow both{ u"t1"_s, u"both"_s, {},
+                               true,    -1,        u"i2"_s,
+                               {},      {},        { u"cfo"_s, u"ceo"_s } };
     if (!agents.createAgent(bot, u"h1"_s) || !agents.createAgent(both, u"h2"_s))
         return false;
     return bool(agents.createLink({ u"t2"_s, u"t1"_s, u"bot"_s, linkRole, {}, 1 }));
