@@ -102,7 +102,8 @@ void TestApiWireAccounts::signupErrors_data()
     QTest::addRow("bad team name")
             << QByteArray(R"({"team_name": "Acme!", "email": "a@example.com",
                               "password": "long enough"})")
-            << u"team_name must be 3-64 characters of lowercase letters, digits and hyphens."_s;
+            << u"team_name must be 3-64 characters of lowercase letters, digits and hyphens, "
+               "starting and ending with a letter or digit."_s;
 }
 
 void TestApiWireAccounts::signupErrors()
