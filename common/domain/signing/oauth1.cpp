@@ -31,25 +31,6 @@ QList<Param> protocolParams(const OAuth1Keys &keys, const OAuth1Stamp &stamp)
     return params;
 }
 
-// RFC 5849 §3.4.1.3.2: encode each name and value, sort by name then value, join.
-QByteArray normalise(const QList<Param> &params)
-{
-    QList<Param> encoded;
-    encoded.reserve(params.size());
-    for (const Param &p : params)
-        encoded.append(Param{ encodeUnreserved(p.name), encodeUnreserved(p.value) });
-    std::sort(encoded.begin(), encoded.end(), [](const Param &a, const Param &b) {
-        return a.name != b.name ? a.name < b.name : a.value < b.value;
-    });
-    QByteArray out;
-    for (const Param &p : encoded) {
-        if (!out.isEmpty())
-            out += '&';
-        out += p.name + '=' + p.value;
-    }
-    return out;
-}
-
 QByteArray headerValue(const QList<Param> &params, const QByteArray &realm)
 {
     QByteArray out = "OAuth ";
@@ -83,7 +64,7 @@ core::Result<OAuth1Signature> signOAuth1(const OAuth1Keys &keys, const OAuth1Req
 
     OAuth1Signature out;
     out.baseString = request.method.toUpper() + '&' + encodeUnreserved(oauthBaseUri(url.value()))
-            + '&' + encodeUnreserved(normalise(all));
+            + '&' + encodeUnreserved(encodeSortJoin(all));
     const QByteArray key =
             encodeUnreserved(keys.consumerSecret) + '&' + encodeUnreserved(keys.tokenSecret);
     const QByteArray mac = crypto::hmacSha1(key, out.baseString);

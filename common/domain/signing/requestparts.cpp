@@ -1,5 +1,7 @@
 #include "signing/requestparts.h"
 
+#include <algorithm>
+
 namespace tap::signing {
 
 namespace {
@@ -132,6 +134,24 @@ core::Result<QList<Param>> decodePairs(QByteArrayView text, bool plusIsSpace)
         pairs.append(Param{ std::move(name).value(), std::move(value).value() });
     }
     return pairs;
+}
+
+QByteArray encodeSortJoin(const QList<Param> &params)
+{
+    QList<Param> encoded;
+    encoded.reserve(params.size());
+    for (const Param &p : params)
+        encoded.append(Param{ encodeUnreserved(p.name), encodeUnreserved(p.value) });
+    std::sort(encoded.begin(), encoded.end(), [](const Param &a, const Param &b) {
+        return a.name != b.name ? a.name < b.name : a.value < b.value;
+    });
+    QByteArray out;
+    for (const Param &p : encoded) {
+        if (!out.isEmpty())
+            out += '&';
+        out += p.name + '=' + p.value;
+    }
+    return out;
 }
 
 } // namespace tap::signing

@@ -42,4 +42,8 @@ QByteArray encodeUnreserved(QByteArrayView raw);
 // "a=1&b&c=" → (a,1) (b,"") (c,""), each side percent-decoded; empty pieces are skipped.
 [[nodiscard]] core::Result<QList<Param>> decodePairs(QByteArrayView text, bool plusIsSpace);
 
+// Each name and value encoded (encodeUnreserved), sorted by name then value, joined as
+// "n=v&n=v": RFC 5849 §3.4.1.3.2's normalised parameters and SigV4's canonical query string.
+QByteArray encodeSortJoin(const QList<Param> &params);
+
 } // namespace tap::signing

@@ -5,6 +5,7 @@
 #include <QTimeZone>
 
 #include <algorithm>
+#include <optional>
 
 namespace tap::signing {
 
@@ -116,19 +117,7 @@ core::Result<QByteArray> sigv4CanonicalQuery(QByteArrayView query)
     auto pairs = decodePairs(query, false);
     if (!pairs)
         return pairs.error();
-    QList<Param> encoded;
-    for (const Param &p : pairs.value())
-        encoded.append(Param{ encodeUnreserved(p.name), encodeUnreserved(p.value) });
-    std::sort(encoded.begin(), encoded.end(), [](const Param &a, const Param &b) {
-        return a.name != b.name ? a.name < b.name : a.value < b.value;
-    });
-    QByteArray out;
-    for (const Param &p : encoded) {
-        if (!out.isEmpty())
-            out += '&';
-        out += p.name + '=' + p.value;
-    }
-    return out;
+    return encodeSortJoin(pairs.value());
 }
 
 core::Result<SigV4Signature> signSigV4(const SigV4Key &key, const SigV4Request &request,
