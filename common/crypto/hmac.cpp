@@ -9,19 +9,33 @@
 
 namespace tap::crypto {
 
-QByteArray hmacSha256(QByteArrayView key, QByteArrayView data)
+namespace {
+
+QByteArray oneShotHmac(const EVP_MD *md, int size, QByteArrayView key, QByteArrayView data)
 {
-    QByteArray out(32, Qt::Uninitialized);
+    QByteArray out(size, Qt::Uninitialized);
     unsigned int len = 0;
     // One-shot HMAC() is the non-deprecated OpenSSL 3 convenience wrapper over EVP_MAC.
     static const unsigned char empty = 0;
     const auto *k = key.isEmpty() ? &empty : reinterpret_cast<const unsigned char *>(key.data());
     const auto *d = data.isEmpty() ? &empty : reinterpret_cast<const unsigned char *>(data.data());
-    if (!HMAC(EVP_sha256(), k, int(key.size()), d, size_t(data.size()),
+    if (!HMAC(md, k, int(key.size()), d, size_t(data.size()),
               reinterpret_cast<unsigned char *>(out.data()), &len)
-        || len != 32)
+        || len != unsigned(size))
         return {};
     return out;
+}
+
+} // namespace
+
+QByteArray hmacSha256(QByteArrayView key, QByteArrayView data)
+{
+    return oneShotHmac(EVP_sha256(), 32, key, data);
+}
+
+QByteArray hmacSha1(QByteArrayView key, QByteArrayView data)
+{
+    return oneShotHmac(EVP_sha1(), 20, key, data);
 }
 
 struct HmacSha256Key::State

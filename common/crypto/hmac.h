@@ -28,6 +28,10 @@ private:
     std::unique_ptr<State> d;
 };
 
+// HMAC-SHA1 (RFC 2104), for OAuth 1.0a signatures (RFC 5849 §3.4.2) only. Returns 20 bytes;
+// an empty array only if OpenSSL fails.
+QByteArray hmacSha1(QByteArrayView key, QByteArrayView data);
+
 // SHA-256 digest (FIPS 180-4).
 QByteArray sha256(QByteArrayView data);
 

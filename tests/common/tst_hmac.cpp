@@ -2,6 +2,7 @@
 
 #include <QTest>
 
+using tap::crypto::hmacSha1;
 using tap::crypto::hmacSha256;
 using tap::crypto::sha256;
 
@@ -14,6 +15,7 @@ private slots:
     void rfc4231();
     void emptyKeyAndData();
     void keyAndDataMatter();
+    void rfc2202Sha1();
     void sha256Fips_data();
     void sha256Fips();
 };
@@ -141,6 +143,19 @@ void TestHmac::sha256Fips()
     const QByteArray digest = sha256(message);
     QCOMPARE(digest.size(), 32);
     QCOMPARE(digest.toHex(), expected);
+}
+
+// RFC 2202 ("Test Cases for HMAC-MD5 and HMAC-SHA-1"), section 3, cases 1, 2 and 6.
+void TestHmac::rfc2202Sha1()
+{
+    QCOMPARE(hmacSha1(QByteArray(20, '\x0b'), "Hi There").toHex(),
+             QByteArray("b617318655057264e28bc0b6fb378c8ef146be00"));
+    QCOMPARE(hmacSha1("Jefe", "what do ya want for nothing?").toHex(),
+             QByteArray("effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"));
+    QCOMPARE(hmacSha1(QByteArray(80, '\xaa'),
+                      "Test Using Larger Than Block-Size Key - Hash Key First")
+                     .toHex(),
+             QByteArray("aa4ae5e15272d00e95705637ce8a3b55ed402112"));
 }
 
 QTEST_APPLESS_MAIN(TestHmac)
