@@ -7,6 +7,7 @@
 #include <QMutex>
 #include <QPointer>
 
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -20,6 +21,8 @@ namespace tap::forward {
 // The /forward hot path uses writeAsync(): records queue up and one committer thread inserts
 // all that are waiting in one transaction (group commit), then hands each caller its result
 // on the caller's thread. The answer is sent from there, so it still never precedes its record.
+// A record that finds no batch waiting or committing is committed at once on the caller's
+// thread instead (no group to join; saves a lone request two thread hand-offs).
 class AuditSink : public AuditTrail
 {
 public:
@@ -45,6 +48,8 @@ private:
     QMutex m_fileMutex;
     QFile m_file;
 
+    std::mutex m_commitMutex; // held while a record or batch is being committed
+    std::atomic<bool> m_contended{ false }; // records meet: all go to the committer
     std::mutex m_queueMutex;
     std::condition_variable m_queueReady;
     QList<Pending> m_queue;
