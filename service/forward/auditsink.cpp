@@ -6,8 +6,10 @@
 #include <QMetaObject>
 #include <QThread>
 
+#include <chrono>
+
 #ifdef Q_OS_LINUX
-#include <pthread.h>
+#  include <pthread.h>
 #endif
 
 namespace tap::forward {
@@ -45,16 +47,18 @@ void AuditSink::writeAsync(const store::AuditRecord &record, QObject *context,
     // the way back), which are most of a lone request's added latency. Under load the lock is
     // taken or records are queued, and they go to the committer as before.
     std::unique_lock commit(m_commitMutex, std::defer_lock);
-    if (!m_contended.load(std::memory_order_relaxed) && context
+    const qint64 now = std::chrono::steady_clock::now().time_since_epoch().count();
+    if (now >= m_groupUntil.load(std::memory_order_relaxed) && context
         && context->thread() == QThread::currentThread()) {
         bool idle = commit.try_lock();
         if (idle) {
             std::lock_guard lock(m_queueMutex);
             idle = m_queue.isEmpty();
         }
-        if (!idle) // others are writing: group commit until a batch is one record again
-            m_contended.store(true, std::memory_order_relaxed);
-        else {
+        if (!idle) { // records meet: group commit for a while before trying again
+            const auto hold = std::chrono::steady_clock::duration(kGroupHold);
+            m_groupUntil.store(now + hold.count(), std::memory_order_relaxed);
+        } else {
             Result<qint64> seq = write(record);
             commit.unlock();
             done(std::move(seq));
@@ -98,7 +102,6 @@ void AuditSink::commitLoop()
             return {};
         });
         commit.unlock();
-        m_contended.store(batch.size() > 1, std::memory_order_relaxed);
         for (qsizetype i = 0; i < batch.size(); ++i) {
             Pending &p = batch[i];
             Result<qint64> result =

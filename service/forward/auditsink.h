@@ -8,6 +8,7 @@
 #include <QPointer>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -41,6 +42,7 @@ private:
         QPointer<QObject> context;
         std::function<void(core::Result<qint64>)> done;
     };
+    static constexpr std::chrono::milliseconds kGroupHold{ 250 };
     void commitLoop();
     void appendLine(const store::AuditRecord &record);
 
@@ -49,7 +51,9 @@ private:
     QFile m_file;
 
     std::mutex m_commitMutex; // held while a record or batch is being committed
-    std::atomic<bool> m_contended{ false }; // records meet: all go to the committer
+    // Until then (steady_clock ticks) every record goes to the committer: records were seen
+    // to meet, and one inline transaction each would cost more than the batch.
+    std::atomic<qint64> m_groupUntil{ 0 };
     std::mutex m_queueMutex;
     std::condition_variable m_queueReady;
     QList<Pending> m_queue;
