@@ -177,10 +177,21 @@ perf_end() { # label
   set -o pipefail
 }
 
-run_wrk() { # name conns url [script]
-  local out
+# CPU time (clock ticks) and context switches of a process so far: "ticks switches". Less
+# sensitive to the machine's other load than latency, so a fair before/after per request.
+proc_cost() {
+  [[ -n "${1:-}" && -d "/proc/$1" ]] || { echo "0 0"; return; }
+  local ticks switches
+  ticks=$(awk '{print $14 + $15}' "/proc/$1/stat")
+  switches=$(cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {n += $2} END {print n + 0}')
+  echo "$ticks $switches"
+}
+run_wrk() { # name conns url [script [tapd-pid]]
+  local out cost0 cost1
+  cost0=$(proc_cost "${5:-}")
   if [[ -n "${4:-}" ]]; then out=$(wrk -t1 -c"$2" -d"${duration}s" --latency -s "$4" "$3"); else out=$(wrk -t1 -c"$2" -d"${duration}s" --latency "$3"); fi
-  python3 - "$1" "$2" <<PY
+  cost1=$(proc_cost "${5:-}")
+  python3 - "$1" "$2" $cost0 $cost1 "$(getconf CLK_TCK)" <<PY
 import re, sys, json
 out = """$out"""
 def ms(v):
@@ -190,8 +201,14 @@ rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 p50 = ms(re.search(r"\s50%\s+(\S+)", out).group(1)); p99 = ms(re.search(r"\s99%\s+(\S+)", out).group(1))
 non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
 errors = re.search(r"Socket errors: (.*)", out)
-print(json.dumps({"name": sys.argv[1], "conns": int(sys.argv[2]), "rps": rps, "p50_ms": p50, "p99_ms": p99,
-                  "non_2xx": int(non2xx.group(1)) if non2xx else 0, "socket_errors": errors.group(1) if errors else ""}))
+row = {"name": sys.argv[1], "conns": int(sys.argv[2]), "rps": rps, "p50_ms": p50, "p99_ms": p99,
+       "non_2xx": int(non2xx.group(1)) if non2xx else 0, "socket_errors": errors.group(1) if errors else ""}
+requests = int(re.search(r"(\d+) requests in", out).group(1))
+t0, s0, t1, s1, hz = (int(v) for v in sys.argv[3:8])
+if t1 > 0 and requests > 0:
+    row["tapd_cpu_us_per_req"] = round((t1 - t0) * 1e6 / hz / requests, 1)
+    row["tapd_switches_per_req"] = round((s1 - s0) / requests, 2)
+print(json.dumps(row))
 PY
 }
 
@@ -201,10 +218,10 @@ for c in 1 64; do
   results+=("$(run_wrk direct $c "http://127.0.0.1:$origin_port/small.json")")
   results+=("$(run_wrk nginx-proxy $c "http://127.0.0.1:$proxy_port/small.json")")
   perf_start "c$c" "$tapd_pid"
-  results+=("$(run_wrk tapd $c "http://127.0.0.1:$tapd_port/forward" "$work/forward.lua")")
+  results+=("$(run_wrk tapd $c "http://127.0.0.1:$tapd_port/forward" "$work/forward.lua" "$tapd_pid")")
   perf_end "c$c"
   if [[ $with_pg == 1 ]]; then
-    results+=("$(run_wrk tapd-pg $c "http://127.0.0.1:$pg1_port/forward" "$work/forward-pg.lua")")
+    results+=("$(run_wrk tapd-pg $c "http://127.0.0.1:$pg1_port/forward" "$work/forward-pg.lua" "$pg1_pid")")
   fi
 done
 if [[ $with_pg == 1 ]]; then
@@ -236,9 +253,10 @@ import json, sys
 path = sys.argv[1]
 rows = [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
 by = {(r["name"], r["conns"]): r for r in rows}
-print(f"{'target':<16} {'conns':>5} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
+print(f"{'target':<16} {'conns':>5} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'tapd cpu us/req':>16} {'switches/req':>13}")
 for r in rows:
-    print(f"{r['name']:<16} {r['conns']:>5} {r['rps']:>10.0f} {r['p50_ms']:>8.3f} {r['p99_ms']:>8.3f} {r['non_2xx']:>8}")
+    cost = f"{r['tapd_cpu_us_per_req']:>16.1f} {r['tapd_switches_per_req']:>13.2f}" if "tapd_cpu_us_per_req" in r else ""
+    print(f"{r['name']:<16} {r['conns']:>5} {r['rps']:>10.0f} {r['p50_ms']:>8.3f} {r['p99_ms']:>8.3f} {r['non_2xx']:>8} {cost}")
 def added(name, q):
     return round((by[(name, 1)][q] - by[("direct", 1)][q]) * 1000)
 def ratio(a, b):
