@@ -7,6 +7,8 @@
 #include <QMutex>
 #include <QPointer>
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -20,6 +22,8 @@ namespace tap::forward {
 // The /forward hot path uses writeAsync(): records queue up and one committer thread inserts
 // all that are waiting in one transaction (group commit), then hands each caller its result
 // on the caller's thread. The answer is sent from there, so it still never precedes its record.
+// A record that finds no batch waiting or committing is committed at once on the caller's
+// thread instead (no group to join; saves a lone request two thread hand-offs).
 class AuditSink : public AuditTrail
 {
 public:
@@ -38,6 +42,7 @@ private:
         QPointer<QObject> context;
         std::function<void(core::Result<qint64>)> done;
     };
+    static constexpr std::chrono::milliseconds kGroupHold{ 250 };
     void commitLoop();
     void appendLine(const store::AuditRecord &record);
 
@@ -45,6 +50,10 @@ private:
     QMutex m_fileMutex;
     QFile m_file;
 
+    std::mutex m_commitMutex; // held while a record or batch is being committed
+    // Until then (steady_clock ticks) every record goes to the committer: records were seen
+    // to meet, and one inline transaction each would cost more than the batch.
+    std::atomic<qint64> m_groupUntil{ 0 };
     std::mutex m_queueMutex;
     std::condition_variable m_queueReady;
     QList<Pending> m_queue;

@@ -19,7 +19,8 @@ public:
     // completed later by complete() (streamed responses: redactions known only at the end).
     virtual core::Result<qint64> write(const store::AuditRecord &record, bool final = true) = 0;
     // Queues a final record; `done` runs on `context`'s thread once it is committed (or not).
-    // Nothing runs if `context` is gone by then.
+    // Nothing runs if `context` is gone by then. It may run before writeAsync() returns, when
+    // called on `context`'s thread.
     virtual void writeAsync(const store::AuditRecord &record, QObject *context,
                             std::function<void(core::Result<qint64>)> done) = 0;
     // Fills in latency, redactions and reason of a record written with `final` false.

@@ -160,6 +160,7 @@ private slots:
     void holdsBackOnlyPossibleMatches();
     void redactionsCount();
     void scrubAllIsIndependent();
+    void reusedScrubberMatchesFresh();
     void emptySecretListPassesThrough();
     void binarySecret();
     void sameValueTwice();
@@ -473,6 +474,25 @@ void TestScrubber::scrubAllIsIndependent()
     QCOMPARE(scrubber.feed("34-abcd ends"), QByteArrayLiteral("[REDACTED:tok] ends"));
     QCOMPARE(scrubber.finish(), QByteArray());
     QCOMPARE(scrubber.redactions(), 3);
+}
+
+// One scrubber serves a whole exchange (every header through scrubAll(), the body through
+// feed()/finish()): what it leaves of one value (a partial match at its end, an escape cut
+// off) must never change how the next is scrubbed. Each result equals a fresh scrubber's.
+void TestScrubber::reusedScrubberMatchesFresh()
+{
+    const QList<Secret> secrets{ secret("s", "abcab"), secret("t", "cabc"), secret("u", "a b") };
+    Scrubber reused(secrets);
+    QRandomGenerator rng(7);
+    for (int i = 0; i < 300; ++i) {
+        const QByteArray text = randomBytes(1000 + i, rng.bounded(0, 40), "aabbcc%\\u0062+");
+        Scrubber fresh(secrets);
+        const QByteArray expected = fresh.scrubAll(text);
+        QCOMPARE(reused.scrubAll(text), expected);
+        Scrubber freshStream(secrets);
+        QCOMPARE(streamed(reused, text, fixed(i % 5 + 1)),
+                 streamed(freshStream, text, fixed(i % 5 + 1)));
+    }
 }
 
 void TestScrubber::emptySecretListPassesThrough()

@@ -141,6 +141,7 @@ private:
     std::array<bool, 256> m_quiet{}; // no view can begin a symbol, escape or match with it
     int m_redactions = 0;
     Stream m_stream;
+    Stream m_oneShot; // scrubAll()'s, kept so that each call does not allocate its tables
 };
 
 } // namespace tap::sanitizer
