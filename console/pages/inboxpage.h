@@ -4,6 +4,7 @@
 #include "pages/page.h"
 
 class QComboBox;
+class QLabel;
 class QPlainTextEdit;
 class QTableView;
 
@@ -31,8 +32,10 @@ public:
     void showApproval(const QString &id);
 
 public slots:
-    void approve() { decide(true); }
-    void deny() { decide(false); }
+    void approve() { decide(Decision::Approve); }
+    void deny() { decide(Decision::Deny); }
+    // Approves and adds the request's new hosts to their credentials (owners and admins).
+    void approveAndAllowHost() { decide(Decision::ApproveAllowHost); }
 
 protected:
     bool hasSelection() const override;
@@ -43,7 +46,9 @@ private:
     void setApprovals(const QList<Approval> &approvals);
     const Approval *selected() const;
     void showDetails();
-    void decide(bool approve);
+    static QString newHostNotice(const Approval &a);
+    enum class Decision { Deny, Approve, ApproveAllowHost };
+    void decide(Decision decision);
     void openInBrowser(const Approval &a);
 
     ApprovalPoller *m_poller;
@@ -51,6 +56,7 @@ private:
     QComboBox *m_status;
     QTableView *m_view = nullptr;
     QPlainTextEdit *m_details = nullptr;
+    QLabel *m_notice = nullptr;
     QString m_wanted; // select this id once it is shown
 };
 

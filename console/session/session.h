@@ -34,6 +34,8 @@ public:
         const auto role = api::parseMemberRole(m_role);
         return role && api::canConfigure(*role);
     }
+    // Approvers may also create agents with direct credential assignments, and manage those.
+    bool isApprover() const { return m_role == u"approver"; }
     // False when the keychain refused the token: it lives in memory for this run only.
     bool tokenInKeychain() const { return m_tokenInKeychain; }
 
