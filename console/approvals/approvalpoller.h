@@ -28,14 +28,20 @@ public:
     void stop();
     bool isRunning() const { return m_running; }
     const QList<Approval> &pending() const { return m_pending; }
+    // False from a failure to reach the server until the next answer.
+    bool isOnline() const { return m_online; }
+    void setRetryDelayMs(int ms) { m_retry.setInterval(ms); }
 
 signals:
     // `first` is true for the first answer after start().
     void updated(const QList<Approval> &pending, bool first);
     void failed(const QString &message);
+    // The server could not be reached (false; the poller keeps trying) or answered again.
+    void onlineChanged(bool online);
 
 private:
     void poll();
+    void setOnline(bool online);
 
     apiclient::ApiClient *m_api;
     QPointer<QNetworkReply> m_reply;
@@ -46,6 +52,7 @@ private:
     int m_generation = 0;
     bool m_running = false;
     bool m_first = true;
+    bool m_online = true;
 };
 
 } // namespace tap::console

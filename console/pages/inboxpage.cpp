@@ -114,6 +114,13 @@ void InboxPage::clear()
     m_details->clear();
 }
 
+void InboxPage::setOnline(bool online)
+{
+    showError(online ? QString()
+                     : tr("The server cannot be reached: these are the requests last known. "
+                          "Retrying…"));
+}
+
 void InboxPage::onPending(const QList<Approval> &pending)
 {
     if (m_status->currentData().toString() == u"pending")

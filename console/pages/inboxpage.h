@@ -30,6 +30,8 @@ public:
     ApprovalsModel *model() const { return m_model; }
     // Shows the request `id` (from a notification), whatever its state.
     void showApproval(const QString &id);
+    // Offline, the list is what was last known: said above it.
+    void setOnline(bool online);
 
 public slots:
     void approve() { decide(Decision::Approve); }

@@ -57,6 +57,10 @@ public:
     // Signs in with a token kept in the keychain from an earlier run; done(false) if none is
     // there or the server no longer accepts it.
     void restore(const Profile &profile, std::function<void(bool)> done);
+    // The same, telling "no session" (none kept, or the server ended it) from "the server
+    // could not be reached" (the kept token stays, to try again).
+    enum class Restored { SignedIn, SignedOut, Unreachable };
+    void restore(const Profile &profile, std::function<void(Restored)> done);
     // Ends the session on the server and forgets the token everywhere.
     void logout();
 
