@@ -22,6 +22,18 @@ void ApprovalPoller::start()
     poll();
 }
 
+void ApprovalPoller::refreshNow()
+{
+    if (!m_running)
+        return start();
+    ++m_generation; // the held long poll's answer is dropped
+    m_retry.stop();
+    if (m_reply)
+        m_reply->abort();
+    m_cursor.clear(); // answers at once
+    poll();
+}
+
 void ApprovalPoller::stop()
 {
     m_running = false;

@@ -26,6 +26,8 @@ public:
 
     void start();
     void stop();
+    // Asks again at once (not a new start: the first-answer flag stays as it is).
+    void refreshNow();
     bool isRunning() const { return m_running; }
     const QList<Approval> &pending() const { return m_pending; }
     // False from a failure to reach the server until the next answer.

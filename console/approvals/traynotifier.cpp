@@ -31,15 +31,16 @@ void TrayNotifier::update(const QList<Approval> &pending, bool first)
             fresh.append(&a);
         m_seen.insert(a.id);
     }
-    m_pendingCount = int(pending.size());
+    m_pendingCount = mine; // what this member may decide, not every pending request
     m_online = true; // the list just came from the server
     m_tray.setIcon(m_icon);
     showCount();
     if (first) {
-        // Requests that were waiting before the console started: one summary, not a flood.
-        if (mine > 0)
+        // Requests that were waiting before the console started: one summary, not a flood;
+        // none for requests already notified (the poller restarted).
+        if (!fresh.isEmpty())
             notify(tr("Approvals waiting"),
-                   tr("%n request(s) are waiting for your decision.", nullptr, mine),
+                   tr("%n request(s) are waiting for your decision.", nullptr, int(fresh.size())),
                    fresh.size() == 1 ? fresh.first()->id : QString());
         return;
     }

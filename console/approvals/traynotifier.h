@@ -8,8 +8,8 @@
 
 namespace tap::console {
 
-// The tray icon: the number of pending approvals in its tooltip, and a desktop notification
-// for each new request the member can decide. Clicking the notification asks to open the
+// The tray icon: the number of pending approvals the member can decide in its tooltip, and
+// one desktop notification for each new request the member can decide (never twice). Clicking the notification asks to open the
 // inbox on that request.
 class TrayNotifier : public QObject
 {

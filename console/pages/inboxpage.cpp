@@ -102,7 +102,7 @@ void InboxPage::updateButtons()
 void InboxPage::refresh()
 {
     if (m_status->currentData().toString() == u"pending")
-        m_poller->start(); // ask again now rather than wait for the next change
+        m_poller->refreshNow(); // ask again now rather than wait for the next change
     else
         fetch();
 }
