@@ -4,6 +4,7 @@
 // until the test answers it stands in for a slow tapd.
 #include "consoletest.h"
 #include "dialogs/formdialog.h"
+#include "dialogs/signindialog.h"
 #include "pages/credentialspage.h"
 
 #include <QLineEdit>
@@ -37,14 +38,16 @@ public:
     }
     bool gotRequest() const { return m_request.contains("\r\n\r\n"); }
     bool hungUp() const { return m_hungUp; }
-    // A success as tapd would send it for a created credential.
-    void answer()
+    // A success as tapd would send it for a created credential (or the status line and body
+    // given).
+    void answer(const QByteArray &status = "201 Created",
+                const QByteArray &body = R"({"name":"slow","scope_kind":"team","scope_id":null})")
     {
         if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
             return;
-        const QByteArray body = R"({"name":"slow","scope_kind":"team","scope_id":null})";
-        m_socket->write("HTTP/1.1 201 Created\r\nContent-Type: application/json\r\n"
-                        "Content-Length: "
+        m_socket->write("HTTP/1.1 " + status
+                        + "\r\nContent-Type: application/json\r\n"
+                          "Content-Length: "
                         + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
         m_socket->flush();
     }
@@ -84,6 +87,7 @@ private slots:
         QTest::newRow("cancel") << false;
     }
     void closingWhileSendingAbortsAndDropsTheAnswer();
+    void signInDialogClosedWhileLoggingIn();
 
 private:
     FakeDesktop m_desktop;
@@ -121,6 +125,25 @@ void TestDialogs::closingWhileSendingAbortsAndDropsTheAnswer()
     QVERIFY(!m_session->api()->isBusy());
     QVERIFY(page.statusText().isEmpty()); // nothing claims the credential was created
     QVERIFY(page.errorText().isEmpty());
+}
+
+// The log-in answer reaches no deleted dialog (a crash, or an ASan report, without the binding).
+void TestDialogs::signInDialogClosedWhileLoggingIn()
+{
+    QPointer<SignInDialog> dialog = new SignInDialog(m_session.get());
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    child<QLineEdit>(dialog, "serverUrl")->setText(m_hold->url().toString());
+    child<QLineEdit>(dialog, "email")->setText(QStringLiteral("admin@example.com"));
+    child<QLineEdit>(dialog, "password")->setText(QStringLiteral("wrong password"));
+    click(dialog, "loginButton");
+    QTRY_VERIFY_WITH_TIMEOUT(m_hold->gotRequest(), kTimeout);
+    QTest::keyClick(dialog, Qt::Key_Escape);
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog, kTimeout);
+    m_hold->answer("401 Unauthorized",
+                   R"({"error":{"code":"unauthorized","message":"Wrong email or password."}})");
+    QTRY_VERIFY_WITH_TIMEOUT(!m_session->api()->isBusy(), kTimeout); // the answer was handled
+    QVERIFY(!m_session->api()->hasSession());
 }
 
 QTEST_MAIN(TestDialogs)
