@@ -33,6 +33,8 @@ public:
     // False from a failure to reach the server until the next answer.
     bool isOnline() const { return m_online; }
     void setRetryDelayMs(int ms) { m_retry.setInterval(ms); }
+    // How long the server may hold each poll (1-60 s; default 30).
+    void setWaitSeconds(int seconds) { m_waitSeconds = qBound(1, seconds, 60); }
 
 signals:
     // `first` is true for the first answer after start().

@@ -214,6 +214,7 @@ void TestConsoleServer::startTapdAndSignIn()
     m_session = std::make_unique<Session>(&m_secrets);
     m_window = std::make_unique<MainWindow>(m_session.get(), m_desktop.environment());
     m_window->poller()->setRetryDelayMs(500);
+    m_window->poller()->setWaitSeconds(2); // tapd stops once its held polls are answered
     m_window->resize(1180, 700);
     m_window->show();
     bool done = false;
