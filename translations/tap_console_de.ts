@@ -12,22 +12,22 @@
 <context>
     <name>tap::apiclient::ApiClient</name>
     <message>
-        <location filename="../common/apiclient/apiclient.cpp" line="13"/>
+        <location filename="../common/apiclient/apiclient.cpp" line="18"/>
         <source>The server could not be reached.</source>
         <translation>Der Server ist nicht erreichbar.</translation>
     </message>
     <message>
-        <location filename="../common/apiclient/apiclient.cpp" line="14"/>
+        <location filename="../common/apiclient/apiclient.cpp" line="19"/>
         <source>The server answered with HTTP status %1.</source>
         <translation>Der Server antwortete mit HTTP-Status %1.</translation>
     </message>
     <message>
-        <location filename="../common/apiclient/apiclient.cpp" line="110"/>
+        <location filename="../common/apiclient/apiclient.cpp" line="166"/>
         <source>The request was cancelled or timed out.</source>
         <translation>Die Anfrage wurde abgebrochen oder hat zu lange gedauert.</translation>
     </message>
     <message>
-        <location filename="../common/apiclient/apiclient.cpp" line="111"/>
+        <location filename="../common/apiclient/apiclient.cpp" line="167"/>
         <source>The server could not be reached: %1</source>
         <translation>Der Server ist nicht erreichbar: %1</translation>
     </message>
@@ -40,179 +40,184 @@
         <translation>Agenten</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="28"/>
+        <location filename="../console/pages/agentspage.cpp" line="35"/>
         <source>&quot;%1&quot; is not a valid name.</source>
         <translation>„%1“ ist kein gültiger Name.</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="39"/>
+        <location filename="../console/pages/agentspage.cpp" line="78"/>
         <source>&amp;New…</source>
         <translation>&amp;Neu…</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="41"/>
+        <location filename="../console/pages/agentspage.cpp" line="80"/>
         <source>&amp;Edit…</source>
         <translation>&amp;Bearbeiten…</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="43"/>
+        <location filename="../console/pages/agentspage.cpp" line="82"/>
         <source>Enable / d&amp;isable</source>
         <translation>Aktivieren / d&amp;eaktivieren</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="45"/>
+        <location filename="../console/pages/agentspage.cpp" line="84"/>
         <source>Rotate &amp;key</source>
         <translation>&amp;Schlüssel erneuern</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="47"/>
+        <location filename="../console/pages/agentspage.cpp" line="86"/>
         <source>&amp;Delete</source>
         <translation>&amp;Löschen</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="50"/>
+        <location filename="../console/pages/agentspage.cpp" line="89"/>
         <source>ID</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="50"/>
+        <location filename="../console/pages/agentspage.cpp" line="89"/>
         <source>Description</source>
         <translation>Beschreibung</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="50"/>
+        <location filename="../console/pages/agentspage.cpp" line="89"/>
         <source>State</source>
         <translation>Zustand</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="50"/>
+        <location filename="../console/pages/agentspage.cpp" line="89"/>
         <source>Requests per hour</source>
         <translation>Anfragen pro Stunde</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="51"/>
+        <location filename="../console/pages/agentspage.cpp" line="90"/>
         <source>Credentials</source>
         <translation>Zugangsdaten</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="51"/>
+        <location filename="../console/pages/agentspage.cpp" line="90"/>
         <source>Roles</source>
         <translation>Rollen</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="73"/>
+        <location filename="../console/pages/agentspage.cpp" line="112"/>
         <source>enabled</source>
         <translation>aktiv</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="74"/>
+        <location filename="../console/pages/agentspage.cpp" line="112"/>
         <source>disabled</source>
         <translation>deaktiviert</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="75"/>
-        <location filename="../console/pages/agentspage.cpp" line="113"/>
+        <location filename="../console/pages/agentspage.cpp" line="114"/>
+        <location filename="../console/pages/agentspage.cpp" line="157"/>
         <source>unlimited</source>
         <translation>unbegrenzt</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="91"/>
+        <location filename="../console/pages/agentspage.cpp" line="131"/>
         <source>%1 can use no credential.</source>
         <translation>%1 kann keine Zugangsdaten verwenden.</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="92"/>
+        <location filename="../console/pages/agentspage.cpp" line="132"/>
         <source>%1 can use: %2</source>
         <translation>%1 kann verwenden: %2</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="102"/>
+        <location filename="../console/pages/agentspage.cpp" line="143"/>
         <source>New agent</source>
         <translation>Neuer Agent</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="102"/>
+        <location filename="../console/pages/agentspage.cpp" line="143"/>
         <source>Edit agent</source>
         <translation>Agent bearbeiten</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="103"/>
+        <location filename="../console/pages/agentspage.cpp" line="144"/>
         <source>&amp;ID:</source>
         <translation>&amp;ID:</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="105"/>
+        <location filename="../console/pages/agentspage.cpp" line="145"/>
         <source>&amp;Description:</source>
         <translation>&amp;Beschreibung:</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="107"/>
+        <location filename="../console/pages/agentspage.cpp" line="146"/>
         <source>&amp;Credentials:</source>
         <translation>&amp;Zugangsdaten:</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="108"/>
-        <location filename="../console/pages/agentspage.cpp" line="110"/>
+        <location filename="../console/pages/agentspage.cpp" line="147"/>
+        <location filename="../console/pages/agentspage.cpp" line="149"/>
         <source>comma-separated</source>
         <translation>durch Kommas getrennt</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="109"/>
+        <location filename="../console/pages/agentspage.cpp" line="148"/>
         <source>&amp;Roles:</source>
         <translation>&amp;Rollen:</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="112"/>
+        <location filename="../console/pages/agentspage.cpp" line="153"/>
+        <source>As an approver you assign credentials directly; roles are given by owners and admins.</source>
+        <translation>Als Genehmiger weisen Sie Zugangsdaten direkt zu; Rollen vergeben Eigentümer und Administratoren.</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/agentspage.cpp" line="156"/>
         <source>Requests per &amp;hour:</source>
         <translation>Anfragen pro &amp;Stunde:</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="117"/>
+        <location filename="../console/pages/agentspage.cpp" line="62"/>
         <source>ID: 1–64 letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;, starting with a letter or digit.</source>
         <translation>ID: 1–64 Buchstaben, Ziffern, „.“, „_“ oder „-“, beginnend mit einem Buchstaben oder einer Ziffer.</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="156"/>
+        <location filename="../console/pages/agentspage.cpp" line="182"/>
         <source>API key of %1</source>
         <translation>API-Schlüssel von %1</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="157"/>
+        <location filename="../console/pages/agentspage.cpp" line="183"/>
         <source>Give this key to the agent (header X-TAP-Key). It will not be shown again.</source>
         <translation>Geben Sie diesen Schlüssel dem Agenten (Header X-TAP-Key). Er wird nicht noch einmal angezeigt.</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="171"/>
+        <location filename="../console/pages/agentspage.cpp" line="198"/>
         <source>%1 is enabled.</source>
         <translation>%1 ist aktiviert.</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="172"/>
+        <location filename="../console/pages/agentspage.cpp" line="199"/>
         <source>%1 is disabled: all its requests are refused.</source>
         <translation>%1 ist deaktiviert: alle seine Anfragen werden abgelehnt.</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="181"/>
+        <location filename="../console/pages/agentspage.cpp" line="208"/>
         <source>Rotate API key</source>
         <translation>API-Schlüssel erneuern</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="182"/>
+        <location filename="../console/pages/agentspage.cpp" line="209"/>
         <source>Give %1 a new API key? The old key stops working at once.</source>
         <translation>%1 einen neuen API-Schlüssel geben? Der alte Schlüssel ist sofort ungültig.</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="192"/>
+        <location filename="../console/pages/agentspage.cpp" line="219"/>
         <source>Delete agent</source>
         <translation>Agent löschen</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="193"/>
+        <location filename="../console/pages/agentspage.cpp" line="220"/>
         <source>Delete the agent %1? Its API key stops working at once.</source>
         <translation>Den Agenten %1 löschen? Sein API-Schlüssel ist sofort ungültig.</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="196"/>
+        <location filename="../console/pages/agentspage.cpp" line="223"/>
         <source>Deleted %1.</source>
         <translation>%1 gelöscht.</translation>
     </message>
@@ -308,117 +313,117 @@
         <translation>Prüfprotokoll</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="30"/>
+        <location filename="../console/pages/auditpage.cpp" line="33"/>
         <source>&amp;Search</source>
         <translation>&amp;Suchen</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="32"/>
+        <location filename="../console/pages/auditpage.cpp" line="35"/>
         <source>Load &amp;more</source>
         <translation>&amp;Mehr laden</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="35"/>
+        <location filename="../console/pages/auditpage.cpp" line="38"/>
         <source>E&amp;xport…</source>
         <translation>E&amp;xportieren…</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="49"/>
+        <location filename="../console/pages/auditpage.cpp" line="52"/>
         <source>All kinds</source>
         <translation>Alle Arten</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="50"/>
+        <location filename="../console/pages/auditpage.cpp" line="53"/>
         <source>Admin changes</source>
         <translation>Verwaltungsänderungen</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="51"/>
+        <location filename="../console/pages/auditpage.cpp" line="54"/>
         <source>Agent requests</source>
         <translation>Agentenanfragen</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="54"/>
+        <location filename="../console/pages/auditpage.cpp" line="57"/>
         <source>All decisions</source>
         <translation>Alle Entscheidungen</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="57"/>
+        <location filename="../console/pages/auditpage.cpp" line="60"/>
         <source>action, e.g. credential.create</source>
         <translation>Aktion, z. B. credential.create</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="58"/>
+        <location filename="../console/pages/auditpage.cpp" line="61"/>
         <source>member email</source>
         <translation>E-Mail des Mitglieds</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="59"/>
+        <location filename="../console/pages/auditpage.cpp" line="62"/>
         <source>agent ID</source>
         <translation>Agenten-ID</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="60"/>
+        <location filename="../console/pages/auditpage.cpp" line="63"/>
         <source>credential</source>
         <translation>Zugangsdaten</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="61"/>
+        <location filename="../console/pages/auditpage.cpp" line="64"/>
         <source>since, e.g. 2026-04-03T12:00:00Z</source>
         <translation>seit, z. B. 2026-04-03T12:00:00Z</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="62"/>
+        <location filename="../console/pages/auditpage.cpp" line="65"/>
         <source>until (RFC 3339)</source>
         <translation>bis (RFC 3339)</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="73"/>
+        <location filename="../console/pages/auditpage.cpp" line="76"/>
         <source>Time</source>
         <translation>Zeit</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="73"/>
+        <location filename="../console/pages/auditpage.cpp" line="76"/>
         <source>Kind</source>
         <translation>Art</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="73"/>
+        <location filename="../console/pages/auditpage.cpp" line="76"/>
         <source>Who</source>
         <translation>Wer</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="73"/>
+        <location filename="../console/pages/auditpage.cpp" line="76"/>
         <source>Action / request</source>
         <translation>Aktion / Anfrage</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="73"/>
+        <location filename="../console/pages/auditpage.cpp" line="76"/>
         <source>Credential</source>
         <translation>Zugangsdaten</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="74"/>
+        <location filename="../console/pages/auditpage.cpp" line="77"/>
         <source>Decision</source>
         <translation>Entscheidung</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="74"/>
+        <location filename="../console/pages/auditpage.cpp" line="77"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="74"/>
+        <location filename="../console/pages/auditpage.cpp" line="77"/>
         <source>Reason</source>
         <translation>Grund</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="95"/>
+        <location filename="../console/pages/auditpage.cpp" line="98"/>
         <source>&quot;%1&quot; is not an RFC 3339 time such as 2026-04-03T12:00:00Z.</source>
         <translation>„%1“ ist keine RFC-3339-Zeit wie 2026-04-03T12:00:00Z.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../console/pages/auditpage.cpp" line="154"/>
+        <location filename="../console/pages/auditpage.cpp" line="156"/>
         <source>%n record(s) shown.</source>
         <translation>
             <numerusform>%n Eintrag angezeigt.</numerusform>
@@ -426,22 +431,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="164"/>
+        <location filename="../console/pages/auditpage.cpp" line="166"/>
         <source>Export audit trail</source>
         <translation>Prüfprotokoll exportieren</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="171"/>
+        <location filename="../console/pages/auditpage.cpp" line="173"/>
         <source>Exporting…</source>
         <translation>Exportiere…</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="180"/>
+        <location filename="../console/pages/auditpage.cpp" line="182"/>
         <source>Could not write %1: %2</source>
         <translation>%1 konnte nicht geschrieben werden: %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../console/pages/auditpage.cpp" line="182"/>
+        <location filename="../console/pages/auditpage.cpp" line="184"/>
         <source>Exported %n record(s) to %1.</source>
         <translation>
             <numerusform>%n Eintrag nach %1 exportiert.</numerusform>
@@ -457,132 +462,132 @@
         <translation>Benachrichtigungskanäle</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="24"/>
+        <location filename="../console/pages/channelspage.cpp" line="43"/>
         <source>Name: 1–64 letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;, starting with a letter or digit.</source>
         <translation>Name: 1–64 Buchstaben, Ziffern, „.“, „_“ oder „-“, beginnend mit einem Buchstaben oder einer Ziffer.</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="31"/>
+        <location filename="../console/pages/channelspage.cpp" line="46"/>
         <source>The chat must be a Telegram chat id such as -100123456.</source>
         <translation>Der Chat muss eine Telegram-Chat-ID wie -100123456 sein.</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="34"/>
+        <location filename="../console/pages/channelspage.cpp" line="48"/>
         <source>The bot token is one word of at most 256 characters.</source>
         <translation>Das Bot-Token ist ein Wort mit höchstens 256 Zeichen.</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="38"/>
+        <location filename="../console/pages/channelspage.cpp" line="50"/>
         <source>The room must be a Matrix room id such as !abc:example.org.</source>
         <translation>Der Raum muss eine Matrix-Raum-ID wie !abc:example.org sein.</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="50"/>
+        <location filename="../console/pages/channelspage.cpp" line="60"/>
         <source>&amp;New…</source>
         <translation>&amp;Neu…</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="52"/>
+        <location filename="../console/pages/channelspage.cpp" line="62"/>
         <source>Send &amp;test</source>
         <translation>&amp;Test senden</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="54"/>
+        <location filename="../console/pages/channelspage.cpp" line="64"/>
         <source>&amp;Delete</source>
         <translation>&amp;Löschen</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="57"/>
+        <location filename="../console/pages/channelspage.cpp" line="67"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="57"/>
+        <location filename="../console/pages/channelspage.cpp" line="67"/>
         <source>Type</source>
         <translation>Typ</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="57"/>
+        <location filename="../console/pages/channelspage.cpp" line="67"/>
         <source>Settings</source>
         <translation>Einstellungen</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="57"/>
+        <location filename="../console/pages/channelspage.cpp" line="67"/>
         <source>State</source>
         <translation>Zustand</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="57"/>
+        <location filename="../console/pages/channelspage.cpp" line="67"/>
         <source>Created</source>
         <translation>Erstellt</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="68"/>
+        <location filename="../console/pages/channelspage.cpp" line="78"/>
         <source> (bot token set)</source>
         <translation> (Bot-Token gesetzt)</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="72"/>
+        <location filename="../console/pages/channelspage.cpp" line="80"/>
         <source>enabled</source>
         <translation>aktiv</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="73"/>
+        <location filename="../console/pages/channelspage.cpp" line="80"/>
         <source>disabled</source>
         <translation>deaktiviert</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="80"/>
+        <location filename="../console/pages/channelspage.cpp" line="87"/>
         <source>New notification channel</source>
         <translation>Neuer Benachrichtigungskanal</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="81"/>
+        <location filename="../console/pages/channelspage.cpp" line="88"/>
         <source>&amp;Name:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="83"/>
+        <location filename="../console/pages/channelspage.cpp" line="89"/>
         <source>&amp;Type:</source>
         <translation>&amp;Typ:</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="85"/>
+        <location filename="../console/pages/channelspage.cpp" line="91"/>
         <source>Telegram &amp;chat:</source>
         <translation>Telegram-&amp;Chat:</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="87"/>
+        <location filename="../console/pages/channelspage.cpp" line="93"/>
         <source>&amp;Bot token (optional):</source>
         <translation>&amp;Bot-Token (optional):</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="88"/>
+        <location filename="../console/pages/channelspage.cpp" line="94"/>
         <source>Matrix &amp;room:</source>
         <translation>Matrix-&amp;Raum:</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="126"/>
+        <location filename="../console/pages/channelspage.cpp" line="122"/>
         <source>Sending a test message to %1…</source>
         <translation>Sende eine Testnachricht an %1…</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="128"/>
+        <location filename="../console/pages/channelspage.cpp" line="124"/>
         <source>A test message was sent to %1.</source>
         <translation>Eine Testnachricht wurde an %1 gesendet.</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="136"/>
+        <location filename="../console/pages/channelspage.cpp" line="132"/>
         <source>Delete channel</source>
         <translation>Kanal löschen</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="137"/>
+        <location filename="../console/pages/channelspage.cpp" line="133"/>
         <source>Delete the notification channel %1? Policies that send approvals there fall back to the default channels.</source>
         <translation>Den Benachrichtigungskanal %1 löschen? Richtlinien, die Genehmigungen dorthin senden, fallen auf die Standardkanäle zurück.</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="142"/>
+        <location filename="../console/pages/channelspage.cpp" line="138"/>
         <source>Deleted %1.</source>
         <translation>%1 gelöscht.</translation>
     </message>
@@ -590,259 +595,309 @@
 <context>
     <name>tap::console::CredentialsPage</name>
     <message>
-        <location filename="../console/pages/credentialspage.h" line="14"/>
+        <location filename="../console/pages/credentialspage.h" line="17"/>
         <source>Credentials</source>
         <translation>Zugangsdaten</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="26"/>
+        <location filename="../console/pages/credentialspage.cpp" line="72"/>
         <source>Name: 1–64 letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;, starting with a letter or digit.</source>
         <translation>Name: 1–64 Buchstaben, Ziffern, „.“, „_“ oder „-“, beginnend mit einem Buchstaben oder einer Ziffer.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="30"/>
+        <location filename="../console/pages/credentialspage.cpp" line="77"/>
+        <source>Choose the role this credential belongs to.</source>
+        <translation>Wählen Sie die Rolle, zu der diese Zugangsdaten gehören.</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/credentialspage.cpp" line="78"/>
+        <source>Choose the agent this credential belongs to.</source>
+        <translation>Wählen Sie den Agenten, zu dem diese Zugangsdaten gehören.</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/credentialspage.cpp" line="80"/>
         <source>Enter a description.</source>
         <translation>Geben Sie eine Beschreibung ein.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="33"/>
+        <location filename="../console/pages/credentialspage.cpp" line="82"/>
         <source>The API base must be an http:// or https:// URL.</source>
         <translation>Die API-Basis muss eine http://- oder https://-URL sein.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="36"/>
+        <location filename="../console/pages/credentialspage.cpp" line="84"/>
         <source>A sidecar connector needs an API base.</source>
         <translation>Ein Sidecar-Connector braucht eine API-Basis.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="38"/>
+        <location filename="../console/pages/credentialspage.cpp" line="86"/>
         <source>Relative targets need the sidecar connector.</source>
         <translation>Relative Ziele brauchen den Sidecar-Connector.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="40"/>
+        <location filename="../console/pages/credentialspage.cpp" line="88"/>
         <source>The header format must contain {value} exactly once.</source>
         <translation>Das Header-Format muss {value} genau einmal enthalten.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="44"/>
-        <source>&quot;%1&quot; is not a host name such as api.example.com.</source>
-        <translation>„%1“ ist kein Hostname wie api.example.com.</translation>
-    </message>
-    <message>
-        <location filename="../console/pages/credentialspage.cpp" line="77"/>
+        <location filename="../console/pages/credentialspage.cpp" line="98"/>
         <source>&amp;New…</source>
         <translation>&amp;Neu…</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="79"/>
+        <location filename="../console/pages/credentialspage.cpp" line="100"/>
         <source>&amp;Edit…</source>
         <translation>&amp;Bearbeiten…</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="81"/>
+        <location filename="../console/pages/credentialspage.cpp" line="102"/>
         <source>&amp;Rotate value…</source>
         <translation>Wert &amp;erneuern…</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="83"/>
+        <location filename="../console/pages/credentialspage.cpp" line="104"/>
         <source>&amp;Delete</source>
         <translation>&amp;Löschen</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="86"/>
+        <location filename="../console/pages/credentialspage.cpp" line="107"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="86"/>
+        <location filename="../console/pages/credentialspage.cpp" line="107"/>
         <source>Description</source>
         <translation>Beschreibung</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="86"/>
+        <location filename="../console/pages/credentialspage.cpp" line="107"/>
         <source>Connector</source>
         <translation>Connector</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="86"/>
+        <location filename="../console/pages/credentialspage.cpp" line="107"/>
         <source>API base</source>
         <translation>API-Basis</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="87"/>
+        <location filename="../console/pages/credentialspage.cpp" line="107"/>
+        <source>Scope</source>
+        <translation>Geltungsbereich</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/credentialspage.cpp" line="108"/>
         <source>Allowed hosts</source>
         <translation>Erlaubte Hosts</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="87"/>
+        <location filename="../console/pages/credentialspage.cpp" line="108"/>
         <source>Value</source>
         <translation>Wert</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="87"/>
+        <location filename="../console/pages/credentialspage.cpp" line="108"/>
         <source>Updated</source>
         <translation>Geändert</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="99"/>
+        <location filename="../console/pages/credentialspage.cpp" line="121"/>
         <source>set</source>
         <translation>gesetzt</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="100"/>
+        <location filename="../console/pages/credentialspage.cpp" line="121"/>
         <source>not set</source>
         <translation>nicht gesetzt</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="114"/>
+        <location filename="../console/pages/credentialspage.cpp" line="130"/>
+        <source>role:%1</source>
+        <translation>Rolle:%1</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/credentialspage.cpp" line="132"/>
+        <source>agent:%1</source>
+        <translation>Agent:%1</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/credentialspage.cpp" line="136"/>
+        <source>team</source>
+        <translation>Team</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/credentialspage.cpp" line="147"/>
+        <source>&amp;Scope:</source>
+        <translation>&amp;Geltungsbereich:</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/credentialspage.cpp" line="148"/>
+        <source>Team (every agent granted it)</source>
+        <translation>Team (jeder Agent, dem sie zugewiesen sind)</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/credentialspage.cpp" line="149"/>
+        <source>Role (its agents)</source>
+        <translation>Rolle (deren Agenten)</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/credentialspage.cpp" line="150"/>
+        <source>Agent (this agent only)</source>
+        <translation>Agent (nur dieser Agent)</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/credentialspage.cpp" line="152"/>
+        <source>&amp;Role or agent:</source>
+        <translation>&amp;Rolle oder Agent:</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/credentialspage.cpp" line="192"/>
         <source>New credential</source>
         <translation>Neue Zugangsdaten</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="114"/>
+        <location filename="../console/pages/credentialspage.cpp" line="192"/>
         <source>Edit credential</source>
         <translation>Zugangsdaten bearbeiten</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="115"/>
+        <location filename="../console/pages/credentialspage.cpp" line="193"/>
         <source>&amp;Name:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="116"/>
+        <location filename="../console/pages/credentialspage.cpp" line="195"/>
         <source>&amp;Description:</source>
         <translation>&amp;Beschreibung:</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="117"/>
+        <location filename="../console/pages/credentialspage.cpp" line="196"/>
         <source>&amp;Connector:</source>
         <translation>&amp;Connector:</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="120"/>
+        <location filename="../console/pages/credentialspage.cpp" line="198"/>
         <source>&amp;API base:</source>
         <translation>&amp;API-Basis:</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="122"/>
+        <location filename="../console/pages/credentialspage.cpp" line="200"/>
         <source>Targets are &amp;paths under the API base</source>
         <translation>Ziele sind &amp;Pfade unter der API-Basis</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="124"/>
+        <location filename="../console/pages/credentialspage.cpp" line="202"/>
         <source>&amp;Header format:</source>
         <translation>&amp;Header-Format:</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="126"/>
+        <location filename="../console/pages/credentialspage.cpp" line="203"/>
         <source>Allowed &amp;hosts:</source>
         <translation>Erlaubte &amp;Hosts:</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="128"/>
+        <location filename="../console/pages/credentialspage.cpp" line="204"/>
         <source>default: the API base&apos;s host</source>
         <translation>Standard: der Host der API-Basis</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="130"/>
+        <location filename="../console/pages/credentialspage.cpp" line="206"/>
         <source>Secret &amp;value:</source>
         <translation>Geheimer &amp;Wert:</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="152"/>
-        <source>Rotate value of %1</source>
-        <translation>Wert von %1 erneuern</translation>
+        <location filename="../console/pages/credentialspage.cpp" line="233"/>
+        <source>Rotate value of %1 (%2)</source>
+        <translation>Wert von %1 (%2) erneuern</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="154"/>
+        <location filename="../console/pages/credentialspage.cpp" line="234"/>
         <source>The new value replaces the old one at once. It is never shown again.</source>
         <translation>Der neue Wert ersetzt den alten sofort. Er wird nie wieder angezeigt.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="155"/>
+        <location filename="../console/pages/credentialspage.cpp" line="235"/>
         <source>New &amp;value:</source>
         <translation>Neuer &amp;Wert:</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="156"/>
+        <location filename="../console/pages/credentialspage.cpp" line="236"/>
         <source>&amp;Repeat:</source>
         <translation>&amp;Wiederholen:</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="159"/>
+        <location filename="../console/pages/credentialspage.cpp" line="239"/>
         <source>Enter the new value.</source>
         <translation>Geben Sie den neuen Wert ein.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="161"/>
-        <source>The value is larger than 64 KiB.</source>
-        <translation>Der Wert ist größer als 64 KiB.</translation>
-    </message>
-    <message>
-        <location filename="../console/pages/credentialspage.cpp" line="163"/>
+        <location filename="../console/pages/credentialspage.cpp" line="246"/>
         <source>The two values differ.</source>
         <translation>Die beiden Werte unterscheiden sich.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="172"/>
+        <location filename="../console/pages/credentialspage.cpp" line="258"/>
         <source>The value of %1 was replaced.</source>
         <translation>Der Wert von %1 wurde ersetzt.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="190"/>
+        <location filename="../console/pages/credentialspage.cpp" line="274"/>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/credentialspage.cpp" line="282"/>
         <source>the roles %1</source>
         <translation>den Rollen %1</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="192"/>
+        <location filename="../console/pages/credentialspage.cpp" line="284"/>
         <source>the agents %1</source>
         <translation>den Agenten %1</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="194"/>
-        <location filename="../console/pages/credentialspage.cpp" line="211"/>
+        <location filename="../console/pages/credentialspage.cpp" line="286"/>
+        <location filename="../console/pages/credentialspage.cpp" line="307"/>
         <source>its policy</source>
         <translation>seiner Richtlinie</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="196"/>
+        <location filename="../console/pages/credentialspage.cpp" line="288"/>
         <source>Delete the credential %1? No role, agent or policy uses it.</source>
         <translation>Die Zugangsdaten %1 löschen? Keine Rolle, kein Agent und keine Richtlinie verwendet sie.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="197"/>
+        <location filename="../console/pages/credentialspage.cpp" line="290"/>
         <source>Delete the credential %1? It is also removed from %2.</source>
         <translation>Die Zugangsdaten %1 löschen? Sie werden auch entfernt aus %2.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="198"/>
-        <location filename="../console/pages/credentialspage.cpp" line="214"/>
+        <location filename="../console/pages/credentialspage.cpp" line="291"/>
+        <location filename="../console/pages/credentialspage.cpp" line="310"/>
         <source>; </source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="199"/>
+        <location filename="../console/pages/credentialspage.cpp" line="292"/>
         <source>Delete credential</source>
         <translation>Zugangsdaten löschen</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="206"/>
+        <location filename="../console/pages/credentialspage.cpp" line="301"/>
         <source>roles: %1</source>
         <translation>Rollen: %1</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="209"/>
+        <location filename="../console/pages/credentialspage.cpp" line="304"/>
         <source>agents: %1</source>
         <translation>Agenten: %1</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="212"/>
+        <location filename="../console/pages/credentialspage.cpp" line="308"/>
         <source>Deleted %1.</source>
         <translation>%1 gelöscht.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="213"/>
+        <location filename="../console/pages/credentialspage.cpp" line="309"/>
         <source>Deleted %1 and removed it from %2.</source>
         <translation>%1 gelöscht und entfernt aus %2.</translation>
     </message>
@@ -850,102 +905,122 @@
 <context>
     <name>tap::console::InboxPage</name>
     <message>
-        <location filename="../console/pages/inboxpage.h" line="24"/>
+        <location filename="../console/pages/inboxpage.h" line="25"/>
         <source>Approvals</source>
         <translation>Genehmigungen</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="26"/>
+        <location filename="../console/pages/inboxpage.cpp" line="29"/>
         <source>Pending</source>
         <translation>Offen</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="27"/>
+        <location filename="../console/pages/inboxpage.cpp" line="30"/>
         <source>All</source>
         <translation>Alle</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="32"/>
+        <location filename="../console/pages/inboxpage.cpp" line="35"/>
         <source>&amp;Approve</source>
         <translation>&amp;Genehmigen</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="34"/>
+        <location filename="../console/pages/inboxpage.cpp" line="37"/>
+        <source>Approve and allow &amp;host</source>
+        <translation>Genehmigen und &amp;Host erlauben</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/inboxpage.cpp" line="40"/>
         <source>&amp;Deny</source>
         <translation>&amp;Ablehnen</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="36"/>
+        <location filename="../console/pages/inboxpage.cpp" line="42"/>
         <source>Open in &amp;browser</source>
         <translation>Im &amp;Browser öffnen</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="174"/>
+        <location filename="../console/pages/inboxpage.cpp" line="120"/>
+        <source>The server cannot be reached: these are the requests last known. Retrying…</source>
+        <translation>Der Server ist nicht erreichbar: Dies sind die zuletzt bekannten Anfragen. Neuer Versuch läuft…</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/inboxpage.cpp" line="192"/>
+        <source>First use of host %1 with credential %2.</source>
+        <translation>Erste Verwendung des Hosts %1 mit den Zugangsdaten %2.</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/inboxpage.cpp" line="206"/>
         <source>Request %1 — %2</source>
         <translation>Anfrage %1 — %2</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="175"/>
+        <location filename="../console/pages/inboxpage.cpp" line="207"/>
         <source>Agent: %1 (%2, team %3)</source>
         <translation>Agent: %1 (%2, Team %3)</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="176"/>
+        <location filename="../console/pages/inboxpage.cpp" line="208"/>
         <source>Credential: %1</source>
         <translation>Zugangsdaten: %1</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="177"/>
+        <location filename="../console/pages/inboxpage.cpp" line="209"/>
         <source>Request: %1 %2</source>
         <translation>Anfrage: %1 %2</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="178"/>
+        <location filename="../console/pages/inboxpage.cpp" line="210"/>
         <source>Requested: %1; expires: %2</source>
         <translation>Angefragt: %1; läuft ab: %2</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="183"/>
+        <location filename="../console/pages/inboxpage.cpp" line="217"/>
         <source>Decided by %1 via %2 at %3</source>
         <translation>Entschieden von %1 über %2 am %3</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="187"/>
+        <location filename="../console/pages/inboxpage.cpp" line="221"/>
         <source>This credential needs a passkey: approve or deny in the browser.</source>
         <translation>Diese Zugangsdaten brauchen einen Passkey: genehmigen oder ablehnen im Browser.</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="189"/>
+        <location filename="../console/pages/inboxpage.cpp" line="223"/>
         <source>You are not an allowed approver for this credential.</source>
         <translation>Sie dürfen für diese Zugangsdaten nicht genehmigen.</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="191"/>
+        <location filename="../console/pages/inboxpage.cpp" line="225"/>
         <source>Body:</source>
         <translation>Inhalt:</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="218"/>
+        <location filename="../console/pages/inboxpage.cpp" line="258"/>
+        <source>Approved the request of %1; its new hosts are now allowed for their credentials.</source>
+        <translation>Die Anfrage von %1 wurde genehmigt; ihre neuen Hosts sind jetzt für die Zugangsdaten erlaubt.</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/inboxpage.cpp" line="262"/>
         <source>Approved the request of %1.</source>
         <translation>Die Anfrage von %1 wurde genehmigt.</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="219"/>
+        <location filename="../console/pages/inboxpage.cpp" line="263"/>
         <source>Denied the request of %1.</source>
         <translation>Die Anfrage von %1 wurde abgelehnt.</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="227"/>
+        <location filename="../console/pages/inboxpage.cpp" line="271"/>
         <source>The request has no approval page to open.</source>
         <translation>Die Anfrage hat keine Genehmigungsseite zum Öffnen.</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="229"/>
+        <location filename="../console/pages/inboxpage.cpp" line="273"/>
         <source>This credential needs a passkey: the approval page was opened in your browser.</source>
         <translation>Diese Zugangsdaten brauchen einen Passkey: die Genehmigungsseite wurde in Ihrem Browser geöffnet.</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="232"/>
+        <location filename="../console/pages/inboxpage.cpp" line="276"/>
         <source>Could not open %1 in the browser.</source>
         <translation>%1 konnte nicht im Browser geöffnet werden.</translation>
     </message>
@@ -958,97 +1033,97 @@
         <translation>Agenten-Verknüpfungen</translation>
     </message>
     <message>
-        <location filename="../console/pages/linkspage.cpp" line="16"/>
+        <location filename="../console/pages/linkspage.cpp" line="30"/>
         <source>&amp;New link…</source>
         <translation>&amp;Neue Verknüpfung…</translation>
     </message>
     <message>
-        <location filename="../console/pages/linkspage.cpp" line="18"/>
+        <location filename="../console/pages/linkspage.cpp" line="32"/>
         <source>&amp;Remove</source>
         <translation>&amp;Entfernen</translation>
     </message>
     <message>
-        <location filename="../console/pages/linkspage.cpp" line="21"/>
+        <location filename="../console/pages/linkspage.cpp" line="35"/>
         <source>Agent</source>
         <translation>Agent</translation>
     </message>
     <message>
-        <location filename="../console/pages/linkspage.cpp" line="21"/>
+        <location filename="../console/pages/linkspage.cpp" line="35"/>
         <source>Home team</source>
         <translation>Heimatteam</translation>
     </message>
     <message>
-        <location filename="../console/pages/linkspage.cpp" line="21"/>
+        <location filename="../console/pages/linkspage.cpp" line="35"/>
         <source>Role</source>
         <translation>Rolle</translation>
     </message>
     <message>
-        <location filename="../console/pages/linkspage.cpp" line="21"/>
+        <location filename="../console/pages/linkspage.cpp" line="35"/>
         <source>Created by</source>
         <translation>Erstellt von</translation>
     </message>
     <message>
-        <location filename="../console/pages/linkspage.cpp" line="21"/>
+        <location filename="../console/pages/linkspage.cpp" line="35"/>
         <source>Created</source>
         <translation>Erstellt</translation>
     </message>
     <message>
-        <location filename="../console/pages/linkspage.cpp" line="31"/>
+        <location filename="../console/pages/linkspage.cpp" line="43"/>
         <source>(none: no credentials)</source>
         <translation>(keine: keine Zugangsdaten)</translation>
     </message>
     <message>
-        <location filename="../console/pages/linkspage.cpp" line="40"/>
+        <location filename="../console/pages/linkspage.cpp" line="51"/>
         <source>Link an agent of another team</source>
         <translation>Einen Agenten eines anderen Teams verknüpfen</translation>
     </message>
     <message>
-        <location filename="../console/pages/linkspage.cpp" line="41"/>
+        <location filename="../console/pages/linkspage.cpp" line="52"/>
         <source>Agent&apos;s &amp;team ID:</source>
         <translation>&amp;Team-ID des Agenten:</translation>
     </message>
     <message>
-        <location filename="../console/pages/linkspage.cpp" line="42"/>
+        <location filename="../console/pages/linkspage.cpp" line="53"/>
         <source>&amp;Agent ID:</source>
         <translation>&amp;Agenten-ID:</translation>
     </message>
     <message>
-        <location filename="../console/pages/linkspage.cpp" line="43"/>
+        <location filename="../console/pages/linkspage.cpp" line="54"/>
         <source>&amp;Role in this team:</source>
         <translation>&amp;Rolle in diesem Team:</translation>
     </message>
     <message>
-        <location filename="../console/pages/linkspage.cpp" line="45"/>
+        <location filename="../console/pages/linkspage.cpp" line="56"/>
         <source>The agent can use this team&apos;s credentials of the role only. Without a role it can use none.</source>
         <translation>Der Agent kann nur die Zugangsdaten dieses Teams aus der Rolle verwenden. Ohne Rolle kann er keine verwenden.</translation>
     </message>
     <message>
-        <location filename="../console/pages/linkspage.cpp" line="57"/>
+        <location filename="../console/pages/linkspage.cpp" line="69"/>
         <source>Enter the ID of the agent&apos;s home team.</source>
         <translation>Geben Sie die ID des Heimatteams des Agenten ein.</translation>
     </message>
     <message>
-        <location filename="../console/pages/linkspage.cpp" line="59"/>
+        <location filename="../console/pages/linkspage.cpp" line="73"/>
         <source>That agent already belongs to this team; give it credentials or roles directly.</source>
         <translation>Dieser Agent gehört bereits zu diesem Team; geben Sie ihm Zugangsdaten oder Rollen direkt.</translation>
     </message>
     <message>
-        <location filename="../console/pages/linkspage.cpp" line="62"/>
+        <location filename="../console/pages/linkspage.cpp" line="76"/>
         <source>Enter the agent&apos;s ID.</source>
         <translation>Geben Sie die ID des Agenten ein.</translation>
     </message>
     <message>
-        <location filename="../console/pages/linkspage.cpp" line="88"/>
+        <location filename="../console/pages/linkspage.cpp" line="100"/>
         <source>Remove link</source>
         <translation>Verknüpfung entfernen</translation>
     </message>
     <message>
-        <location filename="../console/pages/linkspage.cpp" line="89"/>
+        <location filename="../console/pages/linkspage.cpp" line="101"/>
         <source>Remove the link to %1 (team %2)? It can no longer use this team&apos;s credentials.</source>
         <translation>Die Verknüpfung zu %1 (Team %2) entfernen? Er kann dann keine Zugangsdaten dieses Teams mehr verwenden.</translation>
     </message>
     <message>
-        <location filename="../console/pages/linkspage.cpp" line="97"/>
+        <location filename="../console/pages/linkspage.cpp" line="109"/>
         <source>The link to %1 was removed.</source>
         <translation>Die Verknüpfung zu %1 wurde entfernt.</translation>
     </message>
@@ -1056,94 +1131,114 @@
 <context>
     <name>tap::console::MainWindow</name>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="40"/>
-        <location filename="../console/app/mainwindow.cpp" line="247"/>
+        <location filename="../console/app/mainwindow.cpp" line="42"/>
+        <location filename="../console/app/mainwindow.cpp" line="294"/>
         <source>TAP Console</source>
         <translation>TAP-Konsole</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="78"/>
-        <location filename="../console/app/mainwindow.cpp" line="248"/>
+        <location filename="../console/app/mainwindow.cpp" line="80"/>
+        <location filename="../console/app/mainwindow.cpp" line="295"/>
         <source>Not signed in.</source>
         <translation>Nicht angemeldet.</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="100"/>
+        <location filename="../console/app/mainwindow.cpp" line="90"/>
+        <source>&amp;Retry</source>
+        <translation>&amp;Erneut versuchen</translation>
+    </message>
+    <message>
+        <location filename="../console/app/mainwindow.cpp" line="116"/>
         <source>Session kept in memory only</source>
         <translation>Sitzung nur im Arbeitsspeicher</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="120"/>
+        <location filename="../console/app/mainwindow.cpp" line="137"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="121"/>
+        <location filename="../console/app/mainwindow.cpp" line="138"/>
         <source>&amp;Log out</source>
         <translation>&amp;Abmelden</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="126"/>
+        <location filename="../console/app/mainwindow.cpp" line="143"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="129"/>
+        <location filename="../console/app/mainwindow.cpp" line="146"/>
         <source>&amp;Edit</source>
         <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="130"/>
+        <location filename="../console/app/mainwindow.cpp" line="147"/>
         <source>&amp;New…</source>
         <translation>&amp;Neu…</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="134"/>
+        <location filename="../console/app/mainwindow.cpp" line="151"/>
         <source>&amp;Delete</source>
         <translation>&amp;Löschen</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="138"/>
+        <location filename="../console/app/mainwindow.cpp" line="155"/>
         <source>&amp;Filter</source>
         <translation>&amp;Filtern</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="144"/>
+        <location filename="../console/app/mainwindow.cpp" line="161"/>
         <source>&amp;Approve request</source>
         <translation>Anfrage &amp;genehmigen</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="150"/>
+        <location filename="../console/app/mainwindow.cpp" line="167"/>
         <source>De&amp;ny request</source>
         <translation>Anfrage a&amp;blehnen</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="156"/>
+        <location filename="../console/app/mainwindow.cpp" line="173"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="158"/>
+        <location filename="../console/app/mainwindow.cpp" line="175"/>
         <source>&amp;Refresh</source>
         <translation>&amp;Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="220"/>
+        <location filename="../console/app/mainwindow.cpp" line="222"/>
+        <source>Server unreachable.</source>
+        <translation>Server nicht erreichbar.</translation>
+    </message>
+    <message>
+        <location filename="../console/app/mainwindow.cpp" line="224"/>
+        <source>Cannot reach the server at %1 — retrying.</source>
+        <translation>Der Server unter %1 ist nicht erreichbar — neuer Versuch läuft.</translation>
+    </message>
+    <message>
+        <location filename="../console/app/mainwindow.cpp" line="242"/>
+        <source>Disconnected from the server — retrying…</source>
+        <translation>Verbindung zum Server unterbrochen — neuer Versuch läuft…</translation>
+    </message>
+    <message>
+        <location filename="../console/app/mainwindow.cpp" line="264"/>
         <source>TAP Console — %1</source>
         <translation>TAP-Konsole — %1</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="222"/>
+        <location filename="../console/app/mainwindow.cpp" line="266"/>
         <source>%1 in team %2 (%3)</source>
         <translation>%1 im Team %2 (%3)</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="236"/>
+        <location filename="../console/app/mainwindow.cpp" line="282"/>
         <source>Session expired.</source>
         <translation>Sitzung abgelaufen.</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="237"/>
+        <location filename="../console/app/mainwindow.cpp" line="283"/>
         <source>Your session has expired or was ended. Log in again to continue.</source>
         <translation>Ihre Sitzung ist abgelaufen oder wurde beendet. Melden Sie sich erneut an, um fortzufahren.</translation>
     </message>
@@ -1156,7 +1251,12 @@
         <translation>Filtern…</translation>
     </message>
     <message>
-        <location filename="../console/pages/page.cpp" line="125"/>
+        <location filename="../console/pages/page.cpp" line="126"/>
+        <source>Only owners, admins and approvers can manage agents.</source>
+        <translation>Nur Eigentümer, Administratoren und Genehmiger können Agenten verwalten.</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/page.cpp" line="130"/>
         <source>Only owners and admins can change the configuration.</source>
         <translation>Nur Eigentümer und Administratoren können die Konfiguration ändern.</translation>
     </message>
@@ -1164,117 +1264,107 @@
 <context>
     <name>tap::console::PoliciesPage</name>
     <message>
-        <location filename="../console/pages/policiespage.h" line="19"/>
+        <location filename="../console/pages/policiespage.h" line="20"/>
         <source>Policies</source>
         <translation>Richtlinien</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="50"/>
+        <location filename="../console/pages/policiespage.cpp" line="31"/>
         <source>&amp;Save</source>
         <translation>&amp;Speichern</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="52"/>
+        <location filename="../console/pages/policiespage.cpp" line="33"/>
         <source>&amp;Remove policy</source>
         <translation>Richtlinie &amp;entfernen</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="65"/>
+        <location filename="../console/pages/policiespage.cpp" line="46"/>
         <source>&amp;Auto-approve methods:</source>
         <translation>&amp;Automatisch genehmigte Methoden:</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="68"/>
+        <location filename="../console/pages/policiespage.cpp" line="49"/>
         <source>Methods that need appro&amp;val:</source>
         <translation>Methoden mit &amp;Genehmigungspflicht:</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="71"/>
+        <location filename="../console/pages/policiespage.cpp" line="52"/>
         <source>One URL pattern per line</source>
         <translation>Ein URL-Muster pro Zeile</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="74"/>
+        <location filename="../console/pages/policiespage.cpp" line="55"/>
         <source>Auto-approve &amp;URLs:</source>
         <translation>Automatisch genehmigte &amp;URLs:</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="75"/>
+        <location filename="../console/pages/policiespage.cpp" line="56"/>
         <source>Allowed a&amp;pprovers:</source>
         <translation>Erlaubte Genehmi&amp;gende:</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="76"/>
+        <location filename="../console/pages/policiespage.cpp" line="57"/>
         <source>emails, comma-separated; empty: every member</source>
         <translation>E-Mails, durch Kommas getrennt; leer: jedes Mitglied</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="77"/>
+        <location filename="../console/pages/policiespage.cpp" line="58"/>
         <source>&amp;Telegram chat:</source>
         <translation>&amp;Telegram-Chat:</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="79"/>
+        <location filename="../console/pages/policiespage.cpp" line="60"/>
         <source>&amp;Matrix room:</source>
         <translation>&amp;Matrix-Raum:</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="84"/>
+        <location filename="../console/pages/policiespage.cpp" line="65"/>
         <source>Approval &amp;channel:</source>
         <translation>Genehmigungs&amp;kanal:</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="85"/>
+        <location filename="../console/pages/policiespage.cpp" line="66"/>
         <source>Approvals need a &amp;passkey (decided in the browser)</source>
         <translation>Genehmigungen brauchen einen &amp;Passkey (Entscheidung im Browser)</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="157"/>
+        <location filename="../console/pages/policiespage.cpp" line="138"/>
         <source>No policy is set for this credential, so every request needs approval.</source>
         <translation>Für diese Zugangsdaten ist keine Richtlinie gesetzt, daher braucht jede Anfrage eine Genehmigung.</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="159"/>
+        <location filename="../console/pages/policiespage.cpp" line="140"/>
         <source>Policy in force.</source>
         <translation>Richtlinie in Kraft.</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="169"/>
-        <source>&quot;%1&quot; is not one of %2.</source>
-        <translation>„%1“ ist keines von %2.</translation>
-    </message>
-    <message>
-        <location filename="../console/pages/policiespage.cpp" line="173"/>
-        <source>%1 cannot be both auto-approved and need approval.</source>
-        <translation>%1 kann nicht zugleich automatisch genehmigt werden und eine Genehmigung brauchen.</translation>
-    </message>
-    <message>
-        <location filename="../console/pages/policiespage.cpp" line="178"/>
+        <location filename="../console/pages/policiespage.cpp" line="162"/>
         <source>The Telegram chat must be a numeric chat id or an @channel name.</source>
         <translation>Der Telegram-Chat muss eine numerische Chat-ID oder ein @Kanalname sein.</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="181"/>
+        <location filename="../console/pages/policiespage.cpp" line="164"/>
         <source>The Matrix room must be a room id (!…) or an alias (#…).</source>
         <translation>Der Matrix-Raum muss eine Raum-ID (!…) oder ein Alias (#…) sein.</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="207"/>
+        <location filename="../console/pages/policiespage.cpp" line="177"/>
         <source>The policy of %1 was saved.</source>
         <translation>Die Richtlinie von %1 wurde gespeichert.</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="215"/>
+        <location filename="../console/pages/policiespage.cpp" line="185"/>
         <source>Remove policy</source>
         <translation>Richtlinie entfernen</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="216"/>
+        <location filename="../console/pages/policiespage.cpp" line="186"/>
         <source>Remove the policy of %1? Every request to it will then need approval.</source>
         <translation>Die Richtlinie von %1 entfernen? Jede Anfrage daran braucht dann eine Genehmigung.</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="222"/>
+        <location filename="../console/pages/policiespage.cpp" line="192"/>
         <source>The policy of %1 was removed; every request now needs approval.</source>
         <translation>Die Richtlinie von %1 wurde entfernt; jede Anfrage braucht jetzt eine Genehmigung.</translation>
     </message>
@@ -1287,103 +1377,103 @@
         <translation>Rollen</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="25"/>
+        <location filename="../console/pages/rolespage.cpp" line="52"/>
         <source>&amp;New…</source>
         <translation>&amp;Neu…</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="27"/>
+        <location filename="../console/pages/rolespage.cpp" line="54"/>
         <source>&amp;Edit…</source>
         <translation>&amp;Bearbeiten…</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="29"/>
+        <location filename="../console/pages/rolespage.cpp" line="56"/>
         <source>&amp;Delete</source>
         <translation>&amp;Löschen</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="32"/>
+        <location filename="../console/pages/rolespage.cpp" line="59"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="32"/>
+        <location filename="../console/pages/rolespage.cpp" line="59"/>
         <source>Description</source>
         <translation>Beschreibung</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="32"/>
+        <location filename="../console/pages/rolespage.cpp" line="59"/>
         <source>Credentials</source>
         <translation>Zugangsdaten</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="32"/>
+        <location filename="../console/pages/rolespage.cpp" line="59"/>
         <source>Requests per hour</source>
         <translation>Anfragen pro Stunde</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="42"/>
-        <location filename="../console/pages/rolespage.cpp" line="62"/>
+        <location filename="../console/pages/rolespage.cpp" line="68"/>
+        <location filename="../console/pages/rolespage.cpp" line="85"/>
         <source>unlimited</source>
         <translation>unbegrenzt</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="52"/>
+        <location filename="../console/pages/rolespage.cpp" line="79"/>
         <source>New role</source>
         <translation>Neue Rolle</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="52"/>
+        <location filename="../console/pages/rolespage.cpp" line="79"/>
         <source>Edit role</source>
         <translation>Rolle bearbeiten</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="53"/>
+        <location filename="../console/pages/rolespage.cpp" line="80"/>
         <source>&amp;Name:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="56"/>
+        <location filename="../console/pages/rolespage.cpp" line="81"/>
         <source>&amp;Description:</source>
         <translation>&amp;Beschreibung:</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="58"/>
+        <location filename="../console/pages/rolespage.cpp" line="82"/>
         <source>&amp;Credentials:</source>
         <translation>&amp;Zugangsdaten:</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="59"/>
+        <location filename="../console/pages/rolespage.cpp" line="83"/>
         <source>comma-separated</source>
         <translation>durch Kommas getrennt</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="61"/>
+        <location filename="../console/pages/rolespage.cpp" line="84"/>
         <source>Requests per &amp;hour:</source>
         <translation>Anfragen pro &amp;Stunde:</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="65"/>
+        <location filename="../console/pages/rolespage.cpp" line="35"/>
         <source>Name: 1–64 letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;, starting with a letter or digit.</source>
         <translation>Name: 1–64 Buchstaben, Ziffern, „.“, „_“ oder „-“, beginnend mit einem Buchstaben oder einer Ziffer.</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="70"/>
+        <location filename="../console/pages/rolespage.cpp" line="40"/>
         <source>&quot;%1&quot; is not a valid credential name.</source>
         <translation>„%1“ ist kein gültiger Name für Zugangsdaten.</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="101"/>
+        <location filename="../console/pages/rolespage.cpp" line="106"/>
         <source>Delete role</source>
         <translation>Rolle löschen</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="102"/>
+        <location filename="../console/pages/rolespage.cpp" line="107"/>
         <source>Delete the role %1? Agents and links that have it lose its credentials.</source>
         <translation>Die Rolle %1 löschen? Agenten und Verknüpfungen mit dieser Rolle verlieren ihre Zugangsdaten.</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="107"/>
+        <location filename="../console/pages/rolespage.cpp" line="112"/>
         <source>Deleted %1.</source>
         <translation>%1 gelöscht.</translation>
     </message>
@@ -1404,7 +1494,7 @@
 <context>
     <name>tap::console::Session</name>
     <message>
-        <location filename="../console/session/session.cpp" line="72"/>
+        <location filename="../console/session/session.cpp" line="74"/>
         <source>The system keychain is not available (%1). The session is kept in memory for this run only; you will have to log in again next time.</source>
         <translation>Der Schlüsselbund des Systems ist nicht verfügbar (%1). Die Sitzung wird nur für diesen Lauf im Arbeitsspeicher gehalten; beim nächsten Mal müssen Sie sich erneut anmelden.</translation>
     </message>
@@ -1412,144 +1502,144 @@
 <context>
     <name>tap::console::SignInDialog</name>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="41"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="42"/>
         <source>Sign in to TAP</source>
         <translation>Bei TAP anmelden</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="52"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="53"/>
         <source>New server…</source>
         <translation>Neuer Server…</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="56"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="57"/>
         <source>&amp;Profile:</source>
         <translation>&amp;Profil:</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="59"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="60"/>
         <source>&amp;Server URL:</source>
         <translation>&amp;Server-URL:</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="61"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="62"/>
         <source>&amp;Email:</source>
         <translation>&amp;E-Mail:</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="70"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="71"/>
         <source>&amp;Log in</source>
         <translation>&amp;Anmelden</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="71"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="72"/>
         <source>Sign &amp;up</source>
         <translation>&amp;Registrieren</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="72"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="73"/>
         <source>&amp;Verify email</source>
         <translation>E-Mail &amp;bestätigen</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="101"/>
-        <location filename="../console/dialogs/signindialog.cpp" line="130"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="102"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="131"/>
         <source>Pass&amp;word:</source>
         <translation>Pass&amp;wort:</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="103"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="104"/>
         <source>optional: for members of several teams</source>
         <translation>optional: für Mitglieder mehrerer Teams</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="106"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="107"/>
         <source>optional: tapi_… from an invitation mail</source>
         <translation>optional: tapi_… aus einer Einladungs-E-Mail</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="107"/>
-        <location filename="../console/dialogs/signindialog.cpp" line="122"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="108"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="123"/>
         <source>&amp;Invitation:</source>
         <translation>E&amp;inladung:</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="108"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="109"/>
         <source>Log in</source>
         <translation>Anmelden</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="104"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="105"/>
         <source>&amp;Team ID:</source>
         <translation>&amp;Team-ID:</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="121"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="122"/>
         <source>only if you were invited: tapi_… from the mail</source>
         <translation>nur wenn Sie eingeladen wurden: tapi_… aus der E-Mail</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="125"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="126"/>
         <source>New &amp;team name:</source>
         <translation>Name des neuen &amp;Teams:</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="132"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="133"/>
         <source>&amp;Repeat password:</source>
         <translation>Passwort &amp;wiederholen:</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="133"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="134"/>
         <source>Create account</source>
         <translation>Konto anlegen</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="146"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="147"/>
         <source>&amp;Code from the email:</source>
         <translation>&amp;Code aus der E-Mail:</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="147"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="148"/>
         <source>Verify</source>
         <translation>Bestätigen</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="148"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="149"/>
         <source>Send a new code</source>
         <translation>Neuen Code senden</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="186"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="187"/>
         <source>The server URL must start with http:// or https://.</source>
         <translation>Die Server-URL muss mit http:// oder https:// beginnen.</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="191"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="192"/>
         <source>Enter a valid email address.</source>
         <translation>Geben Sie eine gültige E-Mail-Adresse ein.</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="203"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="204"/>
         <source>Enter your password.</source>
         <translation>Geben Sie Ihr Passwort ein.</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="223"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="224"/>
         <source>Team names are 3–64 characters: lowercase letters, digits and hyphens, starting and ending with a letter or digit.</source>
         <translation>Teamnamen haben 3–64 Zeichen: Kleinbuchstaben, Ziffern und Bindestriche, am Anfang und am Ende ein Buchstabe oder eine Ziffer.</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="226"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="227"/>
         <source>Passwords must be 8 to 1024 characters long.</source>
         <translation>Passwörter müssen 8 bis 1024 Zeichen lang sein.</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="228"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="229"/>
         <source>The passwords do not match.</source>
         <translation>Die Passwörter stimmen nicht überein.</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="241"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="242"/>
         <source>Account created. Enter the 6-digit code we sent to %1.</source>
         <translation>Konto angelegt. Geben Sie den 6-stelligen Code ein, den wir an %1 gesendet haben.</translation>
     </message>
@@ -1582,118 +1672,118 @@
         <translation>Team</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="28"/>
+        <location filename="../console/pages/teampage.cpp" line="31"/>
         <source>&amp;Invite…</source>
         <translation>&amp;Einladen…</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="30"/>
+        <location filename="../console/pages/teampage.cpp" line="33"/>
         <source>Change &amp;role…</source>
         <translation>&amp;Rolle ändern…</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="32"/>
+        <location filename="../console/pages/teampage.cpp" line="35"/>
         <source>Re&amp;move</source>
         <translation>Ent&amp;fernen</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="35"/>
+        <location filename="../console/pages/teampage.cpp" line="38"/>
         <source>Email</source>
         <translation>E-Mail</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="35"/>
+        <location filename="../console/pages/teampage.cpp" line="38"/>
         <source>Role</source>
         <translation>Rolle</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="35"/>
+        <location filename="../console/pages/teampage.cpp" line="38"/>
         <source>State</source>
         <translation>Zustand</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="35"/>
+        <location filename="../console/pages/teampage.cpp" line="38"/>
         <source>Since / until</source>
         <translation>Seit / bis</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="41"/>
+        <location filename="../console/pages/teampage.cpp" line="45"/>
         <source>Team &lt;b&gt;%1&lt;/b&gt; (%2) — you are %3</source>
         <translation>Team &lt;b&gt;%1&lt;/b&gt; (%2) — Sie sind %3</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="59"/>
+        <location filename="../console/pages/teampage.cpp" line="64"/>
         <source>Invited</source>
         <translation>Eingeladen</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="61"/>
+        <location filename="../console/pages/teampage.cpp" line="69"/>
         <source>Member</source>
         <translation>Mitglied</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="62"/>
+        <location filename="../console/pages/teampage.cpp" line="69"/>
         <source>Member (email not verified)</source>
         <translation>Mitglied (E-Mail nicht bestätigt)</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="73"/>
+        <location filename="../console/pages/teampage.cpp" line="77"/>
         <source>Invite a member</source>
         <translation>Ein Mitglied einladen</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="74"/>
+        <location filename="../console/pages/teampage.cpp" line="78"/>
         <source>&amp;Email:</source>
         <translation>&amp;E-Mail:</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="75"/>
-        <location filename="../console/pages/teampage.cpp" line="110"/>
+        <location filename="../console/pages/teampage.cpp" line="79"/>
+        <location filename="../console/pages/teampage.cpp" line="119"/>
         <source>&amp;Role:</source>
         <translation>&amp;Rolle:</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="77"/>
+        <location filename="../console/pages/teampage.cpp" line="81"/>
         <source>The invitation is mailed with a token to sign up or log in with; it expires in 7 days.</source>
         <translation>Die Einladung wird mit einem Token zum Registrieren oder Anmelden verschickt; sie läuft nach 7 Tagen ab.</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="81"/>
+        <location filename="../console/pages/teampage.cpp" line="91"/>
         <source>Enter a valid email address.</source>
         <translation>Geben Sie eine gültige E-Mail-Adresse ein.</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="92"/>
+        <location filename="../console/pages/teampage.cpp" line="100"/>
         <source>Invitation sent.</source>
         <translation>Einladung gesendet.</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="106"/>
+        <location filename="../console/pages/teampage.cpp" line="114"/>
         <source>Invitations cannot be changed; invite again instead.</source>
         <translation>Einladungen können nicht geändert werden; laden Sie stattdessen erneut ein.</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="108"/>
+        <location filename="../console/pages/teampage.cpp" line="117"/>
         <source>Change role</source>
         <translation>Rolle ändern</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="130"/>
+        <location filename="../console/pages/teampage.cpp" line="139"/>
         <source>Pending invitations expire on their own.</source>
         <translation>Offene Einladungen laufen von selbst ab.</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="132"/>
+        <location filename="../console/pages/teampage.cpp" line="142"/>
         <source>Remove member</source>
         <translation>Mitglied entfernen</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="133"/>
+        <location filename="../console/pages/teampage.cpp" line="143"/>
         <source>Remove %1 from the team? Their sessions end at once.</source>
         <translation>%1 aus dem Team entfernen? Die Sitzungen enden sofort.</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="139"/>
+        <location filename="../console/pages/teampage.cpp" line="147"/>
         <source>%1 was removed from the team.</source>
         <translation>%1 wurde aus dem Team entfernt.</translation>
     </message>
@@ -1701,13 +1791,19 @@
 <context>
     <name>tap::console::TrayNotifier</name>
     <message>
-        <location filename="../console/approvals/traynotifier.cpp" line="7"/>
-        <location filename="../console/approvals/traynotifier.cpp" line="53"/>
+        <location filename="../console/approvals/traynotifier.cpp" line="8"/>
+        <location filename="../console/approvals/traynotifier.cpp" line="61"/>
+        <location filename="../console/approvals/traynotifier.cpp" line="76"/>
         <source>TAP Console</source>
         <translation>TAP-Konsole</translation>
     </message>
+    <message>
+        <location filename="../console/approvals/traynotifier.cpp" line="74"/>
+        <source>TAP Console: disconnected from the server — retrying</source>
+        <translation>TAP-Konsole: Verbindung zum Server unterbrochen — neuer Versuch läuft</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../console/approvals/traynotifier.cpp" line="33"/>
+        <location filename="../console/approvals/traynotifier.cpp" line="78"/>
         <source>TAP Console: %n pending approval(s)</source>
         <translation>
             <numerusform>TAP-Konsole: %n offene Genehmigung</numerusform>
@@ -1715,12 +1811,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../console/approvals/traynotifier.cpp" line="37"/>
+        <location filename="../console/approvals/traynotifier.cpp" line="42"/>
         <source>Approvals waiting</source>
         <translation>Genehmigungen warten</translation>
     </message>
     <message numerus="yes">
-        <location filename="../console/approvals/traynotifier.cpp" line="38"/>
+        <location filename="../console/approvals/traynotifier.cpp" line="43"/>
         <source>%n request(s) are waiting for your decision.</source>
         <translation>
             <numerusform>%n Anfrage wartet auf Ihre Entscheidung.</numerusform>
@@ -1728,12 +1824,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../console/approvals/traynotifier.cpp" line="43"/>
+        <location filename="../console/approvals/traynotifier.cpp" line="48"/>
         <source>Approval requested</source>
         <translation>Genehmigung angefragt</translation>
     </message>
     <message>
-        <location filename="../console/approvals/traynotifier.cpp" line="44"/>
+        <location filename="../console/approvals/traynotifier.cpp" line="49"/>
         <source>%1 wants to use %2: %3 %4</source>
         <translation>%1 möchte %2 verwenden: %3 %4</translation>
     </message>

@@ -6,6 +6,8 @@
 #include <QJsonDocument>
 #include <QNetworkReply>
 
+#include <memory>
+
 namespace tap::apiclient {
 
 QString ApiClient::Reply::errorMessage() const
@@ -27,36 +29,75 @@ QString ApiClient::segment(const QString &value)
     return QString::fromLatin1(QUrl::toPercentEncoding(value));
 }
 
+namespace {
+
+QByteArray json(const QJsonObject &body)
+{
+    return QJsonDocument(body).toJson(QJsonDocument::Compact);
+}
+
+} // namespace
+
+QPointer<QNetworkReply> ApiClient::get(const QString &path, const QObject *context, Callback done,
+                                       const Options &options)
+{
+    return send("GET", path, {}, context, std::move(done), options);
+}
+
+QPointer<QNetworkReply> ApiClient::post(const QString &path, const QJsonObject &body,
+                                        const QObject *context, Callback done,
+                                        const Options &options)
+{
+    return send("POST", path, json(body), context, std::move(done), options);
+}
+
+QPointer<QNetworkReply> ApiClient::put(const QString &path, const QJsonObject &body,
+                                       const QObject *context, Callback done,
+                                       const Options &options)
+{
+    return send("PUT", path, json(body), context, std::move(done), options);
+}
+
+QPointer<QNetworkReply> ApiClient::patch(const QString &path, const QJsonObject &body,
+                                         const QObject *context, Callback done,
+                                         const Options &options)
+{
+    return send("PATCH", path, json(body), context, std::move(done), options);
+}
+
+QPointer<QNetworkReply> ApiClient::remove(const QString &path, const QObject *context,
+                                          Callback done, const Options &options)
+{
+    return send("DELETE", path, {}, context, std::move(done), options);
+}
+
 QPointer<QNetworkReply> ApiClient::get(const QString &path, Callback done, const Options &options)
 {
-    return send("GET", path, {}, std::move(done), options);
+    return send("GET", path, {}, nullptr, std::move(done), options);
 }
 
 QPointer<QNetworkReply> ApiClient::post(const QString &path, const QJsonObject &body, Callback done,
                                         const Options &options)
 {
-    return send("POST", path, QJsonDocument(body).toJson(QJsonDocument::Compact), std::move(done),
-                options);
+    return send("POST", path, json(body), nullptr, std::move(done), options);
 }
 
 QPointer<QNetworkReply> ApiClient::put(const QString &path, const QJsonObject &body, Callback done,
                                        const Options &options)
 {
-    return send("PUT", path, QJsonDocument(body).toJson(QJsonDocument::Compact), std::move(done),
-                options);
+    return send("PUT", path, json(body), nullptr, std::move(done), options);
 }
 
 QPointer<QNetworkReply> ApiClient::patch(const QString &path, const QJsonObject &body,
                                          Callback done, const Options &options)
 {
-    return send("PATCH", path, QJsonDocument(body).toJson(QJsonDocument::Compact), std::move(done),
-                options);
+    return send("PATCH", path, json(body), nullptr, std::move(done), options);
 }
 
 QPointer<QNetworkReply> ApiClient::remove(const QString &path, Callback done,
                                           const Options &options)
 {
-    return send("DELETE", path, {}, std::move(done), options);
+    return send("DELETE", path, {}, nullptr, std::move(done), options);
 }
 
 void ApiClient::abortAll()
@@ -69,8 +110,8 @@ void ApiClient::abortAll()
 }
 
 QPointer<QNetworkReply> ApiClient::send(const QByteArray &verb, const QString &path,
-                                        const QByteArray &body, Callback done,
-                                        const Options &options)
+                                        const QByteArray &body, const QObject *context,
+                                        Callback done, const Options &options)
 {
     QUrl url = m_baseUrl;
     QString base = url.path(QUrl::FullyEncoded);
@@ -90,10 +131,22 @@ QPointer<QNetworkReply> ApiClient::send(const QByteArray &verb, const QString &p
     reply->setParent(this); // abortAll() finds it
     if (!options.background && m_busy++ == 0)
         Q_EMIT busyChanged(true);
+    // A context that goes away takes its request with it: the reply is aborted and, the
+    // context being gone, its answer dropped.
+    // (A widget emits destroyed() before its QPointers clear, hence the flag as well.)
+    const QPointer<const QObject> guard(context);
+    const auto gone = std::make_shared<bool>(false);
+    if (context)
+        connect(context, &QObject::destroyed, reply, [reply, gone] {
+            *gone = true;
+            if (reply->isRunning())
+                reply->abort();
+        });
     connect(reply, &QNetworkReply::finished, this,
-            [this, reply, done = std::move(done), background = options.background,
-             expiry = hadToken && options.reportExpiry] {
-                finish(reply, done, background, expiry);
+            [this, reply, guard, gone, bound = context != nullptr, done = std::move(done),
+             background = options.background, expiry = hadToken && options.reportExpiry] {
+                const bool dropped = bound && (!guard || *gone);
+                finish(reply, dropped ? Callback() : done, background, expiry);
             });
     return reply;
 }

@@ -60,6 +60,22 @@ public:
     // True while a foreground request is in flight.
     bool isBusy() const { return m_busy > 0; }
 
+    // With a `context`, the callback is bound to it: if the context is destroyed first, the
+    // request is aborted and its answer dropped (the callback never runs). Without one, the
+    // callback lives as long as the client.
+    QPointer<QNetworkReply> get(const QString &path, const QObject *context, Callback done,
+                                const Options &options = {});
+    QPointer<QNetworkReply> post(const QString &path, const QJsonObject &body,
+                                 const QObject *context, Callback done,
+                                 const Options &options = {});
+    QPointer<QNetworkReply> put(const QString &path, const QJsonObject &body,
+                                const QObject *context, Callback done, const Options &options = {});
+    QPointer<QNetworkReply> patch(const QString &path, const QJsonObject &body,
+                                  const QObject *context, Callback done,
+                                  const Options &options = {});
+    QPointer<QNetworkReply> remove(const QString &path, const QObject *context, Callback done,
+                                   const Options &options = {});
+    // The same, bound to the client's lifetime only.
     QPointer<QNetworkReply> get(const QString &path, Callback done, const Options &options = {});
     QPointer<QNetworkReply> post(const QString &path, const QJsonObject &body, Callback done,
                                  const Options &options = {});
@@ -97,7 +113,8 @@ signals:
 
 private:
     QPointer<QNetworkReply> send(const QByteArray &verb, const QString &path,
-                                 const QByteArray &body, Callback done, const Options &options);
+                                 const QByteArray &body, const QObject *context, Callback done,
+                                 const Options &options);
     void finish(QNetworkReply *reply, const Callback &done, bool background, bool reportExpiry);
 
     QUrl m_baseUrl;

@@ -22,6 +22,8 @@
 #include <QListWidget>
 #include <QMenuBar>
 #include <QProgressBar>
+#include <QPushButton>
+#include <QTimer>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -81,7 +83,21 @@ MainWindow::MainWindow(Session *session, const Environment &env, QWidget *parent
     m_keychain->setObjectName(QStringLiteral("keychainNotice"));
     m_keychain->setStyleSheet(QStringLiteral("color: #8a5a00;"));
     m_keychain->hide();
+    m_connection = new QLabel(this);
+    m_connection->setObjectName(QStringLiteral("connectionLabel"));
+    m_connection->setStyleSheet(QStringLiteral("color: #b00020; font-weight: bold;"));
+    m_connection->hide();
+    m_retry = new QPushButton(icon(QStringLiteral("refresh")), tr("&Retry"), this);
+    m_retry->setObjectName(QStringLiteral("retryButton"));
+    m_retry->hide();
+    m_reconnect = new QTimer(this);
+    m_reconnect->setSingleShot(true);
+    m_reconnect->setInterval(15000);
+    connect(m_reconnect, &QTimer::timeout, this, &MainWindow::start);
+    connect(m_retry, &QPushButton::clicked, this, &MainWindow::start);
     statusBar()->addWidget(m_user, 1);
+    statusBar()->addWidget(m_connection);
+    statusBar()->addWidget(m_retry);
     statusBar()->addPermanentWidget(m_keychain);
     statusBar()->addPermanentWidget(m_busy);
     connect(session->api(), &apiclient::ApiClient::busyChanged, this, [this](bool busy) {
@@ -103,6 +119,7 @@ MainWindow::MainWindow(Session *session, const Environment &env, QWidget *parent
         statusBar()->showMessage(message, 15000);
     });
     connect(m_poller, &ApprovalPoller::updated, m_tray, &TrayNotifier::update);
+    connect(m_poller, &ApprovalPoller::onlineChanged, this, &MainWindow::onOnlineChanged);
     connect(m_tray, &TrayNotifier::openRequested, this, &MainWindow::openApproval);
     connect(m_tray, &TrayNotifier::activated, this, [this] { openApproval({}); });
     m_nav->setCurrentRow(0);
@@ -189,13 +206,40 @@ void MainWindow::showPage(Page *page)
 
 void MainWindow::start()
 {
+    m_reconnect->stop();
     const auto last = ProfileStore().last();
     if (!last)
         return showSignIn();
-    m_session->restore(*last, [this](bool ok) {
-        if (!ok)
-            showSignIn();
+    m_retry->setEnabled(false);
+    m_session->restore(*last, [this, url = last->url](Session::Restored result) {
+        m_retry->setEnabled(true);
+        if (result == Session::Restored::SignedOut) {
+            showConnection({}, false);
+            return showSignIn();
+        }
+        if (result == Session::Restored::Unreachable) {
+            // Not "signed out": the session is kept, the server is away. Try again.
+            m_user->setText(tr("Server unreachable."));
+            showConnection(
+                    tr("Cannot reach the server at %1 — retrying.").arg(url.toDisplayString()),
+                    true);
+            m_reconnect->start();
+        }
     });
+}
+
+void MainWindow::showConnection(const QString &text, bool retry)
+{
+    m_connection->setText(text);
+    m_connection->setVisible(!text.isEmpty());
+    m_retry->setVisible(retry);
+}
+
+void MainWindow::onOnlineChanged(bool online)
+{
+    m_tray->setOnline(online);
+    m_inbox->setOnline(online);
+    showConnection(online ? QString() : tr("Disconnected from the server — retrying…"), false);
 }
 
 void MainWindow::showSignIn(const QString &notice)
@@ -223,6 +267,8 @@ void MainWindow::onSignedIn()
                     .arg(m_session->profile().email, m_session->teamName(), m_session->role()));
     if (m_session->tokenInKeychain())
         m_keychain->hide();
+    m_reconnect->stop();
+    showConnection({}, false);
     m_tray->clear();
     m_tray->show();
     m_poller->start();
@@ -240,6 +286,7 @@ void MainWindow::onExpired()
 void MainWindow::onSignedOut()
 {
     m_poller->stop();
+    showConnection({}, false);
     m_tray->clear();
     m_tray->hide();
     for (Page *p : std::as_const(m_pages))

@@ -8,6 +8,8 @@
 class QLabel;
 class QListWidget;
 class QProgressBar;
+class QPushButton;
+class QTimer;
 class QStackedWidget;
 
 namespace tap::console {
@@ -52,6 +54,10 @@ private:
     void onExpired();
     void onSignedOut();
     void restoreState();
+    // The connection line of the status bar: the server went away (poller) or could not be
+    // reached at start-up (with Retry); empty hides it.
+    void showConnection(const QString &text, bool retry);
+    void onOnlineChanged(bool online);
 
     Session *m_session;
     Environment m_env;
@@ -64,6 +70,9 @@ private:
     QProgressBar *m_busy;
     QLabel *m_user;
     QLabel *m_keychain;
+    QLabel *m_connection;
+    QPushButton *m_retry;
+    QTimer *m_reconnect; // start-up: tries again while the server is unreachable
     QPointer<SignInDialog> m_signIn;
 };
 

@@ -33,6 +33,8 @@ Approval Approval::fromWire(const api::Approval &w)
     a.decidedVia = w.decidedVia;
     a.decidedAt = time(w.decidedAt);
     a.approvalUrl = w.approvalUrl;
+    a.newHosts = w.newHosts;
+    a.notice = w.notice();
     return a;
 }
 

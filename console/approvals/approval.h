@@ -29,10 +29,16 @@ struct Approval
     QString decidedVia;
     QDateTime decidedAt;
     QString approvalUrl;
+    // "credential host" per host new for its credential (README "Destinations approved by a
+    // human"), and the server's sentence about them.
+    QStringList newHosts;
+    QString notice;
 
     bool isPending() const { return status == u"pending"; }
     // Something the signed-in member can act on now.
     bool needsMe() const { return isPending() && canDecide; }
+    // Approving can also add the new hosts to their credentials' allowed hosts.
+    bool hasNewHosts() const { return !newHosts.isEmpty(); }
     QString agentLabel() const { return agentName.isEmpty() ? agentId : agentName; }
     static Approval fromWire(const api::Approval &wire);
     static Approval fromJson(const QJsonObject &o) { return fromWire(api::Approval::decode(o)); }

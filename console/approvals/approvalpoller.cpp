@@ -22,6 +22,18 @@ void ApprovalPoller::start()
     poll();
 }
 
+void ApprovalPoller::refreshNow()
+{
+    if (!m_running)
+        return start();
+    ++m_generation; // the held long poll's answer is dropped
+    m_retry.stop();
+    if (m_reply)
+        m_reply->abort();
+    m_cursor.clear(); // answers at once
+    poll();
+}
+
 void ApprovalPoller::stop()
 {
     m_running = false;
@@ -29,6 +41,12 @@ void ApprovalPoller::stop()
     m_retry.stop();
     if (m_reply)
         m_reply->abort();
+}
+
+void ApprovalPoller::setOnline(bool online)
+{
+    if (std::exchange(m_online, online) != online)
+        Q_EMIT onlineChanged(online);
 }
 
 void ApprovalPoller::poll()
@@ -46,7 +64,7 @@ void ApprovalPoller::poll()
     options.query = query.encode();
     const int generation = m_generation;
     m_reply = m_api->get(
-            QStringLiteral("/admin/approvals"),
+            QStringLiteral("/admin/approvals"), this,
             [this, generation](const apiclient::ApiClient::Reply &r) {
                 if (generation != m_generation || !m_running)
                     return;
@@ -55,10 +73,13 @@ void ApprovalPoller::poll()
                         m_running = false;
                         return;
                     }
+                    if (r.status == 0 || r.status >= 500)
+                        setOnline(false);
                     Q_EMIT failed(r.errorMessage());
                     m_retry.start();
                     return;
                 }
+                setOnline(true);
                 m_pending = Approval::listFromJson(r.body);
                 m_cursor = r.body.value(api::key::kCursor).toString();
                 const bool first = std::exchange(m_first, false);

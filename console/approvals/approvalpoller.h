@@ -26,16 +26,26 @@ public:
 
     void start();
     void stop();
+    // Asks again at once (not a new start: the first-answer flag stays as it is).
+    void refreshNow();
     bool isRunning() const { return m_running; }
     const QList<Approval> &pending() const { return m_pending; }
+    // False from a failure to reach the server until the next answer.
+    bool isOnline() const { return m_online; }
+    void setRetryDelayMs(int ms) { m_retry.setInterval(ms); }
+    // How long the server may hold each poll (1-60 s; default 30).
+    void setWaitSeconds(int seconds) { m_waitSeconds = qBound(1, seconds, 60); }
 
 signals:
     // `first` is true for the first answer after start().
     void updated(const QList<Approval> &pending, bool first);
     void failed(const QString &message);
+    // The server could not be reached (false; the poller keeps trying) or answered again.
+    void onlineChanged(bool online);
 
 private:
     void poll();
+    void setOnline(bool online);
 
     apiclient::ApiClient *m_api;
     QPointer<QNetworkReply> m_reply;
@@ -46,6 +56,7 @@ private:
     int m_generation = 0;
     bool m_running = false;
     bool m_first = true;
+    bool m_online = true;
 };
 
 } // namespace tap::console

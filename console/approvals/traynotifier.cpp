@@ -2,7 +2,8 @@
 
 namespace tap::console {
 
-TrayNotifier::TrayNotifier(const QIcon &icon, QObject *parent) : QObject(parent), m_tray(icon)
+TrayNotifier::TrayNotifier(const QIcon &icon, QObject *parent)
+    : QObject(parent), m_tray(icon), m_icon(icon)
 {
     m_tray.setToolTip(tr("TAP Console"));
     connect(&m_tray, &QSystemTrayIcon::messageClicked, this,
@@ -30,12 +31,16 @@ void TrayNotifier::update(const QList<Approval> &pending, bool first)
             fresh.append(&a);
         m_seen.insert(a.id);
     }
-    m_tray.setToolTip(tr("TAP Console: %n pending approval(s)", nullptr, int(pending.size())));
+    m_pendingCount = mine; // what this member may decide, not every pending request
+    m_online = true; // the list just came from the server
+    m_tray.setIcon(m_icon);
+    showCount();
     if (first) {
-        // Requests that were waiting before the console started: one summary, not a flood.
-        if (mine > 0)
+        // Requests that were waiting before the console started: one summary, not a flood;
+        // none for requests already notified (the poller restarted).
+        if (!fresh.isEmpty())
             notify(tr("Approvals waiting"),
-                   tr("%n request(s) are waiting for your decision.", nullptr, mine),
+                   tr("%n request(s) are waiting for your decision.", nullptr, int(fresh.size())),
                    fresh.size() == 1 ? fresh.first()->id : QString());
         return;
     }
@@ -50,7 +55,27 @@ void TrayNotifier::clear()
 {
     m_seen.clear();
     m_lastId.clear();
+    m_pendingCount = -1;
+    m_online = true;
+    m_tray.setIcon(m_icon);
     m_tray.setToolTip(tr("TAP Console"));
+}
+
+void TrayNotifier::setOnline(bool online)
+{
+    m_online = online;
+    m_tray.setIcon(online ? m_icon : QIcon(m_icon.pixmap(64, QIcon::Disabled)));
+    showCount();
+}
+
+void TrayNotifier::showCount()
+{
+    if (!m_online)
+        m_tray.setToolTip(tr("TAP Console: disconnected from the server — retrying"));
+    else if (m_pendingCount < 0)
+        m_tray.setToolTip(tr("TAP Console"));
+    else
+        m_tray.setToolTip(tr("TAP Console: %n pending approval(s)", nullptr, m_pendingCount));
 }
 
 void TrayNotifier::notify(const QString &title, const QString &text, const QString &id)

@@ -8,8 +8,8 @@
 
 namespace tap::console {
 
-// The tray icon: the number of pending approvals in its tooltip, and a desktop notification
-// for each new request the member can decide. Clicking the notification asks to open the
+// The tray icon: the number of pending approvals the member can decide in its tooltip, and
+// one desktop notification for each new request the member can decide (never twice). Clicking the notification asks to open the
 // inbox on that request.
 class TrayNotifier : public QObject
 {
@@ -23,6 +23,10 @@ public:
     // A fresh pending list from the poller.
     void update(const QList<Approval> &pending, bool first);
     void clear();
+    // Offline: the icon greys out and the tooltip says so instead of a count (which would be
+    // stale, or a false "0 pending").
+    void setOnline(bool online);
+    bool isOnline() const { return m_online; }
     int notificationCount() const { return m_notifications; }
     QString lastNotifiedId() const { return m_lastId; }
     QString lastMessage() const { return m_lastMessage; }
@@ -34,7 +38,12 @@ signals:
 private:
     void notify(const QString &title, const QString &text, const QString &id);
 
+    void showCount();
+
     QSystemTrayIcon m_tray;
+    QIcon m_icon;
+    int m_pendingCount = -1; // -1: not known yet
+    bool m_online = true;
     QSet<QString> m_seen;
     QString m_lastId;
     QString m_lastMessage;

@@ -121,16 +121,29 @@ void FormDialog::submit()
     if (!problem.isEmpty())
         return showError(problem);
     showError({});
-    m_buttons->setEnabled(false);
+    // OK waits for the answer; Cancel stays, and aborts the request.
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(false);
     if (m_submit)
         m_submit(this);
     else
         accept();
 }
 
+void FormDialog::reject()
+{
+    if (isSending()) {
+        m_cancelled = true; // the aborted request's answer must not count as anything
+        m_request->abort();
+    }
+    QDialog::reject();
+}
+
 void FormDialog::finish(const apiclient::ApiClient::Reply &reply)
 {
-    m_buttons->setEnabled(true);
+    if (m_cancelled)
+        return;
+    m_request.clear();
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(true);
     if (reply.ok())
         return accept();
     showError(reply.errorMessage());

@@ -3,6 +3,8 @@
 #include "apiclient/apiclient.h"
 
 #include <QDialog>
+#include <QNetworkReply>
+#include <QPointer>
 
 #include <functional>
 
@@ -41,6 +43,10 @@ public:
 
     void setValidator(Validator validator) { m_validator = std::move(validator); }
     void setSubmit(Submit submit) { m_submit = std::move(submit); }
+    // The request the submit function sent (send it with this dialog as the apiclient
+    // context): Cancel, Esc or closing the window abort it, and its answer is then ignored.
+    void track(QNetworkReply *reply) { m_request = reply; }
+    bool isSending() const { return m_request && m_request->isRunning(); }
     // The server's answer: success closes the dialog, failure shows the server's message.
     void finish(const apiclient::ApiClient::Reply &reply);
     void showError(const QString &message);
@@ -51,6 +57,7 @@ public:
 
 public slots:
     void submit();
+    void reject() override;
 
 private:
     QFormLayout *m_form;
@@ -58,6 +65,8 @@ private:
     QDialogButtonBox *m_buttons;
     Validator m_validator;
     Submit m_submit;
+    QPointer<QNetworkReply> m_request;
+    bool m_cancelled = false;
 };
 
 // Comma- or newline-separated names as a list (blanks dropped).

@@ -204,14 +204,14 @@ void SignInDialog::login()
         return showError(tr("Enter your password."));
     setBusy(true);
     m_session->login(*profile, m_password->text(), m_loginTeam->text().trimmed(),
-                     m_loginInvite->text().trimmed(), [this](const Session::Reply &r) {
+                     m_loginInvite->text().trimmed(), bound([this](const Session::Reply &r) {
                          setBusy(false);
                          if (!r.ok())
                              return showError(r.errorMessage());
                          m_password->clear();
                          m_loginInvite->clear(); // used up
                          accept();
-                     });
+                     }));
 }
 
 void SignInDialog::signup()
@@ -231,7 +231,7 @@ void SignInDialog::signup()
         return signupInvited(*profile);
     setBusy(true);
     m_session->signup(*profile, m_newPassword->text(), m_teamName->text().trimmed(),
-                      [this](const Session::Reply &r) {
+                      bound([this](const Session::Reply &r) {
                           setBusy(false);
                           if (!r.ok())
                               return showError(r.errorMessage());
@@ -241,7 +241,7 @@ void SignInDialog::signup()
                           setMode(Verify);
                           showInfo(tr("Account created. Enter the 6-digit code we sent to %1.")
                                            .arg(m_email->text().trimmed()));
-                      });
+                      }));
 }
 
 // The invitation reached the address, so the server verifies it with the sign-up: straight on
@@ -250,7 +250,7 @@ void SignInDialog::signupInvited(const Profile &profile)
 {
     setBusy(true);
     m_session->signupInvited(profile, m_newPassword->text(), m_invite->text().trimmed(),
-                             [this](const Session::Reply &r) {
+                             bound([this](const Session::Reply &r) {
                                  setBusy(false);
                                  if (!r.ok())
                                      return showError(r.errorMessage());
@@ -262,7 +262,7 @@ void SignInDialog::signupInvited(const Profile &profile)
                                  setMode(Login);
                                  showInfo(tr("Account created and invitation accepted. You can "
                                              "log in now."));
-                             });
+                             }));
 }
 
 void SignInDialog::verify()
@@ -274,14 +274,14 @@ void SignInDialog::verify()
     if (!sixDigits.match(m_code->text().trimmed()).hasMatch())
         return showError(tr("The code is the 6 digits from the email."));
     setBusy(true);
-    m_session->verify(*profile, m_code->text().trimmed(), [this](const Session::Reply &r) {
+    m_session->verify(*profile, m_code->text().trimmed(), bound([this](const Session::Reply &r) {
         setBusy(false);
         if (!r.ok())
             return showError(r.errorMessage());
         m_code->clear();
         setMode(Login);
         showInfo(tr("Email verified. You can log in now."));
-    });
+    }));
 }
 
 void SignInDialog::resend()
@@ -290,12 +290,12 @@ void SignInDialog::resend()
     if (!profile)
         return;
     setBusy(true);
-    m_session->resend(*profile, [this](const Session::Reply &r) {
+    m_session->resend(*profile, bound([this](const Session::Reply &r) {
         setBusy(false);
         if (!r.ok())
             return showError(r.errorMessage());
         showInfo(tr("If the account still needs verifying, a new code is on its way."));
-    });
+    }));
 }
 
 void SignInDialog::setBusy(bool busy)

@@ -1,8 +1,10 @@
 #pragma once
 
 #include "session/profilestore.h"
+#include "session/session.h"
 
 #include <QDialog>
+#include <QPointer>
 
 class QComboBox;
 class QLabel;
@@ -34,6 +36,15 @@ public:
     QString infoText() const;
 
 private:
+    // A callback bound to this dialog: dropped if the dialog is gone when the answer comes.
+    template <typename F>
+    Session::Callback bound(F f)
+    {
+        return [self = QPointer<SignInDialog>(this), f = std::move(f)](const Session::Reply &r) {
+            if (self)
+                f(r);
+        };
+    }
     QWidget *loginTab();
     QWidget *signupTab();
     QWidget *verifyTab();

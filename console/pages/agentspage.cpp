@@ -5,6 +5,7 @@
 #include "api/validation.h"
 #include "dialogs/formdialog.h"
 #include "dialogs/secretdialog.h"
+#include "session/session.h"
 
 #include <QLineEdit>
 #include <QItemSelectionModel>
@@ -43,7 +44,8 @@ api::AgentInput formInput(FormDialog *d, int limit, bool creating)
         in.id = d->text(QStringLiteral("agentId"));
     in.description = d->text(QStringLiteral("description"));
     in.credentials = splitList(d->text(QStringLiteral("credentials")));
-    in.roles = splitList(d->text(QStringLiteral("roles")));
+    if (d->findChild<QLineEdit *>(QStringLiteral("roles"))->isEnabled())
+        in.roles = splitList(d->text(QStringLiteral("roles")));
     in.rateLimitPerHour = limit > 0 ? limit : -1;
     return in;
 }
@@ -71,16 +73,18 @@ AgentsPage::AgentsPage(Session *session, const Environment &env, QWidget *parent
     : Page(session, env, parent)
 {
     setObjectName(QStringLiteral("agentsPage"));
-    addButton(tr("&New…"), QStringLiteral("newButton"), QStringLiteral("add"), Configures,
+    // Approvers create agents too (direct credential assignments only) and manage the ones
+    // they created; the server refuses the others with its reason.
+    addButton(tr("&New…"), QStringLiteral("newButton"), QStringLiteral("add"), ManagesAgents,
               [this] { edit(true); });
     addButton(tr("&Edit…"), QStringLiteral("editButton"), QStringLiteral("agent"),
-              NeedsSelection | Configures, [this] { edit(false); });
+              NeedsSelection | ManagesAgents, [this] { edit(false); });
     addButton(tr("Enable / d&isable"), QStringLiteral("toggleButton"), QStringLiteral("approve"),
-              NeedsSelection | Configures, [this] { toggle(); });
+              NeedsSelection | ManagesAgents, [this] { toggle(); });
     addButton(tr("Rotate &key"), QStringLiteral("rotateKeyButton"), QStringLiteral("key"),
-              NeedsSelection | Configures, [this] { rotateKey(); });
+              NeedsSelection | ManagesAgents, [this] { rotateKey(); });
     addButton(tr("&Delete"), QStringLiteral("deleteButton"), QStringLiteral("delete"),
-              NeedsSelection | Configures, [this] { removeSelected(); });
+              NeedsSelection | ManagesAgents, [this] { removeSelected(); });
     setupTable(QStringLiteral("agentsTable"),
                { tr("ID"), tr("Description"), tr("State"), tr("Requests per hour"),
                  tr("Credentials"), tr("Roles") });
@@ -141,8 +145,14 @@ void AgentsPage::edit(bool creating)
     d->addLine(QStringLiteral("description"), tr("&Description:"), agent.description);
     d->addLine(QStringLiteral("credentials"), tr("&Credentials:"),
                agent.credentials.join(QStringLiteral(", ")), tr("comma-separated"));
-    d->addLine(QStringLiteral("roles"), tr("&Roles:"), agent.roles.join(QStringLiteral(", ")),
-               tr("comma-separated"));
+    auto *roles = d->addLine(QStringLiteral("roles"), tr("&Roles:"),
+                             agent.roles.join(QStringLiteral(", ")), tr("comma-separated"));
+    if (!session()->canConfigure()) {
+        // Approver-created agents use direct assignments only.
+        roles->setEnabled(false);
+        d->addNote(tr("As an approver you assign credentials directly; roles are given by "
+                      "owners and admins."));
+    }
     auto *limit = d->addSpin(QStringLiteral("rateLimit"), tr("Requests per &hour:"),
                              qMax(agent.rateLimitPerHour, 0), tr("unlimited"));
     d->setValidator([d, limit, creating] { return validate(d, limit->value(), creating); });
@@ -158,9 +168,9 @@ void AgentsPage::edit(bool creating)
                 showKey(r.body);
         };
         if (creating)
-            api()->post(QStringLiteral("/admin/agents"), body, done);
+            dialog->track(api()->post(QStringLiteral("/admin/agents"), body, dialog, done));
         else
-            api()->patch(path(id), body, done);
+            dialog->track(api()->patch(path(id), body, dialog, done));
     });
     d->open();
 }

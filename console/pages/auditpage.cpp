@@ -127,7 +127,7 @@ void AuditPage::load(bool more)
     if (more && !m_cursor.isEmpty())
         options.query.addQueryItem(api::key::kCursor, m_cursor);
     api()->get(
-            QStringLiteral("/admin/audit"),
+            QStringLiteral("/admin/audit"), this,
             [this, more](const Reply &r) {
                 if (!r.ok())
                     return showError(r.errorMessage());
@@ -172,7 +172,7 @@ void AuditPage::exportTrail()
     options.timeoutMs = 120000; // a long trail takes a while to stream
     showStatus(tr("Exporting…"));
     api()->get(
-            QStringLiteral("/admin/audit/export"),
+            QStringLiteral("/admin/audit/export"), this,
             [this, file](const Reply &r) {
                 if (!r.ok())
                     return showError(r.errorMessage());

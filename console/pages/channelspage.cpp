@@ -103,12 +103,13 @@ void ChannelsPage::create()
     enableFields(type->currentText());
     d->setValidator([d] { return validate(d); });
     d->setSubmit([this](FormDialog *dialog) {
-        api()->post(QStringLiteral("/admin/notification-channels"), formInput(dialog).encode(),
-                    [this, dialog](const Reply &r) {
-                        dialog->finish(r);
-                        if (r.ok())
-                            refresh();
-                    });
+        dialog->track(api()->post(QStringLiteral("/admin/notification-channels"),
+                                  formInput(dialog).encode(), dialog,
+                                  [this, dialog](const Reply &r) {
+                                      dialog->finish(r);
+                                      if (r.ok())
+                                          refresh();
+                                  }));
     });
     d->open();
 }

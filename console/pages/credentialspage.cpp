@@ -1,5 +1,6 @@
 #include "pages/credentialspage.h"
 
+#include "api/agent.h"
 #include "api/credential.h"
 #include "api/keys.h"
 #include "dialogs/formdialog.h"
@@ -22,6 +23,16 @@ QString path(const QString &name)
     return QStringLiteral("/admin/credentials/") + ApiClient::segment(name);
 }
 
+// The scope chosen in the form (the team's row unless a role or agent is picked).
+api::CredentialScope formScope(FormDialog *d)
+{
+    auto *kind = d->findChild<QComboBox *>(QStringLiteral("scopeKind"));
+    const auto parsed = api::parseScopeKind(kind ? kind->currentData().toString() : QString());
+    if (!parsed || *parsed == api::ScopeKind::Team)
+        return {};
+    return { *parsed, d->text(QStringLiteral("scopeId")) };
+}
+
 // What the form says, as the typed request body.
 api::CredentialInput formInput(FormDialog *d, bool creating)
 {
@@ -36,6 +47,8 @@ api::CredentialInput formInput(FormDialog *d, bool creating)
         in.allowedHosts = hosts;
     if (creating) {
         in.name = d->text(QStringLiteral("name"));
+        if (const api::CredentialScope scope = formScope(d); scope.kind != api::ScopeKind::Team)
+            in.scope = scope;
         const QString value = d->findChild<QLineEdit *>(QStringLiteral("value"))->text();
         if (!value.isEmpty())
             in.value = value;
@@ -59,6 +72,10 @@ QString validate(FormDialog *d, bool creating, api::Credential current)
         return CredentialsPage::tr(
                 "Name: 1–64 letters, digits, '.', '_' or '-', starting with a letter "
                 "or digit.");
+    if (field == key::kScopeId)
+        return formScope(d).kind == api::ScopeKind::Role
+                ? CredentialsPage::tr("Choose the role this credential belongs to.")
+                : CredentialsPage::tr("Choose the agent this credential belongs to.");
     if (field == key::kDescription)
         return CredentialsPage::tr("Enter a description.");
     if (field == key::kApiBase)
@@ -87,7 +104,7 @@ CredentialsPage::CredentialsPage(Session *session, const Environment &env, QWidg
     addButton(tr("&Delete"), QStringLiteral("deleteButton"), QStringLiteral("delete"),
               NeedsSelection | Configures, [this] { removeSelected(); });
     setupTable(QStringLiteral("credentialsTable"),
-               { tr("Name"), tr("Description"), tr("Connector"), tr("API base"),
+               { tr("Name"), tr("Scope"), tr("Description"), tr("Connector"), tr("API base"),
                  tr("Allowed hosts"), tr("Value"), tr("Updated") });
 }
 
@@ -96,12 +113,72 @@ void CredentialsPage::refresh()
     fetchList(QStringLiteral("/admin/credentials"), key::kCredentials, [](const QJsonObject &o) {
         const api::Credential c = api::Credential::decode(o);
         return QStringList{ c.name,
+                            scopeText(c.scope),
                             c.description,
                             api::connectorName(c.connector),
                             c.apiBase,
                             c.allowedHosts.join(QStringLiteral(", ")),
                             c.hasValue ? tr("set") : tr("not set"),
                             shortTime(c.updatedAt) };
+    });
+}
+
+QString CredentialsPage::scopeText(const api::CredentialScope &scope)
+{
+    switch (scope.kind) {
+    case api::ScopeKind::Role:
+        return tr("role:%1").arg(scope.id);
+    case api::ScopeKind::Agent:
+        return tr("agent:%1").arg(scope.id);
+    case api::ScopeKind::Team:
+        break;
+    }
+    return tr("team");
+}
+
+api::CredentialScope CredentialsPage::selectedScope() const
+{
+    return api::Credential::decode(selectedRow()).scope;
+}
+
+void CredentialsPage::addScopeFields(FormDialog *d, bool creating,
+                                     const api::CredentialScope &current)
+{
+    auto *kind = d->addCombo(QStringLiteral("scopeKind"), tr("&Scope:"), {});
+    kind->addItem(tr("Team (every agent granted it)"), scopeKindName(api::ScopeKind::Team));
+    kind->addItem(tr("Role (its agents)"), scopeKindName(api::ScopeKind::Role));
+    kind->addItem(tr("Agent (this agent only)"), scopeKindName(api::ScopeKind::Agent));
+    kind->setCurrentIndex(kind->findData(scopeKindName(current.kind)));
+    auto *owner = d->addCombo(QStringLiteral("scopeId"), tr("&Role or agent:"), {});
+    owner->setEditable(true); // a linked agent is "<home team id>/<agent id>"
+    owner->setCurrentText(current.id);
+    kind->setEnabled(creating); // a row's scope never changes
+    owner->setEnabled(creating && current.kind != api::ScopeKind::Team);
+    if (!creating)
+        return;
+    // The choices come from the server: the team's roles, or its agents.
+    connect(kind, &QComboBox::currentIndexChanged, d, [this, d, kind, owner] {
+        const auto chosen = api::parseScopeKind(kind->currentData().toString());
+        owner->clear();
+        owner->setEnabled(chosen && *chosen != api::ScopeKind::Team);
+        if (!owner->isEnabled())
+            return;
+        const bool roles = *chosen == api::ScopeKind::Role;
+        api()->get(roles ? QStringLiteral("/admin/roles") : QStringLiteral("/admin/agents"), d,
+                   [kind, owner, roles](const Reply &r) {
+                       if (!r.ok() || (kind->currentData().toString() == u"role") != roles)
+                           return;
+                       QStringList names;
+                       if (roles) {
+                           for (const api::Role &role : api::RoleList::decode(r.body).items)
+                               names << role.name;
+                       } else {
+                           for (const api::Agent &agent : api::AgentList::decode(r.body).items)
+                               names << agent.id;
+                       }
+                       owner->clear();
+                       owner->addItems(names);
+                   });
     });
 }
 
@@ -114,6 +191,7 @@ void CredentialsPage::edit(bool creating)
     auto *d = new FormDialog(QStringLiteral("credentialDialog"),
                              creating ? tr("New credential") : tr("Edit credential"), this);
     d->addLine(QStringLiteral("name"), tr("&Name:"), current.name)->setEnabled(creating);
+    addScopeFields(d, creating, current.scope);
     d->addLine(QStringLiteral("description"), tr("&Description:"), current.description);
     d->addCombo(QStringLiteral("connector"), tr("&Connector:"), api::allNames<api::Connector>(),
                 api::connectorName(current.connector));
@@ -127,17 +205,20 @@ void CredentialsPage::edit(bool creating)
     if (creating)
         d->addSecret(QStringLiteral("value"), tr("Secret &value:"));
     d->setValidator([d, creating, current] { return validate(d, creating, current); });
-    d->setSubmit([this, creating](FormDialog *dialog) {
+    d->setSubmit([this, creating, scope = current.scope](FormDialog *dialog) {
         const QJsonObject body = formInput(dialog, creating).encode();
         const auto done = [this, dialog](const Reply &r) {
             dialog->finish(r);
             if (r.ok())
                 refresh();
         };
+        ApiClient::Options options;
+        options.query = scope.toQuery(); // the row being edited
         if (creating)
-            api()->post(QStringLiteral("/admin/credentials"), body, done);
+            dialog->track(api()->post(QStringLiteral("/admin/credentials"), body, dialog, done));
         else
-            api()->patch(path(dialog->text(QStringLiteral("name"))), body, done);
+            dialog->track(api()->patch(path(dialog->text(QStringLiteral("name"))), body, dialog,
+                                       done, options));
     });
     d->open();
 }
@@ -147,8 +228,9 @@ void CredentialsPage::rotate()
     const QString name = selectedRow().value(key::kName).toString();
     if (name.isEmpty())
         return;
-    auto *d = new FormDialog(QStringLiteral("rotateDialog"), tr("Rotate value of %1").arg(name),
-                             this);
+    const api::CredentialScope scope = selectedScope();
+    auto *d = new FormDialog(QStringLiteral("rotateDialog"),
+                             tr("Rotate value of %1 (%2)").arg(name, scopeText(scope)), this);
     d->addNote(tr("The new value replaces the old one at once. It is never shown again."));
     auto *value = d->addSecret(QStringLiteral("newValue"), tr("New &value:"));
     auto *again = d->addSecret(QStringLiteral("repeatValue"), tr("&Repeat:"));
@@ -164,16 +246,20 @@ void CredentialsPage::rotate()
             return tr("The two values differ.");
         return QString();
     });
-    d->setSubmit([this, name, value](FormDialog *dialog) {
-        api()->put(path(name) + QStringLiteral("/value"),
-                   api::CredentialValueInput{ value->text() }.encode(),
-                   [this, dialog, name](const Reply &r) {
-                       dialog->finish(r);
-                       if (r.ok()) {
-                           showStatus(tr("The value of %1 was replaced.").arg(name));
-                           refresh();
-                       }
-                   });
+    d->setSubmit([this, name, value, scope](FormDialog *dialog) {
+        ApiClient::Options options;
+        options.query = scope.toQuery();
+        dialog->track(api()->put(
+                path(name) + QStringLiteral("/value"),
+                api::CredentialValueInput{ value->text() }.encode(), dialog,
+                [this, dialog, name](const Reply &r) {
+                    dialog->finish(r);
+                    if (r.ok()) {
+                        showStatus(tr("The value of %1 was replaced.").arg(name));
+                        refresh();
+                    }
+                },
+                options));
     });
     d->open();
 }
@@ -183,37 +269,50 @@ void CredentialsPage::removeSelected()
     const QString name = selectedRow().value(key::kName).toString();
     if (name.isEmpty())
         return;
+    const api::CredentialScope scope = selectedScope();
+    const QString label =
+            scope.kind == api::ScopeKind::Team ? name : tr("%1 (%2)").arg(name, scopeText(scope));
     // Ask the server what goes with it, so the question names the cascade.
-    call("GET", path(name), {}, [this, name](const QJsonObject &c) {
-        const api::CredentialUsage used = api::CredentialDetail::decode(c).usedBy;
-        QStringList parts;
-        if (!used.roles.isEmpty())
-            parts << tr("the roles %1").arg(used.roles.join(QStringLiteral(", ")));
-        if (!used.agents.isEmpty())
-            parts << tr("the agents %1").arg(used.agents.join(QStringLiteral(", ")));
-        if (used.hasPolicy)
-            parts << tr("its policy");
-        const QString text = parts.isEmpty()
-                ? tr("Delete the credential %1? No role, agent or policy uses it.").arg(name)
-                : tr("Delete the credential %1? It is also removed from %2.")
-                          .arg(name, parts.join(tr("; ")));
-        if (!confirm(tr("Delete credential"), text))
-            return;
-        call("DELETE", path(name), {}, [this, name](const QJsonObject &answer) {
-            const api::CredentialUsage removed = api::CredentialDeleted::decode(answer).removedFrom;
-            QStringList what;
-            if (!removed.roles.isEmpty())
-                what << tr("roles: %1").arg(removed.roles.join(QStringLiteral(", ")));
-            if (!removed.agents.isEmpty())
-                what << tr("agents: %1").arg(removed.agents.join(QStringLiteral(", ")));
-            if (removed.hasPolicy)
-                what << tr("its policy");
-            showStatus(what.isEmpty() ? tr("Deleted %1.").arg(name)
-                                      : tr("Deleted %1 and removed it from %2.")
-                                                .arg(name, what.join(tr("; "))));
-            refresh();
-        });
-    });
+    call(
+            "GET", path(name), {},
+            [this, name, scope, label](const QJsonObject &c) {
+                const api::CredentialUsage used = api::CredentialDetail::decode(c).usedBy;
+                QStringList parts;
+                if (!used.roles.isEmpty())
+                    parts << tr("the roles %1").arg(used.roles.join(QStringLiteral(", ")));
+                if (!used.agents.isEmpty())
+                    parts << tr("the agents %1").arg(used.agents.join(QStringLiteral(", ")));
+                if (used.hasPolicy)
+                    parts << tr("its policy");
+                const QString text = parts.isEmpty()
+                        ? tr("Delete the credential %1? No role, agent or policy uses it.")
+                                  .arg(label)
+                        : tr("Delete the credential %1? It is also removed from %2.")
+                                  .arg(label, parts.join(tr("; ")));
+                if (!confirm(tr("Delete credential"), text))
+                    return;
+                call(
+                        "DELETE", path(name), {},
+                        [this, label](const QJsonObject &answer) {
+                            const api::CredentialUsage removed =
+                                    api::CredentialDeleted::decode(answer).removedFrom;
+                            QStringList what;
+                            if (!removed.roles.isEmpty())
+                                what << tr("roles: %1")
+                                                .arg(removed.roles.join(QStringLiteral(", ")));
+                            if (!removed.agents.isEmpty())
+                                what << tr("agents: %1")
+                                                .arg(removed.agents.join(QStringLiteral(", ")));
+                            if (removed.hasPolicy)
+                                what << tr("its policy");
+                            showStatus(what.isEmpty() ? tr("Deleted %1.").arg(label)
+                                                      : tr("Deleted %1 and removed it from %2.")
+                                                                .arg(label, what.join(tr("; "))));
+                            refresh();
+                        },
+                        scope.toQuery());
+            },
+            scope.toQuery());
 }
 
 } // namespace tap::console

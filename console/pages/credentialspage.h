@@ -1,8 +1,11 @@
 #pragma once
 
+#include "api/credential.h"
 #include "pages/page.h"
 
 namespace tap::console {
+
+class FormDialog;
 
 // Credentials: create, edit, rotate the value (write-only), delete with the cascade spelled
 // out.
@@ -17,8 +20,13 @@ public:
     void createNew() override { edit(true); }
     void deleteSelected() override { removeSelected(); }
 
+    // "team", "role:<name>", "agent:<id>".
+    static QString scopeText(const api::CredentialScope &scope);
+
 private:
     void edit(bool creating);
+    void addScopeFields(FormDialog *d, bool creating, const api::CredentialScope &current);
+    api::CredentialScope selectedScope() const;
     void rotate();
     void removeSelected();
 };

@@ -3,12 +3,14 @@
 #include "api/keys.h"
 #include "approvals/approvalpoller.h"
 #include "approvals/approvalsmodel.h"
+#include "session/session.h"
 
 #include <QLineEdit>
 #include <QComboBox>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QJsonArray>
+#include <QLabel>
 #include <QLocale>
 #include <QPlainTextEdit>
 #include <QSplitter>
@@ -31,15 +33,25 @@ InboxPage::InboxPage(Session *session, const Environment &env, ApprovalPoller *p
                           QString::fromLatin1(s));
     toolbar()->insertWidget(0, m_status);
     addButton(tr("&Approve"), QStringLiteral("approveButton"), QStringLiteral("approve"),
-              NeedsSelection, [this] { decide(true); });
+              NeedsSelection, [this] { approve(); });
+    addButton(tr("Approve and allow &host"), QStringLiteral("approveAllowHostButton"),
+              QStringLiteral("approve"), NeedsSelection | Configures,
+              [this] { approveAndAllowHost(); });
     addButton(tr("&Deny"), QStringLiteral("denyButton"), QStringLiteral("deny"), NeedsSelection,
-              [this] { decide(false); });
+              [this] { deny(); });
     addButton(tr("Open in &browser"), QStringLiteral("openBrowserButton"), QStringLiteral("link"),
               NeedsSelection, [this] {
                   if (const Approval *a = selected())
                       openInBrowser(*a);
               });
 
+    // The first use of a host with a credential: said above the details, not only in them.
+    m_notice = new QLabel(this);
+    m_notice->setObjectName(QStringLiteral("newHostNotice"));
+    m_notice->setWordWrap(true);
+    m_notice->setStyleSheet(QStringLiteral("color: #8a5a00; font-weight: bold;"));
+    m_notice->hide();
+    body()->addWidget(m_notice);
     auto *split = new QSplitter(Qt::Vertical, this);
     m_view = new QTableView(split);
     m_view->setObjectName(QStringLiteral("approvalsTable"));
@@ -78,6 +90,11 @@ void InboxPage::updateButtons()
         if (auto *b = findChild<QWidget *>(QLatin1String(name)))
             b->setEnabled(a && a->needsMe());
     }
+    // Adding a host changes configuration: owners and admins only, and only for new hosts.
+    if (auto *b = findChild<QWidget *>(QStringLiteral("approveAllowHostButton"))) {
+        b->setVisible(a && a->hasNewHosts());
+        b->setEnabled(a && a->needsMe() && a->hasNewHosts() && session()->canConfigure());
+    }
     if (auto *b = findChild<QWidget *>(QStringLiteral("openBrowserButton")))
         b->setEnabled(a && a->isPending() && !a->approvalUrl.isEmpty());
 }
@@ -85,7 +102,7 @@ void InboxPage::updateButtons()
 void InboxPage::refresh()
 {
     if (m_status->currentData().toString() == u"pending")
-        m_poller->start(); // ask again now rather than wait for the next change
+        m_poller->refreshNow(); // ask again now rather than wait for the next change
     else
         fetch();
 }
@@ -95,6 +112,13 @@ void InboxPage::clear()
     Page::clear();
     m_model->setApprovals({});
     m_details->clear();
+}
+
+void InboxPage::setOnline(bool online)
+{
+    showError(online ? QString()
+                     : tr("The server cannot be reached: these are the requests last known. "
+                          "Retrying…"));
 }
 
 void InboxPage::onPending(const QList<Approval> &pending)
@@ -113,7 +137,7 @@ void InboxPage::fetch()
     apiclient::ApiClient::Options options;
     options.query.addQueryItem(api::key::kStatus, status);
     api()->get(
-            QStringLiteral("/admin/approvals"),
+            QStringLiteral("/admin/approvals"), this,
             [this, status](const Reply &r) {
                 if (m_status->currentData().toString() != status)
                     return;
@@ -161,9 +185,20 @@ void InboxPage::showApproval(const QString &id)
     m_status->setCurrentIndex(m_status->findData(QStringLiteral("all"))); // fetches, then selects
 }
 
+QString InboxPage::newHostNotice(const Approval &a)
+{
+    QStringList out;
+    for (const QString &entry : a.newHosts)
+        out << tr("First use of host %1 with credential %2.")
+                        .arg(entry.section(u' ', 1), entry.section(u' ', 0, 0));
+    return out.join(u' ');
+}
+
 void InboxPage::showDetails()
 {
     const Approval *a = selected();
+    m_notice->setVisible(a && a->hasNewHosts());
+    m_notice->setText(a && a->hasNewHosts() ? newHostNotice(*a) : QString());
     if (!a)
         return m_details->clear();
     const QLocale locale;
@@ -176,6 +211,8 @@ void InboxPage::showDetails()
                 .arg(locale.toString(a->createdAt, QLocale::LongFormat),
                      locale.toString(a->expiresAt, QLocale::LongFormat)),
     };
+    if (a->hasNewHosts())
+        lines << newHostNotice(*a);
     if (!a->decidedBy.isEmpty())
         lines << tr("Decided by %1 via %2 at %3")
                          .arg(a->decidedBy, a->decidedVia,
@@ -189,17 +226,22 @@ void InboxPage::showDetails()
     m_details->setPlainText(lines.join(u'\n'));
 }
 
-void InboxPage::decide(bool approve)
+void InboxPage::decide(Decision decision)
 {
+    const bool approve = decision != Decision::Deny;
+    const bool allowHost = decision == Decision::ApproveAllowHost;
     const Approval *current = selected();
-    if (!current || !current->needsMe())
+    if (!current || !current->needsMe() || (allowHost && !current->hasNewHosts()))
         return;
     const Approval a = *current;
+    QJsonObject body;
+    if (allowHost)
+        body.insert(QLatin1String("allow_host"), true);
     // Asked even for passkey credentials: the server decides what needs a passkey (denying
     // does not), and answers passkey_required when the browser page has to take over.
     const QString verb = approve ? QStringLiteral("/approve") : QStringLiteral("/deny");
     api()->post(QStringLiteral("/admin/approvals/") + apiclient::ApiClient::segment(a.id) + verb,
-                {}, [this, a, approve](const Reply &r) {
+                body, this, [this, a, approve, allowHost](const Reply &r) {
                     if (r.status == 403 && r.error.code == u"passkey_required")
                         return openInBrowser(a);
                     if (!r.ok()) {
@@ -212,8 +254,13 @@ void InboxPage::decide(bool approve)
                     m_model->update(Approval::fromJson(r.body));
                     showDetails();
                     updateButtons();
-                    showStatus(approve ? tr("Approved the request of %1.").arg(a.agentLabel())
-                                       : tr("Denied the request of %1.").arg(a.agentLabel()));
+                    if (allowHost)
+                        showStatus(tr("Approved the request of %1; its new hosts are now "
+                                      "allowed for their credentials.")
+                                           .arg(a.agentLabel()));
+                    else
+                        showStatus(approve ? tr("Approved the request of %1.").arg(a.agentLabel())
+                                           : tr("Denied the request of %1.").arg(a.agentLabel()));
                 });
 }
 

@@ -4,6 +4,7 @@
 #include "pages/page.h"
 
 class QComboBox;
+class QLabel;
 class QPlainTextEdit;
 class QTableView;
 
@@ -29,10 +30,14 @@ public:
     ApprovalsModel *model() const { return m_model; }
     // Shows the request `id` (from a notification), whatever its state.
     void showApproval(const QString &id);
+    // Offline, the list is what was last known: said above it.
+    void setOnline(bool online);
 
 public slots:
-    void approve() { decide(true); }
-    void deny() { decide(false); }
+    void approve() { decide(Decision::Approve); }
+    void deny() { decide(Decision::Deny); }
+    // Approves and adds the request's new hosts to their credentials (owners and admins).
+    void approveAndAllowHost() { decide(Decision::ApproveAllowHost); }
 
 protected:
     bool hasSelection() const override;
@@ -43,7 +48,9 @@ private:
     void setApprovals(const QList<Approval> &approvals);
     const Approval *selected() const;
     void showDetails();
-    void decide(bool approve);
+    static QString newHostNotice(const Approval &a);
+    enum class Decision { Deny, Approve, ApproveAllowHost };
+    void decide(Decision decision);
     void openInBrowser(const Approval &a);
 
     ApprovalPoller *m_poller;
@@ -51,6 +58,7 @@ private:
     QComboBox *m_status;
     QTableView *m_view = nullptr;
     QPlainTextEdit *m_details = nullptr;
+    QLabel *m_notice = nullptr;
     QString m_wanted; // select this id once it is shown
 };
 

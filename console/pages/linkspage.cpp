@@ -56,8 +56,8 @@ void LinksPage::create()
     d->addNote(tr("The agent can use this team's credentials of the role only. Without a role "
                   "it can use none."));
     // Offer the team's roles.
-    api()->get(QStringLiteral("/admin/roles"), [role = QPointer<QComboBox>(role)](const Reply &r) {
-        if (!role || !r.ok())
+    api()->get(QStringLiteral("/admin/roles"), role, [role](const Reply &r) {
+        if (!r.ok())
             return;
         for (const api::Role &known : api::RoleList::decode(r.body).items)
             role->addItem(known.name);
@@ -78,13 +78,14 @@ void LinksPage::create()
     });
     d->setSubmit([this](FormDialog *dialog) {
         const QJsonObject body = formInput(dialog).encode();
-        api()->post(QStringLiteral("/admin/agent-links"), body, [this, dialog](const Reply &r) {
-            dialog->finish(r);
-            if (!r.ok())
-                return;
-            showStatus(r.body.value(key::kWarning).toString());
-            refresh();
-        });
+        dialog->track(api()->post(QStringLiteral("/admin/agent-links"), body, dialog,
+                                  [this, dialog](const Reply &r) {
+                                      dialog->finish(r);
+                                      if (!r.ok())
+                                          return;
+                                      showStatus(r.body.value(key::kWarning).toString());
+                                      refresh();
+                                  }));
     });
     d->open();
 }

@@ -116,10 +116,15 @@ void Page::updateButtons()
 {
     const bool selected = hasSelection();
     for (const auto &[b, flags] : std::as_const(m_buttons)) {
+        const bool allowed =
+                m_session->canConfigure() || ((flags & ManagesAgents) && m_session->isApprover());
         const bool enabled = (!(flags & NeedsSelection) || selected)
-                && (!(flags & Configures) || m_session->canConfigure());
+                && (!(flags & (Configures | ManagesAgents)) || allowed);
         b->setEnabled(enabled);
-        if (flags & Configures)
+        if (flags & ManagesAgents)
+            b->setToolTip(allowed ? QString()
+                                  : tr("Only owners, admins and approvers can manage agents."));
+        else if (flags & Configures)
             b->setToolTip(m_session->canConfigure()
                                   ? QString()
                                   : tr("Only owners and admins can change the configuration."));
@@ -172,7 +177,8 @@ void Page::selectKey(const QString &key)
     }
 }
 
-void Page::call(const QByteArray &verb, const QString &path, const QJsonObject &body, Json ok)
+void Page::call(const QByteArray &verb, const QString &path, const QJsonObject &body, Json ok,
+                const QUrlQuery &query)
 {
     auto done = [this, ok = std::move(ok)](const Reply &r) {
         if (!r.ok())
@@ -181,16 +187,18 @@ void Page::call(const QByteArray &verb, const QString &path, const QJsonObject &
         if (ok)
             ok(r.body);
     };
+    apiclient::ApiClient::Options options;
+    options.query = query;
     if (verb == "GET")
-        api()->get(path, done);
+        api()->get(path, this, done, options);
     else if (verb == "POST")
-        api()->post(path, body, done);
+        api()->post(path, body, this, done, options);
     else if (verb == "PUT")
-        api()->put(path, body, done);
+        api()->put(path, body, this, done, options);
     else if (verb == "PATCH")
-        api()->patch(path, body, done);
+        api()->patch(path, body, this, done, options);
     else
-        api()->remove(path, done);
+        api()->remove(path, this, done, options);
 }
 
 void Page::fetchList(const QString &path, const QString &listKey,

@@ -29,7 +29,8 @@ class Page : public QWidget
 public:
     using Reply = apiclient::ApiClient::Reply;
     using Json = std::function<void(const QJsonObject &)>;
-    enum ButtonFlag { Always = 0, NeedsSelection = 1, Configures = 2 };
+    // ManagesAgents: like Configures, but approvers too (their own agents; the server decides).
+    enum ButtonFlag { Always = 0, NeedsSelection = 1, Configures = 2, ManagesAgents = 4 };
     static constexpr int RowRole = Qt::UserRole + 1; // the row's JSON object, on column 0
 
     Page(Session *session, const Environment &env, QWidget *parent = nullptr);
@@ -68,7 +69,9 @@ protected:
     void selectKey(const QString &key);
 
     // A call whose failure is shown on the page; `ok` runs with the answer's body on success.
-    void call(const QByteArray &verb, const QString &path, const QJsonObject &body, Json ok);
+    // Bound to the page's lifetime; `query` is the URL's query.
+    void call(const QByteArray &verb, const QString &path, const QJsonObject &body, Json ok,
+              const QUrlQuery &query = {});
     void fetchList(const QString &path, const QString &listKey,
                    const std::function<QStringList(const QJsonObject &)> &cells);
     bool confirm(const QString &title, const QString &text);

@@ -92,9 +92,9 @@ void RolesPage::edit(bool creating)
                 refresh();
         };
         if (creating)
-            api()->post(QStringLiteral("/admin/roles"), in.encode(), done);
+            dialog->track(api()->post(QStringLiteral("/admin/roles"), in.encode(), dialog, done));
         else
-            api()->put(path(in.name), in.encode(), done);
+            dialog->track(api()->put(path(in.name), in.encode(), dialog, done));
     });
     d->open();
 }

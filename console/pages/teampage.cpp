@@ -92,15 +92,15 @@ void TeamPage::invite()
         return decoded ? QString() : decoded.error().message();
     });
     dialog->setSubmit([this, input](FormDialog *d) {
-        api()->post(QStringLiteral("/admin/members/invite"), input(d)->encode(),
-                    [this, d](const Reply &r) {
-                        d->finish(r);
-                        if (r.ok()) {
-                            showStatus(
-                                    r.body.value(key::kMessage).toString(tr("Invitation sent.")));
-                            refresh();
-                        }
-                    });
+        d->track(api()->post(
+                QStringLiteral("/admin/members/invite"), input(d)->encode(), d,
+                [this, d](const Reply &r) {
+                    d->finish(r);
+                    if (r.ok()) {
+                        showStatus(r.body.value(key::kMessage).toString(tr("Invitation sent.")));
+                        refresh();
+                    }
+                }));
     });
     dialog->open();
 }
@@ -119,13 +119,13 @@ void TeamPage::changeRole()
     dialog->addCombo(QStringLiteral("memberRole"), tr("&Role:"), api::allNames<api::MemberRole>(),
                      api::memberRoleName(member.role));
     dialog->setSubmit([this, id](FormDialog *d) {
-        api()->patch(QStringLiteral("/admin/members/") + apiclient::ApiClient::segment(id),
-                     { { key::kRole, d->text(QStringLiteral("memberRole")) } },
-                     [this, d](const Reply &r) {
-                         d->finish(r);
-                         if (r.ok())
-                             refresh();
-                     });
+        d->track(api()->patch(QStringLiteral("/admin/members/") + apiclient::ApiClient::segment(id),
+                              { { key::kRole, d->text(QStringLiteral("memberRole")) } }, d,
+                              [this, d](const Reply &r) {
+                                  d->finish(r);
+                                  if (r.ok())
+                                      refresh();
+                              }));
     });
     dialog->open();
 }

@@ -83,20 +83,26 @@ void Session::login(const Profile &profile, const QString &password, const QStri
 
 void Session::restore(const Profile &profile, std::function<void(bool)> done)
 {
+    restore(profile, [done = std::move(done)](Restored r) { done(r == Restored::SignedIn); });
+}
+
+void Session::restore(const Profile &profile, std::function<void(Restored)> done)
+{
     use(profile);
     m_secrets->read(profile.key(),
                     [this, done = std::move(done)](bool ok, const QString &token, const QString &) {
                         if (!ok || token.isEmpty())
-                            return done(false);
+                            return done(Restored::SignedOut);
                         m_api.setSessionToken(token);
                         m_tokenInKeychain = true;
                         loadTeam([this, done](const Reply &r) {
-                            if (!r.ok()) {
-                                m_api.setSessionToken({});
-                                if (r.status == 401)
-                                    forgetToken();
-                            }
-                            done(r.ok());
+                            if (r.ok())
+                                return done(Restored::SignedIn);
+                            m_api.setSessionToken({});
+                            if (r.status == 401)
+                                forgetToken();
+                            const bool unreachable = r.status == 0 || r.status >= 500;
+                            done(unreachable ? Restored::Unreachable : Restored::SignedOut);
                         });
                     });
 }

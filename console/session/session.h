@@ -34,6 +34,8 @@ public:
         const auto role = api::parseMemberRole(m_role);
         return role && api::canConfigure(*role);
     }
+    // Approvers may also create agents with direct credential assignments, and manage those.
+    bool isApprover() const { return m_role == u"approver"; }
     // False when the keychain refused the token: it lives in memory for this run only.
     bool tokenInKeychain() const { return m_tokenInKeychain; }
 
@@ -55,6 +57,10 @@ public:
     // Signs in with a token kept in the keychain from an earlier run; done(false) if none is
     // there or the server no longer accepts it.
     void restore(const Profile &profile, std::function<void(bool)> done);
+    // The same, telling "no session" (none kept, or the server ended it) from "the server
+    // could not be reached" (the kept token stays, to try again).
+    enum class Restored { SignedIn, SignedOut, Unreachable };
+    void restore(const Profile &profile, std::function<void(Restored)> done);
     // Ends the session on the server and forgets the token everywhere.
     void logout();
 

@@ -4,6 +4,8 @@
 #include "support/fakeadminapi.h"
 
 #include <QJsonArray>
+#include <QNetworkReply>
+#include <QPointer>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTest>
@@ -203,6 +205,32 @@ private slots:
         m_api->abortAll();
         QTRY_VERIFY_WITH_TIMEOUT(done, kTimeout);
         QCOMPARE(status, 0);
+    }
+
+    // A callback bound to a context (issue #18): the context going away aborts the request and
+    // drops its answer; a live context gets the answer as usual.
+    void contextBindsTheCallback()
+    {
+        login();
+        m_fake->stall(QStringLiteral("/admin/roles"));
+        auto context = std::make_unique<QObject>();
+        bool called = false;
+        const QPointer<QNetworkReply> reply =
+                m_api->get(QStringLiteral("/admin/roles"), context.get(),
+                           [&called](const ApiClient::Reply &) { called = true; });
+        QTRY_VERIFY_WITH_TIMEOUT(m_fake->count("GET", QStringLiteral("/admin/roles")) == 1,
+                                 kTimeout);
+        QVERIFY(m_api->isBusy());
+        context.reset();
+        QTRY_VERIFY_WITH_TIMEOUT(!m_api->isBusy(), kTimeout); // aborted, not left running
+        QVERIFY(!reply || !reply->isRunning());
+        QTest::qWait(50);
+        QVERIFY(!called);
+
+        QObject alive;
+        const auto r =
+                wait([&](auto done) { m_api->get(QStringLiteral("/admin/team"), &alive, done); });
+        QCOMPARE(r.status, 200);
     }
 
 private:
