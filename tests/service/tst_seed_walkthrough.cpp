@@ -1,0 +1,291 @@
+// The seed documents (../shared/seeds) run as written, curl example by curl example, against a
+// real tapd whose upstream requests go to the local fake upstream (TAP_TEST_UPSTREAM_REDIRECT:
+// https://slack.com/api/chat.postMessage reaches the fake as /echo/slack.com/api/chat.postMessage),
+// on both backends. Each example is transcribed literally (method, path, -H lines, -d body);
+// $VARIABLES and <placeholders> are filled in from earlier answers. The examples run in document
+// order except where a step is marked "prior step" (something the document uses before it is
+// created) or "moved" (an example that would break a later one if run where it is printed). The
+// order is the one README "Seed walk-throughs" gives. Issue #15, item 5 and "Done when".
+#include "support/adminfixture.h"
+#include "support/approvalfixture.h"
+#include "support/httpclient.h"
+#include "support/tapdharness.h"
+#include "support/testdatabases.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTest>
+
+using namespace Qt::Literals::StringLiterals;
+using namespace tap::test;
+
+namespace {
+
+// One curl example as printed ($PROXY_URL left out of the path).
+struct Curl
+{
+    QByteArray method;
+    QByteArray path;
+    QList<QByteArray> headers; // "-H" lines: "Name: value"
+    QByteArray body; // "-d"
+};
+
+// A seed walk: a tapd redirected to a fake upstream and the shell variables of the document.
+class Walk
+{
+public:
+    bool start()
+    {
+        if (!upstream.start())
+            return false;
+        QProcessEnvironment env;
+        env.insert(u"TAP_ALLOW_PRIVATE_TARGETS"_s, u"1"_s);
+        env.insert(u"TAP_TEST_UPSTREAM_REDIRECT"_s, text(upstream.url("/echo")));
+        tapd.setExtraEnvironment(env);
+        return tapd.start();
+    }
+
+    QByteArray fill(QByteArray s) const
+    {
+        for (auto it = vars.cbegin(); it != vars.cend(); ++it)
+            s.replace(it.key(), it.value());
+        return s;
+    }
+
+    HttpResponse run(const Curl &c) const
+    {
+        HttpHeaders headers;
+        for (const QByteArray &line : c.headers) {
+            const qsizetype colon = line.indexOf(':');
+            headers.append({ line.left(colon), fill(line.mid(colon + 1).trimmed()) });
+        }
+        HttpClient client(tapd.port());
+        client.setTimeoutMs(kRequestTimeoutMs);
+        return client.request(c.method, fill(c.path), fill(c.body), headers);
+    }
+
+    // Sign-up (as printed), then "(verify email, login)" with the mailed code; sets $<tokenVar>.
+    void signUp(const QByteArray &body, const QString &email, const QString &password,
+                const QByteArray &tokenVar, Account *out)
+    {
+        signUpRaw(tapd, body, email, password, out);
+        vars.insert(tokenVar, out->token);
+    }
+
+    HttpClient admin(const QByteArray &tokenVar) const
+    {
+        HttpClient c = tapd.client(vars.value(tokenVar));
+        c.setTimeoutMs(kRequestTimeoutMs);
+        return c;
+    }
+
+    Upstream upstream;
+    AdminTapd tapd;
+    QMap<QByteArray, QByteArray> vars;
+};
+
+const QByteArray kJson = "Content-Type: application/json";
+
+// The one upstream request made since `before`, or an empty object.
+QJsonObject onlyRequestSince(const Upstream &u, int before)
+{
+    const QJsonArray got = u.since(before);
+    return got.size() == 1 ? got.first().toObject() : QJsonObject();
+}
+
+// The credential_scope of the forward audit record of `r` in the team of `admin`.
+QString auditScope(const HttpClient &admin, const HttpResponse &r)
+{
+    const QList<QJsonObject> records =
+            withRequestId(auditItems(admin), r.header("X-TAP-Request-Id"));
+    return records.size() == 1 ? records.first().value(u"credential_scope"_s).toString()
+                               : u"<%1 records>"_s.arg(records.size());
+}
+
+// The "scope" /agent/services gives credential `name` in team `teamId`.
+QString servicesScope(const HttpResponse &services, const QString &teamId, const QString &name)
+{
+    for (const QJsonValue &t : services.json().value(u"teams"_s).toArray()) {
+        if (t[u"team_id"_s].toString() == teamId)
+            return findByKey(t[u"credentials"_s], u"name"_s, name).value(u"scope"_s).toString();
+    }
+    return u"<no team>"_s;
+}
+
+} // namespace
+
+class TestSeedWalkthrough : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase_data() { tap::test::addBackendRows(); }
+    void initTestCase()
+    {
+        QVERIFY2(QFileInfo(qEnvironmentVariable("TAPD_BINARY")).isExecutable(),
+                 "TAPD_BINARY must point at tapd");
+    }
+
+    void multiAccount();
+};
+
+// multi-account.txt, and the "Done when" of #15: the company Slack POST waits for a human (202,
+// slack.com is a new host of a credential without api_base); approved with allow_host, the next
+// identical request is sent at once (200). The audit trail and /agent/services name the row used.
+void TestSeedWalkthrough::multiAccount()
+{
+    Walk w;
+    if (!w.start())
+        return;
+    // 1. Developer Creates a Personal Team and Agent
+    Account alice;
+    w.signUp(
+            R"({"team_name": "alice-personal", "email": "alice@example.com", "password": "password123"})",
+            u"alice@example.com"_s, u"password123"_s, "$ALICE_TOKEN", &alice);
+    RETURN_IF_FAILED();
+    w.vars.insert("<alice-personal-team-id>", utf8(alice.teamId));
+    w.vars.insert("<home-team-id>", utf8(alice.teamId));
+    const Curl createAgent{ "POST",
+                            "/admin/agents",
+                            { "Authorization: Bearer $ALICE_TOKEN", kJson },
+                            R"({
+"id": "alice-agent",
+"description": "Alice personal agent",
+"credentials": ["openai", "github"]
+})" };
+    // As printed it comes first and fails: the credentials do not exist yet.
+    const HttpResponse tooEarly = w.run(createAgent);
+    EXPECT_ERROR(tooEarly, 400, u"invalid_request"_s);
+    QVERIFY2(tooEarly.body.contains("openai"), tooEarly.body.constData());
+    // Prior step: Alice's two credentials (the document never shows them), and a policy that
+    // lets her GETs through (with no policy every request waits for approval).
+    const HttpClient aliceApi = w.admin("$ALICE_TOKEN");
+    createAll(aliceApi, "/admin/credentials",
+              { { { u"name"_s, u"openai"_s },
+                  { u"description"_s, u"Alice's OpenAI key"_s },
+                  { u"api_base"_s, u"https://api.openai.com"_s },
+                  { u"value"_s, u"sk-alice-0123456789"_s } },
+                { { u"name"_s, u"github"_s },
+                  { u"description"_s, u"Alice's GitHub token"_s },
+                  { u"api_base"_s, u"https://api.github.com"_s },
+                  { u"value"_s, u"ghp-alice-0123456789"_s } } });
+    QVERIFY(setPolicy(aliceApi, u"openai"_s,
+                      { { u"auto_approve_methods"_s, strings({ u"GET"_s }) } }));
+    RETURN_IF_FAILED();
+    const HttpResponse agent = w.run(createAgent);
+    EXPECT_STATUS(agent, 201);
+    w.vars.insert("$AGENT_KEY", agent.json().value(u"api_key"_s).toString().toLatin1());
+
+    // 2. Company Admin Creates Company Team and Credentials
+    Account company;
+    w.signUp(
+            R"({"team_name": "company", "email": "admin@company.example", "password": "company-password"})",
+            u"admin@company.example"_s, u"company-password"_s, "$COMPANY_TOKEN", &company);
+    RETURN_IF_FAILED();
+    w.vars.insert("<company-team-id>", utf8(company.teamId));
+    const QList<QByteArray> companyH{ "Authorization: Bearer $COMPANY_TOKEN", kJson };
+    EXPECT_STATUS(
+            w.run({ "POST", "/admin/credentials", companyH,
+                    R"({"name": "slack", "description": "Company Slack", "value": "xoxb-company-token"})" }),
+            201);
+    EXPECT_STATUS(
+            w.run({ "POST", "/admin/credentials", companyH,
+                    R"({"name": "twitter", "description": "Company Twitter", "value": "bearer-token"})" }),
+            201);
+    EXPECT_STATUS(w.run({ "POST", "/admin/roles", companyH,
+                          R"({"name": "social-poster", "credentials": ["slack", "twitter"]})" }),
+                  201);
+    // Prior step ("Policies still apply"): the company lets chat.postMessage through without a
+    // human. A new host waits for one all the same.
+    const HttpClient companyApi = w.admin("$COMPANY_TOKEN");
+    QVERIFY(setPolicy(companyApi, u"slack"_s,
+                      { { u"auto_approve_urls"_s, strings({ u"/chat.postMessage"_s }) } }));
+
+    // 3. Company Admin Links Alice's Agent
+    EXPECT_STATUS(w.run({ "POST", "/admin/agent-links", companyH, R"({
+"agent_home_team_id": "<alice-personal-team-id>",
+"agent_id": "alice-agent",
+"role": "social-poster"
+})" }),
+                  201);
+
+    // 4. Agent Uses Cross-Team Credentials: home team, no X-TAP-Team.
+    int before = w.upstream.count();
+    const HttpResponse models =
+            w.run({ "POST",
+                    "/forward",
+                    { "X-TAP-Key: $AGENT_KEY", "X-TAP-Credential: openai",
+                      "X-TAP-Target: https://api.openai.com/v1/models", "X-TAP-Method: GET" },
+                    {} });
+    EXPECT_STATUS(models, 200);
+    QJsonObject sent = onlyRequestSince(w.upstream, before);
+    QCOMPARE(sent.value(u"method"_s).toString(), u"GET"_s);
+    QCOMPARE(sent.value(u"path"_s).toString(), u"/echo/api.openai.com/v1/models"_s);
+    QCOMPARE(headerValue(sent, "Authorization"), QByteArray("Bearer sk-alice-0123456789"));
+
+    // The company's Slack: slack.com is a new host of "slack" (created without api_base).
+    const Curl post{
+        "POST",
+        "/forward",
+        { "X-TAP-Key: $AGENT_KEY", "X-TAP-Team: <company-team-id>", "X-TAP-Credential: slack",
+          "X-TAP-Target: https://slack.com/api/chat.postMessage", "X-TAP-Method: POST", kJson },
+        R"({"channel": "C123", "text": "Hello from multi-account"})"
+    };
+    before = w.upstream.count();
+    const HttpResponse parked = w.run(post);
+    EXPECT_STATUS(parked, 202);
+    const QByteArray txn = parked.json().value(u"txn_id"_s).toString().toLatin1();
+    QVERIFY2(!txn.isEmpty(), parked.body.constData());
+    QCOMPARE(w.upstream.count(), before);
+    const QJsonObject view = companyApi.get("/admin/approvals/" + txn).json();
+    QCOMPARE(view.value(u"notice"_s).toString(),
+             u"First use of host slack.com with credential slack."_s);
+    // "Approve and allow host".
+    EXPECT_STATUS(
+            companyApi.post("/admin/approvals/" + txn + "/approve", { { u"allow_host"_s, true } }),
+            200);
+    const QJsonObject outcome = pollUntilFinal(w.tapd.port(), w.vars.value("$AGENT_KEY"), txn);
+    QCOMPARE(outcome.value(u"status"_s).toString(), u"forwarded"_s);
+    QCOMPARE(stringList(companyApi.get("/admin/credentials/slack").json()[u"allowed_hosts"_s]),
+             QStringList{ u"slack.com"_s });
+    // The next identical request: 200 at once.
+    before = w.upstream.count();
+    const HttpResponse posted = w.run(post);
+    EXPECT_STATUS(posted, 200);
+    sent = onlyRequestSince(w.upstream, before);
+    QCOMPARE(sent.value(u"method"_s).toString(), u"POST"_s);
+    QCOMPARE(sent.value(u"path"_s).toString(), u"/echo/slack.com/api/chat.postMessage"_s);
+    QCOMPARE(headerValue(sent, "Authorization"), QByteArray("Bearer xoxb-company-token"));
+    QCOMPARE(sent.value(u"body"_s).toString(),
+             u"{\"channel\": \"C123\", \"text\": \"Hello from multi-account\"}"_s);
+    QVERIFY(!posted.body.contains("xoxb-company-token"));
+    // The row used, named by the company's audit trail and by /agent/services.
+    QCOMPARE(auditScope(companyApi, posted), u"team"_s);
+    QVERIFY(withRequestId(auditItems(aliceApi), posted.header("X-TAP-Request-Id")).isEmpty());
+    const Curl services{ "GET", "/agent/services", { "X-TAP-Key: $AGENT_KEY" }, {} };
+    const HttpResponse both = w.run(services);
+    EXPECT_STATUS(both, 200);
+    QCOMPARE(servicesByTeam(both).keys(), sorted({ alice.teamId, company.teamId }));
+    QCOMPARE(servicesScope(both, company.teamId, u"slack"_s), u"team"_s);
+    QCOMPARE(servicesScope(both, alice.teamId, u"openai"_s), u"team"_s);
+
+    // Managing Links: List Agent Links, Remove a Link.
+    const HttpResponse links =
+            w.run({ "GET", "/admin/agent-links", { "Authorization: Bearer $COMPANY_TOKEN" }, {} });
+    EXPECT_STATUS(links, 200);
+    QCOMPARE(column(links.json()[u"links"_s], u"agent_id"_s), QStringList{ u"alice-agent"_s });
+    EXPECT_STATUS(w.run({ "DELETE",
+                          "/admin/agent-links/<home-team-id>/alice-agent",
+                          { "Authorization: Bearer $COMPANY_TOKEN" },
+                          {} }),
+                  200);
+    // "The agent immediately loses access to the company team's credentials."
+    EXPECT_FWD(w.run(post), 403, u"team_not_linked"_s);
+    // Discovering Available Teams (printed last: the home team only by now).
+    const HttpResponse homeOnly = w.run(services);
+    EXPECT_STATUS(homeOnly, 200);
+    QCOMPARE(servicesByTeam(homeOnly).keys(), QStringList{ alice.teamId });
+}
+
+QTEST_GUILESS_MAIN(TestSeedWalkthrough)
+#include "tst_seed_walkthrough.moc"
