@@ -127,6 +127,8 @@ private slots:
     }
 
     void multiAccount();
+    void configuration();
+    void howItWorks();
 };
 
 // multi-account.txt, and the "Done when" of #15: the company Slack POST waits for a human (202,
@@ -285,6 +287,197 @@ void TestSeedWalkthrough::multiAccount()
     const HttpResponse homeOnly = w.run(services);
     EXPECT_STATUS(homeOnly, 200);
     QCOMPARE(servicesByTeam(homeOnly).keys(), QStringList{ alice.teamId });
+}
+
+// configuration.txt, every curl example. In printed order except: Verify Email takes the mailed
+// code; Log Out works where printed but ends the session, so Log In is run again after it;
+// the agent example needs the role "reader" (printed later: moved before it) and the
+// credentials github and twitter (never shown: prior step); Delete a Credential would remove
+// "slack", which the agent and policy examples use: moved to the end.
+void TestSeedWalkthrough::configuration()
+{
+    Walk w;
+    if (!w.start())
+        return;
+    const QList<QByteArray> json{ kJson };
+    const QList<QByteArray> admin{ "Authorization: Bearer $ADMIN_TOKEN" };
+    const QList<QByteArray> adminJson{ "Authorization: Bearer $ADMIN_TOKEN", kJson };
+    // Sign Up
+    EXPECT_STATUS(w.run({ "POST", "/signup", json, R"({
+    "team_name": "my-team",
+    "email": "admin@example.com",
+    "password": "your-password"
+  })" }),
+                  201);
+    // Verify Email: "123456" is the document's example; the mailed code works.
+    const QByteArray code = utf8(w.tapd.verificationCode(u"admin@example.com"_s));
+    QCOMPARE(code.size(), 6);
+    w.vars.insert("123456", code);
+    EXPECT_STATUS(w.run({ "POST", "/verify-email", json,
+                          R"({"email": "admin@example.com", "code": "123456"})" }),
+                  200);
+    // Log In, export ADMIN_TOKEN
+    const Curl login{ "POST", "/login", json,
+                      R"({"email": "admin@example.com", "password": "your-password"})" };
+    HttpResponse r = w.run(login);
+    EXPECT_STATUS(r, 200);
+    w.vars.insert("$ADMIN_TOKEN", r.json().value(u"session_token"_s).toString().toLatin1());
+    // Log Out (where printed), then Log In again.
+    EXPECT_STATUS(w.run({ "POST", "/logout", admin, {} }), 200);
+    EXPECT_ERROR(w.run({ "GET", "/admin/team", admin, {} }), 401, u"unauthorized"_s);
+    r = w.run(login);
+    EXPECT_STATUS(r, 200);
+    w.vars.insert("$ADMIN_TOKEN", r.json().value(u"session_token"_s).toString().toLatin1());
+    // Create a Credential, List Credentials
+    EXPECT_STATUS(w.run({ "POST", "/admin/credentials", adminJson, R"({
+    "name": "slack",
+    "description": "Slack Bot Token",
+    "connector": "direct",
+    "api_base": "https://slack.com/api",
+    "value": "xoxb-your-slack-token"
+  })" }),
+                  201);
+    r = w.run({ "GET", "/admin/credentials", admin, {} });
+    EXPECT_STATUS(r, 200);
+    QCOMPARE(column(r.json()[u"credentials"_s], u"name"_s), QStringList{ u"slack"_s });
+    // Create an Agent, where printed: the role and two credentials do not exist yet.
+    const Curl agent{ "POST", "/admin/agents", adminJson, R"({
+    "id": "social-agent",
+    "description": "Posts to Slack and Twitter",
+    "credentials": ["slack", "twitter"],
+    "roles": ["reader"],
+    "rate_limit_per_hour": 100
+  })" };
+    EXPECT_ERROR(w.run(agent), 400, u"invalid_request"_s);
+    // Prior step: github and twitter (named by the role and the agent, never created).
+    createAll(w.admin("$ADMIN_TOKEN"), "/admin/credentials",
+              { { { u"name"_s, u"github"_s },
+                  { u"description"_s, u"GitHub token"_s },
+                  { u"api_base"_s, u"https://api.github.com"_s },
+                  { u"value"_s, u"ghp-example-token"_s } },
+                { { u"name"_s, u"twitter"_s },
+                  { u"description"_s, u"Twitter API"_s },
+                  { u"value"_s, u"twitter-bearer-token"_s } } });
+    RETURN_IF_FAILED();
+    // Create a Role (moved up).
+    EXPECT_STATUS(w.run({ "POST", "/admin/roles", adminJson, R"({
+    "name": "reader",
+    "description": "Read-only API access",
+    "credentials": ["slack", "github"],
+    "rate_limit_per_hour": 50
+  })" }),
+                  201);
+    r = w.run(agent);
+    EXPECT_STATUS(r, 201);
+    QVERIFY(r.json().value(u"api_key"_s).toString().startsWith(u"tap_"_s));
+    // List Agents, Get Agent Details, Disable, Re-enable, Delete an Agent
+    EXPECT_STATUS(w.run({ "GET", "/admin/agents", admin, {} }), 200);
+    r = w.run({ "GET", "/admin/agents/social-agent", admin, {} });
+    EXPECT_STATUS(r, 200);
+    QCOMPARE(stringList(r.json()[u"effective_credentials"_s]),
+             QStringList({ u"github"_s, u"slack"_s, u"twitter"_s }));
+    EXPECT_STATUS(w.run({ "POST", "/admin/agents/social-agent/disable", admin, {} }), 200);
+    EXPECT_STATUS(w.run({ "POST", "/admin/agents/social-agent/enable", admin, {} }), 200);
+    EXPECT_STATUS(w.run({ "DELETE", "/admin/agents/social-agent", admin, {} }), 200);
+    // List Roles, Delete a Role
+    r = w.run({ "GET", "/admin/roles", admin, {} });
+    EXPECT_STATUS(r, 200);
+    QCOMPARE(column(r.json()[u"roles"_s], u"name"_s), QStringList{ u"reader"_s });
+    EXPECT_STATUS(w.run({ "DELETE", "/admin/roles/reader", admin, {} }), 200);
+    // Set a Policy, Get a Policy
+    EXPECT_STATUS(w.run({ "PUT", "/admin/policies/slack", adminJson, R"({
+    "auto_approve_methods": ["GET"],
+    "require_approval_methods": ["POST", "PUT", "DELETE"],
+    "auto_approve_urls": ["/conversations.list", "/users.list"],
+    "allowed_approvers": ["123456789"],
+    "telegram_chat_id": "-100123456"
+  })" }),
+                  200);
+    r = w.run({ "GET", "/admin/policies/slack", admin, {} });
+    EXPECT_STATUS(r, 200);
+    QCOMPARE(r.json()[u"configured"_s], QJsonValue(true));
+    // Team Info
+    r = w.run({ "GET", "/admin/team", admin, {} });
+    EXPECT_STATUS(r, 200);
+    QCOMPARE(r.json()[u"name"_s].toString(), u"my-team"_s);
+    // Notification Channels: create, list, delete
+    EXPECT_STATUS(w.run({ "POST", "/admin/notification-channels", adminJson, R"({
+    "name": "ops-channel",
+    "channel_type": "telegram",
+    "config": {"chat_id": "-100123456", "bot_token": "optional-override"}
+  })" }),
+                  201);
+    r = w.run({ "GET", "/admin/notification-channels", admin, {} });
+    EXPECT_STATUS(r, 200);
+    QVERIFY(!r.body.contains("optional-override"));
+    EXPECT_STATUS(w.run({ "DELETE", "/admin/notification-channels/ops-channel", admin, {} }), 200);
+    // Delete a Credential (moved to the end).
+    r = w.run({ "DELETE", "/admin/credentials/slack", admin, {} });
+    EXPECT_STATUS(r, 200);
+    QCOMPARE(r.json()[u"removed_from"_s][u"policy"_s], QJsonValue(true));
+}
+
+// how-it-works-v1.txt and -v2.txt: the request examples (HTTP, not curl). Prior step for both:
+// the credentials and an agent that may use them, with policies that send them at once. The
+// unified example is the same in both documents. The legacy placeholder example has no
+// X-TAP-Method and a body: sent as POST. Its body "[...]" is sent as printed.
+void TestSeedWalkthrough::howItWorks()
+{
+    Walk w;
+    if (!w.start())
+        return;
+    Account owner;
+    w.signUp(
+            R"({"team_name": "how-it-works", "email": "hiw@example.com", "password": "password123"})",
+            u"hiw@example.com"_s, u"password123"_s, "$ADMIN_TOKEN", &owner);
+    RETURN_IF_FAILED();
+    const HttpClient api = w.admin("$ADMIN_TOKEN");
+    createAll(api, "/admin/credentials",
+              { { { u"name"_s, u"slack"_s },
+                  { u"description"_s, u"Slack Bot Token"_s },
+                  { u"api_base"_s, u"https://slack.com/api"_s },
+                  { u"value"_s, u"xoxb-hiw-0123456789"_s } },
+                { { u"name"_s, u"openai-key"_s },
+                  { u"description"_s, u"OpenAI"_s },
+                  { u"api_base"_s, u"https://api.openai.com"_s },
+                  { u"value"_s, u"sk-hiw-0123456789"_s } } });
+    QVERIFY(setPolicy(api, u"slack"_s, { { u"auto_approve_methods"_s, strings({ u"GET"_s }) } }));
+    QVERIFY(setPolicy(api, u"openai-key"_s,
+                      { { u"auto_approve_urls"_s, strings({ u"/v1/chat/completions"_s }) } }));
+    w.vars.insert("<agent-api-key>",
+                  addAgent(api, u"hiw-agent"_s, { u"slack"_s, u"openai-key"_s }));
+    RETURN_IF_FAILED();
+
+    // "Unified" mode (v1 "Request Modes", v2 "How Agents Use TAP").
+    int before = w.upstream.count();
+    HttpResponse r = w.run(
+            { "POST",
+              "/forward",
+              { "X-TAP-Key: <agent-api-key>", "X-TAP-Credential: slack",
+                "X-TAP-Target: https://slack.com/api/conversations.list", "X-TAP-Method: GET" },
+              {} });
+    EXPECT_STATUS(r, 200);
+    QJsonObject sent = onlyRequestSince(w.upstream, before);
+    QCOMPARE(sent.value(u"method"_s).toString(), u"GET"_s);
+    QCOMPARE(sent.value(u"path"_s).toString(), u"/echo/slack.com/api/conversations.list"_s);
+    QCOMPARE(headerValue(sent, "Authorization"), QByteArray("Bearer xoxb-hiw-0123456789"));
+
+    // Legacy Placeholder Mode (v1).
+    const QByteArray body = R"({"model": "gpt-4", "messages": [...]})";
+    before = w.upstream.count();
+    r = w.run({ "POST",
+                "/forward",
+                { "X-TAP-Key: <agent-api-key>",
+                  "X-TAP-Target: https://api.openai.com/v1/chat/completions",
+                  "Authorization: Bearer <CREDENTIAL:openai-key>", kJson },
+                body });
+    EXPECT_STATUS(r, 200);
+    sent = onlyRequestSince(w.upstream, before);
+    QCOMPARE(sent.value(u"method"_s).toString(), u"POST"_s);
+    QCOMPARE(sent.value(u"path"_s).toString(), u"/echo/api.openai.com/v1/chat/completions"_s);
+    QCOMPARE(headerValue(sent, "Authorization"), QByteArray("Bearer sk-hiw-0123456789"));
+    QCOMPARE(sent.value(u"body"_s).toString().toUtf8(), body);
+    QCOMPARE(auditScope(api, r), u"team"_s);
 }
 
 QTEST_GUILESS_MAIN(TestSeedWalkthrough)
