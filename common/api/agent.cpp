@@ -115,7 +115,8 @@ QJsonObject Agent::encode() const
              { key::kRoles, array(roles) },
              { key::kEffectiveCredentials, array(effectiveCredentials) },
              { key::kCreatedAt, createdAt },
-             { key::kUpdatedAt, updatedAt } };
+             { key::kUpdatedAt, updatedAt },
+             { key::kCreatedBy, nullIfEmpty(createdBy) } };
 }
 
 Agent Agent::decode(const QJsonObject &o)
@@ -130,6 +131,7 @@ Agent Agent::decode(const QJsonObject &o)
     a.effectiveCredentials = strings(o.value(key::kEffectiveCredentials));
     a.createdAt = o.value(key::kCreatedAt).toString();
     a.updatedAt = o.value(key::kUpdatedAt).toString();
+    a.createdBy = o.value(key::kCreatedBy).toString();
     return a;
 }
 

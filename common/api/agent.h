@@ -22,6 +22,7 @@ struct Agent
     QStringList effectiveCredentials;
     QString createdAt;
     QString updatedAt;
+    QString createdBy; // the member's email; empty: unknown or removed (null)
 
     QJsonObject encode() const;
     static Agent decode(const QJsonObject &object); // lenient

@@ -76,6 +76,14 @@ Result<api::Agent> AgentService::toWire(const store::AgentRow &a)
     auto effective = m_ctx.agents.effectiveCredentials(a.teamId, a.id);
     if (!effective)
         return effective.error();
+    QString createdBy; // migration 0007: the member who created it, shown by email
+    if (!a.createdBy.isEmpty()) {
+        auto user = m_ctx.accounts.userById(a.createdBy);
+        if (!user)
+            return user.error();
+        if (user.value())
+            createdBy = user.value()->email;
+    }
     return api::Agent{ a.id,
                        a.description,
                        a.enabled,
@@ -84,7 +92,8 @@ Result<api::Agent> AgentService::toWire(const store::AgentRow &a)
                        a.roles,
                        effective.value(),
                        core::toRfc3339(a.createdAt),
-                       core::toRfc3339(a.updatedAt) };
+                       core::toRfc3339(a.updatedAt),
+                       createdBy };
 }
 
 Result<api::AgentList> AgentService::listAgents(const Actor &actor)
