@@ -129,6 +129,7 @@ private slots:
     void multiAccount();
     void configuration();
     void howItWorks();
+    void multiScope();
 };
 
 // multi-account.txt, and the "Done when" of #15: the company Slack POST waits for a human (202,
@@ -478,6 +479,86 @@ void TestSeedWalkthrough::howItWorks()
     QCOMPARE(headerValue(sent, "Authorization"), QByteArray("Bearer sk-hiw-0123456789"));
     QCOMPARE(sent.value(u"body"_s).toString().toUtf8(), body);
     QCOMPARE(auditScope(api, r), u"team"_s);
+}
+
+// multi-scope-integrations.txt has no curl examples: its rows, written as admin API calls
+// (Entity is the team scope; provider/name is the credential name). The narrowest row wins,
+// the admin API (effective_credentials, effective_scopes), /agent/services and the audit trail
+// name it; deleting the agent row reverts to the role row; another agent stays disconnected.
+void TestSeedWalkthrough::multiScope()
+{
+    Walk w;
+    if (!w.start())
+        return;
+    Account e1;
+    w.signUp(R"({"team_name": "entity-e1", "email": "ceo@example.com", "password": "password123"})",
+             u"ceo@example.com"_s, u"password123"_s, "$ADMIN_TOKEN", &e1);
+    RETURN_IF_FAILED();
+    const HttpClient api = w.admin("$ADMIN_TOKEN");
+    QVERIFY(addRole(api, u"ceo-assistant"_s, {}));
+    const QByteArray ea = addAgent(api, u"ea"_s, {}, { u"ceo-assistant"_s });
+    QVERIFY(!addAgent(api, u"other"_s, {}).isEmpty());
+    RETURN_IF_FAILED();
+    auto row = [&](const QString &name, const QString &kind, const QString &id,
+                   const QString &value) {
+        QJsonObject body{ { u"name"_s, name },
+                          { u"description"_s, name },
+                          { u"api_base"_s, u"https://%1.example.com"_s.arg(name) },
+                          { u"value"_s, value } };
+        if (!kind.isEmpty()) {
+            body.insert(u"scope_kind"_s, kind);
+            body.insert(u"scope_id"_s, id);
+        }
+        return api.post("/admin/credentials", body).status == 201;
+    };
+    QVERIFY(row(u"stripe"_s, {}, {}, u"sk-live-entity-0123456789"_s)); // Entity-shared Stripe
+    QVERIFY(row(u"quickbooks"_s, u"role"_s, u"ceo-assistant"_s, u"qb-role-0123456789"_s));
+    QVERIFY(row(u"gmail"_s, u"role"_s, u"ceo-assistant"_s, u"gmail-role-0123456789"_s));
+    QVERIFY(row(u"gmail"_s, u"agent"_s, u"ea"_s, u"gmail-agent-0123456789"_s)); // Path B
+    // The team row needs a grant (TAP's rule): assigned to the agent directly.
+    EXPECT_STATUS(api.patch("/admin/agents/ea", { { u"credentials"_s, strings({ u"stripe"_s }) } }),
+                  200);
+    for (const QString &name : { u"stripe"_s, u"quickbooks"_s, u"gmail"_s })
+        QVERIFY(autoApprove(api, name));
+
+    const QJsonObject details = api.get("/admin/agents/ea").json();
+    QCOMPARE(stringList(details[u"effective_credentials"_s]),
+             QStringList({ u"gmail"_s, u"quickbooks"_s, u"stripe"_s }));
+    QCOMPARE(details[u"effective_scopes"_s].toObject(),
+             QJsonObject({ { u"gmail"_s, u"agent:ea"_s },
+                           { u"quickbooks"_s, u"role:ceo-assistant"_s },
+                           { u"stripe"_s, u"team"_s } }));
+    // "Other agents in the same company stay disconnected."
+    QVERIFY(stringList(api.get("/admin/agents/other").json()[u"effective_credentials"_s])
+                    .isEmpty());
+
+    // The agent's gmail row is the one sent, and named everywhere.
+    w.vars.insert("$EA_KEY", ea);
+    const Curl send{ "POST",
+                     "/forward",
+                     { "X-TAP-Key: $EA_KEY", "X-TAP-Credential: gmail",
+                       "X-TAP-Target: https://gmail.example.com/send", "X-TAP-Method: GET" },
+                     {} };
+    int before = w.upstream.count();
+    HttpResponse r = w.run(send);
+    EXPECT_STATUS(r, 200);
+    QCOMPARE(headerValue(onlyRequestSince(w.upstream, before), "Authorization"),
+             QByteArray("Bearer gmail-agent-0123456789"));
+    QCOMPARE(auditScope(api, r), u"agent:ea"_s);
+    QCOMPARE(servicesScope(w.run({ "GET", "/agent/services", { "X-TAP-Key: $EA_KEY" }, {} }),
+                           e1.teamId, u"gmail"_s),
+             u"agent:ea"_s);
+
+    // To revert: delete the agent-scoped row; the role row is used.
+    EXPECT_STATUS(api.del("/admin/credentials/gmail?scope_kind=agent&scope_id=ea"), 200);
+    QCOMPARE(api.get("/admin/agents/ea").json()[u"effective_scopes"_s][u"gmail"_s].toString(),
+             u"role:ceo-assistant"_s);
+    before = w.upstream.count();
+    r = w.run(send);
+    EXPECT_STATUS(r, 200);
+    QCOMPARE(headerValue(onlyRequestSince(w.upstream, before), "Authorization"),
+             QByteArray("Bearer gmail-role-0123456789"));
+    QCOMPARE(auditScope(api, r), u"role:ceo-assistant"_s);
 }
 
 QTEST_GUILESS_MAIN(TestSeedWalkthrough)
