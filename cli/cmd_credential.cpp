@@ -1,6 +1,8 @@
-// credential create|list|show|delete|set-value (alias: tap add). Wire: POST /admin/credentials
-// {name, description, connector, api_base, relative_target, auth_header_format, allowed_hosts,
-// value}; GET → {credentials: […]}; PUT /admin/credentials/{name}/value {value}.
+// credential create|list|show|update|delete|set-value (alias: tap add). Wire: POST
+// /admin/credentials {name, scope_kind, scope_id, description, connector, api_base,
+// relative_target, auth_header_format, allowed_hosts, value}; GET → {credentials: […]};
+// PATCH /admin/credentials/{name}; PUT /admin/credentials/{name}/value {value}. A row other than
+// the team's is addressed with ?scope_kind=&scope_id= (--scope-kind, --scope-id).
 #include "commands.h"
 #include "helpers.h"
 
@@ -12,10 +14,44 @@ namespace {
 
 const QString kValuePrompt = u"Value for %1 (not echoed; empty for none): "_s;
 
-QJsonObject createBody(const Invocation &inv, const QString &name)
+// --scope-kind/--scope-id: which row of a name (README "Credential scopes"). kOk, or kUsage
+// after the message.
+int readScope(Context &ctx, const Invocation &inv, QString *kind, QString *id)
 {
-    QJsonObject body{ { u"name"_s, name },
-                      { u"description"_s, inv.value(u"description"_s, name) } };
+    *kind = inv.value(u"scope-kind"_s, u"team"_s);
+    *id = inv.value(u"scope-id"_s);
+    if (*kind != u"team" && *kind != u"role" && *kind != u"agent")
+        return ctx.usage(u"--scope-kind must be team, role or agent, not '%1'"_s.arg(*kind));
+    if (*kind == u"team" && !id->isEmpty())
+        return ctx.usage(u"--scope-id goes with --scope-kind role or agent"_s);
+    if (*kind != u"team" && id->isEmpty())
+        return ctx.usage(u"--scope-kind %1 needs --scope-id"_s.arg(*kind));
+    return kOk;
+}
+
+// The query that addresses one row (none for the team row, the API's default).
+QUrlQuery scopeQuery(const QString &kind, const QString &id)
+{
+    QUrlQuery q;
+    if (kind != u"team") {
+        q.addQueryItem(u"scope_kind"_s, kind);
+        q.addQueryItem(u"scope_id"_s, id);
+    }
+    return q;
+}
+
+// "slack", "slack (role cfo)".
+QString label(const QString &name, const QString &kind, const QString &id)
+{
+    return kind == u"team" ? name : u"%1 (%2 %3)"_s.arg(name, kind, id);
+}
+
+// The fields create and update share, as given.
+QJsonObject fieldsBody(const Invocation &inv)
+{
+    QJsonObject body;
+    if (inv.has(u"description"_s))
+        body.insert(u"description"_s, inv.value(u"description"_s));
     if (inv.has(u"connector"_s))
         body.insert(u"connector"_s, inv.value(u"connector"_s));
     if (inv.has(u"api-base"_s))
@@ -29,6 +65,20 @@ QJsonObject createBody(const Invocation &inv, const QString &name)
     return body;
 }
 
+QJsonObject createBody(const Invocation &inv, const QString &name, const QString &kind,
+                       const QString &id)
+{
+    QJsonObject body = fieldsBody(inv);
+    body.insert(u"name"_s, name);
+    if (!body.contains(u"description"_s))
+        body.insert(u"description"_s, name);
+    if (kind != u"team") {
+        body.insert(u"scope_kind"_s, kind);
+        body.insert(u"scope_id"_s, id);
+    }
+    return body;
+}
+
 QString nameOf(const Invocation &inv)
 {
     return inv.positionals.value(0, inv.value(u"name"_s));
@@ -39,9 +89,12 @@ int create(Context &ctx, const Invocation &inv)
     const QString name = nameOf(inv);
     if (name.isEmpty())
         return ctx.usage(u"no credential name: 'tap credential create NAME' or --name NAME"_s);
+    QString kind, id;
+    if (const int bad = readScope(ctx, inv, &kind, &id))
+        return bad;
     if (!ctx.requireSession())
         return kError;
-    QJsonObject body = createBody(inv, name);
+    QJsonObject body = createBody(inv, name, kind, id);
     if (!inv.has(u"no-value"_s)) {
         bool ok = false;
         const QString value = ctx.readSecret(inv, u"value-file"_s, kValuePrompt.arg(name), &ok);
@@ -51,27 +104,45 @@ int create(Context &ctx, const Invocation &inv)
             body.insert(u"value"_s, value);
     }
     const Context::Reply r = ctx.post(u"/admin/credentials"_s, body);
-    return changed(
-            ctx, r,
-            u"Credential %1 created%2."_s.arg(
-                    name, body.contains(u"value"_s) ? u" with its value"_s : u" (no value yet)"_s));
+    return changed(ctx, r,
+                   u"Credential %1 created%2."_s.arg(label(name, kind, id),
+                                                     body.contains(u"value"_s)
+                                                             ? u" with its value"_s
+                                                             : u" (no value yet)"_s));
 }
 
-int list(Context &ctx, const Invocation &)
+// Filters: --scope-kind alone, or with --scope-id.
+int list(Context &ctx, const Invocation &inv)
 {
+    QUrlQuery filter;
+    if (inv.has(u"scope-kind"_s)) {
+        const QString kind = inv.value(u"scope-kind"_s);
+        if (kind != u"team" && kind != u"role" && kind != u"agent")
+            return ctx.usage(u"--scope-kind must be team, role or agent, not '%1'"_s.arg(kind));
+        filter.addQueryItem(u"scope_kind"_s, kind);
+    }
+    if (inv.has(u"scope-id"_s))
+        filter.addQueryItem(u"scope_id"_s, inv.value(u"scope-id"_s));
     return listCommand(ctx, u"/admin/credentials"_s, u"credentials"_s,
                        { { u"name"_s, u"NAME"_s },
+                         { u"scope_kind"_s, u"SCOPE"_s },
+                         { u"scope_id"_s, u"SCOPE ID"_s },
                          { u"connector"_s, u"CONNECTOR"_s },
                          { u"has_value"_s, u"VALUE"_s },
                          { u"api_base"_s, u"API BASE"_s },
-                         { u"description"_s, u"DESCRIPTION"_s } });
+                         { u"description"_s, u"DESCRIPTION"_s } },
+                       filter);
 }
 
 int show(Context &ctx, const Invocation &inv)
 {
+    QString kind, id;
+    if (const int bad = readScope(ctx, inv, &kind, &id))
+        return bad;
     if (!ctx.requireSession())
         return kError;
-    const Context::Reply r = ctx.get(u"/admin/credentials/"_s + seg(inv.positionals.at(0)));
+    const Context::Reply r =
+            ctx.get(u"/admin/credentials/"_s + seg(inv.positionals.at(0)), scopeQuery(kind, id));
     if (!r.ok())
         return ctx.fail(r);
     if (ctx.json())
@@ -79,6 +150,8 @@ int show(Context &ctx, const Invocation &inv)
     else
         printFields(ctx, r.body,
                     { { u"name"_s, u"name"_s },
+                      { u"scope_kind"_s, u"scope"_s },
+                      { u"scope_id"_s, u"scope id"_s },
                       { u"description"_s, u"description"_s },
                       { u"connector"_s, u"connector"_s },
                       { u"api_base"_s, u"api base"_s },
@@ -90,17 +163,39 @@ int show(Context &ctx, const Invocation &inv)
     return kOk;
 }
 
-int remove(Context &ctx, const Invocation &inv)
+int update(Context &ctx, const Invocation &inv)
 {
+    QString kind, id;
+    if (const int bad = readScope(ctx, inv, &kind, &id))
+        return bad;
+    const QJsonObject body = fieldsBody(inv);
+    if (body.isEmpty())
+        return ctx.usage(u"nothing to change: give --description, --connector, --api-base, "
+                         "--relative-target, --auth-header-format or --allowed-hosts"_s);
     if (!ctx.requireSession())
         return kError;
     const QString name = inv.positionals.at(0);
-    return changed(ctx, ctx.remove(u"/admin/credentials/"_s + seg(name)),
-                   u"Credential %1 deleted."_s.arg(name));
+    return changed(ctx, ctx.patch(u"/admin/credentials/"_s + seg(name), body, scopeQuery(kind, id)),
+                   u"Credential %1 updated."_s.arg(label(name, kind, id)));
+}
+
+int remove(Context &ctx, const Invocation &inv)
+{
+    QString kind, id;
+    if (const int bad = readScope(ctx, inv, &kind, &id))
+        return bad;
+    if (!ctx.requireSession())
+        return kError;
+    const QString name = inv.positionals.at(0);
+    return changed(ctx, ctx.remove(u"/admin/credentials/"_s + seg(name), scopeQuery(kind, id)),
+                   u"Credential %1 deleted."_s.arg(label(name, kind, id)));
 }
 
 int setValue(Context &ctx, const Invocation &inv)
 {
+    QString kind, id;
+    if (const int bad = readScope(ctx, inv, &kind, &id))
+        return bad;
     if (!ctx.requireSession())
         return kError;
     const QString name = inv.positionals.at(0);
@@ -110,15 +205,31 @@ int setValue(Context &ctx, const Invocation &inv)
         return kError;
     if (value.isEmpty())
         return ctx.error(u"no value given"_s);
-    return changed(
-            ctx,
-            ctx.put(u"/admin/credentials/"_s + seg(name) + u"/value"_s, { { u"value"_s, value } }),
-            u"Value of %1 replaced."_s.arg(name));
+    return changed(ctx,
+                   ctx.put(u"/admin/credentials/"_s + seg(name) + u"/value"_s,
+                           { { u"value"_s, value } }, scopeQuery(kind, id)),
+                   u"Value of %1 replaced."_s.arg(label(name, kind, id)));
 }
+
+const Option kScopeKind{ u"scope-kind"_s, u"team|role|agent"_s,
+                         u"the row's scope (default team: the whole team's row)"_s };
+const Option kScopeId{ u"scope-id"_s, u"ID"_s,
+                       u"the role's name, or the agent's id (<home team id>/<agent id> for an "
+                       "agent linked in)"_s };
 
 const Option kValueFile{ u"value-file"_s, u"PATH"_s,
                          u"read the secret value from PATH ('-' = stdin); default: a no-echo "
                          "prompt on a terminal, else stdin"_s };
+
+QList<Option> fieldOptions(const QString &descriptionHelp)
+{
+    return { { u"description"_s, u"TEXT"_s, descriptionHelp },
+             { u"connector"_s, u"direct|sidecar"_s, u"routing strategy (default direct)"_s },
+             { u"api-base"_s, u"URL"_s, u"base URL of the API"_s },
+             { u"relative-target"_s, {}, u"X-TAP-Target is a path under --api-base"_s },
+             { u"auth-header-format"_s, u"FORMAT"_s, u"e.g. \"Bearer {value}\""_s },
+             { u"allowed-hosts"_s, u"H1,H2"_s, u"hosts the credential may be sent to"_s } };
+}
 
 } // namespace
 
@@ -130,31 +241,53 @@ QList<Command> credentialCommands()
           u"create"_s,
           u"create a credential (alias: tap add)"_s,
           { u"[NAME]"_s },
-          { { u"name"_s, u"NAME"_s, u"the credential's name (or the first argument)"_s },
-            { u"description"_s, u"TEXT"_s, u"what it is for (default: the name)"_s },
-            { u"connector"_s, u"direct|sidecar"_s, u"routing strategy (default direct)"_s },
-            { u"api-base"_s, u"URL"_s, u"base URL of the API"_s },
-            { u"relative-target"_s, {}, u"X-TAP-Target is a path under --api-base"_s },
-            { u"auth-header-format"_s, u"FORMAT"_s, u"e.g. \"Bearer {value}\""_s },
-            { u"allowed-hosts"_s, u"H1,H2"_s, u"hosts the credential may be sent to"_s },
-            kValueFile,
-            { u"no-value"_s, {}, u"create without a value (set it later with set-value)"_s } },
-          u"example: tap add slack --api-base https://slack.com/api --value-file slack.token"_s,
+          QList<Option>{
+                  { u"name"_s, u"NAME"_s, u"the credential's name (or the first argument)"_s },
+                  kScopeKind,
+                  kScopeId }
+                  + fieldOptions(u"what it is for (default: the name)"_s)
+                  + QList<Option>{ kValueFile,
+                                   { u"no-value"_s,
+                                     {},
+                                     u"create without a value (set it later with set-value)"_s } },
+          u"example: tap add slack --api-base https://slack.com/api --value-file slack.token\n"
+          "a row for one role: tap credential create quickbooks --scope-kind role --scope-id cfo"_s,
           create },
-        { noun, u"list"_s, u"list credentials (never their values)"_s, {}, {}, {}, list },
-        { noun, u"show"_s, u"show one credential"_s, { u"NAME"_s }, {}, {}, show },
+        { noun,
+          u"list"_s,
+          u"list credentials of every scope (never their values)"_s,
+          {},
+          { { u"scope-kind"_s, u"team|role|agent"_s, u"only rows of this scope kind"_s },
+            { u"scope-id"_s, u"ID"_s, u"only rows of this role or agent"_s } },
+          {},
+          list },
+        { noun,
+          u"show"_s,
+          u"show one credential"_s,
+          { u"NAME"_s },
+          { kScopeKind, kScopeId },
+          {},
+          show },
+        { noun,
+          u"update"_s,
+          u"change a credential's settings (not its value)"_s,
+          { u"NAME"_s },
+          QList<Option>{ kScopeKind, kScopeId } + fieldOptions(u"what it is for"_s),
+          {},
+          update },
         { noun,
           u"set-value"_s,
           u"replace a credential's secret value"_s,
           { u"NAME"_s },
-          { kValueFile },
+          { kScopeKind, kScopeId, kValueFile },
           {},
           setValue },
         { noun,
           u"delete"_s,
-          u"delete a credential (and its grants and policy)"_s,
+          u"delete a credential (a team row: with its grants; the last row of a name: with its "
+          "policy)"_s,
           { u"NAME"_s },
-          {},
+          { kScopeKind, kScopeId },
           {},
           remove },
     };

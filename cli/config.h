@@ -67,6 +67,11 @@ struct ServerState
 };
 std::optional<ServerState> fetch(Context &ctx);
 
+// A credential row's resource name: its name for the team row, "NAME (KIND ID)" for a row of a
+// role or an agent (README "Credential scopes"); credentialName() takes the name back.
+QString credentialKey(const QString &name, const QString &scopeKind, const QString &scopeId);
+QString credentialName(const QString &key);
+
 // The placeholder exported for a secret: TAP_CRED_<NAME> / TAP_CHANNEL_<NAME>_BOT_TOKEN.
 QString placeholderEnv(Kind kind, const QString &name);
 

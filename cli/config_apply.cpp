@@ -45,20 +45,20 @@ public:
         if (ok())
             check(m_ctx.post(path, body));
     }
-    void put(const QString &path, const QJsonObject &body)
+    void put(const QString &path, const QJsonObject &body, const QUrlQuery &query = {})
     {
         if (ok())
-            check(m_ctx.put(path, body));
+            check(m_ctx.put(path, body, query));
     }
-    void patch(const QString &path, const QJsonObject &body)
+    void patch(const QString &path, const QJsonObject &body, const QUrlQuery &query = {})
     {
         if (ok())
-            check(m_ctx.patch(path, body));
+            check(m_ctx.patch(path, body, query));
     }
-    void remove(const QString &path)
+    void remove(const QString &path, const QUrlQuery &query = {})
     {
         if (ok())
-            check(m_ctx.remove(path));
+            check(m_ctx.remove(path, query));
     }
 
 private:
@@ -71,7 +71,7 @@ QString pathOf(Kind kind, const QString &name, const QJsonObject &fields)
 {
     switch (kind) {
     case Kind::Credential:
-        return u"/admin/credentials/"_s + seg(name);
+        return u"/admin/credentials/"_s + seg(credentialName(name));
     case Kind::Role:
         return u"/admin/roles/"_s + seg(name);
     case Kind::Agent:
@@ -83,6 +83,18 @@ QString pathOf(Kind kind, const QString &name, const QJsonObject &fields)
                 + seg(fields.value(u"agent"_s).toString());
     }
     Q_UNREACHABLE();
+}
+
+// The row of a credential other than the team's (README "Credential scopes").
+QUrlQuery queryOf(Kind kind, const QJsonObject &fields)
+{
+    QUrlQuery q;
+    const QString scope = fields.value(u"scope_kind"_s).toString(u"team"_s);
+    if (kind == Kind::Credential && scope != u"team") {
+        q.addQueryItem(u"scope_kind"_s, scope);
+        q.addQueryItem(u"scope_id"_s, fields.value(u"scope_id"_s).toString());
+    }
+    return q;
 }
 
 QJsonObject credentialBody(const QJsonObject &f)
@@ -111,18 +123,24 @@ QJsonObject policyBody(const QJsonObject &p)
 void credential(Calls &calls, const Change &c, const QString &secret)
 {
     const QString path = pathOf(c.kind, c.name, {});
+    const QString name = credentialName(c.name);
     const QJsonObject &f = c.desired.fields;
+    const QUrlQuery row = queryOf(c.kind, f);
     const QJsonValue policy = f.value(u"policy"_s);
     if (c.op == Change::Op::Create) {
         QJsonObject body = credentialBody(f);
-        body.insert(u"name"_s, c.name);
+        body.insert(u"name"_s, name);
+        if (!row.isEmpty()) {
+            body.insert(u"scope_kind"_s, f.value(u"scope_kind"_s));
+            body.insert(u"scope_id"_s, f.value(u"scope_id"_s));
+        }
         if (body.value(u"api_base"_s).toString().isEmpty())
             body.remove(u"api_base"_s);
         if (!secret.isEmpty())
             body.insert(u"value"_s, secret);
         calls.post(u"/admin/credentials"_s, body);
         if (policy.isObject())
-            calls.put(u"/admin/policies/"_s + seg(c.name), policyBody(policy.toObject()));
+            calls.put(u"/admin/policies/"_s + seg(name), policyBody(policy.toObject()));
         return;
     }
     QJsonObject settings = f;
@@ -130,13 +148,13 @@ void credential(Calls &calls, const Change &c, const QString &secret)
     QJsonObject before = c.current.fields;
     const QJsonValue oldPolicy = before.take(u"policy"_s);
     if (settings != before)
-        calls.patch(path, credentialBody(f));
+        calls.patch(path, credentialBody(f), row);
     if (policy.isObject() && policy != oldPolicy)
-        calls.put(u"/admin/policies/"_s + seg(c.name), policyBody(policy.toObject()));
+        calls.put(u"/admin/policies/"_s + seg(name), policyBody(policy.toObject()));
     else if (!policy.isObject() && oldPolicy.isObject())
-        calls.remove(u"/admin/policies/"_s + seg(c.name));
+        calls.remove(u"/admin/policies/"_s + seg(name));
     if (c.setSecret)
-        calls.put(path + u"/value"_s, { { u"value"_s, secret } });
+        calls.put(path + u"/value"_s, { { u"value"_s, secret } }, row);
 }
 
 QJsonObject agentBody(const QJsonObject &f)
@@ -216,7 +234,8 @@ bool applyChange(Context &ctx, Change &change, const QHash<QString, QString> &se
     Calls calls(ctx, change);
     const QString secret = secrets.value(kindName(change.kind) + u'/' + change.name);
     if (change.op == Change::Op::Delete) {
-        calls.remove(pathOf(change.kind, change.name, change.current.fields));
+        calls.remove(pathOf(change.kind, change.name, change.current.fields),
+                     queryOf(change.kind, change.current.fields));
     } else {
         switch (change.kind) {
         case Kind::Credential:

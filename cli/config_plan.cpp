@@ -69,6 +69,13 @@ QString secretId(Kind kind, const QString &name)
     return kindName(kind) + u'/' + name;
 }
 
+// A credential row of a role or an agent (README "Credential scopes").
+bool scopedRow(const Resource &r)
+{
+    return r.kind == Kind::Credential
+            && r.fields.value(u"scope_kind"_s).toString(u"team"_s) != u"team";
+}
+
 QStringList names(const QJsonValue &v)
 {
     QStringList out;
@@ -144,9 +151,16 @@ Plan makePlan(const State &desired, const State &current, bool prune)
         deletions.prepend(
                 { Change::Op::Delete, have.kind, have.name, {}, have, {}, false, false, {}, {} });
     }
-    // Reverse kind order: links and agents go before the roles and credentials they use.
-    std::stable_sort(deletions.begin(), deletions.end(),
-                     [](const Change &a, const Change &b) { return a.kind > b.kind; });
+    // A role's or agent's row is created once its role, agent or link exists.
+    std::stable_partition(plan.changes.begin(), plan.changes.end(), [](const Change &c) {
+        return c.op != Change::Op::Create || !scopedRow(c.desired);
+    });
+    // Reverse kind order: links and agents go before the roles and credentials they use; a
+    // role's or agent's rows go first (deleting their owner deletes them).
+    std::stable_sort(deletions.begin(), deletions.end(), [](const Change &a, const Change &b) {
+        const bool sa = scopedRow(a.current), sb = scopedRow(b.current);
+        return sa != sb ? sa : a.kind > b.kind;
+    });
     plan.changes += deletions;
     return plan;
 }
@@ -176,6 +190,11 @@ QStringList check(const Plan &plan, const State &desired, const State &current)
             need(r, Kind::Role, role);
         if (r.kind == Kind::Link)
             need(r, Kind::Role, r.fields.value(u"role"_s).toString());
+        if (scopedRow(r)) {
+            const QString id = r.fields.value(u"scope_id"_s).toString();
+            const bool role = r.fields.value(u"scope_kind"_s).toString() == u"role";
+            need(r, role ? Kind::Role : id.contains(u'/') ? Kind::Link : Kind::Agent, id);
+        }
         if (r.kind == Kind::Credential)
             need(r, Kind::Channel,
                  r.fields.value(u"policy"_s).toObject().value(u"approval_channel"_s).toString());

@@ -51,8 +51,14 @@ QJsonObject policyOf(const QJsonObject &p)
 
 Resource credentialOf(const QJsonObject &c, const QJsonValue &policy)
 {
-    Resource r{ Kind::Credential, c.value(u"name"_s).toString(), {}, {}, false, 0 };
-    r.fields = { { u"description"_s, c.value(u"description"_s).toString() },
+    const QString kind = c.value(u"scope_kind"_s).toString(u"team"_s);
+    const QString id = textOf(c.value(u"scope_id"_s));
+    Resource r{
+        Kind::Credential, credentialKey(c.value(u"name"_s).toString(), kind, id), {}, {}, false, 0
+    };
+    r.fields = { { u"scope_kind"_s, kind },
+                 { u"scope_id"_s, id },
+                 { u"description"_s, c.value(u"description"_s).toString() },
                  { u"connector"_s, c.value(u"connector"_s).toString() },
                  { u"api_base"_s, textOf(c.value(u"api_base"_s)) },
                  { u"relative_target"_s, c.value(u"relative_target"_s).toBool() },
@@ -131,17 +137,28 @@ std::optional<QJsonArray> listOf(Context &ctx, const QString &path, const QStrin
     return r.body.value(key).toArray();
 }
 
+// Every row of every scope. A policy is per name (README "Credential scopes"): it is shown on
+// the team row of the name, or on its first row when there is no team row.
 bool fetchCredentials(Context &ctx, State &out)
 {
-    // Team rows only: the config file has no scopes yet (README "Credential scopes"), and scoped rows share names.
-    const auto creds =
-            listOf(ctx, u"/admin/credentials"_s, u"credentials"_s, QUrlQuery(u"scope_kind=team"_s));
+    const auto creds = listOf(ctx, u"/admin/credentials"_s, u"credentials"_s);
     if (!creds)
         return false;
+    QHash<QString, QJsonObject> policyHolder; // name -> the row that shows its policy
     for (const QJsonValue &v : *creds) {
         const QJsonObject c = v.toObject();
-        const Context::Reply p =
-                ctx.get(u"/admin/policies/"_s + seg(c.value(u"name"_s).toString()));
+        const QString name = c.value(u"name"_s).toString();
+        if (!policyHolder.contains(name) || c.value(u"scope_kind"_s).toString() == u"team")
+            policyHolder.insert(name, c);
+    }
+    for (const QJsonValue &v : *creds) {
+        const QJsonObject c = v.toObject();
+        const QString name = c.value(u"name"_s).toString();
+        if (policyHolder.value(name) != c) {
+            out.items << credentialOf(c, QJsonValue());
+            continue;
+        }
+        const Context::Reply p = ctx.get(u"/admin/policies/"_s + seg(name));
         if (!p.ok()) {
             ctx.fail(p);
             return false;
@@ -204,10 +221,24 @@ void State::sort()
     });
 }
 
+QString credentialKey(const QString &name, const QString &scopeKind, const QString &scopeId)
+{
+    return scopeKind.isEmpty() || scopeKind == u"team"
+            ? name
+            : u"%1 (%2 %3)"_s.arg(name, scopeKind, scopeId);
+}
+
+QString credentialName(const QString &key)
+{
+    return key.section(u' ', 0, 0);
+}
+
 QString placeholderEnv(Kind kind, const QString &name)
 {
+    QString base = name; // a scoped row's key: "gmail (role cfo)" -> "gmail_role_cfo"
+    base.replace(u" ("_s, u"_"_s).remove(u')').replace(u' ', u'_');
     QString upper;
-    for (const QChar c : name.toUpper())
+    for (const QChar c : base.toUpper())
         upper += (c.isLetterOrNumber() && c.unicode() < 128) ? c : u'_';
     return kind == Kind::Channel ? u"TAP_CHANNEL_%1_BOT_TOKEN"_s.arg(upper)
                                  : u"TAP_CRED_"_s + upper;

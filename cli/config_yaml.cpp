@@ -45,6 +45,8 @@ const QList<Field> &policyFields()
 const QList<Field> &fieldsOf(Kind kind)
 {
     static const QList<Field> credential{
+        { u"scope_kind"_s, Type::Text, u"team"_s }, // written only for role and agent rows
+        { u"scope_id"_s, Type::Text, u""_s },
         { u"description"_s, Type::Text, QJsonValue() }, // default: the name
         { u"connector"_s, Type::Text, u"direct"_s },
         { u"api_base"_s, Type::Text, u""_s },
@@ -114,6 +116,8 @@ private:
     bool section(Kind kind, const Node &list, State &out);
     bool item(Kind kind, const Node &n, Resource &r);
     bool choices(Kind kind, const Node &n, const QJsonObject &values);
+    bool scope(const Node &n, const QJsonObject &values);
+
     bool value(const Field &f, const Node &n, QJsonValue &out);
     bool text(const Field &f, const Node &n, QString &out);
     bool list(const Field &f, const Node &n, QJsonValue &out);
@@ -304,6 +308,9 @@ bool Reader::item(Kind kind, const Node &n, Resource &r)
         r.name = values.take(u"name"_s).toString();
     if (kind == Kind::Credential && values.value(u"description"_s).toString().isEmpty())
         values.insert(u"description"_s, r.name);
+    if (kind == Kind::Credential)
+        r.name = credentialKey(r.name, values.value(u"scope_kind"_s).toString(),
+                               values.value(u"scope_id"_s).toString());
     r.fields = values;
     return choices(kind, n, values);
 }
@@ -320,7 +327,8 @@ bool Reader::choices(Kind kind, const Node &n, const QJsonObject &values)
                     u"'%1' must be one of %2, not \"%3\""_s.arg(key, allowed.join(u", "_s), v));
     };
     if (kind == Kind::Credential)
-        return oneOf(u"connector"_s, { u"direct"_s, u"sidecar"_s });
+        return oneOf(u"connector"_s, { u"direct"_s, u"sidecar"_s })
+                && oneOf(u"scope_kind"_s, { u"team"_s, u"role"_s, u"agent"_s }) && scope(n, values);
     if (kind != Kind::Channel)
         return true;
     if (!oneOf(u"type"_s, { u"telegram"_s, u"matrix"_s, u"desktop"_s }))
@@ -339,6 +347,20 @@ bool Reader::choices(Kind kind, const Node &n, const QJsonObject &values)
     return true;
 }
 
+// scope_id names the role or agent of a role or agent row, and nothing for the team row.
+bool Reader::scope(const Node &n, const QJsonObject &values)
+{
+    const bool team = values.value(u"scope_kind"_s).toString() == u"team";
+    const bool hasId = !values.value(u"scope_id"_s).toString().isEmpty();
+    if (team == !hasId)
+        return true;
+    const Node *at = n.get(u"scope_id"_s);
+    return fail(at ? *at : n,
+                team ? u"'scope_id' goes with scope_kind role or agent"_s
+                     : u"a credential with scope_kind %1 needs 'scope_id'"_s.arg(
+                             values.value(u"scope_kind"_s).toString()));
+}
+
 bool Reader::section(Kind kind, const Node &list, State &out)
 {
     if (list.isNull())
@@ -346,6 +368,7 @@ bool Reader::section(Kind kind, const Node &list, State &out)
     if (list.kind != Node::Kind::Seq)
         return fail(list,
                     u"'%1' must be a list of items (\"- name: ...\")"_s.arg(sectionName(kind)));
+    QHash<QString, int> policies; // credential name -> line of the row with its policy
     for (const Node &n : list.seq) {
         Resource r;
         if (!item(kind, n, r))
@@ -354,6 +377,15 @@ bool Reader::section(Kind kind, const Node &list, State &out)
             return fail(n,
                         u"%1 %2 is listed twice (also on line %3)"_s.arg(kindName(kind), r.name)
                                 .arg(other->line));
+        if (kind == Kind::Credential && r.fields.value(u"policy"_s).isObject()) {
+            const QString name = credentialName(r.name);
+            if (policies.contains(name))
+                return fail(n,
+                            u"credential %1 has a policy on two rows (also on line %2); a "
+                            "policy covers every scope of a name: set it on one row"_s.arg(name)
+                                    .arg(policies.value(name)));
+            policies.insert(name, r.line);
+        }
         out.items << r;
     }
     return true;
@@ -447,9 +479,13 @@ Node toYaml(const State &state)
                 continue;
             Node item = Node::mapping();
             if (kind != Kind::Link)
-                item.add(u"name"_s, Node::string(r.name));
+                item.add(u"name"_s,
+                         Node::string(kind == Kind::Credential ? credentialName(r.name) : r.name));
+            const bool teamRow = r.fields.value(u"scope_kind"_s).toString(u"team"_s) == u"team";
             for (const Field &f : fieldsOf(kind)) {
                 if (f.type == Type::Policy && r.fields.value(f.key).isNull())
+                    continue;
+                if (teamRow && (f.key == u"scope_kind" || f.key == u"scope_id"))
                     continue;
                 item.add(f.key, fieldNode(f, r.fields.value(f.key)));
             }

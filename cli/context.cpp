@@ -157,19 +157,19 @@ Context::Reply Context::post(const QString &path, const QJsonObject &body)
     return call("POST", path, body, {});
 }
 
-Context::Reply Context::put(const QString &path, const QJsonObject &body)
+Context::Reply Context::put(const QString &path, const QJsonObject &body, const QUrlQuery &query)
 {
-    return call("PUT", path, body, {});
+    return call("PUT", path, body, query);
 }
 
-Context::Reply Context::patch(const QString &path, const QJsonObject &body)
+Context::Reply Context::patch(const QString &path, const QJsonObject &body, const QUrlQuery &query)
 {
-    return call("PATCH", path, body, {});
+    return call("PATCH", path, body, query);
 }
 
-Context::Reply Context::remove(const QString &path)
+Context::Reply Context::remove(const QString &path, const QUrlQuery &query)
 {
-    return call("DELETE", path, {}, {});
+    return call("DELETE", path, {}, query);
 }
 
 int Context::fail(const Reply &r)

@@ -43,9 +43,9 @@ public:
 
     Reply get(const QString &path, const QUrlQuery &query = {});
     Reply post(const QString &path, const QJsonObject &body = {});
-    Reply put(const QString &path, const QJsonObject &body);
-    Reply patch(const QString &path, const QJsonObject &body);
-    Reply remove(const QString &path);
+    Reply put(const QString &path, const QJsonObject &body, const QUrlQuery &query = {});
+    Reply patch(const QString &path, const QJsonObject &body, const QUrlQuery &query = {});
+    Reply remove(const QString &path, const QUrlQuery &query = {});
     // The one-line message for a failed reply (server down, session expired, API error);
     // returns kError.
     int fail(const Reply &reply);

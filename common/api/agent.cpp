@@ -107,6 +107,9 @@ QJsonObject encodeItems(const QList<T> &items, QLatin1String listKey)
 
 QJsonObject Agent::encode() const
 {
+    QJsonObject scopes;
+    for (auto it = effectiveScopes.cbegin(); it != effectiveScopes.cend(); ++it)
+        scopes.insert(it.key(), it.value());
     return { { key::kId, id },
              { key::kDescription, description },
              { key::kEnabled, enabled },
@@ -115,7 +118,9 @@ QJsonObject Agent::encode() const
              { key::kRoles, array(roles) },
              { key::kEffectiveCredentials, array(effectiveCredentials) },
              { key::kCreatedAt, createdAt },
-             { key::kUpdatedAt, updatedAt } };
+             { key::kUpdatedAt, updatedAt },
+             { key::kCreatedBy, nullIfEmpty(createdBy) },
+             { key::kEffectiveScopes, scopes } };
 }
 
 Agent Agent::decode(const QJsonObject &o)
@@ -130,6 +135,10 @@ Agent Agent::decode(const QJsonObject &o)
     a.effectiveCredentials = strings(o.value(key::kEffectiveCredentials));
     a.createdAt = o.value(key::kCreatedAt).toString();
     a.updatedAt = o.value(key::kUpdatedAt).toString();
+    a.createdBy = o.value(key::kCreatedBy).toString();
+    const QJsonObject scopes = o.value(key::kEffectiveScopes).toObject();
+    for (auto it = scopes.begin(); it != scopes.end(); ++it)
+        a.effectiveScopes.insert(it.key(), it.value().toString());
     return a;
 }
 

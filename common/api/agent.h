@@ -4,6 +4,7 @@
 
 #include <QJsonObject>
 #include <QList>
+#include <QMap>
 #include <QStringList>
 
 #include <optional>
@@ -22,6 +23,10 @@ struct Agent
     QStringList effectiveCredentials;
     QString createdAt;
     QString updatedAt;
+    QString createdBy; // the member's email; empty: unknown or removed (null)
+    // effective_scopes: per effective credential, the row it resolves to ("agent:<id>",
+    // "role:<name>", "team"; "conflict" when two of the agent's roles define it).
+    QMap<QString, QString> effectiveScopes;
 
     QJsonObject encode() const;
     static Agent decode(const QJsonObject &object); // lenient

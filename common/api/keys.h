@@ -63,6 +63,7 @@ inline constexpr QLatin1String kRequirePasskey{ "require_passkey" };
 
 // Agents, roles and agent links.
 inline constexpr QLatin1String kEffectiveCredentials{ "effective_credentials" };
+inline constexpr QLatin1String kEffectiveScopes{ "effective_scopes" };
 inline constexpr QLatin1String kApiKey{ "api_key" };
 inline constexpr QLatin1String kLinks{ "links" };
 inline constexpr QLatin1String kAgentHomeTeamId{ "agent_home_team_id" };

@@ -4,6 +4,8 @@
 #include "api/validation.h"
 #include "crypto/keyring.h"
 #include "crypto/tokens.h"
+#include "policy/credentialscope.h"
+#include "store/forwardstore.h"
 
 #include <QJsonArray>
 
@@ -16,6 +18,40 @@ using core::ErrorCode;
 using core::Result;
 
 namespace {
+
+// The names an agent may use in its home team and the row each resolves to (README "Credential
+// scopes"): policy::chooseScope() over the store's candidates, as /forward decides; "conflict"
+// when two of its roles define the name.
+Result<QMap<QString, QString>> effectiveScopes(store::Database &db, const store::AgentRow &a)
+{
+    const store::Asker asker{ a.teamId, a.id, std::nullopt };
+    auto candidates = store::ForwardStore(db).candidates(a.teamId, asker);
+    if (!candidates)
+        return candidates.error();
+    QMap<QString, QList<store::Grant>> byName;
+    for (const store::Grant &g : std::as_const(candidates.value()))
+        byName[g.credential.name] << g;
+    QMap<QString, QString> out;
+    for (auto it = byName.cbegin(); it != byName.cend(); ++it) {
+        QList<policy::ScopeCandidate> rows;
+        policy::ScopeSubject subject{ a.id, {}, false };
+        for (const store::Grant &g : it.value()) {
+            const QString &kind = g.credential.scopeKind;
+            rows.append({ kind == u"agent"          ? policy::CredentialScope::Agent
+                                  : kind == u"role" ? policy::CredentialScope::Role
+                                                    : policy::CredentialScope::Team,
+                          g.credential.scopeId, g.direct || !g.roles.isEmpty() });
+            if (kind == u"role")
+                subject.roles << g.credential.scopeId; // candidates(): held roles' rows only
+        }
+        const policy::ScopeChoice choice = policy::chooseScope(rows, subject);
+        if (choice.outcome == policy::ScopeOutcome::Found)
+            out.insert(it.key(), choice.label);
+        else if (choice.outcome == policy::ScopeOutcome::Conflict)
+            out.insert(it.key(), QStringLiteral("conflict"));
+    }
+    return out;
+}
 
 Error invalid(const QString &message)
 {
@@ -73,18 +109,28 @@ Result<void> AgentService::requireManage(const Actor &actor, const QString &id)
 
 Result<api::Agent> AgentService::toWire(const store::AgentRow &a)
 {
-    auto effective = m_ctx.agents.effectiveCredentials(a.teamId, a.id);
+    auto effective = effectiveScopes(m_ctx.db, a);
     if (!effective)
         return effective.error();
+    QString createdBy; // migration 0007: the member who created it, shown by email
+    if (!a.createdBy.isEmpty()) {
+        auto user = m_ctx.accounts.userById(a.createdBy);
+        if (!user)
+            return user.error();
+        if (user.value())
+            createdBy = user.value()->email;
+    }
     return api::Agent{ a.id,
                        a.description,
                        a.enabled,
                        a.rateLimitPerHour,
                        a.credentials,
                        a.roles,
-                       effective.value(),
+                       effective->keys(),
                        core::toRfc3339(a.createdAt),
-                       core::toRfc3339(a.updatedAt) };
+                       core::toRfc3339(a.updatedAt),
+                       createdBy,
+                       effective.value() };
 }
 
 Result<api::AgentList> AgentService::listAgents(const Actor &actor)

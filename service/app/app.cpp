@@ -142,6 +142,7 @@ Result<void> App::start()
     m_startedAtMs = m_clock.nowMs();
     upstream::CurlClient::globalInit();
     upstream::CurlClient::setProxy(m_config.upstreamProxy);
+    upstream::CurlClient::setTestRedirect(m_config.testUpstreamRedirect);
     if (auto r = prepareDirectories(); !r)
         return r;
     if (auto r = openDatabase(); !r)

@@ -2,6 +2,7 @@
 
 #include <QCommandLineParser>
 #include <QDir>
+#include <QHostAddress>
 #include <QRegularExpression>
 #include <QThread>
 
@@ -125,6 +126,22 @@ Result<QUrl> proxyUrl(const QString &text)
                                   "supported), got \"%1\"")
                            .arg(text));
     return url.adjusted(QUrl::RemovePath);
+}
+
+// TAP_TEST_UPSTREAM_REDIRECT: http://<loopback address>:PORT[/path], and only where loopback
+// targets are allowed anyway (TAP_ALLOW_PRIVATE_TARGETS=1): never a way to send secrets
+// elsewhere in production.
+Result<QUrl> testRedirectUrl(const QString &text, bool allowPrivateTargets)
+{
+    const QString name = QStringLiteral("TAP_TEST_UPSTREAM_REDIRECT");
+    if (!allowPrivateTargets)
+        return bad(name, QStringLiteral("needs TAP_ALLOW_PRIVATE_TARGETS=1 (tests only)"));
+    const QUrl url(text, QUrl::StrictMode);
+    if (!url.isValid() || url.scheme() != u"http" || url.port() <= 0 || !url.userInfo().isEmpty()
+        || url.hasQuery() || url.hasFragment() || !QHostAddress(url.host()).isLoopback())
+        return bad(name,
+                   QStringLiteral("expected http://127.0.0.1:PORT[/path], got \"%1\"").arg(text));
+    return url.adjusted(QUrl::StripTrailingSlash);
 }
 
 Result<void> parseListen(Config &c, const QString &text)
@@ -318,6 +335,12 @@ Result<Config::Parsed> Config::parse(const QStringList &arguments, const QProces
         if (!proxy)
             return proxy.error();
         c.upstreamProxy = proxy.value();
+    }
+    if (const QString v = env.value(QStringLiteral("TAP_TEST_UPSTREAM_REDIRECT")); !v.isEmpty()) {
+        auto redirect = testRedirectUrl(v, c.allowPrivateTargets);
+        if (!redirect)
+            return redirect.error();
+        c.testUpstreamRedirect = redirect.value();
     }
     if (const QString v = env.value(QStringLiteral("TAP_HOUSEKEEPING_INTERVAL_MS")); !v.isEmpty()) {
         auto n = positiveInt(QStringLiteral("TAP_HOUSEKEEPING_INTERVAL_MS"), v, 3600 * 1000);

@@ -35,6 +35,10 @@ struct Config
     // An http:// forward proxy for upstream requests (empty: direct; proxy environment
     // variables are never used).
     QUrl upstreamProxy;
+    // Tests only (TAP_TEST_UPSTREAM_REDIRECT, with TAP_ALLOW_PRIVATE_TARGETS=1): every upstream
+    // request goes over plain http to <this URL>/<host>[:port]<path>?<query> on loopback, so
+    // that the seed walk-throughs run as written (https://slack.com/...) against a local fake.
+    QUrl testUpstreamRedirect;
     // Sign-ups admitted per client address in any sliding hour (TAP_SIGNUPS_PER_HOUR).
     int signupsPerHour = 10;
     int workers = 1;

@@ -3,9 +3,11 @@
 #include "approvals/hub.h"
 #include "core/logging.h"
 #include "forward/auditsink.h"
+#include "forward/directory.h"
 #include "store/accountstore.h"
 #include "store/agentstore.h"
 #include "store/credentialstore.h"
+#include "store/forwardstore.h"
 #include "store/passkeystore.h"
 
 #include <QJsonArray>
@@ -358,13 +360,38 @@ Result<void> ApprovalService::checkAllowHost(const Actor &actor, const QString &
     return {};
 }
 
+// The row the parked request uses (narrowest wins, as when it is sent): the agent's own row, a
+// role's or the team's. No value: none (any more).
+Result<std::optional<store::CredentialRow>> ApprovalService::rowUsed(const store::ApprovalRow &row,
+                                                                     const QString &name)
+{
+    store::Asker asker{ row.agentHomeTeamId, row.agentId, {} };
+    if (row.teamId != row.agentHomeTeamId) {
+        auto links = store::ForwardStore(m_db).linkedTeams(row.agentHomeTeamId, row.agentId);
+        if (!links)
+            return links.error();
+        for (const auto &[team, role] : std::as_const(links.value())) {
+            if (team == row.teamId)
+                asker.linkRole = role;
+        }
+        if (!asker.linkRole)
+            return std::optional<store::CredentialRow>();
+    }
+    auto picked = forward::pickGrant(m_db, row.teamId, asker, name);
+    if (!picked)
+        return picked.error();
+    if (!picked->grant)
+        return std::optional<store::CredentialRow>();
+    return std::optional<store::CredentialRow>(picked->grant->credential);
+}
+
 void ApprovalService::allowHosts(const Actor &actor, const store::ApprovalRow &row)
 {
     store::CredentialStore credentials(m_db);
     for (const QString &entry : std::as_const(row.newHosts)) {
         const QString name = entry.section(u' ', 0, 0);
         const QString host = entry.section(u' ', 1);
-        auto credential = credentials.byName(row.teamId, name);
+        auto credential = rowUsed(row, name);
         if (!credential || !credential.value()
             || credential.value()->allowedHosts.contains(host, Qt::CaseInsensitive))
             continue;
@@ -377,11 +404,15 @@ void ApprovalService::allowHosts(const Actor &actor, const store::ApprovalRow &r
             continue;
         }
         if (configChanged)
-            configChanged(actor, QStringLiteral("credential.allow_host"), name,
-                          { { QStringLiteral("host"), host },
-                            { QStringLiteral("txn_id"), row.id },
-                            { QStringLiteral("allowed_hosts"),
-                              QJsonArray::fromStringList(changed.allowedHosts) } });
+            configChanged(
+                    actor, QStringLiteral("credential.allow_host"), name,
+                    { { QStringLiteral("host"), host },
+                      { QStringLiteral("txn_id"), row.id },
+                      { QStringLiteral("scope_kind"), changed.scopeKind },
+                      { QStringLiteral("scope_id"),
+                        changed.scopeKind == u"team" ? QJsonValue() : QJsonValue(changed.scopeId) },
+                      { QStringLiteral("allowed_hosts"),
+                        QJsonArray::fromStringList(changed.allowedHosts) } });
     }
 }
 

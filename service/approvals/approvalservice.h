@@ -6,6 +6,7 @@
 #include "core/random.h"
 #include "forward/approvalgate.h"
 #include "store/approvalstore.h"
+#include "store/rows.h"
 
 #include <QMutex>
 #include <QUrl>
@@ -122,6 +123,8 @@ private:
                int status, const QString &actor = {});
     core::Result<void> checkAllowHost(const admin::Actor &actor, const QString &id);
     void allowHosts(const admin::Actor &actor, const store::ApprovalRow &row);
+    core::Result<std::optional<store::CredentialRow>> rowUsed(const store::ApprovalRow &row,
+                                                              const QString &name);
     // Empty when the agent that asked still exists and is enabled, else why it cannot be sent.
     core::Result<QString> agentGone(const store::ApprovalRow &row);
     // pending → failed for `reason`, audited and announced; false if it was no longer pending.

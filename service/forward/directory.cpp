@@ -54,6 +54,15 @@ Result<ScopedGrant> pickGrant(const QList<store::Grant> &candidates, const QStri
     return ScopedGrant{};
 }
 
+Result<ScopedGrant> pickGrant(store::Database &db, const QString &teamId, const store::Asker &asker,
+                              const QString &credential)
+{
+    auto candidates = store::ForwardStore(db).candidates(teamId, asker, credential);
+    if (!candidates)
+        return candidates.error();
+    return pickGrant(candidates.value(), teamId, asker);
+}
+
 Directory::Directory(store::Database &db, store::Vault &vault, const core::Clock &clock,
                      const std::atomic<quint64> &generation)
     : m_db(db), m_vault(vault), m_clock(clock), m_generation(generation)

@@ -55,6 +55,10 @@ struct ScopedGrant
 };
 core::Result<ScopedGrant> pickGrant(const QList<store::Grant> &candidates, const QString &teamId,
                                     const store::Asker &asker);
+// The same choice read from the store now, without the caches (for the approver's "allow
+// host", which changes the row the request uses).
+core::Result<ScopedGrant> pickGrant(store::Database &db, const QString &teamId,
+                                    const store::Asker &asker, const QString &credential);
 
 // Read-through caches in front of the store for the /forward hot path. Entries die when any
 // admin change bumps `generation` (so disable, delete and rotate apply to the very next

@@ -367,7 +367,7 @@ CurlClient::TransferPtr CurlClient::start(Request request, Handlers handlers)
     t->easy = t_easyPool.take();
     t->started.start();
     CURL *e = t->easy;
-    const QByteArray url = t->request.url.toEncoded();
+    const QByteArray url = detail::transferUrl(t->request.url);
     curl_easy_setopt(e, CURLOPT_URL, url.constData());
     // The URL is normalised by tapd (proxy::resolveDestination) and was decided on as it is:
     // libcurl must not resolve dot segments of its own.

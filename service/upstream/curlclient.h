@@ -81,6 +81,9 @@ public:
     // An http:// forward proxy for every transfer (empty: none), set before any thread starts.
     // All traffic is tunnelled (CONNECT), also for http:// targets.
     static void setProxy(const QUrl &proxy);
+    // Tests only (TAP_TEST_UPSTREAM_REDIRECT): every transfer goes to
+    // <base>/<host>[:port]<path>?<query> over plain http instead. Set before threads start.
+    static void setTestRedirect(const QUrl &base);
 
     TransferPtr start(Request request, Handlers handlers);
     // Ends a transfer without calling its handlers again. Safe from handlers.

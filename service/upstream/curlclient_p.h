@@ -44,6 +44,8 @@ namespace detail {
 
 // TAP_UPSTREAM_PROXY as given to setProxy(); empty: none.
 const QByteArray &proxyUrl();
+// The URL a transfer to `url` is sent to (itself unless setTestRedirect() was called).
+QByteArray transferUrl(const QUrl &url);
 core::Error targetNotAllowed();
 
 } // namespace detail

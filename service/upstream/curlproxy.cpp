@@ -13,6 +13,7 @@ using core::ErrorCode;
 namespace {
 
 QByteArray g_proxy; // written once before threads start
+QUrl g_testRedirect; // likewise
 
 } // namespace
 
@@ -21,6 +22,19 @@ namespace detail {
 const QByteArray &proxyUrl()
 {
     return g_proxy;
+}
+
+QByteArray transferUrl(const QUrl &url)
+{
+    if (g_testRedirect.isEmpty())
+        return url.toEncoded();
+    QByteArray out = g_testRedirect.toEncoded() + '/' + url.host(QUrl::FullyEncoded).toUtf8();
+    if (url.port() > 0)
+        out += ':' + QByteArray::number(url.port());
+    out += url.path(QUrl::FullyEncoded).toUtf8();
+    if (url.hasQuery())
+        out += '?' + url.query(QUrl::FullyEncoded).toUtf8();
+    return out;
 }
 
 Error targetNotAllowed()
@@ -35,6 +49,11 @@ Error targetNotAllowed()
 void CurlClient::setProxy(const QUrl &proxy)
 {
     g_proxy = proxy.isEmpty() ? QByteArray() : proxy.toEncoded();
+}
+
+void CurlClient::setTestRedirect(const QUrl &base)
+{
+    g_testRedirect = base;
 }
 
 // Through the proxy, the proxy would resolve the name: tapd resolves it first, checks every

@@ -17,6 +17,7 @@ private slots:
     void init() { skipUnconfiguredBackend(); }
 
     void credentials();
+    void scopedCredentials();
     void seedLinesRolesAgents();
     void policiesAndChannels();
     void linksAndMembers();
@@ -74,6 +75,80 @@ void TestCliAdmin::credentials()
     QCOMPARE(list.json().value(u"credentials"_s).toArray().size(), 2);
     // Nothing tap printed or tapd logged holds a value.
     QVERIFY(!w.tapd.log().contains(secret));
+}
+
+// --scope-kind/--scope-id on every credential verb (README "Credential scopes").
+void TestCliAdmin::scopedCredentials()
+{
+    World w;
+    QVERIFY(setUp(w, u"cli-scopes"_s));
+    QVERIFY(logIn(w));
+    TAP_OK(w.tap({ u"add"_s, u"gmail"_s, u"--no-value"_s }));
+    TAP_OK(w.tap({ u"role"_s, u"create"_s, u"--name"_s, u"cfo"_s }));
+    TAP_OK(w.tap({ u"agent"_s, u"create"_s, u"--name"_s, u"bot"_s }));
+    const QStringList role{ u"--scope-kind"_s, u"role"_s, u"--scope-id"_s, u"cfo"_s };
+    const QStringList agent{ u"--scope-kind"_s, u"agent"_s, u"--scope-id"_s, u"bot"_s };
+    const Run created = w.tap(QStringList{ u"credential"_s, u"create"_s, u"gmail"_s } + role
+                              + QStringList{ u"--no-value"_s });
+    TAP_OK(created);
+    QVERIFY2(created.out.contains("gmail (role cfo)"), created.out.constData());
+    const QByteArray secret = "gmail-agent-secret-0123456789";
+    TAP_OK(w.tap(QStringList{ u"credential"_s, u"create"_s, u"gmail"_s, u"--allowed-hosts"_s,
+                              u"mail.example"_s }
+                         + agent,
+                 secret + '\n'));
+
+    Run list = w.tap({ u"credential"_s, u"list"_s, u"--json"_s });
+    TAP_OK(list);
+    QStringList scopes;
+    for (const QJsonValue &c : list.json()[u"credentials"_s].toArray())
+        scopes << c[u"scope_kind"_s].toString() + u':' + c[u"scope_id"_s].toString();
+    QCOMPARE(scopes, QStringList({ u"agent:bot"_s, u"role:cfo"_s, u"team:"_s }));
+    list = w.tap({ u"credential"_s, u"list"_s, u"--scope-kind"_s, u"role"_s, u"--json"_s });
+    TAP_OK(list);
+    QCOMPARE(list.json()[u"credentials"_s].toArray().size(), 1);
+    const Run table = w.tap({ u"credential"_s, u"list"_s });
+    TAP_OK(table);
+    QVERIFY2(table.out.contains("SCOPE") && table.out.contains("cfo"), table.out.constData());
+
+    const Run show =
+            w.tap(QStringList{ u"credential"_s, u"show"_s, u"gmail"_s, u"--json"_s } + agent);
+    TAP_OK(show);
+    QCOMPARE(show.json()[u"scope_kind"_s].toString(), u"agent"_s);
+    QCOMPARE(show.json()[u"allowed_hosts"_s].toArray(), strings({ u"mail.example"_s }));
+    QCOMPARE(show.json()[u"has_value"_s].toBool(), true);
+
+    // update and set-value change that row only.
+    TAP_OK(w.tap(QStringList{ u"credential"_s, u"update"_s, u"gmail"_s, u"--description"_s,
+                              u"the CFO seat's mailbox"_s }
+                 + role));
+    TAP_OK(w.tap(QStringList{ u"credential"_s, u"set-value"_s, u"gmail"_s } + role,
+                 "gmail-role-secret-0123456789\n"));
+    const HttpClient api = w.admin();
+    const QJsonObject roleRow =
+            api.get("/admin/credentials/gmail?scope_kind=role&scope_id=cfo").json();
+    QCOMPARE(roleRow[u"description"_s].toString(), u"the CFO seat's mailbox"_s);
+    QCOMPARE(roleRow[u"has_value"_s].toBool(), true);
+    const QJsonObject teamRow = api.get("/admin/credentials/gmail").json();
+    QCOMPARE(teamRow[u"description"_s].toString(), u"gmail"_s);
+    QCOMPARE(teamRow[u"has_value"_s].toBool(), false);
+    TAP_FAILS(w.tap({ u"credential"_s, u"update"_s, u"gmail"_s }), 2, "nothing to change");
+
+    // delete removes that row only; a missing row is not found.
+    TAP_OK(w.tap(QStringList{ u"credential"_s, u"delete"_s, u"gmail"_s } + agent));
+    TAP_FAILS(w.tap(QStringList{ u"credential"_s, u"delete"_s, u"gmail"_s } + agent), 1,
+              "(not_found)");
+    QCOMPARE(api.get("/admin/credentials").json()[u"credentials"_s].toArray().size(), 2);
+
+    // Flags that do not make a scope are usage errors; nothing is sent.
+    TAP_FAILS(w.tap({ u"credential"_s, u"show"_s, u"gmail"_s, u"--scope-kind"_s, u"entity"_s,
+                      u"--scope-id"_s, u"x"_s }),
+              2, "--scope-kind must be team, role or agent");
+    TAP_FAILS(w.tap({ u"credential"_s, u"delete"_s, u"gmail"_s, u"--scope-kind"_s, u"role"_s }), 2,
+              "needs --scope-id");
+    TAP_FAILS(w.tap({ u"credential"_s, u"delete"_s, u"gmail"_s, u"--scope-id"_s, u"cfo"_s }), 2,
+              "--scope-id goes with");
+    QCOMPARE(api.get("/admin/credentials").json()[u"credentials"_s].toArray().size(), 2);
 }
 
 // seeds/configuration.txt "CLI Alternative": both lines exactly as written.

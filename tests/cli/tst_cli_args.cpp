@@ -251,6 +251,8 @@ void TestCliArgs::completionAndManPage()
     QVERIFY(bash.contains(u"\"role create\") opts=\"--name --description --credentials "
                           "--rate-limit --json --url --profile --help\""_s));
     QVERIFY(bash.contains(u"add) key=\"credential create\""_s));
+    QVERIFY(bash.contains(u"\"credential set-value\") opts=\"--scope-kind --scope-id --value-file "
+                          "--json --url --profile --help\""_s));
     QVERIFY(bash.contains(u"--value-file|"_s));
     QProcess sh;
     sh.start(u"bash"_s, { u"-n"_s });

@@ -42,6 +42,7 @@ private slots:
     void init() { skipUnconfiguredBackend(); }
 
     void exportApplyRoundTrip();
+    void scopedRowsRoundTrip();
     void badFilesChangeNothing();
     void refusalMidwayIsReported();
 };
@@ -344,6 +345,101 @@ void TestCliConfig::refusalMidwayIsReported()
                                           "succeeded"),
              half.err.constData());
     QCOMPARE(w.tap({ u"credential"_s, u"show"_s, u"half"_s }).code, 0);
+}
+
+// Rows of a role and of agents (README "Credential scopes"): exported with scope_kind and
+// scope_id, applied to an empty team after the role, agent and link they belong to, the
+// policy of a name once; --prune deletes a scoped row before its owner.
+void TestCliConfig::scopedRowsRoundTrip()
+{
+    World w;
+    QVERIFY(setUp(w, u"cfg-scope-a"_s));
+    QVERIFY(logIn(w));
+    const Account partner = signUp(w.tapd, u"cfg-scope-partner"_s, u"sp@example.test"_s);
+    QVERIFY(!addAgent(w.tapd.client(partner.token), u"visitor"_s, {}).isEmpty());
+    const QString linked = partner.teamId + u"/visitor"_s;
+    TAP_OK(w.tap({ u"add"_s, u"gmail"_s }, kGithubSecret + '\n'));
+    TAP_OK(w.tap({ u"policy"_s, u"set"_s, u"gmail"_s, u"--auto-approve-methods"_s, u"GET"_s }));
+    TAP_OK(w.tap({ u"role"_s, u"create"_s, u"--name"_s, u"cfo"_s }));
+    TAP_OK(w.tap({ u"agent"_s, u"create"_s, u"--name"_s, u"bot"_s }));
+    TAP_OK(w.tap({ u"agent"_s, u"create"_s, u"--name"_s, u"keep"_s }));
+    TAP_OK(w.tap({ u"link"_s, u"create"_s, u"--home-team"_s, partner.teamId, u"--agent"_s,
+                   u"visitor"_s, u"--role"_s, u"cfo"_s }));
+    TAP_OK(w.tap({ u"add"_s, u"gmail"_s, u"--scope-kind"_s, u"role"_s, u"--scope-id"_s, u"cfo"_s,
+                   u"--description"_s, u"cfo-seat"_s },
+                 kStripeSecret + '\n'));
+    TAP_OK(w.tap({ u"add"_s, u"gmail"_s, u"--scope-kind"_s, u"agent"_s, u"--scope-id"_s, u"bot"_s,
+                   u"--allowed-hosts"_s, u"mail.example"_s, u"--no-value"_s }));
+    TAP_OK(w.tap({ u"add"_s, u"stripe"_s, u"--scope-kind"_s, u"agent"_s, u"--scope-id"_s, linked,
+                   u"--no-value"_s }));
+
+    const Run exportA = w.tap({ u"export"_s });
+    TAP_OK(exportA);
+    QVERIFY(!leaks(exportA));
+    const QByteArray &a = exportA.out;
+    QVERIFY2(a.contains("scope_kind: role") && a.contains("scope_id: cfo")
+                     && a.contains("scope_id: bot") && a.contains(linked.toUtf8())
+                     && a.contains("value_from: {env: TAP_CRED_GMAIL_ROLE_CFO}")
+                     && a.contains("value_from: {env: TAP_CRED_GMAIL}")
+                     && a.count("scope_kind:") == 3 && a.count("policy:") == 1,
+             a.constData());
+    QCOMPARE(w.tap({ u"export"_s, u"--json"_s }).json()[u"credentials"_s].toArray().size(), 4);
+    const QString file = w.home.filePath(u"scoped.yaml"_s);
+    QVERIFY(writeFile(file, a));
+
+    // An empty team B: every row comes back, after the role, agent and link it belongs to.
+    const Account b = signUp(w.tapd, u"cfg-scope-b"_s, u"sb@example.test"_s);
+    QVERIFY(!b.token.isEmpty());
+    w.extraEnv.insert(u"TAP_SESSION"_s, QString::fromLatin1(b.token));
+    w.extraEnv.insert(u"TAP_CRED_GMAIL"_s, QString::fromLatin1(kGithubSecret));
+    w.extraEnv.insert(u"TAP_CRED_GMAIL_ROLE_CFO"_s, QString::fromLatin1(kStripeSecret));
+    const Run applied = w.tap({ u"apply"_s, u"-f"_s, file });
+    TAP_OK(applied);
+    QVERIFY2(applied.out.contains("+ credential gmail (role cfo) (with its value)"),
+             applied.out.constData());
+    QVERIFY(!leaks(applied));
+    QCOMPARE(w.tap({ u"export"_s }).out, a);
+    const HttpClient apiB = w.tapd.client(b.token);
+    QCOMPARE(apiB.get("/admin/credentials/gmail?scope_kind=role&scope_id=cfo")
+                     .json()[u"has_value"_s]
+                     .toBool(),
+             true);
+    TAP_OK(w.tap({ u"apply"_s, u"-f"_s, file })); // a second apply changes nothing
+    QCOMPARE(w.tap({ u"export"_s }).out, a);
+
+    // One row changed, the bot's row and the bot gone: the row is deleted before the agent.
+    QByteArray edited = a;
+    edited.replace("description: cfo-seat", "description: new-cfo-seat");
+    const qsizetype botRow =
+            edited.indexOf("- name: gmail\n    scope_kind: agent\n    scope_id: bot");
+    QVERIFY2(botRow > 0, edited.constData());
+    edited.remove(botRow, edited.indexOf("- name:", botRow + 1) - botRow);
+    const qsizetype botAgent = edited.lastIndexOf('\n', edited.indexOf("- name: bot")) + 1;
+    QVERIFY2(botAgent > 0, edited.constData());
+    const qsizetype next = edited.indexOf('\n', edited.indexOf("rate_limit_per_hour", botAgent));
+    edited.remove(botAgent, next + 1 - botAgent);
+    QVERIFY(writeFile(file, edited));
+    const Run prune = w.tap({ u"apply"_s, u"-f"_s, file, u"--prune"_s });
+    TAP_OK(prune);
+    const QByteArray &out = prune.out;
+    QVERIFY2(out.contains("~ credential gmail (role cfo): description")
+                     && out.indexOf("- credential gmail (agent bot)") >= 0
+                     && out.indexOf("- credential gmail (agent bot)") < out.indexOf("- agent bot"),
+             out.constData());
+    QCOMPARE(w.tap({ u"export"_s }).out, edited);
+
+    // A policy on two rows of a name, a scope_id on a team row: refused, nothing changes.
+    QByteArray twice = edited;
+    twice.replace("description: new-cfo-seat",
+                  "description: new-cfo-seat\n    policy: {auto_approve_methods: [GET]}");
+    QVERIFY(writeFile(file, twice));
+    TAP_FAILS(w.tap({ u"apply"_s, u"-f"_s, file }), 1, "has a policy on two rows");
+    QByteArray teamId = edited;
+    teamId.replace("- name: gmail\n    description: gmail",
+                   "- name: gmail\n    scope_id: cfo\n    description: gmail");
+    QVERIFY(writeFile(file, teamId));
+    TAP_FAILS(w.tap({ u"apply"_s, u"-f"_s, file }), 1, "'scope_id' goes with");
+    QCOMPARE(w.tap({ u"export"_s }).out, edited);
 }
 
 QTEST_MAIN(TestCliConfig)

@@ -410,10 +410,17 @@ void TestApiWire::agentRoundTrip()
                         { u"reader"_s },
                         { u"slack"_s, u"gh"_s },
                         u"2026-01-01T00:00:00Z"_s,
-                        u"2026-01-02T00:00:00Z"_s };
+                        u"2026-01-02T00:00:00Z"_s,
+                        u"owner@example.com"_s,
+                        { { u"slack"_s, u"team"_s }, { u"gh"_s, u"agent:bot"_s } } };
     QCOMPARE(api::Agent::decode(a.encode()), a);
+    QCOMPARE(a.encode().value(u"effective_scopes"_s).toObject().value(u"gh"_s).toString(),
+             u"agent:bot"_s);
+    QCOMPARE(a.encode().value(u"created_by"_s).toString(), u"owner@example.com"_s);
     api::Agent unlimited = a;
     unlimited.rateLimitPerHour = -1;
+    unlimited.createdBy.clear(); // unknown: null
+    QVERIFY(unlimited.encode().value(u"created_by"_s).isNull());
     QVERIFY(unlimited.encode().value(u"rate_limit_per_hour"_s).isNull());
     QCOMPARE(api::Agent::decode(unlimited.encode()), unlimited);
     const api::AgentList list{ { a, unlimited } };

@@ -318,6 +318,16 @@ void TestAdminAccess::approverAgents()
     QCOMPARE(servicesByTeam(agentServices(tapd, firstKey)).value(owner.teamId),
              QStringList{ u"slack"_s });
     EXPECT_STATUS(bob.post("/admin/agents", { { u"id"_s, u"bobs-second"_s } }), 201);
+    // Who created each agent (agents.created_by, by email), in the list and the details.
+    QCOMPARE(own.get("/admin/agents/bobs-agent").json().value(u"created_by"_s).toString(),
+             u"bob@example.com"_s);
+    {
+        const QJsonValue agents = own.get("/admin/agents").json().value(u"agents"_s);
+        QCOMPARE(findByKey(agents, u"id"_s, u"bot"_s).value(u"created_by"_s).toString(),
+                 u"owner@example.com"_s);
+        QCOMPARE(findByKey(agents, u"id"_s, u"bobs-second"_s).value(u"created_by"_s).toString(),
+                 u"bob@example.com"_s);
+    }
 
     // Roles: refused, naming the rule; nothing is made.
     for (const QJsonObject &body : { QJsonObject{ { u"id"_s, u"bobs-role-agent"_s },

@@ -223,6 +223,29 @@ private slots:
         QVERIFY(!secret.error().message().contains(u"hunter2"_s));
     }
 
+    // Tests only: accepted with TAP_ALLOW_PRIVATE_TARGETS=1 and a loopback http URL, else refused.
+    void testUpstreamRedirect()
+    {
+        QVERIFY(Config::parse({}, env({}))->config.testUpstreamRedirect.isEmpty());
+        auto ok = Config::parse(
+                {},
+                env({ { "TAP_ALLOW_PRIVATE_TARGETS", "1" },
+                      { "TAP_TEST_UPSTREAM_REDIRECT", "http://127.0.0.1:8080/echo/" } }));
+        QVERIFY(ok.ok());
+        QCOMPARE(ok->config.testUpstreamRedirect, QUrl(u"http://127.0.0.1:8080/echo"_s));
+        auto production =
+                Config::parse({}, env({ { "TAP_TEST_UPSTREAM_REDIRECT", "http://127.0.0.1:80" } }));
+        QVERIFY(!production.ok());
+        QVERIFY(production.error().message().contains(u"TAP_ALLOW_PRIVATE_TARGETS"_s));
+        for (const char *bad : { "http://example.com:80", "https://127.0.0.1:443",
+                                 "http://127.0.0.1", "http://127.0.0.1:80/?q", "nonsense" }) {
+            auto r = Config::parse({},
+                                   env({ { "TAP_ALLOW_PRIVATE_TARGETS", "1" },
+                                         { "TAP_TEST_UPSTREAM_REDIRECT", bad } }));
+            QVERIFY2(!r.ok(), bad);
+        }
+    }
+
     void ipv6Listen()
     {
         auto parsed =
