@@ -26,7 +26,8 @@ const QStringList &credentialFields()
         key::kName,      key::kDescription,    key::kConnector,
         key::kApiBase,   key::kRelativeTarget, key::kAuthHeaderFormat,
         key::kValue,     key::kAllowedHosts,   key::kBodyPlaceholderFields,
-        key::kScopeKind, key::kScopeId
+        key::kScopeKind, key::kScopeId,        key::kKind,
+        key::kRegion,    key::kSigningService
     };
     return fields;
 }
@@ -96,6 +97,23 @@ Result<void> decodeIdentity(const JsonFields &f, const QJsonObject &body,
     if (auto r = tagged(checkObjectName(key::kName, *name), key::kName); !r)
         return r;
     in.name = *name;
+    const bool signing = in.kind.value_or(CredentialKind::Static) != CredentialKind::Static;
+    if (body.value(key::kValue).isObject() || (signing && body.contains(key::kValue))) {
+        if (!signing || !body.value(key::kValue).isObject())
+            return invalidField(
+                    key::kValue,
+                    signing ? QStringLiteral("value must be an object of the "
+                                             "credential's parts: %1.")
+                                      .arg((requiredParts(*in.kind) + optionalParts(*in.kind))
+                                                   .join(QStringLiteral(", ")))
+                            : QStringLiteral("value must be a string; an object "
+                                             "of parts needs a signing kind."));
+        auto parts = checkParts(*in.kind, body.value(key::kValue).toObject());
+        if (!parts)
+            return parts.error();
+        in.parts = parts.value();
+        return {};
+    }
     auto value = tagged(f.string(key::kValue, false), key::kValue);
     if (!value)
         return value.error();
@@ -161,6 +179,33 @@ Result<void> decodeSettings(const JsonFields &f, const QJsonObject &body,
             return fields.error();
         in.bodyPlaceholderFields = fields.value();
     }
+    for (const QLatin1String setting : { key::kRegion, key::kSigningService }) {
+        if (!f.has(setting))
+            continue;
+        auto text = tagged(f.string(setting, false), setting);
+        if (!text)
+            return text.error();
+        if (auto r = checkSigningSetting(setting, *text); !r)
+            return r;
+        (setting == key::kRegion ? in.region : in.service) = *text;
+    }
+    return {};
+}
+
+// "kind" (absent: static on Create, the row's on Update).
+Result<void> decodeKind(const JsonFields &f, CredentialInput &in)
+{
+    if (!f.has(key::kKind))
+        return {};
+    auto text = tagged(f.string(key::kKind, false), key::kKind);
+    if (!text)
+        return text.error();
+    const auto kind = parseCredentialKind(*text);
+    if (!kind)
+        return invalidField(key::kKind,
+                            QStringLiteral("kind must be \"static\", \"oauth1\" or "
+                                           "\"aws_sigv4\"."));
+    in.kind = *kind;
     return {};
 }
 
@@ -319,6 +364,14 @@ QJsonObject Credential::encode() const
                    { key::kCreatedAt, createdAt },
                    { key::kUpdatedAt, updatedAt } };
     insertScope(o, scope);
+    if (kind != CredentialKind::Static) {
+        o.insert(key::kKind, credentialKindName(kind));
+        o.insert(key::kPartsSet, QJsonArray::fromStringList(partsSet));
+    }
+    if (kind == CredentialKind::AwsSigV4) {
+        o.insert(key::kRegion, region);
+        o.insert(key::kSigningService, service);
+    }
     return o;
 }
 
@@ -337,6 +390,10 @@ Credential Credential::decode(const QJsonObject &o)
     c.hasValue = o.value(key::kHasValue).toBool();
     c.createdAt = o.value(key::kCreatedAt).toString();
     c.updatedAt = o.value(key::kUpdatedAt).toString();
+    c.kind = parseCredentialKind(o.value(key::kKind).toString()).value_or(CredentialKind::Static);
+    c.region = o.value(key::kRegion).toString();
+    c.service = o.value(key::kSigningService).toString();
+    c.partsSet = strings(o.value(key::kPartsSet));
     return c;
 }
 
@@ -348,6 +405,32 @@ Result<void> Credential::validate() const
     if (relativeTarget && connector != Connector::Sidecar)
         return invalidField(key::kRelativeTarget,
                             QStringLiteral("relative_target requires connector \"sidecar\"."));
+    return validateKind();
+}
+
+Result<void> Credential::validateKind() const
+{
+    const QString kindName = credentialKindName(kind);
+    if (kind != CredentialKind::Static && connector != Connector::Direct)
+        return invalidField(key::kConnector,
+                            QStringLiteral("A %1 credential is signed by tapd: its connector "
+                                           "must be \"direct\".")
+                                    .arg(kindName));
+    if (kind != CredentialKind::Static && !bodyPlaceholderFields.isEmpty())
+        return invalidField(
+                key::kBodyPlaceholderFields,
+                QStringLiteral("A %1 credential cannot be a body placeholder.").arg(kindName));
+    const bool aws = kind == CredentialKind::AwsSigV4;
+    for (const auto &[field, value] :
+         { std::pair{ key::kRegion, region }, std::pair{ key::kSigningService, service } }) {
+        if (aws && value.isEmpty())
+            return invalidField(
+                    field,
+                    QStringLiteral("%1 is required for an aws_sigv4 credential.").arg(field));
+        if (!aws && !value.isEmpty())
+            return invalidField(
+                    field, QStringLiteral("%1 is only for an aws_sigv4 credential.").arg(field));
+    }
     return {};
 }
 
@@ -418,6 +501,10 @@ QJsonObject CredentialValueSet::encode() const
 {
     QJsonObject o{ { key::kName, name }, { key::kHasValue, true }, { key::kUpdatedAt, updatedAt } };
     insertScope(o, scope);
+    if (kind != CredentialKind::Static) {
+        o.insert(key::kKind, credentialKindName(kind));
+        o.insert(key::kPartsSet, QJsonArray::fromStringList(partsSet));
+    }
     return o;
 }
 
@@ -429,6 +516,8 @@ Result<CredentialInput> CredentialInput::decode(const QJsonObject &body, Mode mo
     if (auto r = f.onlyKnown(credentialFields()); !r)
         return r.error();
     CredentialInput in;
+    if (auto r = decodeKind(f, in); !r)
+        return r.error();
     if (auto r = decodeIdentity(f, body, mode, currentName, in); !r)
         return r.error();
     if (body.contains(key::kScopeKind) || body.contains(key::kScopeId)) {
@@ -471,6 +560,14 @@ QJsonObject CredentialInput::encode() const
         o.insert(key::kBodyPlaceholderFields, QJsonArray::fromStringList(*bodyPlaceholderFields));
     if (value)
         o.insert(key::kValue, *value);
+    if (kind)
+        o.insert(key::kKind, credentialKindName(*kind));
+    if (region)
+        o.insert(key::kRegion, *region);
+    if (service)
+        o.insert(key::kSigningService, *service);
+    if (parts)
+        o.insert(key::kValue, *parts);
     return o;
 }
 
@@ -478,6 +575,14 @@ Result<void> CredentialInput::applyTo(Credential &c, Mode mode) const
 {
     if (name && mode == Mode::Create)
         c.name = *name;
+    if (kind && mode == Mode::Create)
+        c.kind = *kind;
+    if (kind && mode == Mode::Update && *kind != c.kind)
+        return invalidField(key::kKind,
+                            QStringLiteral("A credential's kind cannot change; create a new "
+                                           "credential instead."));
+    c.region = region.value_or(c.region);
+    c.service = service.value_or(c.service);
     if (scope && mode == Mode::Create)
         c.scope = *scope;
     c.description = description.value_or(c.description);
@@ -499,16 +604,20 @@ Result<CredentialValueInput> CredentialValueInput::decode(const QJsonObject &bod
     const JsonFields f(body);
     if (auto r = f.onlyKnown({ key::kValue }); !r)
         return r.error();
+    if (body.value(key::kValue).isObject()) // a signing kind's parts (checked by the service)
+        return CredentialValueInput{ {}, body.value(key::kValue).toObject() };
     auto value = tagged(f.string(key::kValue, true), key::kValue);
     if (!value)
         return value.error();
     if (auto r = checkCredentialValue(*value); !r)
         return r.error();
-    return CredentialValueInput{ *value };
+    return CredentialValueInput{ *value, std::nullopt };
 }
 
 QJsonObject CredentialValueInput::encode() const
 {
+    if (parts)
+        return { { key::kValue, *parts } };
     return { { key::kValue, value } };
 }
 

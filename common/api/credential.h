@@ -1,5 +1,6 @@
 #pragma once
 
+#include "api/credentialkind.h"
 #include "api/enums.h"
 #include "core/result.h"
 
@@ -57,14 +58,23 @@ struct Credential
     bool hasValue = false;
     QString createdAt;
     QString updatedAt;
+    // README "Signing credentials". On the wire only for a signing kind ("kind", "parts_set",
+    // and for aws_sigv4 "region" and "service"): a static credential's JSON is what it was
+    // before kinds existed, and a missing "kind" reads as static.
+    CredentialKind kind = CredentialKind::Static;
+    QString region; // aws_sigv4
+    QString service; // aws_sigv4
+    QStringList partsSet; // the names of the secret parts that are set, never their values
 
     QJsonObject encode() const;
     // Lenient (the client side of the contract): missing keys keep their defaults, an unknown
     // connector reads as direct.
     static Credential decode(const QJsonObject &object);
     // The rules between fields (README "Credentials"): sidecar needs api_base, relative_target
-    // needs sidecar. Field-level rules are checked by CredentialInput::decode().
+    // needs sidecar; a signing kind is direct without body placeholders, and aws_sigv4 has a
+    // region and a service. Field-level rules are checked by CredentialInput::decode().
     core::Result<void> validate() const;
+    core::Result<void> validateKind() const;
     bool operator==(const Credential &) const = default;
 };
 
@@ -117,6 +127,9 @@ struct CredentialValueSet
     QString name;
     QString updatedAt;
     CredentialScope scope = {};
+    // A signing kind's answer adds "kind" and "parts_set".
+    CredentialKind kind = CredentialKind::Static;
+    QStringList partsSet = {};
     QJsonObject encode() const;
 };
 
@@ -136,11 +149,17 @@ struct CredentialInput
     std::optional<QStringList> allowedHosts; // lower-cased host names
     std::optional<QStringList> bodyPlaceholderFields;
     std::optional<QString> value; // Create only; the secret, never echoed
+    std::optional<CredentialKind> kind; // Create; on Update only the row's own kind
+    std::optional<QString> region; // aws_sigv4
+    std::optional<QString> service; // aws_sigv4
+    // Create only: a signing kind's "value", an object of its secret parts (checkParts()).
+    std::optional<QJsonObject> parts;
 
     // Unknown keys, wrong types and every single-field rule are refused with InvalidRequest
     // (error.field() names the key), in the order the fields are listed above. On Update
     // `currentName` and `currentScope` are the row's: a different "name" or scope, or any
-    // "value" is refused.
+    // "value" is refused. A string "value" with a signing kind, or an object with static, is
+    // refused.
     static core::Result<CredentialInput> decode(const QJsonObject &body, Mode mode,
                                                 const QString &currentName = {},
                                                 const CredentialScope &currentScope = {});
@@ -151,10 +170,12 @@ struct CredentialInput
     core::Result<void> applyTo(Credential &credential, Mode mode) const;
 };
 
-// PUT /admin/credentials/{name}/value.
+// PUT /admin/credentials/{name}/value: a string for a static credential, an object of the
+// secret parts for a signing kind (checked against the row's kind by the service).
 struct CredentialValueInput
 {
     QString value;
+    std::optional<QJsonObject> parts = std::nullopt;
     static core::Result<CredentialValueInput> decode(const QJsonObject &body);
     QJsonObject encode() const;
 };

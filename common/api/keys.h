@@ -48,6 +48,9 @@ inline constexpr QLatin1String kUsedBy{ "used_by" };
 inline constexpr QLatin1String kHasPolicy{ "has_policy" };
 inline constexpr QLatin1String kRemovedFrom{ "removed_from" };
 inline constexpr QLatin1String kPolicy{ "policy" };
+inline constexpr QLatin1String kRegion{ "region" };
+inline constexpr QLatin1String kSigningService{ "service" };
+inline constexpr QLatin1String kPartsSet{ "parts_set" };
 
 // Policies.
 inline constexpr QLatin1String kCredential{ "credential" };

@@ -42,7 +42,9 @@ QString credentialColumns(const QString &alias)
     for (const QString &c : columns)
         out << prefix + c;
     out << prefix + QStringLiteral("encrypted_value IS NOT NULL")
-        << prefix + QStringLiteral("created_at") << prefix + QStringLiteral("updated_at");
+        << prefix + QStringLiteral("created_at") << prefix + QStringLiteral("updated_at")
+        << prefix + QStringLiteral("kind") << prefix + QStringLiteral("kind_settings")
+        << prefix + QStringLiteral("parts_set");
     return out.join(QStringLiteral(", "));
 }
 
@@ -64,10 +66,18 @@ CredentialRow readCredentialRow(const QSqlQuery &q)
     r.hasValue = q.value(12).toBool();
     r.createdAt = q.value(13).toLongLong();
     r.updatedAt = q.value(14).toLongLong();
+    r.kind = q.value(15).toString();
+    r.kindSettings = QJsonDocument::fromJson(q.value(16).toString().toUtf8()).object();
+    r.partsSet = decodeList(q.value(17).toString());
     return r;
 }
 
 namespace {
+
+QString encodeObject(const QJsonObject &o)
+{
+    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
 
 QVariant nullIfEmpty(const QString &s)
 {
@@ -95,12 +105,14 @@ Result<void> CredentialStore::create(const CredentialRow &r, const QByteArray &s
                                       "scope_id, description, connector, "
                                       "api_base, relative_target, auth_header_format, "
                                       "allowed_hosts, body_placeholder_fields, "
-                                      "encrypted_value, created_at, updated_at) VALUES (?, ?, ?, "
-                                      "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                                      "encrypted_value, created_at, updated_at, kind, "
+                                      "kind_settings, parts_set) VALUES (?, ?, ?, ?, ?, ?, ?, "
+                                      "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
                        { r.id, r.teamId, r.name, r.scopeKind, r.scopeId, r.description, r.connector,
                          nullIfEmpty(r.apiBase), r.relativeTarget ? 1 : 0, r.authHeaderFormat,
                          encodeList(r.allowedHosts), encodeList(r.bodyPlaceholderFields),
-                         nullIfEmpty(sealedValue), r.createdAt, r.updatedAt });
+                         nullIfEmpty(sealedValue), r.createdAt, r.updatedAt, r.kind,
+                         encodeObject(r.kindSettings), encodeList(r.partsSet) });
     if (!q)
         return q.error().code() == ErrorCode::Conflict
                 ? Error(ErrorCode::Conflict,
@@ -161,22 +173,24 @@ Result<void> CredentialStore::update(const CredentialRow &r)
     auto q = m_db.exec(QStringLiteral("UPDATE credentials SET description = ?, connector = ?, "
                                       "api_base = ?, relative_target = ?, "
                                       "auth_header_format = ?, allowed_hosts = ?, "
-                                      "body_placeholder_fields = ?, updated_at = ? "
-                                      "WHERE team_id = ? AND id = ?"),
+                                      "body_placeholder_fields = ?, updated_at = ?, "
+                                      "kind_settings = ? WHERE team_id = ? AND id = ?"),
                        { r.description, r.connector, nullIfEmpty(r.apiBase),
                          r.relativeTarget ? 1 : 0, r.authHeaderFormat, encodeList(r.allowedHosts),
-                         encodeList(r.bodyPlaceholderFields), r.updatedAt, r.teamId, r.id });
+                         encodeList(r.bodyPlaceholderFields), r.updatedAt,
+                         encodeObject(r.kindSettings), r.teamId, r.id });
     if (!q)
         return q.error();
     return {};
 }
 
 Result<void> CredentialStore::setSealedValue(const QString &teamId, const QString &credentialId,
-                                             const QByteArray &sealed, qint64 now)
+                                             const QByteArray &sealed, qint64 now,
+                                             const QStringList &partsSet)
 {
-    auto q = m_db.exec(QStringLiteral("UPDATE credentials SET encrypted_value = ?, updated_at = ? "
-                                      "WHERE team_id = ? AND id = ?"),
-                       { sealed, now, teamId, credentialId });
+    auto q = m_db.exec(QStringLiteral("UPDATE credentials SET encrypted_value = ?, updated_at = ?, "
+                                      "parts_set = ? WHERE team_id = ? AND id = ?"),
+                       { sealed, now, encodeList(partsSet), teamId, credentialId });
     if (!q)
         return q.error();
     return {};

@@ -25,8 +25,10 @@ public:
     byName(const QString &teamId, const QString &name,
            const QString &scopeKind = QStringLiteral("team"), const QString &scopeId = QString());
     core::Result<void> update(const CredentialRow &row);
+    // `partsSet`: the names of a signing kind's parts in the sealed object (empty for static).
     core::Result<void> setSealedValue(const QString &teamId, const QString &credentialId,
-                                      const QByteArray &sealed, qint64 now);
+                                      const QByteArray &sealed, qint64 now,
+                                      const QStringList &partsSet = {});
     core::Result<QByteArray> sealedValue(const QString &teamId, const QString &credentialId);
     // Deletes one row; the name's policy moves to another row of the name if one stays.
     core::Result<void> remove(const QString &teamId, const QString &credentialId);
@@ -61,7 +63,7 @@ private:
     Database &m_db;
 };
 
-// The credential columns in the order readCredentialRow() reads them (15 values), optionally
+// The credential columns in the order readCredentialRow() reads them (18 values), optionally
 // qualified by a table alias.
 QString credentialColumns(const QString &alias);
 CredentialRow readCredentialRow(const class QSqlQuery &query);

@@ -74,6 +74,12 @@ struct CredentialRow
     bool hasValue = false;
     qint64 createdAt = 0;
     qint64 updatedAt = 0;
+    // static | oauth1 | aws_sigv4 (README "Signing credentials"): a signing kind's secret parts
+    // are sealed together as one JSON object; its visible settings (aws_sigv4: region,
+    // service) are in kindSettings, the names of the parts set in partsSet.
+    QString kind = QStringLiteral("static");
+    QJsonObject kindSettings;
+    QStringList partsSet;
 };
 
 struct PolicyRow

@@ -6,6 +6,7 @@
 #include "store/vault.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 
 namespace tap::admin {
 
@@ -26,6 +27,21 @@ void fromWire(const api::Credential &c, store::CredentialRow &row)
     row.authHeaderFormat = c.authHeaderFormat;
     row.allowedHosts = c.allowedHosts;
     row.bodyPlaceholderFields = c.bodyPlaceholderFields;
+    row.kind = api::credentialKindName(c.kind);
+    row.kindSettings = {};
+    if (c.kind == api::CredentialKind::AwsSigV4)
+        row.kindSettings = { { api::key::kRegion, c.region },
+                             { api::key::kSigningService, c.service } };
+}
+
+// The audit detail of a signing kind: its kind and which parts are set (a static credential's
+// detail is what it was before kinds existed).
+void insertKind(QJsonObject &detail, const store::CredentialRow &row)
+{
+    if (row.kind == u"static")
+        return;
+    detail.insert(api::key::kKind, row.kind);
+    detail.insert(api::key::kPartsSet, QJsonArray::fromStringList(row.partsSet));
 }
 
 store::PolicyRow fromWire(const api::Policy &p)
@@ -59,6 +75,10 @@ api::Credential CredentialService::toWire(const store::CredentialRow &r)
     c.hasValue = r.hasValue;
     c.createdAt = core::toRfc3339(r.createdAt);
     c.updatedAt = core::toRfc3339(r.updatedAt);
+    c.kind = api::parseCredentialKind(r.kind).value_or(api::CredentialKind::Static);
+    c.region = r.kindSettings.value(api::key::kRegion).toString();
+    c.service = r.kindSettings.value(api::key::kSigningService).toString();
+    c.partsSet = r.partsSet;
     return c;
 }
 
@@ -153,6 +173,42 @@ Result<QByteArray> CredentialService::seal(const store::CredentialRow &row, cons
     return m_ctx.vault.seal(row.teamId, crypto::KeyRing::credentialAad(row.teamId, row.id), plain);
 }
 
+// A signing kind's parts, sealed together as one compact JSON object like a value.
+Result<QByteArray> CredentialService::sealParts(const store::CredentialRow &row,
+                                                const QJsonObject &parts)
+{
+    core::SecretBytes plain(QJsonDocument(parts).toJson(QJsonDocument::Compact));
+    return m_ctx.vault.seal(row.teamId, crypto::KeyRing::credentialAad(row.teamId, row.id), plain);
+}
+
+// The sealed value of PUT .../value for the row's kind: a string for static, the kind's parts
+// for a signing kind (checkParts()). `partsSet` gets the names of the parts.
+Result<QByteArray> CredentialService::sealInput(const store::CredentialRow &row,
+                                                const api::CredentialValueInput &input,
+                                                QStringList &partsSet)
+{
+    const auto kind = api::parseCredentialKind(row.kind).value_or(api::CredentialKind::Static);
+    if (kind == api::CredentialKind::Static) {
+        if (input.parts)
+            return api::invalidField(api::key::kValue,
+                                     QStringLiteral("value must be a string for a static "
+                                                    "credential."));
+        return seal(row, input.value);
+    }
+    if (!input.parts)
+        return api::invalidField(api::key::kValue,
+                                 QStringLiteral("value must be an object of the %1 credential's "
+                                                "parts: %2.")
+                                         .arg(row.kind,
+                                              (api::requiredParts(kind) + api::optionalParts(kind))
+                                                      .join(QStringLiteral(", "))));
+    auto parts = api::checkParts(kind, *input.parts);
+    if (!parts)
+        return parts.error();
+    partsSet = parts->keys();
+    return sealParts(row, parts.value());
+}
+
 Result<api::CredentialList> CredentialService::list(const Actor &actor,
                                                     const api::CredentialFilter &filter)
 {
@@ -202,7 +258,13 @@ Result<api::Credential> CredentialService::create(const Actor &actor,
         return r.error();
     fromWire(settings, row);
     QByteArray sealed;
-    if (!input.value.value_or(QString()).isEmpty()) {
+    if (input.parts) {
+        auto s = sealParts(row, *input.parts);
+        if (!s)
+            return s.error();
+        sealed = s.value();
+        row.partsSet = input.parts->keys();
+    } else if (!input.value.value_or(QString()).isEmpty()) {
         auto s = seal(row, *input.value);
         if (!s)
             return s.error();
@@ -214,6 +276,7 @@ Result<api::Credential> CredentialService::create(const Actor &actor,
     QJsonObject detail = scopeDetail(row);
     detail.insert(api::key::kConnector, row.connector);
     detail.insert(api::key::kHasValue, row.hasValue);
+    insertKind(detail, row);
     m_ctx.recordChange(actor, QStringLiteral("credential.create"), row.name, detail);
     return toWire(row);
 }
@@ -250,14 +313,23 @@ CredentialService::rotateValue(const Actor &actor, const QString &name,
     auto row = find(actor, name, scope);
     if (!row)
         return row.error();
-    auto sealed = seal(row.value(), input.value);
+    QStringList partsSet;
+    auto sealed = sealInput(row.value(), input, partsSet);
     if (!sealed)
         return sealed.error();
     const qint64 now = m_ctx.clock.nowMs();
-    if (auto r = m_ctx.credentials.setSealedValue(actor.teamId, row->id, sealed.value(), now); !r)
+    if (auto r = m_ctx.credentials.setSealedValue(actor.teamId, row->id, sealed.value(), now,
+                                                  partsSet);
+        !r)
         return r.error();
-    m_ctx.recordChange(actor, QStringLiteral("credential.rotate"), name, scopeDetail(row.value()));
-    return api::CredentialValueSet{ name, core::toRfc3339(now), scope };
+    row->partsSet = partsSet;
+    QJsonObject detail = scopeDetail(row.value());
+    insertKind(detail, row.value());
+    m_ctx.recordChange(actor, QStringLiteral("credential.rotate"), name, detail);
+    return api::CredentialValueSet{
+        name, core::toRfc3339(now), scope,
+        api::parseCredentialKind(row->kind).value_or(api::CredentialKind::Static), partsSet
+    };
 }
 
 Result<api::CredentialDeleted> CredentialService::remove(const Actor &actor, const QString &name,

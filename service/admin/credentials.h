@@ -47,6 +47,10 @@ private:
     core::Result<void> checkScope(const Actor &actor, const api::CredentialScope &scope);
     static QJsonObject scopeDetail(const store::CredentialRow &row);
     core::Result<QByteArray> seal(const store::CredentialRow &row, const QString &value);
+    core::Result<QByteArray> sealParts(const store::CredentialRow &row, const QJsonObject &parts);
+    core::Result<QByteArray> sealInput(const store::CredentialRow &row,
+                                       const api::CredentialValueInput &input,
+                                       QStringList &partsSet);
 
     Context &m_ctx;
 };

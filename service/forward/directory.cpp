@@ -1,5 +1,7 @@
 #include "forward/directory.h"
 
+#include "forward/signer.h"
+
 #include "crypto/keyring.h"
 #include "policy/credentialscope.h"
 #include "store/agentstore.h"
@@ -171,7 +173,7 @@ Result<std::shared_ptr<const Resolved>> Directory::resolve(const AgentIdentity &
             resolved->secret = std::move(opened.value());
         }
         resolved->scrubber = std::make_shared<const sanitizer::Scrubber>(
-                QList<sanitizer::Secret>{ { resolved->grant.credential.name, resolved->secret } });
+                scrubSecrets(resolved->grant.credential, resolved->secret));
     }
     store(m_grants, key, std::shared_ptr<const Resolved>(resolved), generation);
     return std::shared_ptr<const Resolved>(resolved);

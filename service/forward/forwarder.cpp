@@ -2,6 +2,7 @@
 
 #include "forward/exchange.h"
 #include "forward/relay.h"
+#include "forward/signer.h"
 
 #include "core/logging.h"
 #include "crypto/keyring.h"
@@ -137,7 +138,7 @@ void Forwarder::send(const std::shared_ptr<Exchange> &x)
     const Plan &p = x->plan;
     QList<sanitizer::Secret> secrets;
     for (const auto &c : std::as_const(p.credentials))
-        secrets.append({ c->grant.credential.name, c->secret });
+        secrets.append(scrubSecrets(c->grant.credential, c->secret));
     sanitizer::Scrubber scrubber = p.credentials.size() == 1
             ? sanitizer::Scrubber(*p.credentials.first()->scrubber)
             : sanitizer::Scrubber(secrets);
@@ -334,6 +335,11 @@ Result<void> Forwarder::resolveCredentials(const AgentRequest &q, Plan &p)
         if (!resolved.value()->grant.credential.hasValue)
             return Error(ErrorCode::InvalidRequest,
                          QStringLiteral("The credential \"%1\" has no value yet.").arg(name));
+        if (p.placeholderMode && isSigningKind(resolved.value()->grant.credential))
+            return Error(ErrorCode::InvalidRequest,
+                         QStringLiteral("The credential \"%1\" signs requests (kind %2): name "
+                                        "it with X-TAP-Credential instead of a placeholder.")
+                                 .arg(name, resolved.value()->grant.credential.kind));
         p.credentials << resolved.value();
     }
     return {};
@@ -452,7 +458,12 @@ Result<void> Forwarder::buildUpstream(const AgentRequest &q, Plan &x)
                 headers.append(h);
         }
         const Resolved &c = *x.credentials.first();
-        if (c.grant.credential.connector == u"direct") {
+        if (isSigningKind(c.grant.credential)) {
+            if (c.grant.credential.connector != u"direct")
+                return Error(ErrorCode::Internal,
+                             QStringLiteral("A signing credential must use connector direct."));
+            // Signed last, below, over the request exactly as it is sent.
+        } else if (c.grant.credential.connector == u"direct") {
             QByteArray value = c.grant.credential.authHeaderFormat.toUtf8();
             value.replace("{value}", c.secret.view().toByteArray());
             headers.append({ QByteArrayLiteral("Authorization"), value });
@@ -466,13 +477,20 @@ Result<void> Forwarder::buildUpstream(const AgentRequest &q, Plan &x)
             headers.append({ QByteArrayLiteral("X-OAuth-Method"), q.method });
         }
     }
-    for (const auto &h : std::as_const(headers)) {
+    u.headers = headers;
+    u.body = body;
+    const Resolved &signer = *x.credentials.first();
+    if (!x.placeholderMode && isSigningKind(signer.grant.credential)) {
+        if (auto r = signRequest(signer.grant.credential, signer.secret, u, bool(q.bodyStream),
+                                 m_clock, m_random);
+            !r)
+            return r.error();
+    }
+    for (const auto &h : std::as_const(u.headers)) {
         if (!http::isSafeHeader(h.first, h.second))
             return Error(ErrorCode::InvalidRequest,
                          QStringLiteral("A header holds characters that cannot be forwarded."));
     }
-    u.headers = headers;
-    u.body = body;
     if (q.bodyStream) { // sent on as it arrives
         auto source = std::make_shared<upstream::BodySource>();
         source->length = q.bodyStream->length();

@@ -36,6 +36,7 @@ private slots:
     void credentialDefaultHostFromApiBase();
     void credentialOutputRoundTrip();
     void credentialValueInput();
+    void credentialKinds();
 
     void policyRoundTrip();
     void policyErrors_data();
@@ -322,6 +323,54 @@ void TestApiWire::credentialValueInput()
         QVERIFY2(!r, bad);
         QCOMPARE(r.error().code(), ErrorCode::InvalidRequest);
     }
+}
+
+// Signing kinds (README "Signing credentials"): the parts in, parts_set and the visible settings
+// out; a static credential's JSON is unchanged.
+void TestApiWire::credentialKinds()
+{
+    auto in = api::CredentialInput::decode(
+            json(R"({"name": "s3", "description": "d", "kind": "aws_sigv4", "region": "us-east-1",
+                "service": "s3", "value": {"access_key_id": "AK", "secret_access_key": "S"}})"),
+            Mode::Create);
+    QVERIFY2(in, in ? "" : qPrintable(in.error().message()));
+    QCOMPARE(*in->kind, api::CredentialKind::AwsSigV4);
+    QCOMPARE(in->parts->keys(), (QStringList{ u"access_key_id"_s, u"secret_access_key"_s }));
+    QVERIFY(!in->value);
+    api::Credential c;
+    QVERIFY(in->applyTo(c, Mode::Create));
+    c.partsSet = in->parts->keys();
+    const QJsonObject wire = c.encode();
+    QCOMPARE(wire.value(u"kind"_s).toString(), u"aws_sigv4"_s);
+    QCOMPARE(wire.value(u"service"_s).toString(), u"s3"_s);
+    QCOMPARE(api::Credential::decode(wire), c);
+    // Static: none of the new keys.
+    const QJsonObject plain = api::Credential().encode();
+    for (const char *key : { "kind", "parts_set", "region", "service" })
+        QVERIFY2(!plain.contains(QLatin1String(key)), key);
+    // Refusals name the part.
+    for (const auto &[body, part] :
+         { std::pair{ R"({"name": "o", "description": "d", "kind": "oauth1", "value":
+                {"consumer_key": "k", "consumer_secret": "s", "token": "t"}})",
+                      "value.token_secret" },
+           std::pair{ R"({"name": "o", "description": "d", "kind": "oauth1", "value":
+                {"consumer_key": "k", "consumer_secret": "s", "token": "t", "token_secret": "u",
+                 "extra": "x"}})",
+                      "value.extra" },
+           std::pair{ R"({"name": "o", "description": "d", "kind": "oauth1", "value":
+                {"consumer_key": "k\n", "consumer_secret": "s", "token": "t", "token_secret":
+                "u"}})",
+                      "value.consumer_key" } }) {
+        auto r = api::CredentialInput::decode(json(body), Mode::Create);
+        QVERIFY2(!r, body);
+        QCOMPARE(r.error().field(), QString::fromLatin1(part));
+        QVERIFY2(r.error().message().contains(QString::fromLatin1(part).mid(6)),
+                 qPrintable(r.error().message()));
+    }
+    // PUT .../value: an object is read as parts (the service checks them against the kind).
+    auto v = api::CredentialValueInput::decode(json(R"({"value": {"token": "t"}})"));
+    QVERIFY(v && v->parts);
+    QCOMPARE(v->encode(), json(R"({"value": {"token": "t"}})"));
 }
 
 void TestApiWire::policyRoundTrip()

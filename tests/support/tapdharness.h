@@ -152,9 +152,13 @@ class Upstream
 public:
     ~Upstream() { stop(); }
 
-    bool start()
+    // `scriptName`: another fake of tests/support (e.g. "fake_oauth1_upstream.py") speaking
+    // the same control protocol (/__log, /__count).
+    bool start(const QString &scriptName = {})
     {
-        QString script = qEnvironmentVariable("TAP_FAKE_UPSTREAM");
+        QString script = scriptName.isEmpty()
+                ? qEnvironmentVariable("TAP_FAKE_UPSTREAM")
+                : QStringLiteral(TAP_TEST_SUPPORT_DIR "/") + scriptName;
         if (script.isEmpty())
             script = QStringLiteral(TAP_TEST_SUPPORT_DIR "/fake_upstream.py");
         if (!QFileInfo::exists(script)) {

@@ -1,0 +1,151 @@
+#include "forward/signer.h"
+
+#include "crypto/hmac.h"
+#include "signing/oauth1.h"
+#include "signing/sigv4.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace tap::forward {
+
+using core::Error;
+using core::ErrorCode;
+using core::Result;
+
+namespace {
+
+// The sealed object of a signing kind (README "Signing credentials"): {"part": "value", ...}.
+QJsonObject openParts(const core::SecretBytes &secret)
+{
+    return QJsonDocument::fromJson(secret.view().toByteArray()).object();
+}
+
+QByteArray part(const QJsonObject &parts, const char *name)
+{
+    return parts.value(QLatin1String(name)).toString().toUtf8();
+}
+
+bool sameName(QByteArrayView a, QByteArrayView b)
+{
+    return a.compare(b, Qt::CaseInsensitive) == 0;
+}
+
+QByteArray headerOf(const upstream::HeaderList &headers, QByteArrayView name)
+{
+    for (const auto &[n, v] : headers) {
+        if (sameName(n, name))
+            return v;
+    }
+    return {};
+}
+
+bool isFormBody(const QByteArray &contentType)
+{
+    const QByteArray type = contentType.split(';').first().trimmed();
+    return sameName(type, "application/x-www-form-urlencoded");
+}
+
+Result<void> signOAuth1(const QJsonObject &parts, upstream::Request &u, bool streamed,
+                        const core::Clock &clock, core::Random &random)
+{
+    signing::OAuth1Request request{ u.method, u.url.toEncoded(), {} };
+    if (isFormBody(headerOf(u.headers, "content-type"))) {
+        if (streamed)
+            return Error(ErrorCode::InvalidRequest,
+                         QStringLiteral("An OAuth 1.0a credential signs the parameters of a form "
+                                        "body, which must then arrive whole: this body was "
+                                        "streamed (too large to sign). Send a smaller form "
+                                        "body."));
+        request.formBody = u.body;
+    }
+    const signing::OAuth1Keys keys{ part(parts, "consumer_key"), part(parts, "consumer_secret"),
+                                    part(parts, "token"), part(parts, "token_secret") };
+    signing::OAuth1Stamp stamp;
+    stamp.nonce = random.bytes(16).toHex();
+    stamp.timestamp = QByteArray::number(clock.nowMs() / 1000);
+    auto signature = signing::signOAuth1(keys, request, stamp);
+    if (!signature)
+        return signature.error();
+    u.headers.append({ QByteArrayLiteral("Authorization"), signature->authorization });
+    return {};
+}
+
+// The headers an aws_sigv4 signature covers besides Host: Content-Type, Content-MD5 and the
+// X-Amz-* headers the agent sent (tapd's own X-Amz-Date, X-Amz-Security-Token and
+// X-Amz-Content-Sha256 replace the agent's).
+bool isOwnAmzHeader(QByteArrayView name)
+{
+    return sameName(name, "x-amz-date") || sameName(name, "x-amz-security-token")
+            || sameName(name, "x-amz-content-sha256");
+}
+
+Result<void> signAws(const store::CredentialRow &row, const QJsonObject &parts,
+                     upstream::Request &u, bool streamed, const core::Clock &clock)
+{
+    const QByteArray service =
+            row.kindSettings.value(QStringLiteral("service")).toString().toUtf8();
+    const signing::SigV4Key key{
+        part(parts, "access_key_id"), part(parts, "secret_access_key"),
+        part(parts, "session_token"),
+        row.kindSettings.value(QStringLiteral("region")).toString().toUtf8(), service
+    };
+    upstream::HeaderList kept;
+    signing::SigV4Request request;
+    request.method = u.method;
+    request.url = u.url.toEncoded();
+    for (const auto &[name, value] : std::as_const(u.headers)) {
+        if (isOwnAmzHeader(name))
+            continue;
+        kept.append({ name, value });
+        if (sameName(name, "content-type") || sameName(name, "content-md5")
+            || (name.size() > 6 && sameName(QByteArrayView(name).first(6), "x-amz-")))
+            request.headers.append({ name, value });
+    }
+    request.payloadHash =
+            streamed ? QByteArrayLiteral("UNSIGNED-PAYLOAD") : crypto::sha256(u.body).toHex();
+    // S3 requires it; for a streamed body it tells any service what was signed.
+    request.contentSha256Header = service == "s3" || streamed;
+    auto signature = signing::signSigV4(key, request, clock.now(), signing::pathRuleFor(service));
+    if (!signature)
+        return signature.error();
+    for (const signing::Param &h : std::as_const(signature->addHeaders))
+        kept.append({ h.name, h.value });
+    u.headers = kept;
+    return {};
+}
+
+} // namespace
+
+bool isSigningKind(const store::CredentialRow &row)
+{
+    return row.kind != u"static";
+}
+
+QList<sanitizer::Secret> scrubSecrets(const store::CredentialRow &row,
+                                      const core::SecretBytes &secret)
+{
+    QList<sanitizer::Secret> out{ { row.name, secret } };
+    if (!isSigningKind(row))
+        return out;
+    const QJsonObject parts = openParts(secret);
+    for (auto it = parts.begin(); it != parts.end(); ++it)
+        out.append({ row.name, core::SecretBytes(it.value().toString().toUtf8()) });
+    return out;
+}
+
+Result<void> signRequest(const store::CredentialRow &row, const core::SecretBytes &secret,
+                         upstream::Request &request, bool streamed, const core::Clock &clock,
+                         core::Random &random)
+{
+    const QJsonObject parts = openParts(secret);
+    if (parts.isEmpty())
+        return Error(ErrorCode::Internal, QStringLiteral("The credential's parts cannot be read."));
+    if (row.kind == u"oauth1")
+        return signOAuth1(parts, request, streamed, clock, random);
+    if (row.kind == u"aws_sigv4")
+        return signAws(row, parts, request, streamed, clock);
+    return Error(ErrorCode::Internal, QStringLiteral("Unknown credential kind."));
+}
+
+} // namespace tap::forward
