@@ -13,6 +13,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QTest>
 
 using namespace Qt::Literals::StringLiterals;
@@ -57,6 +58,17 @@ private:
 
 void TestForwardSigning::initTestCase()
 {
+    // The fakes' own signature code agrees with the published examples first: a fake that
+    // accepted tapd's signatures would otherwise prove nothing.
+    for (const QString &script : { u"fake_oauth1_upstream.py"_s, u"fake_sigv4_upstream.py"_s }) {
+        QProcess check;
+        check.setProcessChannelMode(QProcess::MergedChannels);
+        check.start(u"python3"_s,
+                    { QStringLiteral(TAP_TEST_SUPPORT_DIR "/") + script, u"--self-test"_s });
+        QVERIFY(check.waitForFinished(60000));
+        const QByteArray out = check.readAll();
+        QVERIFY2(check.exitCode() == 0 && out.contains("SELF TEST OK"), out.constData());
+    }
     startSuite();
     QVERIFY(m_oauth.start(u"fake_oauth1_upstream.py"_s));
     QVERIFY(m_sigv4.start(u"fake_sigv4_upstream.py"_s));

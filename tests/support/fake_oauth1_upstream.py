@@ -98,5 +98,27 @@ def verify(handler, body):
     return key, ""
 
 
+def self_test():
+    """RFC 5849 §3.4.1.1's example: the base string of its request, byte for byte, and the
+    header's parameters as §3.5.1 writes them."""
+    request = base.FakeRequest("POST", "/request?b5=%3D%253D&a3=a&c%40=&a2=r%20b",
+                               {"Host": "example.com",
+                                "Content-Type": "application/x-www-form-urlencoded"})
+    oauth = header_params('OAuth realm="Example", oauth_consumer_key="9djdj82h48djs9d2", '
+                          'oauth_token="kkk9d7dh3k39sjv7", oauth_signature_method="HMAC-SHA1", '
+                          'oauth_timestamp="137131201", oauth_nonce="7d8f3e4a", '
+                          'oauth_signature="bYT5CMsGcbgUdFHObYMEfcx6bsw%3D"')
+    expected = ("POST&http%3A%2F%2Fexample.com%2Frequest&a2%3Dr%2520b%26a3%3D2%2520q%26a3%3Da%2"
+                "6b5%3D%253D%25253D%26c%2540%3D%26c2%3D%26oauth_consumer_key%3D9djdj82h48djs9d2%"
+                "26oauth_nonce%3D7d8f3e4a%26oauth_signature_method%3DHMAC-SHA1%26oauth_timestamp"
+                "%3D137131201%26oauth_token%3Dkkk9d7dh3k39sjv7")
+    failures = []
+    if base_string(request, b"c2&a3=2+q", oauth) != expected:
+        failures.append("RFC 5849 3.4.1.1 base string")
+    if oauth.get("oauth_signature") != "bYT5CMsGcbgUdFHObYMEfcx6bsw=":
+        failures.append("RFC 5849 header parameters")
+    return failures
+
+
 if __name__ == "__main__":
-    sys.exit(base.serve(verify, "consumer_key", sys.argv[1:]))
+    sys.exit(base.serve(verify, "consumer_key", sys.argv[1:], self_test))

@@ -1,6 +1,10 @@
 """Plumbing shared by the signature-checking fake upstreams (fake_oauth1_upstream.py,
 fake_sigv4_upstream.py): python3 standard library only, no code of tapd's.
 
+With --self-test a fake checks its own signature code against published examples (RFC 5849
+§3.4.1.1; AWS's IAM ListUsers example and SigV4 test-suite rules), prints "SELF TEST OK" or
+"SELF TEST FAILED" and exits 0 or 1.
+
 Each fake prints "PORT <n>" as its first line on stdout once it listens (127.0.0.1, --port 0
 picks a free port) and serves until SIGTERM, one thread per connection, keep-alive.
 
@@ -120,7 +124,33 @@ def known_key(key_id_value):
         return KEYS.get(key_id_value)
 
 
-def serve(verify, key_id, argv):
+class Headers(dict):
+    """A case-insensitive stand-in for a request's headers (self tests)."""
+
+    def get(self, name, default=None):
+        for key, value in self.items():
+            if key.lower() == name.lower():
+                return value
+        return default
+
+
+class FakeRequest:
+    """What verify() reads of a request handler: command, path (the request-target) and
+    headers (self tests)."""
+
+    def __init__(self, command, path, headers):
+        self.command = command
+        self.path = path
+        self.headers = Headers(headers)
+
+
+def serve(verify, key_id, argv, self_test=None):
+    if argv[:1] == ["--self-test"]:  # the fake's own check against published examples
+        failures = self_test()
+        for failure in failures:
+            print("self test failed: " + failure, file=sys.stderr)
+        print("SELF TEST " + ("FAILED" if failures else "OK"), flush=True)
+        return 1 if failures else 0
     port = 0
     if len(argv) >= 2 and argv[0] == "--port":
         port = int(argv[1])

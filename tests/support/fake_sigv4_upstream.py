@@ -111,5 +111,30 @@ def verify(handler, body):
     return key, ""
 
 
+def self_test():
+    """AWS's documented IAM example ("Create a signed AWS API request": ListUsers, 20150830)
+    and the get-vanilla-query-order-key-case canonical query of the SigV4 test suite."""
+    failures = []
+    string_to_sign = ("AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/iam/aws4_request\n"
+                      "f536975d06c0309214f805bb90ccff089219ecd68b2577efef23edd43b7e1a59")
+    if sign("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "20150830", "us-east-1", "iam",
+            string_to_sign) != "5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7":
+        failures.append("IAM example signature")
+    canonical = "\n".join(["GET", canonical_uri("/", "iam"),
+                           canonical_query("Action=ListUsers&Version=2010-05-08"),
+                           "content-type:application/x-www-form-urlencoded; charset=utf-8\n"
+                           "host:iam.amazonaws.com\nx-amz-date:20150830T123600Z\n",
+                           "content-type;host;x-amz-date",
+                           hashlib.sha256(b"").hexdigest()])
+    if hashlib.sha256(canonical.encode()).hexdigest() != string_to_sign.split("\n")[-1]:
+        failures.append("IAM example canonical request")
+    if canonical_query("Param2=value2&Param1=value1") != "Param1=value1&Param2=value2":
+        failures.append("canonical query order")
+    if canonical_uri("/a//b/%20c", "s3") != "/a//b/%20c" or \
+            canonical_uri("/a//b/%20c", "iam") != "/a/b/%2520c":
+        failures.append("canonical URI rules")
+    return failures
+
+
 if __name__ == "__main__":
-    sys.exit(base.serve(verify, "access_key_id", sys.argv[1:]))
+    sys.exit(base.serve(verify, "access_key_id", sys.argv[1:], self_test))
