@@ -18,8 +18,11 @@ Control endpoints (never logged):
 
 Every other request is checked by the fake's verify(handler, body) -> (key, reason): a
 verified request gets 200 and JSON {"verified": true, "method", "path", "query"}; on paths
-containing "/reflect" the body also holds every part of the key that verified it, raw (a
-hostile upstream echoing secrets; tapd must scrub them), and so does the header X-Reflect.
+containing "/reflect" the body also holds every secret part of the key that verified it, raw
+(a hostile upstream echoing secrets; tapd must scrub them), and so does the header X-Reflect;
+with ?enc=E the answer is instead text/plain "reflected: <part> <part> ... end", each part
+in fake_upstream.py's encoding E (b64, pct, json, hex, mime76, ...), and X-Reflect holds
+them too unless E wraps lines.
 A refused one gets 401 {"verified": false, "reason": "..."}.
 """
 
@@ -32,6 +35,10 @@ import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fake_upstream import encode  # noqa: E402  (the secret encodings of the leak tests)
+
+VISIBLE = ("region", "service")  # settings, not secrets: never reflected
 LOG = []
 KEYS = {}
 LOCK = threading.Lock()
@@ -108,11 +115,23 @@ def make_handler(verify, key_id):
                 return self.send_json(401, {"verified": False, "reason": reason})
             answer = {"verified": True, "method": self.command, "path": target.path,
                       "query": target.query}
-            headers = []
-            if "/reflect" in target.path:
-                answer["parts"] = key
-                headers.append(("X-Reflect", " ".join(str(v) for v in key.values())))
-            return self.send_json(200, answer, headers)
+            if "/reflect" not in target.path:
+                return self.send_json(200, answer)
+            secrets = [v.encode() for k, v in key.items() if k not in VISIBLE]
+            enc = urllib.parse.parse_qs(target.query).get("enc", [""])[0]
+            if not enc:
+                answer["parts"] = [v.decode() for v in secrets]
+                return self.send_json(200, answer, [("X-Reflect", " ".join(answer["parts"]))])
+            encoded = b" ".join(encode(v, enc) for v in secrets)
+            body = b"reflected: <" + encoded + b"> end"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            if not enc.startswith("mime"):
+                self.send_header("X-Reflect", encoded.decode("latin-1"))
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return None
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = handle_any
 

@@ -5,6 +5,7 @@
 #include "support/tapdharness.h"
 
 #include <QByteArray>
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 
@@ -145,6 +146,19 @@ struct Secret
     QString name;
     QByteArray value;
 };
+
+// A signing credential's secret parts (README "Signing credentials": oauth1, aws_sigv4), each a
+// secret of its own, named "<credential>.<part>": every part is scrubbed and kept out of every
+// trail like a static value. Region and service are settings, not secrets.
+inline QList<Secret> partSecrets(const QString &credential, const QJsonObject &parts)
+{
+    QList<Secret> out;
+    for (auto it = parts.begin(); it != parts.end(); ++it) {
+        if (it.key() != u"region"_s && it.key() != u"service"_s)
+            out.append({ credential + u'.' + it.key(), it.value().toString().toUtf8() });
+    }
+    return out;
+}
 
 // The views findLeak() also searches (independent of the scrubber's own decoders): %XX decoded
 // (either hex case; '+' read as space on both sides), JSON string escapes decoded (\uXXXX with
