@@ -73,11 +73,22 @@ Result<void> signOAuth1(const QJsonObject &parts, upstream::Request &u, bool str
 
 // The headers an aws_sigv4 signature covers besides Host: Content-Type, Content-MD5 and the
 // X-Amz-* headers the agent sent (tapd's own X-Amz-Date, X-Amz-Security-Token and
-// X-Amz-Content-Sha256 replace the agent's).
+// X-Amz-Content-Sha256 replace the agent's; the agent's hash of a streamed body is kept).
 bool isOwnAmzHeader(QByteArrayView name)
 {
     return sameName(name, "x-amz-date") || sameName(name, "x-amz-security-token")
             || sameName(name, "x-amz-content-sha256");
+}
+
+// A streamed body's hash as the agent computed it (X-Amz-Content-Sha256: 64 lower-case hex
+// digits), which AWS then checks against the body; else UNSIGNED-PAYLOAD.
+QByteArray streamedPayloadHash(const upstream::HeaderList &headers)
+{
+    const QByteArray sent = headerOf(headers, "x-amz-content-sha256").trimmed();
+    const bool hex = sent.size() == 64 && std::all_of(sent.begin(), sent.end(), [](char c) {
+                         return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+                     });
+    return hex ? sent : QByteArrayLiteral("UNSIGNED-PAYLOAD");
 }
 
 Result<void> signAws(const store::CredentialRow &row, const QJsonObject &parts,
@@ -103,7 +114,7 @@ Result<void> signAws(const store::CredentialRow &row, const QJsonObject &parts,
             request.headers.append({ name, value });
     }
     request.payloadHash =
-            streamed ? QByteArrayLiteral("UNSIGNED-PAYLOAD") : crypto::sha256(u.body).toHex();
+            streamed ? streamedPayloadHash(u.headers) : crypto::sha256(u.body).toHex();
     // S3 requires it; for a streamed body it tells any service what was signed.
     request.contentSha256Header = service == "s3" || streamed;
     auto signature = signing::signSigV4(key, request, clock.now(), signing::pathRuleFor(service));

@@ -419,6 +419,29 @@ void TestForwardSigning::sigv4Signed()
     EXPECT_FWD(r, 200, QString());
     entry = lastEntry(m_sigv4);
     QCOMPARE(headerValue(entry, "X-Amz-Content-Sha256"), "UNSIGNED-PAYLOAD"_ba);
+    // A streamed body with the agent's own hash: signed with it (the fake checks the body).
+    const QByteArray big(300 * 1024, 'd');
+    const QByteArray hash = QCryptographicHash::hash(big, QCryptographicHash::Sha256).toHex();
+    r = forward(f->tapd.port(),
+                { key,
+                  credential,
+                  base + "/bucket/big2.bin",
+                  "PUT",
+                  { { "X-Amz-Content-Sha256", hash } },
+                  big });
+    EXPECT_FWD(r, 200, QString());
+    QCOMPARE(headerValue(lastEntry(m_sigv4), "X-Amz-Content-Sha256"), hash);
+    // A wrong one is signed as sent, and refused by the server.
+    r = forward(f->tapd.port(),
+                { key,
+                  credential,
+                  base + "/bucket/big3.bin",
+                  "PUT",
+                  { { "X-Amz-Content-Sha256", QByteArray(64, 'a') } },
+                  big });
+    EXPECT_FWD(r, 401, QString());
+    QCOMPARE(r.json().value(u"reason"_s).toString(),
+             u"X-Amz-Content-Sha256 is not the body's hash"_s);
 }
 
 void TestForwardSigning::sigv4Tampered()
