@@ -99,16 +99,7 @@ Result<void> decodeIdentity(const JsonFields &f, const QJsonObject &body,
     in.name = *name;
     const bool signing = in.kind.value_or(CredentialKind::Static) != CredentialKind::Static;
     if (body.value(key::kValue).isObject() || (signing && body.contains(key::kValue))) {
-        if (!signing || !body.value(key::kValue).isObject())
-            return invalidField(
-                    key::kValue,
-                    signing ? QStringLiteral("value must be an object of the "
-                                             "credential's parts: %1.")
-                                      .arg((requiredParts(*in.kind) + optionalParts(*in.kind))
-                                                   .join(QStringLiteral(", ")))
-                            : QStringLiteral("value must be a string; an object "
-                                             "of parts needs a signing kind."));
-        auto parts = checkParts(*in.kind, body.value(key::kValue).toObject());
+        auto parts = decodeParts(in.kind.value_or(CredentialKind::Static), body.value(key::kValue));
         if (!parts)
             return parts.error();
         in.parts = parts.value();
@@ -189,23 +180,6 @@ Result<void> decodeSettings(const JsonFields &f, const QJsonObject &body,
             return r;
         (setting == key::kRegion ? in.region : in.service) = *text;
     }
-    return {};
-}
-
-// "kind" (absent: static on Create, the row's on Update).
-Result<void> decodeKind(const JsonFields &f, CredentialInput &in)
-{
-    if (!f.has(key::kKind))
-        return {};
-    auto text = tagged(f.string(key::kKind, false), key::kKind);
-    if (!text)
-        return text.error();
-    const auto kind = parseCredentialKind(*text);
-    if (!kind)
-        return invalidField(key::kKind,
-                            QStringLiteral("kind must be \"static\", \"oauth1\" or "
-                                           "\"aws_sigv4\"."));
-    in.kind = *kind;
     return {};
 }
 
@@ -408,32 +382,6 @@ Result<void> Credential::validate() const
     return validateKind();
 }
 
-Result<void> Credential::validateKind() const
-{
-    const QString kindName = credentialKindName(kind);
-    if (kind != CredentialKind::Static && connector != Connector::Direct)
-        return invalidField(key::kConnector,
-                            QStringLiteral("A %1 credential is signed by tapd: its connector "
-                                           "must be \"direct\".")
-                                    .arg(kindName));
-    if (kind != CredentialKind::Static && !bodyPlaceholderFields.isEmpty())
-        return invalidField(
-                key::kBodyPlaceholderFields,
-                QStringLiteral("A %1 credential cannot be a body placeholder.").arg(kindName));
-    const bool aws = kind == CredentialKind::AwsSigV4;
-    for (const auto &[field, value] :
-         { std::pair{ key::kRegion, region }, std::pair{ key::kSigningService, service } }) {
-        if (aws && value.isEmpty())
-            return invalidField(
-                    field,
-                    QStringLiteral("%1 is required for an aws_sigv4 credential.").arg(field));
-        if (!aws && !value.isEmpty())
-            return invalidField(
-                    field, QStringLiteral("%1 is only for an aws_sigv4 credential.").arg(field));
-    }
-    return {};
-}
-
 QJsonObject CredentialUsage::encode(bool withPolicy) const
 {
     QJsonObject o{ { key::kRoles, QJsonArray::fromStringList(roles) },
@@ -516,8 +464,12 @@ Result<CredentialInput> CredentialInput::decode(const QJsonObject &body, Mode mo
     if (auto r = f.onlyKnown(credentialFields()); !r)
         return r.error();
     CredentialInput in;
-    if (auto r = decodeKind(f, in); !r)
-        return r.error();
+    if (f.has(key::kKind)) {
+        auto kind = decodeCredentialKind(body);
+        if (!kind)
+            return kind.error();
+        in.kind = kind.value();
+    }
     if (auto r = decodeIdentity(f, body, mode, currentName, in); !r)
         return r.error();
     if (body.contains(key::kScopeKind) || body.contains(key::kScopeId)) {

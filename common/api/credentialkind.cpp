@@ -90,6 +90,59 @@ Result<QJsonObject> checkParts(CredentialKind kind, const QJsonObject &parts)
     return parts;
 }
 
+Result<CredentialKind> decodeCredentialKind(const QJsonObject &body)
+{
+    const QJsonValue value = body.value(key::kKind);
+    const auto kind = parseCredentialKind(value.toString());
+    if (!value.isString() || !kind)
+        return invalidField(key::kKind,
+                            QStringLiteral("kind must be \"static\", \"oauth1\" or "
+                                           "\"aws_sigv4\"."));
+    return *kind;
+}
+
+Result<QJsonObject> decodeParts(CredentialKind kind, const QJsonValue &value)
+{
+    if (kind == CredentialKind::Static)
+        return invalidField(key::kValue,
+                            QStringLiteral("value must be a string; an object of parts needs a "
+                                           "signing kind."));
+    if (!value.isObject())
+        return invalidField(key::kValue,
+                            QStringLiteral("value must be an object of the credential's parts: "
+                                           "%1.")
+                                    .arg((requiredParts(kind) + optionalParts(kind))
+                                                 .join(QStringLiteral(", "))));
+    return checkParts(kind, value.toObject());
+}
+
+// The rules of a kind between fields (part of Credential::validate()).
+Result<void> Credential::validateKind() const
+{
+    const QString kindName = credentialKindName(kind);
+    if (kind != CredentialKind::Static && connector != Connector::Direct)
+        return invalidField(key::kConnector,
+                            QStringLiteral("A %1 credential is signed by tapd: its connector "
+                                           "must be \"direct\".")
+                                    .arg(kindName));
+    if (kind != CredentialKind::Static && !bodyPlaceholderFields.isEmpty())
+        return invalidField(
+                key::kBodyPlaceholderFields,
+                QStringLiteral("A %1 credential cannot be a body placeholder.").arg(kindName));
+    const bool aws = kind == CredentialKind::AwsSigV4;
+    for (const auto &[field, value] :
+         { std::pair{ key::kRegion, region }, std::pair{ key::kSigningService, service } }) {
+        if (aws && value.isEmpty())
+            return invalidField(
+                    field,
+                    QStringLiteral("%1 is required for an aws_sigv4 credential.").arg(field));
+        if (!aws && !value.isEmpty())
+            return invalidField(
+                    field, QStringLiteral("%1 is only for an aws_sigv4 credential.").arg(field));
+    }
+    return {};
+}
+
 Result<void> checkSigningSetting(const QString &key, const QString &value)
 {
     static const QRegularExpression shape(QStringLiteral("^[a-z0-9-]{1,64}\\z"));

@@ -28,6 +28,12 @@ QStringList optionalParts(CredentialKind kind);
 // (field "value.<part>"). Answers the object with the parts that are set.
 core::Result<QJsonObject> checkParts(CredentialKind kind, const QJsonObject &parts);
 
+// "kind" of a request body (present): one of the three names, else InvalidRequest.
+core::Result<CredentialKind> decodeCredentialKind(const QJsonObject &body);
+// "value" of a body with `kind`: an object of parts for a signing kind (checkParts()); an
+// object for static, or anything but an object for a signing kind, is refused.
+core::Result<QJsonObject> decodeParts(CredentialKind kind, const QJsonValue &value);
+
 // region and service of aws_sigv4: 1 to 64 of [a-z0-9-].
 core::Result<void> checkSigningSetting(const QString &key, const QString &value);
 

@@ -2,33 +2,28 @@
 // aws_sigv4) against the real tapd binary on both backends: the admin API (kind, parts,
 // parts_set, region and service; write-only parts; refusals naming the part), and /forward
 // through fake upstreams that check the signatures with their own Python implementations
-// (support/fake_oauth1_upstream.py, support/fake_sigv4_upstream.py): accepted as signed,
-// refused with a tampered secret, a fresh nonce per request, streamed bodies, and every secret
-// part scrubbed from answers and absent from every trail (last).
-#include "support/approvalfixture.h"
-#include "support/forwardfixture.h"
-#include "support/httpclient.h"
-#include "support/tapdharness.h"
-#include "support/testdatabases.h"
+// (support/signingfixture.h): accepted as signed, refused with a tampered secret, a fresh nonce
+// per request, streamed bodies; no part in any trail (last). Scrubbing and approvals:
+// tst_forward_signing_leaks.cpp.
+#include "support/signingfixture.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTest>
 
 using namespace Qt::Literals::StringLiterals;
 using namespace tap::test;
 
-class TestForwardSigning : public QObject, public ForwardSuite
+class TestForwardSigning : public QObject, public SigningSuite
 {
     Q_OBJECT
 
 private slots:
     void initTestCase_data() { tap::test::addBackendRows(); }
-    void initTestCase();
-    void cleanupTestCase();
+    void initTestCase() { startSigningSuite(); }
+    void cleanupTestCase() { finishSigningSuite(); }
 
     void adminApi();
     void adminRefusals();
@@ -38,109 +33,7 @@ private slots:
     void sigv4Signed_data();
     void sigv4Signed();
     void sigv4Tampered();
-    void partsScrubbed_data();
-    void partsScrubbed();
-    void partsScrubbedEncoded_data();
-    void partsScrubbedEncoded();
-    void placeholderRefused();
-    void approvedIsSignedWhenSent_data();
-    void approvedIsSignedWhenSent();
-
-private:
-    // The parts of a credential (each also recorded as a secret of the fixture, under the
-    // credential's name, for the leak checks).
-    QJsonObject oauthParts(Fixture &f, const QString &name);
-    QJsonObject awsParts(Fixture &f, const QString &name, bool session);
-    // Creates a signing credential, auto-approves it and gives it to a new agent; the agent key
-    // is f.keys[name].
-    bool addSigning(Fixture &f, const QString &name, const QString &kind, const QJsonObject &parts,
-                    QJsonObject extra = {}, bool autoApproved = true);
-    void registerKeys(const Upstream &upstream, const QJsonObject &keys);
-    QJsonObject lastEntry(const Upstream &upstream);
-
-    Upstream m_oauth;
-    Upstream m_sigv4;
 };
-
-void TestForwardSigning::initTestCase()
-{
-    // The fakes' own signature code agrees with the published examples first: a fake that
-    // accepted tapd's signatures would otherwise prove nothing.
-    for (const QString &script : { u"fake_oauth1_upstream.py"_s, u"fake_sigv4_upstream.py"_s }) {
-        QProcess check;
-        check.setProcessChannelMode(QProcess::MergedChannels);
-        check.start(u"python3"_s,
-                    { QStringLiteral(TAP_TEST_SUPPORT_DIR "/") + script, u"--self-test"_s });
-        QVERIFY(check.waitForFinished(60000));
-        const QByteArray out = check.readAll();
-        QVERIFY2(check.exitCode() == 0 && out.contains("SELF TEST OK"), out.constData());
-    }
-    startSuite();
-    QVERIFY(m_oauth.start(u"fake_oauth1_upstream.py"_s));
-    QVERIFY(m_sigv4.start(u"fake_sigv4_upstream.py"_s));
-}
-
-void TestForwardSigning::cleanupTestCase()
-{
-    finishSuite(TrailCheck::Verify); // no part in any audit record, export or log
-    m_oauth.stop();
-    m_sigv4.stop();
-}
-
-QJsonObject TestForwardSigning::oauthParts(Fixture &f, const QString &name)
-{
-    const QByteArray n = QByteArray::number(++f.serial * 7919 + 100003);
-    // Characters that percent-encode differently (RFC 5849 §3.6) in the secrets.
-    const QJsonObject parts{ { u"consumer_key"_s, text("ck-LEAK-" + n) },
-                             { u"consumer_secret"_s, text("cs+/=&~ LEAK-" + n) },
-                             { u"token"_s, text("tok-LEAK-" + n) },
-                             { u"token_secret"_s, text("ts%20 é-LEAK-" + n) } };
-    f.secrets += partSecrets(name, parts);
-    return parts;
-}
-
-QJsonObject TestForwardSigning::awsParts(Fixture &f, const QString &name, bool session)
-{
-    const QByteArray n = QByteArray::number(++f.serial * 7919 + 100003);
-    QJsonObject parts{ { u"access_key_id"_s, text("AKIALEAK" + n) },
-                       { u"secret_access_key"_s, text("wJalr/K7MDENG+bPxRfi-LEAK-" + n) } };
-    if (session)
-        parts.insert(u"session_token"_s, text("FwoGZXIvYXdzEJr//////////LEAK-" + n + "=="));
-    f.secrets += partSecrets(name, parts);
-    return parts;
-}
-
-bool TestForwardSigning::addSigning(Fixture &f, const QString &name, const QString &kind,
-                                    const QJsonObject &parts, QJsonObject extra, bool autoApproved)
-{
-    const HttpClient admin = f.tapd.client(f.main.token);
-    extra.insert(u"name"_s, name);
-    extra.insert(u"description"_s, QString(u"signing "_s + kind));
-    extra.insert(u"kind"_s, kind);
-    extra.insert(u"value"_s, parts);
-    extra.insert(u"allowed_hosts"_s, strings({ u"127.0.0.1"_s }));
-    const HttpResponse r = admin.post("/admin/credentials", extra);
-    if (!verifyStatus(r, 201, qPrintable(u"POST /admin/credentials "_s + name), __FILE__, __LINE__))
-        return false;
-    if (autoApproved && !autoApprove(admin, name))
-        return false;
-    f.keys[name] = addAgent(admin, name + u"-agent"_s, { name });
-    return !f.keys[name].isEmpty();
-}
-
-void TestForwardSigning::registerKeys(const Upstream &upstream, const QJsonObject &keys)
-{
-    HttpClient c(upstream.port());
-    const HttpResponse r = c.post("/__keys", keys);
-    QCOMPARE(r.status, 200);
-}
-
-QJsonObject TestForwardSigning::lastEntry(const Upstream &upstream)
-{
-    const QJsonArray all = upstream.since(qMax(0, upstream.count() - 1));
-    return all.isEmpty() ? QJsonObject() : all.last().toObject();
-}
-
 // ---------------------------------------------------------------------------------------------
 // The admin API: kind, parts_set and the visible settings are shown, never a part's value; a
 // static credential's JSON is what it was before kinds existed.
@@ -463,169 +356,6 @@ void TestForwardSigning::sigv4Tampered()
                     { f->keys.value(u"aws-bad"_s), "aws-bad", m_sigv4.url("/bucket/key"), "GET" });
     EXPECT_FWD(r, 401, QString());
     QCOMPARE(r.json().value(u"reason"_s).toString(), u"signature mismatch"_s);
-}
-
-// ---------------------------------------------------------------------------------------------
-// An upstream that echoes every part (body and header): each is scrubbed.
-
-void TestForwardSigning::partsScrubbed_data()
-{
-    QTest::addColumn<QString>("kind");
-    QTest::newRow("oauth1") << u"oauth1"_s;
-    QTest::newRow("aws_sigv4") << u"aws_sigv4"_s;
-}
-
-void TestForwardSigning::partsScrubbed()
-{
-    FIXTURE(f);
-    QFETCH(QString, kind);
-    const QString name = u"reflect-"_s + kind.left(3);
-    const bool oauth = kind == u"oauth1";
-    QJsonObject parts = oauth ? oauthParts(*f, name) : awsParts(*f, name, true);
-    QJsonObject extra;
-    if (!oauth)
-        extra = { { u"region"_s, u"us-east-1"_s }, { u"service"_s, u"execute-api"_s } };
-    QVERIFY(addSigning(*f, name, kind, parts, extra));
-    for (auto it = extra.begin(); it != extra.end(); ++it)
-        parts.insert(it.key(), it.value());
-    const Upstream &upstream = oauth ? m_oauth : m_sigv4;
-    registerKeys(upstream, parts);
-    const HttpResponse r =
-            forward(f->tapd.port(),
-                    { f->keys.value(name), utf8(name), upstream.url("/reflect?x=1"), "GET" });
-    EXPECT_FWD(r, 200, QString());
-    const QString leak = findLeak(received(r), f->secrets);
-    QVERIFY2(leak.isEmpty(), qPrintable(leak + u" in: "_s + text(received(r).left(2000))));
-    QVERIFY2(r.body.count(marker(name)) >= (oauth ? 4 : 3), r.body.constData());
-    QVERIFY2(r.header("X-Reflect").contains(marker(name)), r.header("X-Reflect").constData());
-}
-
-// Each part echoed in every encoding of the static values' leak tests (tst_forward_scrub).
-void TestForwardSigning::partsScrubbedEncoded_data()
-{
-    QTest::addColumn<QString>("kind");
-    QTest::addColumn<QByteArray>("enc");
-    for (const char *kind : { "oauth1", "aws_sigv4" }) {
-        for (const char *enc : { "raw", "b64", "b64nopad", "b64url", "b64urlnopad", "pct",
-                                 "pctlower", "form", "json", "jsonutf8", "basic", "pctpartial",
-                                 "jsonall", "hex", "hexupper", "mime76", "mime64crlf" })
-            QTest::addRow("%s %s", kind, enc) << QString::fromLatin1(kind) << QByteArray(enc);
-    }
-}
-
-void TestForwardSigning::partsScrubbedEncoded()
-{
-    FIXTURE(f);
-    QFETCH(QString, kind);
-    QFETCH(QByteArray, enc);
-    const bool oauth = kind == u"oauth1";
-    const QString name = u"encoded-"_s + kind.left(3);
-    const Upstream &upstream = oauth ? m_oauth : m_sigv4;
-    if (!f->prepared.contains(name)) {
-        QJsonObject parts = oauth ? oauthParts(*f, name) : awsParts(*f, name, true);
-        QJsonObject extra;
-        if (!oauth)
-            extra = { { u"region"_s, u"us-east-1"_s }, { u"service"_s, u"execute-api"_s } };
-        QVERIFY(addSigning(*f, name, kind, parts, extra));
-        for (auto it = extra.begin(); it != extra.end(); ++it)
-            parts.insert(it.key(), it.value());
-        registerKeys(upstream, parts);
-        f->prepared << name;
-    }
-    const HttpResponse r = forward(
-            f->tapd.port(),
-            { f->keys.value(name), utf8(name), upstream.url("/reflect?enc=" + enc), "GET" });
-    EXPECT_FWD(r, 200, QString());
-    const QString leak = findLeak(received(r), f->secrets);
-    QVERIFY2(leak.isEmpty(), qPrintable(leak + u" in: "_s + text(received(r).left(2000))));
-    QVERIFY2(r.body.contains(marker(name)), r.body.constData());
-    const bool exact = enc != "basic" && !enc.startsWith("mime");
-    if (exact) { // every part replaced whole
-        const QByteArray m = marker(name);
-        QByteArrayList markers{ m, m, m };
-        if (oauth)
-            markers << m;
-        const QByteArray all = markers.join(' ');
-        QCOMPARE(r.body, "reflected: <" + all + "> end");
-        QCOMPARE(r.header("X-Reflect"), all);
-    }
-}
-
-// A signing credential cannot be a <CREDENTIAL:name> placeholder.
-void TestForwardSigning::placeholderRefused()
-{
-    FIXTURE(f);
-    const QJsonObject parts = oauthParts(*f, u"oauth-ph"_s);
-    QVERIFY(addSigning(*f, u"oauth-ph"_s, u"oauth1"_s, parts));
-    const int before = m_oauth.count();
-    const HttpResponse r = forward(f->tapd.port(),
-                                   { f->keys.value(u"oauth-ph"_s),
-                                     "",
-                                     m_oauth.url("/x"),
-                                     "GET",
-                                     { { "Authorization", "Bearer <CREDENTIAL:oauth-ph>" } } });
-    EXPECT_FWD(r, 400, u"invalid_request"_s);
-    QVERIFY2(r.body.contains("X-TAP-Credential"), r.body.constData());
-    QCOMPARE(m_oauth.count(), before);
-}
-
-// A request that waits for a human is signed when it is sent (a fresh timestamp and nonce,
-// the body as stored), and neither the approval as approvers see it nor the agent's poll holds
-// a part.
-void TestForwardSigning::approvedIsSignedWhenSent_data()
-{
-    QTest::addColumn<QString>("kind");
-    QTest::newRow("oauth1 form body") << u"oauth1"_s;
-    QTest::newRow("aws_sigv4 streamed body") << u"aws_sigv4"_s;
-}
-
-void TestForwardSigning::approvedIsSignedWhenSent()
-{
-    FIXTURE(f);
-    QFETCH(QString, kind);
-    const bool oauth = kind == u"oauth1";
-    const QString name = u"approved-"_s + kind.left(3);
-    QJsonObject parts = oauth ? oauthParts(*f, name) : awsParts(*f, name, true);
-    QJsonObject extra;
-    if (!oauth)
-        extra = { { u"region"_s, u"us-east-1"_s }, { u"service"_s, u"s3"_s } };
-    QVERIFY(addSigning(*f, name, kind, parts, extra, false)); // no policy: every request waits
-    for (auto it = extra.begin(); it != extra.end(); ++it)
-        parts.insert(it.key(), it.value());
-    const Upstream &upstream = oauth ? m_oauth : m_sigv4;
-    registerKeys(upstream, parts);
-    const QByteArray key = f->keys.value(name);
-    const int before = upstream.count();
-    const HttpResponse r = forward(
-            f->tapd.port(),
-            { key,
-              utf8(name),
-              upstream.url("/reflect/upload?x=1"),
-              "POST",
-              { { "Content-Type",
-                  oauth ? "application/x-www-form-urlencoded" : "application/octet-stream" } },
-              oauth ? "status=waiting%20for%20a%20human&n=1"_ba : QByteArray(300 * 1024, 'c') });
-    EXPECT_FWD(r, 202, QString());
-    const QByteArray txn = r.json().value(u"txn_id"_s).toString().toLatin1();
-    QCOMPARE(upstream.count(), before);
-    const HttpClient admin = f->tapd.client(f->main.token);
-    const HttpResponse shown = admin.get("/admin/approvals/" + txn);
-    EXPECT_STATUS(shown, 200);
-    QVERIFY2(findLeak(shown.body, f->secrets).isEmpty(), shown.body.left(2000).constData());
-    EXPECT_STATUS(admin.post("/admin/approvals/" + txn + "/approve"), 200);
-    const QJsonObject final = pollUntilFinal(f->tapd.port(), key, txn);
-    QCOMPARE(final.value(u"status"_s).toString(), u"forwarded"_s);
-    const QJsonObject response = final.value(u"response"_s).toObject();
-    QCOMPARE(response.value(u"status"_s).toInt(), 200);
-    const QByteArray polled = QJsonDocument(final).toJson(QJsonDocument::Compact);
-    QVERIFY2(findLeak(polled, f->secrets).isEmpty(), polled.left(2000).constData());
-    QVERIFY2(polled.contains(marker(name)), polled.left(2000).constData());
-    const QJsonObject entry = lastEntry(upstream);
-    QVERIFY(entry.value(u"verified"_s).toBool());
-    if (!oauth) // buffered once parked: the body's own hash is signed, not UNSIGNED-PAYLOAD
-        QCOMPARE(headerValue(entry, "X-Amz-Content-Sha256"),
-                 QCryptographicHash::hash(QByteArray(300 * 1024, 'c'), QCryptographicHash::Sha256)
-                         .toHex());
 }
 
 QTEST_GUILESS_MAIN(TestForwardSigning)
