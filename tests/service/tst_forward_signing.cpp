@@ -68,6 +68,12 @@ void TestForwardSigning::adminApi()
     r = admin.patch("/admin/credentials/aws-admin", { { u"region"_s, u"us-east-1"_s } });
     EXPECT_STATUS(r, 200);
     QCOMPARE(r.json().value(u"region"_s).toString(), u"us-east-1"_s);
+    r = admin.get("/admin/credentials/aws-admin"); // as stored
+    EXPECT_STATUS(r, 200);
+    QCOMPARE(r.json().value(u"region"_s).toString(), u"us-east-1"_s);
+    QCOMPARE(r.json().value(u"service"_s).toString(), u"execute-api"_s);
+    QCOMPARE(r.json().value(u"parts_set"_s).toArray(),
+             strings({ u"access_key_id"_s, u"secret_access_key"_s, u"session_token"_s }));
     r = admin.patch("/admin/credentials/aws-admin", { { u"kind"_s, u"oauth1"_s } });
     EXPECT_ERROR(r, 400, u"invalid_request"_s);
     QVERIFY2(r.body.contains("kind"), r.body.constData());
