@@ -146,7 +146,22 @@ QPointer<QNetworkReply> ApiClient::send(const QByteArray &verb, const QString &p
             [this, reply, guard, gone, bound = context != nullptr, done = std::move(done),
              background = options.background, expiry = hadToken && options.reportExpiry] {
                 const bool dropped = bound && (!guard || *gone);
-                finish(reply, dropped ? Callback() : done, background, expiry);
+                if (!dropped) {
+                    finish(reply, done, background, expiry);
+                    return;
+                }
+                // Aborted by its context's destructor, which may be deleting a window that
+                // listens to busyChanged: nothing is emitted from inside it, the busy count
+                // drops once control is back in the event loop.
+                reply->deleteLater();
+                if (!background)
+                    QMetaObject::invokeMethod(
+                            this,
+                            [this] {
+                                if (--m_busy == 0)
+                                    Q_EMIT busyChanged(false);
+                            },
+                            Qt::QueuedConnection);
             });
     return reply;
 }

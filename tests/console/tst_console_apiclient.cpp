@@ -221,8 +221,13 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(m_fake->count("GET", QStringLiteral("/admin/roles")) == 1,
                                  kTimeout);
         QVERIFY(m_api->isBusy());
+        // Nothing is emitted from inside the context's destructor: a main window deleting its
+        // pages would get busyChanged while half destroyed (UBSan: not a MainWindow any more).
+        QSignalSpy busy(m_api.get(), &ApiClient::busyChanged);
         context.reset();
+        QCOMPARE(busy.size(), 0);
         QTRY_VERIFY_WITH_TIMEOUT(!m_api->isBusy(), kTimeout); // aborted, not left running
+        QCOMPARE(busy.size(), 1);
         QVERIFY(!reply || !reply->isRunning());
         QTest::qWait(50);
         QVERIFY(!called);
