@@ -68,45 +68,93 @@ Result<void> AuditStore::complete(const AuditRecord &r)
     return {};
 }
 
+namespace {
+
+const QString &insertHead()
+{
+    static const QString head = QStringLiteral(
+            "INSERT INTO audit_log (ts, team_id, kind, request_id, actor, remote_addr, action, "
+            "agent_id, agent_home_team_id, credential, credential_scope, method, target, "
+            "decision, reason, approver, upstream_status, status, latency_ms, "
+            "upstream_latency_ms, redactions, detail) VALUES ");
+    return head;
+}
+
+constexpr int kColumns = 22;
+
+// A record's values in insertHead()'s column order.
+void bindRecord(QVariantList &binds, const AuditRecord &r)
+{
+    binds << r.ts << r.teamId << r.kind << r.requestId << r.actor << r.remoteAddr << r.action
+          << optionalText(r.agentId) << optionalText(r.agentHomeTeamId)
+          << optionalText(r.credential) << optionalText(r.credentialScope) << optionalText(r.method)
+          << optionalText(r.target) << optionalText(r.decision) << optionalText(r.reason)
+          << optionalText(r.approver) << optionalInt(r.upstreamStatus, 0)
+          << optionalInt(r.status, 0) << optionalInt(r.latencyMs, -1)
+          << optionalInt(r.upstreamLatencyMs, -1) << optionalInt(r.redactions, -1)
+          << (r.detail.isEmpty()
+                      ? QStringLiteral("{}")
+                      : QString::fromUtf8(QJsonDocument(r.detail).toJson(QJsonDocument::Compact)));
+}
+
+QString valuesRows(qsizetype rows)
+{
+    QString row = QStringLiteral("(?") + QStringLiteral(", ?").repeated(kColumns - 1) + u')';
+    QStringList all(rows, row);
+    return all.join(QStringLiteral(", "));
+}
+
+} // namespace
+
 Result<qint64> AuditStore::append(const AuditRecord &r)
 {
-    const QString sql = QStringLiteral("INSERT INTO audit_log (ts, team_id, kind, request_id, "
-                                       "actor, remote_addr, action, agent_id, agent_home_team_id, "
-                                       "credential, credential_scope, method, target, decision, "
-                                       "reason, approver, upstream_status, status, latency_ms, "
-                                       "upstream_latency_ms, redactions, detail) VALUES (?, ?, ?, "
-                                       "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    auto seqs = appendMany({ r });
+    if (!seqs)
+        return seqs.error();
+    return seqs->constFirst();
+}
+
+// One INSERT per kMaxRowsPerInsert records (a batch of the audit committer is one round trip to
+// PostgreSQL, not one per record). The seqs come back in the records' order: a sequence (or
+// SQLite's AUTOINCREMENT) numbers the rows of one INSERT in VALUES order, so PostgreSQL's seqs,
+// sorted, are the records' own; SQLite's are the consecutive numbers ending at the last rowid.
+Result<QList<qint64>> AuditStore::appendMany(const QList<AuditRecord> &records)
+{
+    constexpr qsizetype kMaxRowsPerInsert = 32;
     const bool pg = m_db.backend() == Backend::Postgres;
-    auto seq = m_db.runPrepared(
-            pg ? sql + QStringLiteral(" RETURNING seq") : sql,
-            { r.ts,
-              r.teamId,
-              r.kind,
-              r.requestId,
-              r.actor,
-              r.remoteAddr,
-              r.action,
-              optionalText(r.agentId),
-              optionalText(r.agentHomeTeamId),
-              optionalText(r.credential),
-              optionalText(r.credentialScope),
-              optionalText(r.method),
-              optionalText(r.target),
-              optionalText(r.decision),
-              optionalText(r.reason),
-              optionalText(r.approver),
-              optionalInt(r.upstreamStatus, 0),
-              optionalInt(r.status, 0),
-              optionalInt(r.latencyMs, -1),
-              optionalInt(r.upstreamLatencyMs, -1),
-              optionalInt(r.redactions, -1),
-              r.detail.isEmpty()
-                      ? QStringLiteral("{}")
-                      : QString::fromUtf8(QJsonDocument(r.detail).toJson(QJsonDocument::Compact)) },
-            pg);
-    if (!seq)
-        return seq.error();
-    return seq->toLongLong();
+    QList<qint64> out;
+    out.reserve(records.size());
+    for (qsizetype from = 0; from < records.size(); from += kMaxRowsPerInsert) {
+        const qsizetype n = qMin(kMaxRowsPerInsert, records.size() - from);
+        QVariantList binds;
+        binds.reserve(n * kColumns);
+        for (qsizetype i = from; i < from + n; ++i)
+            bindRecord(binds, records.at(i));
+        const QString insert = insertHead() + valuesRows(n);
+        const QString sql = pg ? QStringLiteral("WITH ins AS (") + insert
+                        + QStringLiteral(" RETURNING seq) SELECT string_agg(seq::text, ',' "
+                                         "ORDER BY seq) FROM ins")
+                               : insert;
+        auto result = m_db.runPrepared(sql, binds, pg);
+        if (!result)
+            return result.error();
+        if (pg) {
+            const QStringList seqs = result->toString().split(u',');
+            if (seqs.size() != n)
+                return core::Error(core::ErrorCode::Internal,
+                                   QStringLiteral("The audit log answered %1 numbers for %2 "
+                                                  "records.")
+                                           .arg(seqs.size())
+                                           .arg(n));
+            for (const QString &seq : seqs)
+                out.append(seq.toLongLong());
+        } else {
+            const qint64 last = result->toLongLong();
+            for (qsizetype i = n - 1; i >= 0; --i)
+                out.append(last - i);
+        }
+    }
+    return out;
 }
 
 Result<QList<AuditRecord>> AuditStore::query(const AuditQuery &f)

@@ -59,6 +59,8 @@ public:
     explicit AuditStore(Database &db) : m_db(db) { }
 
     core::Result<qint64> append(const AuditRecord &record);
+    // Appends `records` in order with as few INSERTs as possible; their seqs in the same order.
+    core::Result<QList<qint64>> appendMany(const QList<AuditRecord> &records);
     // Fills in what a record appended before its outcome was known learns at the end (a
     // streamed answer: latency, upstream latency, redactions, a reason such as a failure
     // mid-stream); finds the record by `record.seq`. Nothing else of the record changes.

@@ -88,17 +88,17 @@ void AuditSink::commitLoop()
         }
         // One transaction for everything that queued up while the last one committed.
         QList<qint64> seqs;
-        seqs.reserve(batch.size());
         store::AuditStore store(m_db);
         std::unique_lock commit(m_commitMutex);
+        QList<store::AuditRecord> records;
+        records.reserve(batch.size());
+        for (const Pending &p : std::as_const(batch))
+            records.append(p.record);
         auto committed = m_db.transaction([&]() -> Result<void> {
-            seqs.clear();
-            for (const Pending &p : std::as_const(batch)) {
-                auto seq = store.append(p.record);
-                if (!seq)
-                    return seq.error();
-                seqs.append(seq.value());
-            }
+            auto written = store.appendMany(records); // one INSERT per 32 records
+            if (!written)
+                return written.error();
+            seqs = std::move(written.value());
             return {};
         });
         commit.unlock();
