@@ -1,10 +1,13 @@
 // credential create|list|show|update|delete|set-value (alias: tap add). Wire: POST
-// /admin/credentials {name, scope_kind, scope_id, description, connector, api_base,
-// relative_target, auth_header_format, allowed_hosts, value}; GET → {credentials: […]};
+// /admin/credentials {name, kind, scope_kind, scope_id, description, connector, api_base,
+// relative_target, auth_header_format, allowed_hosts, <kind settings>, value}; GET →
+// {credentials: […]};
 // PATCH /admin/credentials/{name}; PUT /admin/credentials/{name}/value {value}. A row other than
 // the team's is addressed with ?scope_kind=&scope_id= (--scope-kind, --scope-id).
 #include "commands.h"
 #include "helpers.h"
+
+#include <QJsonDocument>
 
 namespace tap::cli {
 
@@ -13,6 +16,37 @@ using namespace Qt::StringLiterals;
 namespace {
 
 const QString kValuePrompt = u"Value for %1 (not echoed; empty for none): "_s;
+const QString kPartsPrompt =
+        u"Parts of %1 as one JSON object, e.g. {\"consumer_key\": \"…\"} (not echoed): "_s;
+
+// The settings of the kinds (README "Signing credentials"): option → wire field.
+const QList<std::pair<QString, QString>> &kindSettings()
+{
+    static const QList<std::pair<QString, QString>> settings{
+        { u"region"_s, u"region"_s },       { u"service"_s, u"service"_s },
+        { u"token-url"_s, u"token_url"_s }, { u"authorize-url"_s, u"authorize_url"_s },
+        { u"scopes"_s, u"scopes"_s },
+    };
+    return settings;
+}
+
+// A signing kind's value: the secret text must be one JSON object of its parts (the server
+// checks the part names). kOk, or kError after the message (which never repeats the text).
+int partsOf(Context &ctx, const QString &kind, const QString &text, QJsonValue *out)
+{
+    if (kind == u"static") {
+        *out = text;
+        return kOk;
+    }
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8(), &error);
+    if (error.error != QJsonParseError::NoError || !doc.isObject())
+        return ctx.error(u"a %1 credential's value is one JSON object of its parts, e.g. "
+                         "{\"access_key_id\": \"…\", \"secret_access_key\": \"…\"}; "
+                         "what was given is not a JSON object"_s.arg(kind));
+    *out = doc.object();
+    return kOk;
+}
 
 // --scope-kind/--scope-id: which row of a name (README "Credential scopes"). kOk, or kUsage
 // after the message.
@@ -62,6 +96,10 @@ QJsonObject fieldsBody(const Invocation &inv)
         body.insert(u"auth_header_format"_s, inv.value(u"auth-header-format"_s));
     if (inv.has(u"allowed-hosts"_s))
         body.insert(u"allowed_hosts"_s, QJsonArray::fromStringList(inv.list(u"allowed-hosts"_s)));
+    for (const auto &[option, field] : kindSettings()) {
+        if (inv.has(option))
+            body.insert(field, inv.value(option));
+    }
     return body;
 }
 
@@ -95,13 +133,25 @@ int create(Context &ctx, const Invocation &inv)
     if (!ctx.requireSession())
         return kError;
     QJsonObject body = createBody(inv, name, kind, id);
+    const QString credentialKind = inv.value(u"kind"_s, u"static"_s);
+    static const QStringList kinds{ u"static"_s, u"oauth1"_s, u"aws_sigv4"_s, u"oauth2"_s };
+    if (!kinds.contains(credentialKind))
+        return ctx.usage(u"--kind must be static, oauth1, aws_sigv4 or oauth2, not '%1'"_s.arg(
+                credentialKind));
+    if (credentialKind != u"static")
+        body.insert(u"kind"_s, credentialKind);
     if (!inv.has(u"no-value"_s)) {
         bool ok = false;
-        const QString value = ctx.readSecret(inv, u"value-file"_s, kValuePrompt.arg(name), &ok);
+        const QString prompt =
+                (credentialKind == u"static" ? kValuePrompt : kPartsPrompt).arg(name);
+        const QString value = ctx.readSecret(inv, u"value-file"_s, prompt, &ok);
         if (!ok)
             return kError;
+        QJsonValue wire;
+        if (!value.isEmpty() && partsOf(ctx, credentialKind, value, &wire) != kOk)
+            return kError;
         if (!value.isEmpty())
-            body.insert(u"value"_s, value);
+            body.insert(u"value"_s, wire);
     }
     const Context::Reply r = ctx.post(u"/admin/credentials"_s, body);
     return changed(ctx, r,
@@ -125,6 +175,7 @@ int list(Context &ctx, const Invocation &inv)
         filter.addQueryItem(u"scope_id"_s, inv.value(u"scope-id"_s));
     return listCommand(ctx, u"/admin/credentials"_s, u"credentials"_s,
                        { { u"name"_s, u"NAME"_s },
+                         { u"kind"_s, u"KIND"_s },
                          { u"scope_kind"_s, u"SCOPE"_s },
                          { u"scope_id"_s, u"SCOPE ID"_s },
                          { u"connector"_s, u"CONNECTOR"_s },
@@ -150,6 +201,13 @@ int show(Context &ctx, const Invocation &inv)
     else
         printFields(ctx, r.body,
                     { { u"name"_s, u"name"_s },
+                      { u"kind"_s, u"kind"_s },
+                      { u"parts_set"_s, u"parts set"_s },
+                      { u"region"_s, u"region"_s },
+                      { u"service"_s, u"service"_s },
+                      { u"token_url"_s, u"token url"_s },
+                      { u"authorize_url"_s, u"authorize url"_s },
+                      { u"scopes"_s, u"scopes"_s },
                       { u"scope_kind"_s, u"scope"_s },
                       { u"scope_id"_s, u"scope id"_s },
                       { u"description"_s, u"description"_s },
@@ -171,7 +229,9 @@ int update(Context &ctx, const Invocation &inv)
     const QJsonObject body = fieldsBody(inv);
     if (body.isEmpty())
         return ctx.usage(u"nothing to change: give --description, --connector, --api-base, "
-                         "--relative-target, --auth-header-format or --allowed-hosts"_s);
+                         "--relative-target, --auth-header-format, --allowed-hosts or a kind's "
+                         "setting (--region, --service, --token-url, --authorize-url, "
+                         "--scopes)"_s);
     if (!ctx.requireSession())
         return kError;
     const QString name = inv.positionals.at(0);
@@ -199,15 +259,23 @@ int setValue(Context &ctx, const Invocation &inv)
     if (!ctx.requireSession())
         return kError;
     const QString name = inv.positionals.at(0);
+    // The row's kind says whether the value is one text or an object of parts.
+    const QString path = u"/admin/credentials/"_s + seg(name);
+    const Context::Reply row = ctx.get(path, scopeQuery(kind, id));
+    if (!row.ok())
+        return ctx.fail(row);
+    const QString credentialKind = row.body.value(u"kind"_s).toString(u"static"_s);
     bool ok = false;
-    const QString value = ctx.readSecret(inv, u"value-file"_s, kValuePrompt.arg(name), &ok);
+    const QString prompt = (credentialKind == u"static" ? kValuePrompt : kPartsPrompt).arg(name);
+    const QString value = ctx.readSecret(inv, u"value-file"_s, prompt, &ok);
     if (!ok)
         return kError;
     if (value.isEmpty())
         return ctx.error(u"no value given"_s);
-    return changed(ctx,
-                   ctx.put(u"/admin/credentials/"_s + seg(name) + u"/value"_s,
-                           { { u"value"_s, value } }, scopeQuery(kind, id)),
+    QJsonValue wire;
+    if (partsOf(ctx, credentialKind, value, &wire) != kOk)
+        return kError;
+    return changed(ctx, ctx.put(path + u"/value"_s, { { u"value"_s, wire } }, scopeQuery(kind, id)),
                    u"Value of %1 replaced."_s.arg(label(name, kind, id)));
 }
 
@@ -228,7 +296,13 @@ QList<Option> fieldOptions(const QString &descriptionHelp)
              { u"api-base"_s, u"URL"_s, u"base URL of the API"_s },
              { u"relative-target"_s, {}, u"X-TAP-Target is a path under --api-base"_s },
              { u"auth-header-format"_s, u"FORMAT"_s, u"e.g. \"Bearer {value}\""_s },
-             { u"allowed-hosts"_s, u"H1,H2"_s, u"hosts the credential may be sent to"_s } };
+             { u"allowed-hosts"_s, u"H1,H2"_s, u"hosts the credential may be sent to"_s },
+             { u"region"_s, u"REGION"_s, u"aws_sigv4: the AWS region, e.g. us-east-1"_s },
+             { u"service"_s, u"SERVICE"_s, u"aws_sigv4: the AWS service, e.g. s3"_s },
+             { u"token-url"_s, u"URL"_s, u"oauth2: the provider's token endpoint"_s },
+             { u"authorize-url"_s, u"URL"_s,
+               u"oauth2: the provider's authorization endpoint (for connect)"_s },
+             { u"scopes"_s, u"\"S1 S2\""_s, u"oauth2: the scopes to ask for"_s } };
 }
 
 } // namespace
@@ -243,6 +317,9 @@ QList<Command> credentialCommands()
           { u"[NAME]"_s },
           QList<Option>{
                   { u"name"_s, u"NAME"_s, u"the credential's name (or the first argument)"_s },
+                  { u"kind"_s, u"static|oauth1|aws_sigv4|oauth2"_s,
+                    u"what the credential is (default static: one value); a signing kind's "
+                    "value is a JSON object of its parts"_s },
                   kScopeKind,
                   kScopeId }
                   + fieldOptions(u"what it is for (default: the name)"_s)
@@ -251,7 +328,9 @@ QList<Command> credentialCommands()
                                      {},
                                      u"create without a value (set it later with set-value)"_s } },
           u"example: tap add slack --api-base https://slack.com/api --value-file slack.token\n"
-          "a row for one role: tap credential create quickbooks --scope-kind role --scope-id cfo"_s,
+          "a row for one role: tap credential create quickbooks --scope-kind role --scope-id cfo\n"
+          "a signing kind: tap credential create s3 --kind aws_sigv4 --region eu-central-1 "
+          "--service s3 --value-file s3-parts.json"_s,
           create },
         { noun,
           u"list"_s,

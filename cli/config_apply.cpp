@@ -3,6 +3,8 @@
 #include "context.h"
 #include "helpers.h"
 
+#include <QJsonDocument>
+
 namespace tap::cli::config {
 
 using namespace Qt::StringLiterals;
@@ -106,7 +108,22 @@ QJsonObject credentialBody(const QJsonObject &f)
                       { u"allowed_hosts"_s, f.value(u"allowed_hosts"_s) },
                       { u"body_placeholder_fields"_s, f.value(u"body_placeholder_fields"_s) } };
     body.insert(u"api_base"_s, f.value(u"api_base"_s).toString());
+    // A kind's settings (README "Signing credentials"), as far as the file sets them.
+    for (const char *setting : { "region", "service", "token_url", "authorize_url", "scopes" }) {
+        const QString value = f.value(QLatin1String(setting)).toString();
+        if (!value.isEmpty())
+            body.insert(QLatin1String(setting), value);
+    }
     return body;
+}
+
+// The wire form of a credential's secret: the text of a static value; a signing kind's parts
+// as the JSON object the file's source holds (checked by readSecrets()).
+QJsonValue secretValue(const QJsonObject &fields, const QString &secret)
+{
+    if (fields.value(u"kind"_s).toString(u"static"_s) == u"static")
+        return secret;
+    return QJsonDocument::fromJson(secret.toUtf8()).object();
 }
 
 QJsonObject policyBody(const QJsonObject &p)
@@ -136,8 +153,11 @@ void credential(Calls &calls, const Change &c, const QString &secret)
         }
         if (body.value(u"api_base"_s).toString().isEmpty())
             body.remove(u"api_base"_s);
+        const QString kind = f.value(u"kind"_s).toString(u"static"_s);
+        if (kind != u"static")
+            body.insert(u"kind"_s, kind);
         if (!secret.isEmpty())
-            body.insert(u"value"_s, secret);
+            body.insert(u"value"_s, secretValue(f, secret));
         calls.post(u"/admin/credentials"_s, body);
         if (policy.isObject())
             calls.put(u"/admin/policies/"_s + seg(name), policyBody(policy.toObject()));
@@ -154,7 +174,7 @@ void credential(Calls &calls, const Change &c, const QString &secret)
     else if (!policy.isObject() && oldPolicy.isObject())
         calls.remove(u"/admin/policies/"_s + seg(name));
     if (c.setSecret)
-        calls.put(path + u"/value"_s, { { u"value"_s, secret } }, row);
+        calls.put(path + u"/value"_s, { { u"value"_s, secretValue(f, secret) } }, row);
 }
 
 QJsonObject agentBody(const QJsonObject &f)

@@ -3,6 +3,7 @@
 #include "helpers.h"
 
 #include <QFile>
+#include <QJsonDocument>
 #include <QSet>
 
 namespace tap::cli::config {
@@ -200,6 +201,13 @@ QStringList check(const Plan &plan, const State &desired, const State &current)
                  r.fields.value(u"policy"_s).toObject().value(u"approval_channel"_s).toString());
     }
     for (const Change &c : plan.changes) {
+        const QString kindBefore = c.current.fields.value(u"kind"_s).toString(u"static"_s);
+        const QString kindAfter = c.desired.fields.value(u"kind"_s).toString(u"static"_s);
+        if (c.op == Change::Op::Update && c.kind == Kind::Credential && kindBefore != kindAfter)
+            errors << u"line %1: credential %2 is %3 on the server and %4 in the file: a "
+                      "credential's kind cannot change (delete it, or use a new name)"_s
+                              .arg(c.desired.line)
+                              .arg(c.name, kindBefore, kindAfter);
         if (c.replace && c.kind == Kind::Channel && c.current.hasSecret
             && !c.desired.secret.isSet())
             errors << u"line %1: channel %2 must be recreated to change it, which needs its bot "
@@ -235,10 +243,17 @@ QHash<QString, QString> readSecrets(const Plan &plan, QStringList *errors)
             while (value.endsWith(u'\n') || value.endsWith(u'\r'))
                 value.chop(1);
         }
+        const bool parts = c.kind == Kind::Credential
+                && c.desired.fields.value(u"kind"_s).toString(u"static"_s) != u"static";
         if (value.isEmpty())
             *errors << what + u" is empty"_s;
         else if (value.toUtf8().size() > kMaxSecretBytes)
             *errors << what + u" is larger than 64 KiB"_s;
+        else if (parts && !QJsonDocument::fromJson(value.toUtf8()).isObject())
+            *errors << what
+                            + u" is not a JSON object of the credential's parts (a %1 "
+                              "credential's value)"_s.arg(
+                                      c.desired.fields.value(u"kind"_s).toString());
         else
             secrets.insert(secretId(c.kind, c.name), value);
     }

@@ -66,7 +66,10 @@ Resource credentialOf(const QJsonObject &c, const QJsonValue &policy)
                  { u"allowed_hosts"_s, sortedList(c.value(u"allowed_hosts"_s), false, true) },
                  { u"body_placeholder_fields"_s,
                    sortedList(c.value(u"body_placeholder_fields"_s)) },
+                 { u"kind"_s, c.value(u"kind"_s).toString(u"static"_s) },
                  { u"policy"_s, policy } };
+    for (const char *setting : { "region", "service", "token_url", "authorize_url", "scopes" })
+        r.fields.insert(QLatin1String(setting), textOf(c.value(QLatin1String(setting))));
     r.hasSecret = c.value(u"has_value"_s).toBool();
     return r;
 }

@@ -47,6 +47,7 @@ const QList<Field> &fieldsOf(Kind kind)
     static const QList<Field> credential{
         { u"scope_kind"_s, Type::Text, u"team"_s }, // written only for role and agent rows
         { u"scope_id"_s, Type::Text, u""_s },
+        { u"kind"_s, Type::Text, u"static"_s }, // this and the kind's settings: written when set
         { u"description"_s, Type::Text, QJsonValue() }, // default: the name
         { u"connector"_s, Type::Text, u"direct"_s },
         { u"api_base"_s, Type::Text, u""_s },
@@ -54,6 +55,11 @@ const QList<Field> &fieldsOf(Kind kind)
         { u"auth_header_format"_s, Type::Text, u"Bearer {value}"_s },
         { u"allowed_hosts"_s, Type::LowerList, QJsonArray() },
         { u"body_placeholder_fields"_s, Type::List, QJsonArray() },
+        { u"region"_s, Type::Text, u""_s },
+        { u"service"_s, Type::Text, u""_s },
+        { u"token_url"_s, Type::Text, u""_s },
+        { u"authorize_url"_s, Type::Text, u""_s },
+        { u"scopes"_s, Type::Text, u""_s },
         { u"policy"_s, Type::Policy, QJsonValue() },
     };
     static const QList<Field> role{
@@ -328,7 +334,8 @@ bool Reader::choices(Kind kind, const Node &n, const QJsonObject &values)
     };
     if (kind == Kind::Credential)
         return oneOf(u"connector"_s, { u"direct"_s, u"sidecar"_s })
-                && oneOf(u"scope_kind"_s, { u"team"_s, u"role"_s, u"agent"_s }) && scope(n, values);
+                && oneOf(u"scope_kind"_s, { u"team"_s, u"role"_s, u"agent"_s }) && scope(n, values)
+                && oneOf(u"kind"_s, { u"static"_s, u"oauth1"_s, u"aws_sigv4"_s, u"oauth2"_s });
     if (kind != Kind::Channel)
         return true;
     if (!oneOf(u"type"_s, { u"telegram"_s, u"matrix"_s, u"desktop"_s }))
@@ -417,6 +424,16 @@ bool Reader::document(const Node &root, State &out)
 
 Node fieldNode(const Field &f, const QJsonValue &v);
 
+// A credential's kind and its settings (README "Signing credentials"): left out of a written
+// file while they are the default (static, no settings), so files of static credentials stay
+// as they were.
+bool isKindField(const QString &key)
+{
+    static const QStringList keys{ u"kind"_s,      u"region"_s,        u"service"_s,
+                                   u"token_url"_s, u"authorize_url"_s, u"scopes"_s };
+    return keys.contains(key);
+}
+
 Node mapNode(const QList<Field> &fields, const QJsonObject &o, bool flow)
 {
     Node m = Node::mapping(flow);
@@ -486,6 +503,9 @@ Node toYaml(const State &state)
                 if (f.type == Type::Policy && r.fields.value(f.key).isNull())
                     continue;
                 if (teamRow && (f.key == u"scope_kind" || f.key == u"scope_id"))
+                    continue;
+                if (kind == Kind::Credential && isKindField(f.key)
+                    && r.fields.value(f.key).toString() == f.def.toString())
                     continue;
                 item.add(f.key, fieldNode(f, r.fields.value(f.key)));
             }
