@@ -5,7 +5,8 @@
 #   - nginx as the origin, serving a 1 KiB JSON document (and a 1 GiB file for the stream test)
 #   - nginx as a reference reverse proxy (proxy_pass with upstream keep-alive)
 #   - tapd on SQLite, one agent, one direct credential whose policy auto-approves GET
-#     (sanitization and audit on, as always)
+#     (sanitization and audit on, as always), and an oauth2 credential on a local fake OAuth 2.0
+#     provider (tests/support/fake_oauth2_server.py) for the cached-token runs (tapd-oauth2)
 #   - a private PostgreSQL server (tests/support/pg.sh, fsync off) and two more tapd processes
 #     on it, sharing one database and master key, plus nginx balancing /forward over them
 # then runs wrk at c=1 (latency) and c=64 (throughput) against direct, nginx proxy, tapd on
@@ -96,6 +97,13 @@ pids+=($!)
 export TAP_ALLOW_PRIVATE_TARGETS=1
 TAP_MASTER_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
 export TAP_MASTER_KEY
+
+# The OAuth 2.0 provider of the oauth2 credential (tests/support/fake_oauth2_server.py): tapd
+# refreshes once, then every request of the tapd-oauth2 runs uses the cached access token.
+python3 "$root/tests/support/fake_oauth2_server.py" --port 0 --client bench-client:bench-client-secret >"$work/oauth.out" 2>"$work/oauth.log" &
+pids+=($!)
+for _ in $(seq 100); do grep -q '^PORT ' "$work/oauth.out" 2>/dev/null && break; sleep 0.1; done
+oauth_port=$(awk '/^PORT / {print $2; exit}' "$work/oauth.out")
 start_tapd() { # port data-dir [database-url]; echoes the pid
   local db=()
   [[ -n "${3:-}" ]] && db=(--database "$3")
@@ -115,19 +123,23 @@ provision() { # port data-dir; echoes the agent's key
   token=$(api "$port" POST /login '{"email":"bench@example.com","password":"bench-password"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["session_token"])')
   api "$port" POST /admin/credentials "{\"name\":\"origin\",\"description\":\"bench origin\",\"value\":\"sk-bench-secret-value-0123456789\",\"allowed_hosts\":[\"127.0.0.1\"]}" >/dev/null
   api "$port" PUT /admin/policies/origin '{"auto_approve_methods":["GET"]}' >/dev/null
-  api "$port" POST /admin/agents '{"id":"bench-agent","credentials":["origin"]}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["api_key"])'
+  local refresh
+  refresh=$(curl -sf -X POST "http://127.0.0.1:$oauth_port/_control" -d '{"issue_refresh_token":{"client_id":"bench-client","scope":"read"}}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["refresh_token"])')
+  api "$port" POST /admin/credentials "{\"name\":\"origin-oauth2\",\"description\":\"bench origin, OAuth 2.0\",\"kind\":\"oauth2\",\"token_url\":\"http://127.0.0.1:$oauth_port/token\",\"value\":{\"client_id\":\"bench-client\",\"client_secret\":\"bench-client-secret\",\"refresh_token\":\"$refresh\"},\"allowed_hosts\":[\"127.0.0.1\"]}" >/dev/null
+  api "$port" PUT /admin/policies/origin-oauth2 '{"auto_approve_methods":["GET"]}' >/dev/null
+  api "$port" POST /admin/agents '{"id":"bench-agent","credentials":["origin","origin-oauth2"]}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["api_key"])'
 }
-check_forward() { # port key
+check_forward() { # port key [credential]
   local check
   check=$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$1/forward" -H "X-TAP-Key: $2" \
-    -H "X-TAP-Credential: origin" -H "X-TAP-Target: http://127.0.0.1:$origin_port/small.json")
-  [[ "$check" == 200 ]] || { echo "tapd /forward on port $1 answered $check" >&2; exit 1; }
+    -H "X-TAP-Credential: ${3:-origin}" -H "X-TAP-Target: http://127.0.0.1:$origin_port/small.json")
+  [[ "$check" == 200 ]] || { echo "tapd /forward on port $1 (${3:-origin}) answered $check" >&2; exit 1; }
 }
-wrk_script() { # file key
+wrk_script() { # file key [credential]
   cat > "$1" <<LUA
 wrk.method = "POST"
 wrk.headers["X-TAP-Key"] = "$2"
-wrk.headers["X-TAP-Credential"] = "origin"
+wrk.headers["X-TAP-Credential"] = "${3:-origin}"
 wrk.headers["X-TAP-Target"] = "http://127.0.0.1:$origin_port/small.json"
 wrk.headers["X-TAP-Method"] = "GET"
 LUA
@@ -138,7 +150,9 @@ pids+=("$tapd_pid")
 wait_tapd "$tapd_port"
 key=$(provision "$tapd_port" "$work/tap")
 check_forward "$tapd_port" "$key"
+check_forward "$tapd_port" "$key" origin-oauth2 # the one refresh; then the token is cached
 wrk_script "$work/forward.lua" "$key"
+wrk_script "$work/forward-oauth2.lua" "$key" origin-oauth2
 if [[ $with_pg == 1 ]]; then
   pg1_pid=$(start_tapd "$pg1_port" "$work/pg1" "$TAP_TEST_PG_URL")
   pids+=("$pg1_pid")
@@ -220,6 +234,7 @@ for c in 1 64; do
   perf_start "c$c" "$tapd_pid"
   results+=("$(run_wrk tapd $c "http://127.0.0.1:$tapd_port/forward" "$work/forward.lua" "$tapd_pid")")
   perf_end "c$c"
+  results+=("$(run_wrk tapd-oauth2 $c "http://127.0.0.1:$tapd_port/forward" "$work/forward-oauth2.lua" "$tapd_pid")")
   if [[ $with_pg == 1 ]]; then
     results+=("$(run_wrk tapd-pg $c "http://127.0.0.1:$pg1_port/forward" "$work/forward-pg.lua" "$pg1_pid")")
   fi
@@ -249,7 +264,7 @@ load_after=$(uptime)
 
 printf '%s\n' "${results[@]}" > "$work/runs.jsonl"
 python3 - "$root/tests/bench/results.json" "$work/runs.jsonl" <<PY
-import json, sys
+import json, sys, urllib.request
 path = sys.argv[1]
 rows = [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
 by = {(r["name"], r["conns"]): r for r in rows}
@@ -278,6 +293,13 @@ s = {
     "tapd_peak_rss_mib": round($hwm_kib / 1024, 1),
     "tapd_rss_before_stream_mib": round($rss_before_kib / 1024, 1),
 }
+# A cached OAuth 2.0 access token against a static key, same tapd and run (target: within 10 %).
+s["oauth2_added_p50_us_c1"] = added("tapd-oauth2", "p50_ms")
+s["oauth2_vs_static_added_p50_c1"] = round(s["oauth2_added_p50_us_c1"] / max(s["tapd_added_p50_us_c1"], 1), 3)
+s["oauth2_vs_static_cpu_per_req_c1"] = round(by[("tapd-oauth2", 1)].get("tapd_cpu_us_per_req", 0) / max(by[("tapd", 1)].get("tapd_cpu_us_per_req", 0), 1e-9), 3)
+s["oauth2_vs_static_rps_c64"] = round(by[("tapd-oauth2", 64)]["rps"] / by[("tapd", 64)]["rps"], 3)
+oauth_stats = json.load(urllib.request.urlopen("http://127.0.0.1:$oauth_port/_stats"))
+s["oauth2_refreshes"] = sum(oauth_stats.get("refreshes", {}).values())
 s["stream_vs_nginx"] = round(s["stream_mib_per_s"] / max(s["nginx_stream_mib_per_s"], 1e-9), 3)
 if ("tapd-pg", 64) in by:
     s["tapd_pg_vs_nginx_proxy_rps_c64"] = ratio("tapd-pg", "nginx-proxy")
@@ -292,6 +314,7 @@ if "tapd_pg_vs_nginx_proxy_rps_c64" in s:
     print(f"tapd on PostgreSQL / nginx proxy, c=64:  {s['tapd_pg_vs_nginx_proxy_rps_c64']:.3f}  (target >= 0.5)")
     print(f"tapd on PostgreSQL added, c=1:           p50 {s['tapd_pg_added_p50_us_c1']} us (target <= 150), p99 {s['tapd_pg_added_p99_us_c1']} us")
     print(f"two tapd / one tapd (PostgreSQL, nginx): {s['two_vs_one_tapd_pg_rps_c64']:.3f}  (target >= 1.6 when cores allow; {s['cores']} cores here, shared with wrk, nginx and PostgreSQL)")
+print(f"oauth2 (cached token) / static key, c=1: added p50 {s['oauth2_added_p50_us_c1']} us = {s['oauth2_vs_static_added_p50_c1']:.3f} x static's (target <= 1.1), tapd CPU per request {s['oauth2_vs_static_cpu_per_req_c1']:.3f} x; c=64 throughput {s['oauth2_vs_static_rps_c64']:.3f} x; refreshes at the provider: {s['oauth2_refreshes']}")
 print(f"1 GiB through /forward:                  {s['stream_mib_per_s']} MiB/s = {s['stream_vs_nginx']:.3f} x nginx ({s['nginx_stream_mib_per_s']} MiB/s; target >= 0.8), tapd peak RSS {s['tapd_peak_rss_mib']} MiB (target <= 64; {s['tapd_rss_before_stream_mib']} MiB before)")
 if s["stream_bytes"] != 1 << 30 or s["nginx_stream_bytes"] != 1 << 30:
     print(f"WARNING: streamed {s['stream_bytes']} bytes through tapd, {s['nginx_stream_bytes']} through nginx (expected {1 << 30})")
