@@ -160,6 +160,8 @@ void TestConsoleTray::trayMenuListsTheRequestsToDecide()
             names << a->objectName();
     }
     QCOMPARE(names, (QStringList{ u"trayOpenAction"_s, u"trayRequest:a1"_s, u"trayQuitAction"_s }));
+    controller()->menu()->adjustSize();
+    screenshot(controller()->menu(), u"tray-menu"_s);
 
     // A request opens the hidden window on it.
     m_window->showPage(m_window->page(u"teamPage"_s));
