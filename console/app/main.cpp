@@ -7,6 +7,7 @@
 #include <QApplication>
 #include <QLibraryInfo>
 #include <QLocale>
+#include <QSystemTrayIcon>
 #include <QTranslator>
 
 int main(int argc, char *argv[])
@@ -27,7 +28,10 @@ int main(int argc, char *argv[])
     tap::console::KeychainSecretStore keychain;
     tap::console::Session session(&keychain);
     tap::console::MainWindow window(&session, tap::console::Environment::desktop());
-    window.show();
+    // --tray (the autostart entry): start in the tray when the desktop has one.
+    if (!QApplication::arguments().contains(QStringLiteral("--tray"))
+        || !QSystemTrayIcon::isSystemTrayAvailable())
+        window.show();
     window.start();
     return QApplication::exec();
 }

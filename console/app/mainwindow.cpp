@@ -1,6 +1,7 @@
 #include "app/mainwindow.h"
 
 #include "app/icons.h"
+#include "app/traycontroller.h"
 #include "approvals/approvalpoller.h"
 #include "approvals/traynotifier.h"
 #include "dialogs/signindialog.h"
@@ -36,7 +37,8 @@ MainWindow::MainWindow(Session *session, const Environment &env, QWidget *parent
       m_session(session),
       m_env(env),
       m_poller(new ApprovalPoller(session->api(), this)),
-      m_tray(new TrayNotifier(icon(QStringLiteral("tap")), this))
+      m_tray(new TrayNotifier(icon(QStringLiteral("tap")), this)),
+      m_trayController(new TrayController(this, m_tray, m_poller, session->api()))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("TAP Console"));
@@ -140,7 +142,10 @@ void MainWindow::buildMenus()
     signOut->setObjectName(QStringLiteral("logoutAction"));
     signOut->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L));
     file->addSeparator();
-    QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::quit);
+    file->addAction(m_trayController->closeToTrayAction());
+    file->addAction(m_trayController->autostartAction());
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), m_trayController, &TrayController::quit);
     quit->setShortcut(QKeySequence::Quit);
 
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
@@ -318,6 +323,8 @@ void MainWindow::restoreState()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (m_trayController->hideInsteadOfClose(event))
+        return; // the tray keeps polling and notifying
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());

@@ -19,6 +19,7 @@ class InboxPage;
 class Page;
 class Session;
 class SignInDialog;
+class TrayController;
 class TrayNotifier;
 
 // The console's main window: a page list on the left, the current page on the right, the
@@ -38,6 +39,7 @@ public:
     InboxPage *inbox() const { return m_inbox; }
     ApprovalPoller *poller() const { return m_poller; }
     TrayNotifier *tray() const { return m_tray; }
+    TrayController *trayController() const { return m_trayController; }
     SignInDialog *signInDialog() const;
 
 public slots:
@@ -67,6 +69,7 @@ private:
     InboxPage *m_inbox;
     ApprovalPoller *m_poller;
     TrayNotifier *m_tray;
+    TrayController *m_trayController;
     QProgressBar *m_busy;
     QLabel *m_user;
     QLabel *m_keychain;

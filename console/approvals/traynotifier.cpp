@@ -1,5 +1,7 @@
 #include "approvals/traynotifier.h"
 
+#include "approvals/desktopnotifier.h"
+
 namespace tap::console {
 
 TrayNotifier::TrayNotifier(const QIcon &icon, QObject *parent)
@@ -35,20 +37,31 @@ void TrayNotifier::update(const QList<Approval> &pending, bool first)
     m_online = true; // the list just came from the server
     m_tray.setIcon(m_icon);
     showCount();
-    if (first) {
-        // Requests that were waiting before the console started: one summary, not a flood;
-        // none for requests already notified (the poller restarted).
+    if (m_desktop)
+        m_desktop->retain(pending); // decided elsewhere: their notifications go
+    if (first && fresh.size() != 1) {
+        // Requests that were waiting before the console started: one summary, not a flood
+        // (a single one is notified as itself, with its actions); none for requests already
+        // notified (the poller restarted).
         if (!fresh.isEmpty())
             notify(tr("Approvals waiting"),
                    tr("%n request(s) are waiting for your decision.", nullptr, int(fresh.size())),
-                   fresh.size() == 1 ? fresh.first()->id : QString());
+                   QString());
         return;
     }
     for (const Approval *a : fresh)
-        notify(tr("Approval requested"),
-               tr("%1 wants to use %2: %3 %4")
-                       .arg(a->agentLabel(), a->credential, a->method, a->target),
-               a->id);
+        notify(*a);
+}
+
+void TrayNotifier::notify(const Approval &a)
+{
+    const QString text =
+            tr("%1 wants to use %2: %3 %4").arg(a.agentLabel(), a.credential, a.method, a.target);
+    if (!m_desktop || !m_desktop->notify(a))
+        return notify(tr("Approval requested"), text, a.id);
+    ++m_notifications;
+    m_lastId = a.id;
+    m_lastMessage = text;
 }
 
 void TrayNotifier::clear()
@@ -83,6 +96,7 @@ void TrayNotifier::notify(const QString &title, const QString &text, const QStri
     ++m_notifications;
     m_lastId = id;
     m_lastMessage = text;
+    ++m_balloons;
     m_tray.showMessage(title, text, QSystemTrayIcon::Information, 15000);
 }
 

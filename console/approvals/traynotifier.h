@@ -8,9 +8,12 @@
 
 namespace tap::console {
 
+class DesktopNotifier;
+
 // The tray icon: the number of pending approvals the member can decide in its tooltip, and
-// one desktop notification for each new request the member can decide (never twice). Clicking the notification asks to open the
-// inbox on that request.
+// one desktop notification for each new request the member can decide (never twice): with
+// Approve and Deny through the DesktopNotifier when the desktop offers actions, else the tray
+// balloon. Clicking the balloon asks to open the inbox on that request.
 class TrayNotifier : public QObject
 {
     Q_OBJECT
@@ -23,6 +26,8 @@ public:
     // A fresh pending list from the poller.
     void update(const QList<Approval> &pending, bool first);
     void clear();
+    // Notifications go there first (it answers false without a notification server).
+    void setDesktopNotifier(DesktopNotifier *desktop) { m_desktop = desktop; }
     // Offline: the icon greys out and the tooltip says so instead of a count (which would be
     // stale, or a false "0 pending").
     void setOnline(bool online);
@@ -30,6 +35,8 @@ public:
     int notificationCount() const { return m_notifications; }
     QString lastNotifiedId() const { return m_lastId; }
     QString lastMessage() const { return m_lastMessage; }
+    // How many of the notifications went to the tray balloon (no notification server).
+    int balloonCount() const { return m_balloons; }
 
 signals:
     void openRequested(const QString &approvalId);
@@ -37,6 +44,7 @@ signals:
 
 private:
     void notify(const QString &title, const QString &text, const QString &id);
+    void notify(const Approval &a);
 
     void showCount();
 
@@ -48,6 +56,8 @@ private:
     QString m_lastId;
     QString m_lastMessage;
     int m_notifications = 0;
+    int m_balloons = 0;
+    DesktopNotifier *m_desktop = nullptr;
 };
 
 } // namespace tap::console
