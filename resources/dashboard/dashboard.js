@@ -14,10 +14,13 @@ function status(text) { $('status').textContent = text; }
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const panel = passkeyPanel(status);
 
+// While offline the list is marked as possibly stale, never shown as "nothing waiting".
 function connection(state) {
   const el = $('connection');
   el.className = 'connection ' + state;
   el.textContent = { connecting: 'Connecting…', online: 'Live', offline: 'Disconnected — retrying' }[state];
+  $('offline-note').hidden = state !== 'offline';
+  updateCount();
 }
 
 function showSignedIn(signedIn) {
@@ -38,7 +41,7 @@ function remaining(iso) {
 
 function updateCount() {
   const n = cards.size;
-  $('empty').hidden = n > 0;
+  $('empty').hidden = n > 0 || !$('connection').classList.contains('online');
   $('count').textContent = n ? '(' + n + ')' : '';
   document.title = (n ? '(' + n + ') ' : '') + 'TAP — approvals';
 }

@@ -3,9 +3,10 @@
 // in; requests an agent parks with /forward after the page is open appear without a reload; one
 // is approved (the agent's poll sees "forwarded"), one denied with a reason (sent to tapd), and
 // one to a passkey-protected credential is approved through the WebAuthn step-up with a passkey
-// registered on the dashboard (DevTools virtual authenticator). The page never sets a cookie,
-// never violates its CSP and never scrolls sideways. Screenshots go to the artifacts directory
-// (dashboard-phone.png: the inbox with two pending requests).
+// registered on the dashboard (DevTools virtual authenticator); offline, the page says so and
+// then recovers by itself. It never sets a cookie, never violates its CSP and never scrolls
+// sideways. Screenshots go to the artifacts directory (dashboard-phone.png: the inbox with two
+// pending requests; ctest passes build-tests/test-artifacts/e2e-dashboard).
 //
 //   TAPD_BINARY=build/service/tapd node tests/e2e/dashboard_phone.mjs [--artifacts DIR]
 import fs from 'node:fs';
@@ -147,6 +148,16 @@ async function main() {
 
     await inbox(page, t, key, upstream);
     await passkeyStepUp(page, cdp, t, key, upstream);
+
+    // Offline: the page says so (and shows no stale "Live"), then recovers by itself.
+    await context.setOffline(true);
+    await page.waitForFunction(() => document.getElementById('connection').textContent === 'Disconnected — retrying',
+      null, { timeout: 90000 });
+    check(await page.isVisible('#offline-note') && await page.isHidden('#empty'), 'offline: no "nothing waiting"');
+    await page.screenshot({ path: path.join(artifacts, 'dashboard-phone-offline.png') });
+    await context.setOffline(false);
+    await page.waitForFunction(() => document.getElementById('connection').textContent === 'Live', null, { timeout });
+    check(await page.isHidden('#offline-note') && await page.isVisible('#empty'), 'back online: the empty inbox');
 
     check(problems.length === 0, 'browser problems: ' + problems.join('\n'));
     check((await context.cookies()).length === 0, 'no cookie was set');
