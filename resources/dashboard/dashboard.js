@@ -39,9 +39,11 @@ function remaining(iso) {
   return s < 120 ? 'in ' + s + ' s' : 'in ' + Math.round(s / 60) + ' min';
 }
 
+// The count (and the tab title) is of the requests this member may decide; the others are
+// shown, greyed, for context.
 function updateCount() {
-  const n = cards.size;
-  $('empty').hidden = n > 0 || !$('connection').classList.contains('online');
+  const n = [...cards.values()].filter((li) => li.approval.can_decide).length;
+  $('empty').hidden = cards.size > 0 || !$('connection').classList.contains('online');
   $('count').textContent = n ? '(' + n + ')' : '';
   document.title = (n ? '(' + n + ') ' : '') + 'TAP — approvals';
 }
@@ -63,6 +65,7 @@ function fill(li, a) {
     : a.require_passkey ? 'Approving asks for one of your passkeys.' : '';
   q('note').textContent = note;
   q('note').hidden = !note;
+  li.classList.toggle('undecidable', !a.can_decide);
   if (!li.busy) li.querySelectorAll('button').forEach((b) => { b.disabled = !a.can_decide; });
 }
 

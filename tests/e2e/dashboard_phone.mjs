@@ -21,14 +21,18 @@ const timeout = 30000;
 
 async function setUpTeam(t) {
   const { base, token } = t;
-  for (const [name, value] of [['api', 'sk-e2e-dashboard-secret-0123456789'], ['bank', 'sk-e2e-dashboard-bank-9876543210']]) {
+  for (const [name, value] of [['api', 'sk-e2e-dashboard-secret-0123456789'], ['bank', 'sk-e2e-dashboard-bank-9876543210'],
+    ['ops', 'sk-e2e-dashboard-ops-5555555555']]) {
     const r = await api(base, 'POST', '/admin/credentials', { token, body: {
       name, description: name + ' for the dashboard test', value, allowed_hosts: ['127.0.0.1'] } });
     check(r.status === 201, 'credential ' + name + ': ' + r.text);
   }
   let r = await api(base, 'PUT', '/admin/policies/bank', { token, body: { require_passkey: true } });
   check(r.status === 200, 'policy: ' + r.text);
-  r = await api(base, 'POST', '/admin/agents', { token, body: { id: 'phone-bot', credentials: ['api', 'bank'] } });
+  // Requests to "ops" are decided by someone else: shown, not counted, not decidable here.
+  r = await api(base, 'PUT', '/admin/policies/ops', { token, body: { allowed_approvers: ['someone-else@example.test'] } });
+  check(r.status === 200, 'policy ops: ' + r.text);
+  r = await api(base, 'POST', '/admin/agents', { token, body: { id: 'phone-bot', credentials: ['api', 'bank', 'ops'] } });
   check(r.status === 201, 'agent: ' + r.text);
   return r.json.api_key;
 }
@@ -70,12 +74,18 @@ async function inbox(page, t, key, upstream) {
   // A long target without a break opportunity must wrap, not widen the page.
   const second = await park(t, key, upstream, 'api', 'second', '&trace=' + '0123456789'.repeat(9));
   await page.waitForSelector(card(second), { timeout });
+  const other = await park(t, key, upstream, 'ops', 'not-mine');
+  await page.waitForSelector(card(other), { timeout });
   check(await page.evaluate(() => window.tapSameDocument === true), 'the page was not reloaded');
-  check((await page.textContent('#count')) === '(2)', 'two pending requests counted');
+  check((await page.textContent('#count')) === '(2)', 'two pending requests counted (not the one for someone else)');
+  check(await page.isDisabled(`${card(other)} .approve`) && await page.isDisabled(`${card(other)} .deny`),
+    'someone else\'s request cannot be decided here');
+  check((await page.textContent(`${card(other)} .note`)).includes('not among the approvers'), 'and the card says why');
   check((await page.textContent(`${card(first)} .target`)).endsWith('/reflect?note=first'), 'the card shows the target');
   check((await page.textContent(`${card(first)} .method`)) === 'POST', 'the card shows the method');
   await noSidewaysScroll(page, 'with two requests');
   await page.screenshot({ path: path.join(artifacts, 'dashboard-phone.png'), fullPage: true });
+  await page.screenshot({ path: path.join(artifacts, 'dashboard-phone-viewport.png') });
 
   // Approve the first.
   await page.tap(`${card(first)} .approve`);
@@ -97,7 +107,9 @@ async function inbox(page, t, key, upstream) {
   check(sent.length === 1 && JSON.parse(sent[0]).reason === 'Not during the freeze', 'deny sent the reason: ' + sent.join());
   poll = await pollUntilFinal(t.base, key, second);
   check(poll.status === 'denied', 'denied request: ' + JSON.stringify(poll));
-  await page.waitForSelector('#empty:not([hidden])', { timeout });
+  await page.waitForSelector(card(second), { state: 'detached', timeout });
+  check((await page.textContent('#count')) === '', 'nothing left to decide');
+  return other;
 }
 
 async function passkeyStepUp(page, cdp, t, key, upstream) {
@@ -146,18 +158,18 @@ async function main() {
     const cdp = await context.newCDPSession(page);
     await cdp.send('WebAuthn.enable');
 
-    await inbox(page, t, key, upstream);
+    const other = await inbox(page, t, key, upstream);
     await passkeyStepUp(page, cdp, t, key, upstream);
 
     // Offline: the page says so (and shows no stale "Live"), then recovers by itself.
     await context.setOffline(true);
     await page.waitForFunction(() => document.getElementById('connection').textContent === 'Disconnected — retrying',
       null, { timeout: 90000 });
-    check(await page.isVisible('#offline-note') && await page.isHidden('#empty'), 'offline: no "nothing waiting"');
+    check(await page.isVisible('#offline-note'), 'offline: the list may be out of date');
     await page.screenshot({ path: path.join(artifacts, 'dashboard-phone-offline.png') });
     await context.setOffline(false);
     await page.waitForFunction(() => document.getElementById('connection').textContent === 'Live', null, { timeout });
-    check(await page.isHidden('#offline-note') && await page.isVisible('#empty'), 'back online: the empty inbox');
+    check(await page.isHidden('#offline-note') && await page.isVisible(card(other)), 'back online: the list again');
 
     check(problems.length === 0, 'browser problems: ' + problems.join('\n'));
     check((await context.cookies()).length === 0, 'no cookie was set');
