@@ -2,6 +2,7 @@
 
 #include "app/adminapi.h"
 #include "app/approvalpage.h"
+#include "app/dashboardpage.h"
 #include "approvals/approvalservice.h"
 #include "approvals/hub.h"
 #include "approvals/passkeys.h"
@@ -165,6 +166,7 @@ Result<void> App::start()
     addRoutes(*m_router);
     m_admin->addRoutes(*m_router);
     addApprovalPageRoutes(*m_router, *m_admin, *m_approvals, *m_passkeys);
+    addDashboardRoutes(*m_router);
     if (m_telegramBot)
         m_telegramBot->addRoutes(*m_router);
     http::Server::Options options;

@@ -2,11 +2,11 @@
 
 #include "app/adminapi.h"
 #include "app/adminresponse.h"
+#include "app/webassets.h"
 #include "approvals/approvalservice.h"
 #include "approvals/passkeys.h"
 #include "http/router.h"
 
-#include <QFile>
 #include <QRegularExpression>
 
 namespace tap::app {
@@ -24,25 +24,6 @@ bool isTxnId(const QString &id)
     return re.match(id).hasMatch();
 }
 
-QByteArray resource(const QString &name)
-{
-    QFile f(QStringLiteral(":/approve/") + name);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-http::Response page(int status, QByteArray body, QByteArray type)
-{
-    http::Response r = http::Response::text(status, std::move(body), std::move(type));
-    r.setHeader("Cache-Control", "no-store");
-    r.setHeader("Content-Security-Policy",
-                "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
-                "base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
-    r.setHeader("X-Frame-Options", "DENY");
-    r.setHeader("X-Content-Type-Options", "nosniff");
-    r.setHeader("Referrer-Policy", "no-referrer");
-    return r;
-}
-
 const Error kNoSuch(ErrorCode::NotFound, QStringLiteral("No such approval request."));
 
 } // namespace
@@ -55,18 +36,23 @@ void addApprovalPageRoutes(http::Router &router, AdminApi &admin,
         if (!isTxnId(call.arg(0)))
             return call.responder.send(http::Response::error(kNoSuch));
         // The id only names this page's own assets; the request itself is shown after sign-in.
-        QByteArray html = resource(QStringLiteral("index.html"));
+        QByteArray html = webassets::resource(QStringLiteral(":/approve/index.html"));
         html.replace("{{TXN}}", call.arg(0).toLatin1());
-        call.responder.send(page(200, html, QByteArrayLiteral("text/html; charset=utf-8")));
+        call.responder.send(webassets::page(200, html));
     });
-    router.add("GET", QStringLiteral("/approve/<arg>/app.js"), [](const Call &call) {
-        call.responder.send(page(200, resource(QStringLiteral("app.js")),
-                                 QByteArrayLiteral("text/javascript; charset=utf-8")));
-    });
-    router.add("GET", QStringLiteral("/approve/<arg>/approve.css"), [](const Call &call) {
-        call.responder.send(page(200, resource(QStringLiteral("approve.css")),
-                                 QByteArrayLiteral("text/css; charset=utf-8")));
-    });
+    // The page's assets; tap.js and passkeys.js are shared with /dashboard (resources/shared).
+    const std::pair<const char *, const char *> assets[] = {
+        { "app.js", ":/approve/app.js" },
+        { "approve.css", ":/approve/approve.css" },
+        { "tap.js", ":/shared/tap.js" },
+        { "passkeys.js", ":/shared/passkeys.js" },
+    };
+    for (const auto &[name, path] : assets) {
+        router.add("GET", QStringLiteral("/approve/<arg>/") + QLatin1String(name),
+                   [path = QString::fromLatin1(path)](const Call &call) {
+                       call.responder.send(webassets::asset(call.request, path));
+                   });
+    }
     router.add("GET", QStringLiteral("/approve/<arg>/details"),
                admin.authed([&approvals](const Call &c, const admin::Actor &a) {
                    return toResponse(approvals.get(a, c.arg(0)));

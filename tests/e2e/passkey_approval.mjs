@@ -5,76 +5,13 @@
 // change is mailed to the member.
 //
 //   TAPD_BINARY=build/service/tapd node tests/e2e/passkey_approval.mjs [--artifacts DIR]
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { api, artifactsDir, check, pollUntilFinal, startTapdWithOwner, startUpstream, stopAll } from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const artifacts = process.argv.includes('--artifacts')
-  ? process.argv[process.argv.indexOf('--artifacts') + 1]
-  : fs.mkdtempSync(path.join(os.tmpdir(), 'tap-e2e-artifacts-'));
-fs.mkdirSync(artifacts, { recursive: true });
-const tapdBinary = process.env.TAPD_BINARY;
+const artifacts = artifactsDir();
 const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
-const children = [];
-let failed = false;
-
-function fail(message) {
-  failed = true;
-  throw new Error(message);
-}
-function check(condition, message) {
-  if (!condition) fail(message);
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-function start(command, args, env, logName) {
-  const log = fs.openSync(path.join(artifacts, logName), 'a');
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', log] });
-  children.push(child);
-  return child;
-}
-
-function waitForLine(child, pattern, timeoutMs) {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => reject(new Error('timed out waiting for ' + pattern)), timeoutMs);
-    child.stdout.on('data', (chunk) => {
-      seen += chunk.toString();
-      const m = seen.match(pattern);
-      if (m) { clearTimeout(timer); resolve(m); }
-    });
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error('exited with ' + code + ' before ' + pattern)); });
-  });
-}
-
-async function api(base, method, pathName, { token, key, body, headers } = {}) {
-  const h = { ...(headers || {}) };
-  if (token) h.Authorization = 'Bearer ' + token;
-  if (key) h['X-TAP-Key'] = key;
-  if (body !== undefined && !h['Content-Type']) h['Content-Type'] = 'application/json';
-  const response = await fetch(base + pathName, {
-    method, headers: h, body: body === undefined ? undefined : (typeof body === 'string' ? body : JSON.stringify(body)),
-  });
-  const text = await response.text();
-  let json = {};
-  try { json = JSON.parse(text); } catch (e) { json = {}; }
-  return { status: response.status, json, text };
-}
 
 function mailsWith(outbox, needle) {
   const out = [];
@@ -85,50 +22,14 @@ function mailsWith(outbox, needle) {
   return out;
 }
 
-function verificationCode(outbox, email) {
-  for (const name of fs.readdirSync(outbox).sort()) {
-    const mail = fs.readFileSync(path.join(outbox, name), 'utf8');
-    if (!mail.toLowerCase().includes(email)) continue;
-    const body = mail.replace(/=\r?\n/g, '');
-    const m = body.match(/verification code is (\d{6})/);
-    if (m) return m[1];
-  }
-  return '';
-}
-
 async function main() {
-  check(tapdBinary && fs.existsSync(tapdBinary), 'TAPD_BINARY must point at tapd');
   check(fs.existsSync(chromiumPath), 'Chromium not found at ' + chromiumPath + ' (apt-get install chromium)');
 
-  // The fake upstream the approved request goes to.
-  const upstream = start('python3', [path.join(here, '../support/fake_upstream.py'), '--port', '0'], {}, 'upstream.log');
-  const upstreamPort = Number((await waitForLine(upstream, /PORT (\d+)/, 30000))[1]);
-
-  // tapd on SQLite; the page's origin (and the WebAuthn relying party) is http://localhost:PORT.
-  const port = await freePort();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tap-e2e-data-'));
-  const origin = `http://localhost:${port}`;
-  const env = { TAP_ALLOW_PRIVATE_TARGETS: '1' };
-  for (const k of Object.keys(process.env)) if (k.startsWith('TAP_')) env[k] = '';
-  env.TAP_ALLOW_PRIVATE_TARGETS = '1';
-  const tapd = start(tapdBinary, ['--data-dir', path.join(dataDir, 'data'), '--listen', `127.0.0.1:${port}`,
-    '--public-url', origin, '--workers', '2'], env, 'tapd.log');
-  await waitForLine(tapd, /listening on http:\/\/127\.0\.0\.1:\d+/, 60000);
-  const base = `http://127.0.0.1:${port}`;
-
-  // A team owner, a passkey-protected credential and an agent (through the admin API).
-  const email = 'owner@e2e.example';
-  const password = 'correct horse battery staple';
-  let r = await api(base, 'POST', '/signup', { body: { team_name: 'e2e', email, password } });
-  check(r.status === 201, 'signup: ' + r.text);
-  const outbox = path.join(dataDir, 'data', 'outbox');
-  const code = verificationCode(outbox, email);
-  check(code.length === 6, 'no verification code in the outbox');
-  r = await api(base, 'POST', '/verify-email', { body: { email, code } });
-  check(r.status === 200, 'verify: ' + r.text);
-  r = await api(base, 'POST', '/login', { body: { email, password } });
-  check(r.status === 200, 'login: ' + r.text);
-  const token = r.json.session_token;
+  // The fake upstream the approved request goes to, and tapd on SQLite with a team owner; the
+  // page's origin (and the WebAuthn relying party) is http://localhost:PORT.
+  const upstream = await startUpstream(artifacts);
+  const { base, origin, outbox, email, password, token } = await startTapdWithOwner(artifacts, 'e2e');
+  let r;
   const secret = 'sk-e2e-passkey-secret-0123456789';
   r = await api(base, 'POST', '/admin/credentials', { token, body: {
     name: 'bank', description: 'needs a passkey', value: secret, allowed_hosts: ['127.0.0.1'] } });
@@ -141,7 +42,7 @@ async function main() {
 
   // The agent's request is parked.
   r = await api(base, 'POST', '/forward', { key, headers: {
-    'X-TAP-Credential': 'bank', 'X-TAP-Target': `http://127.0.0.1:${upstreamPort}/reflect`, 'X-TAP-Method': 'POST',
+    'X-TAP-Credential': 'bank', 'X-TAP-Target': `${upstream}/reflect`, 'X-TAP-Method': 'POST',
     'Content-Type': 'application/json' }, body: '{"amount": 42}' });
   check(r.status === 202, 'forward: ' + r.text);
   const { txn_id: txn, approval_url: approvalUrl } = r.json;
@@ -215,16 +116,11 @@ async function main() {
   }
 
   // The agent's poll sees forwarded, with the scrubbed upstream answer.
-  let poll = {};
-  for (let i = 0; i < 200; i++) {
-    poll = (await api(base, 'GET', `/agent/approvals/${txn}`, { key })).json;
-    if (poll.status !== 'pending') break;
-    await new Promise((res) => setTimeout(res, 50));
-  }
+  const poll = await pollUntilFinal(base, key, txn);
   check(poll.status === 'forwarded', 'agent poll: ' + JSON.stringify(poll));
   check(poll.response && poll.response.status === 200, 'upstream answered 200');
   check(poll.response.body.includes('[REDACTED:bank]') && !poll.response.body.includes(secret), 'answer scrubbed');
-  const count = (await api(`http://127.0.0.1:${upstreamPort}`, 'GET', '/__count')).json.count;
+  const count = (await api(upstream, 'GET', '/__count')).json.count;
   check(count === 1, 'upstream saw exactly one request, saw ' + count);
   r = await api(base, 'GET', `/admin/approvals/${txn}`, { token });
   check(r.json.decided_via === 'passkey' && r.json.decided_by === email, 'decided via passkey: ' + r.text);
@@ -233,9 +129,10 @@ async function main() {
   console.log('PASS passkey registration (after the password), approval and removal (after the passkey) in Chromium; artifacts in ' + artifacts);
 }
 
+let failed = false;
 main()
   .catch((e) => { failed = true; console.error('FAIL ' + e.message); })
   .finally(() => {
-    for (const c of children) c.kill('SIGTERM');
+    stopAll();
     process.exitCode = failed ? 1 : 0;
   });
