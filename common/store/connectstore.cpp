@@ -72,4 +72,22 @@ Result<std::optional<ConnectStateRow>> ConnectStore::take(const QString &stateHa
     return out;
 }
 
+Result<void> ConnectStore::forgetGrant(const QString &teamId, const QString &credentialId)
+{
+    return m_db.transaction([&]() -> Result<void> {
+        if (auto r = m_db.exec(QStringLiteral("UPDATE credentials SET oauth_state = '' WHERE "
+                                              "team_id = ? AND id = ?"),
+                               { teamId, credentialId });
+            !r)
+            return r.error();
+        // The lease stays as it is: a refresh in flight finishes and its waiters see a new
+        // generation.
+        auto r = m_db.exec(QStringLiteral("UPDATE oauth_tokens SET sealed_access_token = NULL, "
+                                          "expires_at = 0, generation = generation + 1 WHERE "
+                                          "team_id = ? AND credential_id = ?"),
+                           { teamId, credentialId });
+        return r ? Result<void>() : Result<void>(r.error());
+    });
+}
+
 } // namespace tap::store

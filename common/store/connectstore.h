@@ -38,6 +38,10 @@ public:
     // taken) state answers nullopt. Expiry is the caller's check (an expired row is taken too).
     core::Result<std::optional<ConnectStateRow>> take(const QString &stateHash);
 
+    // After a new refresh token was stored on a credential row: the row is no longer
+    // "reauth_required" and no access token cached for the old grant is used (migration 0011).
+    core::Result<void> forgetGrant(const QString &teamId, const QString &credentialId);
+
 private:
     Database &m_db;
 };

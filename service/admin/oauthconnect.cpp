@@ -291,6 +291,8 @@ OAuthConnectService::complete(const Exchange &x, const oauthconnect::TokenAnswer
                           : m_ctx.credentials.create(row, sealed.value());
     if (!written)
         return written.error();
+    if (auto r = m_states.forgetGrant(row.teamId, row.id); !r)
+        return r.error();
     audit(state, QStringLiteral("credential.connect"),
           { { api::key::kKind, row.kind },
             { api::key::kPartsSet, QJsonArray::fromStringList(row.partsSet) },
