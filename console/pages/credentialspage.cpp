@@ -328,6 +328,8 @@ void CredentialsPage::removeSelected()
             scope.toQuery());
 }
 
+// Path B: the row of the chosen scope gets the refresh token (an agent's row is created from
+// the team row by tapd when it does not exist yet).
 void CredentialsPage::connectSelected()
 {
     const QJsonObject row = selectedRow();
@@ -340,41 +342,58 @@ void CredentialsPage::connectSelected()
                           .arg(name, row.value(key::kKind).toString(QStringLiteral("static"))));
         return;
     }
-    const api::CredentialScope scope = selectedScope();
-    call(
-            "POST", path(name) + QStringLiteral("/connect"), {},
-            [this, name, scope,
-             before = row.value(key::kUpdatedAt).toString()](const QJsonObject &answer) {
-                auto started = api::CredentialConnect::decode(answer);
-                if (!started) {
-                    showError(started.error().message());
-                    return;
-                }
-                const QUrl url(started->authorizationUrl, QUrl::StrictMode);
-                if (!env().openUrl || !env().openUrl(url)) {
-                    showError(tr("Could not open the browser. Open this address to connect: %1")
-                                      .arg(started->authorizationUrl));
-                }
-                QDateTime deadline = QDateTime::fromString(started->expiresAt, Qt::ISODateWithMs);
-                if (!deadline.isValid())
-                    deadline = QDateTime::currentDateTimeUtc().addSecs(600);
-                m_connect = PendingConnect{ name, scope, before, deadline };
-                showStatus(tr("Allow access in the browser to connect %1 (%2)…")
-                                   .arg(name, scopeText(scope)));
-                m_connectPoll->start();
-            },
-            scope.toQuery());
+    auto *d = new FormDialog(QStringLiteral("connectDialog"), tr("Connect %1").arg(name), this);
+    d->addNote(tr("Your browser opens the provider's consent page. After you allow access, the "
+                  "refresh token is stored on the row of the scope chosen here; an agent's or "
+                  "role's row is created from the team row if it does not exist yet."));
+    addScopeFields(d, true, selectedScope());
+    d->setSubmit([this, name](FormDialog *dialog) {
+        const api::CredentialScope scope = formScope(dialog);
+        ApiClient::Options options;
+        options.query = scope.toQuery();
+        dialog->track(api()->post(
+                path(name) + QStringLiteral("/connect"), {}, dialog,
+                [this, dialog, name, scope](const Reply &r) {
+                    dialog->finish(r);
+                    if (r.ok())
+                        startConnect(name, scope, r.body);
+                },
+                options));
+    });
+    d->open();
 }
 
-// The row is connected once a refresh token is among its parts and it changed since the
-// connect started (an agent's row may only appear now).
+void CredentialsPage::startConnect(const QString &name, const api::CredentialScope &scope,
+                                   const QJsonObject &answer)
+{
+    auto started = api::CredentialConnect::decode(answer);
+    if (!started) {
+        showError(started.error().message());
+        return;
+    }
+    const QUrl url(started->authorizationUrl, QUrl::StrictMode);
+    if (!env().openUrl || !env().openUrl(url))
+        showError(tr("Could not open the browser. Open this address to connect: %1")
+                          .arg(started->authorizationUrl));
+    // expires_at is the server's clock: the link is valid for 10 minutes from now.
+    QDateTime deadline = QDateTime::fromString(started->expiresAt, Qt::ISODateWithMs);
+    if (!deadline.isValid())
+        deadline = QDateTime::currentDateTimeUtc().addSecs(600);
+    m_connect = PendingConnect{ name, scope, deadline.addSecs(-600),
+                                QDateTime::currentDateTimeUtc().addSecs(600) };
+    showStatus(tr("Allow access in the browser to connect %1 (%2)…").arg(name, scopeText(scope)));
+    m_connectPoll->start();
+}
+
+// The row is connected once a refresh token is among its parts and it was updated after the
+// connect started (server times; an agent's row may only appear now).
 void CredentialsPage::pollConnect()
 {
     if (!m_connect) {
         m_connectPoll->stop();
         return;
     }
-    if (QDateTime::currentDateTimeUtc() > m_connect->deadline) {
+    if (QDateTime::currentDateTimeUtc() > m_connect->giveUpAt) {
         showError(tr("%1 (%2) was not connected: the browser step did not finish in time.")
                           .arg(m_connect->name, scopeText(m_connect->scope)));
         m_connect.reset();
@@ -389,7 +408,9 @@ void CredentialsPage::pollConnect()
                 if (!m_connect || m_connect->name != name || !r.ok())
                     return; // not there yet (an agent's first row), or asked again
                 const api::Credential c = api::CredentialDetail::decode(r.body).credential;
-                if (!c.partsSet.contains(u"refresh_token"_qs) || c.updatedAt == m_connect->before)
+                const QDateTime updated = QDateTime::fromString(c.updatedAt, Qt::ISODateWithMs);
+                if (!c.partsSet.contains(u"refresh_token"_qs) || !updated.isValid()
+                    || updated < m_connect->startedAt)
                     return;
                 showStatus(tr("%1 (%2) is connected.").arg(name, scopeText(c.scope)));
                 m_connect.reset();

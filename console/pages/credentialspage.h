@@ -39,14 +39,16 @@ private:
     // authorization URL, opens it in the browser, then watches the row until its refresh token
     // is set (or the link expires) and shows the result.
     void connectSelected();
+    void startConnect(const QString &name, const api::CredentialScope &scope,
+                      const QJsonObject &answer);
     void pollConnect();
 
     struct PendingConnect
     {
         QString name;
         api::CredentialScope scope;
-        QString before; // updated_at when the connect started ("" for a row yet to be created)
-        QDateTime deadline;
+        QDateTime startedAt; // server time
+        QDateTime giveUpAt; // local time: the link's 10 minutes are over
     };
     std::optional<PendingConnect> m_connect;
     QTimer *m_connectPoll = nullptr;

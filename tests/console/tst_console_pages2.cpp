@@ -218,6 +218,10 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(selectText(&page, "credentialsTable", u"gmail"_qs), kTimeout);
         QVERIFY(cellTexts(&page, "credentialsTable").join(u' ').contains(u"client_secret"_qs));
         click(&page, "connectButton");
+        auto *dialog = child<FormDialog>(&page, "connectDialog");
+        QVERIFY(dialog);
+        QCOMPARE(child<QComboBox>(dialog, "scopeKind")->currentData().toString(), u"team"_qs);
+        click(dialog, "okButton");
         QTRY_COMPARE_WITH_TIMEOUT(m_desktop.opened.size(), 1, kTimeout);
         QCOMPARE(m_desktop.opened.first().host(), u"auth.example.test"_qs);
         QCOMPARE(m_fake->count("POST", u"/admin/credentials/gmail/connect"_qs), 1);
@@ -225,7 +229,8 @@ private slots:
         // The browser step completes at tapd: the row now has its refresh token.
         github.insert(u"parts_set"_qs,
                       QJsonArray{ u"client_id"_qs, u"client_secret"_qs, u"refresh_token"_qs });
-        github.insert(u"updated_at"_qs, u"2026-01-01T00:05:00Z"_qs);
+        github.insert(u"updated_at"_qs,
+                      QDateTime::currentDateTimeUtc().addSecs(5).toString(Qt::ISODateWithMs));
         m_fake->credentials[0] = github;
         QTRY_VERIFY_WITH_TIMEOUT(page.statusText().contains(u"gmail (team) is connected"_qs),
                                  kTimeout);
@@ -248,6 +253,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(page.errorText().contains(u"oauth2"_qs), kTimeout);
         QCOMPARE(m_fake->count("POST", u"/admin/credentials/slack/connect"_qs), 0);
         QVERIFY(m_desktop.opened.isEmpty());
+        QVERIFY(!child<FormDialog>(&page, "connectDialog"));
     }
 
     void approverCannotChange()
