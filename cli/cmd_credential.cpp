@@ -1,4 +1,4 @@
-// credential create|list|show|update|delete|set-value (alias: tap add). Wire: POST
+// credential create|list|show|update|delete|set-value|connect (alias: tap add). Wire: POST
 // /admin/credentials {name, kind, scope_kind, scope_id, description, connector, api_base,
 // relative_target, auth_header_format, allowed_hosts, <kind settings>, value}; GET →
 // {credentials: […]};
@@ -279,6 +279,31 @@ int setValue(Context &ctx, const Invocation &inv)
                    u"Value of %1 replaced."_s.arg(label(name, kind, id)));
 }
 
+// README "Connecting an OAuth 2.0 credential": the URL to open in a browser; the provider
+// sends the browser back to tapd, which stores the refresh token on the row.
+int connectRow(Context &ctx, const Invocation &inv)
+{
+    QString kind, id;
+    if (const int bad = readScope(ctx, inv, &kind, &id))
+        return bad;
+    if (!ctx.requireSession())
+        return kError;
+    const QString name = inv.positionals.at(0);
+    const Context::Reply r = ctx.post(u"/admin/credentials/"_s + seg(name) + u"/connect"_s, {},
+                                      scopeQuery(kind, id));
+    if (!r.ok())
+        return ctx.fail(r);
+    if (ctx.json()) {
+        ctx.printJson(r.body);
+        return kOk;
+    }
+    const QJsonObject &o = r.body;
+    ctx.print(u"Open this address in a browser to connect %1 (valid until %2):"_s.arg(
+            label(name, kind, id), o.value(u"expires_at"_s).toString()));
+    ctx.print(o.value(u"authorization_url"_s).toString());
+    return kOk;
+}
+
 const Option kScopeKind{ u"scope-kind"_s, u"team|role|agent"_s,
                          u"the row's scope (default team: the whole team's row)"_s };
 const Option kScopeId{ u"scope-id"_s, u"ID"_s,
@@ -369,6 +394,14 @@ QList<Command> credentialCommands()
           { kScopeKind, kScopeId },
           {},
           remove },
+        { noun,
+          u"connect"_s,
+          u"start the OAuth 2.0 connection of an oauth2 credential: prints the provider's "
+          "authorization URL to open in a browser"_s,
+          { u"NAME"_s },
+          { kScopeKind, kScopeId },
+          u"example: tap credential connect gmail --scope-kind agent --scope-id assistant"_s,
+          connectRow },
     };
 }
 

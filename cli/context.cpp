@@ -152,9 +152,9 @@ Context::Reply Context::get(const QString &path, const QUrlQuery &query)
     return call("GET", path, {}, query);
 }
 
-Context::Reply Context::post(const QString &path, const QJsonObject &body)
+Context::Reply Context::post(const QString &path, const QJsonObject &body, const QUrlQuery &query)
 {
-    return call("POST", path, body, {});
+    return call("POST", path, body, query);
 }
 
 Context::Reply Context::put(const QString &path, const QJsonObject &body, const QUrlQuery &query)

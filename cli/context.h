@@ -42,7 +42,7 @@ public:
     bool requireSession();
 
     Reply get(const QString &path, const QUrlQuery &query = {});
-    Reply post(const QString &path, const QJsonObject &body = {});
+    Reply post(const QString &path, const QJsonObject &body = {}, const QUrlQuery &query = {});
     Reply put(const QString &path, const QJsonObject &body, const QUrlQuery &query = {});
     Reply patch(const QString &path, const QJsonObject &body, const QUrlQuery &query = {});
     Reply remove(const QString &path, const QUrlQuery &query = {});

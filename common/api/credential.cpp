@@ -22,13 +22,12 @@ constexpr int kMaxPlaceholderLength = 64;
 
 const QStringList &credentialFields()
 {
-    static const QStringList fields{
-        key::kName,      key::kDescription,    key::kConnector,
-        key::kApiBase,   key::kRelativeTarget, key::kAuthHeaderFormat,
-        key::kValue,     key::kAllowedHosts,   key::kBodyPlaceholderFields,
-        key::kScopeKind, key::kScopeId,        key::kKind,
-        key::kRegion,    key::kSigningService
-    };
+    static const QStringList fields =
+            QStringList{ key::kName,      key::kDescription,    key::kConnector,
+                         key::kApiBase,   key::kRelativeTarget, key::kAuthHeaderFormat,
+                         key::kValue,     key::kAllowedHosts,   key::kBodyPlaceholderFields,
+                         key::kScopeKind, key::kScopeId,        key::kKind }
+            + kindSettingKeys();
     return fields;
 }
 
@@ -170,16 +169,10 @@ Result<void> decodeSettings(const JsonFields &f, const QJsonObject &body,
             return fields.error();
         in.bodyPlaceholderFields = fields.value();
     }
-    for (const QLatin1String setting : { key::kRegion, key::kSigningService }) {
-        if (!f.has(setting))
-            continue;
-        auto text = tagged(f.string(setting, false), setting);
-        if (!text)
-            return text.error();
-        if (auto r = checkSigningSetting(setting, *text); !r)
-            return r;
-        (setting == key::kRegion ? in.region : in.service) = *text;
-    }
+    auto settings = decodeKindSettings(body);
+    if (!settings)
+        return settings.error();
+    in.settings = settings.value();
     return {};
 }
 
@@ -338,14 +331,7 @@ QJsonObject Credential::encode() const
                    { key::kCreatedAt, createdAt },
                    { key::kUpdatedAt, updatedAt } };
     insertScope(o, scope);
-    if (kind != CredentialKind::Static) {
-        o.insert(key::kKind, credentialKindName(kind));
-        o.insert(key::kPartsSet, QJsonArray::fromStringList(partsSet));
-    }
-    if (kind == CredentialKind::AwsSigV4) {
-        o.insert(key::kRegion, region);
-        o.insert(key::kSigningService, service);
-    }
+    encodeKind(o);
     return o;
 }
 
@@ -364,10 +350,7 @@ Credential Credential::decode(const QJsonObject &o)
     c.hasValue = o.value(key::kHasValue).toBool();
     c.createdAt = o.value(key::kCreatedAt).toString();
     c.updatedAt = o.value(key::kUpdatedAt).toString();
-    c.kind = parseCredentialKind(o.value(key::kKind).toString()).value_or(CredentialKind::Static);
-    c.region = o.value(key::kRegion).toString();
-    c.service = o.value(key::kSigningService).toString();
-    c.partsSet = strings(o.value(key::kPartsSet));
+    c.decodeKind(o);
     return c;
 }
 
@@ -514,10 +497,8 @@ QJsonObject CredentialInput::encode() const
         o.insert(key::kValue, *value);
     if (kind)
         o.insert(key::kKind, credentialKindName(*kind));
-    if (region)
-        o.insert(key::kRegion, *region);
-    if (service)
-        o.insert(key::kSigningService, *service);
+    for (auto it = settings.begin(); it != settings.end(); ++it)
+        o.insert(it.key(), it.value());
     if (parts)
         o.insert(key::kValue, *parts);
     return o;
@@ -533,8 +514,8 @@ Result<void> CredentialInput::applyTo(Credential &c, Mode mode) const
         return invalidField(key::kKind,
                             QStringLiteral("A credential's kind cannot change; create a new "
                                            "credential instead."));
-    c.region = region.value_or(c.region);
-    c.service = service.value_or(c.service);
+    for (auto it = settings.begin(); it != settings.end(); ++it)
+        *c.setting(it.key()) = it.value().toString();
     if (scope && mode == Mode::Create)
         c.scope = *scope;
     c.description = description.value_or(c.description);

@@ -59,11 +59,15 @@ struct Credential
     QString createdAt;
     QString updatedAt;
     // README "Signing credentials". On the wire only for a signing kind ("kind", "parts_set",
-    // and for aws_sigv4 "region" and "service"): a static credential's JSON is what it was
-    // before kinds existed, and a missing "kind" reads as static.
+    // and the kind's settings: aws_sigv4 "region" and "service", oauth2 "token_url",
+    // "authorize_url" and "scopes"): a static credential's JSON is what it was before kinds
+    // existed, and a missing "kind" reads as static.
     CredentialKind kind = CredentialKind::Static;
     QString region; // aws_sigv4
     QString service; // aws_sigv4
+    QString tokenUrl; // oauth2
+    QString authorizeUrl; // oauth2, optional (the connect flow needs it)
+    QString scopes; // oauth2, optional: space-separated
     QStringList partsSet; // the names of the secret parts that are set, never their values
 
     QJsonObject encode() const;
@@ -75,6 +79,12 @@ struct Credential
     // region and a service. Field-level rules are checked by CredentialInput::decode().
     core::Result<void> validate() const;
     core::Result<void> validateKind() const;
+    // The kind's fields of encode()/decode() (in credentialkind.cpp).
+    void encodeKind(QJsonObject &object) const;
+    void decodeKind(const QJsonObject &object);
+    // The kind's settings (region, token_url, ...) by key; nullptr for another key.
+    QString *setting(QStringView key);
+    const QString *setting(QStringView key) const;
     bool operator==(const Credential &) const = default;
 };
 
@@ -150,8 +160,9 @@ struct CredentialInput
     std::optional<QStringList> bodyPlaceholderFields;
     std::optional<QString> value; // Create only; the secret, never echoed
     std::optional<CredentialKind> kind; // Create; on Update only the row's own kind
-    std::optional<QString> region; // aws_sigv4
-    std::optional<QString> service; // aws_sigv4
+    // A kind's settings (kindSettingKeys()): region, service, token_url, authorize_url,
+    // scopes, each checked on its own ("" clears an optional one).
+    QJsonObject settings;
     // Create only: a signing kind's "value", an object of its secret parts (checkParts()).
     std::optional<QJsonObject> parts;
 

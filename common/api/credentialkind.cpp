@@ -4,6 +4,7 @@
 #include "api/keys.h"
 #include "api/validation.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
 
@@ -19,6 +20,8 @@ std::optional<CredentialKind> parseCredentialKind(QStringView text)
         return CredentialKind::OAuth1;
     if (text == u"aws_sigv4")
         return CredentialKind::AwsSigV4;
+    if (text == u"oauth2")
+        return CredentialKind::OAuth2;
     return std::nullopt;
 }
 
@@ -29,6 +32,8 @@ QString credentialKindName(CredentialKind kind)
         return QStringLiteral("oauth1");
     case CredentialKind::AwsSigV4:
         return QStringLiteral("aws_sigv4");
+    case CredentialKind::OAuth2:
+        return QStringLiteral("oauth2");
     case CredentialKind::Static:
         break;
     }
@@ -43,6 +48,8 @@ QStringList requiredParts(CredentialKind kind)
                  QStringLiteral("token"), QStringLiteral("token_secret") };
     case CredentialKind::AwsSigV4:
         return { QStringLiteral("access_key_id"), QStringLiteral("secret_access_key") };
+    case CredentialKind::OAuth2:
+        return { QStringLiteral("client_id"), QStringLiteral("client_secret") };
     case CredentialKind::Static:
         break;
     }
@@ -53,6 +60,8 @@ QStringList optionalParts(CredentialKind kind)
 {
     if (kind == CredentialKind::AwsSigV4)
         return { QStringLiteral("session_token") };
+    if (kind == CredentialKind::OAuth2) // absent until the credential is connected
+        return { QStringLiteral("refresh_token") };
     return {};
 }
 
@@ -96,8 +105,8 @@ Result<CredentialKind> decodeCredentialKind(const QJsonObject &body)
     const auto kind = parseCredentialKind(value.toString());
     if (!value.isString() || !kind)
         return invalidField(key::kKind,
-                            QStringLiteral("kind must be \"static\", \"oauth1\" or "
-                                           "\"aws_sigv4\"."));
+                            QStringLiteral("kind must be \"static\", \"oauth1\", "
+                                           "\"aws_sigv4\" or \"oauth2\"."));
     return *kind;
 }
 
@@ -129,17 +138,121 @@ Result<void> Credential::validateKind() const
         return invalidField(
                 key::kBodyPlaceholderFields,
                 QStringLiteral("A %1 credential cannot be a body placeholder.").arg(kindName));
-    const bool aws = kind == CredentialKind::AwsSigV4;
-    for (const auto &[field, value] :
-         { std::pair{ key::kRegion, region }, std::pair{ key::kSigningService, service } }) {
-        if (aws && value.isEmpty())
+    for (const QString &field : kindSettingKeys()) {
+        const bool own = settingKind(field) == kind;
+        const QString owner = credentialKindName(settingKind(field));
+        const QString article = owner.startsWith(u'a') || owner.startsWith(u'o')
+                ? QStringLiteral("an")
+                : QStringLiteral("a");
+        if (own && settingRequired(field) && setting(field)->isEmpty())
+            return invalidField(field,
+                                QStringLiteral("%1 is required for %2 %3 credential.")
+                                        .arg(field, article, owner));
+        if (!own && !setting(field)->isEmpty())
             return invalidField(
                     field,
-                    QStringLiteral("%1 is required for an aws_sigv4 credential.").arg(field));
-        if (!aws && !value.isEmpty())
-            return invalidField(
-                    field, QStringLiteral("%1 is only for an aws_sigv4 credential.").arg(field));
+                    QStringLiteral("%1 is only for %2 %3 credential.").arg(field, article, owner));
     }
+    return {};
+}
+
+QString *Credential::setting(QStringView key)
+{
+    return const_cast<QString *>(std::as_const(*this).setting(key));
+}
+
+const QString *Credential::setting(QStringView key) const
+{
+    if (key == key::kRegion)
+        return &region;
+    if (key == key::kSigningService)
+        return &service;
+    if (key == key::kTokenUrl)
+        return &tokenUrl;
+    if (key == key::kAuthorizeUrl)
+        return &authorizeUrl;
+    if (key == key::kScopes)
+        return &scopes;
+    return nullptr;
+}
+
+void Credential::encodeKind(QJsonObject &o) const
+{
+    if (kind == CredentialKind::Static)
+        return;
+    o.insert(key::kKind, credentialKindName(kind));
+    o.insert(key::kPartsSet, QJsonArray::fromStringList(partsSet));
+    for (const QString &field : kindSettingKeys()) {
+        if (settingKind(field) != kind)
+            continue;
+        const QString &value = *setting(field);
+        // An optional setting that is not set is null on the wire.
+        o.insert(field, value.isEmpty() && !settingRequired(field) ? QJsonValue() : value);
+    }
+}
+
+void Credential::decodeKind(const QJsonObject &o)
+{
+    kind = parseCredentialKind(o.value(key::kKind).toString()).value_or(CredentialKind::Static);
+    for (const QString &field : kindSettingKeys())
+        *setting(field) = o.value(field).toString();
+    partsSet.clear();
+    const QJsonArray parts = o.value(key::kPartsSet).toArray();
+    for (const QJsonValue &v : parts)
+        partsSet << v.toString();
+}
+
+QStringList kindSettingKeys()
+{
+    return { key::kRegion, key::kSigningService, key::kTokenUrl, key::kAuthorizeUrl, key::kScopes };
+}
+
+CredentialKind settingKind(QStringView key)
+{
+    if (key == key::kRegion || key == key::kSigningService)
+        return CredentialKind::AwsSigV4;
+    return CredentialKind::OAuth2;
+}
+
+bool settingRequired(QStringView key)
+{
+    return key == key::kRegion || key == key::kSigningService || key == key::kTokenUrl;
+}
+
+Result<QJsonObject> decodeKindSettings(const QJsonObject &body)
+{
+    const JsonFields f(body);
+    QJsonObject out;
+    for (const QString &field : kindSettingKeys()) {
+        if (!f.has(field))
+            continue;
+        auto text = tagged(f.string(field, false), field);
+        if (!text)
+            return text.error();
+        Result<void> checked;
+        if (settingKind(field) == CredentialKind::AwsSigV4)
+            checked = checkSigningSetting(field, *text);
+        else if (field == key::kScopes)
+            checked = checkScopes(*text);
+        else if (auto url = tagged(checkHttpUrl(field, *text), field); !url && !text->isEmpty())
+            checked = url.error();
+        if (!checked)
+            return checked.error();
+        out.insert(field, *text);
+    }
+    return out;
+}
+
+Result<void> checkScopes(const QString &scopes)
+{
+    // scope-token = 1*( %x21 / %x23-5B / %x5D-7E ), separated by single spaces (RFC 6749 §3.3)
+    static const QRegularExpression shape(QStringLiteral(
+            "^([\\x21\\x23-\\x5b\\x5d-\\x7e]+( [\\x21\\x23-\\x5b\\x5d-\\x7e]+)*)?\\z"));
+    if (scopes.size() > 1024 || !shape.match(scopes).hasMatch())
+        return invalidField(key::kScopes,
+                            QStringLiteral("scopes must be OAuth 2.0 scope tokens separated by "
+                                           "single spaces (e.g. \"read write\"), at most 1024 "
+                                           "characters."));
     return {};
 }
 

@@ -51,6 +51,10 @@ inline constexpr QLatin1String kPolicy{ "policy" };
 inline constexpr QLatin1String kRegion{ "region" };
 inline constexpr QLatin1String kSigningService{ "service" };
 inline constexpr QLatin1String kPartsSet{ "parts_set" };
+inline constexpr QLatin1String kTokenUrl{ "token_url" };
+inline constexpr QLatin1String kAuthorizeUrl{ "authorize_url" };
+inline constexpr QLatin1String kScopes{ "scopes" };
+inline constexpr QLatin1String kOAuthState{ "oauth_state" };
 
 // Policies.
 inline constexpr QLatin1String kCredential{ "credential" };

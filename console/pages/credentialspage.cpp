@@ -2,6 +2,7 @@
 
 #include "api/agent.h"
 #include "api/credential.h"
+#include "api/credentialconnect.h"
 #include "api/keys.h"
 #include "dialogs/formdialog.h"
 
@@ -9,6 +10,7 @@
 #include <QComboBox>
 #include <QJsonArray>
 #include <QLineEdit>
+#include <QTimer>
 
 namespace tap::console {
 
@@ -89,6 +91,16 @@ QString validate(FormDialog *d, bool creating, api::Credential current)
     return checked.error().message(); // names the field and the entry
 }
 
+// A signing or OAuth kind shows which parts are set (never their values).
+QString valueText(const api::Credential &c)
+{
+    if (!c.partsSet.isEmpty())
+        return CredentialsPage::tr("parts: %1").arg(c.partsSet.join(QStringLiteral(", ")));
+    return c.hasValue ? CredentialsPage::tr("set") : CredentialsPage::tr("not set");
+}
+
+constexpr int kConnectPollMs = 1500;
+
 } // namespace
 
 CredentialsPage::CredentialsPage(Session *session, const Environment &env, QWidget *parent)
@@ -103,6 +115,11 @@ CredentialsPage::CredentialsPage(Session *session, const Environment &env, QWidg
               NeedsSelection | Configures, [this] { rotate(); });
     addButton(tr("&Delete"), QStringLiteral("deleteButton"), QStringLiteral("delete"),
               NeedsSelection | Configures, [this] { removeSelected(); });
+    addButton(tr("&Connect…"), QStringLiteral("connectButton"), QStringLiteral("key"),
+              NeedsSelection | Configures, [this] { connectSelected(); });
+    m_connectPoll = new QTimer(this);
+    m_connectPoll->setInterval(kConnectPollMs);
+    connect(m_connectPoll, &QTimer::timeout, this, [this] { pollConnect(); });
     setupTable(QStringLiteral("credentialsTable"),
                { tr("Name"), tr("Scope"), tr("Description"), tr("Connector"), tr("API base"),
                  tr("Allowed hosts"), tr("Value"), tr("Updated") });
@@ -112,14 +129,10 @@ void CredentialsPage::refresh()
 {
     fetchList(QStringLiteral("/admin/credentials"), key::kCredentials, [](const QJsonObject &o) {
         const api::Credential c = api::Credential::decode(o);
-        return QStringList{ c.name,
-                            scopeText(c.scope),
-                            c.description,
-                            api::connectorName(c.connector),
-                            c.apiBase,
-                            c.allowedHosts.join(QStringLiteral(", ")),
-                            c.hasValue ? tr("set") : tr("not set"),
-                            shortTime(c.updatedAt) };
+        return QStringList{ c.name,        scopeText(c.scope),
+                            c.description, api::connectorName(c.connector),
+                            c.apiBase,     c.allowedHosts.join(QStringLiteral(", ")),
+                            valueText(c),  shortTime(c.updatedAt) };
     });
 }
 
@@ -313,6 +326,98 @@ void CredentialsPage::removeSelected()
                         scope.toQuery());
             },
             scope.toQuery());
+}
+
+// Path B: the row of the chosen scope gets the refresh token (an agent's row is created from
+// the team row by tapd when it does not exist yet).
+void CredentialsPage::connectSelected()
+{
+    const QJsonObject row = selectedRow();
+    const QString name = row.value(key::kName).toString();
+    if (name.isEmpty())
+        return;
+    // Only an oauth2 credential has an authorization step; tapd says so too, in its words.
+    if (row.value(key::kKind).toString() != u"oauth2") {
+        showError(tr("Only an oauth2 credential can be connected; %1 is %2.")
+                          .arg(name, row.value(key::kKind).toString(QStringLiteral("static"))));
+        return;
+    }
+    auto *d = new FormDialog(QStringLiteral("connectDialog"), tr("Connect %1").arg(name), this);
+    d->addNote(tr("Your browser opens the provider's consent page. After you allow access, the "
+                  "refresh token is stored on the row of the scope chosen here; an agent's or "
+                  "role's row is created from the team row if it does not exist yet."));
+    addScopeFields(d, true, selectedScope());
+    d->setSubmit([this, name](FormDialog *dialog) {
+        const api::CredentialScope scope = formScope(dialog);
+        ApiClient::Options options;
+        options.query = scope.toQuery();
+        dialog->track(api()->post(
+                path(name) + QStringLiteral("/connect"), {}, dialog,
+                [this, dialog, name, scope](const Reply &r) {
+                    dialog->finish(r);
+                    if (r.ok())
+                        startConnect(name, scope, r.body);
+                },
+                options));
+    });
+    d->open();
+}
+
+void CredentialsPage::startConnect(const QString &name, const api::CredentialScope &scope,
+                                   const QJsonObject &answer)
+{
+    auto started = api::CredentialConnect::decode(answer);
+    if (!started) {
+        showError(started.error().message());
+        return;
+    }
+    const QUrl url(started->authorizationUrl, QUrl::StrictMode);
+    if (!env().openUrl || !env().openUrl(url))
+        showError(tr("Could not open the browser. Open this address to connect: %1")
+                          .arg(started->authorizationUrl));
+    // expires_at is the server's clock: the link is valid for 10 minutes from now.
+    QDateTime deadline = QDateTime::fromString(started->expiresAt, Qt::ISODateWithMs);
+    if (!deadline.isValid())
+        deadline = QDateTime::currentDateTimeUtc().addSecs(600);
+    m_connect = PendingConnect{ name, scope, deadline.addSecs(-600),
+                                QDateTime::currentDateTimeUtc().addSecs(600) };
+    showStatus(tr("Allow access in the browser to connect %1 (%2)…").arg(name, scopeText(scope)));
+    m_connectPoll->start();
+}
+
+// The row is connected once a refresh token is among its parts and it was updated after the
+// connect started (server times; an agent's row may only appear now).
+void CredentialsPage::pollConnect()
+{
+    if (!m_connect) {
+        m_connectPoll->stop();
+        return;
+    }
+    if (QDateTime::currentDateTimeUtc() > m_connect->giveUpAt) {
+        showError(tr("%1 (%2) was not connected: the browser step did not finish in time.")
+                          .arg(m_connect->name, scopeText(m_connect->scope)));
+        m_connect.reset();
+        m_connectPoll->stop();
+        return;
+    }
+    ApiClient::Options options;
+    options.query = m_connect->scope.toQuery();
+    api()->get(
+            path(m_connect->name), this,
+            [this, name = m_connect->name](const Reply &r) {
+                if (!m_connect || m_connect->name != name || !r.ok())
+                    return; // not there yet (an agent's first row), or asked again
+                const api::Credential c = api::CredentialDetail::decode(r.body).credential;
+                const QDateTime updated = QDateTime::fromString(c.updatedAt, Qt::ISODateWithMs);
+                if (!c.partsSet.contains(u"refresh_token"_qs) || !updated.isValid()
+                    || updated < m_connect->startedAt)
+                    return;
+                showStatus(tr("%1 (%2) is connected.").arg(name, scopeText(c.scope)));
+                m_connect.reset();
+                m_connectPoll->stop();
+                refresh();
+            },
+            options);
 }
 
 } // namespace tap::console

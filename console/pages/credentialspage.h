@@ -1,7 +1,13 @@
 #pragma once
 
 #include "api/credential.h"
+
+#include <QDateTime>
+
+#include <optional>
 #include "pages/page.h"
+
+class QTimer;
 
 namespace tap::console {
 
@@ -29,6 +35,23 @@ private:
     api::CredentialScope selectedScope() const;
     void rotate();
     void removeSelected();
+    // "Connect…" (README "Connecting an OAuth 2.0 credential"): asks tapd for the provider's
+    // authorization URL, opens it in the browser, then watches the row until its refresh token
+    // is set (or the link expires) and shows the result.
+    void connectSelected();
+    void startConnect(const QString &name, const api::CredentialScope &scope,
+                      const QJsonObject &answer);
+    void pollConnect();
+
+    struct PendingConnect
+    {
+        QString name;
+        api::CredentialScope scope;
+        QDateTime startedAt; // server time
+        QDateTime giveUpAt; // local time: the link's 10 minutes are over
+    };
+    std::optional<PendingConnect> m_connect;
+    QTimer *m_connectPoll = nullptr;
 };
 
 } // namespace tap::console

@@ -29,9 +29,10 @@ void fromWire(const api::Credential &c, store::CredentialRow &row)
     row.bodyPlaceholderFields = c.bodyPlaceholderFields;
     row.kind = api::credentialKindName(c.kind);
     row.kindSettings = {};
-    if (c.kind == api::CredentialKind::AwsSigV4)
-        row.kindSettings = { { api::key::kRegion, c.region },
-                             { api::key::kSigningService, c.service } };
+    for (const QString &key : api::kindSettingKeys()) {
+        if (api::settingKind(key) == c.kind && !c.setting(key)->isEmpty())
+            row.kindSettings.insert(key, *c.setting(key));
+    }
 }
 
 // The audit detail of a signing kind: its kind and which parts are set (a static credential's
@@ -76,8 +77,8 @@ api::Credential CredentialService::toWire(const store::CredentialRow &r)
     c.createdAt = core::toRfc3339(r.createdAt);
     c.updatedAt = core::toRfc3339(r.updatedAt);
     c.kind = api::parseCredentialKind(r.kind).value_or(api::CredentialKind::Static);
-    c.region = r.kindSettings.value(api::key::kRegion).toString();
-    c.service = r.kindSettings.value(api::key::kSigningService).toString();
+    for (const QString &key : api::kindSettingKeys())
+        *c.setting(key) = r.kindSettings.value(key).toString();
     c.partsSet = r.partsSet;
     return c;
 }

@@ -39,12 +39,13 @@ public:
 
     static api::Credential toWire(const store::CredentialRow &row);
     static api::Policy toWire(const QString &credential, const store::PolicyRow &policy);
+    // A role row needs the role in this team, an agent row the agent (home or linked in).
+    core::Result<void> checkScope(const Actor &actor, const api::CredentialScope &scope);
 
 private:
     core::Result<store::CredentialRow> find(const Actor &actor, const QString &name,
                                             const api::CredentialScope &scope = {});
     core::Result<store::CredentialRow> findAnyScope(const Actor &actor, const QString &name);
-    core::Result<void> checkScope(const Actor &actor, const api::CredentialScope &scope);
     static QJsonObject scopeDetail(const store::CredentialRow &row);
     core::Result<QByteArray> seal(const store::CredentialRow &row, const QString &value);
     core::Result<QByteArray> sealParts(const store::CredentialRow &row, const QJsonObject &parts);

@@ -3,6 +3,8 @@
 #include "app/adminapi.h"
 #include "app/approvalpage.h"
 #include "app/dashboardpage.h"
+#include "app/oauthcallback.h"
+#include "admin/oauthconnect.h"
 #include "approvals/approvalservice.h"
 #include "approvals/hub.h"
 #include "approvals/passkeys.h"
@@ -167,6 +169,8 @@ Result<void> App::start()
     m_admin->addRoutes(*m_router);
     addApprovalPageRoutes(*m_router, *m_admin, *m_approvals, *m_passkeys);
     addDashboardRoutes(*m_router);
+    addOAuthConnectRoutes(*m_router, *m_admin, *m_oauthConnect,
+                          { m_config.allowPrivateTargets, m_config.forwardTimeoutS * 1000 });
     if (m_telegramBot)
         m_telegramBot->addRoutes(*m_router);
     http::Server::Options options;
@@ -278,6 +282,7 @@ void App::createServices()
     };
     m_passkeys = std::make_unique<approvals::PasskeyService>(*m_context, *m_approvals);
     m_admin = std::make_unique<AdminApi>(*m_context, *m_chat, *m_approvals, *m_passkeys);
+    m_oauthConnect = std::make_unique<admin::OAuthConnectService>(*m_context);
     createChatBots();
     // Housekeeping on the main thread: expiry, stale claims, purge of approval payloads.
     m_cleanup = std::make_unique<QTimer>();

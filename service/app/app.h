@@ -18,6 +18,7 @@ class Mailer;
 namespace tap::admin {
 struct Context;
 class ChatLinkService;
+class OAuthConnectService;
 } // namespace tap::admin
 namespace tap::forward {
 class AuditSink;
@@ -90,6 +91,7 @@ private:
     std::unique_ptr<approvals::ApprovalService> m_approvals;
     std::unique_ptr<approvals::PasskeyService> m_passkeys;
     std::unique_ptr<AdminApi> m_admin;
+    std::unique_ptr<admin::OAuthConnectService> m_oauthConnect;
     std::unique_ptr<QTimer> m_cleanup;
     std::unique_ptr<http::Router> m_router;
     std::unique_ptr<http::Server> m_server;

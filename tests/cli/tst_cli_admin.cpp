@@ -3,6 +3,8 @@
 // link, member and approval.
 #include "clitest.h"
 
+#include <QUrlQuery>
+
 using namespace Qt::Literals::StringLiterals;
 using namespace tap::test;
 using namespace tap::test::cli;
@@ -18,6 +20,7 @@ private slots:
 
     void credentials();
     void scopedCredentials();
+    void oauthConnect();
     void seedLinesRolesAgents();
     void policiesAndChannels();
     void linksAndMembers();
@@ -152,6 +155,43 @@ void TestCliAdmin::scopedCredentials()
 }
 
 // seeds/configuration.txt "CLI Alternative": both lines exactly as written.
+// tap credential connect: the authorization URL of an agent's oauth2 row (README "Connecting an
+// OAuth 2.0 credential"); nothing is asked of the provider until the browser goes there.
+void TestCliAdmin::oauthConnect()
+{
+    World w;
+    QVERIFY(setUp(w, u"cli-connect"_s));
+    QVERIFY(logIn(w));
+    const HttpClient api = w.admin();
+    const QJsonObject gmail{ { u"name"_s, u"gmail"_s },
+                             { u"description"_s, u"mail"_s },
+                             { u"kind"_s, u"oauth2"_s },
+                             { u"token_url"_s, u"https://auth.example/token"_s },
+                             { u"scopes"_s, u"mail.read"_s },
+                             { u"authorize_url"_s, u"https://auth.example/auth"_s },
+                             { u"value"_s,
+                               QJsonObject{ { u"client_id"_s, u"cli-client"_s },
+                                            { u"client_secret"_s, u"cli-client-SECRET-42"_s } } } };
+    QCOMPARE(api.post("/admin/credentials", gmail).status, 201);
+    QCOMPARE(api.post("/admin/agents", { { u"id"_s, u"bot"_s } }).status, 201);
+    const QStringList agent{ u"--scope-kind"_s, u"agent"_s, u"--scope-id"_s, u"bot"_s };
+    const Run human = w.tap(QStringList{ u"credential"_s, u"connect"_s, u"gmail"_s } + agent);
+    TAP_OK(human);
+    QVERIFY2(human.out.contains("gmail (agent bot)")
+                     && human.out.contains("https://auth.example/auth?response_type=code"),
+             human.out.constData());
+    const Run json = w.tap({ u"credential"_s, u"connect"_s, u"gmail"_s, u"--json"_s });
+    TAP_OK(json);
+    const QUrl url(json.json()[u"authorization_url"_s].toString());
+    QCOMPARE(QUrlQuery(url).queryItemValue(u"client_id"_s), u"cli-client"_s);
+    QCOMPARE(QUrlQuery(url).queryItemValue(u"code_challenge_method"_s), u"S256"_s);
+    QVERIFY(!human.out.contains("SECRET") && !json.out.contains("SECRET"));
+    TAP_OK(w.tap({ u"add"_s, u"plain"_s, u"--no-value"_s }));
+    TAP_FAILS(w.tap({ u"credential"_s, u"connect"_s, u"plain"_s }), 1, "oauth2");
+    TAP_FAILS(w.tap({ u"credential"_s, u"connect"_s, u"gmail"_s, u"--scope-kind"_s, u"agent"_s }),
+              2, "needs --scope-id");
+}
+
 void TestCliAdmin::seedLinesRolesAgents()
 {
     World w;

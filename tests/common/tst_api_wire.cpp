@@ -162,7 +162,7 @@ void TestApiWire::credentialInputErrors_data()
     row("unknown key", R"({"name": "a", "description": "d", "colour": "blue"})", true, "",
         u"Unknown field \"colour\"; accepted fields: name, description, connector, api_base, "
         "relative_target, auth_header_format, value, allowed_hosts, body_placeholder_fields, "
-        "scope_kind, scope_id, kind, region, service."_s);
+        "scope_kind, scope_id, kind, region, service, token_url, authorize_url, scopes."_s);
     row("name missing", R"({"description": "d"})", true, "name", u"name is required."_s);
     row("name wrong type", R"({"name": 5, "description": "d"})", true, "name",
         u"name must be a string."_s);

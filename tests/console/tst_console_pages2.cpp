@@ -19,6 +19,22 @@ using namespace tap::console;
 using namespace tap::console::test;
 using tap::testsupport::FakeAdminApi;
 
+namespace {
+
+// Every cell of `table` on `page`, row by row.
+QStringList cellTexts(QWidget *page, const char *table)
+{
+    QStringList out;
+    auto *view = child<QTableView>(page, table);
+    for (int row = 0; view && row < view->model()->rowCount(); ++row) {
+        for (int col = 0; col < view->model()->columnCount(); ++col)
+            out << view->model()->index(row, col).data().toString();
+    }
+    return out;
+}
+
+} // namespace
+
 class TestPages2 : public QObject, public ConsoleRig
 {
     Q_OBJECT
@@ -182,6 +198,62 @@ private slots:
         QFile file(m_desktop.saveAs);
         QVERIFY(file.open(QIODevice::ReadOnly));
         QCOMPARE(file.readAll().count('\n'), 75);
+    }
+
+    // "Connect…" (README "Connecting an OAuth 2.0 credential"): the authorization URL opens in
+    // the browser, the page watches the row and says when the refresh token is there.
+    void credentialConnectOpensBrowserAndReports()
+    {
+        QJsonObject github{ { u"name"_qs, u"gmail"_qs },
+                            { u"description"_qs, u"mail"_qs },
+                            { u"connector"_qs, u"direct"_qs },
+                            { u"has_value"_qs, true },
+                            { u"kind"_qs, u"oauth2"_qs },
+                            { u"parts_set"_qs, QJsonArray{ u"client_id"_qs, u"client_secret"_qs } },
+                            { u"updated_at"_qs, u"2026-01-01T00:00:00Z"_qs } };
+        m_fake->credentials << github;
+        CredentialsPage page(m_session.get(), m_desktop.environment());
+        page.show();
+        page.refresh();
+        QTRY_VERIFY_WITH_TIMEOUT(selectText(&page, "credentialsTable", u"gmail"_qs), kTimeout);
+        QVERIFY(cellTexts(&page, "credentialsTable").join(u' ').contains(u"client_secret"_qs));
+        click(&page, "connectButton");
+        auto *dialog = child<FormDialog>(&page, "connectDialog");
+        QVERIFY(dialog);
+        QCOMPARE(child<QComboBox>(dialog, "scopeKind")->currentData().toString(), u"team"_qs);
+        click(dialog, "okButton");
+        QTRY_COMPARE_WITH_TIMEOUT(m_desktop.opened.size(), 1, kTimeout);
+        QCOMPARE(m_desktop.opened.first().host(), u"auth.example.test"_qs);
+        QCOMPARE(m_fake->count("POST", u"/admin/credentials/gmail/connect"_qs), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(page.statusText().contains(u"browser"_qs), kTimeout);
+        // The browser step completes at tapd: the row now has its refresh token.
+        github.insert(u"parts_set"_qs,
+                      QJsonArray{ u"client_id"_qs, u"client_secret"_qs, u"refresh_token"_qs });
+        github.insert(u"updated_at"_qs,
+                      QDateTime::currentDateTimeUtc().addSecs(5).toString(Qt::ISODateWithMs));
+        m_fake->credentials[0] = github;
+        QTRY_VERIFY_WITH_TIMEOUT(page.statusText().contains(u"gmail (team) is connected"_qs),
+                                 kTimeout);
+        QTRY_VERIFY_WITH_TIMEOUT(
+                cellTexts(&page, "credentialsTable").join(u' ').contains(u"refresh_token"_qs),
+                kTimeout);
+    }
+
+    void credentialConnectRefusesStatic()
+    {
+        m_fake->credentials << QJsonObject{ { u"name"_qs, u"slack"_qs },
+                                            { u"description"_qs, u"chat"_qs },
+                                            { u"connector"_qs, u"direct"_qs },
+                                            { u"has_value"_qs, true } };
+        CredentialsPage page(m_session.get(), m_desktop.environment());
+        page.show();
+        page.refresh();
+        QTRY_VERIFY_WITH_TIMEOUT(selectText(&page, "credentialsTable", u"slack"_qs), kTimeout);
+        click(&page, "connectButton");
+        QTRY_VERIFY_WITH_TIMEOUT(page.errorText().contains(u"oauth2"_qs), kTimeout);
+        QCOMPARE(m_fake->count("POST", u"/admin/credentials/slack/connect"_qs), 0);
+        QVERIFY(m_desktop.opened.isEmpty());
+        QVERIFY(!child<FormDialog>(&page, "connectDialog"));
     }
 
     void approverCannotChange()

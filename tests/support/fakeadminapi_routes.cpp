@@ -7,6 +7,7 @@
 #include "api/audit.h"
 #include "api/channel.h"
 #include "api/credential.h"
+#include "api/credentialconnect.h"
 #include "api/deleted.h"
 #include "api/errors.h"
 #include "api/keys.h"
@@ -154,6 +155,16 @@ FakeAdminApi::Response FakeAdminApi::credentialRoute(const Request &r, const QSt
             usage.agents << str(agent, "id");
     }
     usage.hasPolicy = policies.contains(name);
+    if (r.method == "POST" && parts.value(3) == u"connect")
+        return { 200,
+                 api::CredentialConnect{
+                         name, api::Credential::decode(credentials.at(i)).scope,
+                         QStringLiteral("https://auth.example.test/authorize?response_type=code"
+                                        "&client_id=fake&state=fake-state"),
+                         QStringLiteral("http://tapd.example.test/oauth/callback"),
+                         QDateTime::currentDateTimeUtc().addSecs(600).toString(Qt::ISODateWithMs) }
+                         .encode(),
+                 {} };
     if (r.method == "GET")
         return {
             200,
