@@ -187,9 +187,9 @@ QString ApprovalCard::waitReason(const Approval &a) const
 {
     QStringList out;
     if (a.hasNewHosts())
-        out << tr("a human approves the first use of a host with a credential.");
+        out << tr("A human approves the first use of a host with a credential.");
     else
-        out << tr("the credential's policy asks a human to approve %1 requests.").arg(a.method);
+        out << tr("The credential's policy asks a human to approve %1 requests.").arg(a.method);
     if (a.requirePasskey)
         out << tr("This credential needs a passkey: approve in the browser (deny here or there).");
     if (a.isPending() && !a.canDecide)
