@@ -5,6 +5,8 @@
 
 #include <QJsonArray>
 
+#include <algorithm>
+
 namespace tap::api {
 
 using core::Result;
@@ -42,6 +44,9 @@ QJsonObject Approval::encode() const
     QJsonObject o = encodeFields();
     o.insert(QLatin1String("new_hosts"), hosts);
     o.insert(QLatin1String("notice"), orNull(notice()));
+    o.insert(key::kHostIsNew, hostIsNew());
+    o.insert(key::kDecisionReason, orNull(decisionReason));
+    o.insert(key::kDeciders, QJsonArray::fromStringList(deciders));
     return o;
 }
 
@@ -97,7 +102,52 @@ Approval Approval::decode(const QJsonObject &o)
     a.approvalUrl = str(key::kApprovalUrl);
     for (const QJsonValue &v : o.value(QLatin1String("new_hosts")).toArray())
         a.newHosts << v[key::kCredential].toString() + u' ' + v[QLatin1String("host")].toString();
+    a.decisionReason = str(key::kDecisionReason);
+    for (const QJsonValue &v : o.value(key::kDeciders).toArray())
+        a.deciders << v.toString();
     return a;
+}
+
+namespace {
+
+// Characters a reason may not hold: controls (also newlines and tabs: it is one line) and the
+// bidirectional overrides and isolates, which would make the text read differently than stored.
+bool forbiddenInReason(QChar c)
+{
+    const char16_t u = c.unicode();
+    return c.category() == QChar::Other_Control || (u >= 0x202A && u <= 0x202E)
+            || (u >= 0x2066 && u <= 0x2069) || u == 0x2028 || u == 0x2029;
+}
+
+} // namespace
+
+Result<DenyInput> DenyInput::decode(const QJsonObject &object)
+{
+    const JsonFields fields(object);
+    if (auto r = fields.onlyKnown({ key::kReason }); !r)
+        return core::Error(r.error());
+    const QJsonValue v = object.value(key::kReason);
+    DenyInput in;
+    if (v.isUndefined() || v.isNull())
+        return in;
+    if (!v.isString())
+        return core::Error(core::ErrorCode::InvalidRequest,
+                           QStringLiteral("reason must be a string."))
+                .setField(key::kReason);
+    const QString raw = v.toString();
+    // Checked before trimming: a control character is refused wherever it is.
+    if (std::any_of(raw.cbegin(), raw.cend(), forbiddenInReason))
+        return core::Error(core::ErrorCode::InvalidRequest,
+                           QStringLiteral("reason must be one line of plain text (no control "
+                                          "characters)."))
+                .setField(key::kReason);
+    in.reason = raw.trimmed();
+    if (in.reason.size() > kMaxLength)
+        return core::Error(core::ErrorCode::InvalidRequest,
+                           QStringLiteral("reason is too long (at most %1 characters).")
+                                   .arg(kMaxLength))
+                .setField(key::kReason);
+    return in;
 }
 
 QJsonObject ApprovalList::encode() const

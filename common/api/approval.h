@@ -40,7 +40,14 @@ struct Approval
     // host, which a human approves (once, or with allow_host for good). Encoded as new_hosts
     // [{credential, host}] and the notice "First use of host X with credential C."
     QStringList newHosts;
+    // An approver's reason for denying (checked and scrubbed by tapd); empty: none given.
+    QString decisionReason;
+    // Pending requests: who may decide — the members' emails and chat ids the credentials'
+    // policies name, or empty when any member of the team may ("anyone" for the reader).
+    QStringList deciders;
 
+    // Encoded as host_is_new: the request reaches a host outside its credential's allowed hosts.
+    bool hostIsNew() const { return !newHosts.isEmpty(); }
     QString notice() const;
     QJsonObject encode() const;
     // Lenient (the console reads what tapd wrote): an unknown status reads as failed.
@@ -49,6 +56,16 @@ struct Approval
 
 private:
     QJsonObject encodeFields() const;
+};
+
+// The body of POST /admin/approvals/{id}/deny (and the approval page's deny): an optional
+// "reason" the agent's poll answer carries — at most kMaxLength characters, no control or
+// bidirectional-override characters; surrounding white space is dropped.
+struct DenyInput
+{
+    static constexpr int kMaxLength = 500;
+    QString reason;
+    static core::Result<DenyInput> decode(const QJsonObject &object);
 };
 
 // GET /admin/approvals: the requests and the cursor to pass back with ?wait=.

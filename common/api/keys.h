@@ -138,6 +138,10 @@ inline constexpr QLatin1String kApprovalUrl{ "approval_url" };
 inline constexpr QLatin1String kTxnId{ "txn_id" };
 inline constexpr QLatin1String kResponseStatus{ "response_status" };
 inline constexpr QLatin1String kCancelReason{ "cancel_reason" };
+inline constexpr QLatin1String kDecisionReason{ "decision_reason" };
+inline constexpr QLatin1String kHostIsNew{ "host_is_new" };
+inline constexpr QLatin1String kDeciders{ "deciders" };
+inline constexpr QLatin1String kReason{ "reason" };
 inline constexpr QLatin1String kWait{ "wait" }; // query parameter
 inline constexpr QLatin1String kAll{ "all" }; // ?status=all
 

@@ -11,7 +11,7 @@ const QString kColumns = QStringLiteral(
         "target, body_preview, require_passkey, decided_by, decided_via, decided_at, claimed_by, "
         "response_status, response_read_at, telegram_chat_id, telegram_message_id, "
         "matrix_room_id, matrix_event_id, created_at, expires_at, updated_at, "
-        "agent_instance_id, cancel_reason, new_hosts");
+        "agent_instance_id, cancel_reason, new_hosts, decision_reason");
 const QString kPayloadColumns = QStringLiteral(", sealed_request, sealed_response");
 
 ApprovalRow readRow(const QSqlQuery &q, bool withPayloads)
@@ -45,6 +45,7 @@ ApprovalRow readRow(const QSqlQuery &q, bool withPayloads)
     a.agentInstanceId = q.value(i++).toString();
     a.cancelReason = q.value(i++).toString();
     a.newHosts = q.value(i++).toString().split(u'\n', Qt::SkipEmptyParts);
+    a.decisionReason = q.value(i++).toString();
     if (withPayloads) {
         a.sealedRequest = q.value(i++).toByteArray();
         a.sealedResponse = q.value(i++).toByteArray();
@@ -123,7 +124,8 @@ Result<qint64> ApprovalStore::lastChange(const QString &teamId)
 }
 
 Result<bool> ApprovalStore::decide(const QString &id, bool approve, const QString &decidedBy,
-                                   const QString &via, const QString &claimer, qint64 now)
+                                   const QString &via, const QString &claimer, qint64 now,
+                                   const QString &reason)
 {
     // A denied request's payload is of no further use: it goes with the decision.
     auto q = approve
@@ -134,9 +136,9 @@ Result<bool> ApprovalStore::decide(const QString &id, bool approve, const QStrin
                         { decidedBy, via, now, claimer, now, now, id, now })
             : m_db.exec(QStringLiteral("UPDATE approvals SET status = 'denied', decided_by = ?, "
                                        "decided_via = ?, decided_at = ?, updated_at = ?, "
-                                       "sealed_request = NULL "
+                                       "decision_reason = ?, sealed_request = NULL "
                                        "WHERE id = ? AND status = 'pending' AND expires_at > ?"),
-                        { decidedBy, via, now, now, id, now });
+                        { decidedBy, via, now, now, reason, id, now });
     if (!q)
         return q.error();
     return q->numRowsAffected() == 1;

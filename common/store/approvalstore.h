@@ -41,6 +41,8 @@ struct ApprovalRow
     QString cancelReason; // TAP ended it while pending: agent_deleted, agent_disabled
     // "credential host" per host outside that credential's allowed_hosts (first use of a host).
     QStringList newHosts;
+    // Why an approver denied it, in their words (already checked and scrubbed); may be empty.
+    QString decisionReason;
 
     bool isFinal() const
     {
@@ -63,10 +65,12 @@ public:
     // The newest change in a team's approvals (the approver inbox's long-poll cursor).
     core::Result<qint64> lastChange(const QString &teamId);
 
-    // pending → approved (claimed by `claimer`, which must then forward it) or → denied, only
-    // while pending and before the deadline. False: someone else decided first, or too late.
+    // pending → approved (claimed by `claimer`, which must then forward it) or → denied (with
+    // the approver's `reason`, possibly empty), only while pending and before the deadline.
+    // False: someone else decided first, or too late.
     core::Result<bool> decide(const QString &id, bool approve, const QString &decidedBy,
-                              const QString &via, const QString &claimer, qint64 now);
+                              const QString &via, const QString &claimer, qint64 now,
+                              const QString &reason = {});
     // approved → forwarded | failed, by the process holding the claim.
     core::Result<bool> finish(const QString &id, const QString &claimer, const QString &status,
                               int responseStatus, const QByteArray &sealedResponse, qint64 now);

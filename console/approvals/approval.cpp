@@ -35,6 +35,8 @@ Approval Approval::fromWire(const api::Approval &w)
     a.approvalUrl = w.approvalUrl;
     a.newHosts = w.newHosts;
     a.notice = w.notice();
+    a.decisionReason = w.decisionReason;
+    a.deciders = w.deciders;
     return a;
 }
 

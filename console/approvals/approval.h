@@ -33,6 +33,9 @@ struct Approval
     // human"), and the server's sentence about them.
     QStringList newHosts;
     QString notice;
+    QString decisionReason; // why it was denied, in the approver's words
+    // Who may decide a pending request (policies' allowed approvers); empty: any member.
+    QStringList deciders;
 
     bool isPending() const { return status == u"pending"; }
     // Something the signed-in member can act on now.

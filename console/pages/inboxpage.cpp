@@ -3,16 +3,16 @@
 #include "api/keys.h"
 #include "approvals/approvalpoller.h"
 #include "approvals/approvalsmodel.h"
+#include "pages/approvalcard.h"
 #include "session/session.h"
 
-#include <QLineEdit>
 #include <QComboBox>
 #include <QHeaderView>
 #include <QItemSelectionModel>
+#include <QPushButton>
 #include <QJsonArray>
-#include <QLabel>
-#include <QLocale>
-#include <QPlainTextEdit>
+#include <QLineEdit>
+#include <QShortcut>
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -33,25 +33,21 @@ InboxPage::InboxPage(Session *session, const Environment &env, ApprovalPoller *p
                           QString::fromLatin1(s));
     toolbar()->insertWidget(0, m_status);
     addButton(tr("&Approve"), QStringLiteral("approveButton"), QStringLiteral("approve"),
-              NeedsSelection, [this] { approve(); });
+              NeedsSelection, [this] { approve(); })
+            ->setToolTip(tr("Approve the selected request (key A)"));
     addButton(tr("Approve and allow &host"), QStringLiteral("approveAllowHostButton"),
               QStringLiteral("approve"), NeedsSelection | Configures,
-              [this] { approveAndAllowHost(); });
+              [this] { approveAndAllowHost(); })
+            ->setToolTip(tr("Approve and allow its new host for the credential (key H)"));
     addButton(tr("&Deny"), QStringLiteral("denyButton"), QStringLiteral("deny"), NeedsSelection,
-              [this] { deny(); });
+              [this] { deny(); })
+            ->setToolTip(tr("Deny, with the reason typed on the card (key D, then Enter)"));
     addButton(tr("Open in &browser"), QStringLiteral("openBrowserButton"), QStringLiteral("link"),
               NeedsSelection, [this] {
                   if (const Approval *a = selected())
                       openInBrowser(*a);
               });
 
-    // The first use of a host with a credential: said above the details, not only in them.
-    m_notice = new QLabel(this);
-    m_notice->setObjectName(QStringLiteral("newHostNotice"));
-    m_notice->setWordWrap(true);
-    m_notice->setStyleSheet(QStringLiteral("color: #8a5a00; font-weight: bold;"));
-    m_notice->hide();
-    body()->addWidget(m_notice);
     auto *split = new QSplitter(Qt::Vertical, this);
     m_view = new QTableView(split);
     m_view->setObjectName(QStringLiteral("approvalsTable"));
@@ -61,13 +57,13 @@ InboxPage::InboxPage(Session *session, const Environment &env, ApprovalPoller *p
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_view->verticalHeader()->hide();
     m_view->horizontalHeader()->setStretchLastSection(true);
-    m_details = new QPlainTextEdit(split);
-    m_details->setObjectName(QStringLiteral("detailText"));
-    m_details->setReadOnly(true);
-    split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 1);
+    m_card = new ApprovalCard(split);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 3);
     body()->addWidget(split, 1);
     filterEdit()->hide();
+    addShortcuts();
+    connect(m_card, &ApprovalCard::denyRequested, this, &InboxPage::deny);
 
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
         showDetails();
@@ -111,7 +107,7 @@ void InboxPage::clear()
 {
     Page::clear();
     m_model->setApprovals({});
-    m_details->clear();
+    m_card->setApproval(std::nullopt);
 }
 
 void InboxPage::setOnline(bool online)
@@ -177,6 +173,7 @@ void InboxPage::showApproval(const QString &id)
     if (id.isEmpty())
         return;
     m_wanted = id;
+    m_view->setFocus(); // from a notification: the keys act on this request
     if (const int row = m_model->rowOf(id); row >= 0) {
         m_view->selectRow(row);
         m_wanted.clear();
@@ -185,45 +182,75 @@ void InboxPage::showApproval(const QString &id)
     m_status->setCurrentIndex(m_status->findData(QStringLiteral("all"))); // fetches, then selects
 }
 
-QString InboxPage::newHostNotice(const Approval &a)
-{
-    QStringList out;
-    for (const QString &entry : a.newHosts)
-        out << tr("First use of host %1 with credential %2.")
-                        .arg(entry.section(u' ', 1), entry.section(u' ', 0, 0));
-    return out.join(u' ');
-}
-
 void InboxPage::showDetails()
 {
     const Approval *a = selected();
-    m_notice->setVisible(a && a->hasNewHosts());
-    m_notice->setText(a && a->hasNewHosts() ? newHostNotice(*a) : QString());
-    if (!a)
-        return m_details->clear();
-    const QLocale locale;
-    QStringList lines{
-        tr("Request %1 — %2").arg(a->id, ApprovalsModel::statusText(a->status)),
-        tr("Agent: %1 (%2, team %3)").arg(a->agentLabel(), a->agentId, a->agentHomeTeamId),
-        tr("Credential: %1").arg(a->credential),
-        tr("Request: %1 %2").arg(a->method, a->target),
-        tr("Requested: %1; expires: %2")
-                .arg(locale.toString(a->createdAt, QLocale::LongFormat),
-                     locale.toString(a->expiresAt, QLocale::LongFormat)),
+    m_card->setApproval(a ? std::optional<Approval>(*a) : std::nullopt, session()->profile().email);
+}
+
+void InboxPage::addShortcuts()
+{
+    // Single keys act while the inbox has the focus, never while text is typed (a line edit
+    // takes its printable keys first).
+    const auto key = [this](const QKeySequence &sequence, auto slot) {
+        auto *shortcut = new QShortcut(sequence, this);
+        shortcut->setContext(Qt::WidgetWithChildrenShortcut);
+        connect(shortcut, &QShortcut::activated, this, slot);
     };
-    if (a->hasNewHosts())
-        lines << newHostNotice(*a);
-    if (!a->decidedBy.isEmpty())
-        lines << tr("Decided by %1 via %2 at %3")
-                         .arg(a->decidedBy, a->decidedVia,
-                              locale.toString(a->decidedAt, QLocale::LongFormat));
-    if (a->requirePasskey)
-        lines << tr("This credential needs a passkey: approve or deny in the browser.");
-    else if (a->isPending() && !a->canDecide)
-        lines << tr("You are not an allowed approver for this credential.");
-    if (!a->bodyPreview.isEmpty())
-        lines << QString() << tr("Body:") << a->bodyPreview;
-    m_details->setPlainText(lines.join(u'\n'));
+    key(QKeySequence(Qt::Key_A), [this] { approve(); });
+    key(QKeySequence(Qt::Key_D), [this] { startDeny(); });
+    key(QKeySequence(Qt::Key_H), [this] { approveAndAllowHost(); });
+    key(QKeySequence(Qt::Key_J), [this] { move(1); });
+    key(QKeySequence(Qt::Key_K), [this] { move(-1); });
+    auto *back = new QShortcut(QKeySequence(Qt::Key_Escape), m_card->denyReasonEdit());
+    back->setContext(Qt::WidgetShortcut);
+    connect(back, &QShortcut::activated, this, [this] {
+        m_card->clearDenyReason();
+        m_view->setFocus();
+    });
+}
+
+void InboxPage::startDeny()
+{
+    const Approval *a = selected();
+    if (!a || !a->needsMe())
+        return;
+    m_card->denyReasonEdit()->setFocus(Qt::ShortcutFocusReason);
+}
+
+void InboxPage::move(int step)
+{
+    const int rows = m_model->rowCount();
+    if (rows == 0)
+        return;
+    const Approval *a = selected();
+    const int from = a ? m_model->rowOf(a->id) : (step > 0 ? -1 : rows);
+    const int to = qBound(0, from + step, rows - 1);
+    m_view->selectRow(to);
+    m_view->setFocus();
+}
+
+void InboxPage::select(const QString &id)
+{
+    if (const int row = m_model->rowOf(id); row >= 0)
+        m_view->selectRow(row);
+}
+
+QString InboxPage::nextAfter(const QString &id) const
+{
+    const QList<Approval> &items = m_model->approvals();
+    const int at = m_model->rowOf(id);
+    if (at < 0)
+        return {};
+    for (int i = at + 1; i < items.size(); ++i) {
+        if (items.at(i).needsMe())
+            return items.at(i).id;
+    }
+    for (int i = at - 1; i >= 0; --i) {
+        if (items.at(i).needsMe())
+            return items.at(i).id;
+    }
+    return {};
 }
 
 void InboxPage::decide(Decision decision)
@@ -234,14 +261,17 @@ void InboxPage::decide(Decision decision)
     if (!current || !current->needsMe() || (allowHost && !current->hasNewHosts()))
         return;
     const Approval a = *current;
+    const QString next = nextAfter(a.id);
     QJsonObject body;
     if (allowHost)
         body.insert(QLatin1String("allow_host"), true);
+    if (!approve && !m_card->denyReason().isEmpty())
+        body.insert(QLatin1String("reason"), m_card->denyReason());
     // Asked even for passkey credentials: the server decides what needs a passkey (denying
     // does not), and answers passkey_required when the browser page has to take over.
     const QString verb = approve ? QStringLiteral("/approve") : QStringLiteral("/deny");
     api()->post(QStringLiteral("/admin/approvals/") + apiclient::ApiClient::segment(a.id) + verb,
-                body, this, [this, a, approve, allowHost](const Reply &r) {
+                body, this, [this, a, approve, allowHost, next](const Reply &r) {
                     if (r.status == 403 && r.error.code == u"passkey_required")
                         return openInBrowser(a);
                     if (!r.ok()) {
@@ -252,8 +282,12 @@ void InboxPage::decide(Decision decision)
                     }
                     showError({});
                     m_model->update(Approval::fromJson(r.body));
+                    // Triage goes on: the next request (if it is still shown) has the focus.
+                    if (const Approval *now = selected(); !now || now->id == a.id)
+                        select(next);
                     showDetails();
                     updateButtons();
+                    m_view->setFocus();
                     if (allowHost)
                         showStatus(tr("Approved the request of %1; its new hosts are now "
                                       "allowed for their credentials.")

@@ -44,10 +44,13 @@ void AdminApi::addApprovalRoutes(http::Router &router)
                 return toResponse(m_approvals.decideAsMember(
                         a, c.arg(0), true, api::ApprovalChannel::Admin, allowHost.value()));
             }));
+    // deny takes an optional {"reason": "…"} (api::DenyInput), which the agent's poll carries.
     router.add("POST", QStringLiteral("/admin/approvals/<arg>/deny"),
-               authed([this](const Call &c, const Actor &a) {
-                   return toResponse(m_approvals.decideAsMember(a, c.arg(0), false,
-                                                                api::ApprovalChannel::Admin));
+               authedBody([this](const Call &c, const Actor &a, const QJsonObject &b) {
+                   return withInput(api::DenyInput::decode(b), [&](const api::DenyInput &in) {
+                       return toResponse(m_approvals.decideAsMember(
+                               a, c.arg(0), false, api::ApprovalChannel::Admin, false, in.reason));
+                   });
                }));
 
     router.add("GET", QStringLiteral("/admin/passkeys"),

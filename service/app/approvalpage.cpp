@@ -57,15 +57,20 @@ void addApprovalPageRoutes(http::Router &router, AdminApi &admin,
                admin.authed([&approvals](const Call &c, const admin::Actor &a) {
                    return toResponse(approvals.get(a, c.arg(0)));
                }));
-    for (const bool approve : { true, false }) {
-        router.add("POST",
-                   approve ? QStringLiteral("/approve/<arg>/approve")
-                           : QStringLiteral("/approve/<arg>/deny"),
-                   admin.authed([&approvals, approve](const Call &c, const admin::Actor &a) {
-                       return toResponse(approvals.decideAsMember(a, c.arg(0), approve,
-                                                                  api::ApprovalChannel::Link));
-                   }));
-    }
+    router.add("POST", QStringLiteral("/approve/<arg>/approve"),
+               admin.authed([&approvals](const Call &c, const admin::Actor &a) {
+                   return toResponse(
+                           approvals.decideAsMember(a, c.arg(0), true, api::ApprovalChannel::Link));
+               }));
+    // As the admin API's deny: an optional {"reason": "…"} for the agent.
+    router.add("POST", QStringLiteral("/approve/<arg>/deny"),
+               admin.authedBody([&approvals](const Call &c, const admin::Actor &a,
+                                             const QJsonObject &b) {
+                   return withInput(api::DenyInput::decode(b), [&](const api::DenyInput &in) {
+                       return toResponse(approvals.decideAsMember(
+                               a, c.arg(0), false, api::ApprovalChannel::Link, false, in.reason));
+                   });
+               }));
     // Passkey step-up: a WebAuthn assertion bound to this transaction approves it.
     router.add("POST", QStringLiteral("/approve/<arg>/passkey/begin"),
                admin.authed([&passkeys](const Call &c, const admin::Actor &a) {

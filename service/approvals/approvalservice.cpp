@@ -24,11 +24,6 @@ namespace {
 
 constexpr int kListLimit = 200;
 
-QString time(qint64 ms)
-{
-    return ms > 0 ? core::toRfc3339(ms) : QString();
-}
-
 bool isTelegramId(const QString &s)
 {
     static const QRegularExpression re(QStringLiteral("^-?[0-9]{1,20}$"));
@@ -124,35 +119,6 @@ QString ApprovalService::approvalUrl(const QString &id) const
     return url.toString();
 }
 
-api::Approval ApprovalService::approval(const store::ApprovalRow &a, bool canDecide) const
-{
-    api::Approval v;
-    v.id = a.id;
-    v.status = api::parseApprovalStatus(a.status).value_or(api::ApprovalStatus::Failed);
-    if (v.status == api::ApprovalStatus::Pending && a.expiresAt <= m_clock.nowMs())
-        v.status = api::ApprovalStatus::Expired;
-    v.teamId = a.teamId;
-    v.agentId = a.agentId;
-    v.agentName = a.agentId;
-    v.agentHomeTeamId = a.agentHomeTeamId;
-    v.credential = a.credentialName;
-    v.method = a.method;
-    v.target = a.target;
-    v.bodyPreview = a.bodyPreview;
-    v.requirePasskey = a.requirePasskey;
-    v.canDecide = canDecide && v.status == api::ApprovalStatus::Pending;
-    v.createdAt = time(a.createdAt);
-    v.expiresAt = time(a.expiresAt);
-    v.decidedBy = a.decidedBy;
-    v.decidedVia = a.decidedVia;
-    v.decidedAt = time(a.decidedAt);
-    v.responseStatus = a.responseStatus;
-    v.cancelReason = a.cancelReason;
-    v.approvalUrl = approvalUrl(a.id);
-    v.newHosts = a.newHosts;
-    return v;
-}
-
 Result<bool> ApprovalService::mayDecide(const store::ApprovalRow &row, const Approver &who)
 {
     // Members decide only in their own team.
@@ -217,11 +183,12 @@ Result<api::ApprovalList> ApprovalService::listNow(const Actor &actor,
         return rows.error();
     const Approver me{ QStringLiteral("admin"), actor.teamId, actor.userId, actor.email, {}, {} };
     api::ApprovalList out;
+    QHash<QString, QStringList> cache;
     for (const store::ApprovalRow &row : rows.value()) {
-        auto may = row.status == u"pending" ? mayDecide(row, me) : Result<bool>(false);
-        if (!may)
-            return may.error();
-        out.items.append(approval(row, may.value()));
+        auto one = forMember(row, me, &cache);
+        if (!one)
+            return one.error();
+        out.items.append(one.value());
     }
     out.cursor = QString::number(cursor.value());
     return out;
@@ -249,14 +216,12 @@ Result<api::Approval> ApprovalService::get(const Actor &actor, const QString &id
     if (!row.value() || row.value()->teamId != actor.teamId)
         return Error(ErrorCode::NotFound, QStringLiteral("No such approval request."));
     const Approver me{ QStringLiteral("admin"), actor.teamId, actor.userId, actor.email, {}, {} };
-    auto may = mayDecide(*row.value(), me);
-    if (!may)
-        return may.error();
-    return approval(*row.value(), may.value());
+    QHash<QString, QStringList> cache;
+    return forMember(*row.value(), me, &cache);
 }
 
 Result<store::ApprovalRow> ApprovalService::decide(const QString &id, bool approve,
-                                                   const Approver &who)
+                                                   const Approver &who, const QString &reason)
 {
     store::ApprovalStore approvals(m_db);
     auto found = approvals.get(id);
@@ -294,8 +259,15 @@ Result<store::ApprovalRow> ApprovalService::decide(const QString &id, bool appro
                      QStringLiteral("This credential requires a passkey to approve: open %1 "
                                     "to approve with your passkey.")
                              .arg(approvalUrl(row.id)));
+    QString said;
+    if (!approve && !reason.isEmpty()) {
+        auto scrubbed = scrubReason(row, reason);
+        if (!scrubbed)
+            return scrubbed.error();
+        said = scrubbed.value();
+    }
     auto decided =
-            approvals.decide(id, approve, who.display(), who.via, m_settings.instanceId, now);
+            approvals.decide(id, approve, who.display(), who.via, m_settings.instanceId, now, said);
     if (!decided)
         return decided.error();
     if (!decided.value())
@@ -307,6 +279,7 @@ Result<store::ApprovalRow> ApprovalService::decide(const QString &id, bool appro
     after.decidedBy = who.display();
     after.decidedVia = who.via;
     after.decidedAt = now;
+    after.decisionReason = said;
     after.claimedBy = m_settings.instanceId;
     after.updatedAt = now;
     audit(after, approve ? QStringLiteral("approved") : QStringLiteral("denied"),
@@ -322,7 +295,7 @@ Result<store::ApprovalRow> ApprovalService::decide(const QString &id, bool appro
 
 Result<api::Approval> ApprovalService::decideAsMember(const Actor &actor, const QString &id,
                                                       bool approve, api::ApprovalChannel via,
-                                                      bool allowHost)
+                                                      bool allowHost, const QString &reason)
 {
     const Approver me{
         api::approvalChannelName(via), actor.teamId, actor.userId, actor.email, {}, {}
@@ -334,7 +307,10 @@ Result<api::Approval> ApprovalService::decideAsMember(const Actor &actor, const 
         if (auto r = checkAllowHost(actor, id); !r)
             return r.error();
     }
-    auto decided = decide(id, approve, me);
+    if (approve && !reason.isEmpty())
+        return Error(ErrorCode::InvalidRequest,
+                     QStringLiteral("A reason goes with deny, not approve."));
+    auto decided = decide(id, approve, me, reason);
     if (!decided)
         return decided.error();
     if (allowHost)
@@ -483,6 +459,8 @@ void ApprovalService::audit(const store::ApprovalRow &row, const QString &decisi
     r.detail = { { QStringLiteral("txn_id"), row.id },
                  { QStringLiteral("via"),
                    row.decidedVia.isEmpty() ? QJsonValue() : QJsonValue(row.decidedVia) } };
+    if (!row.decisionReason.isEmpty()) // the approver's words, already scrubbed
+        r.detail.insert(QStringLiteral("decision_reason"), row.decisionReason);
     if (auto w = m_audit.write(r); !w)
         core::logEvent(core::lcAudit(), QtCriticalMsg,
                        QStringLiteral("approval audit record not written"),

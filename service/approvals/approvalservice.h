@@ -8,6 +8,7 @@
 #include "store/approvalstore.h"
 #include "store/rows.h"
 
+#include <QHash>
 #include <QMutex>
 #include <QUrl>
 
@@ -84,12 +85,15 @@ public:
     void list(const admin::Actor &actor, const api::ApprovalQuery &query, ListCallback done);
     core::Result<api::Approval> get(const admin::Actor &actor, const QString &id);
     // Approve or deny. `done` runs when the decision is recorded (sending continues after).
-    core::Result<store::ApprovalRow> decide(const QString &id, bool approve, const Approver &who);
+    // A denial may carry the approver's `reason` (api::DenyInput checked it): scrubbed of the
+    // request's credential values, stored, audited and told to the agent's poll.
+    core::Result<store::ApprovalRow> decide(const QString &id, bool approve, const Approver &who,
+                                            const QString &reason = {});
     // With `allowHost` (approve only; owners and admins): the request's new hosts are added to
     // their credentials' allowed_hosts, each change recorded through configChanged.
     core::Result<api::Approval> decideAsMember(const admin::Actor &actor, const QString &id,
                                                bool approve, api::ApprovalChannel via,
-                                               bool allowHost = false);
+                                               bool allowHost = false, const QString &reason = {});
     // A configuration change made by a decision (admin::Context::recordChange: audit record,
     // caches invalidated). Set by the composition root.
     std::function<void(const admin::Actor &actor, const QString &action, const QString &target,
@@ -118,6 +122,15 @@ public:
 private:
     core::Result<api::ApprovalList> listNow(const admin::Actor &actor,
                                             std::optional<api::ApprovalStatus> status);
+    // What an approver's card shows beyond the row (approvalservice_card.cpp): who may decide
+    // (the entries every credential's allowed_approvers share; empty: any member), cached per
+    // credential list in `cache`.
+    core::Result<QStringList> deciders(const store::ApprovalRow &row,
+                                       QHash<QString, QStringList> *cache);
+    core::Result<api::Approval> forMember(const store::ApprovalRow &row, const Approver &me,
+                                          QHash<QString, QStringList> *cache);
+    // The approver's reason with every value of the request's credentials redacted.
+    core::Result<QString> scrubReason(const store::ApprovalRow &row, const QString &reason);
     void changed(const store::ApprovalRow &row);
     void audit(const store::ApprovalRow &row, const QString &decision, const QString &reason,
                int status, const QString &actor = {});

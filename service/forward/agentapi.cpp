@@ -33,6 +33,27 @@ http::Response withRequestId(http::Response response, const QString &requestId)
 
 // What the approver is shown of the body: text only, bounded, never a credential value (the
 // agent's request holds none: secrets are injected only when it is forwarded).
+// A denial as the agent's poll tells it: the approver's reason, when they gave one (checked and
+// scrubbed of the request's credential values when it was stored), also at the top level, and
+// the channel they used — never who they are.
+void deniedAnswer(const store::ApprovalRow &a, QJsonObject &body)
+{
+    QJsonObject error{
+        { QStringLiteral("code"), QStringLiteral("approval_denied") },
+        { QStringLiteral("message"),
+          a.decisionReason.isEmpty()
+                  ? QStringLiteral("An approver denied this request.")
+                  : QStringLiteral("An approver denied this request: %1").arg(a.decisionReason) }
+    };
+    if (!a.decisionReason.isEmpty()) {
+        error.insert(QStringLiteral("reason"), a.decisionReason);
+        body.insert(QStringLiteral("reason"), a.decisionReason);
+    }
+    if (!a.decidedVia.isEmpty())
+        body.insert(QStringLiteral("decided_via"), a.decidedVia);
+    body.insert(QStringLiteral("error"), error);
+}
+
 QString bodyPreview(const QByteArray &body)
 {
     if (body.isEmpty())
@@ -131,10 +152,7 @@ void Forwarder::approvalStatus(const http::Request &request, const QString &txnI
     if (a.status == u"approved")
         body.insert(QStringLiteral("decision"), QStringLiteral("approved"));
     if (a.status == u"denied")
-        body.insert(QStringLiteral("error"),
-                    QJsonObject{ { QStringLiteral("code"), QStringLiteral("approval_denied") },
-                                 { QStringLiteral("message"),
-                                   QStringLiteral("An approver denied this request.") } });
+        deniedAnswer(a, body);
     if (a.status == u"failed" && !a.cancelReason.isEmpty())
         body.insert(QStringLiteral("error"),
                     QJsonObject{ { QStringLiteral("code"), QStringLiteral("approval_cancelled") },

@@ -37,6 +37,8 @@ api::Approval sample()
     a.decidedAt = u"2026-12-07T05:01:00.000Z"_s;
     a.responseStatus = 200;
     a.approvalUrl = u"https://tap.example.test/approve/0b4c6a8e-1d2f-4a5b-8c9d-0e1f2a3b4c5d"_s;
+    a.decisionReason = u"not today"_s;
+    a.deciders = { u"owner@example.com"_s, u"@ops:matrix.test"_s };
     return a;
 }
 
@@ -56,6 +58,8 @@ private slots:
     void queryErrors_data();
     void queryErrors();
     void queryEncodeRoundTrip();
+    void denyInput_data();
+    void denyInput();
 };
 
 void TestApiWireApprovals::approvalRoundTrip()
@@ -98,7 +102,10 @@ void TestApiWireApprovals::approvalShape()
                             u"cancel_reason"_s,
                             u"approval_url"_s,
                             u"new_hosts"_s, // #15 item 4
-                            u"notice"_s };
+                            u"notice"_s,
+                            u"host_is_new"_s, // #18: the approval card
+                            u"decision_reason"_s,
+                            u"deciders"_s };
     QStringList sorted = keys;
     sorted.sort();
     QCOMPARE(full.keys(), sorted);
@@ -107,10 +114,13 @@ void TestApiWireApprovals::approvalShape()
     bare.id = u"x"_s;
     const QJsonObject empty = bare.encode();
     QCOMPARE(empty.keys(), sorted);
-    for (const char *k : { "body_preview", "created_at", "expires_at", "decided_by", "decided_via",
-                           "decided_at", "response_status", "cancel_reason", "notice" })
+    for (const char *k :
+         { "body_preview", "created_at", "expires_at", "decided_by", "decided_via", "decided_at",
+           "response_status", "cancel_reason", "notice", "decision_reason" })
         QVERIFY2(empty.value(QLatin1String(k)).isNull(), k);
     QCOMPARE(empty.value(u"new_hosts"_s).toArray(), QJsonArray());
+    QCOMPARE(empty.value(u"deciders"_s).toArray(), QJsonArray());
+    QCOMPARE(empty.value(u"host_is_new"_s).toBool(true), false);
 
     // A request to hosts outside allowed_hosts: each named, with the approver's notice.
     api::Approval fresh = bare;
@@ -125,6 +135,7 @@ void TestApiWireApprovals::approvalShape()
              u"First use of host slack.com with credential slack. First use of host "
              "api.github.com with credential gh."_s);
     QCOMPARE(api::Approval::decode(withHosts), fresh);
+    QCOMPARE(withHosts.value(u"host_is_new"_s).toBool(), true);
     QCOMPARE(empty.value(u"status"_s).toString(), u"pending"_s);
     QCOMPARE(empty.value(u"can_decide"_s).toBool(true), false);
 }
@@ -222,6 +233,49 @@ void TestApiWireApprovals::queryEncodeRoundTrip()
     back = api::ApprovalQuery::decode(q.encode());
     QVERIFY(back);
     QVERIFY(!back->status);
+}
+
+// POST …/deny's body (issue #18): an optional one-line reason of at most 500 characters.
+void TestApiWireApprovals::denyInput_data()
+{
+    QTest::addColumn<QJsonObject>("body");
+    QTest::addColumn<bool>("ok");
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("no body") << QJsonObject() << true << QString();
+    QTest::newRow("null") << QJsonObject{ { u"reason"_s, QJsonValue() } } << true << QString();
+    QTest::newRow("trimmed") << QJsonObject{ { u"reason"_s, u"  wrong repo "_s } } << true
+                             << u"wrong repo"_s;
+    QTest::newRow("blank") << QJsonObject{ { u"reason"_s, u"   "_s } } << true << QString();
+    QTest::newRow("500") << QJsonObject{ { u"reason"_s, QString(500, u'é') } } << true
+                         << QString(500, u'é');
+    QTest::newRow("emoji") << QJsonObject{ { u"reason"_s, u"no 🙅‍♀️"_s } } << true
+                           << u"no 🙅‍♀️"_s;
+    QTest::newRow("501") << QJsonObject{ { u"reason"_s, QString(501, u'x') } } << false
+                         << QString();
+    for (const char16_t c :
+         { u'\n', u'\r', u'\t', u'\0', u'\x1b', u'\x7f', u'\x85', u'\u202e', u'\u2066', u'\u2028' })
+        QTest::addRow("char %04x", unsigned(c))
+                << QJsonObject{ { u"reason"_s, QString(u"a"_s + QChar(c) + u"b"_s) } } << false
+                << QString();
+    QTest::newRow("trailing newline")
+            << QJsonObject{ { u"reason"_s, u"no\n"_s } } << false << QString();
+    QTest::newRow("trailing NEL") << QJsonObject{ { u"reason"_s, u"no\u0085"_s } } << false
+                                  << QString();
+    QTest::newRow("number") << QJsonObject{ { u"reason"_s, 1 } } << false << QString();
+    QTest::newRow("unknown") << QJsonObject{ { u"why"_s, u"x"_s } } << false << QString();
+}
+
+void TestApiWireApprovals::denyInput()
+{
+    QFETCH(QJsonObject, body);
+    QFETCH(bool, ok);
+    QFETCH(QString, reason);
+    const auto in = api::DenyInput::decode(body);
+    QCOMPARE(bool(in), ok);
+    if (ok)
+        QCOMPARE(in->reason, reason);
+    else
+        QCOMPARE(in.error().code(), ErrorCode::InvalidRequest);
 }
 
 QTEST_APPLESS_MAIN(TestApiWireApprovals)

@@ -333,7 +333,7 @@ void TestConsoleE2E::approveFromNotification()
             child<QTableView>(inbox, "approvalsTable")->selectionModel()->selectedRows();
     QCOMPARE(rows.size(), 1);
     QCOMPARE(rows.first().data(ApprovalsModel::IdRole).toString(), QString::fromLatin1(txn));
-    QVERIFY(child<QPlainTextEdit>(inbox, "detailText")
+    QVERIFY(child<QPlainTextEdit>(inbox, "bodyPreview")
                     ->toPlainText()
                     .contains(u"hello from the console test"_s));
     screenshot(m_window.get(), u"04-inbox-pending"_s);

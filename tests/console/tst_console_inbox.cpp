@@ -98,8 +98,8 @@ private slots:
         m_fake->addApproval(QStringLiteral("a1"), QStringLiteral("slack"));
         QTRY_COMPARE_WITH_TIMEOUT(model()->rowCount(), 1, kTimeout);
         select(QStringLiteral("a1"));
-        QVERIFY(child<QPlainTextEdit>(inbox(), "detailText")
-                        ->toPlainText()
+        QVERIFY(child<QLabel>(inbox(), "cardTarget")
+                        ->text()
                         .contains(QStringLiteral("https://api.example.com/a1")));
         click(inbox(), approve ? "approveButton" : "denyButton");
         const QString expected = approve ? QStringLiteral("approved") : QStringLiteral("denied");

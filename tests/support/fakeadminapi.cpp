@@ -362,6 +362,15 @@ void FakeAdminApi::setApprovalStatus(const QString &id, const QString &status)
     approvalsChanged();
 }
 
+void FakeAdminApi::editApproval(const QString &id, const std::function<void(api::Approval &)> &edit)
+{
+    const qsizetype i = indexOfApproval(m_approvals, id);
+    if (i < 0)
+        return;
+    edit(m_approvals[i]);
+    approvalsChanged();
+}
+
 QJsonObject FakeAdminApi::approval(const QString &id) const
 {
     const qsizetype i = indexOfApproval(m_approvals, id);
@@ -435,6 +444,8 @@ FakeAdminApi::Response FakeAdminApi::approvalRoute(const Request &r, const QStri
     a.decidedBy = email;
     a.decidedVia = api::approvalChannelName(api::ApprovalChannel::Admin);
     a.decidedAt = now();
+    if (!approve) // tapd checks it (api::DenyInput); the fake keeps what was sent
+        a.decisionReason = r.body.value(QLatin1String("reason")).toString();
     const QJsonObject decided = a.encode();
     approvalsChanged();
     return { 200, decided, {} };

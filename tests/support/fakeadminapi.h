@@ -10,6 +10,8 @@
 #include <QUrl>
 #include <QUrlQuery>
 
+#include <functional>
+
 class QTcpSocket;
 class QTimer;
 
@@ -70,6 +72,8 @@ public:
     QJsonObject addApproval(const QString &id, const QString &credential, bool canDecide = true,
                             bool requirePasskey = false);
     void setApprovalStatus(const QString &id, const QString &status);
+    // Changes an approval in place (fields the card shows: deciders, new hosts, expiry…).
+    void editApproval(const QString &id, const std::function<void(api::Approval &)> &edit);
     QJsonObject approval(const QString &id) const;
     int heldPolls() const { return int(m_held.size()); }
 
