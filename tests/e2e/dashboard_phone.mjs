@@ -94,7 +94,7 @@ async function inbox(page, t, key, upstream) {
   let poll = await pollUntilFinal(t.base, key, first);
   check(poll.status === 'forwarded' && poll.response.status === 200, 'approved request forwarded: ' + JSON.stringify(poll));
 
-  // Deny the second with a reason; the reason goes to tapd in the deny call.
+  // Deny the second with a reason; the reason goes to tapd in the deny call and to the agent.
   const sent = [];
   page.on('request', (req) => { if (req.url().endsWith(`/admin/approvals/${second}/deny`)) sent.push(req.postData()); });
   await page.tap(`${card(second)} .deny`);
@@ -107,6 +107,7 @@ async function inbox(page, t, key, upstream) {
   check(sent.length === 1 && JSON.parse(sent[0]).reason === 'Not during the freeze', 'deny sent the reason: ' + sent.join());
   poll = await pollUntilFinal(t.base, key, second);
   check(poll.status === 'denied', 'denied request: ' + JSON.stringify(poll));
+  check(poll.reason === 'Not during the freeze', 'the agent reads the reason: ' + JSON.stringify(poll));
   await page.waitForSelector(card(second), { state: 'detached', timeout });
   check((await page.textContent('#count')) === '', 'nothing left to decide');
   return other;
