@@ -59,6 +59,10 @@ public slots:
     void submit();
     void reject() override;
 
+protected:
+    // Opens with the focus on the first field, not on OK.
+    void showEvent(QShowEvent *event) override;
+
 private:
     QFormLayout *m_form;
     QLabel *m_error;

@@ -31,7 +31,7 @@ PoliciesPage::PoliciesPage(Session *session, const Environment &env, QWidget *pa
     addButton(tr("&Save"), QStringLiteral("saveButton"), QStringLiteral("approve"),
               NeedsSelection | Configures, [this] { save(); });
     addButton(tr("&Remove policy"), QStringLiteral("removePolicyButton"), QStringLiteral("delete"),
-              NeedsSelection | Configures, [this] { removePolicy(); });
+              NeedsSelection | Configures | Deletes, [this] { removePolicy(); });
     filterEdit()->hide();
 
     auto *form = new QFormLayout;

@@ -28,12 +28,12 @@ TeamPage::TeamPage(Session *session, const Environment &env, QWidget *parent)
     m_team->setObjectName(QStringLiteral("teamLabel"));
     m_team->setTextInteractionFlags(Qt::TextSelectableByMouse);
     body()->insertWidget(0, m_team);
-    addButton(tr("&Invite…"), QStringLiteral("inviteButton"), QStringLiteral("add"), Configures,
+    addButton(tr("&Invite…"), QStringLiteral("inviteButton"), QStringLiteral("add"), Configures | CreatesNew,
               [this] { invite(); });
     addButton(tr("Change &role…"), QStringLiteral("changeRoleButton"), QStringLiteral("role"),
               NeedsSelection | Configures, [this] { changeRole(); });
     addButton(tr("Re&move"), QStringLiteral("removeButton"), QStringLiteral("delete"),
-              NeedsSelection | Configures, [this] { removeMember(); });
+              NeedsSelection | Configures | Deletes, [this] { removeMember(); });
     setupTable(QStringLiteral("membersTable"),
                { tr("Email"), tr("Role"), tr("State"), tr("Since / until") });
 }
