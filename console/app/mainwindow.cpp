@@ -77,6 +77,11 @@ MainWindow::MainWindow(Session *session, const Environment &env, QWidget *parent
     connect(m_welcome, &WelcomePage::logInRequested, this, [this] { showSignIn(); });
     connect(m_welcome, &WelcomePage::signUpRequested, this, &MainWindow::showSignUp);
     connect(m_nav, &QListWidget::currentRowChanged, this, [this](int row) {
+        if (row != m_stack->currentIndex() && !currentPage()->canLeave()) {
+            const QSignalBlocker block(m_nav); // unsaved edits: stay
+            m_nav->setCurrentRow(m_stack->currentIndex());
+            return;
+        }
         m_stack->setCurrentIndex(row);
         updateEditActions();
         if (m_session->isSignedIn() && row >= 0)

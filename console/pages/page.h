@@ -53,6 +53,8 @@ public:
     // Ctrl+N and Delete on the current page.
     virtual void createNew() { }
     virtual void deleteSelected() { }
+    // Before the window shows another page: false keeps this one (unsaved edits, Cancel).
+    virtual bool canLeave() { return true; }
     // Whether Ctrl+N / Delete apply now (the page's New / Delete button is enabled).
     bool canCreate() const;
     bool canDelete() const;

@@ -10,8 +10,11 @@
 #include "dialogs/formdialog.h"
 #include "dialogs/signindialog.h"
 #include "pages/credentialspage.h"
+#include "pages/policiespage.h"
 
 #include <QAction>
+#include <QComboBox>
+#include <QJsonArray>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -63,6 +66,7 @@ private slots:
     void serverMessageNeverShownRaw();
     void dialogGrowsForError();
     void logInOfferedAfterLogout();
+    void policyEditsAreNotDroppedSilently();
     void namesSortAscending();
     void emptyPageSaysWhatToDo();
     void firstRunShowsWelcome();
@@ -246,6 +250,46 @@ void TestForms::logInOfferedAfterLogout()
     logIn->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(m_window->signInDialog() && m_window->signInDialog()->isVisible(),
                              kTimeout);
+}
+
+// Switching the credential or the page with unsaved policy edits asks Save / Discard / Cancel.
+void TestForms::policyEditsAreNotDroppedSilently()
+{
+    for (const QString &name : { u"alpha"_qs, u"bravo"_qs })
+        m_fake->credentials << QJsonObject{ { u"name"_qs, name },
+                                            { u"connector"_qs, u"direct"_qs },
+                                            { u"api_base"_qs, u"https://example.com"_qs },
+                                            { u"has_value"_qs, true } };
+    makeWindow();
+    QVERIFY(signIn(*m_session, *m_fake));
+    auto *page = static_cast<PoliciesPage *>(m_window->page(u"policiesPage"_qs));
+    m_window->showPage(page);
+    auto *combo = child<QComboBox>(page, "credentialCombo");
+    QTRY_COMPARE_WITH_TIMEOUT(combo->count(), 2, kTimeout);
+    QTRY_COMPARE_WITH_TIMEOUT(m_fake->count("GET", u"/admin/policies/alpha"_qs), 1, kTimeout);
+    QTRY_VERIFY_WITH_TIMEOUT(!page->statusText().isEmpty(), kTimeout); // shown
+    QVERIFY(!page->isModified());
+    child<QLineEdit>(page, "autoApproveMethods")->setText(u"GET"_qs);
+    QVERIFY(page->isModified());
+
+    // Cancel: stays on alpha with the edit.
+    m_desktop.unsavedAnswer = Environment::Unsaved::Cancel;
+    combo->setCurrentIndex(1);
+    QCOMPARE(m_desktop.unsavedQuestions.size(), 1);
+    QCOMPARE(combo->currentText(), u"alpha"_qs);
+    QCOMPARE(child<QLineEdit>(page, "autoApproveMethods")->text(), u"GET"_qs);
+    m_window->showPage(m_window->page(u"agentsPage"_qs));
+    QCOMPARE(m_desktop.unsavedQuestions.size(), 2);
+    QCOMPARE(m_window->findChild<QStackedWidget *>(u"pageStack"_qs)->currentWidget(), page);
+
+    // Save: the edit is sent for alpha, then bravo is shown.
+    m_desktop.unsavedAnswer = Environment::Unsaved::Save;
+    combo->setCurrentIndex(1);
+    QTRY_COMPARE_WITH_TIMEOUT(m_fake->count("PUT", u"/admin/policies/alpha"_qs), 1, kTimeout);
+    QTRY_COMPARE_WITH_TIMEOUT(m_fake->count("GET", u"/admin/policies/bravo"_qs), 1, kTimeout);
+    QTRY_VERIFY_WITH_TIMEOUT(!page->isModified(), kTimeout);
+    QCOMPARE(m_fake->policies.value(u"alpha"_qs).value(u"auto_approve_methods"_qs).toArray(),
+             QJsonArray{ u"GET"_qs });
 }
 
 void TestForms::namesSortAscending()
