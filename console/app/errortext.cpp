@@ -28,6 +28,11 @@ QString ErrorText::forCode(const QString &code)
         { QStringLiteral("passkey_required"),
           QT_TR_NOOP("This needs your passkey: open the request in the browser.") },
         { QStringLiteral("approval_expired"), QT_TR_NOOP("The request has expired.") },
+        { QStringLiteral("upstream_error"),
+          QT_TR_NOOP("The other service did not accept the request. Check its settings and try "
+                     "again.") },
+        { QStringLiteral("upstream_timeout"),
+          QT_TR_NOOP("The other service did not answer in time. Try again later.") },
         { QStringLiteral("unavailable"),
           QT_TR_NOOP("The server is busy or being maintained. Try again later.") },
         { QStringLiteral("internal_error"),

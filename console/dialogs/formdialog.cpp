@@ -151,7 +151,7 @@ void FormDialog::finish(const apiclient::ApiClient::Reply &reply)
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(true);
     if (reply.ok())
         return accept();
-    showError(ErrorText::of(reply));
+    showError(ErrorText::of(reply, m_errorTexts));
 }
 
 void FormDialog::showError(const QString &message)

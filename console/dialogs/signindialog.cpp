@@ -166,14 +166,18 @@ void SignInDialog::updateDefaultButton(int tab)
         m_defaults.at(i)->setDefault(i == tab);
 }
 
-QString SignInDialog::loginError(const Session::Reply &reply)
+QString SignInDialog::loginError(const Session::Reply &reply) const
 {
-    return ErrorText::of(
-            reply,
-            { { QStringLiteral("unauthorized"), tr("The email or the password is wrong.") },
-              { QStringLiteral("forbidden"),
-                tr("This account cannot log in to this team yet: verify the email address "
-                   "first, or check the team ID and the invitation.") } });
+    QHash<QString, QString> texts = {
+        { QStringLiteral("unauthorized"), tr("The email or the password is wrong.") },
+        { QStringLiteral("forbidden"),
+          tr("This account cannot log in to this team yet: verify the email address first, or "
+             "check the team ID and the invitation.") }
+    };
+    if (!m_loginInvite->text().trimmed().isEmpty())
+        texts.insert(QStringLiteral("invalid_request"),
+                     tr("The invitation is invalid or has expired."));
+    return ErrorText::of(reply, texts);
 }
 
 void SignInDialog::setMode(Mode mode)
@@ -272,20 +276,24 @@ void SignInDialog::signup()
 void SignInDialog::signupInvited(const Profile &profile)
 {
     setBusy(true);
-    m_session->signupInvited(profile, m_newPassword->text(), m_invite->text().trimmed(),
-                             bound([this](const Session::Reply &r) {
-                                 setBusy(false);
-                                 if (!r.ok())
-                                     return showError(ErrorText::of(r));
-                                 m_password->setText(m_newPassword->text());
-                                 m_newPassword->clear();
-                                 m_confirm->clear();
-                                 m_invite->clear();
-                                 m_loginTeam->setText(api::SignedUp::decode(r.body).teamId);
-                                 setMode(Login);
-                                 showInfo(tr("Account created and invitation accepted. You can "
-                                             "log in now."));
-                             }));
+    m_session->signupInvited(
+            profile, m_newPassword->text(), m_invite->text().trimmed(),
+            bound([this](const Session::Reply &r) {
+                setBusy(false);
+                if (!r.ok())
+                    return showError(ErrorText::of(r,
+                                                   { { QStringLiteral("invalid_request"),
+                                                       tr("The invitation is invalid or has "
+                                                          "expired.") } }));
+                m_password->setText(m_newPassword->text());
+                m_newPassword->clear();
+                m_confirm->clear();
+                m_invite->clear();
+                m_loginTeam->setText(api::SignedUp::decode(r.body).teamId);
+                setMode(Login);
+                showInfo(tr("Account created and invitation accepted. You can "
+                            "log in now."));
+            }));
 }
 
 void SignInDialog::verify()

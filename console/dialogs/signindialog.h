@@ -56,7 +56,7 @@ private:
     void resend();
     void setBusy(bool busy);
     void updateDefaultButton(int tab);
-    static QString loginError(const Session::Reply &reply);
+    QString loginError(const Session::Reply &reply) const;
     void showError(const QString &text);
     void showInfo(const QString &text);
 

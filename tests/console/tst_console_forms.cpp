@@ -9,6 +9,7 @@
 #include "consoletest.h"
 #include "dialogs/formdialog.h"
 #include "dialogs/signindialog.h"
+#include "pages/auditpage.h"
 #include "pages/credentialspage.h"
 #include "pages/policiespage.h"
 
@@ -23,6 +24,7 @@
 #include <QPushButton>
 #include <QStackedWidget>
 #include <QTabWidget>
+#include <QTranslator>
 
 using namespace tap::console;
 using namespace tap::console::test;
@@ -68,6 +70,8 @@ private slots:
     void logInOfferedAfterLogout();
     void policyEditsAreNotDroppedSilently();
     void namesSortAscending();
+    void auditReasonsAreSentences();
+    void translatedErrorsAndPlurals();
     void emptyPageSaysWhatToDo();
     void firstRunShowsWelcome();
     void helpAboutAndReadme();
@@ -292,6 +296,25 @@ void TestForms::policyEditsAreNotDroppedSilently()
              QJsonArray{ u"GET"_qs });
 }
 
+void TestForms::auditReasonsAreSentences()
+{
+    m_fake->audit << QJsonObject{ { u"ts"_qs, u"2026-04-03T12:00:00Z"_qs },
+                                  { u"kind"_qs, u"request"_qs },
+                                  { u"agent_id"_qs, u"bot"_qs },
+                                  { u"method"_qs, u"POST"_qs },
+                                  { u"target"_qs, u"https://new.example/x"_qs },
+                                  { u"decision"_qs, u"approved"_qs },
+                                  { u"reason"_qs, u"new_host"_qs } };
+    QVERIFY(signIn(*m_session, *m_fake));
+    AuditPage page(m_session.get(), m_desktop.environment());
+    page.refresh();
+    QTRY_COMPARE_WITH_TIMEOUT(rows(&page, "auditTable"), 1, kTimeout);
+    auto *model = child<QTableView>(&page, "auditTable")->model();
+    const QString reason = model->index(0, model->columnCount() - 1).data().toString();
+    QCOMPARE(reason, AuditPage::reasonText(u"new_host"_qs));
+    QVERIFY(reason.contains(u"new"_qs) && !reason.contains(u'_'));
+}
+
 void TestForms::namesSortAscending()
 {
     for (const QString &name : { u"bravo"_qs, u"alpha"_qs, u"charlie"_qs })
@@ -318,6 +341,40 @@ void TestForms::emptyPageSaysWhatToDo()
     QTRY_VERIFY_WITH_TIMEOUT(page.emptyMessage().contains(u"New…"_qs), kTimeout);
     page.filterEdit()->setText(u"nothing"_qs);
     QTRY_VERIFY_WITH_TIMEOUT(page.emptyMessage().contains(u"filter"_qs), kTimeout);
+}
+
+// The German UI shows German sentences for the server's error codes; English plurals come
+// from tap_console_en.ts ("1 record", not "1 record(s)").
+void TestForms::translatedErrorsAndPlurals()
+{
+    const QString dir = qEnvironmentVariable("TAP_CONSOLE_QM_DIR");
+    if (dir.isEmpty())
+        QSKIP("TAP_CONSOLE_QM_DIR is not set (run through ctest)");
+    const QStringList codes = { u"network_error"_qs, u"invalid_request"_qs, u"unauthorized"_qs,
+                                u"forbidden"_qs,     u"not_found"_qs,       u"conflict"_qs,
+                                u"rate_limited"_qs,  u"reauth_required"_qs, u"unavailable"_qs,
+                                u"internal_error"_qs };
+    QStringList inEnglish;
+    for (const QString &code : codes)
+        inEnglish << ErrorText::forCode(code);
+    QTranslator german;
+    QVERIFY(german.load(u"tap_console_de"_qs, dir));
+    QCoreApplication::installTranslator(&german);
+    for (qsizetype i = 0; i < codes.size(); ++i) {
+        const QString sentence = ErrorText::forCode(codes.at(i));
+        QVERIFY2(!sentence.isEmpty() && sentence != inEnglish.at(i), qPrintable(codes.at(i)));
+    }
+    QCoreApplication::removeTranslator(&german);
+
+    QTranslator english;
+    QVERIFY(english.load(u"tap_console_en"_qs, dir));
+    QCoreApplication::installTranslator(&english);
+    const char *context = "tap::console::AuditPage";
+    QCOMPARE(QCoreApplication::translate(context, "%n record(s) shown.", nullptr, 1),
+             u"1 record shown."_qs);
+    QCOMPARE(QCoreApplication::translate(context, "%n record(s) shown.", nullptr, 3),
+             u"3 records shown."_qs);
+    QCoreApplication::removeTranslator(&english);
 }
 
 void TestForms::firstRunShowsWelcome()
