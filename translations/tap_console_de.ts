@@ -4,7 +4,7 @@
 <context>
     <name>QFileDialog</name>
     <message>
-        <location filename="../console/app/environment.cpp" line="20"/>
+        <location filename="../console/app/environment.cpp" line="28"/>
         <source>JSON lines (*.jsonl);;All files (*)</source>
         <translation>JSON-Zeilen (*.jsonl);;Alle Dateien (*)</translation>
     </message>
@@ -22,12 +22,12 @@
         <translation>Der Server antwortete mit HTTP-Status %1.</translation>
     </message>
     <message>
-        <location filename="../common/apiclient/apiclient.cpp" line="166"/>
+        <location filename="../common/apiclient/apiclient.cpp" line="181"/>
         <source>The request was cancelled or timed out.</source>
         <translation>Die Anfrage wurde abgebrochen oder hat zu lange gedauert.</translation>
     </message>
     <message>
-        <location filename="../common/apiclient/apiclient.cpp" line="167"/>
+        <location filename="../common/apiclient/apiclient.cpp" line="182"/>
         <source>The server could not be reached: %1</source>
         <translation>Der Server ist nicht erreichbar: %1</translation>
     </message>
@@ -48,11 +48,6 @@
         <location filename="../console/pages/agentspage.cpp" line="78"/>
         <source>&amp;New…</source>
         <translation>&amp;Neu…</translation>
-    </message>
-    <message>
-        <location filename="../console/pages/agentspage.cpp" line="80"/>
-        <source>&amp;Edit…</source>
-        <translation>&amp;Bearbeiten…</translation>
     </message>
     <message>
         <location filename="../console/pages/agentspage.cpp" line="82"/>
@@ -175,6 +170,11 @@
         <location filename="../console/pages/agentspage.cpp" line="62"/>
         <source>ID: 1–64 letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;, starting with a letter or digit.</source>
         <translation>ID: 1–64 Buchstaben, Ziffern, „.“, „_“ oder „-“, beginnend mit einem Buchstaben oder einer Ziffer.</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/agentspage.cpp" line="80"/>
+        <source>Edi&amp;t…</source>
+        <translation>Bearbei&amp;ten…</translation>
     </message>
     <message>
         <location filename="../console/pages/agentspage.cpp" line="182"/>
@@ -313,117 +313,182 @@
         <translation>Prüfprotokoll</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="33"/>
+        <location filename="../console/pages/auditpage.cpp" line="34"/>
+        <source>Allowed by the policy.</source>
+        <translation>Von der Richtlinie erlaubt.</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/auditpage.cpp" line="35"/>
+        <source>The URL is auto-approved.</source>
+        <translation>Die URL ist automatisch genehmigt.</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/auditpage.cpp" line="36"/>
+        <source>The method is auto-approved.</source>
+        <translation>Die Methode ist automatisch genehmigt.</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/auditpage.cpp" line="37"/>
+        <source>The method needs approval.</source>
+        <translation>Die Methode braucht eine Genehmigung.</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/auditpage.cpp" line="38"/>
+        <source>Not auto-approved by the policy.</source>
+        <translation>Von der Richtlinie nicht automatisch genehmigt.</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/auditpage.cpp" line="39"/>
+        <source>No policy: every request needs approval.</source>
+        <translation>Keine Richtlinie: Jede Anfrage braucht eine Genehmigung.</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/auditpage.cpp" line="40"/>
+        <source>The policy asks for a passkey.</source>
+        <translation>Die Richtlinie verlangt einen Passkey.</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/auditpage.cpp" line="41"/>
+        <source>A host new for this credential.</source>
+        <translation>Ein für diese Zugangsdaten neuer Host.</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/auditpage.cpp" line="43"/>
+        <source>The agent may not use this credential.</source>
+        <translation>Der Agent darf diese Zugangsdaten nicht verwenden.</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/auditpage.cpp" line="44"/>
+        <source>Approved by a member.</source>
+        <translation>Von einem Mitglied genehmigt.</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/auditpage.cpp" line="46"/>
+        <source>The upstream broke off the answer.</source>
+        <translation>Der Zielserver hat die Antwort abgebrochen.</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/auditpage.cpp" line="47"/>
+        <source>The agent was deleted.</source>
+        <translation>Der Agent wurde gelöscht.</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/auditpage.cpp" line="48"/>
+        <source>The agent was disabled.</source>
+        <translation>Der Agent wurde deaktiviert.</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/auditpage.cpp" line="58"/>
         <source>&amp;Search</source>
         <translation>&amp;Suchen</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="35"/>
+        <location filename="../console/pages/auditpage.cpp" line="60"/>
         <source>Load &amp;more</source>
         <translation>&amp;Mehr laden</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="38"/>
+        <location filename="../console/pages/auditpage.cpp" line="63"/>
         <source>E&amp;xport…</source>
         <translation>E&amp;xportieren…</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="52"/>
+        <location filename="../console/pages/auditpage.cpp" line="77"/>
         <source>All kinds</source>
         <translation>Alle Arten</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="53"/>
+        <location filename="../console/pages/auditpage.cpp" line="78"/>
         <source>Admin changes</source>
         <translation>Verwaltungsänderungen</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="54"/>
+        <location filename="../console/pages/auditpage.cpp" line="79"/>
         <source>Agent requests</source>
         <translation>Agentenanfragen</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="57"/>
+        <location filename="../console/pages/auditpage.cpp" line="82"/>
         <source>All decisions</source>
         <translation>Alle Entscheidungen</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="60"/>
+        <location filename="../console/pages/auditpage.cpp" line="85"/>
         <source>action, e.g. credential.create</source>
         <translation>Aktion, z. B. credential.create</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="61"/>
+        <location filename="../console/pages/auditpage.cpp" line="86"/>
         <source>member email</source>
         <translation>E-Mail des Mitglieds</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="62"/>
+        <location filename="../console/pages/auditpage.cpp" line="87"/>
         <source>agent ID</source>
         <translation>Agenten-ID</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="63"/>
+        <location filename="../console/pages/auditpage.cpp" line="88"/>
         <source>credential</source>
         <translation>Zugangsdaten</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="64"/>
+        <location filename="../console/pages/auditpage.cpp" line="89"/>
         <source>since, e.g. 2026-04-03T12:00:00Z</source>
         <translation>seit, z. B. 2026-04-03T12:00:00Z</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="65"/>
+        <location filename="../console/pages/auditpage.cpp" line="90"/>
         <source>until (RFC 3339)</source>
         <translation>bis (RFC 3339)</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="76"/>
+        <location filename="../console/pages/auditpage.cpp" line="101"/>
         <source>Time</source>
         <translation>Zeit</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="76"/>
+        <location filename="../console/pages/auditpage.cpp" line="101"/>
         <source>Kind</source>
         <translation>Art</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="76"/>
+        <location filename="../console/pages/auditpage.cpp" line="101"/>
         <source>Who</source>
         <translation>Wer</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="76"/>
+        <location filename="../console/pages/auditpage.cpp" line="101"/>
         <source>Action / request</source>
         <translation>Aktion / Anfrage</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="76"/>
+        <location filename="../console/pages/auditpage.cpp" line="101"/>
         <source>Credential</source>
         <translation>Zugangsdaten</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="77"/>
+        <location filename="../console/pages/auditpage.cpp" line="102"/>
         <source>Decision</source>
         <translation>Entscheidung</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="77"/>
+        <location filename="../console/pages/auditpage.cpp" line="102"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="77"/>
+        <location filename="../console/pages/auditpage.cpp" line="102"/>
         <source>Reason</source>
         <translation>Grund</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="98"/>
+        <location filename="../console/pages/auditpage.cpp" line="123"/>
         <source>&quot;%1&quot; is not an RFC 3339 time such as 2026-04-03T12:00:00Z.</source>
         <translation>„%1“ ist keine RFC-3339-Zeit wie 2026-04-03T12:00:00Z.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../console/pages/auditpage.cpp" line="156"/>
+        <location filename="../console/pages/auditpage.cpp" line="181"/>
         <source>%n record(s) shown.</source>
         <translation>
             <numerusform>%n Eintrag angezeigt.</numerusform>
@@ -431,22 +496,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="166"/>
+        <location filename="../console/pages/auditpage.cpp" line="191"/>
         <source>Export audit trail</source>
         <translation>Prüfprotokoll exportieren</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="173"/>
+        <location filename="../console/pages/auditpage.cpp" line="198"/>
         <source>Exporting…</source>
         <translation>Exportiere…</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="182"/>
+        <location filename="../console/pages/auditpage.cpp" line="207"/>
         <source>Could not write %1: %2</source>
         <translation>%1 konnte nicht geschrieben werden: %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../console/pages/auditpage.cpp" line="184"/>
+        <location filename="../console/pages/auditpage.cpp" line="209"/>
         <source>Exported %n record(s) to %1.</source>
         <translation>
             <numerusform>%n Eintrag nach %1 exportiert.</numerusform>
@@ -646,8 +711,8 @@
     </message>
     <message>
         <location filename="../console/pages/credentialspage.cpp" line="100"/>
-        <source>&amp;Edit…</source>
-        <translation>&amp;Bearbeiten…</translation>
+        <source>Edi&amp;t…</source>
+        <translation>Bearbei&amp;ten…</translation>
     </message>
     <message>
         <location filename="../console/pages/credentialspage.cpp" line="102"/>
@@ -903,6 +968,94 @@
     </message>
 </context>
 <context>
+    <name>tap::console::ErrorText</name>
+    <message>
+        <location filename="../console/app/errortext.cpp" line="10"/>
+        <source>The server could not be reached. Check the server URL and your connection.</source>
+        <translation>Der Server ist nicht erreichbar. Prüfen Sie die Server-URL und Ihre Verbindung.</translation>
+    </message>
+    <message>
+        <location filename="../console/app/errortext.cpp" line="13"/>
+        <source>The server did not accept the entries. Check the fields and try again.</source>
+        <translation>Der Server hat die Eingaben nicht angenommen. Prüfen Sie die Felder und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <location filename="../console/app/errortext.cpp" line="15"/>
+        <source>You are not signed in (any more). Log in again.</source>
+        <translation>Sie sind nicht (mehr) angemeldet. Melden Sie sich erneut an.</translation>
+    </message>
+    <message>
+        <location filename="../console/app/errortext.cpp" line="16"/>
+        <source>Your role in this team does not allow this.</source>
+        <translation>Ihre Rolle in diesem Team erlaubt das nicht.</translation>
+    </message>
+    <message>
+        <location filename="../console/app/errortext.cpp" line="18"/>
+        <source>This item does not exist (any more). Refresh the page.</source>
+        <translation>Dieser Eintrag existiert nicht (mehr). Aktualisieren Sie die Seite.</translation>
+    </message>
+    <message>
+        <location filename="../console/app/errortext.cpp" line="20"/>
+        <source>This clashes with an existing item (for example the same name). Choose another name or refresh the page.</source>
+        <translation>Das kollidiert mit einem vorhandenen Eintrag (zum Beispiel gleicher Name). Wählen Sie einen anderen Namen oder aktualisieren Sie die Seite.</translation>
+    </message>
+    <message>
+        <location filename="../console/app/errortext.cpp" line="23"/>
+        <source>Too many attempts. Wait a little and try again.</source>
+        <translation>Zu viele Versuche. Warten Sie etwas und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <location filename="../console/app/errortext.cpp" line="24"/>
+        <source>The entries are too large.</source>
+        <translation>Die Eingaben sind zu groß.</translation>
+    </message>
+    <message>
+        <location filename="../console/app/errortext.cpp" line="26"/>
+        <source>The server took too long to answer. Try again.</source>
+        <translation>Der Server hat zu lange für die Antwort gebraucht. Versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <location filename="../console/app/errortext.cpp" line="27"/>
+        <source>Log in again to confirm this change.</source>
+        <translation>Melden Sie sich erneut an, um diese Änderung zu bestätigen.</translation>
+    </message>
+    <message>
+        <location filename="../console/app/errortext.cpp" line="29"/>
+        <source>This needs your passkey: open the request in the browser.</source>
+        <translation>Dafür ist Ihr Passkey nötig: Öffnen Sie die Anfrage im Browser.</translation>
+    </message>
+    <message>
+        <location filename="../console/app/errortext.cpp" line="30"/>
+        <source>The request has expired.</source>
+        <translation>Die Anfrage ist abgelaufen.</translation>
+    </message>
+    <message>
+        <location filename="../console/app/errortext.cpp" line="32"/>
+        <source>The other service did not accept the request. Check its settings and try again.</source>
+        <translation>Der andere Dienst hat die Anfrage nicht angenommen. Prüfen Sie seine Einstellungen und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <location filename="../console/app/errortext.cpp" line="35"/>
+        <source>The other service did not answer in time. Try again later.</source>
+        <translation>Der andere Dienst hat nicht rechtzeitig geantwortet. Versuchen Sie es später erneut.</translation>
+    </message>
+    <message>
+        <location filename="../console/app/errortext.cpp" line="37"/>
+        <source>The server is busy or being maintained. Try again later.</source>
+        <translation>Der Server ist ausgelastet oder wird gewartet. Versuchen Sie es später erneut.</translation>
+    </message>
+    <message>
+        <location filename="../console/app/errortext.cpp" line="39"/>
+        <source>The server ran into an internal error. Try again; if it persists, tell the server&apos;s administrator.</source>
+        <translation>Auf dem Server ist ein interner Fehler aufgetreten. Versuchen Sie es erneut; bleibt er bestehen, wenden Sie sich an die Administration des Servers.</translation>
+    </message>
+    <message>
+        <location filename="../console/app/errortext.cpp" line="55"/>
+        <source>The server refused the request (HTTP status %1). Try again later.</source>
+        <translation>Der Server hat die Anfrage abgelehnt (HTTP-Status %1). Versuchen Sie es später erneut.</translation>
+    </message>
+</context>
+<context>
     <name>tap::console::InboxPage</name>
     <message>
         <location filename="../console/pages/inboxpage.h" line="25"/>
@@ -1131,114 +1284,144 @@
 <context>
     <name>tap::console::MainWindow</name>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="42"/>
-        <location filename="../console/app/mainwindow.cpp" line="294"/>
+        <location filename="../console/app/mainwindow.cpp" line="45"/>
+        <location filename="../console/app/mainwindow.cpp" line="391"/>
         <source>TAP Console</source>
         <translation>TAP-Konsole</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="80"/>
-        <location filename="../console/app/mainwindow.cpp" line="295"/>
+        <location filename="../console/app/mainwindow.cpp" line="98"/>
+        <location filename="../console/app/mainwindow.cpp" line="392"/>
         <source>Not signed in.</source>
         <translation>Nicht angemeldet.</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="90"/>
+        <location filename="../console/app/mainwindow.cpp" line="108"/>
         <source>&amp;Retry</source>
         <translation>&amp;Erneut versuchen</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="116"/>
+        <location filename="../console/app/mainwindow.cpp" line="134"/>
         <source>Session kept in memory only</source>
         <translation>Sitzung nur im Arbeitsspeicher</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="137"/>
+        <location filename="../console/app/mainwindow.cpp" line="155"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="138"/>
+        <location filename="../console/app/mainwindow.cpp" line="156"/>
+        <source>Log &amp;in…</source>
+        <translation>A&amp;nmelden…</translation>
+    </message>
+    <message>
+        <location filename="../console/app/mainwindow.cpp" line="159"/>
         <source>&amp;Log out</source>
         <translation>&amp;Abmelden</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="143"/>
+        <location filename="../console/app/mainwindow.cpp" line="165"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="146"/>
+        <location filename="../console/app/mainwindow.cpp" line="168"/>
         <source>&amp;Edit</source>
         <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="147"/>
+        <location filename="../console/app/mainwindow.cpp" line="169"/>
         <source>&amp;New…</source>
         <translation>&amp;Neu…</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="151"/>
+        <location filename="../console/app/mainwindow.cpp" line="175"/>
         <source>&amp;Delete</source>
         <translation>&amp;Löschen</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="155"/>
+        <location filename="../console/app/mainwindow.cpp" line="181"/>
         <source>&amp;Filter</source>
         <translation>&amp;Filtern</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="161"/>
+        <location filename="../console/app/mainwindow.cpp" line="187"/>
         <source>&amp;Approve request</source>
         <translation>Anfrage &amp;genehmigen</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="167"/>
+        <location filename="../console/app/mainwindow.cpp" line="193"/>
         <source>De&amp;ny request</source>
         <translation>Anfrage a&amp;blehnen</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="173"/>
+        <location filename="../console/app/mainwindow.cpp" line="199"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="175"/>
+        <location filename="../console/app/mainwindow.cpp" line="201"/>
         <source>&amp;Refresh</source>
         <translation>&amp;Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="222"/>
+        <location filename="../console/app/mainwindow.cpp" line="218"/>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <location filename="../console/app/mainwindow.cpp" line="219"/>
+        <source>&amp;Read the manual (README)</source>
+        <translation>&amp;Handbuch lesen (README)</translation>
+    </message>
+    <message>
+        <location filename="../console/app/mainwindow.cpp" line="225"/>
+        <source>&amp;About TAP Console</source>
+        <translation>&amp;Über die TAP-Konsole</translation>
+    </message>
+    <message>
+        <location filename="../console/app/mainwindow.cpp" line="242"/>
+        <source>About TAP Console</source>
+        <translation>Über die TAP-Konsole</translation>
+    </message>
+    <message>
+        <location filename="../console/app/mainwindow.cpp" line="243"/>
+        <source>&lt;h3&gt;TAP Console %1&lt;/h3&gt;&lt;p&gt;The desktop console of TAP, the credential proxy for AI agents: manage your team&apos;s credentials, policies and agents, and answer approval requests.&lt;/p&gt;&lt;p&gt;Built with Qt %2.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;TAP-Konsole %1&lt;/h3&gt;&lt;p&gt;Die Desktop-Konsole von TAP, dem Zugangsdaten-Proxy für KI-Agenten: Verwalten Sie Zugangsdaten, Richtlinien und Agenten Ihres Teams und beantworten Sie Genehmigungsanfragen.&lt;/p&gt;&lt;p&gt;Erstellt mit Qt %2.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <location filename="../console/app/mainwindow.cpp" line="309"/>
         <source>Server unreachable.</source>
         <translation>Server nicht erreichbar.</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="224"/>
+        <location filename="../console/app/mainwindow.cpp" line="311"/>
         <source>Cannot reach the server at %1 — retrying.</source>
         <translation>Der Server unter %1 ist nicht erreichbar — neuer Versuch läuft.</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="242"/>
+        <location filename="../console/app/mainwindow.cpp" line="329"/>
         <source>Disconnected from the server — retrying…</source>
         <translation>Verbindung zum Server unterbrochen — neuer Versuch läuft…</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="264"/>
+        <location filename="../console/app/mainwindow.cpp" line="357"/>
         <source>TAP Console — %1</source>
         <translation>TAP-Konsole — %1</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="266"/>
+        <location filename="../console/app/mainwindow.cpp" line="359"/>
         <source>%1 in team %2 (%3)</source>
         <translation>%1 im Team %2 (%3)</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="282"/>
+        <location filename="../console/app/mainwindow.cpp" line="379"/>
         <source>Session expired.</source>
         <translation>Sitzung abgelaufen.</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="283"/>
+        <location filename="../console/app/mainwindow.cpp" line="380"/>
         <source>Your session has expired or was ended. Log in again to continue.</source>
         <translation>Ihre Sitzung ist abgelaufen oder wurde beendet. Melden Sie sich erneut an, um fortzufahren.</translation>
     </message>
@@ -1246,19 +1429,34 @@
 <context>
     <name>tap::console::Page</name>
     <message>
-        <location filename="../console/pages/page.cpp" line="30"/>
+        <location filename="../console/pages/page.cpp" line="31"/>
         <source>Filter…</source>
         <translation>Filtern…</translation>
     </message>
     <message>
-        <location filename="../console/pages/page.cpp" line="126"/>
+        <location filename="../console/pages/page.cpp" line="150"/>
         <source>Only owners, admins and approvers can manage agents.</source>
         <translation>Nur Eigentümer, Administratoren und Genehmiger können Agenten verwalten.</translation>
     </message>
     <message>
-        <location filename="../console/pages/page.cpp" line="130"/>
+        <location filename="../console/pages/page.cpp" line="154"/>
         <source>Only owners and admins can change the configuration.</source>
         <translation>Nur Eigentümer und Administratoren können die Konfiguration ändern.</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/page.cpp" line="226"/>
+        <source>Nothing here yet. Add the first one with New… (Ctrl+N).</source>
+        <translation>Noch nichts hier. Legen Sie den ersten Eintrag mit Neu… (Strg+N) an.</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/page.cpp" line="227"/>
+        <source>Nothing here yet.</source>
+        <translation>Noch nichts hier.</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/page.cpp" line="237"/>
+        <source>No rows match the filter.</source>
+        <translation>Keine Zeile passt zum Filter.</translation>
     </message>
 </context>
 <context>
@@ -1329,42 +1527,52 @@
         <translation>Genehmigungen brauchen einen &amp;Passkey (Entscheidung im Browser)</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="138"/>
+        <location filename="../console/pages/policiespage.cpp" line="122"/>
+        <source>Unsaved policy</source>
+        <translation>Ungespeicherte Richtlinie</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/policiespage.cpp" line="123"/>
+        <source>The policy of %1 has unsaved changes. Save them?</source>
+        <translation>Die Richtlinie von %1 hat ungespeicherte Änderungen. Speichern?</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/policiespage.cpp" line="180"/>
         <source>No policy is set for this credential, so every request needs approval.</source>
         <translation>Für diese Zugangsdaten ist keine Richtlinie gesetzt, daher braucht jede Anfrage eine Genehmigung.</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="140"/>
+        <location filename="../console/pages/policiespage.cpp" line="182"/>
         <source>Policy in force.</source>
         <translation>Richtlinie in Kraft.</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="162"/>
+        <location filename="../console/pages/policiespage.cpp" line="204"/>
         <source>The Telegram chat must be a numeric chat id or an @channel name.</source>
         <translation>Der Telegram-Chat muss eine numerische Chat-ID oder ein @Kanalname sein.</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="164"/>
+        <location filename="../console/pages/policiespage.cpp" line="206"/>
         <source>The Matrix room must be a room id (!…) or an alias (#…).</source>
         <translation>Der Matrix-Raum muss eine Raum-ID (!…) oder ein Alias (#…) sein.</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="177"/>
+        <location filename="../console/pages/policiespage.cpp" line="221"/>
         <source>The policy of %1 was saved.</source>
         <translation>Die Richtlinie von %1 wurde gespeichert.</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="185"/>
+        <location filename="../console/pages/policiespage.cpp" line="230"/>
         <source>Remove policy</source>
         <translation>Richtlinie entfernen</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="186"/>
+        <location filename="../console/pages/policiespage.cpp" line="231"/>
         <source>Remove the policy of %1? Every request to it will then need approval.</source>
         <translation>Die Richtlinie von %1 entfernen? Jede Anfrage daran braucht dann eine Genehmigung.</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="192"/>
+        <location filename="../console/pages/policiespage.cpp" line="237"/>
         <source>The policy of %1 was removed; every request now needs approval.</source>
         <translation>Die Richtlinie von %1 wurde entfernt; jede Anfrage braucht jetzt eine Genehmigung.</translation>
     </message>
@@ -1380,11 +1588,6 @@
         <location filename="../console/pages/rolespage.cpp" line="52"/>
         <source>&amp;New…</source>
         <translation>&amp;Neu…</translation>
-    </message>
-    <message>
-        <location filename="../console/pages/rolespage.cpp" line="54"/>
-        <source>&amp;Edit…</source>
-        <translation>&amp;Bearbeiten…</translation>
     </message>
     <message>
         <location filename="../console/pages/rolespage.cpp" line="56"/>
@@ -1463,6 +1666,11 @@
         <translation>„%1“ ist kein gültiger Name für Zugangsdaten.</translation>
     </message>
     <message>
+        <location filename="../console/pages/rolespage.cpp" line="54"/>
+        <source>Edi&amp;t…</source>
+        <translation>Bearbei&amp;ten…</translation>
+    </message>
+    <message>
         <location filename="../console/pages/rolespage.cpp" line="106"/>
         <source>Delete role</source>
         <translation>Rolle löschen</translation>
@@ -1502,164 +1710,185 @@
 <context>
     <name>tap::console::SignInDialog</name>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="42"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="43"/>
         <source>Sign in to TAP</source>
         <translation>Bei TAP anmelden</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="53"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="54"/>
         <source>New server…</source>
         <translation>Neuer Server…</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="57"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="58"/>
         <source>&amp;Profile:</source>
         <translation>&amp;Profil:</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="60"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="61"/>
         <source>&amp;Server URL:</source>
         <translation>&amp;Server-URL:</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="62"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="63"/>
         <source>&amp;Email:</source>
         <translation>&amp;E-Mail:</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="71"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="72"/>
         <source>&amp;Log in</source>
         <translation>&amp;Anmelden</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="72"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="73"/>
         <source>Sign &amp;up</source>
         <translation>&amp;Registrieren</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="73"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="74"/>
         <source>&amp;Verify email</source>
         <translation>E-Mail &amp;bestätigen</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="102"/>
-        <location filename="../console/dialogs/signindialog.cpp" line="131"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="107"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="135"/>
         <source>Pass&amp;word:</source>
         <translation>Pass&amp;wort:</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="104"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="109"/>
         <source>optional: for members of several teams</source>
         <translation>optional: für Mitglieder mehrerer Teams</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="107"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="112"/>
         <source>optional: tapi_… from an invitation mail</source>
         <translation>optional: tapi_… aus einer Einladungs-E-Mail</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="108"/>
-        <location filename="../console/dialogs/signindialog.cpp" line="123"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="113"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="127"/>
         <source>&amp;Invitation:</source>
         <translation>E&amp;inladung:</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="109"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="114"/>
         <source>Log in</source>
         <translation>Anmelden</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="105"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="110"/>
         <source>&amp;Team ID:</source>
         <translation>&amp;Team-ID:</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="122"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="126"/>
         <source>only if you were invited: tapi_… from the mail</source>
         <translation>nur wenn Sie eingeladen wurden: tapi_… aus der E-Mail</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="126"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="130"/>
         <source>New &amp;team name:</source>
         <translation>Name des neuen &amp;Teams:</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="133"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="137"/>
         <source>&amp;Repeat password:</source>
         <translation>Passwort &amp;wiederholen:</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="134"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="138"/>
         <source>Create account</source>
         <translation>Konto anlegen</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="147"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="152"/>
         <source>&amp;Code from the email:</source>
         <translation>&amp;Code aus der E-Mail:</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="148"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="153"/>
         <source>Verify</source>
         <translation>Bestätigen</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="149"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="154"/>
         <source>Send a new code</source>
         <translation>Neuen Code senden</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="187"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="172"/>
+        <source>The email or the password is wrong.</source>
+        <translation>Die E-Mail-Adresse oder das Passwort ist falsch.</translation>
+    </message>
+    <message>
+        <location filename="../console/dialogs/signindialog.cpp" line="174"/>
+        <source>This account cannot log in to this team yet: verify the email address first, or check the team ID and the invitation.</source>
+        <translation>Dieses Konto kann sich noch nicht bei diesem Team anmelden: Bestätigen Sie zuerst die E-Mail-Adresse, oder prüfen Sie Team-ID und Einladung.</translation>
+    </message>
+    <message>
+        <location filename="../console/dialogs/signindialog.cpp" line="179"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="286"/>
+        <source>The invitation is invalid or has expired.</source>
+        <translation>Die Einladung ist ungültig oder abgelaufen.</translation>
+    </message>
+    <message>
+        <location filename="../console/dialogs/signindialog.cpp" line="213"/>
         <source>The server URL must start with http:// or https://.</source>
         <translation>Die Server-URL muss mit http:// oder https:// beginnen.</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="192"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="218"/>
         <source>Enter a valid email address.</source>
         <translation>Geben Sie eine gültige E-Mail-Adresse ein.</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="204"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="230"/>
         <source>Enter your password.</source>
         <translation>Geben Sie Ihr Passwort ein.</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="224"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="250"/>
         <source>Team names are 3–64 characters: lowercase letters, digits and hyphens, starting and ending with a letter or digit.</source>
         <translation>Teamnamen haben 3–64 Zeichen: Kleinbuchstaben, Ziffern und Bindestriche, am Anfang und am Ende ein Buchstabe oder eine Ziffer.</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="227"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="253"/>
         <source>Passwords must be 8 to 1024 characters long.</source>
         <translation>Passwörter müssen 8 bis 1024 Zeichen lang sein.</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="229"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="255"/>
         <source>The passwords do not match.</source>
         <translation>Die Passwörter stimmen nicht überein.</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="242"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="269"/>
         <source>Account created. Enter the 6-digit code we sent to %1.</source>
         <translation>Konto angelegt. Geben Sie den 6-stelligen Code ein, den wir an %1 gesendet haben.</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="263"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="294"/>
         <source>Account created and invitation accepted. You can log in now.</source>
         <translation>Konto angelegt und Einladung angenommen. Sie können sich jetzt anmelden.</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="275"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="306"/>
         <source>The code is the 6 digits from the email.</source>
         <translation>Der Code besteht aus den 6 Ziffern aus der E-Mail.</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="283"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="314"/>
+        <source>The code is wrong or has expired. Send a new code if needed.</source>
+        <translation>Der Code ist falsch oder abgelaufen. Fordern Sie bei Bedarf einen neuen Code an.</translation>
+    </message>
+    <message>
+        <location filename="../console/dialogs/signindialog.cpp" line="317"/>
         <source>Email verified. You can log in now.</source>
         <translation>E-Mail bestätigt. Sie können sich jetzt anmelden.</translation>
     </message>
     <message>
-        <location filename="../console/dialogs/signindialog.cpp" line="297"/>
+        <location filename="../console/dialogs/signindialog.cpp" line="331"/>
         <source>If the account still needs verifying, a new code is on its way.</source>
         <translation>Falls das Konto noch bestätigt werden muss, ist ein neuer Code unterwegs.</translation>
     </message>
@@ -1738,7 +1967,7 @@
     </message>
     <message>
         <location filename="../console/pages/teampage.cpp" line="79"/>
-        <location filename="../console/pages/teampage.cpp" line="119"/>
+        <location filename="../console/pages/teampage.cpp" line="121"/>
         <source>&amp;Role:</source>
         <translation>&amp;Rolle:</translation>
     </message>
@@ -1753,37 +1982,42 @@
         <translation>Geben Sie eine gültige E-Mail-Adresse ein.</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="100"/>
+        <location filename="../console/pages/teampage.cpp" line="95"/>
+        <source>This person is already a member of the team or invited.</source>
+        <translation>Diese Person ist bereits Mitglied des Teams oder eingeladen.</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/teampage.cpp" line="102"/>
         <source>Invitation sent.</source>
         <translation>Einladung gesendet.</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="114"/>
+        <location filename="../console/pages/teampage.cpp" line="116"/>
         <source>Invitations cannot be changed; invite again instead.</source>
         <translation>Einladungen können nicht geändert werden; laden Sie stattdessen erneut ein.</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="117"/>
+        <location filename="../console/pages/teampage.cpp" line="119"/>
         <source>Change role</source>
         <translation>Rolle ändern</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="139"/>
+        <location filename="../console/pages/teampage.cpp" line="141"/>
         <source>Pending invitations expire on their own.</source>
         <translation>Offene Einladungen laufen von selbst ab.</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="142"/>
+        <location filename="../console/pages/teampage.cpp" line="144"/>
         <source>Remove member</source>
         <translation>Mitglied entfernen</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="143"/>
+        <location filename="../console/pages/teampage.cpp" line="145"/>
         <source>Remove %1 from the team? Their sessions end at once.</source>
         <translation>%1 aus dem Team entfernen? Die Sitzungen enden sofort.</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="147"/>
+        <location filename="../console/pages/teampage.cpp" line="149"/>
         <source>%1 was removed from the team.</source>
         <translation>%1 wurde aus dem Team entfernt.</translation>
     </message>
@@ -1832,6 +2066,39 @@
         <location filename="../console/approvals/traynotifier.cpp" line="49"/>
         <source>%1 wants to use %2: %3 %4</source>
         <translation>%1 möchte %2 verwenden: %3 %4</translation>
+    </message>
+</context>
+<context>
+    <name>tap::console::WelcomePage</name>
+    <message>
+        <location filename="../console/app/welcomepage.cpp" line="36"/>
+        <source>&amp;Sign up…</source>
+        <translation>&amp;Registrieren…</translation>
+    </message>
+    <message>
+        <location filename="../console/app/welcomepage.cpp" line="38"/>
+        <source>&amp;Log in…</source>
+        <translation>An&amp;melden…</translation>
+    </message>
+    <message>
+        <location filename="../console/app/welcomepage.cpp" line="54"/>
+        <source>Welcome to TAP</source>
+        <translation>Willkommen bei TAP</translation>
+    </message>
+    <message>
+        <location filename="../console/app/welcomepage.cpp" line="55"/>
+        <source>TAP keeps your team&apos;s API keys away from your AI agents and asks you before they do something risky. Create an account and a team with Sign up, or log in to a TAP server you already use.</source>
+        <translation>TAP hält die API-Schlüssel Ihres Teams von Ihren KI-Agenten fern und fragt Sie, bevor sie etwas Riskantes tun. Legen Sie mit „Registrieren“ ein Konto und ein Team an, oder melden Sie sich bei einem TAP-Server an, den Sie schon nutzen.</translation>
+    </message>
+    <message>
+        <location filename="../console/app/welcomepage.cpp" line="59"/>
+        <source>You are logged out</source>
+        <translation>Sie sind abgemeldet</translation>
+    </message>
+    <message>
+        <location filename="../console/app/welcomepage.cpp" line="60"/>
+        <source>Log in again to manage your team and answer approval requests.</source>
+        <translation>Melden Sie sich wieder an, um Ihr Team zu verwalten und Genehmigungsanfragen zu beantworten.</translation>
     </message>
 </context>
 </TS>

@@ -2,6 +2,7 @@
 
 #include "app/icons.h"
 #include "app/traycontroller.h"
+#include "app/welcomepage.h"
 #include "approvals/approvalpoller.h"
 #include "approvals/traynotifier.h"
 #include "dialogs/signindialog.h"
@@ -22,10 +23,12 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QTimer>
 #include <QSettings>
+#include <QStandardPaths>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -67,12 +70,27 @@ MainWindow::MainWindow(Session *session, const Environment &env, QWidget *parent
         m_stack->addWidget(p);
     }
     split->setStretchFactor(1, 1);
-    setCentralWidget(split);
+    m_welcome = new WelcomePage(this);
+    m_central = new QStackedWidget(this);
+    m_central->setObjectName(QStringLiteral("centralStack"));
+    m_central->addWidget(split);
+    m_central->addWidget(m_welcome);
+    setCentralWidget(m_central);
+    connect(m_welcome, &WelcomePage::logInRequested, this, [this] { showSignIn(); });
+    connect(m_welcome, &WelcomePage::signUpRequested, this, &MainWindow::showSignUp);
     connect(m_nav, &QListWidget::currentRowChanged, this, [this](int row) {
+        if (row != m_stack->currentIndex() && !currentPage()->canLeave()) {
+            const QSignalBlocker block(m_nav); // unsaved edits: stay
+            m_nav->setCurrentRow(m_stack->currentIndex());
+            return;
+        }
         m_stack->setCurrentIndex(row);
+        updateEditActions();
         if (m_session->isSignedIn() && row >= 0)
             m_pages.at(row)->refresh();
     });
+    for (Page *p : std::as_const(m_pages))
+        connect(p, &Page::actionsChanged, this, &MainWindow::updateEditActions);
 
     m_busy = new QProgressBar(this);
     m_busy->setObjectName(QStringLiteral("busyIndicator"));
@@ -137,10 +155,14 @@ MainWindow::~MainWindow()
 void MainWindow::buildMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    QAction *signOut = file->addAction(icon(QStringLiteral("logout")), tr("&Log out"), this,
-                                       &MainWindow::logout);
-    signOut->setObjectName(QStringLiteral("logoutAction"));
-    signOut->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L));
+    m_logIn = file->addAction(icon(QStringLiteral("key")), tr("Log &in…"), this,
+                              [this] { showSignIn(); });
+    m_logIn->setObjectName(QStringLiteral("loginAction"));
+    m_logOut = file->addAction(icon(QStringLiteral("logout")), tr("&Log out"), this,
+                               &MainWindow::logout);
+    m_logOut->setObjectName(QStringLiteral("logoutAction"));
+    m_logOut->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L));
+    m_logOut->setEnabled(false);
     file->addSeparator();
     file->addAction(m_trayController->closeToTrayAction());
     file->addAction(m_trayController->autostartAction());
@@ -149,14 +171,18 @@ void MainWindow::buildMenus()
     quit->setShortcut(QKeySequence::Quit);
 
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
-    QAction *create = edit->addAction(icon(QStringLiteral("add")), tr("&New…"), this, [this] {
-        static_cast<Page *>(m_stack->currentWidget())->createNew();
+    m_create = edit->addAction(icon(QStringLiteral("add")), tr("&New…"), this, [this] {
+        if (currentPage()->canCreate())
+            currentPage()->createNew();
     });
-    create->setShortcut(QKeySequence::New);
-    QAction *remove = edit->addAction(icon(QStringLiteral("delete")), tr("&Delete"), this, [this] {
-        static_cast<Page *>(m_stack->currentWidget())->deleteSelected();
+    m_create->setObjectName(QStringLiteral("newAction"));
+    m_create->setShortcut(QKeySequence::New);
+    m_remove = edit->addAction(icon(QStringLiteral("delete")), tr("&Delete"), this, [this] {
+        if (currentPage()->canDelete())
+            currentPage()->deleteSelected();
     });
-    remove->setShortcut(QKeySequence::Delete);
+    m_remove->setObjectName(QStringLiteral("deleteAction"));
+    m_remove->setShortcut(QKeySequence::Delete);
     QAction *find = edit->addAction(tr("&Filter"), this, [this] {
         static_cast<Page *>(m_stack->currentWidget())->filterEdit()->setFocus();
     });
@@ -188,6 +214,66 @@ void MainWindow::buildMenus()
                                       [this, i] { m_nav->setCurrentRow(i); });
         go->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
     }
+    buildHelpMenu();
+    updateEditActions();
+}
+
+void MainWindow::buildHelpMenu()
+{
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *readme = help->addAction(tr("&Read the manual (README)"), this, [this] {
+        if (m_env.openUrl)
+            m_env.openUrl(readmeUrl());
+    });
+    readme->setObjectName(QStringLiteral("readmeAction"));
+    readme->setShortcut(QKeySequence::HelpContents);
+    QAction *about = help->addAction(icon(QStringLiteral("tap")), tr("&About TAP Console"), this,
+                                     &MainWindow::showAbout);
+    about->setObjectName(QStringLiteral("aboutAction"));
+}
+
+// The README as the package installs it (packaging/CMakeLists.txt), under any XDG data dir.
+QUrl MainWindow::readmeUrl()
+{
+    const QString readme = QStandardPaths::locate(QStandardPaths::GenericDataLocation,
+                                                  QStringLiteral("doc/tap-console/README.md"));
+    return QUrl::fromLocalFile(
+            readme.isEmpty() ? QStringLiteral("/usr/share/doc/tap-console/README.md") : readme);
+}
+
+void MainWindow::showAbout()
+{
+    auto *box = new QMessageBox(
+            QMessageBox::NoIcon, tr("About TAP Console"),
+            tr("<h3>TAP Console %1</h3><p>The desktop console of TAP, the "
+               "credential proxy for AI agents: manage your team's "
+               "credentials, policies and agents, and answer approval "
+               "requests.</p><p>Built with Qt %2.</p>")
+                    .arg(QStringLiteral(TAP_VERSION), QString::fromLatin1(qVersion())),
+            QMessageBox::Close, this);
+    box->setObjectName(QStringLiteral("aboutDialog"));
+    box->setIconPixmap(icon(QStringLiteral("tap")).pixmap(64, 64));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+Page *MainWindow::currentPage() const
+{
+    return static_cast<Page *>(m_stack->currentWidget());
+}
+
+void MainWindow::updateEditActions()
+{
+    if (!m_create || !m_stack->currentWidget())
+        return;
+    m_create->setEnabled(currentPage()->canCreate());
+    m_remove->setEnabled(currentPage()->canDelete());
+}
+
+void MainWindow::showWelcome(bool firstRun)
+{
+    m_welcome->setFirstRun(firstRun);
+    m_central->setCurrentWidget(m_welcome);
 }
 
 Page *MainWindow::page(const QString &objectName) const
@@ -214,7 +300,8 @@ void MainWindow::start()
     m_reconnect->stop();
     const auto last = ProfileStore().last();
     if (!last)
-        return showSignIn();
+        return showWelcome(true); // first run: Sign up or Log in
+    m_central->setCurrentIndex(0);
     m_retry->setEnabled(false);
     m_session->restore(*last, [this, url = last->url](Session::Restored result) {
         m_retry->setEnabled(true);
@@ -259,6 +346,12 @@ void MainWindow::showSignIn(const QString &notice)
     m_signIn->open();
 }
 
+void MainWindow::showSignUp()
+{
+    showSignIn();
+    m_signIn->setMode(SignInDialog::Signup);
+}
+
 void MainWindow::logout()
 {
     m_session->logout();
@@ -273,6 +366,10 @@ void MainWindow::onSignedIn()
     if (m_session->tokenInKeychain())
         m_keychain->hide();
     m_reconnect->stop();
+    m_central->setCurrentIndex(0);
+    m_logIn->setEnabled(false);
+    m_logOut->setEnabled(true);
+    updateEditActions();
     showConnection({}, false);
     m_tray->clear();
     m_tray->show();
@@ -298,7 +395,10 @@ void MainWindow::onSignedOut()
         p->clear();
     setWindowTitle(tr("TAP Console"));
     m_user->setText(tr("Not signed in."));
-    showSignIn();
+    m_logIn->setEnabled(true);
+    m_logOut->setEnabled(false);
+    updateEditActions();
+    showWelcome(false); // with Log in…, not a dialog that pops up unasked
 }
 
 void MainWindow::openApproval(const QString &id)

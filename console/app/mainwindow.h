@@ -6,6 +6,7 @@
 #include <QPointer>
 
 class QLabel;
+class QAction;
 class QListWidget;
 class QProgressBar;
 class QPushButton;
@@ -21,6 +22,7 @@ class Session;
 class SignInDialog;
 class TrayController;
 class TrayNotifier;
+class WelcomePage;
 
 // The console's main window: a page list on the left, the current page on the right, the
 // approvals tray icon, and the sign-in dialog whenever there is no session.
@@ -41,9 +43,13 @@ public:
     TrayNotifier *tray() const { return m_tray; }
     TrayController *trayController() const { return m_trayController; }
     SignInDialog *signInDialog() const;
+    WelcomePage *welcomePage() const { return m_welcome; }
+    // Help → Read the manual.
+    static QUrl readmeUrl();
 
 public slots:
     void showSignIn(const QString &notice = {});
+    void showSignUp();
     void logout();
     void openApproval(const QString &id);
 
@@ -52,6 +58,13 @@ protected:
 
 private:
     void buildMenus();
+    void buildHelpMenu();
+    // Ctrl+N / Delete follow the current page's New / Delete button (role, selection, state).
+    void updateEditActions();
+    Page *currentPage() const;
+    // Without a session: the welcome page (first run) or the logged-out page.
+    void showWelcome(bool firstRun);
+    void showAbout();
     void onSignedIn();
     void onExpired();
     void onSignedOut();
@@ -65,6 +78,12 @@ private:
     Environment m_env;
     QListWidget *m_nav;
     QStackedWidget *m_stack;
+    QStackedWidget *m_central; // the welcome page, or the page list and pages
+    WelcomePage *m_welcome;
+    QAction *m_logIn = nullptr;
+    QAction *m_logOut = nullptr;
+    QAction *m_create = nullptr;
+    QAction *m_remove = nullptr;
     QList<Page *> m_pages;
     InboxPage *m_inbox;
     ApprovalPoller *m_poller;

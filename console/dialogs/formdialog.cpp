@@ -1,5 +1,7 @@
 #include "dialogs/formdialog.h"
 
+#include "app/errortext.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -8,6 +10,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QShowEvent>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
@@ -31,6 +34,8 @@ FormDialog::FormDialog(const QString &objectName, const QString &title, QWidget 
     setObjectName(objectName);
     setWindowTitle(title);
     setAttribute(Qt::WA_DeleteOnClose);
+    // Wide enough for the whole title next to the window buttons.
+    setMinimumWidth(qMax(360, fontMetrics().horizontalAdvance(title) + 160));
     auto *layout = new QVBoxLayout(this);
     m_form = new QFormLayout;
     layout->addLayout(m_form);
@@ -146,13 +151,28 @@ void FormDialog::finish(const apiclient::ApiClient::Reply &reply)
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(true);
     if (reply.ok())
         return accept();
-    showError(reply.errorMessage());
+    showError(ErrorText::of(reply, m_errorTexts));
 }
 
 void FormDialog::showError(const QString &message)
 {
     m_error->setText(message);
     m_error->setVisible(!message.isEmpty());
+    if (!message.isEmpty())
+        adjustSize(); // grow to show the whole message
+}
+
+void FormDialog::showEvent(QShowEvent *event)
+{
+    QDialog::showEvent(event);
+    for (int row = 0; row < m_form->rowCount(); ++row) {
+        QLayoutItem *item = m_form->itemAt(row, QFormLayout::FieldRole);
+        QWidget *field = item ? item->widget() : nullptr;
+        if (field && field->isEnabled() && (field->focusPolicy() & Qt::TabFocus)) {
+            field->setFocus(Qt::TabFocusReason);
+            return;
+        }
+    }
 }
 
 QString FormDialog::errorText() const

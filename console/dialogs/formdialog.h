@@ -3,6 +3,7 @@
 #include "apiclient/apiclient.h"
 
 #include <QDialog>
+#include <QHash>
 #include <QNetworkReply>
 #include <QPointer>
 
@@ -43,6 +44,8 @@ public:
 
     void setValidator(Validator validator) { m_validator = std::move(validator); }
     void setSubmit(Submit submit) { m_submit = std::move(submit); }
+    // This form's sentences for server error codes (over ErrorText's table).
+    void setErrorTexts(QHash<QString, QString> texts) { m_errorTexts = std::move(texts); }
     // The request the submit function sent (send it with this dialog as the apiclient
     // context): Cancel, Esc or closing the window abort it, and its answer is then ignored.
     void track(QNetworkReply *reply) { m_request = reply; }
@@ -59,12 +62,17 @@ public slots:
     void submit();
     void reject() override;
 
+protected:
+    // Opens with the focus on the first field, not on OK.
+    void showEvent(QShowEvent *event) override;
+
 private:
     QFormLayout *m_form;
     QLabel *m_error;
     QDialogButtonBox *m_buttons;
     Validator m_validator;
     Submit m_submit;
+    QHash<QString, QString> m_errorTexts;
     QPointer<QNetworkReply> m_request;
     bool m_cancelled = false;
 };

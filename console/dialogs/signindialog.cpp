@@ -2,6 +2,7 @@
 
 #include "api/account.h"
 #include "api/validation.h"
+#include "app/errortext.h"
 #include "session/session.h"
 
 #include <QComboBox>
@@ -72,6 +73,9 @@ SignInDialog::SignInDialog(Session *session, QWidget *parent) : QDialog(parent),
     m_tabs->addTab(signupTab(), tr("Sign &up"));
     m_tabs->addTab(verifyTab(), tr("&Verify email"));
     layout->addWidget(m_tabs);
+    // Enter presses the current tab's button.
+    connect(m_tabs, &QTabWidget::currentChanged, this, &SignInDialog::updateDefaultButton);
+    updateDefaultButton(0);
 
     m_error = new QLabel(this);
     m_error->setObjectName(QStringLiteral("errorLabel"));
@@ -83,6 +87,7 @@ SignInDialog::SignInDialog(Session *session, QWidget *parent) : QDialog(parent),
     m_info->setWordWrap(true);
     layout->addWidget(m_info);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
+    buttons->button(QDialogButtonBox::Cancel)->setAutoDefault(false);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     layout->addWidget(buttons);
 
@@ -107,10 +112,9 @@ QWidget *SignInDialog::loginTab()
     m_loginInvite->setPlaceholderText(tr("optional: tapi_… from an invitation mail"));
     form->addRow(tr("&Invitation:"), m_loginInvite);
     auto *go = button(page, tr("Log in"), QStringLiteral("loginButton"));
-    go->setDefault(true);
     form->addRow(go);
+    m_defaults << go;
     connect(go, &QPushButton::clicked, this, &SignInDialog::login);
-    connect(m_password, &QLineEdit::returnPressed, this, &SignInDialog::login);
     return page;
 }
 
@@ -133,6 +137,7 @@ QWidget *SignInDialog::signupTab()
     form->addRow(tr("&Repeat password:"), m_confirm);
     auto *go = button(page, tr("Create account"), QStringLiteral("signupButton"));
     form->addRow(go);
+    m_defaults << go;
     connect(go, &QPushButton::clicked, this, &SignInDialog::signup);
     return page;
 }
@@ -149,9 +154,30 @@ QWidget *SignInDialog::verifyTab()
     auto *again = button(page, tr("Send a new code"), QStringLiteral("resendButton"));
     form->addRow(go);
     form->addRow(again);
+    m_defaults << go;
     connect(go, &QPushButton::clicked, this, &SignInDialog::verify);
     connect(again, &QPushButton::clicked, this, &SignInDialog::resend);
     return page;
+}
+
+void SignInDialog::updateDefaultButton(int tab)
+{
+    for (int i = 0; i < m_defaults.size(); ++i)
+        m_defaults.at(i)->setDefault(i == tab);
+}
+
+QString SignInDialog::loginError(const Session::Reply &reply) const
+{
+    QHash<QString, QString> texts = {
+        { QStringLiteral("unauthorized"), tr("The email or the password is wrong.") },
+        { QStringLiteral("forbidden"),
+          tr("This account cannot log in to this team yet: verify the email address first, or "
+             "check the team ID and the invitation.") }
+    };
+    if (!m_loginInvite->text().trimmed().isEmpty())
+        texts.insert(QStringLiteral("invalid_request"),
+                     tr("The invitation is invalid or has expired."));
+    return ErrorText::of(reply, texts);
 }
 
 void SignInDialog::setMode(Mode mode)
@@ -207,7 +233,7 @@ void SignInDialog::login()
                      m_loginInvite->text().trimmed(), bound([this](const Session::Reply &r) {
                          setBusy(false);
                          if (!r.ok())
-                             return showError(r.errorMessage());
+                             return showError(loginError(r));
                          m_password->clear();
                          m_loginInvite->clear(); // used up
                          accept();
@@ -234,11 +260,12 @@ void SignInDialog::signup()
                       bound([this](const Session::Reply &r) {
                           setBusy(false);
                           if (!r.ok())
-                              return showError(r.errorMessage());
+                              return showError(ErrorText::of(r));
                           m_password->setText(m_newPassword->text());
                           m_newPassword->clear();
                           m_confirm->clear();
                           setMode(Verify);
+                          m_code->setFocus(Qt::OtherFocusReason);
                           showInfo(tr("Account created. Enter the 6-digit code we sent to %1.")
                                            .arg(m_email->text().trimmed()));
                       }));
@@ -249,20 +276,24 @@ void SignInDialog::signup()
 void SignInDialog::signupInvited(const Profile &profile)
 {
     setBusy(true);
-    m_session->signupInvited(profile, m_newPassword->text(), m_invite->text().trimmed(),
-                             bound([this](const Session::Reply &r) {
-                                 setBusy(false);
-                                 if (!r.ok())
-                                     return showError(r.errorMessage());
-                                 m_password->setText(m_newPassword->text());
-                                 m_newPassword->clear();
-                                 m_confirm->clear();
-                                 m_invite->clear();
-                                 m_loginTeam->setText(api::SignedUp::decode(r.body).teamId);
-                                 setMode(Login);
-                                 showInfo(tr("Account created and invitation accepted. You can "
-                                             "log in now."));
-                             }));
+    m_session->signupInvited(
+            profile, m_newPassword->text(), m_invite->text().trimmed(),
+            bound([this](const Session::Reply &r) {
+                setBusy(false);
+                if (!r.ok())
+                    return showError(ErrorText::of(r,
+                                                   { { QStringLiteral("invalid_request"),
+                                                       tr("The invitation is invalid or has "
+                                                          "expired.") } }));
+                m_password->setText(m_newPassword->text());
+                m_newPassword->clear();
+                m_confirm->clear();
+                m_invite->clear();
+                m_loginTeam->setText(api::SignedUp::decode(r.body).teamId);
+                setMode(Login);
+                showInfo(tr("Account created and invitation accepted. You can "
+                            "log in now."));
+            }));
 }
 
 void SignInDialog::verify()
@@ -277,7 +308,10 @@ void SignInDialog::verify()
     m_session->verify(*profile, m_code->text().trimmed(), bound([this](const Session::Reply &r) {
         setBusy(false);
         if (!r.ok())
-            return showError(r.errorMessage());
+            return showError(ErrorText::of(
+                    r,
+                    { { QStringLiteral("invalid_request"),
+                        tr("The code is wrong or has expired. Send a new code if needed.") } }));
         m_code->clear();
         setMode(Login);
         showInfo(tr("Email verified. You can log in now."));
@@ -293,7 +327,7 @@ void SignInDialog::resend()
     m_session->resend(*profile, bound([this](const Session::Reply &r) {
         setBusy(false);
         if (!r.ok())
-            return showError(r.errorMessage());
+            return showError(ErrorText::of(r));
         showInfo(tr("If the account still needs verifying, a new code is on its way."));
     }));
 }

@@ -55,6 +55,8 @@ private:
     void verify();
     void resend();
     void setBusy(bool busy);
+    void updateDefaultButton(int tab);
+    QString loginError(const Session::Reply &reply) const;
     void showError(const QString &text);
     void showInfo(const QString &text);
 
@@ -74,6 +76,7 @@ private:
     QLabel *m_notice;
     QLabel *m_error;
     QLabel *m_info;
+    QList<QPushButton *> m_defaults; // per tab: the button Enter presses
 };
 
 } // namespace tap::console

@@ -75,16 +75,16 @@ AgentsPage::AgentsPage(Session *session, const Environment &env, QWidget *parent
     setObjectName(QStringLiteral("agentsPage"));
     // Approvers create agents too (direct credential assignments only) and manage the ones
     // they created; the server refuses the others with its reason.
-    addButton(tr("&New…"), QStringLiteral("newButton"), QStringLiteral("add"), ManagesAgents,
+    addButton(tr("&New…"), QStringLiteral("newButton"), QStringLiteral("add"), ManagesAgents | CreatesNew,
               [this] { edit(true); });
-    addButton(tr("&Edit…"), QStringLiteral("editButton"), QStringLiteral("agent"),
+    addButton(tr("Edi&t…"), QStringLiteral("editButton"), QStringLiteral("agent"),
               NeedsSelection | ManagesAgents, [this] { edit(false); });
     addButton(tr("Enable / d&isable"), QStringLiteral("toggleButton"), QStringLiteral("approve"),
               NeedsSelection | ManagesAgents, [this] { toggle(); });
     addButton(tr("Rotate &key"), QStringLiteral("rotateKeyButton"), QStringLiteral("key"),
               NeedsSelection | ManagesAgents, [this] { rotateKey(); });
     addButton(tr("&Delete"), QStringLiteral("deleteButton"), QStringLiteral("delete"),
-              NeedsSelection | ManagesAgents, [this] { removeSelected(); });
+              NeedsSelection | ManagesAgents | Deletes, [this] { removeSelected(); });
     setupTable(QStringLiteral("agentsTable"),
                { tr("ID"), tr("Description"), tr("State"), tr("Requests per hour"),
                  tr("Credentials"), tr("Roles") });

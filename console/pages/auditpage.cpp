@@ -7,6 +7,7 @@
 #include <QDateTime>
 #include <QFile>
 #include <QGridLayout>
+#include <QHash>
 #include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
@@ -25,6 +26,30 @@ QString text(const QJsonObject &o, const char *key)
 }
 
 } // namespace
+
+QString AuditPage::reasonText(const QString &reason)
+{
+    // The codes tapd records (policy evaluation, forwarding, approvals).
+    static const QHash<QString, const char *> sentences = {
+        { QStringLiteral("auto"), QT_TR_NOOP("Allowed by the policy.") },
+        { QStringLiteral("auto_approve_url"), QT_TR_NOOP("The URL is auto-approved.") },
+        { QStringLiteral("auto_approve_method"), QT_TR_NOOP("The method is auto-approved.") },
+        { QStringLiteral("require_approval_method"), QT_TR_NOOP("The method needs approval.") },
+        { QStringLiteral("not_auto_approved"), QT_TR_NOOP("Not auto-approved by the policy.") },
+        { QStringLiteral("no_policy"), QT_TR_NOOP("No policy: every request needs approval.") },
+        { QStringLiteral("require_passkey"), QT_TR_NOOP("The policy asks for a passkey.") },
+        { QStringLiteral("new_host"), QT_TR_NOOP("A host new for this credential.") },
+        { QStringLiteral("credential_not_allowed"),
+          QT_TR_NOOP("The agent may not use this credential.") },
+        { QStringLiteral("approved"), QT_TR_NOOP("Approved by a member.") },
+        { QStringLiteral("upstream_failed_mid_stream"),
+          QT_TR_NOOP("The upstream broke off the answer.") },
+        { QStringLiteral("agent_deleted"), QT_TR_NOOP("The agent was deleted.") },
+        { QStringLiteral("agent_disabled"), QT_TR_NOOP("The agent was disabled.") },
+    };
+    const auto it = sentences.constFind(reason);
+    return it == sentences.cend() ? reason : tr(it.value());
+}
 
 AuditPage::AuditPage(Session *session, const Environment &env, QWidget *parent)
     : Page(session, env, parent)
@@ -151,7 +176,7 @@ void AuditPage::load(bool more)
                                         text(a, "credential"),
                                         text(a, "decision"),
                                         text(a, "status"),
-                                        text(a, "reason") };
+                                        reasonText(text(a, "reason")) };
                 });
                 showStatus(tr("%n record(s) shown.", nullptr, int(m_rows.size())));
             },

@@ -21,6 +21,9 @@ public:
     void refresh() override;
     void clear() override;
 
+    // An audit record's reason code as a sentence (a free-text reason as it is).
+    static QString reasonText(const QString &reason);
+
 private:
     QString validate() const;
     QUrlQuery filters() const;

@@ -57,12 +57,12 @@ ChannelsPage::ChannelsPage(Session *session, const Environment &env, QWidget *pa
     : Page(session, env, parent)
 {
     setObjectName(QStringLiteral("channelsPage"));
-    addButton(tr("&New…"), QStringLiteral("newButton"), QStringLiteral("add"), Configures,
+    addButton(tr("&New…"), QStringLiteral("newButton"), QStringLiteral("add"), Configures | CreatesNew,
               [this] { create(); });
     addButton(tr("Send &test"), QStringLiteral("testButton"), QStringLiteral("channel"),
               NeedsSelection | Configures, [this] { test(); });
     addButton(tr("&Delete"), QStringLiteral("deleteButton"), QStringLiteral("delete"),
-              NeedsSelection | Configures, [this] { removeSelected(); });
+              NeedsSelection | Configures | Deletes, [this] { removeSelected(); });
     setupTable(QStringLiteral("channelsTable"),
                { tr("Name"), tr("Type"), tr("Settings"), tr("State"), tr("Created") });
 }

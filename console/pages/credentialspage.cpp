@@ -107,14 +107,14 @@ CredentialsPage::CredentialsPage(Session *session, const Environment &env, QWidg
     : Page(session, env, parent)
 {
     setObjectName(QStringLiteral("credentialsPage"));
-    addButton(tr("&New…"), QStringLiteral("newButton"), QStringLiteral("add"), Configures,
+    addButton(tr("&New…"), QStringLiteral("newButton"), QStringLiteral("add"), Configures | CreatesNew,
               [this] { edit(true); });
-    addButton(tr("&Edit…"), QStringLiteral("editButton"), QStringLiteral("credential"),
+    addButton(tr("Edi&t…"), QStringLiteral("editButton"), QStringLiteral("credential"),
               NeedsSelection | Configures, [this] { edit(false); });
     addButton(tr("&Rotate value…"), QStringLiteral("rotateButton"), QStringLiteral("key"),
               NeedsSelection | Configures, [this] { rotate(); });
     addButton(tr("&Delete"), QStringLiteral("deleteButton"), QStringLiteral("delete"),
-              NeedsSelection | Configures, [this] { removeSelected(); });
+              NeedsSelection | Configures | Deletes, [this] { removeSelected(); });
     addButton(tr("&Connect…"), QStringLiteral("connectButton"), QStringLiteral("key"),
               NeedsSelection | Configures, [this] { connectSelected(); });
     m_connectPoll = new QTimer(this);

@@ -27,10 +27,10 @@ LinksPage::LinksPage(Session *session, const Environment &env, QWidget *parent)
     : Page(session, env, parent)
 {
     setObjectName(QStringLiteral("linksPage"));
-    addButton(tr("&New link…"), QStringLiteral("newButton"), QStringLiteral("add"), Configures,
+    addButton(tr("&New link…"), QStringLiteral("newButton"), QStringLiteral("add"), Configures | CreatesNew,
               [this] { create(); });
     addButton(tr("&Remove"), QStringLiteral("deleteButton"), QStringLiteral("delete"),
-              NeedsSelection | Configures, [this] { removeSelected(); });
+              NeedsSelection | Configures | Deletes, [this] { removeSelected(); });
     setupTable(QStringLiteral("linksTable"),
                { tr("Agent"), tr("Home team"), tr("Role"), tr("Created by"), tr("Created") });
 }

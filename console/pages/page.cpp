@@ -1,5 +1,6 @@
 #include "pages/page.h"
 
+#include "app/errortext.h"
 #include "app/icons.h"
 #include "session/session.h"
 
@@ -57,6 +58,8 @@ void Page::clear()
 {
     if (m_model)
         m_model->removeRows(0, m_model->rowCount());
+    m_loaded = false;
+    updateEmptyText();
     showError({});
     showStatus({});
 }
@@ -71,6 +74,11 @@ QString Page::statusText() const
     return m_status->text();
 }
 
+QString Page::emptyMessage() const
+{
+    return m_empty && m_empty->isVisibleTo(this) ? m_empty->text() : QString();
+}
+
 void Page::setupTable(const QString &objectName, const QStringList &headers)
 {
     m_model = new QStandardItemModel(0, int(headers.size()), this);
@@ -79,18 +87,34 @@ void Page::setupTable(const QString &objectName, const QStringList &headers)
     m_proxy->setSourceModel(m_model);
     m_proxy->setFilterKeyColumn(-1);
     m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    m_proxy->setSortRole(SortRole);
+    m_proxy->setSortLocaleAware(true);
     m_table = new QTableView(this);
     m_table->setObjectName(objectName);
     m_table->setModel(m_proxy);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setWordWrap(false); // timestamps and names on one line
+    // QHeaderView starts descending: first column A→Z under an ascending arrow instead.
+    m_table->horizontalHeader()->setSortIndicator(0, Qt::AscendingOrder);
     m_table->setSortingEnabled(true);
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_body->addWidget(m_table, 1);
+    m_empty = new QLabel(this);
+    m_empty->setObjectName(QStringLiteral("emptyLabel"));
+    m_empty->setAlignment(Qt::AlignCenter);
+    m_empty->setWordWrap(true);
+    m_empty->setStyleSheet(QStringLiteral("color: palette(mid);"));
+    m_empty->hide();
+    m_body->addWidget(m_empty);
+    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, &Page::updateEmptyText);
+    connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, &Page::updateEmptyText);
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, &Page::updateEmptyText);
     connect(m_filter, &QLineEdit::textChanged, m_proxy,
             &QSortFilterProxyModel::setFilterFixedString);
+    connect(m_filter, &QLineEdit::textChanged, this, &Page::updateEmptyText);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &Page::updateButtons);
 }
@@ -129,6 +153,26 @@ void Page::updateButtons()
                                   ? QString()
                                   : tr("Only owners and admins can change the configuration."));
     }
+    updateEmptyText();
+    emit actionsChanged();
+}
+
+bool Page::canCreate() const
+{
+    for (const auto &[b, flags] : m_buttons) {
+        if (flags & CreatesNew)
+            return m_session->isSignedIn() && b->isEnabled();
+    }
+    return false;
+}
+
+bool Page::canDelete() const
+{
+    for (const auto &[b, flags] : m_buttons) {
+        if (flags & Deletes)
+            return m_session->isSignedIn() && b->isEnabled();
+    }
+    return false;
 }
 
 void Page::setRows(const QList<QJsonObject> &rows,
@@ -144,16 +188,54 @@ void Page::setRows(const QList<QJsonObject> &rows,
     m_model->removeRows(0, m_model->rowCount());
     for (const QJsonObject &row : rows) {
         QList<QStandardItem *> items;
+        const QHash<QString, QString> times = timeKeys(row);
         const QStringList texts = cells(row);
-        for (const QString &t : texts)
-            items.append(new QStandardItem(t));
+        for (const QString &t : texts) {
+            auto *item = new QStandardItem(t);
+            item->setData(times.value(t, t), SortRole); // times sort by time, not by text
+            items.append(item);
+        }
         items.first()->setData(row, RowRole);
         m_model->appendRow(items);
     }
     m_table->resizeColumnsToContents();
     if (!previous.isEmpty())
         selectKey(previous);
+    m_loaded = true;
     updateButtons();
+    updateEmptyText();
+}
+
+// The row's timestamps as shown (shortTime()) → as sent (RFC 3339, UTC, sorts as text).
+QHash<QString, QString> Page::timeKeys(const QJsonObject &row)
+{
+    QHash<QString, QString> keys;
+    for (auto it = row.begin(); it != row.end(); ++it) {
+        if (!it.value().isString())
+            continue;
+        const QDateTime t = QDateTime::fromString(it.value().toString(), Qt::ISODateWithMs);
+        if (t.isValid())
+            keys.insert(shortTime(it.value()), t.toUTC().toString(Qt::ISODateWithMs));
+    }
+    return keys;
+}
+
+QString Page::emptyText() const
+{
+    if (canCreate())
+        return tr("Nothing here yet. Add the first one with New… (Ctrl+N).");
+    return tr("Nothing here yet.");
+}
+
+void Page::updateEmptyText()
+{
+    if (!m_empty)
+        return;
+    const bool empty = m_loaded && m_proxy->rowCount() == 0;
+    m_empty->setText(!empty                               ? QString()
+                             : m_filter->text().isEmpty() ? emptyText()
+                                                          : tr("No rows match the filter."));
+    m_empty->setVisible(empty);
 }
 
 QJsonObject Page::selectedRow() const
@@ -182,7 +264,7 @@ void Page::call(const QByteArray &verb, const QString &path, const QJsonObject &
 {
     auto done = [this, ok = std::move(ok)](const Reply &r) {
         if (!r.ok())
-            return showError(r.errorMessage());
+            return showError(ErrorText::of(r));
         showError({});
         if (ok)
             ok(r.body);

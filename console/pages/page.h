@@ -30,8 +30,18 @@ public:
     using Reply = apiclient::ApiClient::Reply;
     using Json = std::function<void(const QJsonObject &)>;
     // ManagesAgents: like Configures, but approvers too (their own agents; the server decides).
-    enum ButtonFlag { Always = 0, NeedsSelection = 1, Configures = 2, ManagesAgents = 4 };
+    // CreatesNew / Deletes: the button Ctrl+N / Delete stand for (the menu actions follow its
+    // enabled state, so they do nothing for a role or state the button is disabled in).
+    enum ButtonFlag {
+        Always = 0,
+        NeedsSelection = 1,
+        Configures = 2,
+        ManagesAgents = 4,
+        CreatesNew = 8,
+        Deletes = 16
+    };
     static constexpr int RowRole = Qt::UserRole + 1; // the row's JSON object, on column 0
+    static constexpr int SortRole = Qt::UserRole + 2; // what a column sorts by
 
     Page(Session *session, const Environment &env, QWidget *parent = nullptr);
 
@@ -43,12 +53,23 @@ public:
     // Ctrl+N and Delete on the current page.
     virtual void createNew() { }
     virtual void deleteSelected() { }
+    // Before the window shows another page: false keeps this one (unsaved edits, Cancel).
+    virtual bool canLeave() { return true; }
+    // Whether Ctrl+N / Delete apply now (the page's New / Delete button is enabled).
+    bool canCreate() const;
+    bool canDelete() const;
 
     QLineEdit *filterEdit() const { return m_filter; }
     QString errorText() const;
     QString statusText() const;
+    // Shown instead of rows when the table is empty: what to do next.
+    QString emptyMessage() const;
     // Re-evaluates which buttons apply (selection, role).
     virtual void updateButtons();
+
+signals:
+    // The buttons' enabled states may have changed (canCreate(), canDelete()).
+    void actionsChanged();
 
 protected:
     apiclient::ApiClient *api();
@@ -78,6 +99,10 @@ protected:
     void showError(const QString &message);
     void showStatus(const QString &message);
 
+    // What an empty table tells (default: add one with New…, when allowed).
+    virtual QString emptyText() const;
+    void updateEmptyText();
+    static QHash<QString, QString> timeKeys(const QJsonObject &row);
     static QString joined(const QJsonValue &list);
     static QString shortTime(const QJsonValue &rfc3339);
 
@@ -92,6 +117,8 @@ private:
     QStandardItemModel *m_model = nullptr;
     QSortFilterProxyModel *m_proxy = nullptr;
     QTableView *m_table = nullptr;
+    QLabel *m_empty = nullptr;
+    bool m_loaded = false; // the table shows an answer of the server (not just "not loaded")
     QList<QPair<QPushButton *, int>> m_buttons;
 };
 

@@ -29,9 +29,9 @@ PoliciesPage::PoliciesPage(Session *session, const Environment &env, QWidget *pa
     m_credential->setMinimumWidth(200);
     toolbar()->insertWidget(0, m_credential);
     addButton(tr("&Save"), QStringLiteral("saveButton"), QStringLiteral("approve"),
-              NeedsSelection | Configures, [this] { save(); });
+              NeedsSelection | Configures, [this] { (void)save(m_credential->currentText()); });
     addButton(tr("&Remove policy"), QStringLiteral("removePolicyButton"), QStringLiteral("delete"),
-              NeedsSelection | Configures, [this] { removePolicy(); });
+              NeedsSelection | Configures | Deletes, [this] { removePolicy(); });
     filterEdit()->hide();
 
     auto *form = new QFormLayout;
@@ -68,7 +68,8 @@ PoliciesPage::PoliciesPage(Session *session, const Environment &env, QWidget *pa
     form->addRow(QString(), m_passkey);
     body()->addLayout(form);
     body()->addStretch();
-    connect(m_credential, &QComboBox::currentIndexChanged, this, [this] { load(); });
+    connect(m_credential, &QComboBox::currentIndexChanged, this,
+            &PoliciesPage::onCredentialChanged);
 }
 
 bool PoliciesPage::hasSelection() const
@@ -108,6 +109,45 @@ void PoliciesPage::refresh()
     });
 }
 
+bool PoliciesPage::isModified() const
+{
+    return !m_shownName.isEmpty() && formPolicy().encodeInput() != m_shown;
+}
+
+bool PoliciesPage::settleEdits()
+{
+    if (!isModified() || !env().unsaved)
+        return true;
+    switch (env().unsaved(
+            this, tr("Unsaved policy"),
+            tr("The policy of %1 has unsaved changes. Save them?").arg(m_shownName))) {
+    case Environment::Unsaved::Save:
+        return save(m_shownName); // stays when the form is not valid
+
+    case Environment::Unsaved::Discard:
+        m_shown = formPolicy().encodeInput(); // forgotten; the next load() replaces the form
+        return true;
+    case Environment::Unsaved::Cancel:
+        return false;
+    }
+    return false;
+}
+
+bool PoliciesPage::canLeave()
+{
+    return settleEdits();
+}
+
+void PoliciesPage::onCredentialChanged()
+{
+    if (!settleEdits()) {
+        const QSignalBlocker block(m_credential); // stay on the edited policy
+        m_credential->setCurrentText(m_shownName);
+        return;
+    }
+    load();
+}
+
 void PoliciesPage::load()
 {
     updateButtons();
@@ -132,6 +172,8 @@ void PoliciesPage::display(const QJsonObject &object)
     m_matrix->setText(p.matrixRoomId);
     m_channel->setCurrentText(p.approvalChannel);
     m_passkey->setChecked(p.requirePasskey);
+    m_shownName = object.isEmpty() ? QString() : m_credential->currentText();
+    m_shown = formPolicy().encodeInput();
     if (object.isEmpty())
         showStatus({});
     else if (!object.value(key::kConfigured).toBool(true))
@@ -165,17 +207,20 @@ QString PoliciesPage::problemText(const core::Error &error)
     return error.message();
 }
 
-void PoliciesPage::save()
+bool PoliciesPage::save(const QString &name)
 {
     const auto policy = api::Policy::decodeInput(formPolicy().encodeInput());
-    if (!policy)
-        return showError(problemText(policy.error()));
-    const QString name = m_credential->currentText();
+    if (!policy) {
+        showError(problemText(policy.error()));
+        return false;
+    }
     call("PUT", QStringLiteral("/admin/policies/") + apiclient::ApiClient::segment(name),
          policy->encodeInput(), [this, name](const QJsonObject &p) {
-             display(p);
+             if (m_credential->currentText() == name)
+                 display(p);
              showStatus(tr("The policy of %1 was saved.").arg(name));
          });
+    return true;
 }
 
 void PoliciesPage::removePolicy()

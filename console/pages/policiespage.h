@@ -22,13 +22,20 @@ public:
     void refresh() override;
     void clear() override;
     void deleteSelected() override { removePolicy(); }
+    bool canLeave() override;
+    // The form differs from the policy last shown.
+    bool isModified() const;
 
 private:
     void load();
     void display(const QJsonObject &policy);
     api::Policy formPolicy() const;
     static QString problemText(const core::Error &error);
-    void save();
+    // Sends the form; false when it is not valid (the message is shown).
+    bool save(const QString &name);
+    // Unsaved edits of the shown policy: asks Save / Discard / Cancel; false on Cancel.
+    bool settleEdits();
+    void onCredentialChanged();
     void removePolicy();
     bool hasSelection() const override;
 
@@ -41,6 +48,8 @@ private:
     QLineEdit *m_matrix;
     QComboBox *m_channel;
     QCheckBox *m_passkey;
+    QString m_shownName; // the credential whose policy the form shows
+    QJsonObject m_shown; // the form as shown (encodeInput()), to tell edits
 };
 
 } // namespace tap::console

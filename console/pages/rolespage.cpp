@@ -49,12 +49,12 @@ RolesPage::RolesPage(Session *session, const Environment &env, QWidget *parent)
     : Page(session, env, parent)
 {
     setObjectName(QStringLiteral("rolesPage"));
-    addButton(tr("&New…"), QStringLiteral("newButton"), QStringLiteral("add"), Configures,
+    addButton(tr("&New…"), QStringLiteral("newButton"), QStringLiteral("add"), Configures | CreatesNew,
               [this] { edit(true); });
-    addButton(tr("&Edit…"), QStringLiteral("editButton"), QStringLiteral("role"),
+    addButton(tr("Edi&t…"), QStringLiteral("editButton"), QStringLiteral("role"),
               NeedsSelection | Configures, [this] { edit(false); });
     addButton(tr("&Delete"), QStringLiteral("deleteButton"), QStringLiteral("delete"),
-              NeedsSelection | Configures, [this] { removeSelected(); });
+              NeedsSelection | Configures | Deletes, [this] { removeSelected(); });
     setupTable(QStringLiteral("rolesTable"),
                { tr("Name"), tr("Description"), tr("Credentials"), tr("Requests per hour") });
 }

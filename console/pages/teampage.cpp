@@ -28,12 +28,12 @@ TeamPage::TeamPage(Session *session, const Environment &env, QWidget *parent)
     m_team->setObjectName(QStringLiteral("teamLabel"));
     m_team->setTextInteractionFlags(Qt::TextSelectableByMouse);
     body()->insertWidget(0, m_team);
-    addButton(tr("&Invite…"), QStringLiteral("inviteButton"), QStringLiteral("add"), Configures,
-              [this] { invite(); });
+    addButton(tr("&Invite…"), QStringLiteral("inviteButton"), QStringLiteral("add"),
+              Configures | CreatesNew, [this] { invite(); });
     addButton(tr("Change &role…"), QStringLiteral("changeRoleButton"), QStringLiteral("role"),
               NeedsSelection | Configures, [this] { changeRole(); });
     addButton(tr("Re&move"), QStringLiteral("removeButton"), QStringLiteral("delete"),
-              NeedsSelection | Configures, [this] { removeMember(); });
+              NeedsSelection | Configures | Deletes, [this] { removeMember(); });
     setupTable(QStringLiteral("membersTable"),
                { tr("Email"), tr("Role"), tr("State"), tr("Since / until") });
 }
@@ -91,6 +91,8 @@ void TeamPage::invite()
             return tr("Enter a valid email address.");
         return decoded ? QString() : decoded.error().message();
     });
+    dialog->setErrorTexts({ { QStringLiteral("conflict"),
+                              tr("This person is already a member of the team or invited.") } });
     dialog->setSubmit([this, input](FormDialog *d) {
         d->track(api()->post(
                 QStringLiteral("/admin/members/invite"), input(d)->encode(), d,

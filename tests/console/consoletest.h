@@ -70,6 +70,8 @@ struct FakeDesktop
     QStringList questions;
     bool answer = true;
     QString saveAs;
+    Environment::Unsaved unsavedAnswer = Environment::Unsaved::Discard;
+    QStringList unsavedQuestions;
 
     Environment environment()
     {
@@ -81,6 +83,10 @@ struct FakeDesktop
         env.confirm = [this](QWidget *, const QString &, const QString &text) {
             questions << text;
             return answer;
+        };
+        env.unsaved = [this](QWidget *, const QString &, const QString &text) {
+            unsavedQuestions << text;
+            return unsavedAnswer;
         };
         env.saveFileName = [this](QWidget *, const QString &, const QString &) { return saveAs; };
         return env;

@@ -6,6 +6,7 @@
 // desktop notification, and a passkey-protected request is sent to the browser.
 // The test functions run in order and share one tapd and one console window.
 #include "app/mainwindow.h"
+#include "app/welcomepage.h"
 #include "approvals/approvalpoller.h"
 #include "approvals/approvalsmodel.h"
 #include "approvals/traynotifier.h"
@@ -198,7 +199,10 @@ void TestConsoleE2E::signUpVerifyAndLogIn()
     m_tapd = std::make_unique<Tapd>();
     QVERIFY(m_upstream->start());
     QVERIFY(m_tapd->start());
-    m_window->start(); // no profile yet: asks
+    m_window->start(); // no profile yet: the welcome page offers Sign up
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->welcomePage()->isVisible(), kTimeout);
+    screenshot(m_window.get(), u"00-welcome"_s);
+    click(m_window->welcomePage(), "welcomeSignUpButton");
     QTRY_VERIFY_WITH_TIMEOUT(m_window->signInDialog() && m_window->signInDialog()->isVisible(),
                              kTimeout);
     QPointer<SignInDialog> dialog = m_window->signInDialog(); // deleted when accepted

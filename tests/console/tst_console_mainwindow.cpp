@@ -1,6 +1,7 @@
 // The main window: sign-in on start, a kept session, the keychain notice, log-out, keyboard
 // shortcuts, the busy indicator, remembered geometry, and screenshots of every page.
 #include "app/mainwindow.h"
+#include "app/welcomepage.h"
 #include "approvals/approvalpoller.h"
 #include "consoletest.h"
 #include "dialogs/signindialog.h"
@@ -32,7 +33,9 @@ private slots:
     void firstStartAsksToSignIn()
     {
         makeWindow();
-        m_window->start();
+        m_window->start(); // the welcome page: Sign up or Log in
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->welcomePage()->isVisible(), kTimeout);
+        click(m_window->welcomePage(), "welcomeLogInButton");
         QTRY_VERIFY_WITH_TIMEOUT(m_window->signInDialog() && m_window->signInDialog()->isVisible(),
                                  kTimeout);
         logInThroughDialog();
@@ -63,6 +66,7 @@ private slots:
         m_secrets->available = false;
         makeWindow();
         m_window->start();
+        click(m_window->welcomePage(), "welcomeLogInButton");
         QTRY_VERIFY_WITH_TIMEOUT(m_window->signInDialog(), kTimeout);
         logInThroughDialog();
         QTRY_VERIFY_WITH_TIMEOUT(child(m_window.get(), "keychainNotice")->isVisible(), kTimeout);
@@ -77,8 +81,9 @@ private slots:
         child<QAction>(m_window.get(), "logoutAction")->trigger();
         QVERIFY(!m_session->isSignedIn());
         QTRY_COMPARE_WITH_TIMEOUT(m_fake->sessionCount(), 0, kTimeout);
-        QTRY_VERIFY_WITH_TIMEOUT(m_window->signInDialog() && m_window->signInDialog()->isVisible(),
-                                 kTimeout);
+        // The logged-out page offers Log in… (no dialog pops up unasked).
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->welcomePage()->isVisible(), kTimeout);
+        QVERIFY(child<QAction>(m_window.get(), "loginAction")->isEnabled());
         QVERIFY(!m_window->poller()->isRunning());
         QVERIFY(child<QLabel>(m_window.get(), "userLabel")->text().contains(u"Not signed in"_qs));
     }
