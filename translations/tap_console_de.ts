@@ -1079,8 +1079,8 @@
     </message>
     <message>
         <location filename="../console/pages/inboxpage.cpp" line="37"/>
-        <source>Approve and allow &amp;host</source>
-        <translation>Genehmigen und &amp;Host erlauben</translation>
+        <source>Approve and allow h&amp;ost</source>
+        <translation>Genehmigen und H&amp;ost erlauben</translation>
     </message>
     <message>
         <location filename="../console/pages/inboxpage.cpp" line="40"/>

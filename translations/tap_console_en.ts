@@ -1079,7 +1079,7 @@
     </message>
     <message>
         <location filename="../console/pages/inboxpage.cpp" line="37"/>
-        <source>Approve and allow &amp;host</source>
+        <source>Approve and allow h&amp;ost</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -35,7 +35,7 @@ InboxPage::InboxPage(Session *session, const Environment &env, ApprovalPoller *p
     addButton(tr("&Approve"), QStringLiteral("approveButton"), QStringLiteral("approve"),
               NeedsSelection, [this] { approve(); })
             ->setToolTip(tr("Approve the selected request (key A)"));
-    addButton(tr("Approve and allow &host"), QStringLiteral("approveAllowHostButton"),
+    addButton(tr("Approve and allow h&ost"), QStringLiteral("approveAllowHostButton"),
               QStringLiteral("approve"), NeedsSelection | Configures,
               [this] { approveAndAllowHost(); })
             ->setToolTip(tr("Approve and allow its new host for the credential (key H)"));

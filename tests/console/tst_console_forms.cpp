@@ -141,10 +141,6 @@ void TestForms::uniqueMnemonics()
         menus << m;
     }
     for (Page *page : m_window->pages()) {
-        // The inbox belongs to the approval-card change: its "Approve and allow &host" still
-        // clashes with &Help (left to that change).
-        if (page->objectName() == u"inboxPage")
-            continue;
         QSet<QChar> used = menus;
         for (QPushButton *b : page->findChildren<QPushButton *>()) {
             const QChar m = mnemonic(b->text());
