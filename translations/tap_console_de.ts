@@ -2,15 +2,20 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
-    <name>QFileDialog</name>
+    <name>ApiClient</name>
     <message>
-        <location filename="../console/app/environment.cpp" line="28"/>
-        <source>JSON lines (*.jsonl);;All files (*)</source>
-        <translation>JSON-Zeilen (*.jsonl);;Alle Dateien (*)</translation>
+        <location filename="../common/apiclient/apiclient.cpp" line="181"/>
+        <source>The request was cancelled or timed out.</source>
+        <translation>Die Anfrage wurde abgebrochen oder hat zu lange gedauert.</translation>
+    </message>
+    <message>
+        <location filename="../common/apiclient/apiclient.cpp" line="182"/>
+        <source>The server could not be reached: %1</source>
+        <translation>Der Server ist nicht erreichbar: %1</translation>
     </message>
 </context>
 <context>
-    <name>tap::apiclient::ApiClient</name>
+    <name>ApiClient::Reply</name>
     <message>
         <location filename="../common/apiclient/apiclient.cpp" line="18"/>
         <source>The server could not be reached.</source>
@@ -21,15 +26,13 @@
         <source>The server answered with HTTP status %1.</source>
         <translation>Der Server antwortete mit HTTP-Status %1.</translation>
     </message>
+</context>
+<context>
+    <name>QFileDialog</name>
     <message>
-        <location filename="../common/apiclient/apiclient.cpp" line="181"/>
-        <source>The request was cancelled or timed out.</source>
-        <translation>Die Anfrage wurde abgebrochen oder hat zu lange gedauert.</translation>
-    </message>
-    <message>
-        <location filename="../common/apiclient/apiclient.cpp" line="182"/>
-        <source>The server could not be reached: %1</source>
-        <translation>Der Server ist nicht erreichbar: %1</translation>
+        <location filename="../console/app/environment.cpp" line="28"/>
+        <source>JSON lines (*.jsonl);;All files (*)</source>
+        <translation>JSON-Zeilen (*.jsonl);;Alle Dateien (*)</translation>
     </message>
 </context>
 <context>
@@ -220,6 +223,124 @@
         <location filename="../console/pages/agentspage.cpp" line="223"/>
         <source>Deleted %1.</source>
         <translation>%1 gelöscht.</translation>
+    </message>
+</context>
+<context>
+    <name>tap::console::ApprovalCard</name>
+    <message>
+        <location filename="../console/pages/approvalcard.cpp" line="53"/>
+        <source>Agent:</source>
+        <translation>Agent:</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/approvalcard.cpp" line="54"/>
+        <source>Credential:</source>
+        <translation>Zugangsdaten:</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/approvalcard.cpp" line="55"/>
+        <source>Request:</source>
+        <translation>Anfrage:</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/approvalcard.cpp" line="56"/>
+        <source>Why it waits:</source>
+        <translation>Warum sie wartet:</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/approvalcard.cpp" line="57"/>
+        <source>Time left:</source>
+        <translation>Verbleibende Zeit:</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/approvalcard.cpp" line="58"/>
+        <source>May decide:</source>
+        <translation>Darf entscheiden:</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/approvalcard.cpp" line="59"/>
+        <source>Outcome:</source>
+        <translation>Ergebnis:</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/approvalcard.cpp" line="66"/>
+        <source>(no body)</source>
+        <translation>(kein Inhalt)</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/approvalcard.cpp" line="72"/>
+        <source>Reason for denying (optional, the agent is told) — Enter denies</source>
+        <translation>Grund der Ablehnung (optional, der Agent erfährt ihn) — Eingabe lehnt ab</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/approvalcard.cpp" line="102"/>
+        <source>expired</source>
+        <translation>abgelaufen</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/approvalcard.cpp" line="108"/>
+        <source>%1:%2:%3 left</source>
+        <translation>noch %1:%2:%3</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/approvalcard.cpp" line="111"/>
+        <source>%1:%2 left</source>
+        <translation>noch %1:%2</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/approvalcard.cpp" line="146"/>
+        <source>Request %1 — %2</source>
+        <translation>Anfrage %1 — %2</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/approvalcard.cpp" line="149"/>
+        <source>%1 (team %2)</source>
+        <translation>%1 (Team %2)</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/approvalcard.cpp" line="150"/>
+        <source>%1 (%2, team %3)</source>
+        <translation>%1 (%2, Team %3)</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/approvalcard.cpp" line="190"/>
+        <source>A human approves the first use of a host with a credential.</source>
+        <translation>Die erste Verwendung eines Hosts mit diesen Zugangsdaten genehmigt ein Mensch.</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/approvalcard.cpp" line="192"/>
+        <source>The credential&apos;s policy asks a human to approve %1 requests.</source>
+        <translation>Die Richtlinie der Zugangsdaten verlangt, dass ein Mensch %1-Anfragen genehmigt.</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/approvalcard.cpp" line="194"/>
+        <source>This credential needs a passkey: approve in the browser (deny here or there).</source>
+        <translation>Diese Zugangsdaten verlangen einen Passkey: im Browser genehmigen (ablehnen hier oder dort).</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/approvalcard.cpp" line="196"/>
+        <source>You are not an allowed approver for this credential.</source>
+        <translation>Sie dürfen für diese Zugangsdaten nicht genehmigen.</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/approvalcard.cpp" line="203"/>
+        <source>any member of the team</source>
+        <translation>jedes Mitglied des Teams</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/approvalcard.cpp" line="206"/>
+        <source>%1 (you)</source>
+        <translation>%1 (Sie)</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/approvalcard.cpp" line="216"/>
+        <source>%1 by %2 via %3 at %4</source>
+        <translation>%1 von %2 über %3 um %4</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/approvalcard.cpp" line="220"/>
+        <source> — reason: “%1”</source>
+        <translation> — Grund: „%1“</translation>
     </message>
 </context>
 <context>
@@ -660,311 +781,399 @@
 <context>
     <name>tap::console::CredentialsPage</name>
     <message>
-        <location filename="../console/pages/credentialspage.h" line="17"/>
+        <location filename="../console/pages/credentialspage.h" line="23"/>
         <source>Credentials</source>
         <translation>Zugangsdaten</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="72"/>
+        <location filename="../console/pages/credentialspage.cpp" line="74"/>
         <source>Name: 1–64 letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;, starting with a letter or digit.</source>
         <translation>Name: 1–64 Buchstaben, Ziffern, „.“, „_“ oder „-“, beginnend mit einem Buchstaben oder einer Ziffer.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="77"/>
+        <location filename="../console/pages/credentialspage.cpp" line="79"/>
         <source>Choose the role this credential belongs to.</source>
         <translation>Wählen Sie die Rolle, zu der diese Zugangsdaten gehören.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="78"/>
+        <location filename="../console/pages/credentialspage.cpp" line="80"/>
         <source>Choose the agent this credential belongs to.</source>
         <translation>Wählen Sie den Agenten, zu dem diese Zugangsdaten gehören.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="80"/>
+        <location filename="../console/pages/credentialspage.cpp" line="82"/>
         <source>Enter a description.</source>
         <translation>Geben Sie eine Beschreibung ein.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="82"/>
+        <location filename="../console/pages/credentialspage.cpp" line="84"/>
         <source>The API base must be an http:// or https:// URL.</source>
         <translation>Die API-Basis muss eine http://- oder https://-URL sein.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="84"/>
+        <location filename="../console/pages/credentialspage.cpp" line="86"/>
         <source>A sidecar connector needs an API base.</source>
         <translation>Ein Sidecar-Connector braucht eine API-Basis.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="86"/>
+        <location filename="../console/pages/credentialspage.cpp" line="88"/>
         <source>Relative targets need the sidecar connector.</source>
         <translation>Relative Ziele brauchen den Sidecar-Connector.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="88"/>
+        <location filename="../console/pages/credentialspage.cpp" line="90"/>
         <source>The header format must contain {value} exactly once.</source>
         <translation>Das Header-Format muss {value} genau einmal enthalten.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="98"/>
+        <location filename="../console/pages/credentialspage.cpp" line="110"/>
         <source>&amp;New…</source>
         <translation>&amp;Neu…</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="100"/>
+        <location filename="../console/pages/credentialspage.cpp" line="112"/>
         <source>Edi&amp;t…</source>
         <translation>Bearbei&amp;ten…</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="102"/>
+        <location filename="../console/pages/credentialspage.cpp" line="114"/>
         <source>&amp;Rotate value…</source>
         <translation>Wert &amp;erneuern…</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="104"/>
+        <location filename="../console/pages/credentialspage.cpp" line="116"/>
         <source>&amp;Delete</source>
         <translation>&amp;Löschen</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="107"/>
+        <location filename="../console/pages/credentialspage.cpp" line="124"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="107"/>
+        <location filename="../console/pages/credentialspage.cpp" line="124"/>
         <source>Description</source>
         <translation>Beschreibung</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="107"/>
+        <location filename="../console/pages/credentialspage.cpp" line="124"/>
         <source>Connector</source>
         <translation>Connector</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="107"/>
+        <location filename="../console/pages/credentialspage.cpp" line="124"/>
         <source>API base</source>
         <translation>API-Basis</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="107"/>
+        <location filename="../console/pages/credentialspage.cpp" line="124"/>
         <source>Scope</source>
         <translation>Geltungsbereich</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="108"/>
+        <location filename="../console/pages/credentialspage.cpp" line="125"/>
         <source>Allowed hosts</source>
         <translation>Erlaubte Hosts</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="108"/>
+        <location filename="../console/pages/credentialspage.cpp" line="125"/>
         <source>Value</source>
         <translation>Wert</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="108"/>
+        <location filename="../console/pages/credentialspage.cpp" line="125"/>
         <source>Updated</source>
         <translation>Geändert</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="121"/>
+        <location filename="../console/pages/credentialspage.cpp" line="99"/>
         <source>set</source>
         <translation>gesetzt</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="121"/>
+        <location filename="../console/pages/credentialspage.cpp" line="98"/>
+        <source>parts: %1</source>
+        <translation>Teile: %1</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/credentialspage.cpp" line="99"/>
         <source>not set</source>
         <translation>nicht gesetzt</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="130"/>
+        <location filename="../console/pages/credentialspage.cpp" line="118"/>
+        <source>&amp;Connect…</source>
+        <translation>&amp;Verbinden…</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/credentialspage.cpp" line="143"/>
         <source>role:%1</source>
         <translation>Rolle:%1</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="132"/>
+        <location filename="../console/pages/credentialspage.cpp" line="145"/>
         <source>agent:%1</source>
         <translation>Agent:%1</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="136"/>
+        <location filename="../console/pages/credentialspage.cpp" line="149"/>
         <source>team</source>
         <translation>Team</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="147"/>
+        <location filename="../console/pages/credentialspage.cpp" line="160"/>
         <source>&amp;Scope:</source>
         <translation>&amp;Geltungsbereich:</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="148"/>
+        <location filename="../console/pages/credentialspage.cpp" line="161"/>
         <source>Team (every agent granted it)</source>
         <translation>Team (jeder Agent, dem sie zugewiesen sind)</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="149"/>
+        <location filename="../console/pages/credentialspage.cpp" line="162"/>
         <source>Role (its agents)</source>
         <translation>Rolle (deren Agenten)</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="150"/>
+        <location filename="../console/pages/credentialspage.cpp" line="163"/>
         <source>Agent (this agent only)</source>
         <translation>Agent (nur dieser Agent)</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="152"/>
+        <location filename="../console/pages/credentialspage.cpp" line="165"/>
         <source>&amp;Role or agent:</source>
         <translation>&amp;Rolle oder Agent:</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="192"/>
+        <location filename="../console/pages/credentialspage.cpp" line="205"/>
         <source>New credential</source>
         <translation>Neue Zugangsdaten</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="192"/>
+        <location filename="../console/pages/credentialspage.cpp" line="205"/>
         <source>Edit credential</source>
         <translation>Zugangsdaten bearbeiten</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="193"/>
+        <location filename="../console/pages/credentialspage.cpp" line="206"/>
         <source>&amp;Name:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="195"/>
+        <location filename="../console/pages/credentialspage.cpp" line="208"/>
         <source>&amp;Description:</source>
         <translation>&amp;Beschreibung:</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="196"/>
+        <location filename="../console/pages/credentialspage.cpp" line="209"/>
         <source>&amp;Connector:</source>
         <translation>&amp;Connector:</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="198"/>
+        <location filename="../console/pages/credentialspage.cpp" line="211"/>
         <source>&amp;API base:</source>
         <translation>&amp;API-Basis:</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="200"/>
+        <location filename="../console/pages/credentialspage.cpp" line="213"/>
         <source>Targets are &amp;paths under the API base</source>
         <translation>Ziele sind &amp;Pfade unter der API-Basis</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="202"/>
+        <location filename="../console/pages/credentialspage.cpp" line="215"/>
         <source>&amp;Header format:</source>
         <translation>&amp;Header-Format:</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="203"/>
+        <location filename="../console/pages/credentialspage.cpp" line="216"/>
         <source>Allowed &amp;hosts:</source>
         <translation>Erlaubte &amp;Hosts:</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="204"/>
+        <location filename="../console/pages/credentialspage.cpp" line="217"/>
         <source>default: the API base&apos;s host</source>
         <translation>Standard: der Host der API-Basis</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="206"/>
+        <location filename="../console/pages/credentialspage.cpp" line="219"/>
         <source>Secret &amp;value:</source>
         <translation>Geheimer &amp;Wert:</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="233"/>
+        <location filename="../console/pages/credentialspage.cpp" line="246"/>
         <source>Rotate value of %1 (%2)</source>
         <translation>Wert von %1 (%2) erneuern</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="234"/>
+        <location filename="../console/pages/credentialspage.cpp" line="247"/>
         <source>The new value replaces the old one at once. It is never shown again.</source>
         <translation>Der neue Wert ersetzt den alten sofort. Er wird nie wieder angezeigt.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="235"/>
+        <location filename="../console/pages/credentialspage.cpp" line="248"/>
         <source>New &amp;value:</source>
         <translation>Neuer &amp;Wert:</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="236"/>
+        <location filename="../console/pages/credentialspage.cpp" line="249"/>
         <source>&amp;Repeat:</source>
         <translation>&amp;Wiederholen:</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="239"/>
+        <location filename="../console/pages/credentialspage.cpp" line="252"/>
         <source>Enter the new value.</source>
         <translation>Geben Sie den neuen Wert ein.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="246"/>
+        <location filename="../console/pages/credentialspage.cpp" line="259"/>
         <source>The two values differ.</source>
         <translation>Die beiden Werte unterscheiden sich.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="258"/>
+        <location filename="../console/pages/credentialspage.cpp" line="271"/>
         <source>The value of %1 was replaced.</source>
         <translation>Der Wert von %1 wurde ersetzt.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="274"/>
+        <location filename="../console/pages/credentialspage.cpp" line="287"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="282"/>
+        <location filename="../console/pages/credentialspage.cpp" line="295"/>
         <source>the roles %1</source>
         <translation>den Rollen %1</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="284"/>
+        <location filename="../console/pages/credentialspage.cpp" line="297"/>
         <source>the agents %1</source>
         <translation>den Agenten %1</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="286"/>
-        <location filename="../console/pages/credentialspage.cpp" line="307"/>
+        <location filename="../console/pages/credentialspage.cpp" line="299"/>
+        <location filename="../console/pages/credentialspage.cpp" line="320"/>
         <source>its policy</source>
         <translation>seiner Richtlinie</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="288"/>
+        <location filename="../console/pages/credentialspage.cpp" line="301"/>
         <source>Delete the credential %1? No role, agent or policy uses it.</source>
         <translation>Die Zugangsdaten %1 löschen? Keine Rolle, kein Agent und keine Richtlinie verwendet sie.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="290"/>
+        <location filename="../console/pages/credentialspage.cpp" line="303"/>
         <source>Delete the credential %1? It is also removed from %2.</source>
         <translation>Die Zugangsdaten %1 löschen? Sie werden auch entfernt aus %2.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="291"/>
-        <location filename="../console/pages/credentialspage.cpp" line="310"/>
+        <location filename="../console/pages/credentialspage.cpp" line="304"/>
+        <location filename="../console/pages/credentialspage.cpp" line="323"/>
         <source>; </source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="292"/>
+        <location filename="../console/pages/credentialspage.cpp" line="305"/>
         <source>Delete credential</source>
         <translation>Zugangsdaten löschen</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="301"/>
+        <location filename="../console/pages/credentialspage.cpp" line="314"/>
         <source>roles: %1</source>
         <translation>Rollen: %1</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="304"/>
+        <location filename="../console/pages/credentialspage.cpp" line="317"/>
         <source>agents: %1</source>
         <translation>Agenten: %1</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="308"/>
+        <location filename="../console/pages/credentialspage.cpp" line="321"/>
         <source>Deleted %1.</source>
         <translation>%1 gelöscht.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="309"/>
+        <location filename="../console/pages/credentialspage.cpp" line="322"/>
         <source>Deleted %1 and removed it from %2.</source>
         <translation>%1 gelöscht und entfernt aus %2.</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/credentialspage.cpp" line="341"/>
+        <source>Only an oauth2 credential can be connected; %1 is %2.</source>
+        <translation>Nur oauth2-Zugangsdaten lassen sich verbinden; %1 ist %2.</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/credentialspage.cpp" line="345"/>
+        <source>Connect %1</source>
+        <translation>%1 verbinden</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/credentialspage.cpp" line="346"/>
+        <source>Your browser opens the provider&apos;s consent page. After you allow access, the refresh token is stored on the row of the scope chosen here; an agent&apos;s or role&apos;s row is created from the team row if it does not exist yet.</source>
+        <translation>Ihr Browser öffnet die Zustimmungsseite des Anbieters. Nachdem Sie den Zugriff erlaubt haben, wird das Refresh-Token in der Zeile des hier gewählten Geltungsbereichs gespeichert; die Zeile eines Agenten oder einer Rolle wird aus der Team-Zeile angelegt, falls es sie noch nicht gibt.</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/credentialspage.cpp" line="376"/>
+        <source>Could not open the browser. Open this address to connect: %1</source>
+        <translation>Der Browser konnte nicht geöffnet werden. Öffnen Sie diese Adresse, um zu verbinden: %1</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/credentialspage.cpp" line="384"/>
+        <source>Allow access in the browser to connect %1 (%2)…</source>
+        <translation>Erlauben Sie den Zugriff im Browser, um %1 (%2) zu verbinden…</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/credentialspage.cpp" line="397"/>
+        <source>%1 (%2) was not connected: the browser step did not finish in time.</source>
+        <translation>%1 (%2) wurde nicht verbunden: der Schritt im Browser wurde nicht rechtzeitig abgeschlossen.</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/credentialspage.cpp" line="415"/>
+        <source>%1 (%2) is connected.</source>
+        <translation>%1 (%2) ist verbunden.</translation>
+    </message>
+</context>
+<context>
+    <name>tap::console::DesktopNotifier</name>
+    <message>
+        <location filename="../console/approvals/desktopnotifier.cpp" line="83"/>
+        <source>%1 wants to use %2</source>
+        <translation>%1 möchte %2 verwenden</translation>
+    </message>
+    <message>
+        <location filename="../console/approvals/desktopnotifier.cpp" line="89"/>
+        <source>Needs a passkey: open it to approve.</source>
+        <translation>Braucht einen Passkey: zum Genehmigen öffnen.</translation>
+    </message>
+    <message>
+        <location filename="../console/approvals/desktopnotifier.cpp" line="101"/>
+        <source>Open</source>
+        <translation>Öffnen</translation>
+    </message>
+    <message>
+        <location filename="../console/approvals/desktopnotifier.cpp" line="103"/>
+        <source>Open to approve</source>
+        <translation>Zum Genehmigen öffnen</translation>
+    </message>
+    <message>
+        <location filename="../console/approvals/desktopnotifier.cpp" line="105"/>
+        <source>Approve</source>
+        <translation>Genehmigen</translation>
+    </message>
+    <message>
+        <location filename="../console/approvals/desktopnotifier.cpp" line="106"/>
+        <source>Deny</source>
+        <translation>Ablehnen</translation>
+    </message>
+    <message>
+        <location filename="../console/approvals/desktopnotifier.cpp" line="112"/>
+        <source>TAP Console</source>
+        <translation>TAP-Konsole</translation>
+    </message>
+    <message>
+        <location filename="../console/approvals/desktopnotifier.cpp" line="113"/>
+        <source>Approval requested</source>
+        <translation>Genehmigung angefragt</translation>
     </message>
 </context>
 <context>
@@ -1058,7 +1267,7 @@
 <context>
     <name>tap::console::InboxPage</name>
     <message>
-        <location filename="../console/pages/inboxpage.h" line="25"/>
+        <location filename="../console/pages/inboxpage.h" line="26"/>
         <source>Approvals</source>
         <translation>Genehmigungen</translation>
     </message>
@@ -1079,101 +1288,66 @@
     </message>
     <message>
         <location filename="../console/pages/inboxpage.cpp" line="37"/>
+        <source>Approve the selected request (key A)</source>
+        <translation>Die ausgewählte Anfrage genehmigen (Taste A)</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/inboxpage.cpp" line="38"/>
         <source>Approve and allow h&amp;ost</source>
         <translation>Genehmigen und H&amp;ost erlauben</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="40"/>
+        <location filename="../console/pages/inboxpage.cpp" line="41"/>
+        <source>Approve and allow its new host for the credential (key H)</source>
+        <translation>Genehmigen und den neuen Host für die Zugangsdaten erlauben (Taste H)</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/inboxpage.cpp" line="42"/>
         <source>&amp;Deny</source>
         <translation>&amp;Ablehnen</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="42"/>
+        <location filename="../console/pages/inboxpage.cpp" line="44"/>
+        <source>Deny, with the reason typed on the card (key D, then Enter)</source>
+        <translation>Ablehnen, mit dem auf der Karte eingegebenen Grund (Taste D, dann Eingabe)</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/inboxpage.cpp" line="45"/>
         <source>Open in &amp;browser</source>
         <translation>Im &amp;Browser öffnen</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="120"/>
+        <location filename="../console/pages/inboxpage.cpp" line="116"/>
         <source>The server cannot be reached: these are the requests last known. Retrying…</source>
         <translation>Der Server ist nicht erreichbar: Dies sind die zuletzt bekannten Anfragen. Neuer Versuch läuft…</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="192"/>
-        <source>First use of host %1 with credential %2.</source>
-        <translation>Erste Verwendung des Hosts %1 mit den Zugangsdaten %2.</translation>
-    </message>
-    <message>
-        <location filename="../console/pages/inboxpage.cpp" line="206"/>
-        <source>Request %1 — %2</source>
-        <translation>Anfrage %1 — %2</translation>
-    </message>
-    <message>
-        <location filename="../console/pages/inboxpage.cpp" line="207"/>
-        <source>Agent: %1 (%2, team %3)</source>
-        <translation>Agent: %1 (%2, Team %3)</translation>
-    </message>
-    <message>
-        <location filename="../console/pages/inboxpage.cpp" line="208"/>
-        <source>Credential: %1</source>
-        <translation>Zugangsdaten: %1</translation>
-    </message>
-    <message>
-        <location filename="../console/pages/inboxpage.cpp" line="209"/>
-        <source>Request: %1 %2</source>
-        <translation>Anfrage: %1 %2</translation>
-    </message>
-    <message>
-        <location filename="../console/pages/inboxpage.cpp" line="210"/>
-        <source>Requested: %1; expires: %2</source>
-        <translation>Angefragt: %1; läuft ab: %2</translation>
-    </message>
-    <message>
-        <location filename="../console/pages/inboxpage.cpp" line="217"/>
-        <source>Decided by %1 via %2 at %3</source>
-        <translation>Entschieden von %1 über %2 am %3</translation>
-    </message>
-    <message>
-        <location filename="../console/pages/inboxpage.cpp" line="221"/>
-        <source>This credential needs a passkey: approve or deny in the browser.</source>
-        <translation>Diese Zugangsdaten brauchen einen Passkey: genehmigen oder ablehnen im Browser.</translation>
-    </message>
-    <message>
-        <location filename="../console/pages/inboxpage.cpp" line="223"/>
-        <source>You are not an allowed approver for this credential.</source>
-        <translation>Sie dürfen für diese Zugangsdaten nicht genehmigen.</translation>
-    </message>
-    <message>
-        <location filename="../console/pages/inboxpage.cpp" line="225"/>
-        <source>Body:</source>
-        <translation>Inhalt:</translation>
-    </message>
-    <message>
-        <location filename="../console/pages/inboxpage.cpp" line="258"/>
+        <location filename="../console/pages/inboxpage.cpp" line="292"/>
         <source>Approved the request of %1; its new hosts are now allowed for their credentials.</source>
         <translation>Die Anfrage von %1 wurde genehmigt; ihre neuen Hosts sind jetzt für die Zugangsdaten erlaubt.</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="262"/>
+        <location filename="../console/pages/inboxpage.cpp" line="296"/>
         <source>Approved the request of %1.</source>
         <translation>Die Anfrage von %1 wurde genehmigt.</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="263"/>
+        <location filename="../console/pages/inboxpage.cpp" line="297"/>
         <source>Denied the request of %1.</source>
         <translation>Die Anfrage von %1 wurde abgelehnt.</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="271"/>
+        <location filename="../console/pages/inboxpage.cpp" line="305"/>
         <source>The request has no approval page to open.</source>
         <translation>Die Anfrage hat keine Genehmigungsseite zum Öffnen.</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="273"/>
+        <location filename="../console/pages/inboxpage.cpp" line="307"/>
         <source>This credential needs a passkey: the approval page was opened in your browser.</source>
         <translation>Diese Zugangsdaten brauchen einen Passkey: die Genehmigungsseite wurde in Ihrem Browser geöffnet.</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="276"/>
+        <location filename="../console/pages/inboxpage.cpp" line="310"/>
         <source>Could not open %1 in the browser.</source>
         <translation>%1 konnte nicht im Browser geöffnet werden.</translation>
     </message>
@@ -1284,144 +1458,144 @@
 <context>
     <name>tap::console::MainWindow</name>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="45"/>
-        <location filename="../console/app/mainwindow.cpp" line="391"/>
+        <location filename="../console/app/mainwindow.cpp" line="47"/>
+        <location filename="../console/app/mainwindow.cpp" line="396"/>
         <source>TAP Console</source>
         <translation>TAP-Konsole</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="98"/>
-        <location filename="../console/app/mainwindow.cpp" line="392"/>
+        <location filename="../console/app/mainwindow.cpp" line="100"/>
+        <location filename="../console/app/mainwindow.cpp" line="397"/>
         <source>Not signed in.</source>
         <translation>Nicht angemeldet.</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="108"/>
+        <location filename="../console/app/mainwindow.cpp" line="110"/>
         <source>&amp;Retry</source>
         <translation>&amp;Erneut versuchen</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="134"/>
+        <location filename="../console/app/mainwindow.cpp" line="136"/>
         <source>Session kept in memory only</source>
         <translation>Sitzung nur im Arbeitsspeicher</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="155"/>
+        <location filename="../console/app/mainwindow.cpp" line="157"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="156"/>
+        <location filename="../console/app/mainwindow.cpp" line="158"/>
         <source>Log &amp;in…</source>
         <translation>A&amp;nmelden…</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="159"/>
+        <location filename="../console/app/mainwindow.cpp" line="161"/>
         <source>&amp;Log out</source>
         <translation>&amp;Abmelden</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="165"/>
+        <location filename="../console/app/mainwindow.cpp" line="170"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="168"/>
+        <location filename="../console/app/mainwindow.cpp" line="173"/>
         <source>&amp;Edit</source>
         <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="169"/>
+        <location filename="../console/app/mainwindow.cpp" line="174"/>
         <source>&amp;New…</source>
         <translation>&amp;Neu…</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="175"/>
+        <location filename="../console/app/mainwindow.cpp" line="180"/>
         <source>&amp;Delete</source>
         <translation>&amp;Löschen</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="181"/>
+        <location filename="../console/app/mainwindow.cpp" line="186"/>
         <source>&amp;Filter</source>
         <translation>&amp;Filtern</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="187"/>
+        <location filename="../console/app/mainwindow.cpp" line="192"/>
         <source>&amp;Approve request</source>
         <translation>Anfrage &amp;genehmigen</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="193"/>
+        <location filename="../console/app/mainwindow.cpp" line="198"/>
         <source>De&amp;ny request</source>
         <translation>Anfrage a&amp;blehnen</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="199"/>
+        <location filename="../console/app/mainwindow.cpp" line="204"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="201"/>
+        <location filename="../console/app/mainwindow.cpp" line="206"/>
         <source>&amp;Refresh</source>
         <translation>&amp;Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="218"/>
+        <location filename="../console/app/mainwindow.cpp" line="223"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="219"/>
+        <location filename="../console/app/mainwindow.cpp" line="224"/>
         <source>&amp;Read the manual (README)</source>
         <translation>&amp;Handbuch lesen (README)</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="225"/>
+        <location filename="../console/app/mainwindow.cpp" line="230"/>
         <source>&amp;About TAP Console</source>
         <translation>&amp;Über die TAP-Konsole</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="242"/>
+        <location filename="../console/app/mainwindow.cpp" line="247"/>
         <source>About TAP Console</source>
         <translation>Über die TAP-Konsole</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="243"/>
+        <location filename="../console/app/mainwindow.cpp" line="248"/>
         <source>&lt;h3&gt;TAP Console %1&lt;/h3&gt;&lt;p&gt;The desktop console of TAP, the credential proxy for AI agents: manage your team&apos;s credentials, policies and agents, and answer approval requests.&lt;/p&gt;&lt;p&gt;Built with Qt %2.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;TAP-Konsole %1&lt;/h3&gt;&lt;p&gt;Die Desktop-Konsole von TAP, dem Zugangsdaten-Proxy für KI-Agenten: Verwalten Sie Zugangsdaten, Richtlinien und Agenten Ihres Teams und beantworten Sie Genehmigungsanfragen.&lt;/p&gt;&lt;p&gt;Erstellt mit Qt %2.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="309"/>
+        <location filename="../console/app/mainwindow.cpp" line="314"/>
         <source>Server unreachable.</source>
         <translation>Server nicht erreichbar.</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="311"/>
+        <location filename="../console/app/mainwindow.cpp" line="316"/>
         <source>Cannot reach the server at %1 — retrying.</source>
         <translation>Der Server unter %1 ist nicht erreichbar — neuer Versuch läuft.</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="329"/>
+        <location filename="../console/app/mainwindow.cpp" line="334"/>
         <source>Disconnected from the server — retrying…</source>
         <translation>Verbindung zum Server unterbrochen — neuer Versuch läuft…</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="357"/>
+        <location filename="../console/app/mainwindow.cpp" line="362"/>
         <source>TAP Console — %1</source>
         <translation>TAP-Konsole — %1</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="359"/>
+        <location filename="../console/app/mainwindow.cpp" line="364"/>
         <source>%1 in team %2 (%3)</source>
         <translation>%1 im Team %2 (%3)</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="379"/>
+        <location filename="../console/app/mainwindow.cpp" line="384"/>
         <source>Session expired.</source>
         <translation>Sitzung abgelaufen.</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="380"/>
+        <location filename="../console/app/mainwindow.cpp" line="385"/>
         <source>Your session has expired or was ended. Log in again to continue.</source>
         <translation>Ihre Sitzung ist abgelaufen oder wurde beendet. Melden Sie sich erneut an, um fortzufahren.</translation>
     </message>
@@ -2023,21 +2197,87 @@
     </message>
 </context>
 <context>
-    <name>tap::console::TrayNotifier</name>
+    <name>tap::console::TrayController</name>
     <message>
-        <location filename="../console/approvals/traynotifier.cpp" line="8"/>
-        <location filename="../console/approvals/traynotifier.cpp" line="61"/>
-        <location filename="../console/approvals/traynotifier.cpp" line="76"/>
+        <location filename="../console/app/traycontroller.cpp" line="49"/>
+        <source>&amp;Keep running in the tray when closed</source>
+        <translation>Nach dem Schließen im &amp;Infobereich weiterlaufen</translation>
+    </message>
+    <message>
+        <location filename="../console/app/traycontroller.cpp" line="54"/>
+        <source>&amp;Start at login</source>
+        <translation>Beim Anmelden &amp;starten</translation>
+    </message>
+    <message>
+        <location filename="../console/app/traycontroller.cpp" line="62"/>
         <source>TAP Console</source>
         <translation>TAP-Konsole</translation>
     </message>
     <message>
+        <location filename="../console/app/traycontroller.cpp" line="63"/>
+        <source>Could not change %1.</source>
+        <translation>%1 konnte nicht geändert werden.</translation>
+    </message>
+    <message>
+        <location filename="../console/app/traycontroller.cpp" line="113"/>
+        <source>TAP Console keeps running</source>
+        <translation>Die TAP-Konsole läuft weiter</translation>
+    </message>
+    <message>
+        <location filename="../console/app/traycontroller.cpp" line="114"/>
+        <source>It keeps watching for approval requests in the tray. Choose Quit in the tray menu to end it.</source>
+        <translation>Sie achtet im Infobereich weiter auf Genehmigungsanfragen. Wählen Sie „Beenden“ im Menü des Infobereichs, um sie zu beenden.</translation>
+    </message>
+    <message>
+        <location filename="../console/app/traycontroller.cpp" line="135"/>
+        <source>&amp;Open TAP Console</source>
+        <translation>TAP-Konsole ö&amp;ffnen</translation>
+    </message>
+    <message>
+        <location filename="../console/app/traycontroller.cpp" line="140"/>
+        <source>Disconnected from the server — retrying</source>
+        <translation>Keine Verbindung zum Server — neuer Versuch läuft</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../console/app/traycontroller.cpp" line="156"/>
+        <source>%n more request(s)…</source>
+        <translation>
+            <numerusform>%n weitere Anfrage…</numerusform>
+            <numerusform>%n weitere Anfragen…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../console/app/traycontroller.cpp" line="159"/>
+        <source>No requests waiting for you</source>
+        <translation>Keine Anfragen warten auf Sie</translation>
+    </message>
+    <message>
+        <location filename="../console/app/traycontroller.cpp" line="162"/>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <location filename="../console/app/traycontroller.cpp" line="168"/>
+        <source>The decision was not recorded</source>
+        <translation>Die Entscheidung wurde nicht gespeichert</translation>
+    </message>
+</context>
+<context>
+    <name>tap::console::TrayNotifier</name>
+    <message>
+        <location filename="../console/approvals/traynotifier.cpp" line="10"/>
         <location filename="../console/approvals/traynotifier.cpp" line="74"/>
+        <location filename="../console/approvals/traynotifier.cpp" line="89"/>
+        <source>TAP Console</source>
+        <translation>TAP-Konsole</translation>
+    </message>
+    <message>
+        <location filename="../console/approvals/traynotifier.cpp" line="87"/>
         <source>TAP Console: disconnected from the server — retrying</source>
         <translation>TAP-Konsole: Verbindung zum Server unterbrochen — neuer Versuch läuft</translation>
     </message>
     <message numerus="yes">
-        <location filename="../console/approvals/traynotifier.cpp" line="78"/>
+        <location filename="../console/approvals/traynotifier.cpp" line="91"/>
         <source>TAP Console: %n pending approval(s)</source>
         <translation>
             <numerusform>TAP-Konsole: %n offene Genehmigung</numerusform>
@@ -2045,12 +2285,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../console/approvals/traynotifier.cpp" line="42"/>
+        <location filename="../console/approvals/traynotifier.cpp" line="47"/>
         <source>Approvals waiting</source>
         <translation>Genehmigungen warten</translation>
     </message>
     <message numerus="yes">
-        <location filename="../console/approvals/traynotifier.cpp" line="43"/>
+        <location filename="../console/approvals/traynotifier.cpp" line="48"/>
         <source>%n request(s) are waiting for your decision.</source>
         <translation>
             <numerusform>%n Anfrage wartet auf Ihre Entscheidung.</numerusform>
@@ -2058,12 +2298,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../console/approvals/traynotifier.cpp" line="48"/>
+        <location filename="../console/approvals/traynotifier.cpp" line="61"/>
         <source>Approval requested</source>
         <translation>Genehmigung angefragt</translation>
     </message>
     <message>
-        <location filename="../console/approvals/traynotifier.cpp" line="49"/>
+        <location filename="../console/approvals/traynotifier.cpp" line="59"/>
         <source>%1 wants to use %2: %3 %4</source>
         <translation>%1 möchte %2 verwenden: %3 %4</translation>
     </message>
