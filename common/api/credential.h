@@ -68,6 +68,9 @@ struct Credential
     QString tokenUrl; // oauth2
     QString authorizeUrl; // oauth2, optional (the connect flow needs it)
     QString scopes; // oauth2, optional: space-separated
+    // oauth2 "oauth_state": "not_connected" (no refresh token), "connected", or
+    // "reauth_required" (the token endpoint refused the refresh token: set a new one).
+    QString oauthState;
     QStringList partsSet; // the names of the secret parts that are set, never their values
 
     QJsonObject encode() const;

@@ -189,6 +189,8 @@ void Credential::encodeKind(QJsonObject &o) const
         // An optional setting that is not set is null on the wire.
         o.insert(field, value.isEmpty() && !settingRequired(field) ? QJsonValue() : value);
     }
+    if (kind == CredentialKind::OAuth2)
+        o.insert(key::kOAuthState, oauthState);
 }
 
 void Credential::decodeKind(const QJsonObject &o)
@@ -196,6 +198,7 @@ void Credential::decodeKind(const QJsonObject &o)
     kind = parseCredentialKind(o.value(key::kKind).toString()).value_or(CredentialKind::Static);
     for (const QString &field : kindSettingKeys())
         *setting(field) = o.value(field).toString();
+    oauthState = o.value(key::kOAuthState).toString();
     partsSet.clear();
     const QJsonArray parts = o.value(key::kPartsSet).toArray();
     for (const QJsonValue &v : parts)

@@ -60,7 +60,8 @@ int httpStatus(ErrorCode code)
 QJsonObject errorObject(const core::Error &error)
 {
     QJsonObject inner;
-    inner.insert(QStringLiteral("code"), core::errorName(error.code()));
+    inner.insert(QStringLiteral("code"),
+                 error.wireCode().isEmpty() ? core::errorName(error.code()) : error.wireCode());
     inner.insert(QStringLiteral("message"), error.message());
     return QJsonObject{ { QStringLiteral("error"), inner } };
 }

@@ -62,12 +62,21 @@ public:
         m_retryAfter = seconds;
         return *this;
     }
+    // A more specific wire code than errorName(code()) (e.g. "<credential>_reauth_required");
+    // the HTTP status stays the code's.
+    const QString &wireCode() const { return m_wireCode; }
+    Error &setWireCode(QString wireCode)
+    {
+        m_wireCode = std::move(wireCode);
+        return *this;
+    }
 
 private:
     ErrorCode m_code;
     QString m_message;
     int m_retryAfter = 0;
     QString m_field;
+    QString m_wireCode;
 };
 
 } // namespace tap::core

@@ -44,7 +44,7 @@ QString credentialColumns(const QString &alias)
     out << prefix + QStringLiteral("encrypted_value IS NOT NULL")
         << prefix + QStringLiteral("created_at") << prefix + QStringLiteral("updated_at")
         << prefix + QStringLiteral("kind") << prefix + QStringLiteral("kind_settings")
-        << prefix + QStringLiteral("parts_set");
+        << prefix + QStringLiteral("parts_set") << prefix + QStringLiteral("oauth_state");
     return out.join(QStringLiteral(", "));
 }
 
@@ -69,6 +69,7 @@ CredentialRow readCredentialRow(const QSqlQuery &q)
     r.kind = q.value(15).toString();
     r.kindSettings = QJsonDocument::fromJson(q.value(16).toString().toUtf8()).object();
     r.partsSet = decodeList(q.value(17).toString());
+    r.oauthState = q.value(18).toString();
     return r;
 }
 
@@ -188,12 +189,22 @@ Result<void> CredentialStore::setSealedValue(const QString &teamId, const QStrin
                                              const QByteArray &sealed, qint64 now,
                                              const QStringList &partsSet)
 {
-    auto q = m_db.exec(QStringLiteral("UPDATE credentials SET encrypted_value = ?, updated_at = ?, "
-                                      "parts_set = ? WHERE team_id = ? AND id = ?"),
-                       { sealed, now, encodeList(partsSet), teamId, credentialId });
-    if (!q)
-        return q.error();
-    return {};
+    // A new value clears oauth2's reauth_required and its cached access token (the client or
+    // the grant may have changed).
+    return m_db.transaction([&]() -> Result<void> {
+        auto q = m_db.exec(QStringLiteral("UPDATE credentials SET encrypted_value = ?, "
+                                          "updated_at = ?, parts_set = ?, oauth_state = '' "
+                                          "WHERE team_id = ? AND id = ?"),
+                           { sealed, now, encodeList(partsSet), teamId, credentialId });
+        if (!q)
+            return q.error();
+        auto d = m_db.exec(QStringLiteral("DELETE FROM oauth_tokens WHERE team_id = ? AND "
+                                          "credential_id = ?"),
+                           { teamId, credentialId });
+        if (!d)
+            return d.error();
+        return {};
+    });
 }
 
 Result<QByteArray> CredentialStore::sealedValue(const QString &teamId, const QString &credentialId)

@@ -63,7 +63,7 @@ private:
     Database &m_db;
 };
 
-// The credential columns in the order readCredentialRow() reads them (18 values), optionally
+// The credential columns in the order readCredentialRow() reads them (19 values), optionally
 // qualified by a table alias.
 QString credentialColumns(const QString &alias);
 CredentialRow readCredentialRow(const class QSqlQuery &query);

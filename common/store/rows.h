@@ -80,6 +80,8 @@ struct CredentialRow
     QString kind = QStringLiteral("static");
     QJsonObject kindSettings;
     QStringList partsSet;
+    // oauth2: "" or "reauth_required" (the token endpoint refused the refresh token).
+    QString oauthState;
 };
 
 struct PolicyRow

@@ -80,6 +80,10 @@ api::Credential CredentialService::toWire(const store::CredentialRow &r)
     for (const QString &key : api::kindSettingKeys())
         *c.setting(key) = r.kindSettings.value(key).toString();
     c.partsSet = r.partsSet;
+    if (c.kind == api::CredentialKind::OAuth2)
+        c.oauthState = !r.oauthState.isEmpty()          ? r.oauthState
+                : r.partsSet.contains(u"refresh_token") ? QStringLiteral("connected")
+                                                        : QStringLiteral("not_connected");
     return c;
 }
 

@@ -52,6 +52,8 @@ struct Plan
     QString approver;
     QJsonObject auditDetail;
     upstream::Request upstream;
+    // Secrets added while building `upstream` (an oauth2 access token): scrubbed too.
+    QList<sanitizer::Secret> extraSecrets;
 
     QString credentialNames() const
     {

@@ -82,6 +82,7 @@ Forwarder::Forwarder(store::Database &db, store::Vault &vault, const crypto::Key
       m_random(random),
       m_audit(audit),
       m_directory(db, vault, clock, generation),
+      m_oauth2(db, vault, clock, random),
       m_settings(std::move(settings))
 {
 }
@@ -139,7 +140,8 @@ void Forwarder::send(const std::shared_ptr<Exchange> &x)
     QList<sanitizer::Secret> secrets;
     for (const auto &c : std::as_const(p.credentials))
         secrets.append(scrubSecrets(c->grant.credential, c->secret));
-    sanitizer::Scrubber scrubber = p.credentials.size() == 1
+    secrets.append(p.extraSecrets);
+    sanitizer::Scrubber scrubber = p.credentials.size() == 1 && p.extraSecrets.isEmpty()
             ? sanitizer::Scrubber(*p.credentials.first()->scrubber)
             : sanitizer::Scrubber(secrets);
     Relay::Limits limits;
@@ -480,9 +482,12 @@ Result<void> Forwarder::buildUpstream(const AgentRequest &q, Plan &x)
     u.headers = headers;
     u.body = body;
     const Resolved &signer = *x.credentials.first();
+    x.extraSecrets.clear();
     if (!x.placeholderMode && isSigningKind(signer.grant.credential)) {
-        if (auto r = signRequest(signer.grant.credential, signer.secret, u, bool(q.bodyStream),
-                                 m_clock, m_random);
+        const store::CredentialRow &row = signer.grant.credential;
+        if (auto r = row.kind == u"oauth2" // README "OAuth 2.0 credentials"
+                    ? m_oauth2.authorize(row, u, x.extraSecrets)
+                    : signRequest(row, signer.secret, u, bool(q.bodyStream), m_clock, m_random);
             !r)
             return r.error();
     }

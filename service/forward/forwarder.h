@@ -5,6 +5,7 @@
 #include "forward/approvalgate.h"
 #include "forward/audittrail.h"
 #include "forward/directory.h"
+#include "forward/oauth2refresher.h"
 #include "http/request.h"
 #include "http/responder.h"
 #include "store/approvalstore.h"
@@ -84,6 +85,7 @@ private:
     AuditTrail &m_audit;
     ApprovalGate *m_gate = nullptr;
     Directory m_directory;
+    OAuth2Refresher m_oauth2;
     Settings m_settings;
 };
 

@@ -154,7 +154,12 @@ inline QList<Secret> partSecrets(const QString &credential, const QJsonObject &p
 {
     QList<Secret> out;
     for (auto it = parts.begin(); it != parts.end(); ++it) {
-        if (it.key() != u"region"_s && it.key() != u"service"_s)
+        // Visible settings, not secrets: aws_sigv4 region/service, oauth2 token_url,
+        // authorize_url, scopes. Every oauth2 part (client_id, client_secret, refresh_token)
+        // is a secret, and so are the access tokens tapd obtains (oauth2fixture).
+        static const QStringList visible{ u"region"_s, u"service"_s, u"token_url"_s,
+                                          u"authorize_url"_s, u"scopes"_s };
+        if (!visible.contains(it.key()))
             out.append({ credential + u'.' + it.key(), it.value().toString().toUtf8() });
     }
     return out;
