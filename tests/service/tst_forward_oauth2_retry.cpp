@@ -31,6 +31,7 @@ private slots:
     void revokedTokenRefreshedOnce();
     void secondUnauthorizedReachesAgent();
     void streamedBodyNotRetried();
+    void refreshRefusedOnRetry();
 
 private:
     // A credential with a cached token the fake then expires (tapd still holds it fresh).
@@ -148,6 +149,26 @@ void TestForwardOAuth2Retry::streamedBodyNotRetried()
     EXPECT_FWD(forward(f->tapd.port(), { f->keys[u"g-stream"_s], "g-stream", m_as.url("/api/x") }),
                200, QString());
     QCOMPARE(refreshes(client), 1);
+}
+
+// The 401 leads to a refresh the token endpoint refuses (invalid_grant): the agent gets the
+// clear 502 <name>_reauth_required, not the discarded 401; one upstream request.
+void TestForwardOAuth2Retry::refreshRefusedOnRetry()
+{
+    WORLD(f);
+    const QString client = cachedThenExpired(*f, u"g-gone"_s);
+    QVERIFY(!client.isEmpty());
+    control({ { u"revoke_refresh_tokens"_s, true } });
+    const HttpResponse r =
+            forward(f->tapd.port(), { f->keys[u"g-gone"_s], "g-gone", m_as.url("/api/gone") });
+    EXPECT_FWD(r, 502, u"g-gone_reauth_required"_s);
+    QVERIFY2(!r.body.contains("invalid_token"), r.body.constData());
+    QVERIFY(r.header("WWW-Authenticate").isEmpty());
+    QCOMPARE(upstreamRequests(), 1);
+    const QJsonObject rec = record(*f, r);
+    QCOMPARE(rec.value(u"status"_s).toInt(), 502);
+    QCOMPARE(rec.value(u"decision"_s).toString(), u"rejected"_s);
+    QCOMPARE(rec.value(u"detail"_s).toObject().value(u"oauth2_retried"_s).toBool(), true);
 }
 
 QTEST_GUILESS_MAIN(TestForwardOAuth2Retry)
