@@ -112,15 +112,22 @@ void CredentialsPage::refresh()
 {
     fetchList(QStringLiteral("/admin/credentials"), key::kCredentials, [](const QJsonObject &o) {
         const api::Credential c = api::Credential::decode(o);
-        return QStringList{ c.name,
-                            scopeText(c.scope),
-                            c.description,
-                            api::connectorName(c.connector),
-                            c.apiBase,
-                            c.allowedHosts.join(QStringLiteral(", ")),
-                            c.hasValue ? tr("set") : tr("not set"),
-                            shortTime(c.updatedAt) };
+        return QStringList{ c.name,        scopeText(c.scope),
+                            c.description, api::connectorName(c.connector),
+                            c.apiBase,     c.allowedHosts.join(QStringLiteral(", ")),
+                            valueText(c),  shortTime(c.updatedAt) };
     });
+}
+
+QString CredentialsPage::valueText(const api::Credential &c)
+{
+    if (c.kind == api::CredentialKind::OAuth2) { // README "OAuth 2.0 credentials"
+        if (c.oauthState == u"reauth_required")
+            return tr("Reconnect required");
+        if (c.oauthState == u"not_connected")
+            return tr("Not connected");
+    }
+    return c.hasValue ? tr("set") : tr("not set");
 }
 
 QString CredentialsPage::scopeText(const api::CredentialScope &scope)
