@@ -3,6 +3,7 @@
 // authorization server (support/oauth2fixture.h): the refused answer is discarded whole, a
 // second 401 reaches the agent, a streamed body is never sent twice, and the audit record
 // says what happened. Plus the pure decision (shouldRetryOAuth2).
+#include "support/approvalfixture.h"
 #include "support/oauth2fixture.h"
 
 #include "forward/oauth2retry.h"
@@ -32,6 +33,7 @@ private slots:
     void secondUnauthorizedReachesAgent();
     void streamedBodyNotRetried();
     void refreshRefusedOnRetry();
+    void approvedRequestRetried();
 
 private:
     // A credential with a cached token the fake then expires (tapd still holds it fresh).
@@ -169,6 +171,30 @@ void TestForwardOAuth2Retry::refreshRefusedOnRetry()
     QCOMPARE(rec.value(u"status"_s).toInt(), 502);
     QCOMPARE(rec.value(u"decision"_s).toString(), u"rejected"_s);
     QCOMPARE(rec.value(u"detail"_s).toObject().value(u"oauth2_retried"_s).toBool(), true);
+}
+
+// An approved request (its body kept whole, its answer stored for the agent's poll) is
+// retried the same way: the poll shows the second answer only.
+void TestForwardOAuth2Retry::approvedRequestRetried()
+{
+    WORLD(f);
+    const QString client = cachedThenExpired(*f, u"g-later"_s);
+    QVERIFY(!client.isEmpty());
+    const HttpClient admin = f->tapd.client(f->main.token);
+    QVERIFY(setPolicy(admin, u"g-later"_s,
+                      { { u"auto_approve_methods"_s, strings({ u"GET"_s }) } }));
+    const Parked p = park(f->tapd.port(), f->keys[u"g-later"_s], "g-later", m_as.url("/api/later"));
+    QVERIFY(!p.txn.isEmpty());
+    EXPECT_STATUS(admin.post("/admin/approvals/" + p.txn + "/approve"), 200);
+    const QJsonObject final = pollUntilFinal(f->tapd.port(), f->keys[u"g-later"_s], p.txn);
+    QCOMPARE(final.value(u"status"_s).toString(), u"forwarded"_s);
+    const QJsonObject response = final.value(u"response"_s).toObject();
+    QCOMPARE(response.value(u"status"_s).toInt(), 200);
+    const QString body = response.value(u"body"_s).toString();
+    QVERIFY2(body.contains(u"\"ok\": true"_s) && !body.contains(u"invalid_token"_s),
+             qPrintable(body));
+    QCOMPARE(refreshes(client), 1);
+    QCOMPARE(upstreamRequests(), 2);
 }
 
 QTEST_GUILESS_MAIN(TestForwardOAuth2Retry)
