@@ -136,6 +136,17 @@ void CredentialsPage::refresh()
     });
 }
 
+QString CredentialsPage::valueText(const api::Credential &c)
+{
+    if (c.kind == api::CredentialKind::OAuth2) { // README "OAuth 2.0 credentials"
+        if (c.oauthState == u"reauth_required")
+            return tr("Reconnect required");
+        if (c.oauthState == u"not_connected")
+            return tr("Not connected");
+    }
+    return c.hasValue ? tr("set") : tr("not set");
+}
+
 QString CredentialsPage::scopeText(const api::CredentialScope &scope)
 {
     switch (scope.kind) {

@@ -28,6 +28,9 @@ public:
 
     // "team", "role:<name>", "agent:<id>".
     static QString scopeText(const api::CredentialScope &scope);
+    // The Value column: "set" / "not set"; an oauth2 credential's oauth_state instead when it
+    // needs a person ("Reconnect required", "Not connected").
+    static QString valueText(const api::Credential &credential);
 
 private:
     void edit(bool creating);

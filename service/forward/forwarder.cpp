@@ -150,6 +150,10 @@ void Forwarder::send(const std::shared_ptr<Exchange> &x)
     record.decision = p.decision;
     auto relay = std::make_shared<Relay>(m_audit, x->sink, std::move(scrubber), std::move(record),
                                          x->timer, limits);
+    const store::CredentialRow &first = p.credentials.first()->grant.credential;
+    if (!p.placeholderMode && first.kind == u"oauth2" && !p.extraSecrets.isEmpty())
+        relay->setResender(oauth2Resender(m_oauth2, first, x->plan.upstream, secrets,
+                                          p.extraSecrets.first().value));
     relay->start(std::move(x->plan.upstream), x->request.bodyStream);
 }
 

@@ -92,6 +92,7 @@ void Relay::start(upstream::Request request, const std::shared_ptr<http::BodyStr
         self->onDone(std::move(outcome));
     };
     m_upstreamStartNs = m_timer.nsecsElapsed();
+    m_bodyStreamed = m_bodyStreamed || body || request.bodySource;
     attach(std::make_unique<CurlTransfer>(
             upstream::CurlClient::forThisThread().start(std::move(request), std::move(h))));
     if (body) {
@@ -130,6 +131,10 @@ store::AuditRecord Relay::record() const
 
 void Relay::onHead(int status, const http::HeaderList &headers, qint64 contentLength)
 {
+    if (shouldRetryOAuth2(status, bool(m_resend), m_bodyStreamed, m_retried)) {
+        m_discarding = true; // nothing of this answer reaches the sink
+        return;
+    }
     m_status = status;
     m_upstreamLatencyMs = int((m_timer.nsecsElapsed() - m_upstreamStartNs) / 1000000);
     for (const auto &[name, value] : headers) {
@@ -187,6 +192,8 @@ bool Relay::keepReceiving()
 
 bool Relay::onData(const QByteArray &chunk)
 {
+    if (m_discarding)
+        return true;
     const QByteArray clean = m_scrubber.feed(chunk);
     if (m_streaming) {
         if (!clean.isEmpty())
@@ -217,6 +224,8 @@ bool Relay::onData(const QByteArray &chunk)
 
 void Relay::onDone(Result<void> outcome)
 {
+    if (m_discarding) // the refused answer ended (or broke off): send again, once
+        return resend();
     if (m_streaming) { // (a stream whose record could not be written was answered already)
         if (m_streamRecord.seq > 0)
             finishStream(std::move(outcome));
@@ -256,6 +265,22 @@ void Relay::finishStream(Result<void> outcome)
     m_streamRecord.latencyMs = int(m_timer.elapsed());
     m_streamRecord.redactions = m_scrubber.redactions();
     m_trail.complete(m_streamRecord);
+}
+
+// The upstream refused the oauth2 access token (401): a fresh one, and the request once more;
+// its answer, whatever it is, is the agent's. The record says so (detail oauth2_retried).
+void Relay::resend()
+{
+    m_discarding = false;
+    m_retried = true;
+    m_record.detail.insert(QStringLiteral("oauth2_retried"), true);
+    auto again = std::exchange(m_resend, {})();
+    if (!again) {
+        m_upstreamLatencyMs = int((m_timer.nsecsElapsed() - m_upstreamStartNs) / 1000000);
+        return fail(again.error(), core::errorName(again.error().code()));
+    }
+    m_scrubber = std::move(again->scrubber);
+    start(std::move(again->request), nullptr);
 }
 
 // Refused after the request was sent: recorded as rejected, and answered with TAP's error.

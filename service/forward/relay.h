@@ -2,6 +2,7 @@
 
 #include "core/result.h"
 #include "forward/audittrail.h"
+#include "forward/oauth2retry.h"
 #include "forward/responsesink.h"
 #include "sanitizer/scrubber.h"
 #include "store/auditstore.h"
@@ -77,6 +78,9 @@ public:
     void start(upstream::Request request, const std::shared_ptr<http::BodyStream> &body);
     // The transfer the events below come from (start() attaches a libcurl one).
     void attach(std::unique_ptr<Transfer> transfer);
+    // An oauth2 exchange: a 401 to a buffered request is discarded (nothing of it reaches the
+    // sink) and the request sent once more as `resend` makes it (shouldRetryOAuth2()).
+    void setResender(Resender resend) { m_resend = std::move(resend); }
 
     // The transfer's events (upstream::Handlers), on the relay's thread.
     void onHead(int status, const http::HeaderList &headers, qint64 contentLength);
@@ -92,6 +96,7 @@ private:
     void cancelTransfer();
     void fail(const core::Error &error, const QString &reason);
     void finishStream(core::Result<void> outcome);
+    void resend();
 
     AuditTrail &m_trail;
     std::shared_ptr<ResponseSink> m_sink;
@@ -107,6 +112,10 @@ private:
     QByteArray m_buffered;
     bool m_streaming = false;
     store::AuditRecord m_streamRecord; // written before the first byte, completed at the end
+    Resender m_resend;
+    bool m_bodyStreamed = false;
+    bool m_retried = false;
+    bool m_discarding = false; // the refused answer, dropped until its transfer ends
 };
 
 } // namespace tap::forward

@@ -274,6 +274,45 @@ private slots:
         QVERIFY(child(&page, "deleteButton")->toolTip().contains(QStringLiteral("owners")));
     }
 
+    // README "OAuth 2.0 credentials": an oauth2 credential whose refresh token was refused
+    // reads "Reconnect required" in the Value column; one without a refresh token "Not
+    // connected"; a connected one and a static one "set".
+    void credentialsOAuthState()
+    {
+        const auto oauth2 = [](const QString &name, const QString &state) {
+            return QJsonObject{ { u"name"_qs, name },
+                                { u"kind"_qs, u"oauth2"_qs },
+                                { u"token_url"_qs, u"https://auth.example.com/token"_qs },
+                                { u"has_value"_qs, true },
+                                { u"parts_set"_qs, QJsonArray{ u"client_id"_qs } },
+                                { u"oauth_state"_qs, state } };
+        };
+        m_fake->credentials << oauth2(u"gmail"_qs, u"reauth_required"_qs)
+                            << oauth2(u"drive"_qs, u"not_connected"_qs)
+                            << oauth2(u"cal"_qs, u"connected"_qs)
+                            << QJsonObject{ { u"name"_qs, u"github"_qs },
+                                            { u"has_value"_qs, true } };
+        CredentialsPage page(m_session.get(), m_desktop.environment());
+        page.show();
+        page.refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(rows(&page, "credentialsTable"), 4, kTimeout);
+        auto *model = child<QTableView>(&page, "credentialsTable")->model();
+        int valueColumn = -1;
+        for (int c = 0; c < model->columnCount(); ++c) {
+            if (model->headerData(c, Qt::Horizontal).toString() == u"Value"_qs)
+                valueColumn = c;
+        }
+        QVERIFY(valueColumn >= 0);
+        QHash<QString, QString> values;
+        for (int r = 0; r < model->rowCount(); ++r)
+            values.insert(model->index(r, 0).data().toString(),
+                          model->index(r, valueColumn).data().toString());
+        QCOMPARE(values.value(u"gmail"_qs), u"Reconnect required"_qs);
+        QCOMPARE(values.value(u"drive"_qs), u"Not connected"_qs);
+        QCOMPARE(values.value(u"cal"_qs), u"set"_qs);
+        QCOMPARE(values.value(u"github"_qs), u"set"_qs);
+    }
+
 private:
     FakeDesktop m_desktop;
 };
