@@ -826,309 +826,319 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="110"/>
+        <location filename="../console/pages/credentialspage.cpp" line="102"/>
         <source>&amp;New…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="112"/>
+        <location filename="../console/pages/credentialspage.cpp" line="104"/>
         <source>Edi&amp;t…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="114"/>
+        <location filename="../console/pages/credentialspage.cpp" line="106"/>
         <source>&amp;Rotate value…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="116"/>
+        <location filename="../console/pages/credentialspage.cpp" line="108"/>
         <source>&amp;Delete</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="124"/>
+        <location filename="../console/pages/credentialspage.cpp" line="116"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="124"/>
+        <location filename="../console/pages/credentialspage.cpp" line="116"/>
         <source>Scope</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="124"/>
+        <location filename="../console/pages/credentialspage.cpp" line="116"/>
         <source>Description</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="124"/>
+        <location filename="../console/pages/credentialspage.cpp" line="116"/>
         <source>Connector</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="124"/>
+        <location filename="../console/pages/credentialspage.cpp" line="116"/>
         <source>API base</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="125"/>
+        <location filename="../console/pages/credentialspage.cpp" line="117"/>
         <source>Allowed hosts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="125"/>
+        <location filename="../console/pages/credentialspage.cpp" line="117"/>
         <source>Value</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="125"/>
+        <location filename="../console/pages/credentialspage.cpp" line="117"/>
         <source>Updated</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="99"/>
+        <location filename="../console/pages/credentialspage.cpp" line="142"/>
         <source>set</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="98"/>
+        <location filename="../console/pages/credentialspage.cpp" line="141"/>
         <source>parts: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="99"/>
+        <location filename="../console/pages/credentialspage.cpp" line="142"/>
         <source>not set</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="118"/>
+        <location filename="../console/pages/credentialspage.cpp" line="110"/>
         <source>&amp;Connect…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="143"/>
-        <source>role:%1</source>
+        <location filename="../console/pages/credentialspage.cpp" line="135"/>
+        <source>Reconnect required</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="145"/>
-        <source>agent:%1</source>
+        <location filename="../console/pages/credentialspage.cpp" line="137"/>
+        <source>Not connected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../console/pages/credentialspage.cpp" line="149"/>
+        <source>role:%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../console/pages/credentialspage.cpp" line="151"/>
+        <source>agent:%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../console/pages/credentialspage.cpp" line="155"/>
         <source>team</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="160"/>
+        <location filename="../console/pages/credentialspage.cpp" line="166"/>
         <source>&amp;Scope:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="161"/>
+        <location filename="../console/pages/credentialspage.cpp" line="167"/>
         <source>Team (every agent granted it)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="162"/>
+        <location filename="../console/pages/credentialspage.cpp" line="168"/>
         <source>Role (its agents)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="163"/>
+        <location filename="../console/pages/credentialspage.cpp" line="169"/>
         <source>Agent (this agent only)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="165"/>
+        <location filename="../console/pages/credentialspage.cpp" line="171"/>
         <source>&amp;Role or agent:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="205"/>
+        <location filename="../console/pages/credentialspage.cpp" line="211"/>
         <source>New credential</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="205"/>
+        <location filename="../console/pages/credentialspage.cpp" line="211"/>
         <source>Edit credential</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="206"/>
+        <location filename="../console/pages/credentialspage.cpp" line="212"/>
         <source>&amp;Name:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="208"/>
+        <location filename="../console/pages/credentialspage.cpp" line="214"/>
         <source>&amp;Description:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="209"/>
+        <location filename="../console/pages/credentialspage.cpp" line="215"/>
         <source>&amp;Connector:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="211"/>
+        <location filename="../console/pages/credentialspage.cpp" line="217"/>
         <source>&amp;API base:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="213"/>
+        <location filename="../console/pages/credentialspage.cpp" line="219"/>
         <source>Targets are &amp;paths under the API base</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="215"/>
+        <location filename="../console/pages/credentialspage.cpp" line="221"/>
         <source>&amp;Header format:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="216"/>
+        <location filename="../console/pages/credentialspage.cpp" line="222"/>
         <source>Allowed &amp;hosts:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="217"/>
+        <location filename="../console/pages/credentialspage.cpp" line="223"/>
         <source>default: the API base&apos;s host</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="219"/>
+        <location filename="../console/pages/credentialspage.cpp" line="225"/>
         <source>Secret &amp;value:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="246"/>
+        <location filename="../console/pages/credentialspage.cpp" line="252"/>
         <source>Rotate value of %1 (%2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="247"/>
+        <location filename="../console/pages/credentialspage.cpp" line="253"/>
         <source>The new value replaces the old one at once. It is never shown again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="248"/>
+        <location filename="../console/pages/credentialspage.cpp" line="254"/>
         <source>New &amp;value:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="249"/>
+        <location filename="../console/pages/credentialspage.cpp" line="255"/>
         <source>&amp;Repeat:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="252"/>
+        <location filename="../console/pages/credentialspage.cpp" line="258"/>
         <source>Enter the new value.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="259"/>
+        <location filename="../console/pages/credentialspage.cpp" line="265"/>
         <source>The two values differ.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="271"/>
+        <location filename="../console/pages/credentialspage.cpp" line="277"/>
         <source>The value of %1 was replaced.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="287"/>
+        <location filename="../console/pages/credentialspage.cpp" line="293"/>
         <source>%1 (%2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="295"/>
+        <location filename="../console/pages/credentialspage.cpp" line="301"/>
         <source>the roles %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="297"/>
+        <location filename="../console/pages/credentialspage.cpp" line="303"/>
         <source>the agents %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="299"/>
-        <location filename="../console/pages/credentialspage.cpp" line="320"/>
+        <location filename="../console/pages/credentialspage.cpp" line="305"/>
+        <location filename="../console/pages/credentialspage.cpp" line="326"/>
         <source>its policy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="301"/>
+        <location filename="../console/pages/credentialspage.cpp" line="307"/>
         <source>Delete the credential %1? No role, agent or policy uses it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="303"/>
+        <location filename="../console/pages/credentialspage.cpp" line="309"/>
         <source>Delete the credential %1? It is also removed from %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="304"/>
-        <location filename="../console/pages/credentialspage.cpp" line="323"/>
+        <location filename="../console/pages/credentialspage.cpp" line="310"/>
+        <location filename="../console/pages/credentialspage.cpp" line="329"/>
         <source>; </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="305"/>
+        <location filename="../console/pages/credentialspage.cpp" line="311"/>
         <source>Delete credential</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="314"/>
+        <location filename="../console/pages/credentialspage.cpp" line="320"/>
         <source>roles: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="317"/>
+        <location filename="../console/pages/credentialspage.cpp" line="323"/>
         <source>agents: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="321"/>
+        <location filename="../console/pages/credentialspage.cpp" line="327"/>
         <source>Deleted %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="322"/>
+        <location filename="../console/pages/credentialspage.cpp" line="328"/>
         <source>Deleted %1 and removed it from %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="341"/>
+        <location filename="../console/pages/credentialspage.cpp" line="347"/>
         <source>Only an oauth2 credential can be connected; %1 is %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="345"/>
+        <location filename="../console/pages/credentialspage.cpp" line="351"/>
         <source>Connect %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="346"/>
+        <location filename="../console/pages/credentialspage.cpp" line="352"/>
         <source>Your browser opens the provider&apos;s consent page. After you allow access, the refresh token is stored on the row of the scope chosen here; an agent&apos;s or role&apos;s row is created from the team row if it does not exist yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="376"/>
+        <location filename="../console/pages/credentialspage.cpp" line="382"/>
         <source>Could not open the browser. Open this address to connect: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="384"/>
+        <location filename="../console/pages/credentialspage.cpp" line="390"/>
         <source>Allow access in the browser to connect %1 (%2)…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="397"/>
+        <location filename="../console/pages/credentialspage.cpp" line="403"/>
         <source>%1 (%2) was not connected: the browser step did not finish in time.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="415"/>
+        <location filename="../console/pages/credentialspage.cpp" line="421"/>
         <source>%1 (%2) is connected.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -91,14 +91,6 @@ QString validate(FormDialog *d, bool creating, api::Credential current)
     return checked.error().message(); // names the field and the entry
 }
 
-// A signing or OAuth kind shows which parts are set (never their values).
-QString valueText(const api::Credential &c)
-{
-    if (!c.partsSet.isEmpty())
-        return CredentialsPage::tr("parts: %1").arg(c.partsSet.join(QStringLiteral(", ")));
-    return c.hasValue ? CredentialsPage::tr("set") : CredentialsPage::tr("not set");
-}
-
 constexpr int kConnectPollMs = 1500;
 
 } // namespace
@@ -107,8 +99,8 @@ CredentialsPage::CredentialsPage(Session *session, const Environment &env, QWidg
     : Page(session, env, parent)
 {
     setObjectName(QStringLiteral("credentialsPage"));
-    addButton(tr("&New…"), QStringLiteral("newButton"), QStringLiteral("add"), Configures | CreatesNew,
-              [this] { edit(true); });
+    addButton(tr("&New…"), QStringLiteral("newButton"), QStringLiteral("add"),
+              Configures | CreatesNew, [this] { edit(true); });
     addButton(tr("Edi&t…"), QStringLiteral("editButton"), QStringLiteral("credential"),
               NeedsSelection | Configures, [this] { edit(false); });
     addButton(tr("&Rotate value…"), QStringLiteral("rotateButton"), QStringLiteral("key"),
@@ -144,6 +136,9 @@ QString CredentialsPage::valueText(const api::Credential &c)
         if (c.oauthState == u"not_connected")
             return tr("Not connected");
     }
+    // A signing or OAuth kind shows which parts are set (never their values).
+    if (!c.partsSet.isEmpty())
+        return tr("parts: %1").arg(c.partsSet.join(QStringLiteral(", ")));
     return c.hasValue ? tr("set") : tr("not set");
 }
 

@@ -309,7 +309,7 @@ private slots:
                           model->index(r, valueColumn).data().toString());
         QCOMPARE(values.value(u"gmail"_qs), u"Reconnect required"_qs);
         QCOMPARE(values.value(u"drive"_qs), u"Not connected"_qs);
-        QCOMPARE(values.value(u"cal"_qs), u"set"_qs);
+        QCOMPARE(values.value(u"cal"_qs), u"parts: client_id"_qs); // connected: its parts
         QCOMPARE(values.value(u"github"_qs), u"set"_qs);
     }
 
