@@ -34,6 +34,7 @@ const QList<SealedColumn> &sealedColumns()
         { "notification_channels", "name", "encrypted_secret", "tap:channel-secret:v1" },
         { "approvals", "id", "sealed_request", "tap:approval-request:v1" },
         { "approvals", "id", "sealed_response", "tap:approval-response:v1" },
+        { "oauth_connect_states", "state_hash", "sealed_verifier", "oauth_connect" },
     };
     return columns;
 }

@@ -54,6 +54,7 @@ const QStringList &tableOrder()
         u"email_verifications"_s,
         u"invites"_s,
         u"credentials"_s,
+        u"oauth_tokens"_s, // an oauth2 credential's cached access token (README "OAuth 2.0")
         u"roles"_s,
         u"role_credentials"_s,
         u"agents"_s,
@@ -71,6 +72,7 @@ const QStringList &tableOrder()
         u"webauthn_challenges"_s,
         u"leases"_s,
         u"chat_link_codes"_s,
+        u"oauth_connect_states"_s, // a connect started and not yet called back (10 minutes)
     };
     return order;
 }
