@@ -141,9 +141,13 @@ void Forwarder::send(const std::shared_ptr<Exchange> &x)
     for (const auto &c : std::as_const(p.credentials))
         secrets.append(scrubSecrets(c->grant.credential, c->secret));
     secrets.append(p.extraSecrets);
-    sanitizer::Scrubber scrubber = p.credentials.size() == 1 && p.extraSecrets.isEmpty()
+    // One credential: a cached scrubber (built once per credential value, or per oauth2 token).
+    const bool one = p.credentials.size() == 1;
+    sanitizer::Scrubber scrubber = one && p.extraSecrets.isEmpty()
             ? sanitizer::Scrubber(*p.credentials.first()->scrubber)
-            : sanitizer::Scrubber(secrets);
+            : one ? sanitizer::Scrubber(*m_scrubbers.get(p.credentials.first()->grant.credential.id,
+                                                         secrets, m_clock.nowMs()))
+                  : sanitizer::Scrubber(secrets);
     Relay::Limits limits;
     limits.storedBytes = m_settings.maxResponseBufferBytes;
     store::AuditRecord record = auditRecord(*x);

@@ -6,6 +6,7 @@
 #include "forward/audittrail.h"
 #include "forward/directory.h"
 #include "forward/oauth2refresher.h"
+#include "forward/scrubbercache.h"
 #include "http/request.h"
 #include "http/responder.h"
 #include "store/approvalstore.h"
@@ -86,6 +87,7 @@ private:
     ApprovalGate *m_gate = nullptr;
     Directory m_directory;
     OAuth2Refresher m_oauth2;
+    ScrubberCache m_scrubbers;
     Settings m_settings;
 };
 
