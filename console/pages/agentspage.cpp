@@ -75,8 +75,8 @@ AgentsPage::AgentsPage(Session *session, const Environment &env, QWidget *parent
     setObjectName(QStringLiteral("agentsPage"));
     // Approvers create agents too (direct credential assignments only) and manage the ones
     // they created; the server refuses the others with its reason.
-    addButton(tr("&New…"), QStringLiteral("newButton"), QStringLiteral("add"), ManagesAgents | CreatesNew,
-              [this] { edit(true); });
+    addButton(tr("&New…"), QStringLiteral("newButton"), QStringLiteral("add"),
+              ManagesAgents | CreatesNew, [this] { edit(true); });
     addButton(tr("Edi&t…"), QStringLiteral("editButton"), QStringLiteral("agent"),
               NeedsSelection | ManagesAgents, [this] { edit(false); });
     addButton(tr("Enable / d&isable"), QStringLiteral("toggleButton"), QStringLiteral("approve"),

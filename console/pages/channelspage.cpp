@@ -57,8 +57,8 @@ ChannelsPage::ChannelsPage(Session *session, const Environment &env, QWidget *pa
     : Page(session, env, parent)
 {
     setObjectName(QStringLiteral("channelsPage"));
-    addButton(tr("&New…"), QStringLiteral("newButton"), QStringLiteral("add"), Configures | CreatesNew,
-              [this] { create(); });
+    addButton(tr("&New…"), QStringLiteral("newButton"), QStringLiteral("add"),
+              Configures | CreatesNew, [this] { create(); });
     addButton(tr("Send &test"), QStringLiteral("testButton"), QStringLiteral("channel"),
               NeedsSelection | Configures, [this] { test(); });
     addButton(tr("&Delete"), QStringLiteral("deleteButton"), QStringLiteral("delete"),

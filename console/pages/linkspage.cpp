@@ -27,8 +27,8 @@ LinksPage::LinksPage(Session *session, const Environment &env, QWidget *parent)
     : Page(session, env, parent)
 {
     setObjectName(QStringLiteral("linksPage"));
-    addButton(tr("&New link…"), QStringLiteral("newButton"), QStringLiteral("add"), Configures | CreatesNew,
-              [this] { create(); });
+    addButton(tr("&New link…"), QStringLiteral("newButton"), QStringLiteral("add"),
+              Configures | CreatesNew, [this] { create(); });
     addButton(tr("&Remove"), QStringLiteral("deleteButton"), QStringLiteral("delete"),
               NeedsSelection | Configures | Deletes, [this] { removeSelected(); });
     setupTable(QStringLiteral("linksTable"),

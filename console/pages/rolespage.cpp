@@ -49,8 +49,8 @@ RolesPage::RolesPage(Session *session, const Environment &env, QWidget *parent)
     : Page(session, env, parent)
 {
     setObjectName(QStringLiteral("rolesPage"));
-    addButton(tr("&New…"), QStringLiteral("newButton"), QStringLiteral("add"), Configures | CreatesNew,
-              [this] { edit(true); });
+    addButton(tr("&New…"), QStringLiteral("newButton"), QStringLiteral("add"),
+              Configures | CreatesNew, [this] { edit(true); });
     addButton(tr("Edi&t…"), QStringLiteral("editButton"), QStringLiteral("role"),
               NeedsSelection | Configures, [this] { edit(false); });
     addButton(tr("&Delete"), QStringLiteral("deleteButton"), QStringLiteral("delete"),

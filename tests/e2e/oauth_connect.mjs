@@ -14,7 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
-import { api, check, children, freePort, start, verificationCode, waitForLine, state } from './lib.mjs';
+import { api, check, freePort, start, stopAll, verificationCode, waitForLine } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const artifacts = process.argv.includes('--artifacts')
@@ -139,9 +139,10 @@ async function main() {
   console.log('PASS per-agent OAuth 2.0 connect in Chromium (consent, callback, refresh token stored, replay refused); artifacts in ' + artifacts);
 }
 
+let failed = false;
 main()
-  .catch((e) => { state.failed = true; console.error('FAIL ' + e.message); })
+  .catch((e) => { failed = true; console.error('FAIL ' + e.message); })
   .finally(() => {
-    for (const c of children) c.kill('SIGTERM');
-    process.exitCode = state.failed ? 1 : 0;
+    stopAll();
+    process.exitCode = failed ? 1 : 0;
   });
