@@ -9,6 +9,7 @@
 #include "pages/inboxpage.h"
 
 #include <QComboBox>
+#include <QDateTime>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -208,6 +209,47 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(model()->approvals().first().id, QStringLiteral("a1"), kTimeout);
         filter->setCurrentIndex(filter->findData(QStringLiteral("all")));
         QTRY_COMPARE_WITH_TIMEOUT(model()->rowCount(), 2, kTimeout);
+    }
+
+    // Sorted by a header click: names case-insensitively, times by the instant; J/K and the
+    // request selected after a decision follow the rows as shown.
+    void sortsByNameAndTime()
+    {
+        const QString credentials[] = { u"slack"_qs, u"Bank"_qs, u"github"_qs };
+        const QString times[] = { u"2026-03-01T10:00:00+02:00"_qs, u"2026-03-01T09:30:00Z"_qs,
+                                  u"2025-12-24T18:00:00Z"_qs };
+        for (int i = 0; i < 3; ++i) {
+            const QString id = u"a"_qs + QString::number(i + 1);
+            m_fake->addApproval(id, credentials[i]);
+            m_fake->editApproval(id, [&](tap::api::Approval &a) { a.createdAt = times[i]; });
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(model()->find(u"a3"_qs)
+                                         && model()->find(u"a3"_qs)->createdAt
+                                                 == QDateTime::fromString(times[2], Qt::ISODate),
+                                 kTimeout);
+        auto *view = child<QTableView>(inbox(), "approvalsTable");
+        const auto ids = [view] {
+            QStringList out;
+            for (int row = 0; row < view->model()->rowCount(); ++row)
+                out << view->model()->index(row, 0).data(ApprovalsModel::IdRole).toString();
+            return out;
+        };
+        const auto selectedId = [view] {
+            return view->selectionModel()->selectedRows().value(0).data(ApprovalsModel::IdRole);
+        };
+        view->sortByColumn(ApprovalsModel::Credential, Qt::AscendingOrder);
+        QCOMPARE(ids(), QStringList({ u"a2"_qs, u"a3"_qs, u"a1"_qs })); // Bank, github, slack
+        view->sortByColumn(ApprovalsModel::Requested, Qt::AscendingOrder);
+        QCOMPARE(ids(), QStringList({ u"a3"_qs, u"a1"_qs, u"a2"_qs })); // 2025, 08:00Z, 09:30Z
+        view->selectRow(0);
+        inbox()->move(1);
+        QCOMPARE(selectedId(), u"a1"_qs);
+        inbox()->move(-1);
+        QCOMPARE(selectedId(), u"a3"_qs);
+        inbox()->approve();
+        QTRY_COMPARE_WITH_TIMEOUT(m_fake->approval(u"a3"_qs).value(u"status"_qs).toString(),
+                                  u"approved"_qs, kTimeout);
+        QTRY_COMPARE_WITH_TIMEOUT(selectedId(), u"a1"_qs, kTimeout);
     }
 
     void expiryAsksToLogInAgain()
