@@ -3,6 +3,7 @@
 #include "apiclient/apiclient.h"
 #include "dialogs/formdialog.h" // splitList()
 
+#include <QAbstractItemView>
 #include <QCompleter>
 #include <QEvent>
 #include <QHBoxLayout>
@@ -37,6 +38,7 @@ NamePicker::NamePicker(const QString &objectName, QWidget *parent) : QWidget(par
     connect(
             m_completer, qOverload<const QString &>(&QCompleter::activated), this,
             [this](const QString &name) { add(name); }, Qt::QueuedConnection);
+    m_completer->popup()->installEventFilter(this); // before the completer's own filter
     setFocusProxy(m_edit);
     setFocusPolicy(m_edit->focusPolicy());
 }
@@ -111,6 +113,8 @@ void NamePicker::setPlaceholderText(const QString &text)
 
 bool NamePicker::eventFilter(QObject *watched, QEvent *event)
 {
+    if (watched == m_completer->popup() && event->type() == QEvent::KeyPress)
+        return popupKey(static_cast<QKeyEvent *>(event));
     // The completer's popup handles its own keys (Enter there picks the highlighted name);
     // these are keys the field gets while no popup is shown.
     if (watched != m_edit || event->type() != QEvent::KeyPress)
@@ -126,6 +130,20 @@ bool NamePicker::eventFilter(QObject *watched, QEvent *event)
         return true;
     }
     return QWidget::eventFilter(watched, event);
+}
+
+// Enter in the popup with no row highlighted takes the first completion (the completer would
+// only close the popup, leaving the typed prefix).
+bool NamePicker::popupKey(const QKeyEvent *key)
+{
+    QAbstractItemView *popup = m_completer->popup();
+    if ((key->key() != Qt::Key_Return && key->key() != Qt::Key_Enter)
+        || popup->currentIndex().isValid())
+        return false;
+    const QModelIndex first = m_completer->completionModel()->index(0, 0);
+    popup->hide();
+    add(first.isValid() ? first.data().toString() : m_edit->text());
+    return true;
 }
 
 void NamePicker::changeEvent(QEvent *event)

@@ -5,6 +5,7 @@
 
 class QCompleter;
 class QHBoxLayout;
+class QKeyEvent;
 class QLineEdit;
 class QStringListModel;
 
@@ -49,6 +50,7 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
+    bool popupKey(const QKeyEvent *key);
     void add(const QString &text);
     void remove(const QString &name);
     void showChips();

@@ -97,12 +97,17 @@ void TestPicker::agentCompletesCredentialsAndRoles()
     auto *credentials = child<NamePicker>(dialog, "credentials");
     QVERIFY(complete(credentials, u"sla"_qs));
     QVERIFY(complete(credentials, u"GIT"_qs)); // case-insensitive; github before gitlab
-    QCOMPARE(credentials->names(), QStringList({ u"slack"_qs, u"github"_qs }));
+    QTest::keyClicks(credentials->lineEdit(), u"lab"_qs); // Enter with no row highlighted:
+    QTRY_VERIFY_WITH_TIMEOUT(credentials->completer()->popup()->isVisible(), kTimeout);
+    QTest::keyClick(credentials->completer()->popup(), Qt::Key_Return); // the first completion
+    QVERIFY(credentials->lineEdit()->text().isEmpty());
+    QCOMPARE(credentials->names(), QStringList({ u"slack"_qs, u"github"_qs, u"gitlab"_qs }));
     QVERIFY(complete(child<NamePicker>(dialog, "roles"), u"rea"_qs));
     click(dialog, "okButton");
     QTRY_COMPARE_WITH_TIMEOUT(m_fake->count("POST", u"/admin/agents"_qs), 1, kTimeout);
     const QJsonObject body = lastBody(*m_fake, "POST", u"/admin/agents"_qs);
-    QCOMPARE(body.value(u"credentials"_qs).toArray(), array({ u"slack"_qs, u"github"_qs }));
+    QCOMPARE(body.value(u"credentials"_qs).toArray(),
+             array({ u"slack"_qs, u"github"_qs, u"gitlab"_qs }));
     QCOMPARE(body.value(u"roles"_qs).toArray(), array({ u"reader"_qs }));
 }
 
