@@ -13,6 +13,7 @@
 #include <QRegularExpression>
 #include <QShowEvent>
 #include <QSpinBox>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace tap::console {
@@ -91,6 +92,14 @@ NamePicker *FormDialog::addPicker(const QString &name, const QString &label,
     picker->setNames(names);
     picker->setPlaceholderText(placeholder);
     m_form->addRow(label, picker);
+    // The chips wrap onto new lines: the dialog grows to show them (its minimum width is set,
+    // so its layout does not resize it).
+    connect(picker, &NamePicker::namesChanged, this, [this] {
+        QTimer::singleShot(0, this, [this] {
+            if (const int h = layout()->totalHeightForWidth(width()); h > height())
+                resize(width(), h);
+        });
+    });
     return picker;
 }
 

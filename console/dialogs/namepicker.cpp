@@ -1,12 +1,12 @@
 #include "dialogs/namepicker.h"
 
 #include "apiclient/apiclient.h"
+#include "dialogs/flowlayout.h"
 #include "dialogs/formdialog.h" // splitList()
 
 #include <QAbstractItemView>
 #include <QCompleter>
 #include <QEvent>
-#include <QHBoxLayout>
 #include <QJsonArray>
 #include <QKeyEvent>
 #include <QLineEdit>
@@ -18,16 +18,12 @@ namespace tap::console {
 NamePicker::NamePicker(const QString &objectName, QWidget *parent) : QWidget(parent)
 {
     setObjectName(objectName);
-    auto *layout = new QHBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    m_chips = new QHBoxLayout;
-    m_chips->setSpacing(2);
-    layout->addLayout(m_chips);
+    m_flow = new FlowLayout(this, 3); // the chips, then the field
     m_edit = new QLineEdit(this);
     m_edit->setObjectName(objectName + QStringLiteral("Edit"));
     m_edit->setMinimumWidth(120);
     m_edit->installEventFilter(this);
-    layout->addWidget(m_edit, 1);
+    m_flow->addWidget(m_edit);
     m_known = new QStringListModel(this);
     m_completer = new QCompleter(m_known, this);
     m_completer->setCaseSensitivity(Qt::CaseInsensitive);
@@ -172,11 +168,12 @@ void NamePicker::remove(const QString &name)
     m_edit->setFocus();
 }
 
-// One chip per name: "name ×", a click removes it; an unknown name is flagged.
+// One chip per name: "name ×", a click removes it; an unknown name is flagged. The chips wrap
+// onto new lines before the field.
 void NamePicker::showChips()
 {
-    while (QLayoutItem *item = m_chips->takeAt(0)) {
-        if (QWidget *chip = item->widget()) { // maybe the one being clicked
+    while (QLayoutItem *item = m_flow->takeAt(0)) {
+        if (QWidget *chip = item->widget(); chip && chip != m_edit) { // maybe the one clicked
             chip->hide();
             chip->deleteLater();
         }
@@ -188,7 +185,7 @@ void NamePicker::showChips()
         chip->setObjectName(QStringLiteral("chip"));
         chip->setText(name + QStringLiteral(" ×"));
         chip->setFocusPolicy(Qt::NoFocus); // Backspace in the field removes, Tab skips chips
-        chip->setAutoRaise(false);
+        chip->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed); // whole names, the form grows
         chip->setEnabled(isEnabled());
         if (unknown.contains(name)) {
             chip->setStyleSheet(QStringLiteral("color: #b00020;"));
@@ -197,8 +194,9 @@ void NamePicker::showChips()
             chip->setToolTip(tr("Remove %1").arg(name));
         }
         connect(chip, &QToolButton::clicked, this, [this, name] { remove(name); });
-        m_chips->addWidget(chip);
+        m_flow->addWidget(chip);
     }
+    m_flow->addWidget(m_edit);
 }
 
 } // namespace tap::console

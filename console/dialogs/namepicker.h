@@ -4,7 +4,6 @@
 #include <QWidget>
 
 class QCompleter;
-class QHBoxLayout;
 class QKeyEvent;
 class QLineEdit;
 class QStringListModel;
@@ -14,6 +13,8 @@ class ApiClient;
 }
 
 namespace tap::console {
+
+class FlowLayout;
 
 // Picks names from a list the server knows (credentials, roles, members): type to complete,
 // Enter adds, Backspace in the empty field removes the last, a chip's click removes it. Names
@@ -55,7 +56,7 @@ private:
     void remove(const QString &name);
     void showChips();
 
-    QHBoxLayout *m_chips;
+    FlowLayout *m_flow;
     QLineEdit *m_edit;
     QCompleter *m_completer;
     QStringListModel *m_known;

@@ -103,6 +103,11 @@ void TestPicker::agentCompletesCredentialsAndRoles()
     QVERIFY(credentials->lineEdit()->text().isEmpty());
     QCOMPARE(credentials->names(), QStringList({ u"slack"_qs, u"github"_qs, u"gitlab"_qs }));
     QVERIFY(complete(child<NamePicker>(dialog, "roles"), u"rea"_qs));
+    child<NamePicker>(dialog, "roles")->lineEdit()->setText(u"nope"_qs);
+    QTest::keyClick(child<NamePicker>(dialog, "roles")->lineEdit(), Qt::Key_Return);
+    QTest::qWait(50); // the form's layout grows for the chips
+    screenshot(dialog, u"agent-dialog-pickers"_qs); // an unknown role flagged
+    QTest::keyClick(child<NamePicker>(dialog, "roles")->lineEdit(), Qt::Key_Backspace);
     click(dialog, "okButton");
     QTRY_COMPARE_WITH_TIMEOUT(m_fake->count("POST", u"/admin/agents"_qs), 1, kTimeout);
     const QJsonObject body = lastBody(*m_fake, "POST", u"/admin/agents"_qs);
