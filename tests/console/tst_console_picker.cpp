@@ -201,6 +201,8 @@ void TestPicker::policyCompletesApprovers()
     QTest::keyClicks(approvers->lineEdit(), u"eve@example.com"_qs);
     QTest::keyClick(approvers->lineEdit(), Qt::Key_Return);
     click(&page, "saveButton");
+    QTest::qWait(50); // the form lays the chips out
+    screenshot(&page, u"policy-approvers-picker"_qs);
     QCOMPARE(page.errorText(),
              PoliciesPage::tr("%1 is not a member of the team.").arg(u"eve@example.com"_qs));
     QCOMPARE(m_fake->count("PUT", u"/admin/policies/github"_qs), 0);
