@@ -391,47 +391,47 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/approvals/approvalsmodel.cpp" line="51"/>
+        <location filename="../console/approvals/approvalsmodel.cpp" line="58"/>
         <source> (passkey)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/approvals/approvalsmodel.cpp" line="78"/>
+        <location filename="../console/approvals/approvalsmodel.cpp" line="85"/>
         <source>Status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/approvals/approvalsmodel.cpp" line="80"/>
+        <location filename="../console/approvals/approvalsmodel.cpp" line="87"/>
         <source>Agent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/approvals/approvalsmodel.cpp" line="82"/>
+        <location filename="../console/approvals/approvalsmodel.cpp" line="89"/>
         <source>Credential</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/approvals/approvalsmodel.cpp" line="84"/>
+        <location filename="../console/approvals/approvalsmodel.cpp" line="91"/>
         <source>Method</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/approvals/approvalsmodel.cpp" line="86"/>
+        <location filename="../console/approvals/approvalsmodel.cpp" line="93"/>
         <source>Target</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/approvals/approvalsmodel.cpp" line="88"/>
+        <location filename="../console/approvals/approvalsmodel.cpp" line="95"/>
         <source>Requested</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/approvals/approvalsmodel.cpp" line="90"/>
+        <location filename="../console/approvals/approvalsmodel.cpp" line="97"/>
         <source>Expires</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/approvals/approvalsmodel.cpp" line="92"/>
+        <location filename="../console/approvals/approvalsmodel.cpp" line="99"/>
         <source>Decided by</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1287,87 +1287,87 @@
 <context>
     <name>tap::console::InboxPage</name>
     <message>
-        <location filename="../console/pages/inboxpage.h" line="26"/>
+        <location filename="../console/pages/inboxpage.h" line="27"/>
         <source>Approvals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="29"/>
+        <location filename="../console/pages/inboxpage.cpp" line="33"/>
         <source>Pending</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="30"/>
+        <location filename="../console/pages/inboxpage.cpp" line="34"/>
         <source>All</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="35"/>
+        <location filename="../console/pages/inboxpage.cpp" line="39"/>
         <source>&amp;Approve</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="37"/>
+        <location filename="../console/pages/inboxpage.cpp" line="41"/>
         <source>Approve the selected request (key A)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="38"/>
+        <location filename="../console/pages/inboxpage.cpp" line="42"/>
         <source>Approve and allow h&amp;ost</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="41"/>
+        <location filename="../console/pages/inboxpage.cpp" line="45"/>
         <source>Approve and allow its new host for the credential (key H)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="42"/>
+        <location filename="../console/pages/inboxpage.cpp" line="46"/>
         <source>&amp;Deny</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="44"/>
+        <location filename="../console/pages/inboxpage.cpp" line="48"/>
         <source>Deny, with the reason typed on the card (key D, then Enter)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="45"/>
+        <location filename="../console/pages/inboxpage.cpp" line="49"/>
         <source>Open in &amp;browser</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="116"/>
+        <location filename="../console/pages/inboxpage.cpp" line="127"/>
         <source>The server cannot be reached: these are the requests last known. Retrying…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="292"/>
+        <location filename="../console/pages/inboxpage.cpp" line="312"/>
         <source>Approved the request of %1; its new hosts are now allowed for their credentials.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="296"/>
+        <location filename="../console/pages/inboxpage.cpp" line="316"/>
         <source>Approved the request of %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="297"/>
+        <location filename="../console/pages/inboxpage.cpp" line="317"/>
         <source>Denied the request of %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="305"/>
+        <location filename="../console/pages/inboxpage.cpp" line="325"/>
         <source>The request has no approval page to open.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="307"/>
+        <location filename="../console/pages/inboxpage.cpp" line="327"/>
         <source>This credential needs a passkey: the approval page was opened in your browser.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="310"/>
+        <location filename="../console/pages/inboxpage.cpp" line="330"/>
         <source>Could not open %1 in the browser.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1623,12 +1623,12 @@
 <context>
     <name>tap::console::NamePicker</name>
     <message>
-        <location filename="../console/dialogs/namepicker.cpp" line="177"/>
+        <location filename="../console/dialogs/namepicker.cpp" line="192"/>
         <source>%1 is not on the server&apos;s list. Click to remove it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/dialogs/namepicker.cpp" line="179"/>
+        <location filename="../console/dialogs/namepicker.cpp" line="194"/>
         <source>Remove %1</source>
         <translation type="unfinished"></translation>
     </message>
