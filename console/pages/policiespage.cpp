@@ -46,14 +46,14 @@ PoliciesPage::PoliciesPage(Session *session, const Environment &env, QWidget *pa
     m_autoMethods = line(QStringLiteral("autoApproveMethods"), tr("&Auto-approve methods:"),
                          QStringLiteral("GET, HEAD"));
     m_requireMethods = line(QStringLiteral("requireApprovalMethods"),
-                            tr("Methods that need appro&val:"), QStringLiteral("POST, DELETE"));
+                            tr("Methods that &need approval:"), QStringLiteral("POST, DELETE"));
     m_autoUrls = new QPlainTextEdit(this);
     m_autoUrls->setObjectName(QStringLiteral("autoApproveUrls"));
     m_autoUrls->setPlaceholderText(tr("One URL pattern per line"));
     m_autoUrls->setTabChangesFocus(true);
     m_autoUrls->setMaximumHeight(100);
     form->addRow(tr("Auto-approve &URLs:"), m_autoUrls);
-    m_approvers = line(QStringLiteral("allowedApprovers"), tr("Allowed a&pprovers:"),
+    m_approvers = line(QStringLiteral("allowedApprovers"), tr("A&llowed approvers:"),
                        tr("emails, comma-separated; empty: every member"));
     m_telegram = line(QStringLiteral("telegramChatId"), tr("&Telegram chat:"),
                       QStringLiteral("-100123456"));
