@@ -283,72 +283,72 @@
         <translation>Grund der Ablehnung (optional, der Agent erfährt ihn) — Eingabe lehnt ab</translation>
     </message>
     <message>
-        <location filename="../console/pages/approvalcard.cpp" line="102"/>
+        <location filename="../console/pages/approvalcard.cpp" line="116"/>
         <source>expired</source>
         <translation>abgelaufen</translation>
     </message>
     <message>
-        <location filename="../console/pages/approvalcard.cpp" line="108"/>
+        <location filename="../console/pages/approvalcard.cpp" line="122"/>
         <source>%1:%2:%3 left</source>
         <translation>noch %1:%2:%3</translation>
     </message>
     <message>
-        <location filename="../console/pages/approvalcard.cpp" line="111"/>
+        <location filename="../console/pages/approvalcard.cpp" line="125"/>
         <source>%1:%2 left</source>
         <translation>noch %1:%2</translation>
     </message>
     <message>
-        <location filename="../console/pages/approvalcard.cpp" line="146"/>
+        <location filename="../console/pages/approvalcard.cpp" line="163"/>
         <source>Request %1 — %2</source>
         <translation>Anfrage %1 — %2</translation>
     </message>
     <message>
-        <location filename="../console/pages/approvalcard.cpp" line="149"/>
+        <location filename="../console/pages/approvalcard.cpp" line="166"/>
         <source>%1 (team %2)</source>
         <translation>%1 (Team %2)</translation>
     </message>
     <message>
-        <location filename="../console/pages/approvalcard.cpp" line="150"/>
+        <location filename="../console/pages/approvalcard.cpp" line="167"/>
         <source>%1 (%2, team %3)</source>
         <translation>%1 (%2, Team %3)</translation>
     </message>
     <message>
-        <location filename="../console/pages/approvalcard.cpp" line="190"/>
+        <location filename="../console/pages/approvalcard.cpp" line="207"/>
         <source>A human approves the first use of a host with a credential.</source>
         <translation>Die erste Verwendung eines Hosts mit diesen Zugangsdaten genehmigt ein Mensch.</translation>
     </message>
     <message>
-        <location filename="../console/pages/approvalcard.cpp" line="192"/>
+        <location filename="../console/pages/approvalcard.cpp" line="209"/>
         <source>The credential&apos;s policy asks a human to approve %1 requests.</source>
         <translation>Die Richtlinie der Zugangsdaten verlangt, dass ein Mensch %1-Anfragen genehmigt.</translation>
     </message>
     <message>
-        <location filename="../console/pages/approvalcard.cpp" line="194"/>
+        <location filename="../console/pages/approvalcard.cpp" line="211"/>
         <source>This credential needs a passkey: approve in the browser (deny here or there).</source>
         <translation>Diese Zugangsdaten verlangen einen Passkey: im Browser genehmigen (ablehnen hier oder dort).</translation>
     </message>
     <message>
-        <location filename="../console/pages/approvalcard.cpp" line="196"/>
+        <location filename="../console/pages/approvalcard.cpp" line="213"/>
         <source>You are not an allowed approver for this credential.</source>
         <translation>Sie dürfen für diese Zugangsdaten nicht genehmigen.</translation>
     </message>
     <message>
-        <location filename="../console/pages/approvalcard.cpp" line="203"/>
+        <location filename="../console/pages/approvalcard.cpp" line="220"/>
         <source>any member of the team</source>
         <translation>jedes Mitglied des Teams</translation>
     </message>
     <message>
-        <location filename="../console/pages/approvalcard.cpp" line="206"/>
+        <location filename="../console/pages/approvalcard.cpp" line="223"/>
         <source>%1 (you)</source>
         <translation>%1 (Sie)</translation>
     </message>
     <message>
-        <location filename="../console/pages/approvalcard.cpp" line="216"/>
+        <location filename="../console/pages/approvalcard.cpp" line="233"/>
         <source>%1 by %2 via %3 at %4</source>
         <translation>%1 von %2 über %3 um %4</translation>
     </message>
     <message>
-        <location filename="../console/pages/approvalcard.cpp" line="220"/>
+        <location filename="../console/pages/approvalcard.cpp" line="237"/>
         <source> — reason: “%1”</source>
         <translation> — Grund: „%1“</translation>
     </message>
@@ -444,182 +444,182 @@
         <translation>Prüfprotokoll</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="34"/>
+        <location filename="../console/pages/auditpage.cpp" line="35"/>
         <source>Allowed by the policy.</source>
         <translation>Von der Richtlinie erlaubt.</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="35"/>
+        <location filename="../console/pages/auditpage.cpp" line="36"/>
         <source>The URL is auto-approved.</source>
         <translation>Die URL ist automatisch genehmigt.</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="36"/>
+        <location filename="../console/pages/auditpage.cpp" line="37"/>
         <source>The method is auto-approved.</source>
         <translation>Die Methode ist automatisch genehmigt.</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="37"/>
+        <location filename="../console/pages/auditpage.cpp" line="38"/>
         <source>The method needs approval.</source>
         <translation>Die Methode braucht eine Genehmigung.</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="38"/>
+        <location filename="../console/pages/auditpage.cpp" line="39"/>
         <source>Not auto-approved by the policy.</source>
         <translation>Von der Richtlinie nicht automatisch genehmigt.</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="39"/>
+        <location filename="../console/pages/auditpage.cpp" line="40"/>
         <source>No policy: every request needs approval.</source>
         <translation>Keine Richtlinie: Jede Anfrage braucht eine Genehmigung.</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="40"/>
+        <location filename="../console/pages/auditpage.cpp" line="41"/>
         <source>The policy asks for a passkey.</source>
         <translation>Die Richtlinie verlangt einen Passkey.</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="41"/>
+        <location filename="../console/pages/auditpage.cpp" line="42"/>
         <source>A host new for this credential.</source>
         <translation>Ein für diese Zugangsdaten neuer Host.</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="43"/>
+        <location filename="../console/pages/auditpage.cpp" line="44"/>
         <source>The agent may not use this credential.</source>
         <translation>Der Agent darf diese Zugangsdaten nicht verwenden.</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="44"/>
+        <location filename="../console/pages/auditpage.cpp" line="45"/>
         <source>Approved by a member.</source>
         <translation>Von einem Mitglied genehmigt.</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="46"/>
+        <location filename="../console/pages/auditpage.cpp" line="47"/>
         <source>The upstream broke off the answer.</source>
         <translation>Der Zielserver hat die Antwort abgebrochen.</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="47"/>
+        <location filename="../console/pages/auditpage.cpp" line="48"/>
         <source>The agent was deleted.</source>
         <translation>Der Agent wurde gelöscht.</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="48"/>
+        <location filename="../console/pages/auditpage.cpp" line="49"/>
         <source>The agent was disabled.</source>
         <translation>Der Agent wurde deaktiviert.</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="58"/>
+        <location filename="../console/pages/auditpage.cpp" line="59"/>
         <source>&amp;Search</source>
         <translation>&amp;Suchen</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="60"/>
+        <location filename="../console/pages/auditpage.cpp" line="61"/>
         <source>Load &amp;more</source>
         <translation>&amp;Mehr laden</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="63"/>
+        <location filename="../console/pages/auditpage.cpp" line="64"/>
         <source>E&amp;xport…</source>
         <translation>E&amp;xportieren…</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="77"/>
+        <location filename="../console/pages/auditpage.cpp" line="78"/>
         <source>All kinds</source>
         <translation>Alle Arten</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="78"/>
+        <location filename="../console/pages/auditpage.cpp" line="79"/>
         <source>Admin changes</source>
         <translation>Verwaltungsänderungen</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="79"/>
+        <location filename="../console/pages/auditpage.cpp" line="80"/>
         <source>Agent requests</source>
         <translation>Agentenanfragen</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="82"/>
+        <location filename="../console/pages/auditpage.cpp" line="83"/>
         <source>All decisions</source>
         <translation>Alle Entscheidungen</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="85"/>
+        <location filename="../console/pages/auditpage.cpp" line="86"/>
         <source>action, e.g. credential.create</source>
         <translation>Aktion, z. B. credential.create</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="86"/>
+        <location filename="../console/pages/auditpage.cpp" line="87"/>
         <source>member email</source>
         <translation>E-Mail des Mitglieds</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="87"/>
+        <location filename="../console/pages/auditpage.cpp" line="88"/>
         <source>agent ID</source>
         <translation>Agenten-ID</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="88"/>
+        <location filename="../console/pages/auditpage.cpp" line="89"/>
         <source>credential</source>
         <translation>Zugangsdaten</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="89"/>
+        <location filename="../console/pages/auditpage.cpp" line="90"/>
         <source>since, e.g. 2026-04-03T12:00:00Z</source>
         <translation>seit, z. B. 2026-04-03T12:00:00Z</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="90"/>
+        <location filename="../console/pages/auditpage.cpp" line="91"/>
         <source>until (RFC 3339)</source>
         <translation>bis (RFC 3339)</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="104"/>
+        <location filename="../console/pages/auditpage.cpp" line="105"/>
         <source>Time</source>
         <translation>Zeit</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="104"/>
+        <location filename="../console/pages/auditpage.cpp" line="105"/>
         <source>Kind</source>
         <translation>Art</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="105"/>
+        <location filename="../console/pages/auditpage.cpp" line="106"/>
         <source>Who</source>
         <translation>Wer</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="110"/>
+        <location filename="../console/pages/auditpage.cpp" line="111"/>
         <source>Action / request</source>
         <translation>Aktion / Anfrage</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="117"/>
+        <location filename="../console/pages/auditpage.cpp" line="118"/>
         <source>Credential</source>
         <translation>Zugangsdaten</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="118"/>
+        <location filename="../console/pages/auditpage.cpp" line="119"/>
         <source>Decision</source>
         <translation>Entscheidung</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="119"/>
+        <location filename="../console/pages/auditpage.cpp" line="120"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="120"/>
+        <location filename="../console/pages/auditpage.cpp" line="121"/>
         <source>Reason</source>
         <translation>Grund</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="142"/>
+        <location filename="../console/pages/auditpage.cpp" line="143"/>
         <source>&quot;%1&quot; is not an RFC 3339 time such as 2026-04-03T12:00:00Z.</source>
         <translation>„%1“ ist keine RFC-3339-Zeit wie 2026-04-03T12:00:00Z.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../console/pages/auditpage.cpp" line="186"/>
+        <location filename="../console/pages/auditpage.cpp" line="187"/>
         <source>%n record(s) shown.</source>
         <translation>
             <numerusform>%n Eintrag angezeigt.</numerusform>
@@ -627,22 +627,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="196"/>
+        <location filename="../console/pages/auditpage.cpp" line="197"/>
         <source>Export audit trail</source>
         <translation>Prüfprotokoll exportieren</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="203"/>
+        <location filename="../console/pages/auditpage.cpp" line="204"/>
         <source>Exporting…</source>
         <translation>Exportiere…</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="212"/>
+        <location filename="../console/pages/auditpage.cpp" line="213"/>
         <source>Could not write %1: %2</source>
         <translation>%1 konnte nicht geschrieben werden: %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../console/pages/auditpage.cpp" line="214"/>
+        <location filename="../console/pages/auditpage.cpp" line="215"/>
         <source>Exported %n record(s) to %1.</source>
         <translation>
             <numerusform>%n Eintrag nach %1 exportiert.</numerusform>
@@ -1002,8 +1002,8 @@
     </message>
     <message>
         <location filename="../console/pages/credentialspage.cpp" line="230"/>
-        <source>&amp;Header format:</source>
-        <translation>&amp;Header-Format:</translation>
+        <source>Header &amp;format:</source>
+        <translation>Header-&amp;Format:</translation>
     </message>
     <message>
         <location filename="../console/pages/credentialspage.cpp" line="231"/>
@@ -1038,7 +1038,7 @@
     <message>
         <location filename="../console/pages/credentialspage.cpp" line="264"/>
         <source>&amp;Repeat:</source>
-        <translation>&amp;Wiederholen:</translation>
+        <translation>Wieder&amp;holen:</translation>
     </message>
     <message>
         <location filename="../console/pages/credentialspage.cpp" line="267"/>
@@ -1156,42 +1156,42 @@
 <context>
     <name>tap::console::DesktopNotifier</name>
     <message>
-        <location filename="../console/approvals/desktopnotifier.cpp" line="83"/>
+        <location filename="../console/approvals/desktopnotifier.cpp" line="84"/>
         <source>%1 wants to use %2</source>
         <translation>%1 möchte %2 verwenden</translation>
     </message>
     <message>
-        <location filename="../console/approvals/desktopnotifier.cpp" line="89"/>
+        <location filename="../console/approvals/desktopnotifier.cpp" line="90"/>
         <source>Needs a passkey: open it to approve.</source>
         <translation>Braucht einen Passkey: zum Genehmigen öffnen.</translation>
     </message>
     <message>
-        <location filename="../console/approvals/desktopnotifier.cpp" line="101"/>
+        <location filename="../console/approvals/desktopnotifier.cpp" line="102"/>
         <source>Open</source>
         <translation>Öffnen</translation>
     </message>
     <message>
-        <location filename="../console/approvals/desktopnotifier.cpp" line="103"/>
+        <location filename="../console/approvals/desktopnotifier.cpp" line="104"/>
         <source>Open to approve</source>
         <translation>Zum Genehmigen öffnen</translation>
     </message>
     <message>
-        <location filename="../console/approvals/desktopnotifier.cpp" line="105"/>
+        <location filename="../console/approvals/desktopnotifier.cpp" line="106"/>
         <source>Approve</source>
         <translation>Genehmigen</translation>
     </message>
     <message>
-        <location filename="../console/approvals/desktopnotifier.cpp" line="106"/>
+        <location filename="../console/approvals/desktopnotifier.cpp" line="107"/>
         <source>Deny</source>
         <translation>Ablehnen</translation>
     </message>
     <message>
-        <location filename="../console/approvals/desktopnotifier.cpp" line="112"/>
+        <location filename="../console/approvals/desktopnotifier.cpp" line="113"/>
         <source>TAP Console</source>
         <translation>TAP-Konsole</translation>
     </message>
     <message>
-        <location filename="../console/approvals/desktopnotifier.cpp" line="113"/>
+        <location filename="../console/approvals/desktopnotifier.cpp" line="114"/>
         <source>Approval requested</source>
         <translation>Genehmigung angefragt</translation>
     </message>
@@ -1283,6 +1283,16 @@
         <source>The server refused the request (HTTP status %1). Try again later.</source>
         <translation>Der Server hat die Anfrage abgelehnt (HTTP-Status %1). Versuchen Sie es später erneut.</translation>
     </message>
+    <message>
+        <location filename="../console/app/errortext.cpp" line="63"/>
+        <source>This request was already decided or has expired; the list now shows its state.</source>
+        <translation>Diese Anfrage wurde bereits entschieden oder ist abgelaufen; die Liste zeigt jetzt ihren Stand.</translation>
+    </message>
+    <message>
+        <location filename="../console/app/errortext.cpp" line="65"/>
+        <source>This request no longer exists.</source>
+        <translation>Diese Anfrage gibt es nicht mehr.</translation>
+    </message>
 </context>
 <context>
     <name>tap::console::InboxPage</name>
@@ -1292,82 +1302,82 @@
         <translation>Genehmigungen</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="33"/>
+        <location filename="../console/pages/inboxpage.cpp" line="36"/>
         <source>Pending</source>
         <translation>Offen</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="34"/>
+        <location filename="../console/pages/inboxpage.cpp" line="37"/>
         <source>All</source>
         <translation>Alle</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="39"/>
+        <location filename="../console/pages/inboxpage.cpp" line="42"/>
         <source>&amp;Approve</source>
         <translation>&amp;Genehmigen</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="41"/>
+        <location filename="../console/pages/inboxpage.cpp" line="44"/>
         <source>Approve the selected request (key A)</source>
         <translation>Die ausgewählte Anfrage genehmigen (Taste A)</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="42"/>
+        <location filename="../console/pages/inboxpage.cpp" line="45"/>
         <source>Approve and allow h&amp;ost</source>
         <translation>Genehmigen und H&amp;ost erlauben</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="45"/>
+        <location filename="../console/pages/inboxpage.cpp" line="48"/>
         <source>Approve and allow its new host for the credential (key H)</source>
         <translation>Genehmigen und den neuen Host für die Zugangsdaten erlauben (Taste H)</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="46"/>
+        <location filename="../console/pages/inboxpage.cpp" line="49"/>
         <source>&amp;Deny</source>
-        <translation>&amp;Ablehnen</translation>
+        <translation>Ab&amp;lehnen</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="48"/>
+        <location filename="../console/pages/inboxpage.cpp" line="51"/>
         <source>Deny, with the reason typed on the card (key D, then Enter)</source>
         <translation>Ablehnen, mit dem auf der Karte eingegebenen Grund (Taste D, dann Eingabe)</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="49"/>
+        <location filename="../console/pages/inboxpage.cpp" line="52"/>
         <source>Open in &amp;browser</source>
-        <translation>Im &amp;Browser öffnen</translation>
+        <translation>Im Brow&amp;ser öffnen</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="127"/>
+        <location filename="../console/pages/inboxpage.cpp" line="136"/>
         <source>The server cannot be reached: these are the requests last known. Retrying…</source>
         <translation>Der Server ist nicht erreichbar: Dies sind die zuletzt bekannten Anfragen. Neuer Versuch läuft…</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="312"/>
+        <location filename="../console/pages/inboxpage.cpp" line="327"/>
         <source>Approved the request of %1; its new hosts are now allowed for their credentials.</source>
         <translation>Die Anfrage von %1 wurde genehmigt; ihre neuen Hosts sind jetzt für die Zugangsdaten erlaubt.</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="316"/>
+        <location filename="../console/pages/inboxpage.cpp" line="331"/>
         <source>Approved the request of %1.</source>
         <translation>Die Anfrage von %1 wurde genehmigt.</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="317"/>
+        <location filename="../console/pages/inboxpage.cpp" line="332"/>
         <source>Denied the request of %1.</source>
         <translation>Die Anfrage von %1 wurde abgelehnt.</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="325"/>
+        <location filename="../console/pages/inboxpage.cpp" line="340"/>
         <source>The request has no approval page to open.</source>
         <translation>Die Anfrage hat keine Genehmigungsseite zum Öffnen.</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="327"/>
+        <location filename="../console/pages/inboxpage.cpp" line="342"/>
         <source>This credential needs a passkey: the approval page was opened in your browser.</source>
         <translation>Diese Zugangsdaten brauchen einen Passkey: die Genehmigungsseite wurde in Ihrem Browser geöffnet.</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="330"/>
+        <location filename="../console/pages/inboxpage.cpp" line="345"/>
         <source>Could not open %1 in the browser.</source>
         <translation>%1 konnte nicht im Browser geöffnet werden.</translation>
     </message>
@@ -1490,11 +1500,6 @@
         <translation>Nicht angemeldet.</translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="110"/>
-        <source>&amp;Retry</source>
-        <translation>&amp;Erneut versuchen</translation>
-    </message>
-    <message>
         <location filename="../console/app/mainwindow.cpp" line="136"/>
         <source>Session kept in memory only</source>
         <translation>Sitzung nur im Arbeitsspeicher</translation>
@@ -1545,8 +1550,13 @@
         <translation>Anfrage &amp;genehmigen</translation>
     </message>
     <message>
+        <location filename="../console/app/mainwindow.cpp" line="110"/>
+        <source>Retr&amp;y</source>
+        <translation>Erneut versu&amp;chen</translation>
+    </message>
+    <message>
         <location filename="../console/app/mainwindow.cpp" line="198"/>
-        <source>De&amp;ny request</source>
+        <source>Den&amp;y request</source>
         <translation>Anfrage a&amp;blehnen</translation>
     </message>
     <message>
@@ -1686,12 +1696,7 @@
     <message>
         <location filename="../console/pages/policiespage.cpp" line="47"/>
         <source>&amp;Auto-approve methods:</source>
-        <translation>&amp;Automatisch genehmigte Methoden:</translation>
-    </message>
-    <message>
-        <location filename="../console/pages/policiespage.cpp" line="50"/>
-        <source>Methods that need appro&amp;val:</source>
-        <translation>Methoden mit &amp;Genehmigungspflicht:</translation>
+        <translation>Aut&amp;omatisch genehmigte Methoden:</translation>
     </message>
     <message>
         <location filename="../console/pages/policiespage.cpp" line="53"/>
@@ -1709,9 +1714,14 @@
         <translation>E-Mail-Adressen von Mitgliedern; keine: jedes Mitglied</translation>
     </message>
     <message>
+        <location filename="../console/pages/policiespage.cpp" line="50"/>
+        <source>Methods that &amp;need approval:</source>
+        <translation>Methoden mit &amp;Genehmigungspflicht:</translation>
+    </message>
+    <message>
         <location filename="../console/pages/policiespage.cpp" line="59"/>
-        <source>Allowed a&amp;pprovers:</source>
-        <translation>Erlaubte Genehmi&amp;gende:</translation>
+        <source>A&amp;llowed approvers:</source>
+        <translation>Er&amp;laubte Genehmigende:</translation>
     </message>
     <message>
         <location filename="../console/pages/policiespage.cpp" line="60"/>
@@ -2011,7 +2021,7 @@
     <message>
         <location filename="../console/dialogs/signindialog.cpp" line="137"/>
         <source>&amp;Repeat password:</source>
-        <translation>Passwort &amp;wiederholen:</translation>
+        <translation>Passwort wieder&amp;holen:</translation>
     </message>
     <message>
         <location filename="../console/dialogs/signindialog.cpp" line="138"/>
@@ -2309,18 +2319,18 @@
     <name>tap::console::TrayNotifier</name>
     <message>
         <location filename="../console/approvals/traynotifier.cpp" line="10"/>
-        <location filename="../console/approvals/traynotifier.cpp" line="74"/>
-        <location filename="../console/approvals/traynotifier.cpp" line="89"/>
+        <location filename="../console/approvals/traynotifier.cpp" line="80"/>
+        <location filename="../console/approvals/traynotifier.cpp" line="95"/>
         <source>TAP Console</source>
         <translation>TAP-Konsole</translation>
     </message>
     <message>
-        <location filename="../console/approvals/traynotifier.cpp" line="87"/>
+        <location filename="../console/approvals/traynotifier.cpp" line="93"/>
         <source>TAP Console: disconnected from the server — retrying</source>
         <translation>TAP-Konsole: Verbindung zum Server unterbrochen — neuer Versuch läuft</translation>
     </message>
     <message numerus="yes">
-        <location filename="../console/approvals/traynotifier.cpp" line="91"/>
+        <location filename="../console/approvals/traynotifier.cpp" line="97"/>
         <source>TAP Console: %n pending approval(s)</source>
         <translation>
             <numerusform>TAP-Konsole: %n offene Genehmigung</numerusform>

@@ -283,72 +283,72 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/approvalcard.cpp" line="102"/>
+        <location filename="../console/pages/approvalcard.cpp" line="116"/>
         <source>expired</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/approvalcard.cpp" line="108"/>
+        <location filename="../console/pages/approvalcard.cpp" line="122"/>
         <source>%1:%2:%3 left</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/approvalcard.cpp" line="111"/>
+        <location filename="../console/pages/approvalcard.cpp" line="125"/>
         <source>%1:%2 left</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/approvalcard.cpp" line="146"/>
+        <location filename="../console/pages/approvalcard.cpp" line="163"/>
         <source>Request %1 — %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/approvalcard.cpp" line="149"/>
+        <location filename="../console/pages/approvalcard.cpp" line="166"/>
         <source>%1 (team %2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/approvalcard.cpp" line="150"/>
+        <location filename="../console/pages/approvalcard.cpp" line="167"/>
         <source>%1 (%2, team %3)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/approvalcard.cpp" line="190"/>
+        <location filename="../console/pages/approvalcard.cpp" line="207"/>
         <source>A human approves the first use of a host with a credential.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/approvalcard.cpp" line="192"/>
+        <location filename="../console/pages/approvalcard.cpp" line="209"/>
         <source>The credential&apos;s policy asks a human to approve %1 requests.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/approvalcard.cpp" line="194"/>
+        <location filename="../console/pages/approvalcard.cpp" line="211"/>
         <source>This credential needs a passkey: approve in the browser (deny here or there).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/approvalcard.cpp" line="196"/>
+        <location filename="../console/pages/approvalcard.cpp" line="213"/>
         <source>You are not an allowed approver for this credential.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/approvalcard.cpp" line="203"/>
+        <location filename="../console/pages/approvalcard.cpp" line="220"/>
         <source>any member of the team</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/approvalcard.cpp" line="206"/>
+        <location filename="../console/pages/approvalcard.cpp" line="223"/>
         <source>%1 (you)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/approvalcard.cpp" line="216"/>
+        <location filename="../console/pages/approvalcard.cpp" line="233"/>
         <source>%1 by %2 via %3 at %4</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/approvalcard.cpp" line="220"/>
+        <location filename="../console/pages/approvalcard.cpp" line="237"/>
         <source> — reason: “%1”</source>
         <translation type="unfinished"></translation>
     </message>
@@ -444,182 +444,182 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="34"/>
+        <location filename="../console/pages/auditpage.cpp" line="35"/>
         <source>Allowed by the policy.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="35"/>
+        <location filename="../console/pages/auditpage.cpp" line="36"/>
         <source>The URL is auto-approved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="36"/>
+        <location filename="../console/pages/auditpage.cpp" line="37"/>
         <source>The method is auto-approved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="37"/>
+        <location filename="../console/pages/auditpage.cpp" line="38"/>
         <source>The method needs approval.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="38"/>
+        <location filename="../console/pages/auditpage.cpp" line="39"/>
         <source>Not auto-approved by the policy.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="39"/>
+        <location filename="../console/pages/auditpage.cpp" line="40"/>
         <source>No policy: every request needs approval.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="40"/>
+        <location filename="../console/pages/auditpage.cpp" line="41"/>
         <source>The policy asks for a passkey.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="41"/>
+        <location filename="../console/pages/auditpage.cpp" line="42"/>
         <source>A host new for this credential.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="43"/>
+        <location filename="../console/pages/auditpage.cpp" line="44"/>
         <source>The agent may not use this credential.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="44"/>
+        <location filename="../console/pages/auditpage.cpp" line="45"/>
         <source>Approved by a member.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="46"/>
+        <location filename="../console/pages/auditpage.cpp" line="47"/>
         <source>The upstream broke off the answer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="47"/>
+        <location filename="../console/pages/auditpage.cpp" line="48"/>
         <source>The agent was deleted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="48"/>
+        <location filename="../console/pages/auditpage.cpp" line="49"/>
         <source>The agent was disabled.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="58"/>
+        <location filename="../console/pages/auditpage.cpp" line="59"/>
         <source>&amp;Search</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="60"/>
+        <location filename="../console/pages/auditpage.cpp" line="61"/>
         <source>Load &amp;more</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="63"/>
+        <location filename="../console/pages/auditpage.cpp" line="64"/>
         <source>E&amp;xport…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="77"/>
+        <location filename="../console/pages/auditpage.cpp" line="78"/>
         <source>All kinds</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="78"/>
+        <location filename="../console/pages/auditpage.cpp" line="79"/>
         <source>Admin changes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="79"/>
+        <location filename="../console/pages/auditpage.cpp" line="80"/>
         <source>Agent requests</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="82"/>
+        <location filename="../console/pages/auditpage.cpp" line="83"/>
         <source>All decisions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="85"/>
+        <location filename="../console/pages/auditpage.cpp" line="86"/>
         <source>action, e.g. credential.create</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="86"/>
+        <location filename="../console/pages/auditpage.cpp" line="87"/>
         <source>member email</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="87"/>
+        <location filename="../console/pages/auditpage.cpp" line="88"/>
         <source>agent ID</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="88"/>
+        <location filename="../console/pages/auditpage.cpp" line="89"/>
         <source>credential</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="89"/>
+        <location filename="../console/pages/auditpage.cpp" line="90"/>
         <source>since, e.g. 2026-04-03T12:00:00Z</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="90"/>
+        <location filename="../console/pages/auditpage.cpp" line="91"/>
         <source>until (RFC 3339)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="104"/>
+        <location filename="../console/pages/auditpage.cpp" line="105"/>
         <source>Time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="104"/>
+        <location filename="../console/pages/auditpage.cpp" line="105"/>
         <source>Kind</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="105"/>
+        <location filename="../console/pages/auditpage.cpp" line="106"/>
         <source>Who</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="110"/>
+        <location filename="../console/pages/auditpage.cpp" line="111"/>
         <source>Action / request</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="117"/>
+        <location filename="../console/pages/auditpage.cpp" line="118"/>
         <source>Credential</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="118"/>
+        <location filename="../console/pages/auditpage.cpp" line="119"/>
         <source>Decision</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="119"/>
+        <location filename="../console/pages/auditpage.cpp" line="120"/>
         <source>Status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="120"/>
+        <location filename="../console/pages/auditpage.cpp" line="121"/>
         <source>Reason</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="142"/>
+        <location filename="../console/pages/auditpage.cpp" line="143"/>
         <source>&quot;%1&quot; is not an RFC 3339 time such as 2026-04-03T12:00:00Z.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../console/pages/auditpage.cpp" line="186"/>
+        <location filename="../console/pages/auditpage.cpp" line="187"/>
         <source>%n record(s) shown.</source>
         <translation>
             <numerusform>%n record shown.</numerusform>
@@ -627,22 +627,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="196"/>
+        <location filename="../console/pages/auditpage.cpp" line="197"/>
         <source>Export audit trail</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="203"/>
+        <location filename="../console/pages/auditpage.cpp" line="204"/>
         <source>Exporting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="212"/>
+        <location filename="../console/pages/auditpage.cpp" line="213"/>
         <source>Could not write %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../console/pages/auditpage.cpp" line="214"/>
+        <location filename="../console/pages/auditpage.cpp" line="215"/>
         <source>Exported %n record(s) to %1.</source>
         <translation>
             <numerusform>Exported %n record to %1.</numerusform>
@@ -1002,7 +1002,7 @@
     </message>
     <message>
         <location filename="../console/pages/credentialspage.cpp" line="230"/>
-        <source>&amp;Header format:</source>
+        <source>Header &amp;format:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1156,42 +1156,42 @@
 <context>
     <name>tap::console::DesktopNotifier</name>
     <message>
-        <location filename="../console/approvals/desktopnotifier.cpp" line="83"/>
+        <location filename="../console/approvals/desktopnotifier.cpp" line="84"/>
         <source>%1 wants to use %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/approvals/desktopnotifier.cpp" line="89"/>
+        <location filename="../console/approvals/desktopnotifier.cpp" line="90"/>
         <source>Needs a passkey: open it to approve.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/approvals/desktopnotifier.cpp" line="101"/>
+        <location filename="../console/approvals/desktopnotifier.cpp" line="102"/>
         <source>Open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/approvals/desktopnotifier.cpp" line="103"/>
+        <location filename="../console/approvals/desktopnotifier.cpp" line="104"/>
         <source>Open to approve</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/approvals/desktopnotifier.cpp" line="105"/>
+        <location filename="../console/approvals/desktopnotifier.cpp" line="106"/>
         <source>Approve</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/approvals/desktopnotifier.cpp" line="106"/>
+        <location filename="../console/approvals/desktopnotifier.cpp" line="107"/>
         <source>Deny</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/approvals/desktopnotifier.cpp" line="112"/>
+        <location filename="../console/approvals/desktopnotifier.cpp" line="113"/>
         <source>TAP Console</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/approvals/desktopnotifier.cpp" line="113"/>
+        <location filename="../console/approvals/desktopnotifier.cpp" line="114"/>
         <source>Approval requested</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1283,6 +1283,16 @@
         <source>The server refused the request (HTTP status %1). Try again later.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location filename="../console/app/errortext.cpp" line="63"/>
+        <source>This request was already decided or has expired; the list now shows its state.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../console/app/errortext.cpp" line="65"/>
+        <source>This request no longer exists.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>tap::console::InboxPage</name>
@@ -1292,82 +1302,82 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="33"/>
+        <location filename="../console/pages/inboxpage.cpp" line="36"/>
         <source>Pending</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="34"/>
+        <location filename="../console/pages/inboxpage.cpp" line="37"/>
         <source>All</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="39"/>
+        <location filename="../console/pages/inboxpage.cpp" line="42"/>
         <source>&amp;Approve</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="41"/>
+        <location filename="../console/pages/inboxpage.cpp" line="44"/>
         <source>Approve the selected request (key A)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="42"/>
+        <location filename="../console/pages/inboxpage.cpp" line="45"/>
         <source>Approve and allow h&amp;ost</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="45"/>
+        <location filename="../console/pages/inboxpage.cpp" line="48"/>
         <source>Approve and allow its new host for the credential (key H)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="46"/>
+        <location filename="../console/pages/inboxpage.cpp" line="49"/>
         <source>&amp;Deny</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="48"/>
+        <location filename="../console/pages/inboxpage.cpp" line="51"/>
         <source>Deny, with the reason typed on the card (key D, then Enter)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="49"/>
+        <location filename="../console/pages/inboxpage.cpp" line="52"/>
         <source>Open in &amp;browser</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="127"/>
+        <location filename="../console/pages/inboxpage.cpp" line="136"/>
         <source>The server cannot be reached: these are the requests last known. Retrying…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="312"/>
+        <location filename="../console/pages/inboxpage.cpp" line="327"/>
         <source>Approved the request of %1; its new hosts are now allowed for their credentials.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="316"/>
+        <location filename="../console/pages/inboxpage.cpp" line="331"/>
         <source>Approved the request of %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="317"/>
+        <location filename="../console/pages/inboxpage.cpp" line="332"/>
         <source>Denied the request of %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="325"/>
+        <location filename="../console/pages/inboxpage.cpp" line="340"/>
         <source>The request has no approval page to open.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="327"/>
+        <location filename="../console/pages/inboxpage.cpp" line="342"/>
         <source>This credential needs a passkey: the approval page was opened in your browser.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="330"/>
+        <location filename="../console/pages/inboxpage.cpp" line="345"/>
         <source>Could not open %1 in the browser.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1490,11 +1500,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/app/mainwindow.cpp" line="110"/>
-        <source>&amp;Retry</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../console/app/mainwindow.cpp" line="136"/>
         <source>Session kept in memory only</source>
         <translation type="unfinished"></translation>
@@ -1545,8 +1550,13 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../console/app/mainwindow.cpp" line="110"/>
+        <source>Retr&amp;y</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../console/app/mainwindow.cpp" line="198"/>
-        <source>De&amp;ny request</source>
+        <source>Den&amp;y request</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1689,11 +1699,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="50"/>
-        <source>Methods that need appro&amp;val:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../console/pages/policiespage.cpp" line="53"/>
         <source>One URL pattern per line</source>
         <translation type="unfinished"></translation>
@@ -1709,8 +1714,13 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../console/pages/policiespage.cpp" line="50"/>
+        <source>Methods that &amp;need approval:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../console/pages/policiespage.cpp" line="59"/>
-        <source>Allowed a&amp;pprovers:</source>
+        <source>A&amp;llowed approvers:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2309,8 +2319,8 @@
     <name>tap::console::TrayNotifier</name>
     <message>
         <location filename="../console/approvals/traynotifier.cpp" line="10"/>
-        <location filename="../console/approvals/traynotifier.cpp" line="74"/>
-        <location filename="../console/approvals/traynotifier.cpp" line="89"/>
+        <location filename="../console/approvals/traynotifier.cpp" line="80"/>
+        <location filename="../console/approvals/traynotifier.cpp" line="95"/>
         <source>TAP Console</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2338,12 +2348,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../console/approvals/traynotifier.cpp" line="87"/>
+        <location filename="../console/approvals/traynotifier.cpp" line="93"/>
         <source>TAP Console: disconnected from the server — retrying</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../console/approvals/traynotifier.cpp" line="91"/>
+        <location filename="../console/approvals/traynotifier.cpp" line="97"/>
         <source>TAP Console: %n pending approval(s)</source>
         <translation>
             <numerusform>TAP Console: %n pending approval</numerusform>

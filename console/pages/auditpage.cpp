@@ -2,6 +2,7 @@
 
 #include "api/audit.h"
 #include "api/keys.h"
+#include "app/errortext.h"
 
 #include <QComboBox>
 #include <QDateTime>
@@ -174,7 +175,7 @@ void AuditPage::load(bool more)
             QStringLiteral("/admin/audit"), this,
             [this, more](const Reply &r) {
                 if (!r.ok())
-                    return showError(r.errorMessage());
+                    return showError(ErrorText::of(r));
                 showError({});
                 if (!more)
                     m_rows.clear();
@@ -205,7 +206,7 @@ void AuditPage::exportTrail()
             QStringLiteral("/admin/audit/export"), this,
             [this, file](const Reply &r) {
                 if (!r.ok())
-                    return showError(r.errorMessage());
+                    return showError(ErrorText::of(r));
                 QSaveFile out(file);
                 if (!out.open(QIODevice::WriteOnly) || out.write(r.raw) != r.raw.size()
                     || !out.commit())

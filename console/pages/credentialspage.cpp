@@ -227,7 +227,7 @@ void CredentialsPage::edit(bool creating)
                QStringLiteral("https://api.example.com"));
     d->addCheck(QStringLiteral("relativeTarget"), tr("Targets are &paths under the API base"),
                 current.relativeTarget);
-    d->addLine(QStringLiteral("authHeaderFormat"), tr("&Header format:"), current.authHeaderFormat);
+    d->addLine(QStringLiteral("authHeaderFormat"), tr("Header &format:"), current.authHeaderFormat);
     d->addLine(QStringLiteral("allowedHosts"), tr("Allowed &hosts:"),
                current.allowedHosts.join(QStringLiteral(", ")), tr("default: the API base's host"));
     if (creating)

@@ -1,6 +1,7 @@
 #include "pages/inboxpage.h"
 
 #include "api/keys.h"
+#include "app/errortext.h"
 #include "approvals/approvalpoller.h"
 #include "approvals/approvalsmodel.h"
 #include "pages/approvalcard.h"
@@ -17,6 +18,8 @@
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
+
+#include <utility>
 
 namespace tap::console {
 
@@ -82,6 +85,12 @@ InboxPage::InboxPage(Session *session, const Environment &env, ApprovalPoller *p
     });
     connect(m_status, &QComboBox::currentIndexChanged, this, [this] { fetch(); });
     connect(m_poller, &ApprovalPoller::updated, this, &InboxPage::onPending);
+    connect(m_poller, &ApprovalPoller::failed, this, [this](const QString &text) {
+        if (!m_poller->isOnline())
+            return; // setOnline() says so
+        m_pollFailed = true;
+        showError(text);
+    });
 }
 
 bool InboxPage::hasSelection() const
@@ -130,6 +139,8 @@ void InboxPage::setOnline(bool online)
 
 void InboxPage::onPending(const QList<Approval> &pending)
 {
+    if (std::exchange(m_pollFailed, false))
+        showError({}); // the poll works again
     if (m_status->currentData().toString() == u"pending")
         setApprovals(pending);
     else
@@ -149,7 +160,7 @@ void InboxPage::fetch()
                 if (m_status->currentData().toString() != status)
                     return;
                 if (!r.ok())
-                    return showError(r.errorMessage());
+                    return showError(ErrorText::of(r));
                 setApprovals(Approval::listFromJson(r.body));
             },
             options);
@@ -295,12 +306,16 @@ void InboxPage::decide(Decision decision)
                     if (r.status == 403 && r.error.code == u"passkey_required")
                         return openInBrowser(a);
                     if (!r.ok()) {
-                        showError(r.errorMessage());
+                        const QString text = ErrorText::ofDecision(r);
+                        showError(text);
+                        if (const Approval *now = selected(); now && now->id == a.id)
+                            m_card->setError(text);
                         if (r.status == 409)
                             refresh(); // decided elsewhere or expired: show the truth
                         return;
                     }
                     showError({});
+                    m_card->setError({});
                     m_model->update(Approval::fromJson(r.body));
                     // Triage goes on: the next request (if it is still shown) has the focus.
                     if (const Approval *now = selected(); !now || now->id == a.id)

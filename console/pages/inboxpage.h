@@ -73,6 +73,7 @@ private:
     QTableView *m_view = nullptr;
     ApprovalCard *m_card = nullptr;
     QString m_wanted; // select this id once it is shown
+    bool m_pollFailed = false; // the error shown is the poll's
 };
 
 } // namespace tap::console

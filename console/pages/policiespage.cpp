@@ -47,7 +47,7 @@ PoliciesPage::PoliciesPage(Session *session, const Environment &env, QWidget *pa
     m_autoMethods = line(QStringLiteral("autoApproveMethods"), tr("&Auto-approve methods:"),
                          QStringLiteral("GET, HEAD"));
     m_requireMethods = line(QStringLiteral("requireApprovalMethods"),
-                            tr("Methods that need appro&val:"), QStringLiteral("POST, DELETE"));
+                            tr("Methods that &need approval:"), QStringLiteral("POST, DELETE"));
     m_autoUrls = new QPlainTextEdit(this);
     m_autoUrls->setObjectName(QStringLiteral("autoApproveUrls"));
     m_autoUrls->setPlaceholderText(tr("One URL pattern per line"));
@@ -56,7 +56,7 @@ PoliciesPage::PoliciesPage(Session *session, const Environment &env, QWidget *pa
     form->addRow(tr("Auto-approve &URLs:"), m_autoUrls);
     m_approvers = new NamePicker(QStringLiteral("allowedApprovers"), this);
     m_approvers->setPlaceholderText(tr("members' emails; none: every member"));
-    form->addRow(tr("Allowed a&pprovers:"), m_approvers);
+    form->addRow(tr("A&llowed approvers:"), m_approvers);
     m_telegram = line(QStringLiteral("telegramChatId"), tr("&Telegram chat:"),
                       QStringLiteral("-100123456"));
     m_matrix = line(QStringLiteral("matrixRoomId"), tr("&Matrix room:"),
