@@ -14,6 +14,7 @@ build_pkgs=(
 test_pkgs=(
   postgresql postgresql-client python3 python3-aiosmtpd python3-brotli nginx
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools
+  trayer  # tests/console: an XEmbed system tray under Xvfb (tst_console_tray_server)
   zsh  # tests/cli: the generated zsh completion is parsed and exercised
   chromium fonts-dejavu-core
   clang libclang-rt-14-dev  # tests/fuzz: libFuzzer, ASan and UBSan runtimes of Debian's clang 14

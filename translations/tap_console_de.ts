@@ -43,184 +43,194 @@
         <translation>Agenten</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="35"/>
+        <location filename="../console/pages/agentspage.cpp" line="36"/>
         <source>&quot;%1&quot; is not a valid name.</source>
         <translation>„%1“ ist kein gültiger Name.</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="78"/>
+        <location filename="../console/pages/agentspage.cpp" line="62"/>
+        <source>The team has no credential &quot;%1&quot;.</source>
+        <translation>Das Team hat keine Zugangsdaten „%1“.</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/agentspage.cpp" line="65"/>
+        <source>The team has no role &quot;%1&quot;.</source>
+        <translation>Das Team hat keine Rolle „%1“.</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/agentspage.cpp" line="86"/>
         <source>&amp;New…</source>
         <translation>&amp;Neu…</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="82"/>
+        <location filename="../console/pages/agentspage.cpp" line="90"/>
         <source>Enable / d&amp;isable</source>
         <translation>Aktivieren / d&amp;eaktivieren</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="84"/>
+        <location filename="../console/pages/agentspage.cpp" line="92"/>
         <source>Rotate &amp;key</source>
         <translation>&amp;Schlüssel erneuern</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="86"/>
+        <location filename="../console/pages/agentspage.cpp" line="94"/>
         <source>&amp;Delete</source>
         <translation>&amp;Löschen</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="89"/>
+        <location filename="../console/pages/agentspage.cpp" line="100"/>
         <source>ID</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="89"/>
+        <location filename="../console/pages/agentspage.cpp" line="101"/>
         <source>Description</source>
         <translation>Beschreibung</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="89"/>
+        <location filename="../console/pages/agentspage.cpp" line="102"/>
         <source>State</source>
         <translation>Zustand</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="89"/>
+        <location filename="../console/pages/agentspage.cpp" line="105"/>
         <source>Requests per hour</source>
         <translation>Anfragen pro Stunde</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="90"/>
+        <location filename="../console/pages/agentspage.cpp" line="106"/>
         <source>Credentials</source>
         <translation>Zugangsdaten</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="90"/>
+        <location filename="../console/pages/agentspage.cpp" line="109"/>
         <source>Roles</source>
         <translation>Rollen</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="112"/>
+        <location filename="../console/pages/agentspage.cpp" line="103"/>
         <source>enabled</source>
         <translation>aktiv</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="112"/>
+        <location filename="../console/pages/agentspage.cpp" line="103"/>
         <source>disabled</source>
         <translation>deaktiviert</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="114"/>
-        <location filename="../console/pages/agentspage.cpp" line="157"/>
+        <location filename="../console/pages/agentspage.cpp" line="105"/>
+        <location filename="../console/pages/agentspage.cpp" line="173"/>
         <source>unlimited</source>
         <translation>unbegrenzt</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="131"/>
+        <location filename="../console/pages/agentspage.cpp" line="143"/>
         <source>%1 can use no credential.</source>
         <translation>%1 kann keine Zugangsdaten verwenden.</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="132"/>
+        <location filename="../console/pages/agentspage.cpp" line="144"/>
         <source>%1 can use: %2</source>
         <translation>%1 kann verwenden: %2</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="143"/>
+        <location filename="../console/pages/agentspage.cpp" line="155"/>
         <source>New agent</source>
         <translation>Neuer Agent</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="143"/>
+        <location filename="../console/pages/agentspage.cpp" line="155"/>
         <source>Edit agent</source>
         <translation>Agent bearbeiten</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="144"/>
+        <location filename="../console/pages/agentspage.cpp" line="156"/>
         <source>&amp;ID:</source>
         <translation>&amp;ID:</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="145"/>
+        <location filename="../console/pages/agentspage.cpp" line="157"/>
         <source>&amp;Description:</source>
         <translation>&amp;Beschreibung:</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="146"/>
+        <location filename="../console/pages/agentspage.cpp" line="158"/>
         <source>&amp;Credentials:</source>
         <translation>&amp;Zugangsdaten:</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="147"/>
-        <location filename="../console/pages/agentspage.cpp" line="149"/>
-        <source>comma-separated</source>
-        <translation>durch Kommas getrennt</translation>
-    </message>
-    <message>
-        <location filename="../console/pages/agentspage.cpp" line="148"/>
+        <location filename="../console/pages/agentspage.cpp" line="162"/>
         <source>&amp;Roles:</source>
         <translation>&amp;Rollen:</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="153"/>
+        <location filename="../console/pages/agentspage.cpp" line="167"/>
         <source>As an approver you assign credentials directly; roles are given by owners and admins.</source>
         <translation>Als Genehmiger weisen Sie Zugangsdaten direkt zu; Rollen vergeben Eigentümer und Administratoren.</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="156"/>
+        <location filename="../console/pages/agentspage.cpp" line="172"/>
         <source>Requests per &amp;hour:</source>
         <translation>Anfragen pro &amp;Stunde:</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="62"/>
+        <location filename="../console/pages/agentspage.cpp" line="70"/>
         <source>ID: 1–64 letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;, starting with a letter or digit.</source>
         <translation>ID: 1–64 Buchstaben, Ziffern, „.“, „_“ oder „-“, beginnend mit einem Buchstaben oder einer Ziffer.</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="80"/>
+        <location filename="../console/pages/agentspage.cpp" line="88"/>
         <source>Edi&amp;t…</source>
         <translation>Bearbei&amp;ten…</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="182"/>
+        <location filename="../console/pages/agentspage.cpp" line="159"/>
+        <location filename="../console/pages/agentspage.cpp" line="163"/>
+        <source>type a name, Enter adds it</source>
+        <translation>Namen eingeben, Enter fügt ihn hinzu</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/agentspage.cpp" line="198"/>
         <source>API key of %1</source>
         <translation>API-Schlüssel von %1</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="183"/>
+        <location filename="../console/pages/agentspage.cpp" line="199"/>
         <source>Give this key to the agent (header X-TAP-Key). It will not be shown again.</source>
         <translation>Geben Sie diesen Schlüssel dem Agenten (Header X-TAP-Key). Er wird nicht noch einmal angezeigt.</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="198"/>
+        <location filename="../console/pages/agentspage.cpp" line="214"/>
         <source>%1 is enabled.</source>
         <translation>%1 ist aktiviert.</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="199"/>
+        <location filename="../console/pages/agentspage.cpp" line="215"/>
         <source>%1 is disabled: all its requests are refused.</source>
         <translation>%1 ist deaktiviert: alle seine Anfragen werden abgelehnt.</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="208"/>
+        <location filename="../console/pages/agentspage.cpp" line="224"/>
         <source>Rotate API key</source>
         <translation>API-Schlüssel erneuern</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="209"/>
+        <location filename="../console/pages/agentspage.cpp" line="225"/>
         <source>Give %1 a new API key? The old key stops working at once.</source>
         <translation>%1 einen neuen API-Schlüssel geben? Der alte Schlüssel ist sofort ungültig.</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="219"/>
+        <location filename="../console/pages/agentspage.cpp" line="235"/>
         <source>Delete agent</source>
         <translation>Agent löschen</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="220"/>
+        <location filename="../console/pages/agentspage.cpp" line="236"/>
         <source>Delete the agent %1? Its API key stops working at once.</source>
         <translation>Den Agenten %1 löschen? Sein API-Schlüssel ist sofort ungültig.</translation>
     </message>
     <message>
-        <location filename="../console/pages/agentspage.cpp" line="223"/>
+        <location filename="../console/pages/agentspage.cpp" line="239"/>
         <source>Deleted %1.</source>
         <translation>%1 gelöscht.</translation>
     </message>
@@ -273,72 +283,72 @@
         <translation>Grund der Ablehnung (optional, der Agent erfährt ihn) — Eingabe lehnt ab</translation>
     </message>
     <message>
-        <location filename="../console/pages/approvalcard.cpp" line="102"/>
+        <location filename="../console/pages/approvalcard.cpp" line="116"/>
         <source>expired</source>
         <translation>abgelaufen</translation>
     </message>
     <message>
-        <location filename="../console/pages/approvalcard.cpp" line="108"/>
+        <location filename="../console/pages/approvalcard.cpp" line="122"/>
         <source>%1:%2:%3 left</source>
         <translation>noch %1:%2:%3</translation>
     </message>
     <message>
-        <location filename="../console/pages/approvalcard.cpp" line="111"/>
+        <location filename="../console/pages/approvalcard.cpp" line="125"/>
         <source>%1:%2 left</source>
         <translation>noch %1:%2</translation>
     </message>
     <message>
-        <location filename="../console/pages/approvalcard.cpp" line="146"/>
+        <location filename="../console/pages/approvalcard.cpp" line="163"/>
         <source>Request %1 — %2</source>
         <translation>Anfrage %1 — %2</translation>
     </message>
     <message>
-        <location filename="../console/pages/approvalcard.cpp" line="149"/>
+        <location filename="../console/pages/approvalcard.cpp" line="166"/>
         <source>%1 (team %2)</source>
         <translation>%1 (Team %2)</translation>
     </message>
     <message>
-        <location filename="../console/pages/approvalcard.cpp" line="150"/>
+        <location filename="../console/pages/approvalcard.cpp" line="167"/>
         <source>%1 (%2, team %3)</source>
         <translation>%1 (%2, Team %3)</translation>
     </message>
     <message>
-        <location filename="../console/pages/approvalcard.cpp" line="190"/>
+        <location filename="../console/pages/approvalcard.cpp" line="207"/>
         <source>A human approves the first use of a host with a credential.</source>
         <translation>Die erste Verwendung eines Hosts mit diesen Zugangsdaten genehmigt ein Mensch.</translation>
     </message>
     <message>
-        <location filename="../console/pages/approvalcard.cpp" line="192"/>
+        <location filename="../console/pages/approvalcard.cpp" line="209"/>
         <source>The credential&apos;s policy asks a human to approve %1 requests.</source>
         <translation>Die Richtlinie der Zugangsdaten verlangt, dass ein Mensch %1-Anfragen genehmigt.</translation>
     </message>
     <message>
-        <location filename="../console/pages/approvalcard.cpp" line="194"/>
+        <location filename="../console/pages/approvalcard.cpp" line="211"/>
         <source>This credential needs a passkey: approve in the browser (deny here or there).</source>
         <translation>Diese Zugangsdaten verlangen einen Passkey: im Browser genehmigen (ablehnen hier oder dort).</translation>
     </message>
     <message>
-        <location filename="../console/pages/approvalcard.cpp" line="196"/>
+        <location filename="../console/pages/approvalcard.cpp" line="213"/>
         <source>You are not an allowed approver for this credential.</source>
         <translation>Sie dürfen für diese Zugangsdaten nicht genehmigen.</translation>
     </message>
     <message>
-        <location filename="../console/pages/approvalcard.cpp" line="203"/>
+        <location filename="../console/pages/approvalcard.cpp" line="220"/>
         <source>any member of the team</source>
         <translation>jedes Mitglied des Teams</translation>
     </message>
     <message>
-        <location filename="../console/pages/approvalcard.cpp" line="206"/>
+        <location filename="../console/pages/approvalcard.cpp" line="223"/>
         <source>%1 (you)</source>
         <translation>%1 (Sie)</translation>
     </message>
     <message>
-        <location filename="../console/pages/approvalcard.cpp" line="216"/>
+        <location filename="../console/pages/approvalcard.cpp" line="233"/>
         <source>%1 by %2 via %3 at %4</source>
         <translation>%1 von %2 über %3 um %4</translation>
     </message>
     <message>
-        <location filename="../console/pages/approvalcard.cpp" line="220"/>
+        <location filename="../console/pages/approvalcard.cpp" line="237"/>
         <source> — reason: “%1”</source>
         <translation> — Grund: „%1“</translation>
     </message>
@@ -381,47 +391,47 @@
         <translation>Braucht einen Passkey: wird im Browser entschieden.</translation>
     </message>
     <message>
-        <location filename="../console/approvals/approvalsmodel.cpp" line="51"/>
+        <location filename="../console/approvals/approvalsmodel.cpp" line="58"/>
         <source> (passkey)</source>
         <translation> (Passkey)</translation>
     </message>
     <message>
-        <location filename="../console/approvals/approvalsmodel.cpp" line="78"/>
+        <location filename="../console/approvals/approvalsmodel.cpp" line="85"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../console/approvals/approvalsmodel.cpp" line="80"/>
+        <location filename="../console/approvals/approvalsmodel.cpp" line="87"/>
         <source>Agent</source>
         <translation>Agent</translation>
     </message>
     <message>
-        <location filename="../console/approvals/approvalsmodel.cpp" line="82"/>
+        <location filename="../console/approvals/approvalsmodel.cpp" line="89"/>
         <source>Credential</source>
         <translation>Zugangsdaten</translation>
     </message>
     <message>
-        <location filename="../console/approvals/approvalsmodel.cpp" line="84"/>
+        <location filename="../console/approvals/approvalsmodel.cpp" line="91"/>
         <source>Method</source>
         <translation>Methode</translation>
     </message>
     <message>
-        <location filename="../console/approvals/approvalsmodel.cpp" line="86"/>
+        <location filename="../console/approvals/approvalsmodel.cpp" line="93"/>
         <source>Target</source>
         <translation>Ziel</translation>
     </message>
     <message>
-        <location filename="../console/approvals/approvalsmodel.cpp" line="88"/>
+        <location filename="../console/approvals/approvalsmodel.cpp" line="95"/>
         <source>Requested</source>
         <translation>Angefragt</translation>
     </message>
     <message>
-        <location filename="../console/approvals/approvalsmodel.cpp" line="90"/>
+        <location filename="../console/approvals/approvalsmodel.cpp" line="97"/>
         <source>Expires</source>
         <translation>Läuft ab</translation>
     </message>
     <message>
-        <location filename="../console/approvals/approvalsmodel.cpp" line="92"/>
+        <location filename="../console/approvals/approvalsmodel.cpp" line="99"/>
         <source>Decided by</source>
         <translation>Entschieden von</translation>
     </message>
@@ -434,182 +444,182 @@
         <translation>Prüfprotokoll</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="34"/>
+        <location filename="../console/pages/auditpage.cpp" line="35"/>
         <source>Allowed by the policy.</source>
         <translation>Von der Richtlinie erlaubt.</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="35"/>
+        <location filename="../console/pages/auditpage.cpp" line="36"/>
         <source>The URL is auto-approved.</source>
         <translation>Die URL ist automatisch genehmigt.</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="36"/>
+        <location filename="../console/pages/auditpage.cpp" line="37"/>
         <source>The method is auto-approved.</source>
         <translation>Die Methode ist automatisch genehmigt.</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="37"/>
+        <location filename="../console/pages/auditpage.cpp" line="38"/>
         <source>The method needs approval.</source>
         <translation>Die Methode braucht eine Genehmigung.</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="38"/>
+        <location filename="../console/pages/auditpage.cpp" line="39"/>
         <source>Not auto-approved by the policy.</source>
         <translation>Von der Richtlinie nicht automatisch genehmigt.</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="39"/>
+        <location filename="../console/pages/auditpage.cpp" line="40"/>
         <source>No policy: every request needs approval.</source>
         <translation>Keine Richtlinie: Jede Anfrage braucht eine Genehmigung.</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="40"/>
+        <location filename="../console/pages/auditpage.cpp" line="41"/>
         <source>The policy asks for a passkey.</source>
         <translation>Die Richtlinie verlangt einen Passkey.</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="41"/>
+        <location filename="../console/pages/auditpage.cpp" line="42"/>
         <source>A host new for this credential.</source>
         <translation>Ein für diese Zugangsdaten neuer Host.</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="43"/>
+        <location filename="../console/pages/auditpage.cpp" line="44"/>
         <source>The agent may not use this credential.</source>
         <translation>Der Agent darf diese Zugangsdaten nicht verwenden.</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="44"/>
+        <location filename="../console/pages/auditpage.cpp" line="45"/>
         <source>Approved by a member.</source>
         <translation>Von einem Mitglied genehmigt.</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="46"/>
+        <location filename="../console/pages/auditpage.cpp" line="47"/>
         <source>The upstream broke off the answer.</source>
         <translation>Der Zielserver hat die Antwort abgebrochen.</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="47"/>
+        <location filename="../console/pages/auditpage.cpp" line="48"/>
         <source>The agent was deleted.</source>
         <translation>Der Agent wurde gelöscht.</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="48"/>
+        <location filename="../console/pages/auditpage.cpp" line="49"/>
         <source>The agent was disabled.</source>
         <translation>Der Agent wurde deaktiviert.</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="58"/>
+        <location filename="../console/pages/auditpage.cpp" line="59"/>
         <source>&amp;Search</source>
         <translation>&amp;Suchen</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="60"/>
+        <location filename="../console/pages/auditpage.cpp" line="61"/>
         <source>Load &amp;more</source>
         <translation>&amp;Mehr laden</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="63"/>
+        <location filename="../console/pages/auditpage.cpp" line="64"/>
         <source>E&amp;xport…</source>
         <translation>E&amp;xportieren…</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="77"/>
+        <location filename="../console/pages/auditpage.cpp" line="78"/>
         <source>All kinds</source>
         <translation>Alle Arten</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="78"/>
+        <location filename="../console/pages/auditpage.cpp" line="79"/>
         <source>Admin changes</source>
         <translation>Verwaltungsänderungen</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="79"/>
+        <location filename="../console/pages/auditpage.cpp" line="80"/>
         <source>Agent requests</source>
         <translation>Agentenanfragen</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="82"/>
+        <location filename="../console/pages/auditpage.cpp" line="83"/>
         <source>All decisions</source>
         <translation>Alle Entscheidungen</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="85"/>
+        <location filename="../console/pages/auditpage.cpp" line="86"/>
         <source>action, e.g. credential.create</source>
         <translation>Aktion, z. B. credential.create</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="86"/>
+        <location filename="../console/pages/auditpage.cpp" line="87"/>
         <source>member email</source>
         <translation>E-Mail des Mitglieds</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="87"/>
+        <location filename="../console/pages/auditpage.cpp" line="88"/>
         <source>agent ID</source>
         <translation>Agenten-ID</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="88"/>
+        <location filename="../console/pages/auditpage.cpp" line="89"/>
         <source>credential</source>
         <translation>Zugangsdaten</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="89"/>
+        <location filename="../console/pages/auditpage.cpp" line="90"/>
         <source>since, e.g. 2026-04-03T12:00:00Z</source>
         <translation>seit, z. B. 2026-04-03T12:00:00Z</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="90"/>
+        <location filename="../console/pages/auditpage.cpp" line="91"/>
         <source>until (RFC 3339)</source>
         <translation>bis (RFC 3339)</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="101"/>
+        <location filename="../console/pages/auditpage.cpp" line="105"/>
         <source>Time</source>
         <translation>Zeit</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="101"/>
+        <location filename="../console/pages/auditpage.cpp" line="105"/>
         <source>Kind</source>
         <translation>Art</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="101"/>
+        <location filename="../console/pages/auditpage.cpp" line="106"/>
         <source>Who</source>
         <translation>Wer</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="101"/>
+        <location filename="../console/pages/auditpage.cpp" line="111"/>
         <source>Action / request</source>
         <translation>Aktion / Anfrage</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="101"/>
+        <location filename="../console/pages/auditpage.cpp" line="118"/>
         <source>Credential</source>
         <translation>Zugangsdaten</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="102"/>
+        <location filename="../console/pages/auditpage.cpp" line="119"/>
         <source>Decision</source>
         <translation>Entscheidung</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="102"/>
+        <location filename="../console/pages/auditpage.cpp" line="120"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="102"/>
+        <location filename="../console/pages/auditpage.cpp" line="121"/>
         <source>Reason</source>
         <translation>Grund</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="123"/>
+        <location filename="../console/pages/auditpage.cpp" line="143"/>
         <source>&quot;%1&quot; is not an RFC 3339 time such as 2026-04-03T12:00:00Z.</source>
         <translation>„%1“ ist keine RFC-3339-Zeit wie 2026-04-03T12:00:00Z.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../console/pages/auditpage.cpp" line="181"/>
+        <location filename="../console/pages/auditpage.cpp" line="187"/>
         <source>%n record(s) shown.</source>
         <translation>
             <numerusform>%n Eintrag angezeigt.</numerusform>
@@ -617,22 +627,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="191"/>
+        <location filename="../console/pages/auditpage.cpp" line="197"/>
         <source>Export audit trail</source>
         <translation>Prüfprotokoll exportieren</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="198"/>
+        <location filename="../console/pages/auditpage.cpp" line="204"/>
         <source>Exporting…</source>
         <translation>Exportiere…</translation>
     </message>
     <message>
-        <location filename="../console/pages/auditpage.cpp" line="207"/>
+        <location filename="../console/pages/auditpage.cpp" line="213"/>
         <source>Could not write %1: %2</source>
         <translation>%1 konnte nicht geschrieben werden: %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../console/pages/auditpage.cpp" line="209"/>
+        <location filename="../console/pages/auditpage.cpp" line="215"/>
         <source>Exported %n record(s) to %1.</source>
         <translation>
             <numerusform>%n Eintrag nach %1 exportiert.</numerusform>
@@ -668,112 +678,112 @@
         <translation>Der Raum muss eine Matrix-Raum-ID wie !abc:example.org sein.</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="60"/>
+        <location filename="../console/pages/channelspage.cpp" line="70"/>
         <source>&amp;New…</source>
         <translation>&amp;Neu…</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="62"/>
+        <location filename="../console/pages/channelspage.cpp" line="72"/>
         <source>Send &amp;test</source>
         <translation>&amp;Test senden</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="64"/>
+        <location filename="../console/pages/channelspage.cpp" line="74"/>
         <source>&amp;Delete</source>
         <translation>&amp;Löschen</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="67"/>
+        <location filename="../console/pages/channelspage.cpp" line="77"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="67"/>
+        <location filename="../console/pages/channelspage.cpp" line="78"/>
         <source>Type</source>
         <translation>Typ</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="67"/>
+        <location filename="../console/pages/channelspage.cpp" line="82"/>
         <source>Settings</source>
         <translation>Einstellungen</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="67"/>
+        <location filename="../console/pages/channelspage.cpp" line="83"/>
         <source>State</source>
         <translation>Zustand</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="67"/>
+        <location filename="../console/pages/channelspage.cpp" line="88"/>
         <source>Created</source>
         <translation>Erstellt</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="78"/>
+        <location filename="../console/pages/channelspage.cpp" line="60"/>
         <source> (bot token set)</source>
         <translation> (Bot-Token gesetzt)</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="80"/>
+        <location filename="../console/pages/channelspage.cpp" line="85"/>
         <source>enabled</source>
         <translation>aktiv</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="80"/>
+        <location filename="../console/pages/channelspage.cpp" line="86"/>
         <source>disabled</source>
         <translation>deaktiviert</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="87"/>
+        <location filename="../console/pages/channelspage.cpp" line="98"/>
         <source>New notification channel</source>
         <translation>Neuer Benachrichtigungskanal</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="88"/>
+        <location filename="../console/pages/channelspage.cpp" line="99"/>
         <source>&amp;Name:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="89"/>
+        <location filename="../console/pages/channelspage.cpp" line="100"/>
         <source>&amp;Type:</source>
         <translation>&amp;Typ:</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="91"/>
+        <location filename="../console/pages/channelspage.cpp" line="102"/>
         <source>Telegram &amp;chat:</source>
         <translation>Telegram-&amp;Chat:</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="93"/>
+        <location filename="../console/pages/channelspage.cpp" line="104"/>
         <source>&amp;Bot token (optional):</source>
         <translation>&amp;Bot-Token (optional):</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="94"/>
+        <location filename="../console/pages/channelspage.cpp" line="105"/>
         <source>Matrix &amp;room:</source>
         <translation>Matrix-&amp;Raum:</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="122"/>
+        <location filename="../console/pages/channelspage.cpp" line="133"/>
         <source>Sending a test message to %1…</source>
         <translation>Sende eine Testnachricht an %1…</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="124"/>
+        <location filename="../console/pages/channelspage.cpp" line="135"/>
         <source>A test message was sent to %1.</source>
         <translation>Eine Testnachricht wurde an %1 gesendet.</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="132"/>
+        <location filename="../console/pages/channelspage.cpp" line="143"/>
         <source>Delete channel</source>
         <translation>Kanal löschen</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="133"/>
+        <location filename="../console/pages/channelspage.cpp" line="144"/>
         <source>Delete the notification channel %1? Policies that send approvals there fall back to the default channels.</source>
         <translation>Den Benachrichtigungskanal %1 löschen? Richtlinien, die Genehmigungen dorthin senden, fallen auf die Standardkanäle zurück.</translation>
     </message>
     <message>
-        <location filename="../console/pages/channelspage.cpp" line="138"/>
+        <location filename="../console/pages/channelspage.cpp" line="149"/>
         <source>Deleted %1.</source>
         <translation>%1 gelöscht.</translation>
     </message>
@@ -846,57 +856,57 @@
         <translation>&amp;Löschen</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="116"/>
+        <location filename="../console/pages/credentialspage.cpp" line="119"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="116"/>
+        <location filename="../console/pages/credentialspage.cpp" line="123"/>
         <source>Description</source>
         <translation>Beschreibung</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="116"/>
+        <location filename="../console/pages/credentialspage.cpp" line="124"/>
         <source>Connector</source>
         <translation>Connector</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="116"/>
+        <location filename="../console/pages/credentialspage.cpp" line="127"/>
         <source>API base</source>
         <translation>API-Basis</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="116"/>
+        <location filename="../console/pages/credentialspage.cpp" line="120"/>
         <source>Scope</source>
         <translation>Geltungsbereich</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="117"/>
+        <location filename="../console/pages/credentialspage.cpp" line="128"/>
         <source>Allowed hosts</source>
         <translation>Erlaubte Hosts</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="117"/>
+        <location filename="../console/pages/credentialspage.cpp" line="131"/>
         <source>Value</source>
         <translation>Wert</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="117"/>
+        <location filename="../console/pages/credentialspage.cpp" line="132"/>
         <source>Updated</source>
         <translation>Geändert</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="142"/>
+        <location filename="../console/pages/credentialspage.cpp" line="151"/>
         <source>set</source>
         <translation>gesetzt</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="141"/>
+        <location filename="../console/pages/credentialspage.cpp" line="150"/>
         <source>parts: %1</source>
         <translation>Teile: %1</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="142"/>
+        <location filename="../console/pages/credentialspage.cpp" line="151"/>
         <source>not set</source>
         <translation>nicht gesetzt</translation>
     </message>
@@ -906,239 +916,239 @@
         <translation>&amp;Verbinden…</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="135"/>
+        <location filename="../console/pages/credentialspage.cpp" line="144"/>
         <source>Reconnect required</source>
         <translation>Neu verbinden nötig</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="137"/>
+        <location filename="../console/pages/credentialspage.cpp" line="146"/>
         <source>Not connected</source>
         <translation>Nicht verbunden</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="149"/>
+        <location filename="../console/pages/credentialspage.cpp" line="158"/>
         <source>role:%1</source>
         <translation>Rolle:%1</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="151"/>
+        <location filename="../console/pages/credentialspage.cpp" line="160"/>
         <source>agent:%1</source>
         <translation>Agent:%1</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="155"/>
+        <location filename="../console/pages/credentialspage.cpp" line="164"/>
         <source>team</source>
         <translation>Team</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="166"/>
+        <location filename="../console/pages/credentialspage.cpp" line="175"/>
         <source>&amp;Scope:</source>
         <translation>&amp;Geltungsbereich:</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="167"/>
+        <location filename="../console/pages/credentialspage.cpp" line="176"/>
         <source>Team (every agent granted it)</source>
         <translation>Team (jeder Agent, dem sie zugewiesen sind)</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="168"/>
+        <location filename="../console/pages/credentialspage.cpp" line="177"/>
         <source>Role (its agents)</source>
         <translation>Rolle (deren Agenten)</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="169"/>
+        <location filename="../console/pages/credentialspage.cpp" line="178"/>
         <source>Agent (this agent only)</source>
         <translation>Agent (nur dieser Agent)</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="171"/>
+        <location filename="../console/pages/credentialspage.cpp" line="180"/>
         <source>&amp;Role or agent:</source>
         <translation>&amp;Rolle oder Agent:</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="211"/>
+        <location filename="../console/pages/credentialspage.cpp" line="220"/>
         <source>New credential</source>
         <translation>Neue Zugangsdaten</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="211"/>
+        <location filename="../console/pages/credentialspage.cpp" line="220"/>
         <source>Edit credential</source>
         <translation>Zugangsdaten bearbeiten</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="212"/>
+        <location filename="../console/pages/credentialspage.cpp" line="221"/>
         <source>&amp;Name:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="214"/>
+        <location filename="../console/pages/credentialspage.cpp" line="223"/>
         <source>&amp;Description:</source>
         <translation>&amp;Beschreibung:</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="215"/>
+        <location filename="../console/pages/credentialspage.cpp" line="224"/>
         <source>&amp;Connector:</source>
         <translation>&amp;Connector:</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="217"/>
+        <location filename="../console/pages/credentialspage.cpp" line="226"/>
         <source>&amp;API base:</source>
         <translation>&amp;API-Basis:</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="219"/>
+        <location filename="../console/pages/credentialspage.cpp" line="228"/>
         <source>Targets are &amp;paths under the API base</source>
         <translation>Ziele sind &amp;Pfade unter der API-Basis</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="221"/>
-        <source>&amp;Header format:</source>
-        <translation>&amp;Header-Format:</translation>
+        <location filename="../console/pages/credentialspage.cpp" line="230"/>
+        <source>Header &amp;format:</source>
+        <translation>Header-&amp;Format:</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="222"/>
+        <location filename="../console/pages/credentialspage.cpp" line="231"/>
         <source>Allowed &amp;hosts:</source>
         <translation>Erlaubte &amp;Hosts:</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="223"/>
+        <location filename="../console/pages/credentialspage.cpp" line="232"/>
         <source>default: the API base&apos;s host</source>
         <translation>Standard: der Host der API-Basis</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="225"/>
+        <location filename="../console/pages/credentialspage.cpp" line="234"/>
         <source>Secret &amp;value:</source>
         <translation>Geheimer &amp;Wert:</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="252"/>
+        <location filename="../console/pages/credentialspage.cpp" line="261"/>
         <source>Rotate value of %1 (%2)</source>
         <translation>Wert von %1 (%2) erneuern</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="253"/>
+        <location filename="../console/pages/credentialspage.cpp" line="262"/>
         <source>The new value replaces the old one at once. It is never shown again.</source>
         <translation>Der neue Wert ersetzt den alten sofort. Er wird nie wieder angezeigt.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="254"/>
+        <location filename="../console/pages/credentialspage.cpp" line="263"/>
         <source>New &amp;value:</source>
         <translation>Neuer &amp;Wert:</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="255"/>
+        <location filename="../console/pages/credentialspage.cpp" line="264"/>
         <source>&amp;Repeat:</source>
-        <translation>&amp;Wiederholen:</translation>
+        <translation>Wieder&amp;holen:</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="258"/>
+        <location filename="../console/pages/credentialspage.cpp" line="267"/>
         <source>Enter the new value.</source>
         <translation>Geben Sie den neuen Wert ein.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="265"/>
+        <location filename="../console/pages/credentialspage.cpp" line="274"/>
         <source>The two values differ.</source>
         <translation>Die beiden Werte unterscheiden sich.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="277"/>
+        <location filename="../console/pages/credentialspage.cpp" line="286"/>
         <source>The value of %1 was replaced.</source>
         <translation>Der Wert von %1 wurde ersetzt.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="293"/>
+        <location filename="../console/pages/credentialspage.cpp" line="302"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="301"/>
+        <location filename="../console/pages/credentialspage.cpp" line="310"/>
         <source>the roles %1</source>
         <translation>den Rollen %1</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="303"/>
+        <location filename="../console/pages/credentialspage.cpp" line="312"/>
         <source>the agents %1</source>
         <translation>den Agenten %1</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="305"/>
-        <location filename="../console/pages/credentialspage.cpp" line="326"/>
+        <location filename="../console/pages/credentialspage.cpp" line="314"/>
+        <location filename="../console/pages/credentialspage.cpp" line="335"/>
         <source>its policy</source>
         <translation>seiner Richtlinie</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="307"/>
+        <location filename="../console/pages/credentialspage.cpp" line="316"/>
         <source>Delete the credential %1? No role, agent or policy uses it.</source>
         <translation>Die Zugangsdaten %1 löschen? Keine Rolle, kein Agent und keine Richtlinie verwendet sie.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="309"/>
+        <location filename="../console/pages/credentialspage.cpp" line="318"/>
         <source>Delete the credential %1? It is also removed from %2.</source>
         <translation>Die Zugangsdaten %1 löschen? Sie werden auch entfernt aus %2.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="310"/>
-        <location filename="../console/pages/credentialspage.cpp" line="329"/>
+        <location filename="../console/pages/credentialspage.cpp" line="319"/>
+        <location filename="../console/pages/credentialspage.cpp" line="338"/>
         <source>; </source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="311"/>
+        <location filename="../console/pages/credentialspage.cpp" line="320"/>
         <source>Delete credential</source>
         <translation>Zugangsdaten löschen</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="320"/>
+        <location filename="../console/pages/credentialspage.cpp" line="329"/>
         <source>roles: %1</source>
         <translation>Rollen: %1</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="323"/>
+        <location filename="../console/pages/credentialspage.cpp" line="332"/>
         <source>agents: %1</source>
         <translation>Agenten: %1</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="327"/>
+        <location filename="../console/pages/credentialspage.cpp" line="336"/>
         <source>Deleted %1.</source>
         <translation>%1 gelöscht.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="328"/>
+        <location filename="../console/pages/credentialspage.cpp" line="337"/>
         <source>Deleted %1 and removed it from %2.</source>
         <translation>%1 gelöscht und entfernt aus %2.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="347"/>
+        <location filename="../console/pages/credentialspage.cpp" line="356"/>
         <source>Only an oauth2 credential can be connected; %1 is %2.</source>
         <translation>Nur oauth2-Zugangsdaten lassen sich verbinden; %1 ist %2.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="351"/>
+        <location filename="../console/pages/credentialspage.cpp" line="360"/>
         <source>Connect %1</source>
         <translation>%1 verbinden</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="352"/>
+        <location filename="../console/pages/credentialspage.cpp" line="361"/>
         <source>Your browser opens the provider&apos;s consent page. After you allow access, the refresh token is stored on the row of the scope chosen here; an agent&apos;s or role&apos;s row is created from the team row if it does not exist yet.</source>
         <translation>Ihr Browser öffnet die Zustimmungsseite des Anbieters. Nachdem Sie den Zugriff erlaubt haben, wird das Refresh-Token in der Zeile des hier gewählten Geltungsbereichs gespeichert; die Zeile eines Agenten oder einer Rolle wird aus der Team-Zeile angelegt, falls es sie noch nicht gibt.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="382"/>
+        <location filename="../console/pages/credentialspage.cpp" line="391"/>
         <source>Could not open the browser. Open this address to connect: %1</source>
         <translation>Der Browser konnte nicht geöffnet werden. Öffnen Sie diese Adresse, um zu verbinden: %1</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="390"/>
+        <location filename="../console/pages/credentialspage.cpp" line="399"/>
         <source>Allow access in the browser to connect %1 (%2)…</source>
         <translation>Erlauben Sie den Zugriff im Browser, um %1 (%2) zu verbinden…</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="403"/>
+        <location filename="../console/pages/credentialspage.cpp" line="412"/>
         <source>%1 (%2) was not connected: the browser step did not finish in time.</source>
         <translation>%1 (%2) wurde nicht verbunden: der Schritt im Browser wurde nicht rechtzeitig abgeschlossen.</translation>
     </message>
     <message>
-        <location filename="../console/pages/credentialspage.cpp" line="421"/>
+        <location filename="../console/pages/credentialspage.cpp" line="430"/>
         <source>%1 (%2) is connected.</source>
         <translation>%1 (%2) ist verbunden.</translation>
     </message>
@@ -1146,42 +1156,42 @@
 <context>
     <name>tap::console::DesktopNotifier</name>
     <message>
-        <location filename="../console/approvals/desktopnotifier.cpp" line="83"/>
+        <location filename="../console/approvals/desktopnotifier.cpp" line="84"/>
         <source>%1 wants to use %2</source>
         <translation>%1 möchte %2 verwenden</translation>
     </message>
     <message>
-        <location filename="../console/approvals/desktopnotifier.cpp" line="89"/>
+        <location filename="../console/approvals/desktopnotifier.cpp" line="90"/>
         <source>Needs a passkey: open it to approve.</source>
         <translation>Braucht einen Passkey: zum Genehmigen öffnen.</translation>
     </message>
     <message>
-        <location filename="../console/approvals/desktopnotifier.cpp" line="101"/>
+        <location filename="../console/approvals/desktopnotifier.cpp" line="102"/>
         <source>Open</source>
         <translation>Öffnen</translation>
     </message>
     <message>
-        <location filename="../console/approvals/desktopnotifier.cpp" line="103"/>
+        <location filename="../console/approvals/desktopnotifier.cpp" line="104"/>
         <source>Open to approve</source>
         <translation>Zum Genehmigen öffnen</translation>
     </message>
     <message>
-        <location filename="../console/approvals/desktopnotifier.cpp" line="105"/>
+        <location filename="../console/approvals/desktopnotifier.cpp" line="106"/>
         <source>Approve</source>
         <translation>Genehmigen</translation>
     </message>
     <message>
-        <location filename="../console/approvals/desktopnotifier.cpp" line="106"/>
+        <location filename="../console/approvals/desktopnotifier.cpp" line="107"/>
         <source>Deny</source>
         <translation>Ablehnen</translation>
     </message>
     <message>
-        <location filename="../console/approvals/desktopnotifier.cpp" line="112"/>
+        <location filename="../console/approvals/desktopnotifier.cpp" line="113"/>
         <source>TAP Console</source>
         <translation>TAP-Konsole</translation>
     </message>
     <message>
-        <location filename="../console/approvals/desktopnotifier.cpp" line="113"/>
+        <location filename="../console/approvals/desktopnotifier.cpp" line="114"/>
         <source>Approval requested</source>
         <translation>Genehmigung angefragt</translation>
     </message>
@@ -1273,91 +1283,101 @@
         <source>The server refused the request (HTTP status %1). Try again later.</source>
         <translation>Der Server hat die Anfrage abgelehnt (HTTP-Status %1). Versuchen Sie es später erneut.</translation>
     </message>
+    <message>
+        <location filename="../console/app/errortext.cpp" line="63"/>
+        <source>This request was already decided or has expired; the list now shows its state.</source>
+        <translation>Diese Anfrage wurde bereits entschieden oder ist abgelaufen; die Liste zeigt jetzt ihren Stand.</translation>
+    </message>
+    <message>
+        <location filename="../console/app/errortext.cpp" line="65"/>
+        <source>This request no longer exists.</source>
+        <translation>Diese Anfrage gibt es nicht mehr.</translation>
+    </message>
 </context>
 <context>
     <name>tap::console::InboxPage</name>
     <message>
-        <location filename="../console/pages/inboxpage.h" line="26"/>
+        <location filename="../console/pages/inboxpage.h" line="27"/>
         <source>Approvals</source>
         <translation>Genehmigungen</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="29"/>
+        <location filename="../console/pages/inboxpage.cpp" line="36"/>
         <source>Pending</source>
         <translation>Offen</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="30"/>
+        <location filename="../console/pages/inboxpage.cpp" line="37"/>
         <source>All</source>
         <translation>Alle</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="35"/>
+        <location filename="../console/pages/inboxpage.cpp" line="42"/>
         <source>&amp;Approve</source>
         <translation>&amp;Genehmigen</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="37"/>
+        <location filename="../console/pages/inboxpage.cpp" line="44"/>
         <source>Approve the selected request (key A)</source>
         <translation>Die ausgewählte Anfrage genehmigen (Taste A)</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="38"/>
+        <location filename="../console/pages/inboxpage.cpp" line="45"/>
         <source>Approve and allow h&amp;ost</source>
         <translation>Genehmigen und H&amp;ost erlauben</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="41"/>
+        <location filename="../console/pages/inboxpage.cpp" line="48"/>
         <source>Approve and allow its new host for the credential (key H)</source>
         <translation>Genehmigen und den neuen Host für die Zugangsdaten erlauben (Taste H)</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="42"/>
+        <location filename="../console/pages/inboxpage.cpp" line="49"/>
         <source>&amp;Deny</source>
-        <translation>&amp;Ablehnen</translation>
+        <translation>Ab&amp;lehnen</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="44"/>
+        <location filename="../console/pages/inboxpage.cpp" line="51"/>
         <source>Deny, with the reason typed on the card (key D, then Enter)</source>
         <translation>Ablehnen, mit dem auf der Karte eingegebenen Grund (Taste D, dann Eingabe)</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="45"/>
+        <location filename="../console/pages/inboxpage.cpp" line="52"/>
         <source>Open in &amp;browser</source>
-        <translation>Im &amp;Browser öffnen</translation>
+        <translation>Im Brow&amp;ser öffnen</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="116"/>
+        <location filename="../console/pages/inboxpage.cpp" line="136"/>
         <source>The server cannot be reached: these are the requests last known. Retrying…</source>
         <translation>Der Server ist nicht erreichbar: Dies sind die zuletzt bekannten Anfragen. Neuer Versuch läuft…</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="292"/>
+        <location filename="../console/pages/inboxpage.cpp" line="327"/>
         <source>Approved the request of %1; its new hosts are now allowed for their credentials.</source>
         <translation>Die Anfrage von %1 wurde genehmigt; ihre neuen Hosts sind jetzt für die Zugangsdaten erlaubt.</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="296"/>
+        <location filename="../console/pages/inboxpage.cpp" line="331"/>
         <source>Approved the request of %1.</source>
         <translation>Die Anfrage von %1 wurde genehmigt.</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="297"/>
+        <location filename="../console/pages/inboxpage.cpp" line="332"/>
         <source>Denied the request of %1.</source>
         <translation>Die Anfrage von %1 wurde abgelehnt.</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="305"/>
+        <location filename="../console/pages/inboxpage.cpp" line="340"/>
         <source>The request has no approval page to open.</source>
         <translation>Die Anfrage hat keine Genehmigungsseite zum Öffnen.</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="307"/>
+        <location filename="../console/pages/inboxpage.cpp" line="342"/>
         <source>This credential needs a passkey: the approval page was opened in your browser.</source>
         <translation>Diese Zugangsdaten brauchen einen Passkey: die Genehmigungsseite wurde in Ihrem Browser geöffnet.</translation>
     </message>
     <message>
-        <location filename="../console/pages/inboxpage.cpp" line="310"/>
+        <location filename="../console/pages/inboxpage.cpp" line="345"/>
         <source>Could not open %1 in the browser.</source>
         <translation>%1 konnte nicht im Browser geöffnet werden.</translation>
     </message>
@@ -1385,82 +1405,82 @@
         <translation>Agent</translation>
     </message>
     <message>
-        <location filename="../console/pages/linkspage.cpp" line="35"/>
+        <location filename="../console/pages/linkspage.cpp" line="36"/>
         <source>Home team</source>
         <translation>Heimatteam</translation>
     </message>
     <message>
-        <location filename="../console/pages/linkspage.cpp" line="35"/>
+        <location filename="../console/pages/linkspage.cpp" line="37"/>
         <source>Role</source>
         <translation>Rolle</translation>
     </message>
     <message>
-        <location filename="../console/pages/linkspage.cpp" line="35"/>
+        <location filename="../console/pages/linkspage.cpp" line="42"/>
         <source>Created by</source>
         <translation>Erstellt von</translation>
     </message>
     <message>
-        <location filename="../console/pages/linkspage.cpp" line="35"/>
+        <location filename="../console/pages/linkspage.cpp" line="43"/>
         <source>Created</source>
         <translation>Erstellt</translation>
     </message>
     <message>
-        <location filename="../console/pages/linkspage.cpp" line="43"/>
+        <location filename="../console/pages/linkspage.cpp" line="40"/>
         <source>(none: no credentials)</source>
         <translation>(keine: keine Zugangsdaten)</translation>
     </message>
     <message>
-        <location filename="../console/pages/linkspage.cpp" line="51"/>
+        <location filename="../console/pages/linkspage.cpp" line="54"/>
         <source>Link an agent of another team</source>
         <translation>Einen Agenten eines anderen Teams verknüpfen</translation>
     </message>
     <message>
-        <location filename="../console/pages/linkspage.cpp" line="52"/>
+        <location filename="../console/pages/linkspage.cpp" line="55"/>
         <source>Agent&apos;s &amp;team ID:</source>
         <translation>&amp;Team-ID des Agenten:</translation>
     </message>
     <message>
-        <location filename="../console/pages/linkspage.cpp" line="53"/>
+        <location filename="../console/pages/linkspage.cpp" line="56"/>
         <source>&amp;Agent ID:</source>
         <translation>&amp;Agenten-ID:</translation>
     </message>
     <message>
-        <location filename="../console/pages/linkspage.cpp" line="54"/>
+        <location filename="../console/pages/linkspage.cpp" line="57"/>
         <source>&amp;Role in this team:</source>
         <translation>&amp;Rolle in diesem Team:</translation>
     </message>
     <message>
-        <location filename="../console/pages/linkspage.cpp" line="56"/>
+        <location filename="../console/pages/linkspage.cpp" line="59"/>
         <source>The agent can use this team&apos;s credentials of the role only. Without a role it can use none.</source>
         <translation>Der Agent kann nur die Zugangsdaten dieses Teams aus der Rolle verwenden. Ohne Rolle kann er keine verwenden.</translation>
     </message>
     <message>
-        <location filename="../console/pages/linkspage.cpp" line="69"/>
+        <location filename="../console/pages/linkspage.cpp" line="72"/>
         <source>Enter the ID of the agent&apos;s home team.</source>
         <translation>Geben Sie die ID des Heimatteams des Agenten ein.</translation>
     </message>
     <message>
-        <location filename="../console/pages/linkspage.cpp" line="73"/>
+        <location filename="../console/pages/linkspage.cpp" line="76"/>
         <source>That agent already belongs to this team; give it credentials or roles directly.</source>
         <translation>Dieser Agent gehört bereits zu diesem Team; geben Sie ihm Zugangsdaten oder Rollen direkt.</translation>
     </message>
     <message>
-        <location filename="../console/pages/linkspage.cpp" line="76"/>
+        <location filename="../console/pages/linkspage.cpp" line="79"/>
         <source>Enter the agent&apos;s ID.</source>
         <translation>Geben Sie die ID des Agenten ein.</translation>
     </message>
     <message>
-        <location filename="../console/pages/linkspage.cpp" line="100"/>
+        <location filename="../console/pages/linkspage.cpp" line="103"/>
         <source>Remove link</source>
         <translation>Verknüpfung entfernen</translation>
     </message>
     <message>
-        <location filename="../console/pages/linkspage.cpp" line="101"/>
+        <location filename="../console/pages/linkspage.cpp" line="104"/>
         <source>Remove the link to %1 (team %2)? It can no longer use this team&apos;s credentials.</source>
         <translation>Die Verknüpfung zu %1 (Team %2) entfernen? Er kann dann keine Zugangsdaten dieses Teams mehr verwenden.</translation>
     </message>
     <message>
-        <location filename="../console/pages/linkspage.cpp" line="109"/>
+        <location filename="../console/pages/linkspage.cpp" line="112"/>
         <source>The link to %1 was removed.</source>
         <translation>Die Verknüpfung zu %1 wurde entfernt.</translation>
     </message>
@@ -1478,11 +1498,6 @@
         <location filename="../console/app/mainwindow.cpp" line="397"/>
         <source>Not signed in.</source>
         <translation>Nicht angemeldet.</translation>
-    </message>
-    <message>
-        <location filename="../console/app/mainwindow.cpp" line="110"/>
-        <source>&amp;Retry</source>
-        <translation>&amp;Erneut versuchen</translation>
     </message>
     <message>
         <location filename="../console/app/mainwindow.cpp" line="136"/>
@@ -1535,8 +1550,13 @@
         <translation>Anfrage &amp;genehmigen</translation>
     </message>
     <message>
+        <location filename="../console/app/mainwindow.cpp" line="110"/>
+        <source>Retr&amp;y</source>
+        <translation>Erneut versu&amp;chen</translation>
+    </message>
+    <message>
         <location filename="../console/app/mainwindow.cpp" line="198"/>
-        <source>De&amp;ny request</source>
+        <source>Den&amp;y request</source>
         <translation>Anfrage a&amp;blehnen</translation>
     </message>
     <message>
@@ -1611,34 +1631,47 @@
     </message>
 </context>
 <context>
+    <name>tap::console::NamePicker</name>
+    <message>
+        <location filename="../console/dialogs/namepicker.cpp" line="192"/>
+        <source>%1 is not on the server&apos;s list. Click to remove it.</source>
+        <translation>%1 steht nicht in der Liste des Servers. Zum Entfernen klicken.</translation>
+    </message>
+    <message>
+        <location filename="../console/dialogs/namepicker.cpp" line="194"/>
+        <source>Remove %1</source>
+        <translation>%1 entfernen</translation>
+    </message>
+</context>
+<context>
     <name>tap::console::Page</name>
     <message>
-        <location filename="../console/pages/page.cpp" line="31"/>
+        <location filename="../console/pages/page.cpp" line="28"/>
         <source>Filter…</source>
         <translation>Filtern…</translation>
     </message>
     <message>
-        <location filename="../console/pages/page.cpp" line="150"/>
+        <location filename="../console/pages/page.cpp" line="146"/>
         <source>Only owners, admins and approvers can manage agents.</source>
         <translation>Nur Eigentümer, Administratoren und Genehmiger können Agenten verwalten.</translation>
     </message>
     <message>
-        <location filename="../console/pages/page.cpp" line="154"/>
+        <location filename="../console/pages/page.cpp" line="150"/>
         <source>Only owners and admins can change the configuration.</source>
         <translation>Nur Eigentümer und Administratoren können die Konfiguration ändern.</translation>
     </message>
     <message>
-        <location filename="../console/pages/page.cpp" line="226"/>
+        <location filename="../console/pages/page.cpp" line="195"/>
         <source>Nothing here yet. Add the first one with New… (Ctrl+N).</source>
         <translation>Noch nichts hier. Legen Sie den ersten Eintrag mit Neu… (Strg+N) an.</translation>
     </message>
     <message>
-        <location filename="../console/pages/page.cpp" line="227"/>
+        <location filename="../console/pages/page.cpp" line="196"/>
         <source>Nothing here yet.</source>
         <translation>Noch nichts hier.</translation>
     </message>
     <message>
-        <location filename="../console/pages/page.cpp" line="237"/>
+        <location filename="../console/pages/page.cpp" line="206"/>
         <source>No rows match the filter.</source>
         <translation>Keine Zeile passt zum Filter.</translation>
     </message>
@@ -1646,117 +1679,122 @@
 <context>
     <name>tap::console::PoliciesPage</name>
     <message>
-        <location filename="../console/pages/policiespage.h" line="20"/>
+        <location filename="../console/pages/policiespage.h" line="22"/>
         <source>Policies</source>
         <translation>Richtlinien</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="31"/>
+        <location filename="../console/pages/policiespage.cpp" line="32"/>
         <source>&amp;Save</source>
         <translation>&amp;Speichern</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="33"/>
+        <location filename="../console/pages/policiespage.cpp" line="34"/>
         <source>&amp;Remove policy</source>
         <translation>Richtlinie &amp;entfernen</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="46"/>
+        <location filename="../console/pages/policiespage.cpp" line="47"/>
         <source>&amp;Auto-approve methods:</source>
-        <translation>&amp;Automatisch genehmigte Methoden:</translation>
+        <translation>Aut&amp;omatisch genehmigte Methoden:</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="49"/>
-        <source>Methods that need appro&amp;val:</source>
-        <translation>Methoden mit &amp;Genehmigungspflicht:</translation>
-    </message>
-    <message>
-        <location filename="../console/pages/policiespage.cpp" line="52"/>
+        <location filename="../console/pages/policiespage.cpp" line="53"/>
         <source>One URL pattern per line</source>
         <translation>Ein URL-Muster pro Zeile</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="55"/>
+        <location filename="../console/pages/policiespage.cpp" line="56"/>
         <source>Auto-approve &amp;URLs:</source>
         <translation>Automatisch genehmigte &amp;URLs:</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="56"/>
-        <source>Allowed a&amp;pprovers:</source>
-        <translation>Erlaubte Genehmi&amp;gende:</translation>
-    </message>
-    <message>
-        <location filename="../console/pages/policiespage.cpp" line="57"/>
-        <source>emails, comma-separated; empty: every member</source>
-        <translation>E-Mails, durch Kommas getrennt; leer: jedes Mitglied</translation>
-    </message>
-    <message>
         <location filename="../console/pages/policiespage.cpp" line="58"/>
+        <source>members&apos; emails; none: every member</source>
+        <translation>E-Mail-Adressen von Mitgliedern; keine: jedes Mitglied</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/policiespage.cpp" line="50"/>
+        <source>Methods that &amp;need approval:</source>
+        <translation>Methoden mit &amp;Genehmigungspflicht:</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/policiespage.cpp" line="59"/>
+        <source>A&amp;llowed approvers:</source>
+        <translation>Er&amp;laubte Genehmigende:</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/policiespage.cpp" line="60"/>
         <source>&amp;Telegram chat:</source>
         <translation>&amp;Telegram-Chat:</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="60"/>
+        <location filename="../console/pages/policiespage.cpp" line="62"/>
         <source>&amp;Matrix room:</source>
         <translation>&amp;Matrix-Raum:</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="65"/>
+        <location filename="../console/pages/policiespage.cpp" line="67"/>
         <source>Approval &amp;channel:</source>
         <translation>Genehmigungs&amp;kanal:</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="66"/>
+        <location filename="../console/pages/policiespage.cpp" line="68"/>
         <source>Approvals need a &amp;passkey (decided in the browser)</source>
         <translation>Genehmigungen brauchen einen &amp;Passkey (Entscheidung im Browser)</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="122"/>
+        <location filename="../console/pages/policiespage.cpp" line="126"/>
         <source>Unsaved policy</source>
         <translation>Ungespeicherte Richtlinie</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="123"/>
+        <location filename="../console/pages/policiespage.cpp" line="127"/>
         <source>The policy of %1 has unsaved changes. Save them?</source>
         <translation>Die Richtlinie von %1 hat ungespeicherte Änderungen. Speichern?</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="180"/>
+        <location filename="../console/pages/policiespage.cpp" line="184"/>
         <source>No policy is set for this credential, so every request needs approval.</source>
         <translation>Für diese Zugangsdaten ist keine Richtlinie gesetzt, daher braucht jede Anfrage eine Genehmigung.</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="182"/>
+        <location filename="../console/pages/policiespage.cpp" line="186"/>
         <source>Policy in force.</source>
         <translation>Richtlinie in Kraft.</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="204"/>
+        <location filename="../console/pages/policiespage.cpp" line="208"/>
         <source>The Telegram chat must be a numeric chat id or an @channel name.</source>
         <translation>Der Telegram-Chat muss eine numerische Chat-ID oder ein @Kanalname sein.</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="206"/>
+        <location filename="../console/pages/policiespage.cpp" line="210"/>
         <source>The Matrix room must be a room id (!…) or an alias (#…).</source>
         <translation>Der Matrix-Raum muss eine Raum-ID (!…) oder ein Alias (#…) sein.</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="221"/>
+        <location filename="../console/pages/policiespage.cpp" line="222"/>
+        <source>%1 is not a member of the team.</source>
+        <translation>%1 ist kein Mitglied des Teams.</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/policiespage.cpp" line="229"/>
         <source>The policy of %1 was saved.</source>
         <translation>Die Richtlinie von %1 wurde gespeichert.</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="230"/>
+        <location filename="../console/pages/policiespage.cpp" line="238"/>
         <source>Remove policy</source>
         <translation>Richtlinie entfernen</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="231"/>
+        <location filename="../console/pages/policiespage.cpp" line="239"/>
         <source>Remove the policy of %1? Every request to it will then need approval.</source>
         <translation>Die Richtlinie von %1 entfernen? Jede Anfrage daran braucht dann eine Genehmigung.</translation>
     </message>
     <message>
-        <location filename="../console/pages/policiespage.cpp" line="237"/>
+        <location filename="../console/pages/policiespage.cpp" line="245"/>
         <source>The policy of %1 was removed; every request now needs approval.</source>
         <translation>Die Richtlinie von %1 wurde entfernt; jede Anfrage braucht jetzt eine Genehmigung.</translation>
     </message>
@@ -1769,103 +1807,108 @@
         <translation>Rollen</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="52"/>
+        <location filename="../console/pages/rolespage.cpp" line="56"/>
         <source>&amp;New…</source>
         <translation>&amp;Neu…</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="56"/>
+        <location filename="../console/pages/rolespage.cpp" line="60"/>
         <source>&amp;Delete</source>
         <translation>&amp;Löschen</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="59"/>
+        <location filename="../console/pages/rolespage.cpp" line="63"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="59"/>
+        <location filename="../console/pages/rolespage.cpp" line="64"/>
         <source>Description</source>
         <translation>Beschreibung</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="59"/>
+        <location filename="../console/pages/rolespage.cpp" line="65"/>
         <source>Credentials</source>
         <translation>Zugangsdaten</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="59"/>
+        <location filename="../console/pages/rolespage.cpp" line="69"/>
         <source>Requests per hour</source>
         <translation>Anfragen pro Stunde</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="68"/>
-        <location filename="../console/pages/rolespage.cpp" line="85"/>
+        <location filename="../console/pages/rolespage.cpp" line="70"/>
+        <location filename="../console/pages/rolespage.cpp" line="93"/>
         <source>unlimited</source>
         <translation>unbegrenzt</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="79"/>
+        <location filename="../console/pages/rolespage.cpp" line="85"/>
         <source>New role</source>
         <translation>Neue Rolle</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="79"/>
+        <location filename="../console/pages/rolespage.cpp" line="85"/>
         <source>Edit role</source>
         <translation>Rolle bearbeiten</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="80"/>
+        <location filename="../console/pages/rolespage.cpp" line="86"/>
         <source>&amp;Name:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="81"/>
+        <location filename="../console/pages/rolespage.cpp" line="87"/>
         <source>&amp;Description:</source>
         <translation>&amp;Beschreibung:</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="82"/>
+        <location filename="../console/pages/rolespage.cpp" line="88"/>
         <source>&amp;Credentials:</source>
         <translation>&amp;Zugangsdaten:</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="83"/>
-        <source>comma-separated</source>
-        <translation>durch Kommas getrennt</translation>
-    </message>
-    <message>
-        <location filename="../console/pages/rolespage.cpp" line="84"/>
+        <location filename="../console/pages/rolespage.cpp" line="92"/>
         <source>Requests per &amp;hour:</source>
         <translation>Anfragen pro &amp;Stunde:</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="35"/>
+        <location filename="../console/pages/rolespage.cpp" line="39"/>
         <source>Name: 1–64 letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;, starting with a letter or digit.</source>
         <translation>Name: 1–64 Buchstaben, Ziffern, „.“, „_“ oder „-“, beginnend mit einem Buchstaben oder einer Ziffer.</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="40"/>
+        <location filename="../console/pages/rolespage.cpp" line="36"/>
+        <source>The team has no credential &quot;%1&quot;.</source>
+        <translation>Das Team hat keine Zugangsdaten „%1“.</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/rolespage.cpp" line="44"/>
         <source>&quot;%1&quot; is not a valid credential name.</source>
         <translation>„%1“ ist kein gültiger Name für Zugangsdaten.</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="54"/>
+        <location filename="../console/pages/rolespage.cpp" line="58"/>
         <source>Edi&amp;t…</source>
         <translation>Bearbei&amp;ten…</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="106"/>
+        <location filename="../console/pages/rolespage.cpp" line="89"/>
+        <source>type a name, Enter adds it</source>
+        <translation>Namen eingeben, Enter fügt ihn hinzu</translation>
+    </message>
+    <message>
+        <location filename="../console/pages/rolespage.cpp" line="114"/>
         <source>Delete role</source>
         <translation>Rolle löschen</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="107"/>
+        <location filename="../console/pages/rolespage.cpp" line="115"/>
         <source>Delete the role %1? Agents and links that have it lose its credentials.</source>
         <translation>Die Rolle %1 löschen? Agenten und Verknüpfungen mit dieser Rolle verlieren ihre Zugangsdaten.</translation>
     </message>
     <message>
-        <location filename="../console/pages/rolespage.cpp" line="112"/>
+        <location filename="../console/pages/rolespage.cpp" line="120"/>
         <source>Deleted %1.</source>
         <translation>%1 gelöscht.</translation>
     </message>
@@ -1978,7 +2021,7 @@
     <message>
         <location filename="../console/dialogs/signindialog.cpp" line="137"/>
         <source>&amp;Repeat password:</source>
-        <translation>Passwort &amp;wiederholen:</translation>
+        <translation>Passwort wieder&amp;holen:</translation>
     </message>
     <message>
         <location filename="../console/dialogs/signindialog.cpp" line="138"/>
@@ -2105,103 +2148,103 @@
         <translation>E-Mail</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="38"/>
+        <location filename="../console/pages/teampage.cpp" line="39"/>
         <source>Role</source>
         <translation>Rolle</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="38"/>
+        <location filename="../console/pages/teampage.cpp" line="43"/>
         <source>State</source>
         <translation>Zustand</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="38"/>
+        <location filename="../console/pages/teampage.cpp" line="51"/>
         <source>Since / until</source>
         <translation>Seit / bis</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="45"/>
+        <location filename="../console/pages/teampage.cpp" line="61"/>
         <source>Team &lt;b&gt;%1&lt;/b&gt; (%2) — you are %3</source>
         <translation>Team &lt;b&gt;%1&lt;/b&gt; (%2) — Sie sind %3</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="64"/>
+        <location filename="../console/pages/teampage.cpp" line="46"/>
         <source>Invited</source>
         <translation>Eingeladen</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="69"/>
+        <location filename="../console/pages/teampage.cpp" line="48"/>
         <source>Member</source>
         <translation>Mitglied</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="69"/>
+        <location filename="../console/pages/teampage.cpp" line="49"/>
         <source>Member (email not verified)</source>
         <translation>Mitglied (E-Mail nicht bestätigt)</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="77"/>
+        <location filename="../console/pages/teampage.cpp" line="82"/>
         <source>Invite a member</source>
         <translation>Ein Mitglied einladen</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="78"/>
+        <location filename="../console/pages/teampage.cpp" line="83"/>
         <source>&amp;Email:</source>
         <translation>&amp;E-Mail:</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="79"/>
-        <location filename="../console/pages/teampage.cpp" line="121"/>
+        <location filename="../console/pages/teampage.cpp" line="84"/>
+        <location filename="../console/pages/teampage.cpp" line="126"/>
         <source>&amp;Role:</source>
         <translation>&amp;Rolle:</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="81"/>
+        <location filename="../console/pages/teampage.cpp" line="86"/>
         <source>The invitation is mailed with a token to sign up or log in with; it expires in 7 days.</source>
         <translation>Die Einladung wird mit einem Token zum Registrieren oder Anmelden verschickt; sie läuft nach 7 Tagen ab.</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="91"/>
+        <location filename="../console/pages/teampage.cpp" line="96"/>
         <source>Enter a valid email address.</source>
         <translation>Geben Sie eine gültige E-Mail-Adresse ein.</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="95"/>
+        <location filename="../console/pages/teampage.cpp" line="100"/>
         <source>This person is already a member of the team or invited.</source>
         <translation>Diese Person ist bereits Mitglied des Teams oder eingeladen.</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="102"/>
+        <location filename="../console/pages/teampage.cpp" line="107"/>
         <source>Invitation sent.</source>
         <translation>Einladung gesendet.</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="116"/>
+        <location filename="../console/pages/teampage.cpp" line="121"/>
         <source>Invitations cannot be changed; invite again instead.</source>
         <translation>Einladungen können nicht geändert werden; laden Sie stattdessen erneut ein.</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="119"/>
+        <location filename="../console/pages/teampage.cpp" line="124"/>
         <source>Change role</source>
         <translation>Rolle ändern</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="141"/>
+        <location filename="../console/pages/teampage.cpp" line="146"/>
         <source>Pending invitations expire on their own.</source>
         <translation>Offene Einladungen laufen von selbst ab.</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="144"/>
+        <location filename="../console/pages/teampage.cpp" line="149"/>
         <source>Remove member</source>
         <translation>Mitglied entfernen</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="145"/>
+        <location filename="../console/pages/teampage.cpp" line="150"/>
         <source>Remove %1 from the team? Their sessions end at once.</source>
         <translation>%1 aus dem Team entfernen? Die Sitzungen enden sofort.</translation>
     </message>
     <message>
-        <location filename="../console/pages/teampage.cpp" line="149"/>
+        <location filename="../console/pages/teampage.cpp" line="154"/>
         <source>%1 was removed from the team.</source>
         <translation>%1 wurde aus dem Team entfernt.</translation>
     </message>
@@ -2276,18 +2319,18 @@
     <name>tap::console::TrayNotifier</name>
     <message>
         <location filename="../console/approvals/traynotifier.cpp" line="10"/>
-        <location filename="../console/approvals/traynotifier.cpp" line="74"/>
-        <location filename="../console/approvals/traynotifier.cpp" line="89"/>
+        <location filename="../console/approvals/traynotifier.cpp" line="80"/>
+        <location filename="../console/approvals/traynotifier.cpp" line="95"/>
         <source>TAP Console</source>
         <translation>TAP-Konsole</translation>
     </message>
     <message>
-        <location filename="../console/approvals/traynotifier.cpp" line="87"/>
+        <location filename="../console/approvals/traynotifier.cpp" line="93"/>
         <source>TAP Console: disconnected from the server — retrying</source>
         <translation>TAP-Konsole: Verbindung zum Server unterbrochen — neuer Versuch läuft</translation>
     </message>
     <message numerus="yes">
-        <location filename="../console/approvals/traynotifier.cpp" line="91"/>
+        <location filename="../console/approvals/traynotifier.cpp" line="97"/>
         <source>TAP Console: %n pending approval(s)</source>
         <translation>
             <numerusform>TAP-Konsole: %n offene Genehmigung</numerusform>

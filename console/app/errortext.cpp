@@ -56,4 +56,13 @@ QString ErrorText::of(const apiclient::ApiClient::Reply &reply,
             .arg(reply.status);
 }
 
+QString ErrorText::ofDecision(const apiclient::ApiClient::Reply &reply)
+{
+    return of(reply,
+              { { QStringLiteral("conflict"),
+                  tr("This request was already decided or has expired; the list now shows its "
+                     "state.") },
+                { QStringLiteral("not_found"), tr("This request no longer exists.") } });
+}
+
 } // namespace tap::console

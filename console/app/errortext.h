@@ -20,6 +20,9 @@ public:
                       const QHash<QString, QString> &specific = {});
     // The sentence for a wire error code; empty for a code without one.
     static QString forCode(const QString &code);
+    // A failed approve or deny: "conflict" and "not_found" there mean the request was decided
+    // elsewhere, expired or is gone, not a clash of names.
+    static QString ofDecision(const apiclient::ApiClient::Reply &reply);
 };
 
 } // namespace tap::console

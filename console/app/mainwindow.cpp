@@ -107,7 +107,7 @@ MainWindow::MainWindow(Session *session, const Environment &env, QWidget *parent
     m_connection->setObjectName(QStringLiteral("connectionLabel"));
     m_connection->setStyleSheet(QStringLiteral("color: #b00020; font-weight: bold;"));
     m_connection->hide();
-    m_retry = new QPushButton(icon(QStringLiteral("refresh")), tr("&Retry"), this);
+    m_retry = new QPushButton(icon(QStringLiteral("refresh")), tr("Retr&y"), this);
     m_retry->setObjectName(QStringLiteral("retryButton"));
     m_retry->hide();
     m_reconnect = new QTimer(this);
@@ -195,7 +195,7 @@ void MainWindow::buildMenus()
             });
     approve->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
     QAction *deny =
-            edit->addAction(icon(QStringLiteral("deny")), tr("De&ny request"), this, [this] {
+            edit->addAction(icon(QStringLiteral("deny")), tr("Den&y request"), this, [this] {
                 showPage(m_inbox);
                 m_inbox->deny();
             });

@@ -165,8 +165,7 @@ void TrayController::rebuildMenu()
 
 void TrayController::onDecisionFailed(const QString &approvalId, const QString &message)
 {
-    m_tray->trayIcon()->showMessage(tr("The decision was not recorded"), message,
-                                    QSystemTrayIcon::Warning, 15000);
+    m_tray->warn(tr("The decision was not recorded"), message);
     m_window->openApproval(approvalId);
 }
 

@@ -2,6 +2,7 @@
 
 #include "api/keys.h"
 #include "apiclient/apiclient.h"
+#include "app/errortext.h"
 
 namespace tap::console {
 
@@ -75,7 +76,8 @@ void ApprovalPoller::poll()
                     }
                     if (r.status == 0 || r.status >= 500)
                         setOnline(false);
-                    Q_EMIT failed(r.errorMessage());
+                    Q_EMIT failed(ErrorText::of(r));
+                    m_cursor.clear(); // the retry answers at once: the error goes when it works
                     m_retry.start();
                     return;
                 }

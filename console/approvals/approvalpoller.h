@@ -39,6 +39,7 @@ public:
 signals:
     // `first` is true for the first answer after start().
     void updated(const QList<Approval> &pending, bool first);
+    // A poll failed: the translated sentence for the server's error code (app/errortext.h).
     void failed(const QString &message);
     // The server could not be reached (false; the poller keeps trying) or answered again.
     void onlineChanged(bool online);

@@ -43,6 +43,13 @@ QVariant ApprovalsModel::data(const QModelIndex &index, int role) const
         return tr("Needs a passkey: decided in the browser.");
     if (role == Qt::ForegroundRole && index.column() == Status && a.needsMe())
         return QBrush(Qt::darkRed);
+    if (role == SortRole) {
+        if (index.column() == Requested)
+            return a.createdAt;
+        if (index.column() == Expires)
+            return a.expiresAt;
+        return data(index, Qt::DisplayRole).toString().toCaseFolded();
+    }
     if (role != Qt::DisplayRole)
         return {};
     const QLocale locale;

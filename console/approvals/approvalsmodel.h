@@ -14,6 +14,8 @@ class ApprovalsModel : public QAbstractTableModel
 public:
     enum Column { Status, Agent, Credential, Method, Target, Requested, Expires, DecidedBy, Count };
     static constexpr int IdRole = Qt::UserRole + 1;
+    // Times by the instant, texts case-insensitively (the inbox's QSortFilterProxyModel).
+    static constexpr int SortRole = Qt::UserRole + 2;
 
     using QAbstractTableModel::QAbstractTableModel;
 

@@ -1,6 +1,7 @@
 #include "approvals/desktopnotifier.h"
 
 #include "apiclient/apiclient.h"
+#include "app/errortext.h"
 
 #include <QDBusMessage>
 #include <QDBusPendingCallWatcher>
@@ -181,7 +182,7 @@ void DesktopNotifier::decide(const QString &approvalId, bool approve)
                 if (r.status == 403 && r.error.code == u"passkey_required")
                     return Q_EMIT openRequested(approvalId);
                 if (!r.ok())
-                    return Q_EMIT decisionFailed(approvalId, r.errorMessage());
+                    return Q_EMIT decisionFailed(approvalId, ErrorText::ofDecision(r));
                 Q_EMIT decided(approvalId, approve);
             });
 }

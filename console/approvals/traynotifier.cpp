@@ -64,6 +64,12 @@ void TrayNotifier::notify(const Approval &a)
     m_lastMessage = text;
 }
 
+void TrayNotifier::warn(const QString &title, const QString &text)
+{
+    m_lastMessage = text;
+    m_tray.showMessage(title, text, QSystemTrayIcon::Warning, 15000);
+}
+
 void TrayNotifier::clear()
 {
     m_seen.clear();

@@ -26,6 +26,8 @@ public:
     // A fresh pending list from the poller.
     void update(const QList<Approval> &pending, bool first);
     void clear();
+    // A warning in the tray balloon (e.g. a decision from a notification failed).
+    void warn(const QString &title, const QString &text);
     // Notifications go there first (it answers false without a notification server).
     void setDesktopNotifier(DesktopNotifier *desktop) { m_desktop = desktop; }
     // Offline: the icon greys out and the tooltip says so instead of a count (which would be

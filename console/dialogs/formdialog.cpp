@@ -1,6 +1,7 @@
 #include "dialogs/formdialog.h"
 
 #include "app/errortext.h"
+#include "dialogs/namepicker.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -12,6 +13,7 @@
 #include <QRegularExpression>
 #include <QShowEvent>
 #include <QSpinBox>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace tap::console {
@@ -83,6 +85,24 @@ QComboBox *FormDialog::addCombo(const QString &name, const QString &label, const
     return combo;
 }
 
+NamePicker *FormDialog::addPicker(const QString &name, const QString &label,
+                                  const QStringList &names, const QString &placeholder)
+{
+    auto *picker = new NamePicker(name, this);
+    picker->setNames(names);
+    picker->setPlaceholderText(placeholder);
+    m_form->addRow(label, picker);
+    // The chips wrap onto new lines: the dialog grows to show them (its minimum width is set,
+    // so its layout does not resize it).
+    connect(picker, &NamePicker::namesChanged, this, [this] {
+        QTimer::singleShot(0, this, [this] {
+            if (const int h = layout()->totalHeightForWidth(width()); h > height())
+                resize(width(), h);
+        });
+    });
+    return picker;
+}
+
 QCheckBox *FormDialog::addCheck(const QString &name, const QString &label, bool checked)
 {
     auto *box = new QCheckBox(label, this);
@@ -118,6 +138,23 @@ QString FormDialog::text(const QString &name) const
     if (auto *combo = findChild<QComboBox *>(name))
         return combo->currentText().trimmed();
     return {};
+}
+
+NamePicker *FormDialog::picker(const QString &name) const
+{
+    return findChild<NamePicker *>(name);
+}
+
+QStringList FormDialog::names(const QString &name) const
+{
+    const NamePicker *p = picker(name);
+    return p ? p->names() : QStringList();
+}
+
+QString FormDialog::firstUnknown(const QString &name) const
+{
+    const NamePicker *p = picker(name);
+    return p ? p->unknownNames().value(0) : QString();
 }
 
 void FormDialog::submit()

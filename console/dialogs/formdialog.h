@@ -19,6 +19,8 @@ class QSpinBox;
 
 namespace tap::console {
 
+class NamePicker;
+
 // A form that checks its fields like the server does before sending them, sends them, and
 // stays open with the server's message when the server disagrees. Fields are found by
 // objectName. Open it with open() (window-modal, not blocking).
@@ -36,6 +38,9 @@ public:
     QLineEdit *addSecret(const QString &name, const QString &label);
     QComboBox *addCombo(const QString &name, const QString &label, const QStringList &items,
                         const QString &current = {});
+    // Names picked from a list of the server's (NamePicker::fetchKnownNames()).
+    NamePicker *addPicker(const QString &name, const QString &label, const QStringList &names,
+                          const QString &placeholder = {});
     QCheckBox *addCheck(const QString &name, const QString &label, bool checked = false);
     // 0 shows `zeroText` (e.g. "unlimited").
     QSpinBox *addSpin(const QString &name, const QString &label, int value,
@@ -57,6 +62,10 @@ public:
 
     // Text of a line edit or combo box by objectName, trimmed.
     QString text(const QString &name) const;
+    // The picker by objectName, its names, the first of them the server's list lacks.
+    NamePicker *picker(const QString &name) const;
+    QStringList names(const QString &name) const;
+    QString firstUnknown(const QString &name) const;
 
 public slots:
     void submit();

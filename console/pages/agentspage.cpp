@@ -4,11 +4,12 @@
 #include "api/keys.h"
 #include "api/validation.h"
 #include "dialogs/formdialog.h"
+#include "dialogs/namepicker.h"
 #include "dialogs/secretdialog.h"
 #include "session/session.h"
 
-#include <QLineEdit>
 #include <QItemSelectionModel>
+#include <QLineEdit>
 #include <QJsonArray>
 #include <QLabel>
 #include <QSpinBox>
@@ -43,9 +44,9 @@ api::AgentInput formInput(FormDialog *d, int limit, bool creating)
     if (creating)
         in.id = d->text(QStringLiteral("agentId"));
     in.description = d->text(QStringLiteral("description"));
-    in.credentials = splitList(d->text(QStringLiteral("credentials")));
-    if (d->findChild<QLineEdit *>(QStringLiteral("roles"))->isEnabled())
-        in.roles = splitList(d->text(QStringLiteral("roles")));
+    in.credentials = d->names(QStringLiteral("credentials"));
+    if (d->picker(QStringLiteral("roles"))->isEnabled())
+        in.roles = d->names(QStringLiteral("roles"));
     in.rateLimitPerHour = limit > 0 ? limit : -1;
     return in;
 }
@@ -55,8 +56,15 @@ QString validate(FormDialog *d, int limit, bool creating)
 {
     const api::AgentInput in = formInput(d, limit, creating);
     auto decoded = api::AgentInput::decode(in.encode(), creating ? Mode::Create : Mode::Update);
-    if (decoded)
+    if (decoded) {
+        // Names typed by hand that the server's lists lack.
+        if (const QString c = d->firstUnknown(QStringLiteral("credentials")); !c.isEmpty())
+            return AgentsPage::tr("The team has no credential \"%1\".").arg(c);
+        const bool roles = d->picker(QStringLiteral("roles"))->isEnabled();
+        if (const QString r = d->firstUnknown(QStringLiteral("roles")); roles && !r.isEmpty())
+            return AgentsPage::tr("The team has no role \"%1\".").arg(r);
         return {};
+    }
     const QString field = decoded.error().field();
     if (field == key::kId)
         return AgentsPage::tr("ID: 1–64 letters, digits, '.', '_' or '-', starting with a letter "
@@ -85,9 +93,22 @@ AgentsPage::AgentsPage(Session *session, const Environment &env, QWidget *parent
               NeedsSelection | ManagesAgents, [this] { rotateKey(); });
     addButton(tr("&Delete"), QStringLiteral("deleteButton"), QStringLiteral("delete"),
               NeedsSelection | ManagesAgents | Deletes, [this] { removeSelected(); });
+    const auto agent = [](QString (*f)(const api::Agent &)) {
+        return [f](const QJsonObject &o) { return f(api::Agent::decode(o)); };
+    };
     setupTable(QStringLiteral("agentsTable"),
-               { tr("ID"), tr("Description"), tr("State"), tr("Requests per hour"),
-                 tr("Credentials"), tr("Roles") });
+               { Column::of(tr("ID"), Column::value(key::kId)),
+                 Column::of(tr("Description"), Column::value(key::kDescription)),
+                 Column::of(tr("State"), agent([](const api::Agent &a) {
+                                return a.enabled ? tr("enabled") : tr("disabled");
+                            })),
+                 Column::limit(tr("Requests per hour"), key::kRateLimitPerHour, tr("unlimited")),
+                 Column::of(tr("Credentials"), agent([](const api::Agent &a) {
+                                return a.credentials.join(QStringLiteral(", "));
+                            })),
+                 Column::of(tr("Roles"), agent([](const api::Agent &a) {
+                                return a.roles.join(QStringLiteral(", "));
+                            })) });
     m_details = new QLabel(this);
     m_details->setObjectName(QStringLiteral("effectiveLabel"));
     m_details->setWordWrap(true);
@@ -105,16 +126,7 @@ void AgentsPage::clear()
 
 void AgentsPage::refresh()
 {
-    fetchList(QStringLiteral("/admin/agents"), key::kAgents, [](const QJsonObject &o) {
-        const api::Agent a = api::Agent::decode(o);
-        return QStringList{ a.id,
-                            a.description,
-                            a.enabled ? tr("enabled") : tr("disabled"),
-                            a.rateLimitPerHour > 0 ? QString::number(a.rateLimitPerHour)
-                                                   : tr("unlimited"),
-                            a.credentials.join(QStringLiteral(", ")),
-                            a.roles.join(QStringLiteral(", ")) };
-    });
+    fetchList(QStringLiteral("/admin/agents"), key::kAgents);
 }
 
 void AgentsPage::showDetails()
@@ -143,15 +155,19 @@ void AgentsPage::edit(bool creating)
                              creating ? tr("New agent") : tr("Edit agent"), this);
     d->addLine(QStringLiteral("agentId"), tr("&ID:"), agent.id)->setEnabled(creating);
     d->addLine(QStringLiteral("description"), tr("&Description:"), agent.description);
-    d->addLine(QStringLiteral("credentials"), tr("&Credentials:"),
-               agent.credentials.join(QStringLiteral(", ")), tr("comma-separated"));
-    auto *roles = d->addLine(QStringLiteral("roles"), tr("&Roles:"),
-                             agent.roles.join(QStringLiteral(", ")), tr("comma-separated"));
+    d->addPicker(QStringLiteral("credentials"), tr("&Credentials:"), agent.credentials,
+                 tr("type a name, Enter adds it"))
+            ->fetchKnownNames(api(), QStringLiteral("/admin/credentials"), key::kCredentials,
+                              key::kName);
+    auto *roles = d->addPicker(QStringLiteral("roles"), tr("&Roles:"), agent.roles,
+                               tr("type a name, Enter adds it"));
     if (!session()->canConfigure()) {
         // Approver-created agents use direct assignments only.
         roles->setEnabled(false);
         d->addNote(tr("As an approver you assign credentials directly; roles are given by "
                       "owners and admins."));
+    } else {
+        roles->fetchKnownNames(api(), QStringLiteral("/admin/roles"), key::kRoles, key::kName);
     }
     auto *limit = d->addSpin(QStringLiteral("rateLimit"), tr("Requests per &hour:"),
                              qMax(agent.rateLimitPerHour, 0), tr("unlimited"));

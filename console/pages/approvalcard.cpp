@@ -72,6 +72,9 @@ ApprovalCard::ApprovalCard(QWidget *parent)
             tr("Reason for denying (optional, the agent is told) — Enter denies"));
     m_reason->setClearButtonEnabled(true);
     layout->addWidget(m_reason);
+    m_error = field(this, "cardError");
+    m_error->setStyleSheet(QStringLiteral("color: #b00020;"));
+    layout->addWidget(m_error);
     connect(m_reason, &QLineEdit::returnPressed, this, &ApprovalCard::denyRequested);
     // One timer for the countdown, running only while a pending request is shown.
     m_timer = new QTimer(this);
@@ -94,6 +97,17 @@ QString ApprovalCard::denyReason() const
 void ApprovalCard::clearDenyReason()
 {
     m_reason->clear();
+}
+
+void ApprovalCard::setError(const QString &text)
+{
+    m_error->setText(text);
+    m_error->setVisible(m_approval && !text.isEmpty());
+}
+
+QString ApprovalCard::errorText() const
+{
+    return m_error->text();
 }
 
 QString ApprovalCard::countdownText(qint64 secondsLeft)
@@ -133,11 +147,14 @@ void ApprovalCard::tick()
 void ApprovalCard::setApproval(const std::optional<Approval> &approval, const QString &myEmail)
 {
     const bool same = approval && m_approval && approval->id == m_approval->id;
-    if (!same)
+    if (!same) {
         m_reason->clear(); // a reason belongs to the request it was typed for
+        m_error->clear(); // and so does a failed decision
+    }
     m_approval = approval;
     for (QWidget *w : findChildren<QWidget *>(Qt::FindDirectChildrenOnly))
         w->setVisible(approval.has_value());
+    m_error->setVisible(approval && !m_error->text().isEmpty());
     if (!approval) {
         m_timer->stop();
         return;

@@ -30,6 +30,10 @@ public:
     // The reason typed for a denial (trimmed; empty: none).
     QString denyReason() const;
     void clearDenyReason();
+    // Why deciding the shown request failed (a translated sentence; empty hides it). Showing
+    // another request clears it.
+    void setError(const QString &text);
+    QString errorText() const;
     QLineEdit *denyReasonEdit() const { return m_reason; }
     // "4:59 left", "1:02:03 left", "expired" for a request expiring after `secondsLeft`.
     static QString countdownText(qint64 secondsLeft);
@@ -59,6 +63,7 @@ private:
     QLabel *m_countdown;
     QLabel *m_deciders;
     QLabel *m_outcome;
+    QLabel *m_error;
     QPlainTextEdit *m_body;
     QLineEdit *m_reason;
     QTimer *m_timer;

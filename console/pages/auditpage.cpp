@@ -2,6 +2,7 @@
 
 #include "api/audit.h"
 #include "api/keys.h"
+#include "app/errortext.h"
 
 #include <QComboBox>
 #include <QDateTime>
@@ -97,9 +98,28 @@ AuditPage::AuditPage(Session *session, const Environment &env, QWidget *parent)
     grid->addWidget(m_since, 1, 2);
     grid->addWidget(m_until, 1, 3);
     body()->insertLayout(1, grid);
+    const auto field = [](const char *name) {
+        return [name](const QJsonObject &a) { return text(a, name); };
+    };
     setupTable(QStringLiteral("auditTable"),
-               { tr("Time"), tr("Kind"), tr("Who"), tr("Action / request"), tr("Credential"),
-                 tr("Decision"), tr("Status"), tr("Reason") });
+               { Column::time(tr("Time"), field("ts")), Column::of(tr("Kind"), field("kind")),
+                 Column::of(tr("Who"),
+                            [](const QJsonObject &a) {
+                                return text(a, "actor").isEmpty() ? text(a, "agent_id")
+                                                                  : text(a, "actor");
+                            }),
+                 Column::of(tr("Action / request"),
+                            [](const QJsonObject &a) {
+                                const QString what = text(a, "action").isEmpty()
+                                        ? text(a, "method") + u' ' + text(a, "target")
+                                        : text(a, "action") + u' ' + text(a, "target");
+                                return what.trimmed();
+                            }),
+                 Column::of(tr("Credential"), field("credential")),
+                 Column::of(tr("Decision"), field("decision")),
+                 Column::number(tr("Status"), QStringLiteral("status")),
+                 Column::of(tr("Reason"),
+                            [](const QJsonObject &a) { return reasonText(text(a, "reason")); }) });
 }
 
 void AuditPage::clear()
@@ -155,7 +175,7 @@ void AuditPage::load(bool more)
             QStringLiteral("/admin/audit"), this,
             [this, more](const Reply &r) {
                 if (!r.ok())
-                    return showError(r.errorMessage());
+                    return showError(ErrorText::of(r));
                 showError({});
                 if (!more)
                     m_rows.clear();
@@ -163,21 +183,7 @@ void AuditPage::load(bool more)
                 m_rows += page.items;
                 m_cursor = page.nextCursor;
                 m_more->setVisible(!m_cursor.isEmpty());
-                setRows(m_rows, [](const QJsonObject &a) {
-                    const QString who =
-                            text(a, "actor").isEmpty() ? text(a, "agent_id") : text(a, "actor");
-                    const QString what = text(a, "action").isEmpty()
-                            ? text(a, "method") + u' ' + text(a, "target")
-                            : text(a, "action") + u' ' + text(a, "target");
-                    return QStringList{ shortTime(a.value(QStringLiteral("ts"))),
-                                        text(a, "kind"),
-                                        who,
-                                        what.trimmed(),
-                                        text(a, "credential"),
-                                        text(a, "decision"),
-                                        text(a, "status"),
-                                        reasonText(text(a, "reason")) };
-                });
+                setRows(m_rows);
                 showStatus(tr("%n record(s) shown.", nullptr, int(m_rows.size())));
             },
             options);
@@ -200,7 +206,7 @@ void AuditPage::exportTrail()
             QStringLiteral("/admin/audit/export"), this,
             [this, file](const Reply &r) {
                 if (!r.ok())
-                    return showError(r.errorMessage());
+                    return showError(ErrorText::of(r));
                 QSaveFile out(file);
                 if (!out.open(QIODevice::WriteOnly) || out.write(r.raw) != r.raw.size()
                     || !out.commit())

@@ -51,6 +51,16 @@ QString validate(FormDialog *d)
     return decoded.error().message();
 }
 
+// A channel's settings as JSON, and whether its bot token is set (never the token).
+QString settingsText(const QJsonObject &row)
+{
+    const api::Channel c = api::Channel::decode(row);
+    QString settings = QString::fromUtf8(QJsonDocument(c.config).toJson(QJsonDocument::Compact));
+    if (c.hasBotToken)
+        settings += ChannelsPage::tr(" (bot token set)");
+    return settings;
+}
+
 } // namespace
 
 ChannelsPage::ChannelsPage(Session *session, const Environment &env, QWidget *parent)
@@ -64,22 +74,23 @@ ChannelsPage::ChannelsPage(Session *session, const Environment &env, QWidget *pa
     addButton(tr("&Delete"), QStringLiteral("deleteButton"), QStringLiteral("delete"),
               NeedsSelection | Configures | Deletes, [this] { removeSelected(); });
     setupTable(QStringLiteral("channelsTable"),
-               { tr("Name"), tr("Type"), tr("Settings"), tr("State"), tr("Created") });
+               { Column::of(tr("Name"), Column::value(api::key::kName)),
+                 Column::of(tr("Type"),
+                            [](const QJsonObject &o) {
+                                return api::channelTypeName(api::Channel::decode(o).type);
+                            }),
+                 Column::of(tr("Settings"), &settingsText),
+                 Column::of(tr("State"),
+                            [](const QJsonObject &o) {
+                                return api::Channel::decode(o).enabled ? tr("enabled")
+                                                                       : tr("disabled");
+                            }),
+                 Column::time(tr("Created"), Column::value(api::key::kCreatedAt)) });
 }
 
 void ChannelsPage::refresh()
 {
-    fetchList(QStringLiteral("/admin/notification-channels"), api::key::kChannels,
-              [](const QJsonObject &o) {
-                  const api::Channel c = api::Channel::decode(o);
-                  QString settings =
-                          QString::fromUtf8(QJsonDocument(c.config).toJson(QJsonDocument::Compact));
-                  if (c.hasBotToken)
-                      settings += tr(" (bot token set)");
-                  return QStringList{ c.name, api::channelTypeName(c.type), settings,
-                                      c.enabled ? tr("enabled") : tr("disabled"),
-                                      shortTime(c.createdAt) };
-              });
+    fetchList(QStringLiteral("/admin/notification-channels"), api::key::kChannels);
 }
 
 void ChannelsPage::create()

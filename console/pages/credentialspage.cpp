@@ -112,20 +112,29 @@ CredentialsPage::CredentialsPage(Session *session, const Environment &env, QWidg
     m_connectPoll = new QTimer(this);
     m_connectPoll->setInterval(kConnectPollMs);
     connect(m_connectPoll, &QTimer::timeout, this, [this] { pollConnect(); });
+    const auto credential = [](QString (*f)(const api::Credential &)) {
+        return [f](const QJsonObject &o) { return f(api::Credential::decode(o)); };
+    };
     setupTable(QStringLiteral("credentialsTable"),
-               { tr("Name"), tr("Scope"), tr("Description"), tr("Connector"), tr("API base"),
-                 tr("Allowed hosts"), tr("Value"), tr("Updated") });
+               { Column::of(tr("Name"), Column::value(key::kName)),
+                 Column::of(tr("Scope"), credential([](const api::Credential &c) {
+                                return scopeText(c.scope);
+                            })),
+                 Column::of(tr("Description"), Column::value(key::kDescription)),
+                 Column::of(tr("Connector"), credential([](const api::Credential &c) {
+                                return api::connectorName(c.connector);
+                            })),
+                 Column::of(tr("API base"), Column::value(key::kApiBase)),
+                 Column::of(tr("Allowed hosts"), credential([](const api::Credential &c) {
+                                return c.allowedHosts.join(QStringLiteral(", "));
+                            })),
+                 Column::of(tr("Value"), credential(&valueText)),
+                 Column::time(tr("Updated"), Column::value(key::kUpdatedAt)) });
 }
 
 void CredentialsPage::refresh()
 {
-    fetchList(QStringLiteral("/admin/credentials"), key::kCredentials, [](const QJsonObject &o) {
-        const api::Credential c = api::Credential::decode(o);
-        return QStringList{ c.name,        scopeText(c.scope),
-                            c.description, api::connectorName(c.connector),
-                            c.apiBase,     c.allowedHosts.join(QStringLiteral(", ")),
-                            valueText(c),  shortTime(c.updatedAt) };
-    });
+    fetchList(QStringLiteral("/admin/credentials"), key::kCredentials);
 }
 
 QString CredentialsPage::valueText(const api::Credential &c)
@@ -218,7 +227,7 @@ void CredentialsPage::edit(bool creating)
                QStringLiteral("https://api.example.com"));
     d->addCheck(QStringLiteral("relativeTarget"), tr("Targets are &paths under the API base"),
                 current.relativeTarget);
-    d->addLine(QStringLiteral("authHeaderFormat"), tr("&Header format:"), current.authHeaderFormat);
+    d->addLine(QStringLiteral("authHeaderFormat"), tr("Header &format:"), current.authHeaderFormat);
     d->addLine(QStringLiteral("allowedHosts"), tr("Allowed &hosts:"),
                current.allowedHosts.join(QStringLiteral(", ")), tr("default: the API base's host"));
     if (creating)

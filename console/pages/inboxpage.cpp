@@ -1,6 +1,7 @@
 #include "pages/inboxpage.h"
 
 #include "api/keys.h"
+#include "app/errortext.h"
 #include "approvals/approvalpoller.h"
 #include "approvals/approvalsmodel.h"
 #include "pages/approvalcard.h"
@@ -13,15 +14,21 @@
 #include <QJsonArray>
 #include <QLineEdit>
 #include <QShortcut>
+#include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
+
+#include <utility>
 
 namespace tap::console {
 
 InboxPage::InboxPage(Session *session, const Environment &env, ApprovalPoller *poller,
                      QWidget *parent)
-    : Page(session, env, parent), m_poller(poller), m_model(new ApprovalsModel(this))
+    : Page(session, env, parent),
+      m_poller(poller),
+      m_model(new ApprovalsModel(this)),
+      m_proxy(new QSortFilterProxyModel(this))
 {
     setObjectName(QStringLiteral("inboxPage"));
     m_status = new QComboBox(this);
@@ -51,7 +58,14 @@ InboxPage::InboxPage(Session *session, const Environment &env, ApprovalPoller *p
     auto *split = new QSplitter(Qt::Vertical, this);
     m_view = new QTableView(split);
     m_view->setObjectName(QStringLiteral("approvalsTable"));
-    m_view->setModel(m_model);
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(ApprovalsModel::SortRole);
+    m_proxy->setSortLocaleAware(true);
+    m_view->setModel(m_proxy);
+    // The server's order until a header is clicked; a third click returns to it.
+    m_view->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
+    m_view->horizontalHeader()->setSortIndicatorClearable(true);
+    m_view->setSortingEnabled(true);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -71,6 +85,12 @@ InboxPage::InboxPage(Session *session, const Environment &env, ApprovalPoller *p
     });
     connect(m_status, &QComboBox::currentIndexChanged, this, [this] { fetch(); });
     connect(m_poller, &ApprovalPoller::updated, this, &InboxPage::onPending);
+    connect(m_poller, &ApprovalPoller::failed, this, [this](const QString &text) {
+        if (!m_poller->isOnline())
+            return; // setOnline() says so
+        m_pollFailed = true;
+        showError(text);
+    });
 }
 
 bool InboxPage::hasSelection() const
@@ -119,6 +139,8 @@ void InboxPage::setOnline(bool online)
 
 void InboxPage::onPending(const QList<Approval> &pending)
 {
+    if (std::exchange(m_pollFailed, false))
+        showError({}); // the poll works again
     if (m_status->currentData().toString() == u"pending")
         setApprovals(pending);
     else
@@ -138,7 +160,7 @@ void InboxPage::fetch()
                 if (m_status->currentData().toString() != status)
                     return;
                 if (!r.ok())
-                    return showError(r.errorMessage());
+                    return showError(ErrorText::of(r));
                 setApprovals(Approval::listFromJson(r.body));
             },
             options);
@@ -150,7 +172,7 @@ void InboxPage::setApprovals(const QList<Approval> &approvals)
     const QString keep = m_wanted.isEmpty() ? (current ? current->id : QString()) : m_wanted;
     m_model->setApprovals(approvals);
     m_view->resizeColumnsToContents();
-    if (const int row = m_model->rowOf(keep); row >= 0) {
+    if (const int row = viewRow(keep); row >= 0) {
         m_view->selectRow(row);
         m_wanted.clear();
     }
@@ -174,7 +196,7 @@ void InboxPage::showApproval(const QString &id)
         return;
     m_wanted = id;
     m_view->setFocus(); // from a notification: the keys act on this request
-    if (const int row = m_model->rowOf(id); row >= 0) {
+    if (const int row = viewRow(id); row >= 0) {
         m_view->selectRow(row);
         m_wanted.clear();
         return;
@@ -220,11 +242,11 @@ void InboxPage::startDeny()
 
 void InboxPage::move(int step)
 {
-    const int rows = m_model->rowCount();
+    const int rows = m_proxy->rowCount();
     if (rows == 0)
         return;
     const Approval *a = selected();
-    const int from = a ? m_model->rowOf(a->id) : (step > 0 ? -1 : rows);
+    const int from = a ? viewRow(a->id) : (step > 0 ? -1 : rows);
     const int to = qBound(0, from + step, rows - 1);
     m_view->selectRow(to);
     m_view->setFocus();
@@ -232,23 +254,32 @@ void InboxPage::move(int step)
 
 void InboxPage::select(const QString &id)
 {
-    if (const int row = m_model->rowOf(id); row >= 0)
+    if (const int row = viewRow(id); row >= 0)
         m_view->selectRow(row);
+}
+
+int InboxPage::viewRow(const QString &id) const
+{
+    const int row = m_model->rowOf(id);
+    return row < 0 ? -1 : m_proxy->mapFromSource(m_model->index(row, 0)).row();
 }
 
 QString InboxPage::nextAfter(const QString &id) const
 {
-    const QList<Approval> &items = m_model->approvals();
-    const int at = m_model->rowOf(id);
-    if (at < 0)
-        return {};
-    for (int i = at + 1; i < items.size(); ++i) {
-        if (items.at(i).needsMe())
-            return items.at(i).id;
+    const int at = viewRow(id);
+    // The request in view row `row` when the member may decide it.
+    const auto decidable = [this](int row) {
+        const QString rowId = m_proxy->index(row, 0).data(ApprovalsModel::IdRole).toString();
+        const Approval *a = m_model->find(rowId);
+        return a && a->needsMe() ? rowId : QString();
+    };
+    for (int i = at + 1; at >= 0 && i < m_proxy->rowCount(); ++i) {
+        if (const QString next = decidable(i); !next.isEmpty())
+            return next;
     }
     for (int i = at - 1; i >= 0; --i) {
-        if (items.at(i).needsMe())
-            return items.at(i).id;
+        if (const QString previous = decidable(i); !previous.isEmpty())
+            return previous;
     }
     return {};
 }
@@ -275,12 +306,16 @@ void InboxPage::decide(Decision decision)
                     if (r.status == 403 && r.error.code == u"passkey_required")
                         return openInBrowser(a);
                     if (!r.ok()) {
-                        showError(r.errorMessage());
+                        const QString text = ErrorText::ofDecision(r);
+                        showError(text);
+                        if (const Approval *now = selected(); now && now->id == a.id)
+                            m_card->setError(text);
                         if (r.status == 409)
                             refresh(); // decided elsewhere or expired: show the truth
                         return;
                     }
                     showError({});
+                    m_card->setError({});
                     m_model->update(Approval::fromJson(r.body));
                     // Triage goes on: the next request (if it is still shown) has the focus.
                     if (const Approval *now = selected(); !now || now->id == a.id)

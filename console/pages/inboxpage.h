@@ -4,6 +4,7 @@
 #include "pages/page.h"
 
 class QComboBox;
+class QSortFilterProxyModel;
 class QTableView;
 
 namespace tap::console {
@@ -56,6 +57,8 @@ private:
     void showDetails();
     void addShortcuts();
     void select(const QString &id);
+    // The row of request `id` as the view shows it (sorted), or -1.
+    int viewRow(const QString &id) const;
     // The request to select once `id` is decided: the next one the member may decide, else
     // the one before.
     QString nextAfter(const QString &id) const;
@@ -65,10 +68,12 @@ private:
 
     ApprovalPoller *m_poller;
     ApprovalsModel *m_model;
+    QSortFilterProxyModel *m_proxy;
     QComboBox *m_status;
     QTableView *m_view = nullptr;
     ApprovalCard *m_card = nullptr;
     QString m_wanted; // select this id once it is shown
+    bool m_pollFailed = false; // the error shown is the poll's
 };
 
 } // namespace tap::console

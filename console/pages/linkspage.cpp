@@ -32,17 +32,20 @@ LinksPage::LinksPage(Session *session, const Environment &env, QWidget *parent)
     addButton(tr("&Remove"), QStringLiteral("deleteButton"), QStringLiteral("delete"),
               NeedsSelection | Configures | Deletes, [this] { removeSelected(); });
     setupTable(QStringLiteral("linksTable"),
-               { tr("Agent"), tr("Home team"), tr("Role"), tr("Created by"), tr("Created") });
+               { Column::of(tr("Agent"), Column::value(key::kAgentId)),
+                 Column::of(tr("Home team"), Column::value(key::kAgentHomeTeamId)),
+                 Column::of(tr("Role"),
+                            [](const QJsonObject &o) {
+                                const QString role = o.value(key::kRole).toString();
+                                return role.isEmpty() ? tr("(none: no credentials)") : role;
+                            }),
+                 Column::of(tr("Created by"), Column::value(key::kCreatedBy)),
+                 Column::time(tr("Created"), Column::value(key::kCreatedAt)) });
 }
 
 void LinksPage::refresh()
 {
-    fetchList(QStringLiteral("/admin/agent-links"), key::kLinks, [](const QJsonObject &o) {
-        const api::Link l = api::Link::decode(o);
-        return QStringList{ l.agentId, l.agentHomeTeamId,
-                            l.role.isEmpty() ? tr("(none: no credentials)") : l.role, l.createdBy,
-                            shortTime(l.createdAt) };
-    });
+    fetchList(QStringLiteral("/admin/agent-links"), key::kLinks);
 }
 
 void LinksPage::create()

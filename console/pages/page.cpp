@@ -4,17 +4,14 @@
 #include "app/icons.h"
 #include "session/session.h"
 
-#include <QDateTime>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
-#include <QLocale>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
-#include <QStandardItemModel>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -57,7 +54,7 @@ apiclient::ApiClient *Page::api()
 void Page::clear()
 {
     if (m_model)
-        m_model->removeRows(0, m_model->rowCount());
+        m_model->setRows({});
     m_loaded = false;
     updateEmptyText();
     showError({});
@@ -79,15 +76,14 @@ QString Page::emptyMessage() const
     return m_empty && m_empty->isVisibleTo(this) ? m_empty->text() : QString();
 }
 
-void Page::setupTable(const QString &objectName, const QStringList &headers)
+void Page::setupTable(const QString &objectName, QList<Column> columns)
 {
-    m_model = new QStandardItemModel(0, int(headers.size()), this);
-    m_model->setHorizontalHeaderLabels(headers);
+    m_model = new RowsModel(std::move(columns), this);
     m_proxy = new QSortFilterProxyModel(this);
     m_proxy->setSourceModel(m_model);
     m_proxy->setFilterKeyColumn(-1);
     m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
-    m_proxy->setSortRole(SortRole);
+    m_proxy->setSortRole(RowsModel::SortRole);
     m_proxy->setSortLocaleAware(true);
     m_table = new QTableView(this);
     m_table->setObjectName(objectName);
@@ -175,49 +171,22 @@ bool Page::canDelete() const
     return false;
 }
 
-void Page::setRows(const QList<QJsonObject> &rows,
-                   const std::function<QStringList(const QJsonObject &)> &cells)
+void Page::setRows(const QList<QJsonObject> &rows)
 {
     QString previous;
     if (m_table->selectionModel()->hasSelection()) {
         const QModelIndex index =
                 m_proxy->mapToSource(m_table->selectionModel()->selectedRows().value(0));
         if (index.isValid())
-            previous = m_model->item(index.row(), 0)->text();
+            previous = index.data().toString();
     }
-    m_model->removeRows(0, m_model->rowCount());
-    for (const QJsonObject &row : rows) {
-        QList<QStandardItem *> items;
-        const QHash<QString, QString> times = timeKeys(row);
-        const QStringList texts = cells(row);
-        for (const QString &t : texts) {
-            auto *item = new QStandardItem(t);
-            item->setData(times.value(t, t), SortRole); // times sort by time, not by text
-            items.append(item);
-        }
-        items.first()->setData(row, RowRole);
-        m_model->appendRow(items);
-    }
+    m_model->setRows(rows);
     m_table->resizeColumnsToContents();
     if (!previous.isEmpty())
         selectKey(previous);
     m_loaded = true;
     updateButtons();
     updateEmptyText();
-}
-
-// The row's timestamps as shown (shortTime()) → as sent (RFC 3339, UTC, sorts as text).
-QHash<QString, QString> Page::timeKeys(const QJsonObject &row)
-{
-    QHash<QString, QString> keys;
-    for (auto it = row.begin(); it != row.end(); ++it) {
-        if (!it.value().isString())
-            continue;
-        const QDateTime t = QDateTime::fromString(it.value().toString(), Qt::ISODateWithMs);
-        if (t.isValid())
-            keys.insert(shortTime(it.value()), t.toUTC().toString(Qt::ISODateWithMs));
-    }
-    return keys;
 }
 
 QString Page::emptyText() const
@@ -246,17 +215,13 @@ QJsonObject Page::selectedRow() const
             m_proxy->mapToSource(m_table->selectionModel()->selectedRows().value(0));
     if (!index.isValid())
         return {};
-    return m_model->item(index.row(), 0)->data(RowRole).toJsonObject();
+    return m_model->row(index.row());
 }
 
 void Page::selectKey(const QString &key)
 {
-    for (int row = 0; row < m_model->rowCount(); ++row) {
-        if (m_model->item(row, 0)->text() == key) {
-            m_table->selectRow(m_proxy->mapFromSource(m_model->index(row, 0)).row());
-            return;
-        }
-    }
+    if (const int row = m_model->find(key); row >= 0)
+        m_table->selectRow(m_proxy->mapFromSource(m_model->index(row, 0)).row());
 }
 
 void Page::call(const QByteArray &verb, const QString &path, const QJsonObject &body, Json ok,
@@ -283,15 +248,14 @@ void Page::call(const QByteArray &verb, const QString &path, const QJsonObject &
         api()->remove(path, this, done, options);
 }
 
-void Page::fetchList(const QString &path, const QString &listKey,
-                     const std::function<QStringList(const QJsonObject &)> &cells)
+void Page::fetchList(const QString &path, const QString &listKey)
 {
-    call("GET", path, {}, [this, listKey, cells](const QJsonObject &body) {
+    call("GET", path, {}, [this, listKey](const QJsonObject &body) {
         QList<QJsonObject> rows;
         const QJsonArray array = body.value(listKey).toArray();
         for (const QJsonValue &v : array)
             rows.append(v.toObject());
-        setRows(rows, cells);
+        setRows(rows);
     });
 }
 
@@ -312,21 +276,6 @@ void Page::showStatus(const QString &message)
 {
     m_status->setText(message);
     m_status->setVisible(!message.isEmpty());
-}
-
-QString Page::joined(const QJsonValue &list)
-{
-    QStringList out;
-    const QJsonArray array = list.toArray();
-    for (const QJsonValue &v : array)
-        out << v.toString();
-    return out.join(QStringLiteral(", "));
-}
-
-QString Page::shortTime(const QJsonValue &rfc3339)
-{
-    const QDateTime t = QDateTime::fromString(rfc3339.toString(), Qt::ISODateWithMs);
-    return t.isValid() ? QLocale().toString(t.toLocalTime(), QLocale::ShortFormat) : QString();
 }
 
 } // namespace tap::console

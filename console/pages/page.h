@@ -2,6 +2,7 @@
 
 #include "app/environment.h"
 #include "apiclient/apiclient.h"
+#include "models/rowsmodel.h"
 
 #include <QJsonObject>
 #include <QWidget>
@@ -13,7 +14,6 @@ class QLabel;
 class QLineEdit;
 class QPushButton;
 class QSortFilterProxyModel;
-class QStandardItemModel;
 class QTableView;
 class QVBoxLayout;
 
@@ -40,9 +40,6 @@ public:
         CreatesNew = 8,
         Deletes = 16
     };
-    static constexpr int RowRole = Qt::UserRole + 1; // the row's JSON object, on column 0
-    static constexpr int SortRole = Qt::UserRole + 2; // what a column sorts by
-
     Page(Session *session, const Environment &env, QWidget *parent = nullptr);
 
     virtual QString title() const = 0;
@@ -60,6 +57,8 @@ public:
     bool canDelete() const;
 
     QLineEdit *filterEdit() const { return m_filter; }
+    // The rows of the page's table (null on a page without one).
+    RowsModel *rowsModel() const { return m_model; }
     QString errorText() const;
     QString statusText() const;
     // Shown instead of rows when the table is empty: what to do next.
@@ -80,11 +79,11 @@ protected:
     QTableView *table() const { return m_table; }
     virtual bool hasSelection() const;
 
-    void setupTable(const QString &objectName, const QStringList &headers);
+    void setupTable(const QString &objectName, QList<Column> columns);
     QPushButton *addButton(const QString &text, const QString &objectName, const QString &icon,
                            int flags, std::function<void()> slot);
-    void setRows(const QList<QJsonObject> &rows,
-                 const std::function<QStringList(const QJsonObject &)> &cells);
+    // Shows the server's rows, keeping the selected one selected.
+    void setRows(const QList<QJsonObject> &rows);
     QJsonObject selectedRow() const;
     // Selects the row whose first column shows `key`.
     void selectKey(const QString &key);
@@ -93,8 +92,7 @@ protected:
     // Bound to the page's lifetime; `query` is the URL's query.
     void call(const QByteArray &verb, const QString &path, const QJsonObject &body, Json ok,
               const QUrlQuery &query = {});
-    void fetchList(const QString &path, const QString &listKey,
-                   const std::function<QStringList(const QJsonObject &)> &cells);
+    void fetchList(const QString &path, const QString &listKey);
     bool confirm(const QString &title, const QString &text);
     void showError(const QString &message);
     void showStatus(const QString &message);
@@ -102,9 +100,6 @@ protected:
     // What an empty table tells (default: add one with New…, when allowed).
     virtual QString emptyText() const;
     void updateEmptyText();
-    static QHash<QString, QString> timeKeys(const QJsonObject &row);
-    static QString joined(const QJsonValue &list);
-    static QString shortTime(const QJsonValue &rfc3339);
 
 private:
     Session *m_session;
@@ -114,7 +109,7 @@ private:
     QLineEdit *m_filter;
     QLabel *m_error;
     QLabel *m_status;
-    QStandardItemModel *m_model = nullptr;
+    RowsModel *m_model = nullptr;
     QSortFilterProxyModel *m_proxy = nullptr;
     QTableView *m_table = nullptr;
     QLabel *m_empty = nullptr;

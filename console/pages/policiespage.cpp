@@ -3,6 +3,7 @@
 #include "api/credential.h"
 #include "api/keys.h"
 #include "dialogs/formdialog.h"
+#include "dialogs/namepicker.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -46,15 +47,16 @@ PoliciesPage::PoliciesPage(Session *session, const Environment &env, QWidget *pa
     m_autoMethods = line(QStringLiteral("autoApproveMethods"), tr("&Auto-approve methods:"),
                          QStringLiteral("GET, HEAD"));
     m_requireMethods = line(QStringLiteral("requireApprovalMethods"),
-                            tr("Methods that need appro&val:"), QStringLiteral("POST, DELETE"));
+                            tr("Methods that &need approval:"), QStringLiteral("POST, DELETE"));
     m_autoUrls = new QPlainTextEdit(this);
     m_autoUrls->setObjectName(QStringLiteral("autoApproveUrls"));
     m_autoUrls->setPlaceholderText(tr("One URL pattern per line"));
     m_autoUrls->setTabChangesFocus(true);
     m_autoUrls->setMaximumHeight(100);
     form->addRow(tr("Auto-approve &URLs:"), m_autoUrls);
-    m_approvers = line(QStringLiteral("allowedApprovers"), tr("Allowed a&pprovers:"),
-                       tr("emails, comma-separated; empty: every member"));
+    m_approvers = new NamePicker(QStringLiteral("allowedApprovers"), this);
+    m_approvers->setPlaceholderText(tr("members' emails; none: every member"));
+    form->addRow(tr("A&llowed approvers:"), m_approvers);
     m_telegram = line(QStringLiteral("telegramChatId"), tr("&Telegram chat:"),
                       QStringLiteral("-100123456"));
     m_matrix = line(QStringLiteral("matrixRoomId"), tr("&Matrix room:"),
@@ -98,6 +100,8 @@ void PoliciesPage::refresh()
             m_credential->setCurrentText(current);
         load();
     });
+    m_approvers->fetchKnownNames(api(), QStringLiteral("/admin/members"), key::kMembers,
+                                 key::kEmail);
     call("GET", QStringLiteral("/admin/notification-channels"), {}, [this](const QJsonObject &b) {
         const QString channel = m_channel->currentText();
         m_channel->clear();
@@ -167,7 +171,7 @@ void PoliciesPage::display(const QJsonObject &object)
     m_autoMethods->setText(p.autoApproveMethods.join(QStringLiteral(", ")));
     m_requireMethods->setText(p.requireApprovalMethods.join(QStringLiteral(", ")));
     m_autoUrls->setPlainText(p.autoApproveUrls.join(u'\n'));
-    m_approvers->setText(p.allowedApprovers.join(QStringLiteral(", ")));
+    m_approvers->setNames(p.allowedApprovers);
     m_telegram->setText(p.telegramChatId);
     m_matrix->setText(p.matrixRoomId);
     m_channel->setCurrentText(p.approvalChannel);
@@ -188,7 +192,7 @@ api::Policy PoliciesPage::formPolicy() const
     p.autoApproveMethods = splitList(m_autoMethods->text());
     p.requireApprovalMethods = splitList(m_requireMethods->text());
     p.autoApproveUrls = splitList(m_autoUrls->toPlainText());
-    p.allowedApprovers = splitList(m_approvers->text());
+    p.allowedApprovers = m_approvers->names();
     p.telegramChatId = m_telegram->text().trimmed();
     p.matrixRoomId = m_matrix->text().trimmed();
     p.approvalChannel = m_channel->currentText().trimmed();
@@ -212,6 +216,10 @@ bool PoliciesPage::save(const QString &name)
     const auto policy = api::Policy::decodeInput(formPolicy().encodeInput());
     if (!policy) {
         showError(problemText(policy.error()));
+        return false;
+    }
+    if (const QStringList unknown = m_approvers->unknownNames(); !unknown.isEmpty()) {
+        showError(tr("%1 is not a member of the team.").arg(unknown.first()));
         return false;
     }
     call("PUT", QStringLiteral("/admin/policies/") + apiclient::ApiClient::segment(name),

@@ -10,6 +10,8 @@ class QPlainTextEdit;
 
 namespace tap::console {
 
+class NamePicker;
+
 // The policy of one credential: which methods and URLs pass without approval, who may
 // approve, where approval requests go, whether a passkey is needed.
 class PoliciesPage : public Page
@@ -43,7 +45,7 @@ private:
     QLineEdit *m_autoMethods;
     QLineEdit *m_requireMethods;
     QPlainTextEdit *m_autoUrls;
-    QLineEdit *m_approvers;
+    NamePicker *m_approvers;
     QLineEdit *m_telegram;
     QLineEdit *m_matrix;
     QComboBox *m_channel;

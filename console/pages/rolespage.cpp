@@ -4,9 +4,10 @@
 #include "api/keys.h"
 #include "api/validation.h"
 #include "dialogs/formdialog.h"
+#include "dialogs/namepicker.h"
 
-#include <QLineEdit>
 #include <QJsonArray>
+#include <QLineEdit>
 #include <QSpinBox>
 
 namespace tap::console {
@@ -21,7 +22,7 @@ QString path(const QString &name)
 api::RoleInput formInput(FormDialog *d, int limit)
 {
     return { d->text(QStringLiteral("roleName")), d->text(QStringLiteral("description")),
-             splitList(d->text(QStringLiteral("credentials"))), limit > 0 ? limit : -1 };
+             d->names(QStringLiteral("credentials")), limit > 0 ? limit : -1 };
 }
 
 // The server's rules (api::RoleInput::decode()), with the console's words.
@@ -29,8 +30,11 @@ QString validate(FormDialog *d, int limit)
 {
     const api::RoleInput in = formInput(d, limit);
     auto decoded = api::RoleInput::decode(in.encode(), api::RoleInput::Mode::Create);
-    if (decoded)
-        return {};
+    if (decoded) {
+        const QString unknown = d->firstUnknown(QStringLiteral("credentials"));
+        return unknown.isEmpty() ? QString()
+                                 : RolesPage::tr("The team has no credential \"%1\".").arg(unknown);
+    }
     if (decoded.error().field() == api::key::kName)
         return RolesPage::tr("Name: 1–64 letters, digits, '.', '_' or '-', starting with a "
                              "letter or digit.");
@@ -56,17 +60,19 @@ RolesPage::RolesPage(Session *session, const Environment &env, QWidget *parent)
     addButton(tr("&Delete"), QStringLiteral("deleteButton"), QStringLiteral("delete"),
               NeedsSelection | Configures | Deletes, [this] { removeSelected(); });
     setupTable(QStringLiteral("rolesTable"),
-               { tr("Name"), tr("Description"), tr("Credentials"), tr("Requests per hour") });
+               { Column::of(tr("Name"), Column::value(api::key::kName)),
+                 Column::of(tr("Description"), Column::value(api::key::kDescription)),
+                 Column::of(tr("Credentials"),
+                            [](const QJsonObject &o) {
+                                return api::Role::decode(o).credentials.join(QStringLiteral(", "));
+                            }),
+                 Column::limit(tr("Requests per hour"), api::key::kRateLimitPerHour,
+                               tr("unlimited")) });
 }
 
 void RolesPage::refresh()
 {
-    fetchList(QStringLiteral("/admin/roles"), api::key::kRoles, [](const QJsonObject &o) {
-        const api::Role r = api::Role::decode(o);
-        return QStringList{ r.name, r.description, r.credentials.join(QStringLiteral(", ")),
-                            r.rateLimitPerHour > 0 ? QString::number(r.rateLimitPerHour)
-                                                   : tr("unlimited") };
-    });
+    fetchList(QStringLiteral("/admin/roles"), api::key::kRoles);
 }
 
 void RolesPage::edit(bool creating)
@@ -79,8 +85,10 @@ void RolesPage::edit(bool creating)
                              creating ? tr("New role") : tr("Edit role"), this);
     d->addLine(QStringLiteral("roleName"), tr("&Name:"), role.name)->setEnabled(creating);
     d->addLine(QStringLiteral("description"), tr("&Description:"), role.description);
-    d->addLine(QStringLiteral("credentials"), tr("&Credentials:"),
-               role.credentials.join(QStringLiteral(", ")), tr("comma-separated"));
+    d->addPicker(QStringLiteral("credentials"), tr("&Credentials:"), role.credentials,
+                 tr("type a name, Enter adds it"))
+            ->fetchKnownNames(api(), QStringLiteral("/admin/credentials"), api::key::kCredentials,
+                              api::key::kName);
     auto *limit = d->addSpin(QStringLiteral("rateLimit"), tr("Requests per &hour:"),
                              qMax(role.rateLimitPerHour, 0), tr("unlimited"));
     d->setValidator([d, limit] { return validate(d, limit->value()); });

@@ -35,7 +35,23 @@ TeamPage::TeamPage(Session *session, const Environment &env, QWidget *parent)
     addButton(tr("Re&move"), QStringLiteral("removeButton"), QStringLiteral("delete"),
               NeedsSelection | Configures | Deletes, [this] { removeMember(); });
     setupTable(QStringLiteral("membersTable"),
-               { tr("Email"), tr("Role"), tr("State"), tr("Since / until") });
+               { Column::of(tr("Email"), Column::value(key::kEmail)),
+                 Column::of(tr("Role"),
+                            [](const QJsonObject &r) {
+                                return api::memberRoleName(api::Member::decode(r).role);
+                            }),
+                 Column::of(tr("State"),
+                            [](const QJsonObject &r) {
+                                if (r.value(kInvited).toBool())
+                                    return tr("Invited");
+                                return r.value(key::kEmailVerified).toBool()
+                                        ? tr("Member")
+                                        : tr("Member (email not verified)");
+                            }),
+                 Column::time(tr("Since / until"), [](const QJsonObject &r) {
+                     return r.value(r.value(kInvited).toBool() ? key::kExpiresAt : key::kJoinedAt)
+                             .toString();
+                 }) });
 }
 
 void TeamPage::refresh()
@@ -57,18 +73,7 @@ void TeamPage::refresh()
             row.insert(kInvited, true);
             rows.append(row);
         }
-        setRows(rows, [](const QJsonObject &r) {
-            const bool invited = r.value(kInvited).toBool();
-            if (invited) {
-                const api::PendingInvite i = api::PendingInvite::decode(r);
-                return QStringList{ i.email, api::memberRoleName(i.role), tr("Invited"),
-                                    shortTime(i.expiresAt) };
-            }
-            const api::Member m = api::Member::decode(r);
-            return QStringList{ m.email, api::memberRoleName(m.role),
-                                m.emailVerified ? tr("Member") : tr("Member (email not verified)"),
-                                shortTime(m.joinedAt) };
-        });
+        setRows(rows);
     });
 }
 

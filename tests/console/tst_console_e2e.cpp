@@ -299,7 +299,7 @@ void TestConsoleE2E::createAgent()
     QVERIFY(d);
     fill(d, "agentId", u"bot"_s);
     fill(d, "description", u"Posts for the team"_s);
-    fill(d, "credentials", u"api, guarded"_s);
+    fill(d, "credentialsEdit", u"api, guarded"_s); // a pasted list, not yet added: counts
     QVERIFY(submit(d));
     QDialog *keyDialog = nullptr;
     QTRY_VERIFY_WITH_TIMEOUT(
@@ -442,7 +442,7 @@ void TestConsoleE2E::linkAgentOfAnotherTeam()
     QVERIFY(role);
     fill(role, "roleName", u"reader"_s);
     fill(role, "description", u"Read-only use of the API"_s);
-    fill(role, "credentials", u"api"_s);
+    fill(role, "credentialsEdit", u"api"_s);
     QVERIFY(submit(role));
 
     FormDialog *link = openDialog("linksPage", "newButton", "linkDialog");

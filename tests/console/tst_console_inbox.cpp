@@ -1,14 +1,17 @@
 // The approvals inbox in the main window: long-poll updates, tray count and notifications,
 // approve/deny, passkey approvals in the browser, notification click, 401 → log in again.
+#include "app/errortext.h"
 #include "app/mainwindow.h"
 #include "approvals/approvalpoller.h"
 #include "approvals/approvalsmodel.h"
 #include "approvals/traynotifier.h"
 #include "consoletest.h"
 #include "dialogs/signindialog.h"
+#include "pages/approvalcard.h"
 #include "pages/inboxpage.h"
 
 #include <QComboBox>
+#include <QDateTime>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -18,6 +21,10 @@
 using namespace tap::console;
 using namespace tap::console::test;
 using tap::testsupport::FakeAdminApi;
+
+namespace {
+const QString kDevMessage = QStringLiteral("approval_state_machine: scope_kind row mismatch");
+}
 
 class TestInbox : public QObject, public ConsoleRig
 {
@@ -169,16 +176,60 @@ private slots:
         QVERIFY(inbox()->statusText().contains(QStringLiteral("browser")));
     }
 
-    void conflictShowsServerMessage()
+    // Issue #18: a failed decision shows the console's sentence for the error code on the page
+    // and on the card, never the server's own (developer-facing, English) message.
+    void decisionErrorsAreSentences_data()
     {
+        QTest::addColumn<QString>("verb");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("code");
+        QTest::addRow("deny conflict")
+                << QStringLiteral("deny") << 409 << QStringLiteral("conflict");
+        QTest::addRow("approve forbidden")
+                << QStringLiteral("approve") << 403 << QStringLiteral("forbidden");
+        QTest::addRow("approve not_found")
+                << QStringLiteral("approve") << 404 << QStringLiteral("not_found");
+    }
+    void decisionErrorsAreSentences()
+    {
+        QFETCH(QString, verb);
+        QFETCH(int, status);
+        QFETCH(QString, code);
         m_fake->addApproval(QStringLiteral("a1"), QStringLiteral("slack"));
         QTRY_COMPARE_WITH_TIMEOUT(model()->rowCount(), 1, kTimeout);
-        m_fake->failNext("POST", QStringLiteral("/admin/approvals/a1/deny"), 409,
-                         QStringLiteral("conflict"), QStringLiteral("Already decided by bob."));
+        m_fake->failNext("POST", QStringLiteral("/admin/approvals/a1/") + verb, status, code,
+                         kDevMessage);
         select(QStringLiteral("a1"));
-        click(inbox(), "denyButton");
-        QTRY_COMPARE_WITH_TIMEOUT(inbox()->errorText(), QStringLiteral("Already decided by bob."),
-                                  kTimeout);
+        QVERIFY(inbox()->card()->errorText().isEmpty());
+        click(inbox(), verb == u"deny" ? "denyButton" : "approveButton");
+        QTRY_VERIFY_WITH_TIMEOUT(!inbox()->errorText().isEmpty(), kTimeout);
+        QCOMPARE(inbox()->errorText(), ErrorText::ofDecision(reply(status, code)));
+        QCOMPARE(inbox()->card()->errorText(), inbox()->errorText());
+        QVERIFY(child<QLabel>(inbox(), "cardError")->isVisible());
+        QVERIFY2(!inbox()->errorText().contains(QStringLiteral("scope_kind")),
+                 qPrintable(inbox()->errorText()));
+        screenshot(m_window.get(), QStringLiteral("inbox-decision-error-") + code);
+        // Another request clears the card's error.
+        m_fake->addApproval(QStringLiteral("a2"), QStringLiteral("github"));
+        QTRY_COMPARE_WITH_TIMEOUT(model()->rowCount(), 2, kTimeout);
+        select(QStringLiteral("a2"));
+        QVERIFY(inbox()->card()->errorText().isEmpty());
+        QVERIFY(!child<QLabel>(inbox(), "cardError")->isVisible());
+    }
+
+    // A poll the server refuses (not an outage): the sentence for its code, gone once a poll
+    // works again.
+    void pollErrorIsASentence()
+    {
+        m_window->poller()->setRetryDelayMs(200);
+        m_fake->failNext("GET", QStringLiteral("/admin/approvals"), 403,
+                         QStringLiteral("forbidden"), kDevMessage);
+        m_fake->addApproval(QStringLiteral("a1"), QStringLiteral("slack")); // answers the held poll
+        QTRY_COMPARE_WITH_TIMEOUT(inbox()->errorText(),
+                                  ErrorText::forCode(QStringLiteral("forbidden")), kTimeout);
+        QVERIFY(m_window->poller()->isOnline());
+        QTRY_VERIFY_WITH_TIMEOUT(inbox()->errorText().isEmpty(), kTimeout);
+        QCOMPARE(model()->rowCount(), 1);
     }
 
     void notificationClickOpensItem()
@@ -208,6 +259,47 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(model()->approvals().first().id, QStringLiteral("a1"), kTimeout);
         filter->setCurrentIndex(filter->findData(QStringLiteral("all")));
         QTRY_COMPARE_WITH_TIMEOUT(model()->rowCount(), 2, kTimeout);
+    }
+
+    // Sorted by a header click: names case-insensitively, times by the instant; J/K and the
+    // request selected after a decision follow the rows as shown.
+    void sortsByNameAndTime()
+    {
+        const QString credentials[] = { u"slack"_qs, u"Bank"_qs, u"github"_qs };
+        const QString times[] = { u"2026-03-01T10:00:00+02:00"_qs, u"2026-03-01T09:30:00Z"_qs,
+                                  u"2025-12-24T18:00:00Z"_qs };
+        for (int i = 0; i < 3; ++i) {
+            const QString id = u"a"_qs + QString::number(i + 1);
+            m_fake->addApproval(id, credentials[i]);
+            m_fake->editApproval(id, [&](tap::api::Approval &a) { a.createdAt = times[i]; });
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(model()->find(u"a3"_qs)
+                                         && model()->find(u"a3"_qs)->createdAt
+                                                 == QDateTime::fromString(times[2], Qt::ISODate),
+                                 kTimeout);
+        auto *view = child<QTableView>(inbox(), "approvalsTable");
+        const auto ids = [view] {
+            QStringList out;
+            for (int row = 0; row < view->model()->rowCount(); ++row)
+                out << view->model()->index(row, 0).data(ApprovalsModel::IdRole).toString();
+            return out;
+        };
+        const auto selectedId = [view] {
+            return view->selectionModel()->selectedRows().value(0).data(ApprovalsModel::IdRole);
+        };
+        view->sortByColumn(ApprovalsModel::Credential, Qt::AscendingOrder);
+        QCOMPARE(ids(), QStringList({ u"a2"_qs, u"a3"_qs, u"a1"_qs })); // Bank, github, slack
+        view->sortByColumn(ApprovalsModel::Requested, Qt::AscendingOrder);
+        QCOMPARE(ids(), QStringList({ u"a3"_qs, u"a1"_qs, u"a2"_qs })); // 2025, 08:00Z, 09:30Z
+        view->selectRow(0);
+        inbox()->move(1);
+        QCOMPARE(selectedId(), u"a1"_qs);
+        inbox()->move(-1);
+        QCOMPARE(selectedId(), u"a3"_qs);
+        inbox()->approve();
+        QTRY_COMPARE_WITH_TIMEOUT(m_fake->approval(u"a3"_qs).value(u"status"_qs).toString(),
+                                  u"approved"_qs, kTimeout);
+        QTRY_COMPARE_WITH_TIMEOUT(selectedId(), u"a1"_qs, kTimeout);
     }
 
     void expiryAsksToLogInAgain()
@@ -240,6 +332,14 @@ private:
         const int row = model()->rowOf(id);
         QVERIFY(row >= 0);
         view->selectRow(row);
+    }
+
+    static tap::apiclient::ApiClient::Reply reply(int status, const QString &code)
+    {
+        tap::apiclient::ApiClient::Reply r;
+        r.status = status;
+        r.error.code = code;
+        return r;
     }
 
     FakeDesktop m_desktop;

@@ -5,6 +5,7 @@
 // secret); the fake invokes an action over the bus and the agent's poll sees the outcome.
 // Passkey-protected requests offer "Open to approve"; without a notification server with actions
 // the tray balloon is used. The test functions run in order and share one tapd and one window.
+#include "app/errortext.h"
 #include "app/mainwindow.h"
 #include "app/traycontroller.h"
 #include "approvals/approvalpoller.h"
@@ -75,6 +76,7 @@ private slots:
     void denyFromTheNotification();
     void passkeyRequestOpensTheWindow();
     void decidedElsewhereClosesTheNotification();
+    void failedDecisionIsASentence();
     void fallsBackToTheTrayWithoutActions();
 
 private:
@@ -222,6 +224,33 @@ void TestConsoleNotify::decidedElsewhereClosesTheNotification()
     QCOMPARE(owner().post("/admin/approvals/" + txn + "/approve").status, 200);
     QTRY_VERIFY_WITH_TIMEOUT(m_fake.closed.contains(id), kSlow);
     QTRY_COMPARE_WITH_TIMEOUT(agentStatus(txn), u"forwarded"_s, kSlow);
+}
+
+// Approve from a notification of a request decided elsewhere meanwhile: tapd answers 409 with
+// its own message; the tray says the console's sentence for the code, and the window opens on
+// the request.
+void TestConsoleNotify::failedDecisionIsASentence()
+{
+    QByteArray txn;
+    QVERIFY(parkAndWaitForNotification("api", &txn));
+    const uint id = m_fake.calls.last().id;
+    m_window->poller()->stop(); // or the long poll would close the notification first
+    QCOMPARE(owner().post("/admin/approvals/" + txn + "/deny").status, 200);
+    m_window->hide();
+    QSignalSpy failed(notifier(), &DesktopNotifier::decisionFailed);
+    m_fake.invoke(id, u"approve"_s);
+    const bool answered = QTest::qWaitFor([&] { return !failed.isEmpty(); }, kSlow);
+    m_window->poller()->start(); // before any check: the next test needs it
+    QVERIFY(answered);
+    tap::apiclient::ApiClient::Reply conflict;
+    conflict.status = 409;
+    conflict.error.code = u"conflict"_s;
+    const QString sentence = ErrorText::ofDecision(conflict);
+    QCOMPARE(failed.first().at(1).toString(), sentence);
+    QCOMPARE(m_window->tray()->lastMessage(), sentence);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->isVisible(), kSlow);
+    QCOMPARE(agentStatus(txn), u"denied"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->poller()->isOnline(), kSlow);
 }
 
 // A notification server without actions, then none at all: the tray balloon is used.

@@ -3,6 +3,7 @@
 #include "app/errortext.h"
 #include "consoletest.h"
 #include "dialogs/formdialog.h"
+#include "dialogs/namepicker.h"
 #include "dialogs/secretdialog.h"
 #include "pages/agentspage.h"
 #include "pages/credentialspage.h"
@@ -218,6 +219,8 @@ private slots:
 
     void agentsCreateToggleRotateDelete()
     {
+        m_fake->credentials << credential(QStringLiteral("slack"))
+                            << credential(QStringLiteral("twitter"));
         AgentsPage page(m_session.get(), m_desktop.environment());
         page.show();
         page.refresh();
@@ -227,10 +230,12 @@ private slots:
         auto *dialog = child<FormDialog>(&page, "agentDialog");
         QVERIFY(dialog);
         child<QLineEdit>(dialog, "agentId")->setText(QStringLiteral("social-agent"));
-        child<QLineEdit>(dialog, "credentials")->setText(QStringLiteral("slack, bad name"));
+        auto *credentials = child<NamePicker>(dialog, "credentials");
+        credentials->setNames({ QStringLiteral("slack"), QStringLiteral("bad name") });
         click(dialog, "okButton");
         QVERIFY(dialog->errorText().contains(QStringLiteral("bad name")));
-        child<QLineEdit>(dialog, "credentials")->setText(QStringLiteral("slack, twitter"));
+        QTRY_COMPARE_WITH_TIMEOUT(credentials->knownNames().size(), 2, kTimeout);
+        credentials->setNames({ QStringLiteral("slack"), QStringLiteral("twitter") });
         click(dialog, "okButton");
         QTRY_VERIFY_WITH_TIMEOUT(child<SecretDialog>(&page, "apiKeyDialog"), kTimeout);
         auto *key = child<SecretDialog>(&page, "apiKeyDialog");

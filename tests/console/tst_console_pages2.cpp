@@ -3,6 +3,7 @@
 #include "app/errortext.h"
 #include "consoletest.h"
 #include "dialogs/formdialog.h"
+#include "dialogs/namepicker.h"
 #include "pages/auditpage.h"
 #include "pages/channelspage.h"
 #include "pages/credentialspage.h"
@@ -54,6 +55,8 @@ private slots:
 
     void rolesCreateEditDelete()
     {
+        m_fake->credentials << QJsonObject{ { u"name"_qs, u"slack"_qs } }
+                            << QJsonObject{ { u"name"_qs, u"github"_qs } };
         RolesPage page(m_session.get(), m_desktop.environment());
         page.show();
         page.refresh();
@@ -61,7 +64,7 @@ private slots:
         auto *dialog = child<FormDialog>(&page, "roleDialog");
         QVERIFY(dialog);
         child<QLineEdit>(dialog, "roleName")->setText(QStringLiteral("reader"));
-        child<QLineEdit>(dialog, "credentials")->setText(QStringLiteral("slack,github"));
+        child<QLineEdit>(dialog, "credentialsEdit")->setText(QStringLiteral("slack,github"));
         child<QSpinBox>(dialog, "rateLimit")->setValue(50);
         click(dialog, "okButton");
         QTRY_COMPARE_WITH_TIMEOUT(rows(&page, "rolesTable"), 1, kTimeout);
@@ -81,8 +84,9 @@ private slots:
         click(&page, "editButton");
         dialog = child<FormDialog>(&page, "roleDialog");
         QTRY_VERIFY_WITH_TIMEOUT(dialog && dialog->isVisible(), kTimeout);
-        QCOMPARE(child<QLineEdit>(dialog, "credentials")->text(), QStringLiteral("slack, github"));
-        child<QLineEdit>(dialog, "credentials")->setText(QStringLiteral("slack"));
+        QCOMPARE(child<NamePicker>(dialog, "credentials")->names(),
+                 QStringList({ u"slack"_qs, u"github"_qs }));
+        child<NamePicker>(dialog, "credentials")->setNames({ u"slack"_qs });
         click(dialog, "okButton");
         QTRY_COMPARE_WITH_TIMEOUT(m_fake->roles.first().value(u"credentials"_qs).toArray().size(),
                                   1, kTimeout);
