@@ -18,7 +18,8 @@
 # Environment:
 #   TAP_BENCH_BUILD=DIR   use DIR/service/tapd as it is (default: build into build/ first)
 #   TAP_BENCH_PERF=DIR    also `perf record -g` tapd (SQLite) during its c=1 and c=64 runs and
-#                         write DIR/perf-c1.txt, DIR/perf-c64.txt (top 30 symbols, by library)
+#                         write DIR/perf-c1.txt, DIR/perf-c64.txt (top 30 symbols, by library),
+#                         and DIR/perf-oauth2-c1.txt, -c64.txt for the tapd-oauth2 runs
 #   TAP_BENCH_NO_PG=1     skip the PostgreSQL part
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -234,7 +235,9 @@ for c in 1 64; do
   perf_start "c$c" "$tapd_pid"
   results+=("$(run_wrk tapd $c "http://127.0.0.1:$tapd_port/forward" "$work/forward.lua" "$tapd_pid")")
   perf_end "c$c"
+  perf_start "oauth2-c$c" "$tapd_pid"
   results+=("$(run_wrk tapd-oauth2 $c "http://127.0.0.1:$tapd_port/forward" "$work/forward-oauth2.lua" "$tapd_pid")")
+  perf_end "oauth2-c$c"
   if [[ $with_pg == 1 ]]; then
     results+=("$(run_wrk tapd-pg $c "http://127.0.0.1:$pg1_port/forward" "$work/forward-pg.lua" "$pg1_pid")")
   fi
