@@ -85,9 +85,9 @@ void TestScrubberCopies::reusedTablesScrubLikeFresh()
     QFETCH(bool, oneShot);
     const Scrubber shared(kSecrets);
     QRandomGenerator rng(11);
-    for (int i = 0; i < 400; ++i) {
-        // Short and long texts alternate, so a short stream runs over slots a long one noted.
-        const QByteArray text = randomText(rng, i % 2 ? rng.bounded(1, 30) : rng.bounded(60, 400));
+    for (int i = 0; i < 1000; ++i) {
+        // Texts of any length follow each other, so a stream runs over slots another one noted.
+        const QByteArray text = randomText(rng, rng.bounded(1, 300));
         const qsizetype chunk = i % 7 + 1;
         Scrubber fresh(kSecrets);
         Scrubber copy(shared);

@@ -10,7 +10,36 @@ namespace {
 // A replaced range is widened by less than this at each end (see the class comment).
 constexpr qsizetype MaxSymbolBytes = 12;
 
+// The raw bytes a view symbol comes from, escapes aside: itself, and in the Percent view '+'
+// for ' ' (application/x-www-form-urlencoded).
+QByteArray rawBytesOf(View view, uchar symbol)
+{
+    QByteArray raw(1, char(symbol));
+    if (view == View::Percent && symbol == ' ')
+        raw += '+';
+    return raw;
+}
+
 } // namespace
+
+// For the fast path (passes()): which byte pairs begin a pattern of `view`, and which bytes are
+// a whole pattern.
+void Scrubber::notePairs(Tables &t, View view, const QList<QList<QByteArray>> &patterns)
+{
+    for (const QList<QByteArray> &list : patterns) {
+        for (const QByteArray &pattern : list) {
+            if (pattern.size() == 1) {
+                for (const char b : rawBytesOf(view, uchar(pattern[0])))
+                    t.lone[uchar(b)] = true;
+            } else if (pattern.size() > 1) {
+                for (const char b : rawBytesOf(view, uchar(pattern[0]))) {
+                    for (const char n : rawBytesOf(view, uchar(pattern[1])))
+                        t.pairs.set(size_t(uchar(b)) * 256 + uchar(n));
+                }
+            }
+        }
+    }
+}
 
 Scrubber::Scrubber(const QList<Secret> &secrets) : m_tables(std::make_shared<Tables>())
 {
@@ -27,6 +56,7 @@ Scrubber::Scrubber(const QList<Secret> &secrets) : m_tables(std::make_shared<Tab
         t.replacements.append(replacement);
     }
     for (int v = 0; v < ViewCount; ++v) {
+        notePairs(t, View(v), patterns[v]);
         t.automata[v] = Automaton(patterns[v]);
         const qsizetype length = t.automata[v].maxPatternLength();
         t.maxPatternLength = std::max(t.maxPatternLength, length);
@@ -45,6 +75,7 @@ Scrubber::Scrubber(const QList<Secret> &secrets) : m_tables(std::make_shared<Tab
     for (int byte = 0; byte < 256; ++byte) {
         const auto b = uchar(byte);
         t.quiet[b] = b != '%' && b != '\\' && b != '\r' && b != '\n';
+        t.lone[b] = t.lone[b] || !t.quiet[b];
         for (int v = 0; v < ViewCount; ++v)
             t.quiet[b] = t.quiet[b]
                     && !t.automata[v].startsPattern(View(v) == View::Percent ? detail::foldPlus(b)
@@ -133,6 +164,24 @@ bool Scrubber::idle(const Stream &stream) const
             return false;
     }
     return stream.percent.idle() && stream.json.idle() && stream.joined.idle();
+}
+
+// Whether data[i], read with every view at its root state and no decoder holding bytes, changes
+// nothing: it begins no symbol, escape or match in any view (quiet), or it is a plain byte and
+// no pattern begins with it and the plain byte after it. Then every view's automaton, fed both,
+// ends where it ends fed only the second (the first's trie node has no child for it, so the
+// failure link leads back to the root), no match involves the first, and it is decided at once.
+bool Scrubber::passes(QByteArrayView data, qsizetype i) const
+{
+    const Tables &t = *m_tables;
+    const auto b = uchar(data[i]);
+    if (t.quiet[b])
+        return true;
+    if (t.lone[b] || i + 1 >= data.size())
+        return false;
+    const auto next = uchar(data[i + 1]);
+    const bool escapeOrBreak = next == '%' || next == '\\' || next == '\r' || next == '\n';
+    return !escapeOrBreak && !t.pairs.test(size_t(b) * 256 + next);
 }
 
 // Feeds one view symbol to its view's automaton and notes every pattern that ends with it, by
@@ -314,7 +363,6 @@ QByteArray Scrubber::run(Stream &stream, QByteArrayView chunk, bool flush)
         return chunk.toByteArray();
     if (stream.ring.hits.isEmpty())
         takeRing(stream);
-    const std::array<bool, 256> &quiet = m_tables->quiet;
     QByteArray joined;
     QByteArrayView data = chunk;
     const qsizetype scanFrom = stream.pending.size();
@@ -350,9 +398,9 @@ QByteArray Scrubber::run(Stream &stream, QByteArrayView chunk, bool flush)
         }
     };
     for (qsizetype i = scanFrom; i < data.size();) {
-        if (quiet[uchar(data[i])] && idle(stream)) {
-            // Fast path: a run of quiet bytes is decided as a whole.
-            while (i < data.size() && quiet[uchar(data[i])])
+        if (passes(data, i) && idle(stream)) {
+            // Fast path: a run of bytes that change nothing is decided as a whole.
+            while (i < data.size() && passes(data, i))
                 ++i;
             decideUpTo(base + i);
             continue;

@@ -11,6 +11,7 @@
 #include <QString>
 
 #include <array>
+#include <bitset>
 #include <memory>
 
 namespace tap::sanitizer {
@@ -150,6 +151,10 @@ private:
         qsizetype maxPatternLength = 0;
         qsizetype window = 0; // size of Ring::hits and ::units: bounds the undecided range
         std::array<bool, 256> quiet{}; // no view can begin a symbol, escape or match with it
+        // A byte that begins a symbol or escape, or is a one-symbol pattern of some view.
+        std::array<bool, 256> lone{};
+        // Byte pairs that some view's pattern begins with (by the pair's raw bytes).
+        std::bitset<256 * 256> pairs;
         QMutex lock;
         QList<Ring> spare; // finished streams' tables (guarded by `lock`)
     };
@@ -166,8 +171,10 @@ private:
     void replaced(Stream &stream, const Hit &hit, qint64 matchEnd) const;
     qint64 undecidedFrom(const Stream &stream, qint64 next) const;
     bool idle(const Stream &stream) const;
+    bool passes(QByteArrayView data, qsizetype i) const;
     void reset(Stream &stream) const;
     void takeRing(Stream &stream) const;
+    static void notePairs(Tables &t, View view, const QList<QList<QByteArray>> &patterns);
     void giveBack(Stream &stream) const;
 
     std::shared_ptr<Tables> m_tables; // null only when moved from
