@@ -24,9 +24,10 @@ bool sameSecrets(const QList<sanitizer::Secret> &built, const QList<sanitizer::S
 
 } // namespace
 
-std::shared_ptr<const sanitizer::Scrubber>
-ScrubberCache::get(const QString &rowId, const QList<sanitizer::Secret> &base,
-                   const QList<sanitizer::Secret> &extra, qint64 nowMs)
+std::shared_ptr<const sanitizer::Scrubber> ScrubberCache::get(const QString &rowId,
+                                                              const QList<sanitizer::Secret> &base,
+                                                              const QList<sanitizer::Secret> &extra,
+                                                              qint64 nowMs)
 {
     {
         QMutexLocker locker(&m_lock);

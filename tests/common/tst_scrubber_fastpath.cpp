@@ -28,8 +28,8 @@ void TestScrubberFastPath::wholeLikeByteByByte_data()
     QTest::addRow("raw pairs") << QList<QByteArray>{ "ab", "ba", "abcab" } << QByteArray("abcx");
     QTest::addRow("percent and plus")
             << QList<QByteArray>{ "a b", "b+a" } << QByteArray("ab +%62%2B%20x");
-    QTest::addRow("json escapes")
-            << QList<QByteArray>{ "ab", "a\"b" } << QByteArray("ab\\u0062\\\"\\nx");
+    QTest::addRow("json escapes") << QList<QByteArray>{ "ab", "a\"b" }
+                                  << QByteArray("ab\\u0062\\\"\\nx");
     QTest::addRow("base64 wrapped")
             << QList<QByteArray>{ "abcdef", "secret" } << QByteArray("YWJjZGVmc2VjcmV0\r\n=x");
     QTest::addRow("hex") << QList<QByteArray>{ "abcd" } << QByteArray("6162636441424344x");

@@ -61,12 +61,11 @@ void TestScrubSecrets::patterns_data()
     QTest::addRow("a part JSON-escaped in it")
             << u"oauth1"_s << escaped << QByteArrayList{ escaped, "x1x1x1", "y\"2y2y2" };
     const QByteArray shortPart = R"({"a":"x1x1x1","b":"y2"})";
-    QTest::addRow("a short part")
-            << u"oauth1"_s << shortPart << QByteArrayList{ shortPart, "x1x1x1", "y2" };
+    QTest::addRow("a short part") << u"oauth1"_s << shortPart
+                                  << QByteArrayList{ shortPart, "x1x1x1", "y2" };
     QTest::addRow("not json") << u"oauth2"_s << QByteArray("plain-value")
                               << QByteArrayList{ "plain-value" };
-    QTest::addRow("empty object") << u"aws_sigv4"_s << QByteArray("{}")
-                                  << QByteArrayList{ "{}" };
+    QTest::addRow("empty object") << u"aws_sigv4"_s << QByteArray("{}") << QByteArrayList{ "{}" };
     const QByteArray number = R"({"a":"x1x1x1","b":12345678})";
     QTest::addRow("a number part")
             << u"oauth1"_s << number << QByteArrayList{ number, "x1x1x1", "" };
