@@ -172,8 +172,8 @@ Result<std::shared_ptr<const Resolved>> Directory::resolve(const AgentIdentity &
                              QStringLiteral("The credential's value cannot be decrypted."));
             resolved->secret = std::move(opened.value());
         }
-        resolved->scrubber = std::make_shared<const sanitizer::Scrubber>(
-                scrubSecrets(resolved->grant.credential, resolved->secret));
+        resolved->secrets = scrubSecrets(resolved->grant.credential, resolved->secret);
+        resolved->scrubber = std::make_shared<const sanitizer::Scrubber>(resolved->secrets);
     }
     store(m_grants, key, std::shared_ptr<const Resolved>(resolved), generation);
     return std::shared_ptr<const Resolved>(resolved);

@@ -40,6 +40,8 @@ struct Resolved
     std::optional<policy::Rules> rules; // no value: the credential has no policy
     bool requirePasskey = false;
     core::SecretBytes secret; // empty when the credential has no value
+    // scrubSecrets() of the value: its sealed parts parsed once per cache entry, not per request.
+    QList<sanitizer::Secret> secrets;
     // Built once per cache entry (building the automaton costs far more than a request);
     // each request scrubs with a copy, which shares the immutable tables.
     std::shared_ptr<const sanitizer::Scrubber> scrubber;

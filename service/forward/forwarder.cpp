@@ -133,31 +133,49 @@ void Forwarder::reject(Exchange &x, const Error &error, const QString &reason)
                                       "proceed.") });
 }
 
-void Forwarder::send(const std::shared_ptr<Exchange> &x)
+namespace {
+
+// Every secret the request is sent with: each credential's (parsed once per Directory entry)
+// and the ones added while signing (an oauth2 access token).
+QList<sanitizer::Secret> allSecrets(const Plan &p)
 {
-    // One scrubber for the answer, knowing every secret the request was sent with.
-    const Plan &p = x->plan;
     QList<sanitizer::Secret> secrets;
     for (const auto &c : std::as_const(p.credentials))
-        secrets.append(scrubSecrets(c->grant.credential, c->secret));
+        secrets.append(c->secrets);
     secrets.append(p.extraSecrets);
-    // One credential: a cached scrubber (built once per credential value, or per oauth2 token).
-    const bool one = p.credentials.size() == 1;
-    sanitizer::Scrubber scrubber = one && p.extraSecrets.isEmpty()
-            ? sanitizer::Scrubber(*p.credentials.first()->scrubber)
-            : one ? sanitizer::Scrubber(*m_scrubbers.get(p.credentials.first()->grant.credential.id,
-                                                         secrets, m_clock.nowMs()))
-                  : sanitizer::Scrubber(secrets);
+    return secrets;
+}
+
+} // namespace
+
+void Forwarder::send(const std::shared_ptr<Exchange> &x)
+{
+    // One scrubber for the answer, knowing every secret the request was sent with. One
+    // credential: a cached one (built once per credential value, or per oauth2 token).
+    const Plan &p = x->plan;
+    const Resolved &one = *p.credentials.first();
+    sanitizer::Scrubber scrubber = p.credentials.size() > 1 ? sanitizer::Scrubber(allSecrets(p))
+            : p.extraSecrets.isEmpty()
+            ? sanitizer::Scrubber(*one.scrubber)
+            : sanitizer::Scrubber(*m_scrubbers.get(one.grant.credential.id, one.secrets,
+                                                   p.extraSecrets, m_clock.nowMs()));
     Relay::Limits limits;
     limits.storedBytes = m_settings.maxResponseBufferBytes;
     store::AuditRecord record = auditRecord(*x);
     record.decision = p.decision;
     auto relay = std::make_shared<Relay>(m_audit, x->sink, std::move(scrubber), std::move(record),
                                          x->timer, limits);
-    const store::CredentialRow &first = p.credentials.first()->grant.credential;
-    if (!p.placeholderMode && first.kind == u"oauth2" && !p.extraSecrets.isEmpty())
-        relay->setResender(oauth2Resender(m_oauth2, first, x->plan.upstream, secrets,
-                                          p.extraSecrets.first().value));
+    if (!p.placeholderMode && one.grant.credential.kind == u"oauth2" && !p.extraSecrets.isEmpty()) {
+        // Prepared only when the upstream answers 401: the request as sent (kept in the plan),
+        // its secrets and the refused token.
+        relay->setResender([&oauth2 = m_oauth2, x]() -> Result<Resend> {
+            const Plan &sent = x->plan;
+            return oauth2Resend(oauth2, sent.credentials.first()->grant.credential, sent.upstream,
+                                allSecrets(sent),
+                                sent.extraSecrets.first().value.view().toByteArray());
+        });
+        return relay->start(upstream::Request(x->plan.upstream), x->request.bodyStream);
+    }
     relay->start(std::move(x->plan.upstream), x->request.bodyStream);
 }
 

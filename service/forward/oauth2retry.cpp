@@ -4,26 +4,24 @@
 
 namespace tap::forward {
 
+using core::Result;
+
 bool shouldRetryOAuth2(int upstreamStatus, bool oauth2, bool bodyStreamed, bool retried)
 {
     return upstreamStatus == 401 && oauth2 && !bodyStreamed && !retried;
 }
 
-Resender oauth2Resender(OAuth2Refresher &refresher, store::CredentialRow row,
-                        upstream::Request sent, QList<sanitizer::Secret> secrets,
-                        core::SecretBytes rejected)
+Result<Resend> oauth2Resend(OAuth2Refresher &refresher, const store::CredentialRow &row,
+                            const upstream::Request &sent, QList<sanitizer::Secret> secrets,
+                            const QByteArray &rejected)
 {
-    return [&refresher, row = std::move(row), sent = std::move(sent), secrets = std::move(secrets),
-            rejected = std::move(rejected)]() -> core::Result<Resend> {
-        upstream::Request request = sent;
-        request.headers.removeIf([](const auto &h) {
-            return h.first.compare("authorization", Qt::CaseInsensitive) == 0;
-        });
-        QList<sanitizer::Secret> scrub = secrets;
-        if (auto r = refresher.authorize(row, request, scrub, rejected.view().toByteArray()); !r)
-            return r.error();
-        return Resend{ std::move(request), sanitizer::Scrubber(scrub) };
-    };
+    upstream::Request request = sent;
+    request.headers.removeIf([](const auto &h) {
+        return h.first.compare("authorization", Qt::CaseInsensitive) == 0;
+    });
+    if (auto r = refresher.authorize(row, request, secrets, rejected); !r)
+        return r.error();
+    return Resend{ std::move(request), sanitizer::Scrubber(secrets) };
 }
 
 } // namespace tap::forward

@@ -28,12 +28,13 @@ struct Resend
 // authorize() did). An error (e.g. <name>_reauth_required) is answered instead.
 using Resender = std::function<core::Result<Resend>()>;
 
-// The resender of a request `sent` with oauth2 credential `row` and access token `rejected`:
-// a fresh token unless another request already replaced it (OAuth2Refresher::accessToken),
-// the Authorization header set anew, `secrets` (every secret of the first attempt) plus the
-// new tokens for the scrubber.
-Resender oauth2Resender(OAuth2Refresher &refresher, store::CredentialRow row,
-                        upstream::Request sent, QList<sanitizer::Secret> secrets,
-                        core::SecretBytes rejected);
+// The resend of a request `sent` with oauth2 credential `row` and access token `rejected`: a
+// fresh token unless another request already replaced it (OAuth2Refresher::accessToken), the
+// Authorization header set anew, `secrets` (every secret of the first attempt) plus the new
+// tokens for the scrubber. Called only once a 401 came (the forwarder's Resender prepares
+// nothing per request).
+core::Result<Resend> oauth2Resend(OAuth2Refresher &refresher, const store::CredentialRow &row,
+                                  const upstream::Request &sent, QList<sanitizer::Secret> secrets,
+                                  const QByteArray &rejected);
 
 } // namespace tap::forward

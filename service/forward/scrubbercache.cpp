@@ -1,44 +1,47 @@
 #include "forward/scrubbercache.h"
 
-#include "crypto/hmac.h"
-
 namespace tap::forward {
 
 namespace {
 
-// Names and values, each length-prefixed, hashed: equal only for the same secrets in order.
-QByteArray fingerprintOf(const QList<sanitizer::Secret> &secrets)
+bool sameSecret(const sanitizer::Secret &a, const sanitizer::Secret &b)
 {
-    QByteArray all;
-    for (const sanitizer::Secret &s : secrets) {
-        const QByteArray name = s.name.toUtf8();
-        const QByteArrayView value = s.value.view();
-        all += QByteArray::number(name.size()) + ':' + name + QByteArray::number(value.size())
-                + ':';
-        all.append(value.data(), value.size());
-    }
-    const QByteArray digest = crypto::sha256(all);
-    all.fill('\0'); // the secrets' copy
-    return digest;
+    return a.name == b.name && core::constantTimeEquals(a.value.view(), b.value.view());
+}
+
+// Whether `built` is `base` followed by `extra`.
+bool sameSecrets(const QList<sanitizer::Secret> &built, const QList<sanitizer::Secret> &base,
+                 const QList<sanitizer::Secret> &extra)
+{
+    if (built.size() != base.size() + extra.size())
+        return false;
+    bool same = true;
+    for (qsizetype i = 0; i < built.size(); ++i)
+        same = sameSecret(built.at(i), i < base.size() ? base.at(i) : extra.at(i - base.size()))
+                && same;
+    return same;
 }
 
 } // namespace
 
-std::shared_ptr<const sanitizer::Scrubber>
-ScrubberCache::get(const QString &rowId, const QList<sanitizer::Secret> &secrets, qint64 nowMs)
+std::shared_ptr<const sanitizer::Scrubber> ScrubberCache::get(const QString &rowId,
+                                                              const QList<sanitizer::Secret> &base,
+                                                              const QList<sanitizer::Secret> &extra,
+                                                              qint64 nowMs)
 {
-    const QByteArray fingerprint = fingerprintOf(secrets);
     {
         QMutexLocker locker(&m_lock);
         const auto it = m_entries.constFind(rowId);
-        if (it != m_entries.constEnd() && it->fingerprint == fingerprint
-            && nowMs - it->builtAt < kMaxAgeMs)
+        if (it != m_entries.constEnd() && nowMs - it->builtAt < kMaxAgeMs
+            && sameSecrets(it->secrets, base, extra))
             return it->scrubber;
     }
+    QList<sanitizer::Secret> secrets = base;
+    secrets.append(extra);
     auto built = std::make_shared<const sanitizer::Scrubber>(secrets);
     QMutexLocker locker(&m_lock);
     m_entries.removeIf([nowMs](const auto &e) { return nowMs - e.value().builtAt >= kMaxAgeMs; });
-    m_entries.insert(rowId, Entry{ fingerprint, built, nowMs });
+    m_entries.insert(rowId, Entry{ std::move(secrets), built, nowMs });
     return built;
 }
 

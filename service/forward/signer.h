@@ -17,7 +17,8 @@ namespace tap::forward {
 bool isSigningKind(const store::CredentialRow &row);
 
 // What the response scrubber must know of a credential: its value, and for a signing kind
-// every secret part of the sealed object (each under the credential's name).
+// every part of the sealed object (each under the credential's name). The object itself is
+// left out when its parts cover it: each at least 6 bytes and verbatim in it.
 QList<sanitizer::Secret> scrubSecrets(const store::CredentialRow &row,
                                       const core::SecretBytes &secret);
 

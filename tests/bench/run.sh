@@ -18,8 +18,13 @@
 # Environment:
 #   TAP_BENCH_BUILD=DIR   use DIR/service/tapd as it is (default: build into build/ first)
 #   TAP_BENCH_PERF=DIR    also `perf record -g` tapd (SQLite) during its c=1 and c=64 runs and
-#                         write DIR/perf-c1.txt, DIR/perf-c64.txt (top 30 symbols, by library)
+#                         write DIR/perf-c1.txt, DIR/perf-c64.txt (top 30 symbols, by library),
+#                         and DIR/perf-oauth2-c1.txt, -c64.txt for the tapd-oauth2 runs
 #   TAP_BENCH_NO_PG=1     skip the PostgreSQL part
+#   TAP_BENCH_AB_ROUNDS=N also N interleaved c=1 rounds (2 s each) of direct, tapd and tapd-oauth2
+#                         (the two in turns first) and the median of the per-round oauth2/static
+#                         ratios (added p50, CPU per request): on a loaded machine far steadier
+#                         than the one pair of the main runs
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 duration=10
@@ -234,10 +239,25 @@ for c in 1 64; do
   perf_start "c$c" "$tapd_pid"
   results+=("$(run_wrk tapd $c "http://127.0.0.1:$tapd_port/forward" "$work/forward.lua" "$tapd_pid")")
   perf_end "c$c"
+  perf_start "oauth2-c$c" "$tapd_pid"
   results+=("$(run_wrk tapd-oauth2 $c "http://127.0.0.1:$tapd_port/forward" "$work/forward-oauth2.lua" "$tapd_pid")")
+  perf_end "oauth2-c$c"
   if [[ $with_pg == 1 ]]; then
     results+=("$(run_wrk tapd-pg $c "http://127.0.0.1:$pg1_port/forward" "$work/forward-pg.lua" "$pg1_pid")")
   fi
+done
+ab=()
+for round in $(seq "${TAP_BENCH_AB_ROUNDS:-0}"); do
+  order=(direct tapd tapd-oauth2)
+  (( round % 2 == 0 )) && order=(direct tapd-oauth2 tapd) # neither always runs first
+  for name in "${order[@]}"; do
+    lua="$work/forward.lua"; [[ $name == tapd-oauth2 ]] && lua="$work/forward-oauth2.lua"
+    if [[ $name == direct ]]; then
+      ab+=("$(duration=2 run_wrk direct 1 "http://127.0.0.1:$origin_port/small.json")")
+    else
+      ab+=("$(duration=2 run_wrk "$name" 1 "http://127.0.0.1:$tapd_port/forward" "$lua" "$tapd_pid")")
+    fi
+  done
 done
 if [[ $with_pg == 1 ]]; then
   results+=("$(run_wrk nginx-1xtapd-pg 64 "http://127.0.0.1:$lb1_port/forward" "$work/forward-pg.lua")")
@@ -263,10 +283,12 @@ hwm_kib=$(awk '/VmHWM/ {print $2}' "/proc/$tapd_pid/status")
 load_after=$(uptime)
 
 printf '%s\n' "${results[@]}" > "$work/runs.jsonl"
-python3 - "$root/tests/bench/results.json" "$work/runs.jsonl" <<PY
-import json, sys, urllib.request
+printf '%s\n' "${ab[@]}" > "$work/ab.jsonl"
+python3 - "$root/tests/bench/results.json" "$work/runs.jsonl" "$work/ab.jsonl" <<PY
+import json, statistics, sys, urllib.request
 path = sys.argv[1]
 rows = [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
+ab = [json.loads(l) for l in open(sys.argv[3]) if l.strip()]
 by = {(r["name"], r["conns"]): r for r in rows}
 print(f"{'target':<16} {'conns':>5} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'tapd cpu us/req':>16} {'switches/req':>13}")
 for r in rows:
@@ -298,6 +320,15 @@ s["oauth2_added_p50_us_c1"] = added("tapd-oauth2", "p50_ms")
 s["oauth2_vs_static_added_p50_c1"] = round(s["oauth2_added_p50_us_c1"] / max(s["tapd_added_p50_us_c1"], 1), 3)
 s["oauth2_vs_static_cpu_per_req_c1"] = round(by[("tapd-oauth2", 1)].get("tapd_cpu_us_per_req", 0) / max(by[("tapd", 1)].get("tapd_cpu_us_per_req", 0), 1e-9), 3)
 s["oauth2_vs_static_rps_c64"] = round(by[("tapd-oauth2", 64)]["rps"] / by[("tapd", 64)]["rps"], 3)
+if ab: # rounds of (direct, tapd, tapd-oauth2)
+    rounds = [sorted(ab[i:i + 3], key=lambda r: ["direct", "tapd", "tapd-oauth2"].index(r["name"]))
+              for i in range(0, len(ab) - 2, 3)]
+    lat = [(o["p50_ms"] - d["p50_ms"]) / max(t["p50_ms"] - d["p50_ms"], 1e-6) for d, t, o in rounds]
+    cpu = [o["tapd_cpu_us_per_req"] / max(t["tapd_cpu_us_per_req"], 1e-9) for d, t, o in rounds]
+    s["oauth2_ab_rounds"] = len(rounds)
+    s["oauth2_vs_static_added_p50_c1_ab_median"] = round(statistics.median(lat), 3)
+    s["oauth2_vs_static_cpu_per_req_c1_ab_median"] = round(statistics.median(cpu), 3)
+    s["oauth2_ab_rounds_added_p50_ratios"] = [round(v, 3) for v in lat]
 oauth_stats = json.load(urllib.request.urlopen("http://127.0.0.1:$oauth_port/_stats"))
 s["oauth2_refreshes"] = sum(oauth_stats.get("refreshes", {}).values())
 s["stream_vs_nginx"] = round(s["stream_mib_per_s"] / max(s["nginx_stream_mib_per_s"], 1e-9), 3)
@@ -315,6 +346,8 @@ if "tapd_pg_vs_nginx_proxy_rps_c64" in s:
     print(f"tapd on PostgreSQL added, c=1:           p50 {s['tapd_pg_added_p50_us_c1']} us (target <= 150), p99 {s['tapd_pg_added_p99_us_c1']} us")
     print(f"two tapd / one tapd (PostgreSQL, nginx): {s['two_vs_one_tapd_pg_rps_c64']:.3f}  (target >= 1.6 when cores allow; {s['cores']} cores here, shared with wrk, nginx and PostgreSQL)")
 print(f"oauth2 (cached token) / static key, c=1: added p50 {s['oauth2_added_p50_us_c1']} us = {s['oauth2_vs_static_added_p50_c1']:.3f} x static's (target <= 1.1), tapd CPU per request {s['oauth2_vs_static_cpu_per_req_c1']:.3f} x; c=64 throughput {s['oauth2_vs_static_rps_c64']:.3f} x; refreshes at the provider: {s['oauth2_refreshes']}")
+if "oauth2_ab_rounds" in s:
+    print(f"oauth2 / static, {s['oauth2_ab_rounds']} interleaved c=1 rounds: median added p50 {s['oauth2_vs_static_added_p50_c1_ab_median']:.3f} x (target <= 1.1), median CPU per request {s['oauth2_vs_static_cpu_per_req_c1_ab_median']:.3f} x; per round {s['oauth2_ab_rounds_added_p50_ratios']}")
 print(f"1 GiB through /forward:                  {s['stream_mib_per_s']} MiB/s = {s['stream_vs_nginx']:.3f} x nginx ({s['nginx_stream_mib_per_s']} MiB/s; target >= 0.8), tapd peak RSS {s['tapd_peak_rss_mib']} MiB (target <= 64; {s['tapd_rss_before_stream_mib']} MiB before)")
 if s["stream_bytes"] != 1 << 30 or s["nginx_stream_bytes"] != 1 << 30:
     print(f"WARNING: streamed {s['stream_bytes']} bytes through tapd, {s['nginx_stream_bytes']} through nginx (expected {1 << 30})")

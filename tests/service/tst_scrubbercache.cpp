@@ -16,6 +16,7 @@ class TestScrubberCache : public QObject
     Q_OBJECT
 private slots:
     void reusedWhileTheSecretsStay();
+    void credentialAndTokenSecrets();
 };
 
 void TestScrubberCache::reusedWhileTheSecretsStay()
@@ -42,6 +43,30 @@ void TestScrubberCache::reusedWhileTheSecretsStay()
                             "ya29.access-token-AAAA";
     QCOMPARE(Scrubber(*b).scrubAll(text), Scrubber(refreshed).scrubAll(text));
     QVERIFY(!Scrubber(*b).scrubAll(text).contains("access-token-BBBB"));
+}
+
+// The forwarder's call: the credential's own secrets (its parts) and the ones signing added (the
+// tokens), compared as one list: a new part value or a new token builds a new scrubber.
+void TestScrubberCache::credentialAndTokenSecrets()
+{
+    ScrubberCache cache;
+    const QList<Secret> parts{ { QStringLiteral("gmail"), SecretBytes("client-id-0123") },
+                               { QStringLiteral("gmail"), SecretBytes("client-secret-0123") } };
+    const QList<Secret> tokens{ { QStringLiteral("gmail"), SecretBytes("ya29.access-AAAA") } };
+    const auto a = cache.get(QStringLiteral("row-1"), parts, tokens, 1000);
+    QCOMPARE(cache.get(QStringLiteral("row-1"), parts, tokens, 2000), a);
+    QCOMPARE(cache.get(QStringLiteral("row-1"), parts + tokens, 2000), a); // the same list
+    QVERIFY(cache.get(QStringLiteral("row-1"), tokens, parts, 2000) != a); // order counts
+
+    QList<Secret> rotated = parts;
+    rotated[1].value = SecretBytes("client-secret-4567");
+    const auto b = cache.get(QStringLiteral("row-1"), rotated, tokens, 3000);
+    QVERIFY(b != a);
+    QCOMPARE(Scrubber(*b).scrubAll("client-secret-4567"), QByteArray("[REDACTED:gmail]"));
+    QVERIFY(cache.get(QStringLiteral("row-1"), rotated, {}, 3000) != b); // a token less
+    const QList<Secret> longer{ { QStringLiteral("gmail"), SecretBytes("ya29.access-AAAAA") } };
+    const auto c = cache.get(QStringLiteral("row-1"), rotated, longer, 4000);
+    QCOMPARE(Scrubber(*c).scrubAll("ya29.access-AAAAA"), QByteArray("[REDACTED:gmail]"));
 }
 
 QTEST_GUILESS_MAIN(TestScrubberCache)

@@ -7,9 +7,12 @@
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QList>
+#include <QMutex>
 #include <QString>
 
 #include <array>
+#include <bitset>
+#include <memory>
 
 namespace tap::sanitizer {
 
@@ -58,6 +61,12 @@ struct Secret
 // symbol (amortised O(1), independent of the number of secrets) plus O(pattern length) per
 // redaction; nothing is ever scanned twice.
 //
+// Copies share the automata (immutable) and start with the streaming state of the original. A
+// stream's position tables (a few entries per byte of the longest pattern) go back to the
+// copies' shared pool when the scrubber dies, and the next stream of any copy reuses them, so a
+// short-lived copy per request allocates no tables. Each copy is for one thread at a time; the
+// pool is thread-safe.
+//
 // Not guaranteed: other encodings and combinations of them (double percent-encoding, a
 // JSON-escaped base64 or percent-encoded value, mixed-case hex, hex with separators, UTF-16,
 // compression), and secrets shorter than a few bytes, which will also redact innocent text
@@ -66,6 +75,11 @@ class Scrubber
 {
 public:
     explicit Scrubber(const QList<Secret> &secrets);
+    Scrubber(const Scrubber &other) = default;
+    Scrubber(Scrubber &&other) noexcept = default;
+    Scrubber &operator=(const Scrubber &other);
+    Scrubber &operator=(Scrubber &&other) noexcept;
+    ~Scrubber();
 
     // Returns the scrubbed bytes of the stream that are final so far.
     QByteArray feed(QByteArrayView chunk);
@@ -76,11 +90,13 @@ public:
 
     // Replacements made so far by feed(), finish() and scrubAll().
     int redactions() const { return m_redactions; }
-    bool isEmpty() const { return m_automata[0].isEmpty(); }
+    bool isEmpty() const { return m_tables->automata[0].isEmpty(); }
     // The longest pattern of any view, in view symbols.
-    qsizetype maxPatternLength() const { return m_maxPatternLength; }
+    qsizetype maxPatternLength() const { return m_tables->maxPatternLength; }
     // The most bytes feed() may keep back between calls.
-    qsizetype maxHeldBytes() const { return m_window; }
+    qsizetype maxHeldBytes() const { return m_tables->window; }
+    // Finished streams' tables waiting in the copies' shared pool (for tests).
+    qsizetype spareTables() const;
 
 private:
     struct Hit
@@ -103,21 +119,44 @@ private:
     {
         int state = 0;
         qint64 length = 0; // symbols so far
-        QList<Span> spans; // of the last symbols, by symbol index % size
+    };
+    // The tables of a stream whose slots tell by their position whether they are stale (see
+    // reset()), so a finished stream's tables serve the next stream as they are, once its
+    // positions go on past every noted one (`end`).
+    struct Ring
+    {
+        QList<Hit> hits; // longest match starting at each pending position, by position % size
+        QList<Unit> units; // for positions inside a multi-byte symbol, by position % size
+        std::array<QList<Span>, ViewCount> spans; // of each view's last symbols, by index % size
+        qint64 end = 0; // no slot notes a position at or after it
     };
     struct Stream
     {
         qint64 cursor = 0; // first byte not yet emitted or replaced
         qint64 lastHitStart = -1;
         QByteArray pending; // the bytes from cursor to the end of what has been scanned
-        QList<Hit> hits; // longest match starting at each pending position, by position % size
-        QList<Unit> units; // for positions inside a multi-byte symbol, by position % size
+        Ring ring; // empty until the stream's first byte
         qint64 unitsEnd = 0; // no position at or after it lies inside a noted symbol
         Span clip; // the widened tail of the last replacement: a match starting there is moved
         std::array<ViewStream, ViewCount> views;
         PercentDecoder percent;
         JsonDecoder json;
         JoinedDecoder joined;
+    };
+    // What the copies share: built from the secrets, then immutable but for `spare`.
+    struct Tables
+    {
+        std::array<Automaton, ViewCount> automata;
+        QList<QByteArray> replacements;
+        qsizetype maxPatternLength = 0;
+        qsizetype window = 0; // size of Ring::hits and ::units: bounds the undecided range
+        std::array<bool, 256> quiet{}; // no view can begin a symbol, escape or match with it
+        // A byte that begins a symbol or escape, or is a one-symbol pattern of some view.
+        std::array<bool, 256> lone{};
+        // Byte pairs that some view's pattern begins with (by the pair's raw bytes).
+        std::bitset<256 * 256> pairs;
+        QMutex lock;
+        QList<Ring> spare; // finished streams' tables (guarded by `lock`)
     };
 
     QByteArray run(Stream &stream, QByteArrayView chunk, bool flush);
@@ -132,13 +171,13 @@ private:
     void replaced(Stream &stream, const Hit &hit, qint64 matchEnd) const;
     qint64 undecidedFrom(const Stream &stream, qint64 next) const;
     bool idle(const Stream &stream) const;
+    bool passes(QByteArrayView data, qsizetype i) const;
     void reset(Stream &stream) const;
+    void takeRing(Stream &stream) const;
+    static void notePairs(Tables &t, View view, const QList<QList<QByteArray>> &patterns);
+    void giveBack(Stream &stream) const;
 
-    std::array<Automaton, ViewCount> m_automata;
-    QList<QByteArray> m_replacements;
-    qsizetype m_maxPatternLength = 0;
-    qsizetype m_window = 0; // size of Stream::hits and ::units: bounds the undecided range
-    std::array<bool, 256> m_quiet{}; // no view can begin a symbol, escape or match with it
+    std::shared_ptr<Tables> m_tables; // null only when moved from
     int m_redactions = 0;
     Stream m_stream;
     Stream m_oneShot; // scrubAll()'s, kept so that each call does not allocate its tables
