@@ -139,18 +139,25 @@ QList<sanitizer::Secret> scrubSecrets(const store::CredentialRow &row,
     QList<sanitizer::Secret> out{ { row.name, secret } };
     if (!isSigningKind(row))
         return out;
-    // Every secret byte of the sealed object is in a part (api::checkParts: each a non-empty
-    // string). When each part also stands in it verbatim and is long enough for the scrubber's
-    // base64 patterns inside a longer run (6 bytes), the object echoed whole, in any encoding,
-    // has each part redacted: it is no pattern of its own then (a longer automaton and stream
-    // window for every request). Otherwise, as when the value is no object of strings, the
-    // whole value stays a pattern too (fail closed).
+    // Every secret byte of the sealed object (compact JSON) is in a part (api::checkParts: each
+    // a non-empty string). When each part stands in it unescaped — its exact `"key":"value"`
+    // slot is there, so no `"`, `\` or control character was escaped — and is long enough for
+    // the scrubber's base64 patterns inside a longer run (6 bytes), the object echoed whole has
+    // each part redacted: it is no pattern of its own then (a longer automaton and stream window
+    // for every request). The limit is that of any value inside a longer base64 or hex run: the
+    // one or two characters mixing a part's edge byte with its neighbour stay. The object is
+    // never sent upstream (signing kinds sign with the parts). Otherwise, as when the value is
+    // no object of strings, the whole value stays a pattern too (fail closed).
     const QJsonObject parts = openParts(secret);
     bool partsCover = !parts.isEmpty();
     for (auto it = parts.begin(); it != parts.end(); ++it) {
         const QByteArray value = it.value().toString().toUtf8();
-        partsCover = partsCover && it.value().isString() && value.size() >= 6
-                && secret.view().contains(value);
+        if (partsCover) {
+            QByteArray slot = '"' + it.key().toUtf8() + "\":\"" + value + '"';
+            partsCover = it.value().isString() && value.size() >= 6
+                    && secret.view().contains(slot);
+            slot.fill('\0');
+        }
         out.append({ row.name, core::SecretBytes(value) });
     }
     if (partsCover)

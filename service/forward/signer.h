@@ -18,7 +18,8 @@ bool isSigningKind(const store::CredentialRow &row);
 
 // What the response scrubber must know of a credential: its value, and for a signing kind
 // every part of the sealed object (each under the credential's name). The object itself is
-// left out when its parts cover it: each at least 6 bytes and verbatim in it.
+// left out when its parts cover it: each at least 6 bytes and in it unescaped (its exact
+// "key":"value" slot).
 QList<sanitizer::Secret> scrubSecrets(const store::CredentialRow &row,
                                       const core::SecretBytes &secret);
 

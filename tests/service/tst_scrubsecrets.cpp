@@ -45,6 +45,7 @@ private slots:
     void patterns();
     void wholeObjectEchoed_data();
     void wholeObjectEchoed();
+    void aPartJsonEscapedKeepsTheObject();
 };
 
 void TestScrubSecrets::patterns_data()
@@ -111,6 +112,23 @@ void TestScrubSecrets::wholeObjectEchoed()
                part.toHex(), part.toBase64(QByteArray::Base64UrlEncoding) })
             QVERIFY2(!out.contains(form), out.constData());
     }
+}
+
+// A part that starts with '"' is stored escaped (\\"x1x1x1) yet its bytes still stand in the
+// object: only its exact "key":"value" slot counts, so the object stays a pattern and a hex echo
+// does not show the escaping backslash (5c) before the redaction (found in review).
+void TestScrubSecrets::aPartJsonEscapedKeepsTheObject()
+{
+    const QJsonObject parts{ { QStringLiteral("consumer_key"), QStringLiteral("ckey-123456") },
+                             { QStringLiteral("consumer_secret"), QStringLiteral("\"x1x1x1") } };
+    const QByteArray whole = compact(parts);
+    const auto secrets = scrubSecrets(row(u"oauth1"_s), SecretBytes(whole));
+    QCOMPARE(secrets.size(), 3);
+    QCOMPARE(secrets.first().value.view().toByteArray(), whole);
+    Scrubber scrubber(secrets);
+    const QByteArray out = scrubber.scrubAll(whole.toHex());
+    QVERIFY2(!out.contains("5c"), out.constData());
+    QVERIFY2(!out.contains("7831"), out.constData()); // "x1"
 }
 
 QTEST_GUILESS_MAIN(TestScrubSecrets)
