@@ -114,6 +114,14 @@ void exchangeCode(admin::OAuthConnectService &connect, const OAuthCallbackSettin
             core::wipe(pending->answer);
             responder.send(failurePage(error));
         };
+        if (!outcome && outcome.error().code() == ErrorCode::TargetNotAllowed)
+            return fail(QStringLiteral("token_endpoint_not_allowed"),
+                        Error(ErrorCode::TargetNotAllowed,
+                              QStringLiteral("The provider's token endpoint (%1) resolves to "
+                                             "an address tapd may not reach (loopback, "
+                                             "private, link-local or cloud metadata); nothing "
+                                             "was stored.")
+                                      .arg(pending->exchange.tokenUrl.host())));
         if (!outcome || pending->tooLarge)
             return fail(QStringLiteral("token_endpoint_unreachable"),
                         Error(ErrorCode::UpstreamError,

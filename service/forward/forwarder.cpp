@@ -82,7 +82,7 @@ Forwarder::Forwarder(store::Database &db, store::Vault &vault, const crypto::Key
       m_random(random),
       m_audit(audit),
       m_directory(db, vault, clock, generation),
-      m_oauth2(db, vault, clock, random),
+      m_oauth2(db, vault, clock, random, settings.allowPrivateTargets),
       m_settings(std::move(settings))
 {
 }

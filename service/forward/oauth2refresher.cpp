@@ -2,15 +2,15 @@
 
 #include "core/logging.h"
 #include "crypto/keyring.h"
+#include "proxy/targetguard.h"
 #include "store/oauthtokenstore.h"
 #include "store/vault.h"
+#include "upstream/egress.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QThread>
 #include <QUrl>
-
-#include <curl/curl.h>
 
 #include <csignal>
 #include <unistd.h>
@@ -57,55 +57,43 @@ void crashPoint(const char *step)
         ::kill(::getpid(), SIGKILL);
 }
 
-size_t collect(char *data, size_t size, size_t count, void *out)
-{
-    static_cast<QByteArray *>(out)->append(data, qsizetype(size * count));
-    return size * count;
-}
-
-struct HttpAnswer
-{
-    int status = 0;
-    QByteArray body;
-};
+constexpr qint64 kMaxTokenAnswerBytes = 64 * 1024;
 
 // POST application/x-www-form-urlencoded with HTTP Basic client authentication (RFC 6749
-// §2.3.1: id and secret form-encoded first). Blocking, at most kTokenTimeoutMs; no redirects.
-Result<HttpAnswer> postForm(const QString &url, const QByteArray &form, const QByteArray &id,
-                            const QByteArray &secret)
+// §2.3.1: id and secret form-encoded first). Blocking, at most kTokenTimeoutMs, under the
+// egress policy of /forward (upstream::fetch(): TAP_UPSTREAM_PROXY, the address guard); no
+// redirects. The error names neither the URL's query nor anything sent.
+Result<upstream::FetchAnswer> postForm(const QUrl &url, QByteArray form, const QByteArray &id,
+                                       const QByteArray &secret, bool allowPrivateTargets)
 {
-    CURL *curl = curl_easy_init();
-    if (!curl)
-        return Error(ErrorCode::Internal, QStringLiteral("libcurl could not start."));
-    HttpAnswer answer;
-    const QByteArray target = url.toUtf8();
     const QByteArray pair = QUrl::toPercentEncoding(QString::fromUtf8(id)) + QByteArray(":")
             + QUrl::toPercentEncoding(QString::fromUtf8(secret));
-    const QByteArray basic = pair.toBase64();
-    const QByteArray authorization = "Authorization: Basic " + basic;
-    curl_slist *headers = curl_slist_append(nullptr, authorization.constData());
-    headers = curl_slist_append(headers, "Accept: application/json");
-    curl_easy_setopt(curl, CURLOPT_URL, target.constData());
-    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, form.constData());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, long(form.size()));
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, long(OAuth2Refresher::kTokenTimeoutMs));
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &answer.body);
-    const CURLcode rc = curl_easy_perform(curl);
-    long status = 0;
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(curl);
-    if (rc != CURLE_OK)
-        return Error(rc == CURLE_OPERATION_TIMEDOUT ? ErrorCode::UpstreamTimeout
-                                                    : ErrorCode::UpstreamError,
-                     QStringLiteral("the token endpoint did not answer (%1).")
-                             .arg(QString::fromLatin1(curl_easy_strerror(rc))));
-    answer.status = int(status);
+    upstream::Request request;
+    request.method = QByteArrayLiteral("POST");
+    request.url = url;
+    request.timeoutMs = int(OAuth2Refresher::kTokenTimeoutMs);
+    request.headers = { { QByteArrayLiteral("Authorization"), "Basic " + pair.toBase64() },
+                        { QByteArrayLiteral("Content-Type"),
+                          QByteArrayLiteral("application/x-www-form-urlencoded") },
+                        { QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json") } };
+    request.body = std::move(form);
+    request.addressAllowed = [allowPrivateTargets](const QHostAddress &a) {
+        return proxy::isAddressAllowed(a, allowPrivateTargets);
+    };
+    auto answer = upstream::fetch(request, kMaxTokenAnswerBytes);
+    core::wipe(request.body);
+    core::wipe(request.headers.first().second);
     return answer;
+}
+
+// Why a token request failed, for the agent (never a secret: the URL's host at most).
+QString tokenRequestError(const QUrl &url, const Error &error)
+{
+    if (error.code() == ErrorCode::TargetNotAllowed)
+        return QStringLiteral("its token_url (host %1) resolves to an address that may not be "
+                              "reached (loopback, private, link-local or cloud metadata).")
+                .arg(url.host());
+    return QStringLiteral("the token endpoint did not answer (%1)").arg(error.message());
 }
 
 QByteArray text(const QJsonObject &o, const char *key)
@@ -156,8 +144,12 @@ Result<TokenAnswer> parseTokenAnswer(int status, const QByteArray &body, TokenFa
 }
 
 OAuth2Refresher::OAuth2Refresher(store::Database &db, store::Vault &vault, const core::Clock &clock,
-                                 core::Random &random)
-    : m_db(db), m_vault(vault), m_clock(clock), m_holder(random.uuid())
+                                 core::Random &random, bool allowPrivateTargets)
+    : m_db(db),
+      m_vault(vault),
+      m_clock(clock),
+      m_holder(random.uuid()),
+      m_allowPrivateTargets(allowPrivateTargets)
 {
     bool ok = false;
     const qint64 lease = qEnvironmentVariable("TAP_TEST_OAUTH2_LEASE_MS").toLongLong(&ok);
@@ -315,10 +307,20 @@ Result<SecretBytes> OAuth2Refresher::refreshHoldingLease(const store::Credential
         return reauthRequired(row, QStringLiteral("it has no refresh token yet."));
     const QByteArray form = "grant_type=refresh_token&refresh_token="
             + QUrl::toPercentEncoding(QString::fromUtf8(refreshToken));
-    auto http = postForm(row.kindSettings.value(QStringLiteral("token_url")).toString(), form,
-                         text(parts, "client_id"), text(parts, "client_secret"));
-    if (!http)
-        return refreshFailed(row, http.error().message());
+    const QUrl tokenUrl(row.kindSettings.value(QStringLiteral("token_url")).toString(),
+                        QUrl::StrictMode);
+    if (!tokenUrl.isValid() || tokenUrl.host().isEmpty()
+        || (tokenUrl.scheme() != u"https" && tokenUrl.scheme() != u"http"))
+        return refreshFailed(row, QStringLiteral("its token_url is not an http(s) URL."));
+    auto http = postForm(tokenUrl, form, text(parts, "client_id"), text(parts, "client_secret"),
+                         m_allowPrivateTargets);
+    if (!http) {
+        if (http.error().code() == ErrorCode::TargetNotAllowed)
+            qCWarning(core::lcApp).noquote()
+                    << "oauth2: the token_url of" << row.name << "(host" << tokenUrl.host()
+                    << ") resolves to an address that may not be reached; refresh refused";
+        return refreshFailed(row, tokenRequestError(tokenUrl, http.error()));
+    }
     crashPoint("after_token_response");
     TokenFailure failure = TokenFailure::None;
     auto answer = parseTokenAnswer(http->status, http->body, failure);

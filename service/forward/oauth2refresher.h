@@ -63,13 +63,16 @@ public:
     static constexpr qint64 kTokenTimeoutMs = 20000; // the token endpoint's answer
     static constexpr qint64 kWaitMs = 30000; // for another process's refresh
 
+    // allowPrivateTargets: TAP_ALLOW_PRIVATE_TARGETS, as for /forward (token requests go out
+    // under the same egress policy: upstream/egress.h).
     OAuth2Refresher(store::Database &db, store::Vault &vault, const core::Clock &clock,
-                    core::Random &random);
+                    core::Random &random, bool allowPrivateTargets);
 
     // The access token for `row`. `rejected`: the token the upstream just refused (401):
     // refreshed unless another request already replaced it. Errors (502, never a secret):
     // UpstreamError with wire code "<name>_reauth_required" when the refresh token is refused
-    // (the row is then marked reauth_required), "<name>_refresh_failed" otherwise,
+    // (the row is then marked reauth_required), "<name>_refresh_failed" otherwise (also when
+    // the token_url's address may not be reached),
     // UpstreamTimeout while another process's refresh does not finish.
     core::Result<OAuth2Token> accessToken(const store::CredentialRow &row,
                                           const QByteArray &rejected = {});
@@ -100,6 +103,7 @@ private:
     store::Vault &m_vault;
     const core::Clock &m_clock;
     QString m_holder; // this process, in the lease
+    bool m_allowPrivateTargets;
     qint64 m_leaseMs;
     QMutex m_lock;
     QHash<QString, std::shared_ptr<Entry>> m_entries;

@@ -9,10 +9,6 @@
 #include <QSocketNotifier>
 #include <QThreadStorage>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-
 #include <cstring>
 #include <optional>
 #include <vector>
@@ -63,8 +59,6 @@ CurlClient::Transfer::~Transfer()
 {
     if (headerList)
         curl_slist_free_all(headerList);
-    if (connectTo)
-        curl_slist_free_all(connectTo);
     if (easy)
         t_easyPool.give(easy);
 }
@@ -187,34 +181,6 @@ size_t onReadBody(char *buffer, size_t size, size_t count, void *user)
     return CURL_READFUNC_PAUSE;
 }
 
-QHostAddress toAddress(const curl_sockaddr *a)
-{
-    QHostAddress address;
-    if (a->family == AF_INET) {
-        sockaddr_in in;
-        std::memcpy(&in, &a->addr, sizeof(in));
-        address.setAddress(ntohl(in.sin_addr.s_addr));
-    } else if (a->family == AF_INET6) {
-        sockaddr_in6 in6;
-        std::memcpy(&in6, &a->addr, sizeof(in6));
-        address.setAddress(in6.sin6_addr.s6_addr);
-    }
-    return address;
-}
-
-curl_socket_t onOpenSocket(void *user, curlsocktype purpose, curl_sockaddr *address)
-{
-    auto *t = static_cast<CurlClient::Transfer *>(user);
-    // Through the proxy this is the proxy's address (the operator's choice); the target's
-    // addresses were checked before the transfer started (pinAndAdd()).
-    if (purpose == CURLSOCKTYPE_IPCXN && t->request.addressAllowed && !t->viaProxy
-        && !t->request.addressAllowed(toAddress(address))) {
-        t->blockedAddress = true;
-        return CURL_SOCKET_BAD;
-    }
-    return ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
-}
-
 } // namespace
 
 void CurlClient::globalInit()
@@ -318,18 +284,8 @@ void CurlClient::drainCompleted()
             finish(t, {});
         } else if (t->bodyError) {
             finish(t, *t->bodyError);
-        } else if (t->blockedAddress) {
-            finish(t, detail::targetNotAllowed());
-        } else if (code == CURLE_OPERATION_TIMEDOUT) {
-            finish(t,
-                   Error(ErrorCode::UpstreamTimeout,
-                         QStringLiteral("The upstream did not answer in time.")));
         } else {
-            // curl's message names host and port but never headers or bodies: safe to show.
-            finish(t,
-                   Error(ErrorCode::UpstreamError,
-                         QStringLiteral("The upstream request failed: %1.")
-                                 .arg(QString::fromUtf8(curl_easy_strerror(code)))));
+            finish(t, transferError(code, t->egress));
         }
     }
 }
@@ -385,19 +341,8 @@ CurlClient::TransferPtr CurlClient::start(Request request, Handlers handlers)
     curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &onBody);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
-    curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, &onOpenSocket);
-    curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, t.get());
-    curl_easy_setopt(e, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
-    // "" disables the proxy environment variables, which would route around the address
-    // check (libcurl would connect to, and check, only the proxy). A configured proxy is
-    // used for every host (NO_PROXY ignored), always as a tunnel.
-    const QByteArray &proxy = detail::proxyUrl();
-    t->viaProxy = !proxy.isEmpty();
-    curl_easy_setopt(e, CURLOPT_PROXY, t->viaProxy ? proxy.constData() : "");
-    if (t->viaProxy) {
-        curl_easy_setopt(e, CURLOPT_NOPROXY, "");
-        curl_easy_setopt(e, CURLOPT_HTTPPROXYTUNNEL, 1L);
-    }
+    t->egress.addressAllowed = t->request.addressAllowed;
+    const bool pinFirst = applyEgress(e, t->egress);
     const QByteArray &method = t->request.method;
     if (method == "HEAD") {
         curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
@@ -430,7 +375,7 @@ CurlClient::TransferPtr CurlClient::start(Request request, Handlers handlers)
         t->headerList = curl_slist_append(t->headerList, "Content-Type:");
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headerList);
     m_transfers.insert(t.get(), t);
-    if (t->viaProxy && t->request.addressAllowed) {
+    if (pinFirst) {
         resolveForProxy(t);
         return t;
     }

@@ -3,6 +3,7 @@
 
 #include "upstream/curlclient.h"
 #include "upstream/decoder.h"
+#include "upstream/egress.h"
 
 #include <QElapsedTimer>
 
@@ -18,9 +19,9 @@ public:
 
     CURL *easy = nullptr;
     curl_slist *headerList = nullptr;
-    curl_slist *connectTo = nullptr; // through the proxy: the checked address
     Request request;
     Handlers handlers;
+    EgressGuard egress; // the proxy and the address check (egress.h)
     int status = 0;
     HeaderList headers;
     qint64 contentLength = -1;
@@ -29,11 +30,9 @@ public:
     std::optional<core::Error> bodyError; // ends the transfer (a coding not decoded, corrupt data)
     bool doneWhenDrained = false; // received whole, decoded output still to hand over
     bool headDelivered = false;
-    bool blockedAddress = false;
     bool paused = false;
     bool sendPaused = false;
     bool cancelled = false;
-    bool viaProxy = false;
     bool added = false; // to the multi handle (through the proxy: once the host is checked)
     int lookupId = -1; // a pending host lookup
     QElapsedTimer started;
@@ -47,6 +46,8 @@ const QByteArray &proxyUrl();
 // The URL a transfer to `url` is sent to (itself unless setTestRedirect() was called).
 QByteArray transferUrl(const QUrl &url);
 core::Error targetNotAllowed();
+core::Error notResolved();
+core::Error notResolvedInTime();
 
 } // namespace detail
 

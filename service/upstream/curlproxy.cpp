@@ -44,6 +44,19 @@ Error targetNotAllowed()
                                 "(loopback, private, link-local or cloud metadata)."));
 }
 
+Error notResolved()
+{
+    return Error(ErrorCode::UpstreamError,
+                 QStringLiteral("The upstream request failed: the host name could not be "
+                                "resolved."));
+}
+
+Error notResolvedInTime()
+{
+    return Error(ErrorCode::UpstreamTimeout,
+                 QStringLiteral("The upstream host name was not resolved in time."));
+}
+
 } // namespace detail
 
 void CurlClient::setProxy(const QUrl &proxy)
@@ -70,48 +83,20 @@ void CurlClient::resolveForProxy(const TransferPtr &transfer)
                     return;
                 t->lookupId = -1;
                 if (info.error() != QHostInfo::NoError || info.addresses().isEmpty())
-                    return finish(t.get(),
-                                  Error(ErrorCode::UpstreamError,
-                                        QStringLiteral("The upstream request failed: the host "
-                                                       "name could not be resolved.")));
+                    return finish(t.get(), detail::notResolved());
                 pinAndAdd(t.get(), info.addresses());
             });
     QTimer::singleShot(timeoutMs, this, [this, weak] {
         auto t = weak.lock();
         if (t && t->lookupId >= 0 && !t->cancelled && m_transfers.contains(t.get()))
-            finish(t.get(),
-                   Error(ErrorCode::UpstreamTimeout,
-                         QStringLiteral("The upstream host name was not resolved in time.")));
+            finish(t.get(), detail::notResolvedInTime());
     });
 }
 
 void CurlClient::pinAndAdd(Transfer *t, const QList<QHostAddress> &addresses)
 {
-    for (const QHostAddress &a : addresses) {
-        if (!t->request.addressAllowed(a)) {
-            t->blockedAddress = true;
-            return finish(t, detail::targetNotAllowed());
-        }
-    }
-    // One address goes to the proxy: IPv4 when there is one (proxies often lack IPv6 routes).
-    QHostAddress pick = addresses.first();
-    for (const QHostAddress &a : addresses) {
-        if (a.protocol() == QAbstractSocket::IPv4Protocol) {
-            pick = a;
-            break;
-        }
-    }
-    pick.setScopeId({});
-    const QUrl &url = t->request.url;
-    const int port = url.port(url.scheme() == u"https" ? 443 : 80);
-    const QString host = pick.protocol() == QAbstractSocket::IPv6Protocol
-            ? u'[' + pick.toString() + u']'
-            : pick.toString();
-    // "::ip:port": any host and port of this handle connect (through the tunnel) to ip:port;
-    // TLS still verifies, and Host still names, the URL's host.
-    t->connectTo = curl_slist_append(
-            nullptr, QStringLiteral("::%1:%2").arg(host).arg(port).toLatin1().constData());
-    curl_easy_setopt(t->easy, CURLOPT_CONNECT_TO, t->connectTo);
+    if (auto pinned = pinEgress(t->easy, t->egress, t->request.url, addresses); !pinned)
+        return finish(t, pinned.error());
     const qint64 left = t->request.timeoutMs - t->started.elapsed();
     curl_easy_setopt(t->easy, CURLOPT_TIMEOUT_MS, long(qMax<qint64>(1, left)));
     t->added = true;

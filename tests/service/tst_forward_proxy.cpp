@@ -7,6 +7,7 @@
 //    address tapd resolved and checked (never the name); targets whose name or literal is a
 //    forbidden address (localhost, 169.254.169.254) are refused before the proxy sees anything.
 // The fake proxy relays to loopback only, so no test can reach another host.
+#include "support/fakeproxy.h"
 #include "support/httpclient.h"
 #include "support/tapdharness.h"
 #include "support/testdatabases.h"
@@ -17,59 +18,6 @@ using namespace Qt::Literals::StringLiterals;
 using namespace tap::test;
 
 namespace {
-
-class FakeProxy
-{
-public:
-    ~FakeProxy()
-    {
-        if (m_process.state() != QProcess::NotRunning) {
-            m_process.kill();
-            m_process.waitForFinished(5000);
-        }
-    }
-
-    bool start()
-    {
-        const QString script = QStringLiteral(TAP_TEST_SUPPORT_DIR "/fake_proxy.py");
-        const QString python =
-                QFile::exists(u"/usr/bin/python3"_s) ? u"/usr/bin/python3"_s : u"python3"_s;
-        m_process.setStandardErrorFile(m_dir.path() + u"/proxy.log"_s);
-        m_process.start(python, { script, u"--port"_s, u"0"_s });
-        QElapsedTimer t;
-        t.start();
-        QByteArray out;
-        while (t.elapsed() < 30000 && m_process.state() != QProcess::NotRunning) {
-            m_process.waitForReadyRead(200);
-            out += m_process.readAllStandardOutput();
-            static const QRegularExpression port(u"^PORT (\\d+)"_s);
-            const auto m = port.match(text(out));
-            if (m.hasMatch()) {
-                m_port = quint16(m.captured(1).toUInt());
-                return true;
-            }
-        }
-        QTest::qFail(qPrintable(u"the fake proxy did not start: "_s + script), __FILE__, __LINE__);
-        return false;
-    }
-
-    QString url() const { return u"http://127.0.0.1:%1"_s.arg(m_port); }
-    // "METHOD target" of every request the proxy was asked, in order.
-    QStringList asked() const
-    {
-        HttpClient c(m_port);
-        c.setTimeoutMs(kRequestTimeoutMs);
-        QStringList out;
-        for (const QJsonValue &v : c.get("/__log").json().value(u"requests"_s).toArray())
-            out << v[u"method"_s].toString() + u' ' + v[u"target"_s].toString();
-        return out;
-    }
-
-private:
-    QTemporaryDir m_dir;
-    QProcess m_process;
-    quint16 m_port = 0;
-};
 
 struct World
 {

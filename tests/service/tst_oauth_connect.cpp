@@ -8,6 +8,8 @@
 #include "store/databaseurl.h"
 #include "support/oauthconnectfixture.h"
 
+#include <QJsonDocument>
+
 using namespace tap::test;
 
 class TestOAuthConnect : public QObject, public ConnectSuite
@@ -54,6 +56,7 @@ private slots:
     void tokenEndpointError();
     void boundToTeam();
     void refusals();
+    void privateTokenEndpointRefused();
 };
 
 void TestOAuthConnect::agentRowCreatedFromTeamRow()
@@ -268,6 +271,35 @@ void TestOAuthConnect::refusals()
     f->keys[u"plain-agent"_s] = key;
     const HttpResponse fwd = forward(f->tapd.port(), Call(key, "plain", m_upstream.url("/echo")));
     QCOMPARE(fwd.status, 200);
+}
+
+// Without TAP_ALLOW_PRIVATE_TARGETS the code exchange at a loopback token_url is refused like
+// a /forward target (README "The data plane"): the page says why, the provider sees nothing,
+// nothing is stored.
+void TestOAuthConnect::privateTokenEndpointRefused()
+{
+    Fixture own;
+    own.tapd.setAllowPrivateTargets(false);
+    QVERIFY(own.tapd.start());
+    own.main = own.newAccount(u"guarded"_s);
+    QVERIFY(!own.main.token.isEmpty());
+    const HttpClient admin = own.tapd.client(own.main.token);
+    QVERIFY(addOAuth2(own, admin, u"inside"_s));
+    const QByteArray callback = authorize(own, startConnect(admin, u"inside"_s));
+    QVERIFY(!callback.isEmpty());
+    const int before = exchanges();
+    const HttpResponse r = HttpClient(own.tapd.port()).get(callback);
+    checkPage(own, r, 403, u"may not reach (loopback, private, link-local or cloud metadata)"_s);
+    QVERIFY(r.body.contains("data-outcome=\"failed\""));
+    QCOMPARE(exchanges(), before);
+    QVERIFY(!partsSet(admin, u"inside"_s).contains(u"refresh_token"_s));
+    bool audited = false;
+    for (const QJsonObject &o : auditItems(admin, "kind=admin"))
+        audited = audited
+                || (o.value(u"action"_s).toString() == u"credential.connect_failed"
+                    && QJsonDocument(o).toJson().contains("token_endpoint_not_allowed"));
+    QVERIFY(audited);
+    QVERIFY2(findLeak(own.tapd.log(), own.secrets).isEmpty(), "a secret in tapd's log");
 }
 
 QTEST_GUILESS_MAIN(TestOAuthConnect)

@@ -71,8 +71,10 @@ protected:
     }
 
     // A client registered at the fake, a refresh token issued to it, and an oauth2 credential
-    // `name` with them given to a new agent (f.keys[name]). Answers the client id.
-    QString addOAuth2(Fixture &f, const QString &name, bool withRefreshToken = true)
+    // `name` with them given to a new agent (f.keys[name]); `extra` replaces fields of the
+    // credential (token_url, allowed_hosts...). Answers the client id.
+    QString addOAuth2(Fixture &f, const QString &name, bool withRefreshToken = true,
+                      const QJsonObject &extra = {})
     {
         // Unique over the whole run: one fake serves every backend's tapd.
         const QString n = QString::number(++m_clients * 7919 + 100003);
@@ -86,11 +88,13 @@ protected:
             parts.insert(u"refresh_token"_s, issueRefreshToken(client));
         f.secrets += partSecrets(name, parts);
         const HttpClient admin = f.tapd.client(f.main.token);
-        const QJsonObject body{
+        QJsonObject body{
             { u"name"_s, name },        { u"description"_s, QString(u"oauth2 "_s + name) },
             { u"kind"_s, u"oauth2"_s }, { u"token_url"_s, text(m_as.url("/token")) },
             { u"value"_s, parts },      { u"allowed_hosts"_s, strings({ u"127.0.0.1"_s }) }
         };
+        for (auto it = extra.begin(); it != extra.end(); ++it)
+            body.insert(it.key(), it.value());
         const HttpResponse r = admin.post("/admin/credentials", body);
         if (!verifyStatus(r, 201, "POST /admin/credentials", __FILE__, __LINE__))
             return {};

@@ -284,6 +284,8 @@ public:
     // (no TAP_ALLOW_PRIVATE_TARGETS, TAP_AUDIT_FILE or TAP_FORWARD_TIMEOUT_S), and its clients
     // keep HttpClient's default timeout.
     void setPlain(bool plain) { m_plain = plain; }
+    // TAP_ALLOW_PRIVATE_TARGETS=1 (the default) or unset.
+    void setAllowPrivateTargets(bool allow) { m_allowPrivate = allow; }
     void setExtraEnvironment(QProcessEnvironment env) { m_extraEnv = std::move(env); }
     // The destructor records a failure unless tapd exits with 0 (sanitizer leak reports make
     // the exit code non-zero).
