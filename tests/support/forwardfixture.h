@@ -274,7 +274,8 @@ protected:
     {
         if (check == TrailCheck::Verify) {
             for (const auto &entry : m_fixtures)
-                verifyNoSecretInTrails(*entry.second, 0);
+                if (entry.second) // null: that backend's tapd did not start (skipped or failed)
+                    verifyNoSecretInTrails(*entry.second, 0);
         }
         m_fixtures.clear();
         m_upstream.stop();
