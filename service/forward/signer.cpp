@@ -154,8 +154,7 @@ QList<sanitizer::Secret> scrubSecrets(const store::CredentialRow &row,
         const QByteArray value = it.value().toString().toUtf8();
         if (partsCover) {
             QByteArray slot = '"' + it.key().toUtf8() + "\":\"" + value + '"';
-            partsCover = it.value().isString() && value.size() >= 6
-                    && secret.view().contains(slot);
+            partsCover = it.value().isString() && value.size() >= 6 && secret.view().contains(slot);
             slot.fill('\0');
         }
         out.append({ row.name, core::SecretBytes(value) });

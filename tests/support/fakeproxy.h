@@ -30,25 +30,11 @@ public:
     bool start()
     {
         const QString script = QStringLiteral(TAP_TEST_SUPPORT_DIR "/fake_proxy.py");
-        const QString python =
-                QFile::exists(u"/usr/bin/python3"_s) ? u"/usr/bin/python3"_s : u"python3"_s;
-        m_process.setStandardErrorFile(m_dir.path() + u"/proxy.log"_s);
-        m_process.start(python, { script, u"--port"_s, u"0"_s });
-        QElapsedTimer t;
-        t.start();
-        QByteArray out;
-        while (t.elapsed() < 30000 && m_process.state() != QProcess::NotRunning) {
-            m_process.waitForReadyRead(200);
-            out += m_process.readAllStandardOutput();
-            static const QRegularExpression port(u"^PORT (\\d+)"_s);
-            const auto m = port.match(text(out));
-            if (m.hasMatch()) {
-                m_port = quint16(m.captured(1).toUInt());
-                return true;
-            }
-        }
-        QTest::qFail(qPrintable(u"the fake proxy did not start: "_s + script), __FILE__, __LINE__);
-        return false;
+        m_port = startPythonFake(m_process, script, m_dir.path() + u"/proxy.log"_s);
+        if (m_port == 0)
+            QTest::qFail(qPrintable(u"the fake proxy did not start: "_s + script), __FILE__,
+                         __LINE__);
+        return m_port != 0;
     }
 
     QString url() const { return u"http://127.0.0.1:%1"_s.arg(m_port); }

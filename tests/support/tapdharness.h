@@ -147,6 +147,29 @@ inline QString decodeQuotedPrintable(const QByteArray &in)
 // ---------------------------------------------------------------------------------------------
 // The fake upstream process.
 
+// Starts the Python fake `script` with `--port 0` in `process` (stderr to `logFile`) and waits
+// up to 30 s for its "PORT n" line: the port, or 0 when it did not start.
+inline quint16 startPythonFake(QProcess &process, const QString &script, const QString &logFile)
+{
+    process.setStandardErrorFile(logFile);
+    // Debian's interpreter is the one with python3-brotli, whatever is first on PATH.
+    const QString python =
+            QFile::exists(u"/usr/bin/python3"_s) ? u"/usr/bin/python3"_s : u"python3"_s;
+    process.start(python, { script, u"--port"_s, u"0"_s });
+    QElapsedTimer t;
+    t.start();
+    QByteArray out;
+    static const QRegularExpression port(u"^PORT (\\d+)"_s);
+    while (t.elapsed() < 30000 && process.state() != QProcess::NotRunning) {
+        process.waitForReadyRead(200);
+        out += process.readAllStandardOutput();
+        const auto m = port.match(text(out));
+        if (m.hasMatch())
+            return quint16(m.captured(1).toUInt());
+    }
+    return 0;
+}
+
 class Upstream
 {
 public:
@@ -165,26 +188,10 @@ public:
             QTest::qFail(qPrintable(u"fake upstream not found at "_s + script), __FILE__, __LINE__);
             return false;
         }
-        m_process.setStandardErrorFile(m_dir.path() + u"/upstream.log"_s);
-        // Debian's interpreter is the one with python3-brotli, whatever is first on PATH.
-        const QString python =
-                QFile::exists(u"/usr/bin/python3"_s) ? u"/usr/bin/python3"_s : u"python3"_s;
-        m_process.start(python, { script, u"--port"_s, u"0"_s });
-        QElapsedTimer t;
-        t.start();
-        QByteArray out;
-        while (t.elapsed() < 30000 && m_process.state() != QProcess::NotRunning) {
-            m_process.waitForReadyRead(200);
-            out += m_process.readAllStandardOutput();
-            static const QRegularExpression port(u"^PORT (\\d+)"_s);
-            const auto m = port.match(text(out));
-            if (m.hasMatch()) {
-                m_port = quint16(m.captured(1).toUInt());
-                return true;
-            }
-        }
-        QTest::qFail("the fake upstream did not start", __FILE__, __LINE__);
-        return false;
+        m_port = startPythonFake(m_process, script, m_dir.path() + u"/upstream.log"_s);
+        if (m_port == 0)
+            QTest::qFail("the fake upstream did not start", __FILE__, __LINE__);
+        return m_port != 0;
     }
 
     void stop()

@@ -32,18 +32,18 @@
 #include <vector>
 
 #ifdef QT_NETWORK_LIB
-#include <QTcpServer>
-#include <QTcpSocket>
+#  include <QTcpServer>
+#  include <QTcpSocket>
 #endif
 #ifdef QT_WIDGETS_LIB
-#include <QAction>
-#include <QApplication>
-#include <QCheckBox>
-#include <QComboBox>
-#include <QLabel>
-#include <QLineEdit>
-#include <QPlainTextEdit>
-#include <QPushButton>
-#include <QStackedWidget>
-#include <QTableView>
+#  include <QAction>
+#  include <QApplication>
+#  include <QCheckBox>
+#  include <QComboBox>
+#  include <QLabel>
+#  include <QLineEdit>
+#  include <QPlainTextEdit>
+#  include <QPushButton>
+#  include <QStackedWidget>
+#  include <QTableView>
 #endif
