@@ -89,7 +89,8 @@ private slots:
 void TestOAuth2Egress::privateTokenUrlRefused()
 {
     Fixture *f = guardedWorld();
-    QVERIFY(f);
+    if (!f) // skipped without PostgreSQL, or failed (recorded)
+        return;
     verifyRefused(*f, privateTokenUrls(), nullptr);
 }
 
@@ -100,7 +101,8 @@ void TestOAuth2Egress::privateTokenUrlRefusedBeforeProxy()
     QProcessEnvironment env;
     env.insert(u"TAP_UPSTREAM_PROXY"_s, proxy.url());
     Fixture *f = guardedWorld(env);
-    QVERIFY(f);
+    if (!f) // skipped without PostgreSQL, or failed (recorded)
+        return;
     verifyRefused(*f, privateTokenUrls(), &proxy);
     QCOMPARE(proxy.asked(), QStringList());
 }

@@ -61,8 +61,7 @@ private slots:
 
 void TestOAuthConnect::agentRowCreatedFromTeamRow()
 {
-    Fixture *f = fixture();
-    QVERIFY(f);
+    FIXTURE(f);
     const HttpClient admin = f->tapd.client(f->main.token);
     QVERIFY(addOAuth2(*f, admin, u"gmail"_s));
     QVERIFY(!addAgent(admin, u"assistant"_s, { u"gmail"_s }).isEmpty());
@@ -116,8 +115,7 @@ void TestOAuthConnect::agentRowCreatedFromTeamRow()
 
 void TestOAuthConnect::connectExistingRowReplacesToken()
 {
-    Fixture *f = fixture();
-    QVERIFY(f);
+    FIXTURE(f);
     const HttpClient admin = f->tapd.client(f->main.token);
     QVERIFY(addOAuth2(*f, admin, u"drive"_s));
     for (int round = 0; round < 2; ++round) {
@@ -131,8 +129,7 @@ void TestOAuthConnect::connectExistingRowReplacesToken()
 
 void TestOAuthConnect::stateSingleUseAndUnknown()
 {
-    Fixture *f = fixture();
-    QVERIFY(f);
+    FIXTURE(f);
     const HttpClient admin = f->tapd.client(f->main.token);
     QVERIFY(addOAuth2(*f, admin, u"once"_s));
     const QByteArray callback = authorize(*f, startConnect(admin, u"once"_s));
@@ -153,8 +150,7 @@ void TestOAuthConnect::stateSingleUseAndUnknown()
 
 void TestOAuthConnect::expiredState()
 {
-    Fixture *f = fixture();
-    QVERIFY(f);
+    FIXTURE(f);
     const HttpClient admin = f->tapd.client(f->main.token);
     QVERIFY(addOAuth2(*f, admin, u"late"_s));
     const QByteArray callback = authorize(*f, startConnect(admin, u"late"_s));
@@ -169,8 +165,7 @@ void TestOAuthConnect::expiredState()
 
 void TestOAuthConnect::accessDenied()
 {
-    Fixture *f = fixture();
-    QVERIFY(f);
+    FIXTURE(f);
     const HttpClient admin = f->tapd.client(f->main.token);
     QVERIFY(addOAuth2(*f, admin, u"denied"_s));
     const QUrl url = startConnect(admin, u"denied"_s);
@@ -195,8 +190,7 @@ void TestOAuthConnect::accessDenied()
 
 void TestOAuthConnect::tokenEndpointError()
 {
-    Fixture *f = fixture();
-    QVERIFY(f);
+    FIXTURE(f);
     const HttpClient admin = f->tapd.client(f->main.token);
     QVERIFY(addOAuth2(*f, admin, u"flaky"_s));
     const HttpClient browser(f->tapd.port());
@@ -227,8 +221,7 @@ void TestOAuthConnect::tokenEndpointError()
 
 void TestOAuthConnect::boundToTeam()
 {
-    Fixture *f = fixture();
-    QVERIFY(f);
+    FIXTURE(f);
     const HttpClient admin = f->tapd.client(f->main.token);
     const Account other = f->newAccount(u"other"_s);
     QVERIFY(!other.token.isEmpty());
@@ -245,8 +238,7 @@ void TestOAuthConnect::boundToTeam()
 
 void TestOAuthConnect::refusals()
 {
-    Fixture *f = fixture();
-    QVERIFY(f);
+    FIXTURE(f);
     const HttpClient admin = f->tapd.client(f->main.token);
     QVERIFY(addCredential(f->secrets, admin, u"plain"_s, "plain-LEAK-value"));
     QVERIFY(addOAuth2(*f, admin, u"noauthorize"_s, { { u"authorize_url"_s, QJsonValue() } }));
@@ -280,7 +272,8 @@ void TestOAuthConnect::privateTokenEndpointRefused()
 {
     Fixture own;
     own.tapd.setAllowPrivateTargets(false);
-    QVERIFY(own.tapd.start());
+    if (!own.tapd.start()) // skipped without PostgreSQL, or failed (recorded)
+        return;
     own.main = own.newAccount(u"guarded"_s);
     QVERIFY(!own.main.token.isEmpty());
     const HttpClient admin = own.tapd.client(own.main.token);
