@@ -6,6 +6,8 @@
 
 #include <QFile>
 #include <QFileInfo>
+#include <QProcess>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -76,6 +78,7 @@ private slots:
     void tornAndDamagedLinesAreSkipped_data();
     void tornAndDamagedLinesAreSkipped();
     void oneProcessPerFile();
+    void anotherProcessHoldsIt();
     void truncateKeepsTheHeader();
     void failedAppendLeavesNoTornBytes();
     void notAJournalIsRefused();
@@ -176,6 +179,33 @@ void TestAuditJournal::oneProcessPerFile()
     QVERIFY(!QFile::exists(path));
     QVERIFY(AuditJournal::files(dir.path()).isEmpty());
     QCOMPARE(AuditJournal::adopt(path).error().code(), core::ErrorCode::Conflict); // gone
+}
+
+// The same across processes: util-linux flock(1) holds the file as a running tapd would.
+void TestAuditJournal::anotherProcessHoldsIt()
+{
+    const QString flock = QStandardPaths::findExecutable(QStringLiteral("flock"));
+    if (flock.isEmpty())
+        QSKIP("no flock(1)");
+    QTemporaryDir dir;
+    CountingRandom random;
+    QString path;
+    {
+        auto journal = AuditJournal::create(dir.path(), random);
+        QVERIFY(journal);
+        path = journal.value()->path();
+    }
+    QProcess holder;
+    // flock(1) holds the lock until `cat` ends, when its stdin is closed.
+    holder.start(flock, { QStringLiteral("--exclusive"), QStringLiteral("--close"), path,
+                          QStringLiteral("cat") });
+    QVERIFY(holder.waitForStarted());
+    QTRY_VERIFY_WITH_TIMEOUT(!AuditJournal::adopt(path), 10000);
+    QCOMPARE(AuditJournal::adopt(path).error().code(), core::ErrorCode::Conflict);
+    holder.closeWriteChannel();
+    QVERIFY(holder.waitForFinished());
+    auto adopted = AuditJournal::adopt(path);
+    QVERIFY2(adopted, qPrintable(test::errorText(adopted)));
 }
 
 void TestAuditJournal::truncateKeepsTheHeader()

@@ -5,6 +5,6 @@
 -- committed, so a replay after a crash inserts exactly the entries above it.
 CREATE TABLE audit_journal_marks (
     journal_id TEXT PRIMARY KEY,
-    committed INTEGER NOT NULL,
-    updated_at INTEGER NOT NULL
+    committed BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
 );
