@@ -48,6 +48,8 @@ AuditSink::AuditSink(store::Database &db, const QString &filePath) : m_db(db), m
                            QStringLiteral("audit file cannot be opened"),
                            { { QStringLiteral("path"), filePath } });
     }
+    if (const int us = qEnvironmentVariableIntValue("TAP_AUDIT_GATHER_US"); us > 0)
+        m_gather = std::chrono::microseconds(us);
     m_committer = std::thread([this] { commitLoop(); });
 }
 
@@ -210,6 +212,11 @@ void AuditSink::commitLoop()
             m_queueReady.wait(lock, [this] { return m_stopping || !m_queue.isEmpty(); });
             if (m_queue.isEmpty() && m_stopping)
                 break;
+            if (m_gather.count() > 0 && !m_stopping) { // let a few more records join the batch
+                lock.unlock();
+                std::this_thread::sleep_for(m_gather);
+                lock.lock();
+            }
             batch.swap(m_queue);
         }
         if (commitOrRequeue(batch)) {

@@ -99,6 +99,7 @@ private:
     std::condition_variable m_progress;
     qint64 m_committed = 0; // every entry up to this number is in the database
 
+    std::chrono::microseconds m_gather{ 0 }; // the committer waits this long before a batch
     std::thread m_committer;
 };
 

@@ -48,7 +48,8 @@ store::AuditRecord sample(int i)
     r.credential = QStringLiteral("cred");
     r.credentialScope = QStringLiteral("team");
     r.method = QStringLiteral("GET");
-    r.target = QStringLiteral("https://example.test/a?b=\"c\"\n\u00e9");
+    // Everything JSON must escape, and text beyond ASCII.
+    r.target = QStringLiteral("https://example.test/a?b=\"c\"\n\u00e9\\d\t\x01\x1f\u2028 \U0001F600");
     r.decision = QStringLiteral("auto");
     r.reason = QStringLiteral("why");
     r.approver = QStringLiteral("a@example.test");
@@ -57,7 +58,8 @@ store::AuditRecord sample(int i)
     r.latencyMs = 12;
     r.upstreamLatencyMs = 0;
     r.redactions = 3;
-    r.detail = { { QStringLiteral("oauth2_retried"), true } };
+    r.detail = { { QStringLiteral("oauth2_retried"), true },
+                 { QStringLiteral("decision_reason"), QStringLiteral("a \"b\"") } };
     return r;
 }
 
