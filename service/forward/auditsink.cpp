@@ -48,8 +48,6 @@ AuditSink::AuditSink(store::Database &db, const QString &filePath) : m_db(db), m
                            QStringLiteral("audit file cannot be opened"),
                            { { QStringLiteral("path"), filePath } });
     }
-    if (const int us = qEnvironmentVariableIntValue("TAP_AUDIT_GATHER_US"); us > 0)
-        m_gather = std::chrono::microseconds(us);
     m_committer = std::thread([this] { commitLoop(); });
 }
 
@@ -212,9 +210,9 @@ void AuditSink::commitLoop()
             m_queueReady.wait(lock, [this] { return m_stopping || !m_queue.isEmpty(); });
             if (m_queue.isEmpty() && m_stopping)
                 break;
-            if (m_gather.count() > 0 && !m_stopping) { // let a few more records join the batch
+            if (!m_stopping) { // let more records join the batch (kGather)
                 lock.unlock();
-                std::this_thread::sleep_for(m_gather);
+                std::this_thread::sleep_for(kGather);
                 lock.lock();
             }
             batch.swap(m_queue);

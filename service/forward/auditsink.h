@@ -57,6 +57,9 @@ public:
     void complete(store::AuditRecord record) override;
 
     static constexpr qsizetype kMaxBacklog = 50000; // journaled records not yet committed
+    // The committer, woken by a record, waits this long before it takes the batch: at c=1 a
+    // transaction per record cost ~20 % more CPU per request; nobody waits for it but readers.
+    static constexpr std::chrono::milliseconds kGather{ 2 };
     // The journal file is emptied when everything in it is committed and it is this big (an
     // ftruncate per batch would cost more than it saves); past kDrainBytes new records wait
     // for one catch-up commit (a committer that never catches up under load).
@@ -99,7 +102,6 @@ private:
     std::condition_variable m_progress;
     qint64 m_committed = 0; // every entry up to this number is in the database
 
-    std::chrono::microseconds m_gather{ 0 }; // the committer waits this long before a batch
     std::thread m_committer;
 };
 
