@@ -166,7 +166,8 @@ QByteArray recordJson(const AuditRecord &r)
     w.number("latency_ms", r.latencyMs);
     w.number("upstream_latency_ms", r.upstreamLatencyMs);
     w.number("redactions", r.redactions);
-    w.raw("detail", r.detail.isEmpty()
+    w.raw("detail",
+          r.detail.isEmpty()
                   ? QByteArrayView("{}")
                   : QByteArrayView(QJsonDocument(r.detail).toJson(QJsonDocument::Compact)));
     w.end();
@@ -241,15 +242,14 @@ QStringList AuditJournal::files(const QString &dir)
     return out;
 }
 
-Result<std::unique_ptr<AuditJournal>> AuditJournal::create(const QString &dir,
-                                                           core::Random &random)
+Result<std::unique_ptr<AuditJournal>> AuditJournal::create(const QString &dir, core::Random &random)
 {
     const QString id = random.uuid();
     const QString path = QDir(dir).filePath(QStringLiteral("audit-%1.journal").arg(id));
     const QString fresh = path + QStringLiteral(".new");
     const QByteArray freshName = QFile::encodeName(fresh);
-    const int fd = ::open(freshName.constData(),
-                          O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    const int fd =
+            ::open(freshName.constData(), O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0)
         return ioError(QStringLiteral("created"), fresh);
     const QByteArray header = kMagic.toByteArray() + id.toLatin1() + '\n';
@@ -269,22 +269,25 @@ Result<std::unique_ptr<AuditJournal>> AuditJournal::adopt(const QString &path)
     const QByteArray name = QFile::encodeName(path);
     const int fd = ::open(name.constData(), O_RDWR | O_APPEND | O_CLOEXEC);
     if (fd < 0)
-        return Error(ErrorCode::Conflict, QStringLiteral("The audit journal %1 is gone.").arg(path));
+        return Error(ErrorCode::Conflict,
+                     QStringLiteral("The audit journal %1 is gone.").arg(path));
     auto refuse = [fd](Error error) {
         ::close(fd);
         return error;
     };
     if (!lockExclusive(fd))
-        return refuse(Error(ErrorCode::Conflict,
-                            QStringLiteral("The audit journal %1 is in use by another process.")
-                                    .arg(path)));
+        return refuse(Error(
+                ErrorCode::Conflict,
+                QStringLiteral("The audit journal %1 is in use by another process.").arg(path)));
     // Locked, but is it still the file of that name? (Another process may have replayed and
     // deleted it between our open() and flock().)
-    struct stat byFd{}, byName{};
+    struct stat byFd
+    {
+    }, byName{};
     if (::fstat(fd, &byFd) != 0 || ::stat(name.constData(), &byName) != 0
         || byFd.st_ino != byName.st_ino || byFd.st_dev != byName.st_dev)
-        return refuse(
-                Error(ErrorCode::Conflict, QStringLiteral("The audit journal %1 is gone.").arg(path)));
+        return refuse(Error(ErrorCode::Conflict,
+                            QStringLiteral("The audit journal %1 is gone.").arg(path)));
     const QByteArray head = readAll(fd, qMin<qint64>(byFd.st_size, 256));
     const qsizetype newline = head.indexOf('\n');
     const QByteArray id = newline > 0 ? head.left(newline).mid(kMagic.size()) : QByteArray();
@@ -292,8 +295,8 @@ Result<std::unique_ptr<AuditJournal>> AuditJournal::adopt(const QString &path)
         || !path.endsWith(QStringLiteral("audit-%1.journal").arg(QString::fromLatin1(id))))
         return refuse(Error(ErrorCode::InvalidRequest,
                             QStringLiteral("%1 is not an audit journal (bad header).").arg(path)));
-    return std::unique_ptr<AuditJournal>(new AuditJournal(
-            fd, path, QString::fromLatin1(id), newline + 1, qint64(byFd.st_size)));
+    return std::unique_ptr<AuditJournal>(
+            new AuditJournal(fd, path, QString::fromLatin1(id), newline + 1, qint64(byFd.st_size)));
 }
 
 QByteArray AuditJournal::encodeEntry(qint64 number, const AuditRecord &record)
@@ -333,8 +336,9 @@ std::optional<JournalEntry> AuditJournal::decodeEntry(QByteArrayView line)
 Result<void> AuditJournal::append(qint64 number, const AuditRecord &record)
 {
     if (m_broken)
-        return Error(ErrorCode::Unavailable,
-                     QStringLiteral("The audit journal %1 has a torn entry at its end.").arg(m_path));
+        return Error(
+                ErrorCode::Unavailable,
+                QStringLiteral("The audit journal %1 has a torn entry at its end.").arg(m_path));
     const QByteArray line = encodeEntry(number, record);
     if (!writeAll(m_fd, line)) {
         // A short write leaves a torn line: cut it off, so that later entries start on a line
@@ -352,7 +356,9 @@ Result<void> AuditJournal::append(qint64 number, const AuditRecord &record)
 
 Result<JournalContents> AuditJournal::read() const
 {
-    struct stat st{};
+    struct stat st
+    {
+    };
     if (::fstat(m_fd, &st) != 0)
         return ioError(QStringLiteral("read"), m_path);
     const QByteArray all = readAll(m_fd, qint64(st.st_size));

@@ -49,7 +49,8 @@ store::AuditRecord sample(int i)
     r.credentialScope = QStringLiteral("team");
     r.method = QStringLiteral("GET");
     // Everything JSON must escape, and text beyond ASCII.
-    r.target = QStringLiteral("https://example.test/a?b=\"c\"\n\u00e9\\d\t\x01\x1f\u2028 \U0001F600");
+    r.target =
+            QStringLiteral("https://example.test/a?b=\"c\"\n\u00e9\\d\t\x01\x1f\u2028 \U0001F600");
     r.decision = QStringLiteral("auto");
     r.reason = QStringLiteral("why");
     r.approver = QStringLiteral("a@example.test");
@@ -199,8 +200,9 @@ void TestAuditJournal::anotherProcessHoldsIt()
     }
     QProcess holder;
     // flock(1) holds the lock until `cat` ends, when its stdin is closed.
-    holder.start(flock, { QStringLiteral("--exclusive"), QStringLiteral("--close"), path,
-                          QStringLiteral("cat") });
+    holder.start(flock,
+                 { QStringLiteral("--exclusive"), QStringLiteral("--close"), path,
+                   QStringLiteral("cat") });
     QVERIFY(holder.waitForStarted());
     QTRY_VERIFY_WITH_TIMEOUT(!AuditJournal::adopt(path), 10000);
     QCOMPARE(AuditJournal::adopt(path).error().code(), core::ErrorCode::Conflict);

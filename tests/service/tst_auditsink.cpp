@@ -215,8 +215,8 @@ void TestAuditSink::replayAfterCommitBeforeTruncate()
     QVERIFY(!path.isEmpty());
     store::AuditStore store(*m_db);
     QVERIFY(m_db->transaction([&]() -> core::Result<void> {
-        auto seqs = store.appendMany({ forwardRecord(ids[0]), forwardRecord(ids[1]),
-                                       forwardRecord(ids[2]) });
+        auto seqs = store.appendMany(
+                { forwardRecord(ids[0]), forwardRecord(ids[1]), forwardRecord(ids[2]) });
         if (!seqs)
             return seqs.error();
         return store.setJournalMark(journalId(path), 3, 1);
@@ -237,7 +237,8 @@ void TestAuditSink::replayIgnoresATornTail()
     {
         QFile f(path);
         QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Append));
-        const QByteArray torn = store::AuditJournal::encodeEntry(3, forwardRecord(QStringLiteral("torn")));
+        const QByteArray torn =
+                store::AuditJournal::encodeEntry(3, forwardRecord(QStringLiteral("torn")));
         f.write(torn.left(torn.size() - 7));
     }
     forward::AuditSink sink(*m_db, QString());
