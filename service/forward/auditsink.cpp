@@ -175,14 +175,17 @@ Result<qint64> AuditSink::journal(const store::AuditRecord &record)
         std::unique_lock lock(m_mutex);
         if (!m_journal)
             return Error(ErrorCode::Unavailable, QStringLiteral("No audit journal."));
-        if (m_queue.size() >= kMaxBacklog)
+        if (m_queue.size() >= m_limits.maxBacklog)
             return Error(ErrorCode::Unavailable,
                          QStringLiteral("The database has not taken %1 journaled audit records.")
                                  .arg(m_queue.size()));
-        if (m_journal->size() >= kDrainBytes) { // the committer drains and empties it
+        if (m_journal->size() >= m_limits.drainBytes) { // the committer drains and empties it
+            if (m_failing.load(std::memory_order_relaxed)) // not while the database fails
+                return Error(ErrorCode::Unavailable,
+                             QStringLiteral("The audit journal is full and the database fails."));
             m_queueReady.notify_one();
-            if (!m_queueReady.wait_for(lock, kDrainWait, [this] {
-                    return m_stopping || m_journal->size() < kDrainBytes;
+            if (!m_queueReady.wait_for(lock, m_limits.drainWait, [this] {
+                    return m_stopping || m_journal->size() < m_limits.drainBytes;
                 }))
                 return Error(ErrorCode::Unavailable,
                              QStringLiteral("The audit journal is full and not emptied."));
@@ -210,9 +213,9 @@ void AuditSink::commitLoop()
             m_queueReady.wait(lock, [this] { return m_stopping || !m_queue.isEmpty(); });
             if (m_queue.isEmpty() && m_stopping)
                 break;
-            if (!m_stopping) { // let more records join the batch (kGather)
+            if (!m_stopping && m_limits.gather.count() > 0) { // let more records join
                 lock.unlock();
-                std::this_thread::sleep_for(kGather);
+                std::this_thread::sleep_for(m_limits.gather);
                 lock.lock();
             }
             batch.swap(m_queue);
@@ -255,8 +258,10 @@ bool AuditSink::commitOrLog(const QList<Pending> &batch, const QString &journalI
                        QStringLiteral("journaled audit records not committed; retrying"),
                        { { QStringLiteral("records"), int(batch.size()) },
                          { QStringLiteral("error"), c.error().message() } });
+        m_failing = true;
         return false;
     }
+    m_failing = false;
     committed(batch.last().number);
     return true;
 }
@@ -306,13 +311,13 @@ void AuditSink::committed(qint64 number)
     m_progress.notify_all();
 }
 
-// Everything journaled is in the database: the file may start afresh. Past kDrainBytes the
+// Everything journaled is in the database: the file may start afresh. Past drainBytes the
 // writers wait (journal()) for this: the queue is committed here, under the lock.
 void AuditSink::tidyJournal()
 {
-    if (!m_journal || m_journal->size() < kTruncateBytes)
+    if (!m_journal || m_journal->size() < m_limits.truncateBytes)
         return;
-    if (!m_queue.isEmpty() && m_journal->size() >= kDrainBytes) {
+    if (!m_queue.isEmpty() && m_journal->size() >= m_limits.drainBytes) {
         QList<Pending> rest;
         rest.swap(m_queue);
         if (!commitOrLog(rest, m_journal->id())) {

@@ -30,8 +30,8 @@ namespace tap::forward {
 // number committed), writes their TAP_AUDIT_FILE lines, and empties the journal file when
 // everything in it is in the database. At start, openJournal() first replays what a killed
 // process left in its journal (the entries above its mark): nothing lost, nothing twice.
-// A record the journal cannot take (write error, disk full, or a backlog of kMaxBacklog
-// records the database has not taken yet) is committed synchronously instead, as without a
+// A record the journal cannot take (write error, disk full, or a backlog of
+// JournalLimits::maxBacklog records the database has not taken yet) is committed synchronously instead, as without a
 // journal, and fails like it: `done` gets the database's error.
 class AuditSink : public AuditTrail
 {
@@ -56,16 +56,23 @@ public:
                     std::function<void(core::Result<qint64>)> done) override;
     void complete(store::AuditRecord record) override;
 
-    static constexpr qsizetype kMaxBacklog = 50000; // journaled records not yet committed
-    // The committer, woken by a record, waits this long before it takes the batch: at c=1 a
-    // transaction per record cost ~20 % more CPU per request; nobody waits for it but readers.
-    static constexpr std::chrono::milliseconds kGather{ 2 };
-    // The journal file is emptied when everything in it is committed and it is this big (an
-    // ftruncate per batch would cost more than it saves); past kDrainBytes new records wait
-    // for one catch-up commit (a committer that never catches up under load).
-    static constexpr qint64 kTruncateBytes = 256 * 1024;
-    static constexpr qint64 kDrainBytes = 16 * 1024 * 1024;
-    static constexpr std::chrono::seconds kDrainWait{ 5 };
+    // How the journal is kept; the defaults are tapd's (tests make them small).
+    struct JournalLimits
+    {
+        qsizetype maxBacklog = 50000; // journaled records not yet committed
+        // The committer, woken by a record, waits this long before it takes the batch: at c=1
+        // a transaction per record cost ~15 % more CPU per request; only readers wait for it.
+        std::chrono::microseconds gather{ 2000 };
+        // The file is emptied when everything in it is committed and it is this big (an
+        // ftruncate per batch would cost more than it saves). Past drainBytes new records wait
+        // (at most drainWait, and not while the database fails) for one catch-up commit: a
+        // committer that never catches up under load.
+        qint64 truncateBytes = 256 * 1024;
+        qint64 drainBytes = 16 * 1024 * 1024;
+        std::chrono::milliseconds drainWait{ 5000 };
+    };
+    // Before openJournal().
+    void setJournalLimits(const JournalLimits &limits) { m_limits = limits; }
 
 private:
     struct Pending
@@ -86,6 +93,7 @@ private:
 
     store::Database &m_db;
     const core::Clock *m_clock = nullptr;
+    JournalLimits m_limits;
     QMutex m_fileMutex;
     QFile m_file;
 
@@ -93,6 +101,7 @@ private:
     std::mutex m_mutex;
     std::unique_ptr<store::AuditJournal> m_journal;
     std::atomic<bool> m_hasJournal{ false };
+    std::atomic<bool> m_failing{ false }; // the committer's last transaction failed
     qint64 m_lastNumber = 0; // of the last entry appended
     QList<Pending> m_queue;
     std::condition_variable m_queueReady;

@@ -92,6 +92,8 @@ private slots:
     void replayIgnoresATornTail();
     void oneJournalPerProcess();
     void unwritableJournalFallsBackToSynchronousCommit();
+    void journalIsEmptiedOnceCommitted();
+    void fullBacklogFallsBackToSynchronousCommit();
     void recordsFromOtherThreadsGoThroughTheCommitter();
 
 private:
@@ -324,6 +326,87 @@ void TestAuditSink::unwritableJournalFallsBackToSynchronousCommit()
     QCOMPARE(journaledIds(sink.journalPath()), QStringList{ QStringLiteral("after") });
     QVERIFY(sink.waitCaughtUp(20s));
     QCOMPARE(recordsOf(*m_db, QStringLiteral("after")), 1);
+}
+
+// Everything in the journal is in the database: the file is emptied (here after every batch;
+// tapd waits until it holds 256 KiB), and a clean stop leaves it empty too.
+void TestAuditSink::journalIsEmptiedOnceCommitted()
+{
+    QString path;
+    {
+        forward::AuditSink sink(*m_db, QString());
+        forward::AuditSink::JournalLimits limits;
+        limits.truncateBytes = 0;
+        sink.setJournalLimits(limits);
+        QVERIFY(sink.openJournal(m_dir->path(), m_random, m_clock));
+        path = sink.journalPath();
+        const qint64 empty = QFileInfo(path).size();
+        QObject context;
+        for (const char *id : { "e1", "e2", "e3" })
+            sink.writeAsync(forwardRecord(QString::fromLatin1(id)), &context,
+                            [](core::Result<qint64>) {});
+        QVERIFY(QFileInfo(path).size() > empty);
+        QVERIFY(sink.waitCaughtUp(10s));
+        QTRY_COMPARE_WITH_TIMEOUT(QFileInfo(path).size(), empty, 10000);
+    }
+    {
+        forward::AuditSink sink(*m_db, QString()); // tapd's limits: not emptied while running
+        QVERIFY(sink.openJournal(m_dir->path(), m_random, m_clock));
+        QCOMPARE(sink.journalPath(), path);
+        QObject context;
+        sink.writeAsync(forwardRecord(QStringLiteral("e4")), &context, [](core::Result<qint64>) {});
+        QVERIFY(sink.waitCaughtUp(10s));
+        QCOMPARE(journaledIds(path), QStringList{ QStringLiteral("e4") });
+    } // a clean stop
+    QVERIFY(journaledIds(path).isEmpty());
+    for (const char *id : { "e1", "e2", "e3", "e4" })
+        QCOMPARE(recordsOf(*m_db, QString::fromLatin1(id)), 1);
+}
+
+// The database has not taken maxBacklog journaled records (it is held by another connection):
+// the next record is committed synchronously, as without a journal — PostgreSQL takes it (the
+// other transaction holds only the journal's mark), SQLite's single writer lock refuses it after
+// its busy timeout, so the answer would be the 503 (fail closed). Nothing is lost or doubled.
+void TestAuditSink::fullBacklogFallsBackToSynchronousCommit()
+{
+    forward::AuditSink sink(*m_db, QString());
+    forward::AuditSink::JournalLimits limits;
+    limits.maxBacklog = 1;
+    sink.setJournalLimits(limits);
+    QVERIFY(sink.openJournal(m_dir->path(), m_random, m_clock));
+    std::atomic<int> holding{ 0 };
+    std::atomic<bool> release{ false };
+    std::thread blocker([&] {
+        QSqlDatabase c = m_db->connection();
+        c.transaction();
+        QSqlQuery hold(c);
+        hold.prepare(QStringLiteral("INSERT INTO audit_journal_marks (journal_id, committed, "
+                                    "updated_at) VALUES (?, 0, 0)"));
+        hold.addBindValue(journalId(sink.journalPath()));
+        holding = hold.exec() ? 1 : -1;
+        while (!release)
+            QThread::msleep(5);
+        c.rollback();
+        m_db->closeThreadConnection();
+    });
+    QTRY_VERIFY(holding != 0);
+    QCOMPARE(holding.load(), 1);
+    QObject context;
+    bool first = false;
+    sink.writeAsync(forwardRecord(QStringLiteral("queued")), &context,
+                    [&](core::Result<qint64> written) { first = bool(written); });
+    QVERIFY(first);
+    std::optional<core::Result<qint64>> second;
+    sink.writeAsync(forwardRecord(QStringLiteral("overflow")), &context,
+                    [&](core::Result<qint64> written) { second = written; });
+    QVERIFY(second.has_value());
+    QCOMPARE(bool(*second), test::currentIsPostgres());
+    release = true;
+    blocker.join();
+    QVERIFY(sink.waitCaughtUp(20s));
+    QCOMPARE(recordsOf(*m_db, QStringLiteral("queued")), 1);
+    QCOMPARE(recordsOf(*m_db, QStringLiteral("overflow")), test::currentIsPostgres() ? 1 : 0);
+    QCOMPARE(journaledIds(sink.journalPath()), QStringList{ QStringLiteral("queued") });
 }
 
 // Records written from threads other than their context's: `done` runs on the context's
