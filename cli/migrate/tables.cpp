@@ -66,6 +66,7 @@ const QStringList &tableOrder()
         u"notification_channels"_s,
         u"approvals"_s,
         u"audit_log"_s,
+        u"audit_journal_marks"_s, // how far each tapd's audit journal is in audit_log
         u"rate_limit_hits"_s,
         u"login_throttle"_s,
         u"passkeys"_s,

@@ -157,6 +157,38 @@ Result<QList<qint64>> AuditStore::appendMany(const QList<AuditRecord> &records)
     return out;
 }
 
+Result<qint64> AuditStore::journalMark(const QString &journalId)
+{
+    auto q = m_db.exec(QStringLiteral("SELECT committed FROM audit_journal_marks WHERE "
+                                      "journal_id = ?"),
+                       { journalId });
+    if (!q)
+        return q.error();
+    return q->next() ? q->value(0).toLongLong() : qint64(0);
+}
+
+Result<void> AuditStore::setJournalMark(const QString &journalId, qint64 number, qint64 nowMs)
+{
+    // The same statement on both backends (SQLite >= 3.24 and PostgreSQL know ON CONFLICT).
+    auto set = m_db.runPrepared(
+            QStringLiteral("INSERT INTO audit_journal_marks (journal_id, committed, updated_at) "
+                           "VALUES (?, ?, ?) ON CONFLICT (journal_id) DO UPDATE SET "
+                           "committed = excluded.committed, updated_at = excluded.updated_at"),
+            { journalId, number, nowMs });
+    if (!set)
+        return set.error();
+    return {};
+}
+
+Result<void> AuditStore::forgetJournal(const QString &journalId)
+{
+    auto q = m_db.exec(QStringLiteral("DELETE FROM audit_journal_marks WHERE journal_id = ?"),
+                       { journalId });
+    if (!q)
+        return q.error();
+    return {};
+}
+
 Result<QList<AuditRecord>> AuditStore::query(const AuditQuery &f)
 {
     QString sql = QStringLiteral(

@@ -67,6 +67,14 @@ public:
     core::Result<void> complete(const AuditRecord &record);
     core::Result<QList<AuditRecord>> query(const AuditQuery &query);
 
+    // The audit journal's mark (auditjournal.h): the highest entry number of journal
+    // `journalId` whose record is in audit_log; 0 for a journal never committed from.
+    core::Result<qint64> journalMark(const QString &journalId);
+    // Sets the mark; call in the transaction that appends those records.
+    core::Result<void> setJournalMark(const QString &journalId, qint64 number, qint64 nowMs);
+    // Forgets a journal whose file is gone.
+    core::Result<void> forgetJournal(const QString &journalId);
+
 private:
     Database &m_db;
 };

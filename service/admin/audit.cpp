@@ -25,8 +25,15 @@ store::AuditQuery storeQuery(const Actor &actor, const api::AuditFilter &f)
 
 } // namespace
 
+Result<void> AuditService::caughtUp()
+{
+    return m_ctx.auditCaughtUp ? m_ctx.auditCaughtUp() : Result<void>();
+}
+
 Result<api::AuditPage> AuditService::page(const Actor &actor, const api::AuditFilter &filter)
 {
+    if (auto ready = caughtUp(); !ready) // README "The audit record before the answer"
+        return ready.error();
     // One extra row tells whether there is a next page.
     store::AuditQuery probe = storeQuery(actor, filter);
     probe.limit = filter.limit + 1;
@@ -48,6 +55,8 @@ Result<int>
 AuditService::exportAll(const Actor &actor, const api::AuditFilter &filter,
                         const std::function<void(const QList<store::AuditRecord> &)> &sink)
 {
+    if (auto ready = caughtUp(); !ready)
+        return ready.error();
     store::AuditQuery page = storeQuery(actor, filter);
     page.limit = api::AuditFilter::kMaxPage;
     int total = 0;

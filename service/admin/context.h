@@ -80,6 +80,11 @@ struct Context
     // Bumped after every configuration change; caches on the /forward path compare it.
     std::atomic<quint64> configGeneration{ 0 };
 
+    // Returns once the audit records of answers already given are in audit_log (the /forward
+    // path journals them and commits them a moment later), or an error after a bounded wait.
+    // Readers of audit_log call it first. Set by the composition root; unset: nothing to wait for.
+    std::function<core::Result<void>()> auditCaughtUp;
+
     // Called after an agent of `actor`'s team was deleted (reason "agent_deleted") or disabled
     // ("agent_disabled"): its pending approvals are cancelled. Set by the composition root.
     std::function<void(const Actor &actor, const QString &agentId, const QString &reason)>

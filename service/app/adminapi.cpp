@@ -400,6 +400,8 @@ void AdminApi::exportAudit(const Call &call, const Actor &actor)
     auto filter = api::AuditFilter::decode(call.request.query());
     if (!filter)
         return respond(call.responder, filter.error());
+    if (auto ready = m_audit.caughtUp(); !ready) // before the status line: a 503 of its own
+        return respond(call.responder, ready.error());
     // Streamed page by page: the export of a long trail never sits in memory whole.
     const http::Responder responder = call.responder;
     responder.begin(

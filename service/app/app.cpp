@@ -164,6 +164,13 @@ Result<void> App::start()
         }
     }
     createServices();
+    // Before serving: what a killed tapd left in its audit journal goes to the database first.
+    if (auto journal = m_auditSink->openJournal(m_config.dataDir, m_random, m_clock); !journal)
+        return Error(journal.error().code(),
+                     QStringLiteral("Audit journal: %1").arg(journal.error().message()));
+    m_context->auditCaughtUp = [sink = m_auditSink.get()] {
+        return sink->waitCaughtUp(std::chrono::seconds(5));
+    };
     m_router = std::make_unique<http::Router>();
     addRoutes(*m_router);
     m_admin->addRoutes(*m_router);

@@ -18,9 +18,12 @@ public:
     // Inserts the record; returns its sequence number. Records for which `final` is false are
     // completed later by complete() (streamed responses: redactions known only at the end).
     virtual core::Result<qint64> write(const store::AuditRecord &record, bool final = true) = 0;
-    // Queues a final record; `done` runs on `context`'s thread once it is committed (or not).
-    // Nothing runs if `context` is gone by then. It may run before writeAsync() returns, when
-    // called on `context`'s thread.
+    // Writes a final record; `done` runs on `context`'s thread once the record is durable (a
+    // process killed after that keeps it: in AuditSink's journal, or committed), or with the
+    // error if it cannot be. The number it gets identifies the record in that store (the
+    // journal's entry number; the audit_log seq only for a synchronous commit). Nothing runs if
+    // `context` is gone by then. It may run before writeAsync() returns, when called on
+    // `context`'s thread.
     virtual void writeAsync(const store::AuditRecord &record, QObject *context,
                             std::function<void(core::Result<qint64>)> done) = 0;
     // Fills in latency, redactions and reason of a record written with `final` false.

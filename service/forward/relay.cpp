@@ -54,7 +54,7 @@ void answerAfterAudit(AuditTrail &trail, const std::shared_ptr<ResponseSink> &si
     };
     if (!record)
         return deliver(std::move(answer), qint64(0));
-    if (QObject *context = sink->threadContext()) // group commit (AuditSink)
+    if (QObject *context = sink->threadContext()) // journaled (AuditSink)
         return trail.writeAsync(*record, context,
                                 [deliver, answer = std::move(answer)](Result<qint64> written) {
                                     deliver(answer, written);

@@ -22,8 +22,9 @@ namespace tap::forward {
 // The rule of every /forward answer, in one place: its record is in the audit trail before
 // the agent (or the poll of an approved request) sees it. A record that cannot be written
 // turns the answer into 503 with `refusal`; without a record (the agent is not known, so
-// there is no team's trail) the answer goes out as it is. Group commit when the sink has a
-// thread to come back to, else a synchronous write.
+// there is no team's trail) the answer goes out as it is. With a thread to come back to the
+// record goes through writeAsync() (AuditSink: durable in its journal, then answered at once;
+// committed to the database in batches after), else a synchronous write.
 struct AuditedAnswer
 {
     http::Response response;
