@@ -471,8 +471,10 @@ void Connection::completeResponse()
     m_request.body.clear();
     armTimer();
     // Next pipelined request (or bytes that arrived meanwhile), from the event loop so that a
-    // long pipeline does not recurse.
-    QMetaObject::invokeMethod(this, &Connection::onReadyRead, Qt::QueuedConnection);
+    // long pipeline does not recurse. Nothing there: the socket's readyRead() brings the next
+    // one (a posted call would cost a wake-up per request).
+    if (!m_parser.buffered().isEmpty() || m_socket->bytesAvailable() > 0)
+        QMetaObject::invokeMethod(this, &Connection::onReadyRead, Qt::QueuedConnection);
 }
 
 void Connection::closeNow()

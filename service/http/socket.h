@@ -36,6 +36,8 @@ public:
     qint64 discardInput(); // drops what is buffered; returns how much
     void setReadBufferSize(qint64 size) { m_readLimit = size; }
 
+    // Sends at once what the kernel takes when nothing is queued; queues the rest. Only bytes
+    // sent from the queue (by the event loop) are reported by bytesWritten().
     void write(const QByteArray &bytes);
     qint64 bytesToWrite() const { return m_pending; }
 
@@ -60,6 +62,7 @@ signals:
 private:
     void onReadable();
     void onWritable();
+    qsizetype sendNow(const QByteArray &bytes);
     void flush();
     void updateNotifiers();
     void closeDescriptor();

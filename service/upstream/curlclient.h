@@ -98,6 +98,7 @@ private:
     CurlClient();
     static int onSocket(CURL *easy, int fd, int what, void *client, void *socketData);
     static int onTimer(CURLM *multi, long timeoutMs, void *client);
+    void kick();
     void socketAction(int fd, int events);
     void drainCompleted();
     void finish(Transfer *transfer, core::Result<void> outcome);
@@ -111,6 +112,11 @@ private:
     QHash<int, QSocketNotifier *> m_writers;
     QHash<Transfer *, TransferPtr> m_transfers;
     bool m_inAction = false;
+    // libcurl asked to be run at once (a new transfer): done when the thread is about to wait
+    // (QAbstractEventDispatcher::aboutToBlock), i.e. at the end of what the loop dispatches now,
+    // instead of with a 0 ms timer one loop iteration (and poll) later.
+    bool m_kickPending = false;
+    bool m_kickOnBlock = false; // the dispatcher's signals are connected (else: the timer)
 };
 
 } // namespace tap::upstream
