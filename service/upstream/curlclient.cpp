@@ -12,6 +12,8 @@
 
 #include <cstring>
 #include <optional>
+
+#include <unistd.h>
 #include <vector>
 
 namespace tap::upstream {
@@ -229,40 +231,79 @@ CurlClient::~CurlClient()
     const auto transfers = m_transfers;
     for (const TransferPtr &t : transfers)
         remove(t.get());
-    qDeleteAll(m_readers);
-    qDeleteAll(m_writers);
-    curl_multi_cleanup(m_multi);
+    curl_multi_cleanup(m_multi); // closes the connections (onCloseSocket())
+    for (const Watch &w : std::as_const(m_watches)) {
+        delete w.reader;
+        delete w.writer;
+    }
+}
+
+QSocketNotifier *CurlClient::notifier(int fd, bool read)
+{
+    auto *n = new QSocketNotifier(fd, read ? QSocketNotifier::Read : QSocketNotifier::Write, this);
+    if (read)
+        connect(n, &QSocketNotifier::activated, this, [this, fd] { onReadable(fd); });
+    else
+        connect(n, &QSocketNotifier::activated, this,
+                [this, fd] { socketAction(fd, CURL_CSELECT_OUT); });
+    return n;
 }
 
 int CurlClient::onSocket(CURL *, int fd, int what, void *client, void *)
 {
     auto *self = static_cast<CurlClient *>(client);
-    auto watch = [self, fd](QHash<int, QSocketNotifier *> &map, QSocketNotifier::Type type, bool on,
-                            int event) {
-        QSocketNotifier *n = map.value(fd);
-        if (!on) {
-            if (n)
-                n->setEnabled(false);
-            return;
-        }
-        if (!n) {
-            n = new QSocketNotifier(fd, type, self);
-            QObject::connect(n, &QSocketNotifier::activated, self,
-                             [self, fd, event] { self->socketAction(fd, event); });
-            map.insert(fd, n);
-        }
-        n->setEnabled(true);
-    };
-    if (what == CURL_POLL_REMOVE) {
-        delete self->m_readers.take(fd);
-        delete self->m_writers.take(fd);
+    auto it = self->m_watches.find(fd);
+    if (it == self->m_watches.end()) {
+        if (what == CURL_POLL_REMOVE)
+            return 0;
+        it = self->m_watches.insert(fd, {});
+    }
+    Watch &w = it.value();
+    if (what == CURL_POLL_REMOVE && !w.connection) {
+        // Not a connection (the resolver's wake-up pipe): libcurl may close it without
+        // onCloseSocket(), so it is forgotten now.
+        delete w.reader;
+        delete w.writer;
+        self->m_watches.erase(it);
         return 0;
     }
-    watch(self->m_readers, QSocketNotifier::Read, what == CURL_POLL_IN || what == CURL_POLL_INOUT,
-          CURL_CSELECT_IN);
-    watch(self->m_writers, QSocketNotifier::Write, what == CURL_POLL_OUT || what == CURL_POLL_INOUT,
-          CURL_CSELECT_OUT);
+    w.reading = what == CURL_POLL_IN || what == CURL_POLL_INOUT;
+    const bool writing = what == CURL_POLL_OUT || what == CURL_POLL_INOUT;
+    if (w.reading && !w.reader)
+        w.reader = self->notifier(fd, true);
+    if (w.reader && (w.reading || !w.connection))
+        w.reader->setEnabled(w.reading);
+    if (writing && !w.writer)
+        w.writer = self->notifier(fd, false);
+    if (w.writer)
+        w.writer->setEnabled(writing);
     return 0;
+}
+
+void CurlClient::onReadable(int fd)
+{
+    const auto it = m_watches.constFind(fd);
+    if (it == m_watches.cend())
+        return;
+    if (!it->reading) // a kept-alive connection between transfers (closed by the peer, say)
+        return it->reader->setEnabled(false);
+    socketAction(fd, CURL_CSELECT_IN);
+}
+
+int CurlClient::onSocketOpened(void *client, curl_socket_t fd, curlsocktype)
+{
+    static_cast<CurlClient *>(client)->m_watches[fd].connection = true;
+    return CURL_SOCKOPT_OK;
+}
+
+int CurlClient::onCloseSocket(void *client, curl_socket_t fd)
+{
+    auto *self = static_cast<CurlClient *>(client);
+    // (Possibly the notifier being handled: QSocketNotifier allows that.)
+    const Watch w = self->m_watches.take(fd);
+    delete w.reader;
+    delete w.writer;
+    return ::close(fd);
 }
 
 int CurlClient::onTimer(CURLM *, long timeoutMs, void *client)
@@ -368,6 +409,10 @@ CurlClient::TransferPtr CurlClient::start(Request request, Handlers handlers)
     curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &onBody);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
+    curl_easy_setopt(e, CURLOPT_SOCKOPTFUNCTION, &CurlClient::onSocketOpened);
+    curl_easy_setopt(e, CURLOPT_SOCKOPTDATA, this);
+    curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, &CurlClient::onCloseSocket);
+    curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, this);
     t->egress.addressAllowed = t->request.addressAllowed;
     const bool pinFirst = applyEgress(e, t->egress);
     const QByteArray &method = t->request.method;

@@ -96,7 +96,23 @@ public:
 
 private:
     CurlClient();
+    // A socket libcurl watches. A connection's reader stays registered while libcurl does not
+    // want it (between the transfers of a kept-alive connection): switching a notifier off and
+    // on changes glib's poll set, and each change wakes the loop (an eventfd write and an extra
+    // iteration), twice per request. One that fires unwanted is switched off then.
+    struct Watch
+    {
+        QSocketNotifier *reader = nullptr;
+        QSocketNotifier *writer = nullptr;
+        bool reading = false; // libcurl waits for it to be readable
+        bool connection = false; // a connection: closed through onCloseSocket()
+    };
+
     static int onSocket(CURL *easy, int fd, int what, void *client, void *socketData);
+    static int onSocketOpened(void *client, curl_socket_t fd, curlsocktype purpose);
+    static int onCloseSocket(void *client, curl_socket_t fd);
+    QSocketNotifier *notifier(int fd, bool read);
+    void onReadable(int fd);
     static int onTimer(CURLM *multi, long timeoutMs, void *client);
     void kick();
     void socketAction(int fd, int events);
@@ -108,8 +124,7 @@ private:
 
     CURLM *m_multi;
     QTimer m_timer;
-    QHash<int, QSocketNotifier *> m_readers;
-    QHash<int, QSocketNotifier *> m_writers;
+    QHash<int, Watch> m_watches;
     QHash<Transfer *, TransferPtr> m_transfers;
     bool m_inAction = false;
     // libcurl asked to be run at once (a new transfer): done when the thread is about to wait
