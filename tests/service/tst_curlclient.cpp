@@ -8,6 +8,9 @@
 
 #include <QAbstractEventDispatcher>
 #include <QEventLoop>
+#include <QHostInfo>
+#include <QPointer>
+#include <QSocketNotifier>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
@@ -84,6 +87,30 @@ upstream::Request requestTo(const QByteArray &url)
     r.url = QUrl(QString::fromLatin1(url));
     r.timeoutMs = 5000;
     return r;
+}
+
+// A transfer to `url` run to its end: true if it succeeded.
+bool runTransfer(CurlClient &client, const QByteArray &url)
+{
+    auto outcome = std::make_shared<Outcome>();
+    auto transfer = client.start(requestTo(url), recordInto(outcome));
+    QElapsedTimer clock;
+    clock.start();
+    while (outcome->done == 0 && clock.elapsed() < 5000)
+        QTest::qWait(5);
+    return outcome->done == 1 && outcome->ok;
+}
+
+// The client's read notifiers that are not in `before`.
+QList<QSocketNotifier *> newReaders(const CurlClient &client,
+                                    const QList<QSocketNotifier *> &before)
+{
+    QList<QSocketNotifier *> readers;
+    for (QSocketNotifier *n : client.findChildren<QSocketNotifier *>()) {
+        if (n->type() == QSocketNotifier::Read && !before.contains(n))
+            readers.append(n);
+    }
+    return readers;
 }
 
 } // namespace
@@ -217,6 +244,66 @@ private slots:
         else
             QVERIFY2(connected, "not connected when the thread first waited");
         QCOMPARE(outcome->done, 0); // cancelled: no handler
+    }
+
+    // Between the transfers of a kept-alive connection its read notifier stays (switching it off
+    // and on changed the loop's poll set, a wake-up each time); one that fires unwanted (the
+    // origin closed the idle connection) is switched off, once, and it goes when libcurl drops
+    // the connection.
+    void keptAliveConnectionKeepsItsReader()
+    {
+        CurlClient &client = CurlClient::forThisThread();
+        const QList<QSocketNotifier *> before = client.findChildren<QSocketNotifier *>();
+        QTcpServer origin;
+        QVERIFY(origin.listen(QHostAddress::LocalHost));
+        answerKeepingAlive(origin);
+        const QByteArray url = "http://127.0.0.1:" + QByteArray::number(origin.serverPort()) + "/";
+        QVERIFY(runTransfer(client, url));
+        QCOMPARE(newReaders(client, before).size(), 1);
+        const QPointer<QSocketNotifier> reader = newReaders(client, before).first();
+        QVERIFY(reader->isEnabled());
+        QVERIFY(runTransfer(client, url));
+        QCOMPARE(newReaders(client, before), QList<QSocketNotifier *>({ reader.data() }));
+        QVERIFY(reader->isEnabled());
+
+        QSignalSpy fired(reader.data(), &QSocketNotifier::activated);
+        const auto sockets = origin.findChildren<QTcpSocket *>();
+        QCOMPARE(sockets.size(), 1);
+        sockets.first()->close(); // FIN to the idle connection
+        QTRY_VERIFY(!reader->isEnabled());
+        QTest::qWait(100);
+        QCOMPARE(fired.size(), 1); // switched off, not spinning
+
+        QVERIFY(runTransfer(client, url)); // the dead connection is dropped, a new one made
+        QVERIFY(reader.isNull());
+        QCOMPARE(newReaders(client, before).size(), 1);
+    }
+
+    // A name to resolve (not "localhost", which libcurl answers itself): libcurl also watches
+    // its resolver's wake-up pipe, which it closes itself. No notifier is left on it (it would
+    // watch a closed or reused descriptor).
+    void noReaderLeftOnAResolverPipe()
+    {
+        const QString name = QHostInfo::localHostName();
+        if (QHostInfo::fromName(name).addresses().isEmpty())
+            QSKIP("this host's name does not resolve");
+        CurlClient &client = CurlClient::forThisThread();
+        const QList<QSocketNotifier *> before = client.findChildren<QSocketNotifier *>();
+        QTcpServer origin;
+        QVERIFY(origin.listen(QHostAddress::Any));
+        answerKeepingAlive(origin);
+        QVERIFY(runTransfer(client,
+                            "http://" + name.toUtf8() + ':'
+                                    + QByteArray::number(origin.serverPort()) + "/"));
+        QTest::qWait(50);
+        const QList<QSocketNotifier *> readers = newReaders(client, before);
+        QCOMPARE(readers.size(), 1); // the connection's
+        sockaddr_storage local = {};
+        socklen_t length = sizeof(local);
+        QCOMPARE(::getsockname(int(readers.first()->socket()), reinterpret_cast<sockaddr *>(&local),
+                               &length),
+                 0);
+        QVERIFY(local.ss_family == AF_INET || local.ss_family == AF_INET6);
     }
 
     void head_data()
