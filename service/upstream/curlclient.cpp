@@ -70,7 +70,8 @@ namespace {
 
 bool isField(QByteArrayView name, QByteArrayView wanted)
 {
-    return qstrnicmp(name.data(), name.size(), wanted.data(), wanted.size()) == 0;
+    return name.size() == wanted.size()
+            && qstrnicmp(name.data(), name.size(), wanted.data(), wanted.size()) == 0;
 }
 
 // libcurl callbacks (C linkage not required for function pointers taken here). A header line
