@@ -351,6 +351,7 @@ void Connection::deliver(quint64 sequence, Response response)
     QByteArray out = responseHead(response.status, response.headers, response.body.size());
     if (responseHasBody(response.status, m_isHead))
         out += response.body;
+    retireRequest(); // before the write, which may reach the client at once
     m_socket->write(out);
     finishResponse();
 }
@@ -413,9 +414,10 @@ void Connection::deliverEnd(quint64 sequence)
 {
     if (m_state != State::Processing || sequence != m_sequence || !m_streaming)
         return;
+    m_streaming = false;
+    retireRequest(); // before the write, which may reach the client at once
     if (m_request.httpMinor == 1 && !m_bodyless)
         m_socket->write("0\r\n\r\n");
-    m_streaming = false;
     finishResponse();
 }
 
@@ -437,7 +439,10 @@ void Connection::deliverAbort(quint64 sequence)
     closeAfterWrite();
 }
 
-void Connection::finishResponse()
+// The response is complete (its last bytes are being written): the request is no longer in
+// flight. Done before that write, since the client may have the answer as soon as write()
+// returns (Socket sends at once), and then sees the metrics as they are after its request.
+void Connection::retireRequest()
 {
     m_drainCallback = nullptr;
     --m_metrics.inFlight;
@@ -447,6 +452,10 @@ void Connection::finishResponse()
         m_responder->cancel = nullptr;
     }
     m_responder.reset();
+}
+
+void Connection::finishResponse()
+{
     if (m_bodyStream && !m_bodyStream->finished()) {
         // Answered before the whole body came: read the rest and drop it, then go on.
         m_responseDone = true;

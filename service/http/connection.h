@@ -74,6 +74,7 @@ private:
     void appendBody(QByteArrayView bytes);
     qint64 bodySoFar() const;
     void bodyComplete();
+    void retireRequest();
     void finishResponse();
     void completeResponse();
     void failAndClose(const core::Error &error);

@@ -76,6 +76,22 @@ QByteArray readResponses(int fd, int responses)
     return all;
 }
 
+// Destroyed with the cancel callback that holds it: notes whether the client could read the
+// answer by then, and the requests in flight then.
+struct ReleaseProbe
+{
+    int peer = -1;
+    const Metrics *metrics = nullptr;
+    bool *answerSeen = nullptr;
+    qint64 *inFlight = nullptr;
+    ~ReleaseProbe()
+    {
+        char byte;
+        *answerSeen = ::recv(peer, &byte, 1, MSG_PEEK | MSG_DONTWAIT) > 0;
+        *inFlight = metrics->inFlight.load();
+    }
+};
+
 } // namespace
 
 class TestConnection : public QObject
@@ -86,13 +102,46 @@ class TestConnection : public QObject
     Metrics m_metrics;
     QObject m_context;
     QByteArrayList m_paths; // of the requests handled, in order
-    Handler m_handler = [this](const Request &request, Responder responder) {
+    Handler m_answerAtOnce = [this](const Request &request, Responder responder) {
         m_paths.append(request.rawPath);
         responder.send(Response::text(200, "ok"));
     };
+    Handler m_handler;
 
 private slots:
-    void init() { m_paths.clear(); }
+    void init()
+    {
+        m_paths.clear();
+        m_handler = m_answerAtOnce;
+    }
+
+    // The request is done with (in-flight count, the handler's callbacks released) before its
+    // answer is written: the answer may reach the client inside write(), and a client that
+    // has it sees the server as after its request (Server::stop() waits on these counts).
+    void requestRetiredBeforeTheAnswerIsWritten()
+    {
+        Pair pair;
+        QVERIFY(connectPair(pair));
+        bool answerSeen = true;
+        qint64 inFlight = -1;
+        m_handler = [&](const Request &, Responder responder) {
+            auto probe = std::make_shared<ReleaseProbe>(
+                    ReleaseProbe{ pair.peer, &m_metrics, &answerSeen, &inFlight });
+            responder.onCancel([probe] {});
+            probe.reset(); // the callback holds the only reference
+            responder.send(Response::text(200, "ok"));
+        };
+        const qint64 before = m_metrics.inFlight.load();
+        QPointer<Connection> connection =
+                new Connection(pair.server, m_limits, m_handler, m_metrics, &m_context, nullptr);
+        const QByteArray request = "GET /x HTTP/1.1\r\nHost: x\r\n\r\n";
+        QCOMPARE(::send(pair.peer, request.constData(), size_t(request.size()), 0),
+                 ssize_t(request.size()));
+        QCOMPARE(readResponses(pair.peer, 1).count("HTTP/1.1 200"), 1);
+        QVERIFY(!answerSeen);
+        QCOMPARE(inFlight, before);
+        delete connection.data();
+    }
 
     void noPostedCallWhenNothingIsBuffered()
     {
