@@ -416,8 +416,11 @@ void Connection::deliverEnd(quint64 sequence)
         return;
     m_streaming = false;
     retireRequest(); // before the write, which may reach the client at once
+    // The last chunk goes out from the event loop, not at once: what the handler does right
+    // after end() (/forward completes the stream's audit record) is done before the client has
+    // the whole answer.
     if (m_request.httpMinor == 1 && !m_bodyless)
-        m_socket->write("0\r\n\r\n");
+        m_socket->writeFromLoop("0\r\n\r\n");
     finishResponse();
 }
 

@@ -112,6 +112,15 @@ void Socket::write(const QByteArray &bytes)
     updateNotifiers();
 }
 
+void Socket::writeFromLoop(const QByteArray &bytes)
+{
+    if (m_fd < 0 || m_writeShut || m_shutdownWhenFlushed || bytes.isEmpty())
+        return;
+    m_out.append(bytes);
+    m_pending += bytes.size();
+    updateNotifiers();
+}
+
 qsizetype Socket::sendNow(const QByteArray &bytes)
 {
     qsizetype sent = 0;

@@ -143,6 +143,42 @@ private slots:
         delete connection.data();
     }
 
+    // A streamed answer's chunks go out at once, its last chunk from the event loop: what the
+    // handler does right after end() comes before the client has the whole answer.
+    void lastChunkFromTheEventLoop()
+    {
+        Pair pair;
+        QVERIFY(connectPair(pair));
+        QByteArray seenAfterEnd;
+        m_handler = [&](const Request &, Responder responder) {
+            responder.begin(200, {});
+            responder.write("part");
+            responder.end();
+            char buffer[4096];
+            const ssize_t n = ::recv(pair.peer, buffer, sizeof(buffer), MSG_PEEK | MSG_DONTWAIT);
+            seenAfterEnd = QByteArray(buffer, qMax<ssize_t>(0, n));
+        };
+        QPointer<Connection> connection =
+                new Connection(pair.server, m_limits, m_handler, m_metrics, &m_context, nullptr);
+        const QByteArray request = "GET /s HTTP/1.1\r\nHost: x\r\n\r\n";
+        QCOMPARE(::send(pair.peer, request.constData(), size_t(request.size()), 0),
+                 ssize_t(request.size()));
+        QTRY_VERIFY(!seenAfterEnd.isEmpty());
+        QVERIFY2(seenAfterEnd.endsWith("4\r\npart\r\n"), seenAfterEnd.constData());
+        QByteArray all;
+        QElapsedTimer clock;
+        clock.start();
+        while (!all.endsWith("0\r\n\r\n") && clock.elapsed() < 5000) {
+            char buffer[4096];
+            const ssize_t n = ::recv(pair.peer, buffer, sizeof(buffer), MSG_DONTWAIT);
+            if (n > 0)
+                all.append(buffer, n);
+            QCoreApplication::processEvents();
+        }
+        QVERIFY2(all.endsWith("4\r\npart\r\n0\r\n\r\n"), all.constData());
+        delete connection.data();
+    }
+
     void noPostedCallWhenNothingIsBuffered()
     {
         Pair pair;
