@@ -29,8 +29,6 @@ Connection::Connection(qintptr socketDescriptor, const Limits &limits, const Han
 {
     m_socket->setReadBufferSize(kReadChunk); // backpressure: the kernel holds the rest
     m_request.peerAddress = m_socket->peerAddress();
-    m_timer.setSingleShot(true);
-    connect(&m_timer, &QTimer::timeout, this, &Connection::onTimeout);
     connect(m_socket, &Socket::readyRead, this, &Connection::onReadyRead);
     connect(m_socket, &Socket::readClosed, this, &Connection::onReadClosed);
     connect(m_socket, &Socket::disconnected, this, &Connection::onDisconnected);

@@ -201,6 +201,32 @@ private slots:
         delete connection.data();
     }
 
+    // The connection's timeout moves with every request without restarting its timer.
+    void timerNotRestartedPerRequest()
+    {
+        Pair pair;
+        QVERIFY(connectPair(pair));
+        QPointer<Connection> connection =
+                new Connection(pair.server, m_limits, m_handler, m_metrics, &m_context, nullptr);
+        auto *timer = connection->findChild<QTimer *>(QString(), Qt::FindDirectChildrenOnly);
+        QVERIFY(timer);
+        int last = -1;
+        for (int i = 1; i <= 3; ++i) {
+            const QByteArray request = "GET /t HTTP/1.1\r\nHost: x\r\n\r\n";
+            QCOMPARE(::send(pair.peer, request.constData(), size_t(request.size()), 0),
+                     ssize_t(request.size()));
+            QCOMPARE(readResponses(pair.peer, 1).count("HTTP/1.1 200"), 1);
+            QVERIFY(timer->isActive());
+            const int remaining = timer->remainingTime();
+            if (last >= 0)
+                QVERIFY2(remaining <= last - 15,
+                         qPrintable(QStringLiteral("%1 after %2").arg(remaining).arg(last)));
+            last = remaining;
+            QTest::qWait(20);
+        }
+        delete connection.data();
+    }
+
     void pipelinedRequestsAreAnsweredInOrder()
     {
         Pair pair;
