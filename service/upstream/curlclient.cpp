@@ -12,8 +12,6 @@
 
 #include <cstring>
 #include <optional>
-
-#include <unistd.h>
 #include <vector>
 
 namespace tap::upstream {
@@ -237,74 +235,6 @@ CurlClient::~CurlClient()
         delete w.reader;
         delete w.writer;
     }
-}
-
-QSocketNotifier *CurlClient::notifier(int fd, bool read)
-{
-    auto *n = new QSocketNotifier(fd, read ? QSocketNotifier::Read : QSocketNotifier::Write, this);
-    if (read)
-        connect(n, &QSocketNotifier::activated, this, [this, fd] { onReadable(fd); });
-    else
-        connect(n, &QSocketNotifier::activated, this,
-                [this, fd] { socketAction(fd, CURL_CSELECT_OUT); });
-    return n;
-}
-
-int CurlClient::onSocket(CURL *, int fd, int what, void *client, void *)
-{
-    auto *self = static_cast<CurlClient *>(client);
-    auto it = self->m_watches.find(fd);
-    if (it == self->m_watches.end()) {
-        if (what == CURL_POLL_REMOVE)
-            return 0;
-        it = self->m_watches.insert(fd, {});
-    }
-    Watch &w = it.value();
-    if (what == CURL_POLL_REMOVE && !w.connection) {
-        // Not a connection (the resolver's wake-up pipe): libcurl may close it without
-        // onCloseSocket(), so it is forgotten now.
-        delete w.reader;
-        delete w.writer;
-        self->m_watches.erase(it);
-        return 0;
-    }
-    w.reading = what == CURL_POLL_IN || what == CURL_POLL_INOUT;
-    const bool writing = what == CURL_POLL_OUT || what == CURL_POLL_INOUT;
-    if (w.reading && !w.reader)
-        w.reader = self->notifier(fd, true);
-    if (w.reader && (w.reading || !w.connection))
-        w.reader->setEnabled(w.reading);
-    if (writing && !w.writer)
-        w.writer = self->notifier(fd, false);
-    if (w.writer)
-        w.writer->setEnabled(writing);
-    return 0;
-}
-
-void CurlClient::onReadable(int fd)
-{
-    const auto it = m_watches.constFind(fd);
-    if (it == m_watches.cend())
-        return;
-    if (!it->reading) // a kept-alive connection between transfers (closed by the peer, say)
-        return it->reader->setEnabled(false);
-    socketAction(fd, CURL_CSELECT_IN);
-}
-
-int CurlClient::onSocketOpened(void *client, curl_socket_t fd, curlsocktype)
-{
-    static_cast<CurlClient *>(client)->m_watches[fd].connection = true;
-    return CURL_SOCKOPT_OK;
-}
-
-int CurlClient::onCloseSocket(void *client, curl_socket_t fd)
-{
-    auto *self = static_cast<CurlClient *>(client);
-    // (Possibly the notifier being handled: QSocketNotifier allows that.)
-    const Watch w = self->m_watches.take(fd);
-    delete w.reader;
-    delete w.writer;
-    return ::close(fd);
 }
 
 int CurlClient::onTimer(CURLM *, long timeoutMs, void *client)

@@ -106,13 +106,18 @@ private:
         QSocketNotifier *writer = nullptr;
         bool reading = false; // libcurl waits for it to be readable
         bool connection = false; // a connection: closed through onCloseSocket()
+        bool idle = false; // reader on while libcurl does not want it (counted in m_idleWatched)
     };
+    // At most this many idle connections stay in the poll set (each one is polled on every
+    // loop iteration): the others' readers are switched off.
+    static constexpr int kIdleWatched = 16;
 
     static int onSocket(CURL *easy, int fd, int what, void *client, void *socketData);
     static int onSocketOpened(void *client, curl_socket_t fd, curlsocktype purpose);
     static int onCloseSocket(void *client, curl_socket_t fd);
     QSocketNotifier *notifier(int fd, bool read);
     void onReadable(int fd);
+    void setIdle(Watch &watch, bool idle);
     static int onTimer(CURLM *multi, long timeoutMs, void *client);
     void kick();
     void socketAction(int fd, int events);
@@ -125,6 +130,7 @@ private:
     CURLM *m_multi;
     QTimer m_timer;
     QHash<int, Watch> m_watches;
+    int m_idleWatched = 0;
     QHash<Transfer *, TransferPtr> m_transfers;
     bool m_inAction = false;
     // libcurl asked to be run at once (a new transfer): done when the thread is about to wait

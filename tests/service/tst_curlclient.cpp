@@ -279,6 +279,26 @@ private slots:
         QCOMPARE(newReaders(client, before).size(), 1);
     }
 
+    // Idle connections stay in the poll set only up to a bound (each is polled on every
+    // iteration): the readers of those beyond it are switched off.
+    void idleReadersAreBounded()
+    {
+        CurlClient &client = CurlClient::forThisThread();
+        std::vector<std::unique_ptr<QTcpServer>> origins;
+        for (int i = 0; i < 18; ++i) {
+            origins.push_back(std::make_unique<QTcpServer>());
+            QVERIFY(origins.back()->listen(QHostAddress::LocalHost));
+            answerKeepingAlive(*origins.back());
+            QVERIFY(runTransfer(
+                    client,
+                    "http://127.0.0.1:" + QByteArray::number(origins.back()->serverPort()) + "/"));
+        }
+        int enabled = 0;
+        for (QSocketNotifier *n : client.findChildren<QSocketNotifier *>())
+            enabled += n->type() == QSocketNotifier::Read && n->isEnabled();
+        QCOMPARE(enabled, 16); // no transfer runs: all of them idle
+    }
+
     // A name to resolve (not "localhost", which libcurl answers itself): libcurl also watches
     // its resolver's wake-up pipe, which it closes itself. No notifier is left on it (it would
     // watch a closed or reused descriptor).
