@@ -29,8 +29,6 @@ Connection::Connection(qintptr socketDescriptor, const Limits &limits, const Han
 {
     m_socket->setReadBufferSize(kReadChunk); // backpressure: the kernel holds the rest
     m_request.peerAddress = m_socket->peerAddress();
-    m_timer.setSingleShot(true);
-    connect(&m_timer, &QTimer::timeout, this, &Connection::onTimeout);
     connect(m_socket, &Socket::readyRead, this, &Connection::onReadyRead);
     connect(m_socket, &Socket::readClosed, this, &Connection::onReadClosed);
     connect(m_socket, &Socket::disconnected, this, &Connection::onDisconnected);
@@ -351,6 +349,7 @@ void Connection::deliver(quint64 sequence, Response response)
     QByteArray out = responseHead(response.status, response.headers, response.body.size());
     if (responseHasBody(response.status, m_isHead))
         out += response.body;
+    retireRequest(); // before the write, which may reach the client at once
     m_socket->write(out);
     finishResponse();
 }
@@ -413,9 +412,13 @@ void Connection::deliverEnd(quint64 sequence)
 {
     if (m_state != State::Processing || sequence != m_sequence || !m_streaming)
         return;
-    if (m_request.httpMinor == 1 && !m_bodyless)
-        m_socket->write("0\r\n\r\n");
     m_streaming = false;
+    retireRequest(); // before the write, which may reach the client at once
+    // The last chunk goes out from the event loop, not at once: what the handler does right
+    // after end() (/forward completes the stream's audit record) is done before the client has
+    // the whole answer.
+    if (m_request.httpMinor == 1 && !m_bodyless)
+        m_socket->writeFromLoop("0\r\n\r\n");
     finishResponse();
 }
 
@@ -437,7 +440,10 @@ void Connection::deliverAbort(quint64 sequence)
     closeAfterWrite();
 }
 
-void Connection::finishResponse()
+// The response is complete (its last bytes are being written): the request is no longer in
+// flight. Done before that write, since the client may have the answer as soon as write()
+// returns (Socket sends at once), and then sees the metrics as they are after its request.
+void Connection::retireRequest()
 {
     m_drainCallback = nullptr;
     --m_metrics.inFlight;
@@ -447,6 +453,10 @@ void Connection::finishResponse()
         m_responder->cancel = nullptr;
     }
     m_responder.reset();
+}
+
+void Connection::finishResponse()
+{
     if (m_bodyStream && !m_bodyStream->finished()) {
         // Answered before the whole body came: read the rest and drop it, then go on.
         m_responseDone = true;
@@ -471,8 +481,10 @@ void Connection::completeResponse()
     m_request.body.clear();
     armTimer();
     // Next pipelined request (or bytes that arrived meanwhile), from the event loop so that a
-    // long pipeline does not recurse.
-    QMetaObject::invokeMethod(this, &Connection::onReadyRead, Qt::QueuedConnection);
+    // long pipeline does not recurse. Nothing there: the socket's readyRead() brings the next
+    // one (a posted call would cost a wake-up per request).
+    if (!m_parser.buffered().isEmpty() || m_socket->bytesAvailable() > 0)
+        QMetaObject::invokeMethod(this, &Connection::onReadyRead, Qt::QueuedConnection);
 }
 
 void Connection::closeNow()

@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "http/bodystream.h"
+#include "http/lazytimer.h"
 #include "http/limits.h"
 #include "http/request.h"
 #include "http/requestparser.h"
@@ -9,7 +10,6 @@
 
 #include <QElapsedTimer>
 #include <QObject>
-#include <QTimer>
 
 #include <functional>
 
@@ -74,6 +74,7 @@ private:
     void appendBody(QByteArrayView bytes);
     qint64 bodySoFar() const;
     void bodyComplete();
+    void retireRequest();
     void finishResponse();
     void completeResponse();
     void failAndClose(const core::Error &error);
@@ -87,7 +88,7 @@ private:
     const Handler &m_handler;
     Metrics &m_metrics;
     QObject *m_responderContext;
-    QTimer m_timer;
+    LazyTimer m_timer{ this, [this] { onTimeout(); } };
     QElapsedTimer m_clock;
     RequestParser m_parser; // holds the unread input
     Request m_request;

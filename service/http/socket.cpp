@@ -93,13 +93,47 @@ void Socket::onReadable()
     emit readClosed();
 }
 
+// Nothing queued: sent at once, as far as the kernel takes it (no wait for the write notifier,
+// a poll round later). The rest is queued for onWritable(), and so is everything after it, in
+// order; an error is left for onWritable() to report, from the event loop.
 void Socket::write(const QByteArray &bytes)
+{
+    if (m_fd < 0 || m_writeShut || m_shutdownWhenFlushed || bytes.isEmpty())
+        return;
+    qsizetype sent = 0;
+    if (m_pending == 0) {
+        sent = sendNow(bytes);
+        if (sent == bytes.size())
+            return;
+        m_outOffset = sent; // m_out is empty: `bytes` becomes its first
+    }
+    m_out.append(bytes);
+    m_pending += bytes.size() - sent;
+    updateNotifiers();
+}
+
+void Socket::writeFromLoop(const QByteArray &bytes)
 {
     if (m_fd < 0 || m_writeShut || m_shutdownWhenFlushed || bytes.isEmpty())
         return;
     m_out.append(bytes);
     m_pending += bytes.size();
     updateNotifiers();
+}
+
+qsizetype Socket::sendNow(const QByteArray &bytes)
+{
+    qsizetype sent = 0;
+    while (sent < bytes.size()) {
+        const ssize_t n =
+                ::send(m_fd, bytes.constData() + sent, size_t(bytes.size() - sent), MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        sent += n;
+    }
+    return sent;
 }
 
 void Socket::onWritable()

@@ -36,7 +36,11 @@ public:
     qint64 discardInput(); // drops what is buffered; returns how much
     void setReadBufferSize(qint64 size) { m_readLimit = size; }
 
+    // Sends at once what the kernel takes when nothing is queued; queues the rest. Only bytes
+    // sent from the queue (by the event loop) are reported by bytesWritten().
     void write(const QByteArray &bytes);
+    // Queues `bytes` for the event loop to send, even when nothing else is queued.
+    void writeFromLoop(const QByteArray &bytes);
     qint64 bytesToWrite() const { return m_pending; }
 
     // Closes at once; unsent output is dropped. No signal.
@@ -60,6 +64,7 @@ signals:
 private:
     void onReadable();
     void onWritable();
+    qsizetype sendNow(const QByteArray &bytes);
     void flush();
     void updateNotifiers();
     void closeDescriptor();

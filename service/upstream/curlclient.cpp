@@ -5,6 +5,7 @@
 
 #include "core/logging.h"
 
+#include <QAbstractEventDispatcher>
 #include <QHostInfo>
 #include <QSocketNotifier>
 #include <QThreadStorage>
@@ -65,36 +66,45 @@ CurlClient::Transfer::~Transfer()
 
 namespace {
 
-// libcurl callbacks (C linkage not required for function pointers taken here).
+bool isField(QByteArrayView name, QByteArrayView wanted)
+{
+    return name.size() == wanted.size()
+            && qstrnicmp(name.data(), name.size(), wanted.data(), wanted.size()) == 0;
+}
+
+// libcurl callbacks (C linkage not required for function pointers taken here). A header line
+// is parsed in place: only the fields kept are copied.
 size_t onHeaderLine(char *data, size_t size, size_t count, void *user)
 {
     auto *t = static_cast<CurlClient::Transfer *>(user);
     const size_t length = size * count;
-    QByteArray line(data, qsizetype(length));
-    line = line.trimmed();
+    const QByteArrayView line = QByteArrayView(data, qsizetype(length)).trimmed();
     if (line.startsWith("HTTP/")) {
         // A new status line: 1xx and redirects' earlier blocks are replaced by the final one.
-        const QList<QByteArray> parts = line.split(' ');
-        t->status = parts.size() > 1 ? parts[1].toInt() : 0;
+        const qsizetype space = line.indexOf(' ');
+        const QByteArrayView rest = space < 0 ? QByteArrayView() : line.sliced(space + 1);
+        const qsizetype end = rest.indexOf(' ');
+        t->status = (end < 0 ? rest : rest.first(end)).toInt();
         t->headers.clear();
         t->contentLength = -1;
         t->contentEncoding.clear();
         return length;
     }
     const qsizetype colon = line.indexOf(':');
-    if (colon > 0) {
-        const QByteArray name = line.left(colon).trimmed();
-        if (name.compare("content-length", Qt::CaseInsensitive) == 0)
-            t->contentLength = line.mid(colon + 1).trimmed().toLongLong();
-        if (name.compare("content-encoding", Qt::CaseInsensitive) == 0)
-            t->contentEncoding += (t->contentEncoding.isEmpty() ? "" : ",") + line.mid(colon + 1);
-        // The body is handed on decoded and re-framed, so these no longer describe it.
-        if (name.compare("content-length", Qt::CaseInsensitive) != 0
-            && name.compare("content-encoding", Qt::CaseInsensitive) != 0
-            && name.compare("transfer-encoding", Qt::CaseInsensitive) != 0
-            && name.compare("connection", Qt::CaseInsensitive) != 0
-            && name.compare("keep-alive", Qt::CaseInsensitive) != 0)
-            t->headers.append({ name, line.mid(colon + 1).trimmed() });
+    if (colon <= 0)
+        return length;
+    const QByteArrayView name = line.first(colon).trimmed();
+    const QByteArrayView value = line.sliced(colon + 1);
+    // The body is handed on decoded and re-framed, so these no longer describe it.
+    if (isField(name, "content-length")) {
+        t->contentLength = value.trimmed().toLongLong();
+    } else if (isField(name, "content-encoding")) {
+        if (!t->contentEncoding.isEmpty())
+            t->contentEncoding += ',';
+        t->contentEncoding += value;
+    } else if (!isField(name, "transfer-encoding") && !isField(name, "connection")
+               && !isField(name, "keep-alive")) {
+        t->headers.append({ name.toByteArray(), value.trimmed().toByteArray() });
     }
     return length;
 }
@@ -205,6 +215,14 @@ CurlClient::CurlClient() : m_multi(curl_multi_init())
     curl_multi_setopt(m_multi, CURLMOPT_MAXCONNECTS, 256L);
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, [this] { socketAction(CURL_SOCKET_TIMEOUT, 0); });
+    // aboutToBlock: before the loop waits; awake: processEvents() that does not wait (glib
+    // emits only one of the two per call). Both come from the event loop itself, never from
+    // inside a handler or libcurl, so a kick can deliver handlers (a refused connection).
+    if (QAbstractEventDispatcher *loop = QAbstractEventDispatcher::instance(thread())) {
+        connect(loop, &QAbstractEventDispatcher::aboutToBlock, this, &CurlClient::kick);
+        connect(loop, &QAbstractEventDispatcher::awake, this, &CurlClient::kick);
+        m_kickOnBlock = true;
+    }
 }
 
 CurlClient::~CurlClient()
@@ -212,54 +230,35 @@ CurlClient::~CurlClient()
     const auto transfers = m_transfers;
     for (const TransferPtr &t : transfers)
         remove(t.get());
-    qDeleteAll(m_readers);
-    qDeleteAll(m_writers);
-    curl_multi_cleanup(m_multi);
-}
-
-int CurlClient::onSocket(CURL *, int fd, int what, void *client, void *)
-{
-    auto *self = static_cast<CurlClient *>(client);
-    auto watch = [self, fd](QHash<int, QSocketNotifier *> &map, QSocketNotifier::Type type, bool on,
-                            int event) {
-        QSocketNotifier *n = map.value(fd);
-        if (!on) {
-            if (n)
-                n->setEnabled(false);
-            return;
-        }
-        if (!n) {
-            n = new QSocketNotifier(fd, type, self);
-            QObject::connect(n, &QSocketNotifier::activated, self,
-                             [self, fd, event] { self->socketAction(fd, event); });
-            map.insert(fd, n);
-        }
-        n->setEnabled(true);
-    };
-    if (what == CURL_POLL_REMOVE) {
-        delete self->m_readers.take(fd);
-        delete self->m_writers.take(fd);
-        return 0;
+    curl_multi_cleanup(m_multi); // closes the connections (onCloseSocket())
+    for (const Watch &w : std::as_const(m_watches)) {
+        delete w.reader;
+        delete w.writer;
     }
-    watch(self->m_readers, QSocketNotifier::Read, what == CURL_POLL_IN || what == CURL_POLL_INOUT,
-          CURL_CSELECT_IN);
-    watch(self->m_writers, QSocketNotifier::Write, what == CURL_POLL_OUT || what == CURL_POLL_INOUT,
-          CURL_CSELECT_OUT);
-    return 0;
 }
 
 int CurlClient::onTimer(CURLM *, long timeoutMs, void *client)
 {
     auto *self = static_cast<CurlClient *>(client);
-    if (timeoutMs < 0)
+    self->m_kickPending = timeoutMs == 0 && self->m_kickOnBlock;
+    if (timeoutMs < 0 || self->m_kickPending)
         self->m_timer.stop();
     else
-        self->m_timer.start(int(timeoutMs)); // 0: as soon as the event loop runs
+        self->m_timer.start(int(timeoutMs)); // 0 (no dispatcher): as soon as the event loop runs
     return 0;
+}
+
+// Never inside start() or a handler: a transfer's handlers run only after whoever started it
+// has its TransferPtr.
+void CurlClient::kick()
+{
+    if (m_kickPending && !m_inAction)
+        socketAction(CURL_SOCKET_TIMEOUT, 0);
 }
 
 void CurlClient::socketAction(int fd, int events)
 {
+    m_kickPending = false; // whatever is due runs now; libcurl asks again for what is not
     int running = 0;
     m_inAction = true;
     curl_multi_socket_action(m_multi, fd, events, &running);
@@ -341,6 +340,10 @@ CurlClient::TransferPtr CurlClient::start(Request request, Handlers handlers)
     curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &onBody);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
+    curl_easy_setopt(e, CURLOPT_SOCKOPTFUNCTION, &CurlClient::onSocketOpened);
+    curl_easy_setopt(e, CURLOPT_SOCKOPTDATA, this);
+    curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, &CurlClient::onCloseSocket);
+    curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, this);
     t->egress.addressAllowed = t->request.addressAllowed;
     const bool pinFirst = applyEgress(e, t->egress);
     const QByteArray &method = t->request.method;

@@ -96,8 +96,30 @@ public:
 
 private:
     CurlClient();
+    // A socket libcurl watches. A connection's reader stays registered while libcurl does not
+    // want it (between the transfers of a kept-alive connection): switching a notifier off and
+    // on changes glib's poll set, and each change wakes the loop (an eventfd write and an extra
+    // iteration), twice per request. One that fires unwanted is switched off then.
+    struct Watch
+    {
+        QSocketNotifier *reader = nullptr;
+        QSocketNotifier *writer = nullptr;
+        bool reading = false; // libcurl waits for it to be readable
+        bool connection = false; // a connection: closed through onCloseSocket()
+        bool idle = false; // reader on while libcurl does not want it (counted in m_idleWatched)
+    };
+    // At most this many idle connections stay in the poll set (each one is polled on every
+    // loop iteration): the others' readers are switched off.
+    static constexpr int kIdleWatched = 16;
+
     static int onSocket(CURL *easy, int fd, int what, void *client, void *socketData);
+    static int onSocketOpened(void *client, curl_socket_t fd, curlsocktype purpose);
+    static int onCloseSocket(void *client, curl_socket_t fd);
+    QSocketNotifier *notifier(int fd, bool read);
+    void onReadable(int fd);
+    void setIdle(Watch &watch, bool idle);
     static int onTimer(CURLM *multi, long timeoutMs, void *client);
+    void kick();
     void socketAction(int fd, int events);
     void drainCompleted();
     void finish(Transfer *transfer, core::Result<void> outcome);
@@ -107,10 +129,15 @@ private:
 
     CURLM *m_multi;
     QTimer m_timer;
-    QHash<int, QSocketNotifier *> m_readers;
-    QHash<int, QSocketNotifier *> m_writers;
+    QHash<int, Watch> m_watches;
+    int m_idleWatched = 0;
     QHash<Transfer *, TransferPtr> m_transfers;
     bool m_inAction = false;
+    // libcurl asked to be run at once (a new transfer): done when the thread is about to wait
+    // (QAbstractEventDispatcher::aboutToBlock), i.e. at the end of what the loop dispatches now,
+    // instead of with a 0 ms timer one loop iteration (and poll) later.
+    bool m_kickPending = false;
+    bool m_kickOnBlock = false; // the dispatcher's signals are connected (else: the timer)
 };
 
 } // namespace tap::upstream

@@ -1,0 +1,251 @@
+// http::Connection on this thread, on a real loopback TCP connection, with a handler that
+// answers at once: what it costs the event loop between requests. A response with nothing more
+// buffered posts nothing (the socket's readyRead() brings the next request); a pipelined request
+// already buffered is taken up from the event loop, and answered in order.
+#include "http/connection.h"
+#include "http/metrics.h"
+#include "http/request.h"
+
+#include <QPointer>
+#include <QTest>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace tap::http;
+
+namespace {
+
+// The connection's end (`server`) and the client's (`peer`, read and written by the test).
+struct Pair
+{
+    int server = -1;
+    int peer = -1;
+    ~Pair()
+    {
+        if (peer >= 0)
+            ::close(peer);
+    }
+};
+
+bool connectPair(Pair &pair)
+{
+    const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address = {};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof(address);
+    auto *any = reinterpret_cast<sockaddr *>(&address);
+    if (listener < 0 || ::bind(listener, any, length) != 0 || ::listen(listener, 1) != 0
+        || ::getsockname(listener, any, &length) != 0)
+        return false;
+    pair.peer = ::socket(AF_INET, SOCK_STREAM, 0);
+    const bool connected = ::connect(pair.peer, any, length) == 0;
+    pair.server = connected ? ::accept(listener, nullptr, nullptr) : -1;
+    ::close(listener);
+    return pair.server >= 0;
+}
+
+// Counts the queued calls (posted QMetaCallEvents) delivered to an object.
+class PostedCalls : public QObject
+{
+public:
+    int count = 0;
+    bool eventFilter(QObject *, QEvent *event) override
+    {
+        if (event->type() == QEvent::MetaCall)
+            ++count;
+        return false;
+    }
+};
+
+// What the client has received, until `responses` answers have come (or 5 s passed).
+QByteArray readResponses(int fd, int responses)
+{
+    QByteArray all;
+    QElapsedTimer clock;
+    clock.start();
+    while (all.count("\r\n\r\nok") < responses && clock.elapsed() < 5000) {
+        char buffer[4096];
+        const ssize_t n = ::recv(fd, buffer, sizeof(buffer), MSG_DONTWAIT);
+        if (n > 0)
+            all.append(buffer, n);
+        QCoreApplication::processEvents();
+    }
+    return all;
+}
+
+// Destroyed with the cancel callback that holds it: notes whether the client could read the
+// answer by then, and the requests in flight then.
+struct ReleaseProbe
+{
+    int peer = -1;
+    const Metrics *metrics = nullptr;
+    bool *answerSeen = nullptr;
+    qint64 *inFlight = nullptr;
+    ~ReleaseProbe()
+    {
+        char byte;
+        *answerSeen = ::recv(peer, &byte, 1, MSG_PEEK | MSG_DONTWAIT) > 0;
+        *inFlight = metrics->inFlight.load();
+    }
+};
+
+} // namespace
+
+class TestConnection : public QObject
+{
+    Q_OBJECT
+
+    Limits m_limits;
+    Metrics m_metrics;
+    QObject m_context;
+    QByteArrayList m_paths; // of the requests handled, in order
+    Handler m_answerAtOnce = [this](const Request &request, Responder responder) {
+        m_paths.append(request.rawPath);
+        responder.send(Response::text(200, "ok"));
+    };
+    Handler m_handler;
+
+private slots:
+    void init()
+    {
+        m_paths.clear();
+        m_handler = m_answerAtOnce;
+    }
+
+    // The request is done with (in-flight count, the handler's callbacks released) before its
+    // answer is written: the answer may reach the client inside write(), and a client that
+    // has it sees the server as after its request (Server::stop() waits on these counts).
+    void requestRetiredBeforeTheAnswerIsWritten()
+    {
+        Pair pair;
+        QVERIFY(connectPair(pair));
+        bool answerSeen = true;
+        qint64 inFlight = -1;
+        m_handler = [&](const Request &, Responder responder) {
+            auto probe = std::make_shared<ReleaseProbe>(
+                    ReleaseProbe{ pair.peer, &m_metrics, &answerSeen, &inFlight });
+            responder.onCancel([probe] {});
+            probe.reset(); // the callback holds the only reference
+            responder.send(Response::text(200, "ok"));
+        };
+        const qint64 before = m_metrics.inFlight.load();
+        QPointer<Connection> connection =
+                new Connection(pair.server, m_limits, m_handler, m_metrics, &m_context, nullptr);
+        const QByteArray request = "GET /x HTTP/1.1\r\nHost: x\r\n\r\n";
+        QCOMPARE(::send(pair.peer, request.constData(), size_t(request.size()), 0),
+                 ssize_t(request.size()));
+        QCOMPARE(readResponses(pair.peer, 1).count("HTTP/1.1 200"), 1);
+        QVERIFY(!answerSeen);
+        QCOMPARE(inFlight, before);
+        delete connection.data();
+    }
+
+    // A streamed answer's chunks go out at once, its last chunk from the event loop: what the
+    // handler does right after end() comes before the client has the whole answer.
+    void lastChunkFromTheEventLoop()
+    {
+        Pair pair;
+        QVERIFY(connectPair(pair));
+        QByteArray seenAfterEnd;
+        m_handler = [&](const Request &, Responder responder) {
+            responder.begin(200, {});
+            responder.write("part");
+            responder.end();
+            char buffer[4096];
+            const ssize_t n = ::recv(pair.peer, buffer, sizeof(buffer), MSG_PEEK | MSG_DONTWAIT);
+            seenAfterEnd = QByteArray(buffer, qMax<ssize_t>(0, n));
+        };
+        QPointer<Connection> connection =
+                new Connection(pair.server, m_limits, m_handler, m_metrics, &m_context, nullptr);
+        const QByteArray request = "GET /s HTTP/1.1\r\nHost: x\r\n\r\n";
+        QCOMPARE(::send(pair.peer, request.constData(), size_t(request.size()), 0),
+                 ssize_t(request.size()));
+        QTRY_VERIFY(!seenAfterEnd.isEmpty());
+        QVERIFY2(seenAfterEnd.endsWith("4\r\npart\r\n"), seenAfterEnd.constData());
+        QByteArray all;
+        QElapsedTimer clock;
+        clock.start();
+        while (!all.endsWith("0\r\n\r\n") && clock.elapsed() < 5000) {
+            char buffer[4096];
+            const ssize_t n = ::recv(pair.peer, buffer, sizeof(buffer), MSG_DONTWAIT);
+            if (n > 0)
+                all.append(buffer, n);
+            QCoreApplication::processEvents();
+        }
+        QVERIFY2(all.endsWith("4\r\npart\r\n0\r\n\r\n"), all.constData());
+        delete connection.data();
+    }
+
+    void noPostedCallWhenNothingIsBuffered()
+    {
+        Pair pair;
+        QVERIFY(connectPair(pair));
+        QPointer<Connection> connection =
+                new Connection(pair.server, m_limits, m_handler, m_metrics, &m_context, nullptr);
+        PostedCalls posted;
+        connection->installEventFilter(&posted);
+        for (int i = 1; i <= 3; ++i) {
+            const QByteArray request =
+                    "GET /r" + QByteArray::number(i) + " HTTP/1.1\r\nHost: x\r\n\r\n";
+            QCOMPARE(::send(pair.peer, request.constData(), size_t(request.size()), 0),
+                     ssize_t(request.size()));
+            QCOMPARE(readResponses(pair.peer, 1).count("HTTP/1.1 200"), 1);
+        }
+        for (int i = 0; i < 5; ++i)
+            QCoreApplication::processEvents();
+        QCOMPARE(m_paths, QByteArrayList({ "/r1", "/r2", "/r3" }));
+        QCOMPARE(posted.count, 0);
+        delete connection.data();
+    }
+
+    // The connection's timeout moves with every request without restarting its timer.
+    void timerNotRestartedPerRequest()
+    {
+        Pair pair;
+        QVERIFY(connectPair(pair));
+        QPointer<Connection> connection =
+                new Connection(pair.server, m_limits, m_handler, m_metrics, &m_context, nullptr);
+        auto *timer = connection->findChild<QTimer *>(QString(), Qt::FindDirectChildrenOnly);
+        QVERIFY(timer);
+        int last = -1;
+        for (int i = 1; i <= 3; ++i) {
+            const QByteArray request = "GET /t HTTP/1.1\r\nHost: x\r\n\r\n";
+            QCOMPARE(::send(pair.peer, request.constData(), size_t(request.size()), 0),
+                     ssize_t(request.size()));
+            QCOMPARE(readResponses(pair.peer, 1).count("HTTP/1.1 200"), 1);
+            QVERIFY(timer->isActive());
+            const int remaining = timer->remainingTime();
+            if (last >= 0)
+                QVERIFY2(remaining <= last - 15,
+                         qPrintable(QStringLiteral("%1 after %2").arg(remaining).arg(last)));
+            last = remaining;
+            QTest::qWait(20);
+        }
+        delete connection.data();
+    }
+
+    void pipelinedRequestsAreAnsweredInOrder()
+    {
+        Pair pair;
+        QVERIFY(connectPair(pair));
+        QPointer<Connection> connection =
+                new Connection(pair.server, m_limits, m_handler, m_metrics, &m_context, nullptr);
+        PostedCalls posted;
+        connection->installEventFilter(&posted);
+        const QByteArray requests = "GET /p1 HTTP/1.1\r\nHost: x\r\n\r\n"
+                                    "GET /p2 HTTP/1.1\r\nHost: x\r\n\r\n"
+                                    "GET /p3 HTTP/1.1\r\nHost: x\r\n\r\n";
+        QCOMPARE(::send(pair.peer, requests.constData(), size_t(requests.size()), 0),
+                 ssize_t(requests.size()));
+        QCOMPARE(readResponses(pair.peer, 3).count("HTTP/1.1 200"), 3);
+        QCOMPARE(m_paths, QByteArrayList({ "/p1", "/p2", "/p3" }));
+        QCOMPARE(posted.count, 2); // the second and the third, each from the event loop
+        delete connection.data();
+    }
+};
+
+QTEST_GUILESS_MAIN(TestConnection)
+#include "tst_connection.moc"
