@@ -21,6 +21,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <array>
+
 namespace tap::forward {
 
 using core::Error;
@@ -63,6 +65,17 @@ bool isAuthHeader(QByteArrayView name)
             || name.compare("x-api-key", Qt::CaseInsensitive) == 0;
 }
 
+// One of kTapHeaders, case-insensitively (compared as bytes, no QString per header).
+bool isKnownTapHeader(QByteArrayView name)
+{
+    static constexpr std::array<QByteArrayView, 5> known{ "x-tap-key", "x-tap-credential",
+                                                          "x-tap-target", "x-tap-method",
+                                                          "x-tap-team" };
+    return std::any_of(known.begin(), known.end(), [name](QByteArrayView k) {
+        return name.compare(k, Qt::CaseInsensitive) == 0;
+    });
+}
+
 bool isMethodToken(const QByteArray &m)
 {
     if (m.isEmpty() || m.size() > 16)
@@ -100,8 +113,9 @@ store::AuditRecord Forwarder::auditRecord(const Exchange &x) const
     r.agentId = p.agent.agentId;
     r.agentHomeTeamId = p.agent.homeTeamId;
     r.credential = p.credentials.isEmpty() ? q.credentialHeader : p.credentialNames();
-    if (!p.credentials
-                 .isEmpty()) { // the rows used (README "Credential scopes"): agent:<id>, role:<name>, ...
+    if (p.credentials.size() == 1) { // the rows used (README "Credential scopes"): agent:<id>,
+        r.credentialScope = p.credentials.first()->scope; // role:<name>, ...
+    } else if (!p.credentials.isEmpty()) {
         QStringList scopes;
         for (const auto &c : std::as_const(p.credentials))
             scopes << c->scope;
@@ -233,7 +247,7 @@ void Forwarder::forward(const http::Request &request, const http::Responder &res
     for (const auto &[name, value] : request.headers) {
         if (name.size() > 6
             && QByteArrayView(name).first(6).compare("x-tap-", Qt::CaseInsensitive) == 0
-            && !kTapHeaders.contains(QString::fromLatin1(name), Qt::CaseInsensitive))
+            && !isKnownTapHeader(name))
             return reject(
                     *x,
                     Error(ErrorCode::UnknownTapHeader,
@@ -376,12 +390,12 @@ Result<void> Forwarder::resolveCredentials(const AgentRequest &q, Plan &p)
 Result<void> Forwarder::rateLimit(Plan &x)
 {
     QList<store::RateLimitStore::Bucket> buckets;
-    const QString who = x.agent.homeTeamId + u'/' + x.agent.agentId;
+    const auto who = [&x] { return x.agent.homeTeamId + u'/' + x.agent.agentId; };
     // The agent's own limit is the agent's: every request counts, home or linked team alike,
     // in one bucket of its home team. A linked team's role limit applies in addition.
     if (x.agent.rateLimitPerHour > 0)
         buckets.append(
-                { x.agent.homeTeamId, QStringLiteral("agent:") + who, x.agent.rateLimitPerHour });
+                { x.agent.homeTeamId, QStringLiteral("agent:") + who(), x.agent.rateLimitPerHour });
     // A role's limit applies to requests whose credential the agent holds only through roles;
     // with several such roles the most generous one counts.
     for (const auto &c : std::as_const(x.credentials)) {
@@ -400,7 +414,7 @@ Result<void> Forwarder::rateLimit(Plan &x)
             }
         }
         if (best > 0)
-            buckets.append({ x.teamId, QStringLiteral("role:%1:%2").arg(bestRole, who), best });
+            buckets.append({ x.teamId, QStringLiteral("role:%1:%2").arg(bestRole, who()), best });
     }
     if (buckets.isEmpty())
         return {};
