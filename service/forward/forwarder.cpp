@@ -390,7 +390,7 @@ Result<void> Forwarder::resolveCredentials(const AgentRequest &q, Plan &p)
 Result<void> Forwarder::rateLimit(Plan &x)
 {
     QList<store::RateLimitStore::Bucket> buckets;
-    const auto who = [&x] { return x.agent.homeTeamId + u'/' + x.agent.agentId; };
+    const auto who = [&x]() -> QString { return x.agent.homeTeamId + u'/' + x.agent.agentId; };
     // The agent's own limit is the agent's: every request counts, home or linked team alike,
     // in one bucket of its home team. A linked team's role limit applies in addition.
     if (x.agent.rateLimitPerHour > 0)

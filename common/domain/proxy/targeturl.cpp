@@ -405,10 +405,34 @@ Result<Destination> joinRelative(const QString &apiBase, const QString &target)
 
 Result<Target> normalizeTarget(QStringView text)
 {
+    // A pure function of the text, and its QUrl round trip (assemble()) costs more than the rest:
+    // an agent that calls the same endpoint again (an LLM API, a poll) gets the result it got
+    // before. Per thread (no locking), the last few accepted targets of bounded length.
+    struct Entry
+    {
+        QString text;
+        Target target;
+    };
+    static constexpr int kEntries = 16;
+    static constexpr qsizetype kLongestCached = 1024;
+    thread_local std::array<Entry, kEntries> cache;
+    thread_local int nextSlot = 0;
+    const bool cacheable = !text.isEmpty() && text.size() <= kLongestCached;
+    if (cacheable) {
+        for (const Entry &e : cache) {
+            if (e.text.size() == text.size() && !e.text.isEmpty() && e.text == text)
+                return e.target;
+        }
+    }
     const Result<Normalized> n = normalizeAbsolute(text);
     if (!n)
         return n.error();
-    return assemble(n->origin, n->path, n->query);
+    Result<Target> target = assemble(n->origin, n->path, n->query);
+    if (cacheable && target) {
+        cache[nextSlot] = Entry{ text.toString(), *target };
+        nextSlot = (nextSlot + 1) % kEntries;
+    }
+    return target;
 }
 
 Result<Destination> resolveDestination(QStringView connector, const QString &apiBase,
