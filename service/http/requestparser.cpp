@@ -4,6 +4,8 @@
 #include <QUrl>
 
 #include <algorithm>
+#include <array>
+#include <string_view>
 
 namespace tap::http {
 
@@ -13,12 +15,20 @@ namespace {
 
 constexpr qint64 kMaxChunkSizeLine = 1024;
 
+// RFC 9110 §5.6.2 tchar: visible ASCII except the separators. A table: read for every byte of
+// every header name.
+constexpr std::array<bool, 256> kTokenChars = [] {
+    std::array<bool, 256> t{};
+    for (int c = 33; c < 127; ++c)
+        t[size_t(c)] = true;
+    for (const char c : std::string_view("()<>@,;:\\\"/[]?={}"))
+        t[uchar(c)] = false;
+    return t;
+}();
+
 bool isTokenChar(char c)
 {
-    const auto u = uchar(c);
-    if (u <= 32 || u >= 127)
-        return false;
-    return !QByteArrayView("()<>@,;:\\\"/[]?={}").contains(c);
+    return kTokenChars[uchar(c)];
 }
 
 bool isToken(QByteArrayView s)
