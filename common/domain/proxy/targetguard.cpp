@@ -177,9 +177,9 @@ char16_t asciiLower(QChar c)
 // For ASCII text, toLower() is ASCII lowering: compared without a lowered copy.
 bool equalsAsciiLowered(QStringView a, QStringView b)
 {
-    return a.size() == b.size()
-            && std::equal(a.begin(), a.end(), b.begin(),
-                          [](QChar x, QChar y) { return asciiLower(x) == asciiLower(y); });
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](QChar x, QChar y) {
+               return asciiLower(x) == asciiLower(y);
+           });
 }
 
 bool matchesHost(const QString &host, const QString &pattern)

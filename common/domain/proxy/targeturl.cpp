@@ -182,8 +182,8 @@ std::optional<Parts> split(QByteArrayView text)
         rest.truncate(hash);
     const qsizetype slash = rest.indexOf('/');
     const qsizetype question = rest.indexOf('?');
-    const qsizetype end = std::min(slash < 0 ? rest.size() : slash,
-                                   question < 0 ? rest.size() : question);
+    const qsizetype end =
+            std::min(slash < 0 ? rest.size() : slash, question < 0 ? rest.size() : question);
     p.authority = rest.first(end);
     rest = rest.sliced(end);
     const qsizetype query = rest.indexOf('?');
@@ -319,9 +319,8 @@ Result<Normalized> normalizeAbsolute(QStringView text)
     Result<QByteArray> path = normalizePath(parts->path);
     if (!path)
         return path.error();
-    Result<QByteArray> query = parts->query.isEmpty()
-            ? Result<QByteArray>(QByteArray())
-            : normalizeEncoding(parts->query, true);
+    Result<QByteArray> query = parts->query.isEmpty() ? Result<QByteArray>(QByteArray())
+                                                      : normalizeEncoding(parts->query, true);
     if (!query)
         return query.error();
     return Normalized{ std::move(*originPart), std::move(*path), std::move(*query) };
@@ -343,8 +342,8 @@ Result<Target> assemble(const QByteArray &originPart, const QByteArray &path,
     if (!t.url.isValid() || t.url.toEncoded() != t.wire)
         return invalidTarget(QStringLiteral("X-TAP-Target cannot be sent exactly as written."));
     if (!hasPathParameters(path))
-        t.policyView = QString::fromLatin1(QByteArrayView(t.wire).first(originPart.size()
-                                                                         + path.size()));
+        t.policyView =
+                QString::fromLatin1(QByteArrayView(t.wire).first(originPart.size() + path.size()));
     return t;
 }
 
