@@ -57,6 +57,8 @@ struct Plan
 
     QString credentialNames() const
     {
+        if (credentials.size() == 1)
+            return credentials.first()->grant.credential.name;
         QStringList names;
         for (const auto &c : credentials)
             names << c->grant.credential.name;

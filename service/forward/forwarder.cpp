@@ -21,6 +21,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <array>
+
 namespace tap::forward {
 
 using core::Error;
@@ -33,20 +35,20 @@ const QStringList kTapHeaders{ QStringLiteral("X-TAP-Key"), QStringLiteral("X-TA
                                QStringLiteral("X-TAP-Target"), QStringLiteral("X-TAP-Method"),
                                QStringLiteral("X-TAP-Team") };
 
-// Request headers that describe the hop to tapd, not the request to forward.
+// Request headers that describe the hop to tapd, not the request to forward. Compared by
+// length first: read for every header of every request.
 bool isHopHeader(QByteArrayView name)
 {
-    static const QList<QByteArray> hop{
+    static constexpr std::array<QByteArrayView, 12> hop{
         "host",   "connection",     "keep-alive",        "proxy-connection", "proxy-authorization",
         "te",     "trailer",        "transfer-encoding", "upgrade",          "content-length",
         "expect", "accept-encoding"
     };
-    for (const QByteArray &h : hop) {
-        if (name.compare(h, Qt::CaseInsensitive) == 0)
+    for (const QByteArrayView h : hop) {
+        if (name.size() == h.size() && name.compare(h, Qt::CaseInsensitive) == 0)
             return true;
     }
-    return name.size() > 6
-            && QByteArrayView(name).first(6).compare("x-tap-", Qt::CaseInsensitive) == 0;
+    return name.size() > 6 && name.first(6).compare("x-tap-", Qt::CaseInsensitive) == 0;
 }
 
 // The sidecar protocol's headers (README, "The sidecar protocol") are tapd's alone: one sent by
@@ -61,6 +63,17 @@ bool isAuthHeader(QByteArrayView name)
 {
     return name.compare("authorization", Qt::CaseInsensitive) == 0
             || name.compare("x-api-key", Qt::CaseInsensitive) == 0;
+}
+
+// One of kTapHeaders, case-insensitively (compared as bytes, no QString per header).
+bool isKnownTapHeader(QByteArrayView name)
+{
+    static constexpr std::array<QByteArrayView, 5> known{ "x-tap-key", "x-tap-credential",
+                                                          "x-tap-target", "x-tap-method",
+                                                          "x-tap-team" };
+    return std::any_of(known.begin(), known.end(), [name](QByteArrayView k) {
+        return name.compare(k, Qt::CaseInsensitive) == 0;
+    });
 }
 
 bool isMethodToken(const QByteArray &m)
@@ -100,8 +113,9 @@ store::AuditRecord Forwarder::auditRecord(const Exchange &x) const
     r.agentId = p.agent.agentId;
     r.agentHomeTeamId = p.agent.homeTeamId;
     r.credential = p.credentials.isEmpty() ? q.credentialHeader : p.credentialNames();
-    if (!p.credentials
-                 .isEmpty()) { // the rows used (README "Credential scopes"): agent:<id>, role:<name>, ...
+    if (p.credentials.size() == 1) { // the rows used (README "Credential scopes"): agent:<id>,
+        r.credentialScope = p.credentials.first()->scope; // role:<name>, ...
+    } else if (!p.credentials.isEmpty()) {
         QStringList scopes;
         for (const auto &c : std::as_const(p.credentials))
             scopes << c->scope;
@@ -233,7 +247,7 @@ void Forwarder::forward(const http::Request &request, const http::Responder &res
     for (const auto &[name, value] : request.headers) {
         if (name.size() > 6
             && QByteArrayView(name).first(6).compare("x-tap-", Qt::CaseInsensitive) == 0
-            && !kTapHeaders.contains(QString::fromLatin1(name), Qt::CaseInsensitive))
+            && !isKnownTapHeader(name))
             return reject(
                     *x,
                     Error(ErrorCode::UnknownTapHeader,
@@ -376,12 +390,12 @@ Result<void> Forwarder::resolveCredentials(const AgentRequest &q, Plan &p)
 Result<void> Forwarder::rateLimit(Plan &x)
 {
     QList<store::RateLimitStore::Bucket> buckets;
-    const QString who = x.agent.homeTeamId + u'/' + x.agent.agentId;
+    const auto who = [&x]() -> QString { return x.agent.homeTeamId + u'/' + x.agent.agentId; };
     // The agent's own limit is the agent's: every request counts, home or linked team alike,
     // in one bucket of its home team. A linked team's role limit applies in addition.
     if (x.agent.rateLimitPerHour > 0)
         buckets.append(
-                { x.agent.homeTeamId, QStringLiteral("agent:") + who, x.agent.rateLimitPerHour });
+                { x.agent.homeTeamId, QStringLiteral("agent:") + who(), x.agent.rateLimitPerHour });
     // A role's limit applies to requests whose credential the agent holds only through roles;
     // with several such roles the most generous one counts.
     for (const auto &c : std::as_const(x.credentials)) {
@@ -400,7 +414,7 @@ Result<void> Forwarder::rateLimit(Plan &x)
             }
         }
         if (best > 0)
-            buckets.append({ x.teamId, QStringLiteral("role:%1:%2").arg(bestRole, who), best });
+            buckets.append({ x.teamId, QStringLiteral("role:%1:%2").arg(bestRole, who()), best });
     }
     if (buckets.isEmpty())
         return {};

@@ -1,8 +1,11 @@
 #include "http/requestparser.h"
 
+#include <QScopeGuard>
 #include <QUrl>
 
 #include <algorithm>
+#include <array>
+#include <string_view>
 
 namespace tap::http {
 
@@ -12,12 +15,20 @@ namespace {
 
 constexpr qint64 kMaxChunkSizeLine = 1024;
 
+// RFC 9110 §5.6.2 tchar: visible ASCII except the separators. A table: read for every byte of
+// every header name.
+constexpr std::array<bool, 256> kTokenChars = [] {
+    std::array<bool, 256> t{};
+    for (int c = 33; c < 127; ++c)
+        t[size_t(c)] = true;
+    for (const char c : std::string_view("()<>@,;:\\\"/[]?={}"))
+        t[uchar(c)] = false;
+    return t;
+}();
+
 bool isTokenChar(char c)
 {
-    const auto u = uchar(c);
-    if (u <= 32 || u >= 127)
-        return false;
-    return !QByteArrayView("()<>@,;:\\\"/[]?={}").contains(c);
+    return kTokenChars[uchar(c)];
 }
 
 bool isToken(QByteArrayView s)
@@ -53,6 +64,13 @@ QList<QByteArray> values(const QList<QPair<QByteArray, QByteArray>> &headers, QB
             found << value;
     }
     return found;
+}
+
+qsizetype countValues(const QList<QPair<QByteArray, QByteArray>> &headers, QByteArrayView name)
+{
+    return std::count_if(headers.begin(), headers.end(), [name](const auto &header) {
+        return header.first.compare(name, Qt::CaseInsensitive) == 0;
+    });
 }
 
 bool listHasToken(const QList<QByteArray> &list, QByteArrayView token)
@@ -124,49 +142,63 @@ RequestParser::Event RequestParser::parseHead()
                     QStringLiteral("The request headers are too large."), true);
     if (end < 0)
         return Event::NeedMore;
-    const QByteArray head = m_buffer.left(end);
-    m_buffer.remove(0, end + 4);
+    // Parsed in place; the head leaves the input however parsing ends.
+    const auto consume = qScopeGuard([this, end] { m_buffer.remove(0, end + 4); });
+    const QByteArrayView head(m_buffer.constData(), end);
 
     m_head = RequestHead();
     m_headTaken = true;
-    const QList<QByteArray> lines = head.split('\n'); // each but the last ends with '\r' (above)
-    if (!parseRequestLine(lines.first().trimmed()) || !parseFields(lines) || !parseTarget()
-        || !parseFraming())
+    // Each line but the last ends with '\r' (above).
+    const qsizetype firstEnd = head.indexOf('\n');
+    const QByteArrayView requestLine = firstEnd < 0 ? head : head.first(firstEnd);
+    const QByteArrayView fields = firstEnd < 0 ? QByteArrayView() : head.sliced(firstEnd + 1);
+    if (!parseRequestLine(requestLine.trimmed()) || (firstEnd >= 0 && !parseFields(fields))
+        || !parseTarget() || !parseFraming())
         return Event::Error;
     m_received = 0;
     m_state = m_head.chunked ? State::Chunked : State::Body;
     return Event::Head;
 }
 
-bool RequestParser::parseRequestLine(const QByteArray &line)
+bool RequestParser::parseRequestLine(QByteArrayView line)
 {
-    const QList<QByteArray> parts = line.split(' ');
-    if (parts.size() != 3 || !isToken(parts[0]) || parts[1].isEmpty()
-        || hasBadFieldChar(parts[1])) {
+    // Exactly three parts separated by single spaces.
+    const qsizetype first = line.indexOf(' ');
+    const qsizetype second = first < 0 ? -1 : line.indexOf(' ', first + 1);
+    const bool three = second >= 0 && line.indexOf(' ', second + 1) < 0;
+    const QByteArrayView method = three ? line.first(first) : QByteArrayView();
+    const QByteArrayView target =
+            three ? line.sliced(first + 1, second - first - 1) : QByteArrayView();
+    const QByteArrayView version = three ? line.sliced(second + 1) : QByteArrayView();
+    if (!three || !isToken(method) || target.isEmpty() || hasBadFieldChar(target)) {
         bad(QStringLiteral("The request line is malformed."));
         return false;
     }
-    if (parts[2] == "HTTP/1.1") {
+    if (version == "HTTP/1.1") {
         m_head.httpMinor = 1;
-    } else if (parts[2] == "HTTP/1.0") {
+    } else if (version == "HTTP/1.0") {
         m_head.httpMinor = 0;
     } else {
-        if (parts[2].startsWith("HTTP/"))
+        if (version.startsWith("HTTP/"))
             fail(ErrorCode::VersionNotSupported,
                  QStringLiteral("Only HTTP/1.0 and HTTP/1.1 are supported."));
         else
             bad(QStringLiteral("The request line is malformed."));
         return false;
     }
-    m_head.method = parts[0];
-    m_head.target = parts[1];
+    m_head.method = method.toByteArray();
+    m_head.target = target.toByteArray();
     return true;
 }
 
-bool RequestParser::parseFields(const QList<QByteArray> &lines)
+// The header lines, separated by '\n' (each but the last ends with '\r').
+bool RequestParser::parseFields(QByteArrayView fields)
 {
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        QByteArray line = lines[i];
+    m_head.headers.reserve(fields.count('\n') + 1);
+    for (qsizetype from = 0; from <= fields.size();) {
+        const qsizetype lf = fields.indexOf('\n', from);
+        QByteArrayView line = fields.sliced(from, (lf < 0 ? fields.size() : lf) - from);
+        from = lf < 0 ? fields.size() + 1 : lf + 1;
         if (line.endsWith('\r'))
             line.chop(1);
         if (line.startsWith(' ') || line.startsWith('\t')) {
@@ -174,16 +206,16 @@ bool RequestParser::parseFields(const QList<QByteArray> &lines)
             return false;
         }
         const qsizetype colon = line.indexOf(':');
-        if (colon <= 0 || !isToken(QByteArrayView(line).first(colon))) {
+        if (colon <= 0 || !isToken(line.first(colon))) {
             bad(QStringLiteral("A header line is malformed."));
             return false;
         }
-        const QByteArray value = line.mid(colon + 1).trimmed();
+        const QByteArrayView value = line.sliced(colon + 1).trimmed();
         if (hasBadFieldChar(value)) {
             bad(QStringLiteral("A header value holds control characters."));
             return false;
         }
-        m_head.headers.append({ line.left(colon), value });
+        m_head.headers.append({ line.first(colon).toByteArray(), value.toByteArray() });
     }
     if (m_head.headers.size() > m_maxHeaderCount) {
         fail(ErrorCode::HeadersTooLarge, QStringLiteral("The request has too many header fields."),
@@ -193,7 +225,6 @@ bool RequestParser::parseFields(const QList<QByteArray> &lines)
     return true;
 }
 
-// Target: origin-form, or absolute-form (take its path), or "*".
 bool RequestParser::parseTarget()
 {
     QByteArray target = m_head.target;
@@ -212,9 +243,15 @@ bool RequestParser::parseTarget()
     const qsizetype q = target.indexOf('?');
     m_head.rawPath = q < 0 ? target : target.left(q);
     m_head.rawQuery = q < 0 ? QByteArray() : target.mid(q + 1);
-    for (const QByteArray &seg : m_head.rawPath.split('/')) {
-        if (!seg.isEmpty())
-            m_head.segments << QUrl::fromPercentEncoding(seg);
+    const QByteArrayView path = m_head.rawPath;
+    for (qsizetype from = 0; from < path.size();) {
+        const qsizetype slash = path.indexOf('/', from);
+        const QByteArrayView seg = path.sliced(from, (slash < 0 ? path.size() : slash) - from);
+        from = slash < 0 ? path.size() : slash + 1;
+        if (seg.isEmpty())
+            continue;
+        m_head.segments << (seg.contains('%') ? QUrl::fromPercentEncoding(seg.toByteArray())
+                                              : QString::fromUtf8(seg));
     }
     return true;
 }
@@ -225,7 +262,7 @@ bool RequestParser::parseFraming()
     RequestHead &r = m_head;
     const QList<QByteArray> te = values(r.headers, "transfer-encoding");
     const QList<QByteArray> cl = values(r.headers, "content-length");
-    if (r.httpMinor == 1 && values(r.headers, "host").size() != 1) {
+    if (r.httpMinor == 1 && countValues(r.headers, "host") != 1) {
         bad(QStringLiteral("An HTTP/1.1 request needs exactly one Host header."));
         return false;
     }

@@ -73,8 +73,8 @@ private:
     Event readChunked();
     Event fail(core::ErrorCode code, const QString &message, bool limit = false);
     Event bad(const QString &message) { return fail(core::ErrorCode::InvalidRequest, message); }
-    bool parseRequestLine(const QByteArray &line);
-    bool parseFields(const QList<QByteArray> &lines);
+    bool parseRequestLine(QByteArrayView line);
+    bool parseFields(QByteArrayView fields);
     bool parseTarget();
     bool parseFraming();
     Event done();

@@ -6,6 +6,8 @@
 #include <QJsonDocument>
 
 #include <algorithm>
+#include <charconv>
+#include <iterator>
 
 namespace tap::http {
 
@@ -51,7 +53,9 @@ Response Response::error(const core::Error &error)
     return r;
 }
 
-QByteArray reasonPhrase(int status)
+namespace {
+
+QByteArrayView reasonText(int status)
 {
     switch (status) {
     case 100:
@@ -109,6 +113,13 @@ QByteArray reasonPhrase(int status)
     default:
         return "Status";
     }
+}
+
+} // namespace
+
+QByteArray reasonPhrase(int status)
+{
+    return reasonText(status).toByteArray();
 }
 
 bool isSafeHeader(QByteArrayView name, QByteArrayView value)
@@ -170,30 +181,46 @@ QByteArray httpDate()
     return cached;
 }
 
+bool isFramingHeader(QByteArrayView name)
+{
+    return name.compare("content-length", Qt::CaseInsensitive) == 0
+            || name.compare("transfer-encoding", Qt::CaseInsensitive) == 0
+            || name.compare("connection", Qt::CaseInsensitive) == 0;
+}
+
 } // namespace
 
 QByteArray serializeHead(int status, const HeaderList &headers, const QByteArray &bodyFraming,
                          bool close)
 {
+    const QByteArrayView reason = reasonText(status);
+    char number[16];
+    const auto [numberEnd, ec] = std::to_chars(std::begin(number), std::end(number), status);
+    Q_UNUSED(ec); // an int always fits
+    const QByteArrayView statusText(number, numberEnd - number);
+    const QByteArray date = headerValue(headers, "date").isEmpty() // a forwarded response
+            ? httpDate() // keeps the upstream's
+            : QByteArray();
+    // One allocation: an upper bound of what is written below.
+    qsizetype size = 9 + statusText.size() + 1 + reason.size() + 2 + bodyFraming.size() + 2
+            + (date.isEmpty() ? 0 : 6 + date.size() + 2) + 19 + 2;
+    for (const auto &[name, value] : headers)
+        size += name.size() + 2 + value.size() + 2;
     QByteArray out;
-    out.reserve(256);
-    out += "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\n";
+    out.reserve(size);
+    out.append("HTTP/1.1 ").append(statusText).append(' ').append(reason).append("\r\n");
     for (const auto &[name, value] : headers) {
-        if (!isSafeHeader(name, value))
-            continue;
-        if (name.compare("content-length", Qt::CaseInsensitive) == 0
-            || name.compare("transfer-encoding", Qt::CaseInsensitive) == 0
-            || name.compare("connection", Qt::CaseInsensitive) == 0)
+        if (!isSafeHeader(name, value) || isFramingHeader(name))
             continue; // framing is ours to decide
-        out += name + ": " + value + "\r\n";
+        out.append(name).append(": ").append(value).append("\r\n");
     }
     if (!bodyFraming.isEmpty())
-        out += bodyFraming + "\r\n";
-    if (headerValue(headers, "date").isEmpty()) // a forwarded response keeps the upstream's
-        out += "Date: " + httpDate() + "\r\n";
+        out.append(bodyFraming).append("\r\n");
+    if (!date.isEmpty())
+        out.append("Date: ").append(date).append("\r\n");
     if (close)
-        out += "Connection: close\r\n";
-    out += "\r\n";
+        out.append("Connection: close\r\n");
+    out.append("\r\n");
     return out;
 }
 

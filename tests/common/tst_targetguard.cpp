@@ -3,6 +3,9 @@
 
 #include <QRandomGenerator>
 #include <QTest>
+#include <QThread>
+
+#include <memory>
 
 using namespace Qt::Literals::StringLiterals;
 using tap::core::ErrorCode;
@@ -30,6 +33,9 @@ private slots:
     void normalizeTarget();
     void normalizedIsStable_data();
     void normalizedIsStable();
+    void hostAllowedBeyondAscii_data();
+    void hostAllowedBeyondAscii();
+    void repeatedTargetsAreExact();
 };
 
 void TestTargetGuard::classify_data()
@@ -554,6 +560,102 @@ void TestTargetGuard::normalizedIsStable()
         QCOMPARE(result->policyView, QString::fromLatin1("http://h.example" + path));
     else
         QVERIFY2(path.contains(';') || path.contains("%3B"), wire.constData());
+}
+
+// Entries whose lower case is ASCII only after Unicode lowering (KELVIN SIGN, LATIN CAPITAL I
+// WITH DOT ABOVE) or that hold non-ASCII letters: compared exactly as lowered strings, not as
+// ASCII (isHostAllowed()'s shortcut is for ASCII on both sides only).
+void TestTargetGuard::hostAllowedBeyondAscii_data()
+{
+    QTest::addColumn<QString>("host");
+    QTest::addColumn<QStringList>("allowed");
+    QTest::addColumn<bool>("expected");
+
+    QTest::addRow("kelvin sign entry")
+            << u"kelvin.example"_s << QStringList{ u"\u212Aelvin.example"_s } << true;
+    QTest::addRow("kelvin sign host")
+            << u"\u212Aelvin.example"_s << QStringList{ u"kelvin.example"_s } << true;
+    QTest::addRow("kelvin sign wildcard")
+            << u"a.\u212Aelvin.example"_s << QStringList{ u"*.kelvin.example"_s } << true;
+    QTest::addRow("umlaut upper") << u"x.B\u00DCCHER.example"_s
+                                  << QStringList{ u"*.b\u00fccher.example"_s } << true;
+    QTest::addRow("umlaut vs ascii")
+            << u"bucher.example"_s << QStringList{ u"b\u00fccher.example"_s } << false;
+    // U+0130 lowers to "i" and a combining dot: not "istanbul", but its own lower case.
+    QTest::addRow("dotted capital I")
+            << u"\u0130stanbul.example"_s << QStringList{ u"istanbul.example"_s } << false;
+    QTest::addRow("dotted capital I, lowered")
+            << u"\u0130stanbul.example"_s << QStringList{ u"i\u0307stanbul.example"_s } << true;
+    QTest::addRow("ascii after non-ascii entry")
+            << u"API.example.com"_s << QStringList{ u"b\u00fccher.example"_s, u"api.example.com"_s }
+            << true;
+    QTest::addRow("no-break space trimmed")
+            << u"\u00a0api.example.com"_s << QStringList{ u"api.example.com"_s } << true;
+}
+
+void TestTargetGuard::hostAllowedBeyondAscii()
+{
+    QFETCH(QString, host);
+    QFETCH(QStringList, allowed);
+    QFETCH(bool, expected);
+    QCOMPARE(isHostAllowed(host, allowed), expected);
+}
+
+namespace {
+
+struct Normalised
+{
+    bool ok = false;
+    QByteArray wire;
+    QByteArray encoded;
+    QString policyView;
+    QString error;
+    bool operator==(const Normalised &) const = default;
+};
+
+Normalised normalised(const QString &target)
+{
+    const auto r = tap::proxy::normalizeTarget(target);
+    if (!r.ok())
+        return { false, {}, {}, {}, r.error().message() };
+    return { true, r->wire, r->url.toEncoded(), r->policyView, {} };
+}
+
+} // namespace
+
+// normalizeTarget() keeps recent results per thread (whole targets, and canonical origins):
+// whatever the order and however often a target comes back, it gets exactly what a thread that
+// never saw anything else gets. More targets and origins than either cache holds, spellings
+// that differ only in case, refusals in between.
+void TestTargetGuard::repeatedTargetsAreExact()
+{
+    QStringList targets;
+    for (int port = 8001; port <= 8024; ++port) {
+        targets << u"http://x.example:%1/A/b?q=1"_s.arg(port)
+                << u"HTTP://X.EXAMPLE:%1/A/b?q=1"_s.arg(port)
+                << u"http://x.example:%1/a/b"_s.arg(port)
+                << u"http://x.example:%1/a/b?Q=1"_s.arg(port);
+    }
+    targets << u"http://127.1/echo"_s << u"http://127.0.0.1/echo"_s << u"http://[::1]:80/"_s
+            << u"http://x.example:0/"_s << u"http://user@x.example/"_s << u"https://x.example/%41"_s
+            << u"https://X.example/a/../b"_s << u"http://b\u00fccher.example/"_s
+            << u"http://B\u00dcCHER.example/"_s << u"http://x.example/a%2f..%2fb"_s;
+    // Each target on a thread of its own: caches that hold nothing else.
+    QList<Normalised> expected;
+    for (const QString &target : std::as_const(targets)) {
+        Normalised result;
+        std::unique_ptr<QThread> thread(QThread::create([&] { result = normalised(target); }));
+        thread->start();
+        QVERIFY(thread->wait(10000));
+        expected << result;
+    }
+    QRandomGenerator rng(7);
+    for (int round = 0; round < 5; ++round) {
+        for (int k = 0; k < targets.size(); ++k) {
+            const int i = round == 0 ? k : int(rng.bounded(int(targets.size())));
+            QVERIFY2(normalised(targets.at(i)) == expected.at(i), qPrintable(targets.at(i)));
+        }
+    }
 }
 
 QTEST_APPLESS_MAIN(TestTargetGuard)

@@ -147,14 +147,39 @@ AddressClass classifyV6(const V6 &a)
     return AddressClass::Public;
 }
 
-QString normalizedHost(QStringView host)
+// Without surrounding blanks, one trailing dot and the brackets of an IPv6 literal.
+QStringView strippedHost(QStringView host)
 {
     QStringView h = host.trimmed();
     if (h.endsWith(u'.'))
         h.chop(1);
     if (h.startsWith(u'[') && h.endsWith(u']'))
         h = h.sliced(1, h.size() - 2);
-    return h.toString().toLower();
+    return h;
+}
+
+QString normalizedHost(QStringView host)
+{
+    return strippedHost(host).toString().toLower();
+}
+
+bool isAscii(QStringView s)
+{
+    return std::all_of(s.begin(), s.end(), [](QChar c) { return c.unicode() < 0x80; });
+}
+
+char16_t asciiLower(QChar c)
+{
+    const char16_t u = c.unicode();
+    return u >= u'A' && u <= u'Z' ? char16_t(u + 32) : u;
+}
+
+// For ASCII text, toLower() is ASCII lowering: compared without a lowered copy.
+bool equalsAsciiLowered(QStringView a, QStringView b)
+{
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](QChar x, QChar y) {
+               return asciiLower(x) == asciiLower(y);
+           });
 }
 
 bool matchesHost(const QString &host, const QString &pattern)
@@ -203,12 +228,24 @@ bool isAddressAllowed(const QHostAddress &address, bool allowPrivate)
 
 bool isHostAllowed(QStringView host, const QStringList &allowedHosts)
 {
-    const QString wanted = normalizedHost(host);
+    const QStringView wanted = strippedHost(host);
     if (wanted.isEmpty() || wanted.contains(u'*'))
         return false;
+    // The common case without a lowered copy of either side: ASCII names and addresses. Not an
+    // IPv6 literal (no ':'), so no other spelling of it can match. Anything else: matchesHost().
+    const bool plain = isAscii(wanted) && !wanted.contains(u':');
     return std::any_of(allowedHosts.begin(), allowedHosts.end(), [&](const QString &entry) {
-        const QString pattern = normalizedHost(entry);
-        return !pattern.isEmpty() && matchesHost(wanted, pattern);
+        const QStringView pattern = strippedHost(entry);
+        if (pattern.isEmpty())
+            return false;
+        if (!plain || !isAscii(pattern))
+            return matchesHost(normalizedHost(host), normalizedHost(entry));
+        if (pattern.startsWith(u"*.")) {
+            const QStringView suffix = pattern.sliced(1); // ".example.com"
+            return wanted.size() > suffix.size()
+                    && equalsAsciiLowered(wanted.last(suffix.size()), suffix);
+        }
+        return equalsAsciiLowered(wanted, pattern);
     });
 }
 

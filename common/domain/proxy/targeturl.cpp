@@ -1,6 +1,7 @@
 #include "proxy/targeturl.h"
 
 #include <algorithm>
+#include <array>
 
 namespace tap::proxy {
 
@@ -162,47 +163,61 @@ Error hiddenDotSegment()
 
 struct Parts
 {
-    QByteArray scheme;
-    QByteArray authority;
-    QByteArray path;
-    QByteArray query;
+    QByteArrayView scheme; // as written (compared case-insensitively)
+    QByteArrayView authority;
+    QByteArrayView path;
+    QByteArrayView query;
 };
 
-// RFC 3986 Appendix B, for "scheme://authority path [? query] [# fragment]".
-std::optional<Parts> split(const QByteArray &text)
+// RFC 3986 Appendix B, for "scheme://authority path [? query] [# fragment]". Views into text.
+std::optional<Parts> split(QByteArrayView text)
 {
     const qsizetype colon = text.indexOf(':');
-    if (colon <= 0 || !text.mid(colon).startsWith("://"))
+    if (colon <= 0 || !text.sliced(colon).startsWith("://"))
         return std::nullopt;
     Parts p;
-    p.scheme = text.first(colon).toLower();
-    QByteArray rest = text.mid(colon + 3);
+    p.scheme = text.first(colon);
+    QByteArrayView rest = text.sliced(colon + 3);
     if (const qsizetype hash = rest.indexOf('#'); hash >= 0)
         rest.truncate(hash);
-    const qsizetype end = std::min(rest.indexOf('/') < 0 ? rest.size() : rest.indexOf('/'),
-                                   rest.indexOf('?') < 0 ? rest.size() : rest.indexOf('?'));
-    p.authority = rest.first(end);
-    rest = rest.mid(end);
+    const qsizetype slash = rest.indexOf('/');
     const qsizetype question = rest.indexOf('?');
-    p.path = question < 0 ? rest : rest.first(question);
-    if (question >= 0)
-        p.query = rest.mid(question + 1);
+    const qsizetype end =
+            std::min(slash < 0 ? rest.size() : slash, question < 0 ? rest.size() : question);
+    p.authority = rest.first(end);
+    rest = rest.sliced(end);
+    const qsizetype query = rest.indexOf('?');
+    p.path = query < 0 ? rest : rest.first(query);
+    if (query >= 0)
+        p.query = rest.sliced(query + 1);
     return p;
+}
+
+bool equalsAsciiCaseInsensitive(QByteArrayView text, QByteArrayView lower)
+{
+    if (text.size() != lower.size())
+        return false;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if ((c >= 'A' && c <= 'Z' ? char(c + 32) : c) != lower[i])
+            return false;
+    }
+    return true;
 }
 
 // "scheme://host[:port]" with the host in its canonical form (lower case, IDNA, IPv6 in
 // brackets) and a default port dropped; nullopt when the authority is not a plain host[:port].
-std::optional<QByteArray> origin(const QByteArray &scheme, const QByteArray &authority)
+std::optional<QByteArray> canonicalOrigin(QByteArrayView scheme, QByteArrayView authority)
 {
     if (authority.isEmpty() || authority.contains('@') || authority.contains('%'))
         return std::nullopt;
-    QByteArray host = authority;
-    QByteArray port;
+    QByteArrayView host = authority;
+    QByteArrayView port;
     const qsizetype bracket = authority.lastIndexOf(']');
     const qsizetype colon = authority.lastIndexOf(':');
     if (colon > bracket && (authority.startsWith('[') || authority.count(':') == 1)) {
         host = authority.first(colon);
-        port = authority.mid(colon + 1);
+        port = authority.sliced(colon + 1);
     }
     QUrl url;
     url.setScheme(QString::fromLatin1(scheme));
@@ -221,8 +236,44 @@ std::optional<QByteArray> origin(const QByteArray &scheme, const QByteArray &aut
     return url.toEncoded();
 }
 
-Result<QByteArray> normalizePath(const QByteArray &rawPath)
+// canonicalOrigin() is a pure function of its input and its QUrl round trip is the dearest part
+// of a target; an agent talks to a handful of origins, so each thread keeps its last few.
+// Bounded (a stream of distinct hosts only evicts) and per thread (no locking).
+std::optional<QByteArray> origin(QByteArrayView scheme, QByteArrayView authority)
 {
+    struct Entry
+    {
+        QByteArray scheme;
+        QByteArray authority;
+        std::optional<QByteArray> origin;
+    };
+    static constexpr int kEntries = 8;
+    thread_local std::array<Entry, kEntries> cache;
+    thread_local int nextSlot = 0;
+    for (const Entry &e : cache) {
+        if (!e.scheme.isEmpty() && e.scheme == scheme && e.authority == authority)
+            return e.origin;
+    }
+    Entry &slot = cache[nextSlot];
+    nextSlot = (nextSlot + 1) % kEntries;
+    slot = Entry{ scheme.toByteArray(), authority.toByteArray(),
+                  canonicalOrigin(scheme, authority) };
+    return slot.origin;
+}
+
+// A path that normalisation leaves as it is: every byte may stay raw (so no '%', no '\\')
+// and no segment starts with '.' (so none is "." or "..", also with ";params").
+bool isNormalPath(QByteArrayView path)
+{
+    return path.startsWith('/') && !path.contains("/.")
+            && std::all_of(path.begin(), path.end(),
+                           [](char c) { return c != '%' && mayStayRaw(uchar(c), false); });
+}
+
+Result<QByteArray> normalizePath(QByteArrayView rawPath)
+{
+    if (isNormalPath(rawPath))
+        return rawPath.toByteArray();
     Result<QByteArray> path = normalizeEncoding(rawPath.isEmpty() ? "/" : rawPath, false);
     if (!path)
         return path;
@@ -251,34 +302,48 @@ Result<Normalized> normalizeAbsolute(QStringView text)
 {
     if (text.isEmpty() || hasUnsafeCharacters(text))
         return badAbsoluteTarget();
-    const std::optional<Parts> parts = split(text.toUtf8());
-    if (!parts || (parts->scheme != "http" && parts->scheme != "https"))
+    const QByteArray utf8 = text.toUtf8();
+    const std::optional<Parts> parts = split(utf8);
+    if (!parts)
         return badAbsoluteTarget();
-    const std::optional<QByteArray> originPart = origin(parts->scheme, parts->authority);
+    QByteArrayView scheme;
+    if (equalsAsciiCaseInsensitive(parts->scheme, "http"))
+        scheme = "http";
+    else if (equalsAsciiCaseInsensitive(parts->scheme, "https"))
+        scheme = "https";
+    else
+        return badAbsoluteTarget();
+    std::optional<QByteArray> originPart = origin(scheme, parts->authority);
     if (!originPart)
         return badAbsoluteTarget();
     Result<QByteArray> path = normalizePath(parts->path);
     if (!path)
         return path.error();
-    Result<QByteArray> query = normalizeEncoding(parts->query, true);
+    Result<QByteArray> query = parts->query.isEmpty() ? Result<QByteArray>(QByteArray())
+                                                      : normalizeEncoding(parts->query, true);
     if (!query)
         return query.error();
-    return Normalized{ *originPart, *path, *query };
+    return Normalized{ std::move(*originPart), std::move(*path), std::move(*query) };
 }
 
 Result<Target> assemble(const QByteArray &originPart, const QByteArray &path,
                         const QByteArray &query)
 {
     Target t;
-    t.wire = originPart + path;
-    if (!query.isEmpty())
-        t.wire += '?' + query;
+    t.wire.reserve(originPart.size() + path.size() + (query.isEmpty() ? 0 : query.size() + 1));
+    t.wire += originPart;
+    t.wire += path;
+    if (!query.isEmpty()) {
+        t.wire += '?';
+        t.wire += query;
+    }
     t.url = QUrl::fromEncoded(t.wire, QUrl::StrictMode);
     // The URL handed on must be the URL decided on, byte for byte.
     if (!t.url.isValid() || t.url.toEncoded() != t.wire)
         return invalidTarget(QStringLiteral("X-TAP-Target cannot be sent exactly as written."));
     if (!hasPathParameters(path))
-        t.policyView = QString::fromLatin1(originPart + path);
+        t.policyView =
+                QString::fromLatin1(QByteArrayView(t.wire).first(originPart.size() + path.size()));
     return t;
 }
 
@@ -339,10 +404,34 @@ Result<Destination> joinRelative(const QString &apiBase, const QString &target)
 
 Result<Target> normalizeTarget(QStringView text)
 {
+    // A pure function of the text, and its QUrl round trip (assemble()) costs more than the rest:
+    // an agent that calls the same endpoint again (an LLM API, a poll) gets the result it got
+    // before. Per thread (no locking), the last few accepted targets of bounded length.
+    struct Entry
+    {
+        QString text;
+        Target target;
+    };
+    static constexpr int kEntries = 16;
+    static constexpr qsizetype kLongestCached = 1024;
+    thread_local std::array<Entry, kEntries> cache;
+    thread_local int nextSlot = 0;
+    const bool cacheable = !text.isEmpty() && text.size() <= kLongestCached;
+    if (cacheable) {
+        for (const Entry &e : cache) {
+            if (e.text.size() == text.size() && !e.text.isEmpty() && e.text == text)
+                return e.target;
+        }
+    }
     const Result<Normalized> n = normalizeAbsolute(text);
     if (!n)
         return n.error();
-    return assemble(n->origin, n->path, n->query);
+    Result<Target> target = assemble(n->origin, n->path, n->query);
+    if (cacheable && target) {
+        cache[nextSlot] = Entry{ text.toString(), *target };
+        nextSlot = (nextSlot + 1) % kEntries;
+    }
+    return target;
 }
 
 Result<Destination> resolveDestination(QStringView connector, const QString &apiBase,
