@@ -250,10 +250,21 @@ int CurlClient::onTimer(CURLM *, long timeoutMs, void *client)
 
 // Never inside start() or a handler: a transfer's handlers run only after whoever started it
 // has its TransferPtr.
+//
+// The handlers an action runs may start transfers that want a kick of their own (a refused 401's
+// resend, a failure's follow-up): those run too before the loop waits, since nothing else would
+// wake it for them. Bounded: after kMaxKickRounds the rest goes to the 0 ms timer.
 void CurlClient::kick()
 {
-    if (m_kickPending && !m_inAction)
+    constexpr int kMaxKickRounds = 8;
+    for (int round = 0; m_kickPending && !m_inAction; ++round) {
+        if (round == kMaxKickRounds) {
+            m_kickPending = false;
+            m_timer.start(0);
+            return;
+        }
         socketAction(CURL_SOCKET_TIMEOUT, 0);
+    }
 }
 
 void CurlClient::socketAction(int fd, int events)

@@ -7,6 +7,7 @@
 #include "upstream/curlclient.h"
 
 #include <QAbstractEventDispatcher>
+#include <QElapsedTimer>
 #include <QEventLoop>
 #include <QHostInfo>
 #include <QPointer>
@@ -19,6 +20,8 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include <functional>
 
 using namespace tap;
 using upstream::CurlClient;
@@ -176,6 +179,57 @@ private slots:
         QVERIFY(!firstOutcome->handlerInsideStart);
         QVERIFY(!outcome->ok);
         QCOMPARE(outcome->status, 0); // no head for a transfer that failed
+    }
+
+    // A transfer started by a handler that ran in the kick itself (a failure known at once) is
+    // kicked before the loop waits: in a blocking QEventLoop nothing else would wake the thread
+    // for it, and it would sit until some unrelated event (here: the 5 s guard).
+    void transferStartedFromAKickedHandlerRuns()
+    {
+        CurlClient &client = CurlClient::forThisThread();
+        QTcpServer origin;
+        QVERIFY(origin.listen(QHostAddress::LocalHost));
+        answerKeepingAlive(origin);
+        const QByteArray url = "http://127.0.0.1:" + QByteArray::number(origin.serverPort()) + "/b";
+        QEventLoop loop;
+        auto second = std::make_shared<Outcome>();
+        CurlClient::TransferPtr b;
+        int chained = 0;
+        upstream::Handlers h;
+        // A chain of transfers refused at once (address check), each started from the previous
+        // one's onDone, then one to the origin: more rounds than the kick runs by itself.
+        std::function<void(core::Result<void>)> next;
+        next = [&](core::Result<void>) {
+            if (++chained < 12) {
+                upstream::Request r = requestTo(url);
+                r.addressAllowed = [](const QHostAddress &) { return false; };
+                upstream::Handlers again;
+                again.onDone = next;
+                client.start(std::move(r), std::move(again));
+                return;
+            }
+            upstream::Handlers last = recordInto(second);
+            last.onDone = [second, &loop](core::Result<void> outcome) {
+                second->ok = outcome.ok();
+                ++second->done;
+                loop.quit();
+            };
+            second->returned = true;
+            b = client.start(requestTo(url), std::move(last));
+        };
+        upstream::Request first = requestTo(url);
+        first.addressAllowed = [](const QHostAddress &) { return false; };
+        h.onDone = next;
+        auto a = client.start(std::move(first), std::move(h));
+        QElapsedTimer clock;
+        clock.start();
+        QTimer::singleShot(5000, &loop, &QEventLoop::quit); // the guard
+        loop.exec(); // blocks in poll when nothing is due: no QTest::qWait polling
+        QCOMPARE(chained, 12);
+        QCOMPARE(second->done, 1);
+        QVERIFY(second->ok);
+        QVERIFY2(clock.elapsed() < 2500,
+                 qPrintable(QStringLiteral("finished after %1 ms").arg(clock.elapsed())));
     }
 
     void requestLeavesBeforeTheLoopWaits_data()
