@@ -190,46 +190,63 @@ private slots:
         QTcpServer origin;
         QVERIFY(origin.listen(QHostAddress::LocalHost));
         answerKeepingAlive(origin);
-        const QByteArray url = "http://127.0.0.1:" + QByteArray::number(origin.serverPort()) + "/b";
-        QEventLoop loop;
-        auto second = std::make_shared<Outcome>();
-        CurlClient::TransferPtr b;
-        int chained = 0;
-        upstream::Handlers h;
+        // Shared with the handlers, which may outlive this function if it fails: they hold it
+        // weakly and do nothing once it is gone.
+        struct State
+        {
+            QByteArray url;
+            QEventLoop loop;
+            int chained = 0;
+            int done = 0;
+            bool ok = false;
+            CurlClient::TransferPtr last;
+            std::function<void(core::Result<void>)> next;
+        };
+        auto state = std::make_shared<State>();
+        state->url = "http://127.0.0.1:" + QByteArray::number(origin.serverPort()) + "/b";
         // A chain of transfers refused at once (address check), each started from the previous
         // one's onDone, then one to the origin: more rounds than the kick runs by itself.
-        std::function<void(core::Result<void>)> next;
-        next = [&](core::Result<void>) {
-            if (++chained < 12) {
-                upstream::Request r = requestTo(url);
-                r.addressAllowed = [](const QHostAddress &) { return false; };
+        const auto refusedRequest = [url = state->url] {
+            upstream::Request r = requestTo(url);
+            r.addressAllowed = [](const QHostAddress &) { return false; };
+            return r;
+        };
+        state->next = [weak = std::weak_ptr<State>(state), refusedRequest](core::Result<void>) {
+            auto st = weak.lock();
+            if (!st)
+                return;
+            CurlClient &c = CurlClient::forThisThread();
+            if (++st->chained < 12) {
                 upstream::Handlers again;
-                again.onDone = next;
-                client.start(std::move(r), std::move(again));
+                again.onDone = st->next;
+                c.start(refusedRequest(), std::move(again));
                 return;
             }
-            upstream::Handlers last = recordInto(second);
-            last.onDone = [second, &loop](core::Result<void> outcome) {
-                second->ok = outcome.ok();
-                ++second->done;
-                loop.quit();
+            upstream::Handlers last;
+            last.onDone = [weak](core::Result<void> outcome) {
+                if (auto s = weak.lock()) {
+                    s->ok = outcome.ok();
+                    ++s->done;
+                    s->loop.quit();
+                }
             };
-            second->returned = true;
-            b = client.start(requestTo(url), std::move(last));
+            st->last = c.start(requestTo(st->url), std::move(last));
         };
-        upstream::Request first = requestTo(url);
-        first.addressAllowed = [](const QHostAddress &) { return false; };
-        h.onDone = next;
-        auto a = client.start(std::move(first), std::move(h));
+        upstream::Handlers first;
+        first.onDone = state->next;
+        auto a = client.start(refusedRequest(), std::move(first));
         QElapsedTimer clock;
         clock.start();
-        QTimer::singleShot(5000, &loop, &QEventLoop::quit); // the guard
-        loop.exec(); // blocks in poll when nothing is due: no QTest::qWait polling
-        QCOMPARE(chained, 12);
-        QCOMPARE(second->done, 1);
-        QVERIFY(second->ok);
-        QVERIFY2(clock.elapsed() < 2500,
-                 qPrintable(QStringLiteral("finished after %1 ms").arg(clock.elapsed())));
+        QTimer::singleShot(5000, &state->loop, &QEventLoop::quit); // the guard
+        state->loop.exec(); // blocks in poll when nothing is due: no QTest::qWait polling
+        const qint64 elapsed = clock.elapsed();
+        if (state->last && state->done == 0)
+            client.cancel(state->last);
+        state->next = nullptr;
+        QCOMPARE(state->chained, 12);
+        QCOMPARE(state->done, 1);
+        QVERIFY(state->ok);
+        QVERIFY2(elapsed < 2500, qPrintable(QStringLiteral("finished after %1 ms").arg(elapsed)));
     }
 
     void requestLeavesBeforeTheLoopWaits_data()
