@@ -5,6 +5,7 @@
 #include "http/connection.h"
 #include "http/metrics.h"
 #include "http/request.h"
+#include "support/tcppair.h"
 
 #include <QPointer>
 #include <QTest>
@@ -16,36 +17,6 @@
 using namespace tap::http;
 
 namespace {
-
-// The connection's end (`server`) and the client's (`peer`, read and written by the test).
-struct Pair
-{
-    int server = -1;
-    int peer = -1;
-    ~Pair()
-    {
-        if (peer >= 0)
-            ::close(peer);
-    }
-};
-
-bool connectPair(Pair &pair)
-{
-    const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address = {};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof(address);
-    auto *any = reinterpret_cast<sockaddr *>(&address);
-    if (listener < 0 || ::bind(listener, any, length) != 0 || ::listen(listener, 1) != 0
-        || ::getsockname(listener, any, &length) != 0)
-        return false;
-    pair.peer = ::socket(AF_INET, SOCK_STREAM, 0);
-    const bool connected = ::connect(pair.peer, any, length) == 0;
-    pair.server = connected ? ::accept(listener, nullptr, nullptr) : -1;
-    ::close(listener);
-    return pair.server >= 0;
-}
 
 // Counts the queued calls (posted QMetaCallEvents) delivered to an object.
 class PostedCalls : public QObject
@@ -120,8 +91,8 @@ private slots:
     // has it sees the server as after its request (Server::stop() waits on these counts).
     void requestRetiredBeforeTheAnswerIsWritten()
     {
-        Pair pair;
-        QVERIFY(connectPair(pair));
+        tap::test::TcpPair pair;
+        QVERIFY(tap::test::connectPair(pair));
         bool answerSeen = true;
         qint64 inFlight = -1;
         m_handler = [&](const Request &, Responder responder) {
@@ -147,8 +118,8 @@ private slots:
     // handler does right after end() comes before the client has the whole answer.
     void lastChunkFromTheEventLoop()
     {
-        Pair pair;
-        QVERIFY(connectPair(pair));
+        tap::test::TcpPair pair;
+        QVERIFY(tap::test::connectPair(pair));
         QByteArray seenAfterEnd;
         m_handler = [&](const Request &, Responder responder) {
             responder.begin(200, {});
@@ -181,8 +152,8 @@ private slots:
 
     void noPostedCallWhenNothingIsBuffered()
     {
-        Pair pair;
-        QVERIFY(connectPair(pair));
+        tap::test::TcpPair pair;
+        QVERIFY(tap::test::connectPair(pair));
         QPointer<Connection> connection =
                 new Connection(pair.server, m_limits, m_handler, m_metrics, &m_context, nullptr);
         PostedCalls posted;
@@ -204,8 +175,8 @@ private slots:
     // The connection's timeout moves with every request without restarting its timer.
     void timerNotRestartedPerRequest()
     {
-        Pair pair;
-        QVERIFY(connectPair(pair));
+        tap::test::TcpPair pair;
+        QVERIFY(tap::test::connectPair(pair));
         QPointer<Connection> connection =
                 new Connection(pair.server, m_limits, m_handler, m_metrics, &m_context, nullptr);
         auto *timer = connection->findChild<QTimer *>(QString(), Qt::FindDirectChildrenOnly);
@@ -229,8 +200,8 @@ private slots:
 
     void pipelinedRequestsAreAnsweredInOrder()
     {
-        Pair pair;
-        QVERIFY(connectPair(pair));
+        tap::test::TcpPair pair;
+        QVERIFY(tap::test::connectPair(pair));
         QPointer<Connection> connection =
                 new Connection(pair.server, m_limits, m_handler, m_metrics, &m_context, nullptr);
         PostedCalls posted;

@@ -2,6 +2,7 @@
 // what it queues (the kernel took part), in order, and that every signal still comes from the
 // event loop, never from inside write().
 #include "http/socket.h"
+#include "support/tcppair.h"
 
 #include <QSignalSpy>
 #include <QTest>
@@ -15,36 +16,6 @@
 using tap::http::Socket;
 
 namespace {
-
-// A connected pair: `server` for the Socket, `peer` read (and closed) by the test directly.
-struct Pair
-{
-    int server = -1;
-    int peer = -1;
-    ~Pair()
-    {
-        if (peer >= 0)
-            ::close(peer);
-    }
-};
-
-bool connectPair(Pair &pair)
-{
-    const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address = {};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof(address);
-    auto *any = reinterpret_cast<sockaddr *>(&address);
-    if (listener < 0 || ::bind(listener, any, length) != 0 || ::listen(listener, 1) != 0
-        || ::getsockname(listener, any, &length) != 0)
-        return false;
-    pair.peer = ::socket(AF_INET, SOCK_STREAM, 0);
-    const bool connected = ::connect(pair.peer, any, length) == 0;
-    pair.server = connected ? ::accept(listener, nullptr, nullptr) : -1;
-    ::close(listener);
-    return pair.server >= 0;
-}
 
 // What the peer can read now, without waiting.
 QByteArray readNow(int fd)
@@ -78,8 +49,8 @@ private slots:
     // notifier, and nothing is left to report.
     void writeSendsAtOnce()
     {
-        Pair pair;
-        QVERIFY(connectPair(pair));
+        tap::test::TcpPair pair;
+        QVERIFY(tap::test::connectPair(pair));
         Socket socket(pair.server, nullptr);
         QSignalSpy written(&socket, &Socket::bytesWritten);
         socket.write("HTTP/1.1 200 OK\r\n\r\n");
@@ -95,8 +66,8 @@ private slots:
     // the event loop in order; bytesWritten() reports exactly what was queued.
     void restIsQueuedInOrder()
     {
-        Pair pair;
-        QVERIFY(connectPair(pair));
+        tap::test::TcpPair pair;
+        QVERIFY(tap::test::connectPair(pair));
         const int small = 4096;
         ::setsockopt(pair.server, SOL_SOCKET, SO_SNDBUF, &small, sizeof(small));
         Socket socket(pair.server, nullptr);
@@ -127,8 +98,8 @@ private slots:
     // Sent at once, a close does not wait for the write notifier either.
     void disconnectAfterImmediateWriteClosesAtOnce()
     {
-        Pair pair;
-        QVERIFY(connectPair(pair));
+        tap::test::TcpPair pair;
+        QVERIFY(tap::test::connectPair(pair));
         Socket socket(pair.server, nullptr);
         QSignalSpy disconnected(&socket, &Socket::disconnected);
         socket.write("bye");
@@ -144,8 +115,8 @@ private slots:
     // method); the event loop does.
     void sendErrorReportedFromTheEventLoop()
     {
-        Pair pair;
-        QVERIFY(connectPair(pair));
+        tap::test::TcpPair pair;
+        QVERIFY(tap::test::connectPair(pair));
         const linger reset = { 1, 0 };
         ::setsockopt(pair.peer, SOL_SOCKET, SO_LINGER, &reset, sizeof(reset));
         ::close(std::exchange(pair.peer, -1)); // RST
