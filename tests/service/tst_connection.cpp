@@ -106,8 +106,7 @@ private slots:
         QPointer<Connection> connection =
                 new Connection(pair.server, m_limits, m_handler, m_metrics, &m_context, nullptr);
         const QByteArray request = "GET /x HTTP/1.1\r\nHost: x\r\n\r\n";
-        QCOMPARE(::send(pair.peer, request.constData(), size_t(request.size()), 0),
-                 ssize_t(request.size()));
+        QVERIFY(tap::test::sendAll(pair.peer, request));
         QCOMPARE(readResponses(pair.peer, 1).count("HTTP/1.1 200"), 1);
         QVERIFY(!answerSeen);
         QCOMPARE(inFlight, before);
@@ -132,8 +131,7 @@ private slots:
         QPointer<Connection> connection =
                 new Connection(pair.server, m_limits, m_handler, m_metrics, &m_context, nullptr);
         const QByteArray request = "GET /s HTTP/1.1\r\nHost: x\r\n\r\n";
-        QCOMPARE(::send(pair.peer, request.constData(), size_t(request.size()), 0),
-                 ssize_t(request.size()));
+        QVERIFY(tap::test::sendAll(pair.peer, request));
         QTRY_VERIFY(!seenAfterEnd.isEmpty());
         QVERIFY2(seenAfterEnd.endsWith("4\r\npart\r\n"), seenAfterEnd.constData());
         QByteArray all;
@@ -161,8 +159,7 @@ private slots:
         for (int i = 1; i <= 3; ++i) {
             const QByteArray request =
                     "GET /r" + QByteArray::number(i) + " HTTP/1.1\r\nHost: x\r\n\r\n";
-            QCOMPARE(::send(pair.peer, request.constData(), size_t(request.size()), 0),
-                     ssize_t(request.size()));
+            QVERIFY(tap::test::sendAll(pair.peer, request));
             QCOMPARE(readResponses(pair.peer, 1).count("HTTP/1.1 200"), 1);
         }
         for (int i = 0; i < 5; ++i)
@@ -184,8 +181,7 @@ private slots:
         int last = -1;
         for (int i = 1; i <= 3; ++i) {
             const QByteArray request = "GET /t HTTP/1.1\r\nHost: x\r\n\r\n";
-            QCOMPARE(::send(pair.peer, request.constData(), size_t(request.size()), 0),
-                     ssize_t(request.size()));
+            QVERIFY(tap::test::sendAll(pair.peer, request));
             QCOMPARE(readResponses(pair.peer, 1).count("HTTP/1.1 200"), 1);
             QVERIFY(timer->isActive());
             const int remaining = timer->remainingTime();
@@ -209,8 +205,7 @@ private slots:
         const QByteArray requests = "GET /p1 HTTP/1.1\r\nHost: x\r\n\r\n"
                                     "GET /p2 HTTP/1.1\r\nHost: x\r\n\r\n"
                                     "GET /p3 HTTP/1.1\r\nHost: x\r\n\r\n";
-        QCOMPARE(::send(pair.peer, requests.constData(), size_t(requests.size()), 0),
-                 ssize_t(requests.size()));
+        QVERIFY(tap::test::sendAll(pair.peer, requests));
         QCOMPARE(readResponses(pair.peer, 3).count("HTTP/1.1 200"), 3);
         QCOMPARE(m_paths, QByteArrayList({ "/p1", "/p2", "/p3" }));
         QCOMPARE(posted.count, 2); // the second and the third, each from the event loop

@@ -2,6 +2,8 @@
 // code under test (which owns and closes it), `peer` is read and written by the test directly.
 #pragma once
 
+#include <QByteArray>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -42,6 +44,12 @@ inline bool connectPair(TcpPair &pair)
     pair.server = connected ? ::accept(listener, nullptr, nullptr) : -1;
     ::close(listener);
     return pair.server >= 0;
+}
+
+// Sends all of `bytes` on a blocking socket (the test's peer end).
+inline bool sendAll(int fd, const QByteArray &bytes)
+{
+    return ::send(fd, bytes.constData(), size_t(bytes.size()), 0) == ssize_t(bytes.size());
 }
 
 } // namespace tap::test
